@@ -1,0 +1,1 @@
+"""Subcommands of the ``planc`` command line, one module each (imported lazily)."""

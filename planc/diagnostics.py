@@ -1,0 +1,113 @@
+"""Positioned diagnostics: the one way planc reports a user's mistake.
+
+A diagnostic renders like a compiler's::
+
+    plans/vo2.workout:7:9: error[no-duration]: step has no duration or distance
+      7 | - Hard 120%
+        |        ^^^^
+      hint: add a duration such as 3m
+
+Stages never print; they return or raise diagnostics, and the command line
+renders them against the source text it read.  Bad input never becomes a
+Python traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from planc.ast import NO_SPAN, Span
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    severity: Severity
+    code: str
+    message: str
+    span: Span = NO_SPAN
+    path: str = "<input>"
+    hint: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def with_path(self, path: str) -> Diagnostic:
+        return dataclasses.replace(self, path=path)
+
+    def shifted(self, lines: int, columns: int = 0, path: str | None = None) -> Diagnostic:
+        """Move the span by a fixed offset (a workout body embedded in a plan file)."""
+        s = self.span
+        if s == NO_SPAN:
+            return dataclasses.replace(self, path=path or self.path)
+        span = Span(s.line + lines, s.column + columns, s.end_line + lines, s.end_column + columns)
+        return dataclasses.replace(self, span=span, path=path or self.path)
+
+    def promoted(self) -> Diagnostic:
+        """A warning turned into an error (``--strict``)."""
+        return dataclasses.replace(self, severity=Severity.ERROR)
+
+
+def error(code: str, message: str, span: Span = NO_SPAN, hint: str | None = None,
+          path: str = "<input>") -> Diagnostic:
+    return Diagnostic(Severity.ERROR, code, message, span, path, hint)
+
+
+def warning(code: str, message: str, span: Span = NO_SPAN, hint: str | None = None,
+            path: str = "<input>") -> Diagnostic:
+    return Diagnostic(Severity.WARNING, code, message, span, path, hint)
+
+
+class DiagnosticError(Exception):
+    """Raised by a stage that cannot go on; carries every diagnostic found so far."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = list(diagnostics)
+        first = self.diagnostics[0].message if self.diagnostics else "error"
+        super().__init__(first)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.is_error for d in diagnostics)
+
+
+def sort_key(d: Diagnostic) -> tuple:
+    return (d.path, d.span.line, d.span.column, d.code)
+
+
+def render(d: Diagnostic, sources: Mapping[str, str] | None = None) -> str:
+    """``path:line:col: severity[code]: message`` + source line + caret + hint."""
+    s = d.span
+    where = f"{d.path}:{s.line}:{s.column}" if s.line else d.path
+    out = [f"{where}: {d.severity}[{d.code}]: {d.message}"]
+    text = (sources or {}).get(d.path)
+    if text is not None and s.line:
+        lines = text.splitlines()
+        if 0 < s.line <= len(lines):
+            src = lines[s.line - 1].replace("\t", " ")
+            gutter = str(s.line)
+            width = (s.end_column - s.column) if s.end_line == s.line else len(src) - s.column + 1
+            width = max(1, min(width, max(1, len(src) - s.column + 1)))
+            out.append(f"  {gutter} | {src}")
+            out.append(f"  {' ' * len(gutter)} | {' ' * (s.column - 1)}{'^' * width}")
+    if d.hint:
+        out.append(f"  hint: {d.hint}")
+    return "\n".join(out)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The closest choice, for 'did you mean' hints (stdlib difflib, case-insensitive)."""
+    import difflib
+
+    options = {c.lower(): c for c in choices}
+    match = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=0.6)
+    return options[match[0]] if match else None

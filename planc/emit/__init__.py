@@ -1,0 +1,1 @@
+"""Emitters: one module per target format, each fed a lowered Workout."""
