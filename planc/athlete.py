@@ -1,0 +1,75 @@
+"""Athlete thresholds and zones, per sport, with intervals.icu's field names.
+
+The shape mirrors intervals.icu ``sport-settings`` so that ``planc athlete
+pull`` can write the file that ``--athlete`` reads, with no translation:
+``ftp``/``indoor_ftp`` in watts, ``lthr``/``max_hr`` in bpm,
+``threshold_pace`` in m/s, ``power_zones`` as % FTP upper bounds,
+``hr_zones`` as bpm upper bounds, ``pace_zones`` as % threshold-pace upper
+bounds (the last bound of each list is the open top zone, e.g. 999).
+
+When an athlete has no zones of a kind, planc uses the defaults below and says
+so in README (they are intervals.icu's defaults for power and pace, and Joe
+Friel's %LTHR zones for heart rate).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from planc.ast import sport_family
+
+DEFAULT_POWER_ZONES: tuple[float, ...] = (55, 75, 90, 105, 120, 150, 999)
+DEFAULT_PACE_ZONES: tuple[float, ...] = (77.5, 87.7, 94.3, 100, 103.4, 111.5, 999)
+# % of LTHR upper bounds (Friel): turned into bpm with the athlete's LTHR.
+DEFAULT_HR_ZONES_LTHR: tuple[float, ...] = (81, 89, 93, 99, 102, 106, 999)
+
+
+@dataclass(frozen=True, slots=True)
+class SportThresholds:
+    ftp: float | None = None
+    indoor_ftp: float | None = None
+    lthr: float | None = None
+    max_hr: float | None = None
+    threshold_pace: float | None = None  # m/s
+    power_zones: tuple[float, ...] | None = None
+    hr_zones: tuple[float, ...] | None = None  # bpm upper bounds
+    pace_zones: tuple[float, ...] | None = None
+    pace_units: str | None = None  # MINS_KM, SECS_100M, ... (intervals.icu enum)
+
+    def merged(self, override: SportThresholds) -> SportThresholds:
+        """``override``'s set fields win (command-line flags over a file)."""
+        changes = {
+            name: getattr(override, name)
+            for name in self.__slots__
+            if getattr(override, name) is not None
+        }
+        return replace(self, **changes)
+
+
+# Sections of an athlete file: the three families plus "default" for the rest.
+FAMILIES = ("ride", "run", "swim", "other")
+SECTION_NAMES = {"Ride": "ride", "Run": "run", "Swim": "swim", "Other": "other"}
+
+
+@dataclass(frozen=True, slots=True)
+class Athlete:
+    """Thresholds per sport family (``ride``, ``run``, ``swim``, ``other``)."""
+
+    sports: dict[str, SportThresholds] = field(default_factory=dict)
+    timezone: str | None = None
+
+    def for_sport(self, sport: str) -> SportThresholds:
+        family = sport_family(sport)
+        return self.sports.get(family) or self.sports.get("other") or SportThresholds()
+
+    def with_override(self, family: str, override: SportThresholds) -> Athlete:
+        sports = dict(self.sports)
+        sports[family] = sports.get(family, SportThresholds()).merged(override)
+        return Athlete(sports, self.timezone)
+
+    def with_override_all(self, override: SportThresholds) -> Athlete:
+        """Apply command-line flags to every family (``--ftp`` on a run file is still an FTP)."""
+        out = self
+        for family in FAMILIES:
+            out = out.with_override(family, override)
+        return out
