@@ -65,7 +65,8 @@ def build_parser(selected: str | None) -> argparse.ArgumentParser:
     for name, help_text in COMMANDS.items():
         if name == selected:
             module = importlib.import_module(f"planc.commands.{name}")
-            p = sub.add_parser(name, help=help_text, description=module.__doc__)
+            p = sub.add_parser(name, help=help_text, description=module.__doc__,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
             module.add_arguments(p)
             p.set_defaults(_run=module.run)
         elif _available(name):
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception:  # noqa: BLE001 - the last line of defence, by design
+    except Exception:
         if os.environ.get("PLANC_DEBUG"):
             raise
         print(

@@ -1,0 +1,179 @@
+"""Semantic checks over a parsed workout: what is legal text but a likely mistake.
+
+The parser already reports what is wrong within one line; the checks here need
+the sport or the whole tree: targets that make no sense for the sport, zone
+numbers that resolve to absurd values, and the limits that keep hostile input
+cheap (nesting depth, total expanded steps).  Limits are computed
+arithmetically, never by unrolling, so a ``200x`` inside a ``200x`` costs
+nothing to reject.
+"""
+
+from __future__ import annotations
+
+from planc.ast import (
+    POWER_SPORTS,
+    Block,
+    HrUnit,
+    PaceUnit,
+    PowerUnit,
+    Repeat,
+    Step,
+    Workout,
+    sport_family,
+)
+from planc.diagnostics import Diagnostic, error, warning
+
+MAX_DEPTH = 4
+MAX_EXPANDED_STEPS = 10_000
+MAX_ZONE = 7
+
+
+def expanded_step_count(nodes) -> int:
+    total = 0
+    for node in nodes:
+        if isinstance(node, Step):
+            total += 1
+        elif isinstance(node, Repeat):
+            total += node.count * expanded_step_count(node.children)
+        elif isinstance(node, Block):
+            total += expanded_step_count(node.children)
+    return total
+
+
+def _depth(nodes) -> int:
+    best = 0
+    for node in nodes:
+        if isinstance(node, Repeat):
+            best = max(best, 1 + _depth(node.children))
+        elif isinstance(node, Block):
+            best = max(best, _depth(node.children))
+    return best
+
+
+def check_workout(workout: Workout) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    depth = _depth(workout.body)
+    if depth > MAX_DEPTH:
+        diags.append(error("too-deep", f"repeats are nested {depth} deep (planc allows "
+                           f"{MAX_DEPTH})", _first_repeat_span(workout.body),
+                           "flatten the inner repeats"))
+    expanded = expanded_step_count(workout.body)
+    if expanded > MAX_EXPANDED_STEPS:
+        diags.append(error("too-many-steps", f"the workout expands to {expanded} steps (planc "
+                           f"allows {MAX_EXPANDED_STEPS})", _first_repeat_span(workout.body),
+                           "check the repeat counts"))
+    if expanded == 0 and not any(d.is_error for d in diags):
+        diags.append(warning("no-steps", "the workout has no steps", workout.span,
+                             "steps start with '-', e.g. '- 10m 60%'"))
+    sport = workout.sport
+    family = sport_family(sport)
+    for step in _steps(workout.body):
+        diags.extend(_check_step(step, sport, family))
+    return diags
+
+
+def _first_repeat_span(nodes):
+    for node in nodes:
+        if isinstance(node, Repeat):
+            return node.span
+        if isinstance(node, Block):
+            inner = _first_repeat_span(node.children)
+            if inner is not None:
+                return inner
+    return None
+
+
+def _steps(nodes):
+    for node in nodes:
+        if isinstance(node, Step):
+            yield node
+        elif isinstance(node, Repeat | Block):
+            yield from _steps(node.children)
+
+
+def _check_zone(value, kind: str, span) -> Diagnostic | None:
+    for z in (value.start, value.end):
+        if z < 1 or z > MAX_ZONE or z != int(z):
+            return error("bad-zone", f"{kind} zone Z{z:g} does not exist (zones are Z1-Z{MAX_ZONE})",
+                         span, "use Z1 to Z7, or an explicit percentage")
+    return None
+
+
+def _check_step(step: Step, sport: str, family: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    p = step.power
+    if p is not None:
+        if sport not in POWER_SPORTS:
+            out.append(error(
+                "power-on-sport",
+                f"a bare '{_fmt_power(p)}' is a power target, and {sport} has no power",
+                p.span,
+                "add ' HR' or ' Pace' after it (e.g. 'Z2 HR', '80% Pace')",
+            ))
+        elif family == "run":
+            out.append(warning(
+                "power-on-run",
+                f"a bare '{_fmt_power(p)}' is a power target on a run (intervals.icu gives no "
+                "load without run power)",
+                p.span,
+                "for heart rate or pace write e.g. 'Z2 HR' or 'Z2 Pace'",
+            ))
+        if p.unit is PowerUnit.ZONE:
+            d = _check_zone(p.value, "power", p.span)
+            if d:
+                out.append(d)
+            elif p.value.high >= 7:
+                out.append(warning(
+                    "absurd-zone",
+                    "power Z7 resolves to an absurd target on intervals.icu (the midpoint up to "
+                    "999% FTP, e.g. 1644 W at FTP 286)",
+                    p.span,
+                    "give an explicit target instead, e.g. '150-200%' or 'maxeffort'",
+                ))
+        elif p.unit is PowerUnit.FTP:
+            if p.value.high > 3.0 or p.value.low <= 0:
+                out.append(warning("absurd-target", f"power {_fmt_power(p)} of FTP is unusual",
+                                   p.span, "check the number"))
+        elif p.unit is PowerUnit.WATTS and (p.value.high > 2500 or p.value.low <= 0):
+            out.append(warning("absurd-target", f"power {_fmt_power(p)} is unusual", p.span,
+                               "check the number"))
+    h = step.hr
+    if h is not None:
+        if h.unit is HrUnit.ZONE:
+            d = _check_zone(h.value, "heart-rate", h.span)
+            if d:
+                out.append(d)
+        elif h.unit in (HrUnit.MAX, HrUnit.LTHR) and (h.value.high > 1.2 or h.value.low < 0.3):
+            out.append(warning("absurd-target", f"heart rate {h.value.low * 100:g}-"
+                               f"{h.value.high * 100:g}% is unusual", h.span, "check the number"))
+        elif h.unit is HrUnit.BPM and (h.value.high > 230 or h.value.low < 40):
+            out.append(warning("absurd-target", "heart rate outside 40-230 bpm", h.span,
+                               "check the number"))
+    pc = step.pace
+    if pc is not None:
+        if family == "ride":
+            out.append(warning("pace-on-ride", f"pace target on a {sport}", pc.span,
+                               "rides take power or heart-rate targets"))
+        if pc.unit is PaceUnit.ZONE:
+            d = _check_zone(pc.value, "pace", pc.span)
+            if d:
+                out.append(d)
+        elif pc.unit is PaceUnit.THRESHOLD and (pc.value.high > 2.0 or pc.value.low < 0.2):
+            out.append(warning("absurd-target", "pace outside 20-200% of threshold", pc.span,
+                               "check the number"))
+    c = step.cadence
+    if c is not None and (c.value.high > 200 or c.value.low < 20):
+        out.append(warning("absurd-target", "cadence outside 20-200 rpm", c.span,
+                           "check the number"))
+    return out
+
+
+def _fmt_power(p) -> str:
+    if p.unit is PowerUnit.ZONE:
+        v = p.value
+        return f"Z{v.start:g}" if v.is_single else f"Z{v.start:g}-Z{v.end:g}"
+    if p.unit is PowerUnit.FTP:
+        v = p.value
+        return f"{v.start * 100:g}%" if v.is_single else f"{v.start * 100:g}-{v.end * 100:g}%"
+    v = p.value
+    return f"{v.start:g}w" if v.is_single else f"{v.start:g}-{v.end:g}w"

@@ -1,0 +1,181 @@
+"""What several subcommands share: reading inputs, athlete flags, reporting diagnostics."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planc.diagnostics import Diagnostic, render, sort_key
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+WORKOUT_SUFFIXES = (".workout", ".txt", ".icu")
+
+
+class InputError(Exception):
+    """A path that cannot be read (exit 2 with the OS's reason)."""
+
+
+@dataclass(slots=True)
+class Source:
+    path: str  # as the user wrote it ("-" reads stdin, shown as <stdin>)
+    text: str
+
+
+def is_plan(path: str) -> bool:
+    return path.lower().endswith(PLAN_SUFFIXES)
+
+
+def expand_paths(paths: Iterable[str]) -> list[str]:
+    """Files as given; a directory stands for the workout and plan files below it."""
+    out: list[str] = []
+    for p in paths:
+        if p != "-" and Path(p).is_dir():
+            found = sorted(
+                str(f) for f in Path(p).rglob("*")
+                if f.is_file() and f.suffix.lower() in (*WORKOUT_SUFFIXES, *PLAN_SUFFIXES)
+                and "library" not in f.parts
+            )
+            if not found:
+                raise InputError(f"{p}: no .workout or plan files in this directory")
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
+def read_source(path: str) -> Source:
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise InputError(f"{path}: {exc.strerror or exc}") from None
+        name = path
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    return Source(name, text)
+
+
+# ---------------------------------------------------------------- athlete --
+
+_PACE_FLAG = re.compile(r"^(\d+):(\d\d(?:\.\d+)?)\s*/\s*(km|mi|100m|100y|500m|400m|250m)$")
+
+
+def parse_threshold_pace(text: str) -> float:
+    """``4:15/km`` or m/s (``3.92``) -> m/s, for ``--threshold-pace``."""
+    from planc.ast import PACE_PER_METRES, PacePer
+
+    text = text.strip()
+    m = _PACE_FLAG.match(text)
+    if m:
+        seconds = int(m.group(1)) * 60 + float(m.group(2))
+        if seconds <= 0:
+            raise argparse.ArgumentTypeError("pace must be positive")
+        return PACE_PER_METRES[PacePer(m.group(3))] / seconds
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a pace: write e.g. 4:15/km, 1:45/100m or metres per second"
+        ) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("pace must be positive")
+    return value
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
+def add_sport_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sport", metavar="SPORT",
+                   help="sport of standalone workout files (overrides their header; "
+                   "default Ride): Ride, VirtualRide, Run, Swim, …")
+
+
+def add_athlete_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("athlete thresholds (flags override --athlete)")
+    g.add_argument("--athlete", metavar="FILE", help="athlete thresholds file (YAML)")
+    g.add_argument("--ftp", type=_positive, metavar="W", help="functional threshold power, watts")
+    g.add_argument("--lthr", type=_positive, metavar="BPM", help="threshold heart rate")
+    g.add_argument("--max-hr", type=_positive, metavar="BPM", help="maximum heart rate")
+    g.add_argument("--threshold-pace", type=parse_threshold_pace, metavar="PACE",
+                   help="threshold pace: 4:15/km, 1:45/100m, or m/s")
+
+
+@dataclass(slots=True)
+class AthleteResult:
+    athlete: object
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def athlete_from_args(args: argparse.Namespace) -> AthleteResult:
+    from planc.athlete import Athlete, SportThresholds
+
+    athlete = Athlete()
+    result = AthleteResult(athlete)
+    path = getattr(args, "athlete", None)
+    if path:
+        from planc.athlete_file import load_athlete_file
+
+        loaded, diags = load_athlete_file(path)
+        result.diagnostics.extend(diags)
+        if loaded is not None:
+            athlete = loaded
+        try:
+            result.sources[path] = Path(path).read_text(encoding="utf-8")
+        except OSError:
+            pass
+    override = SportThresholds(
+        ftp=getattr(args, "ftp", None),
+        lthr=getattr(args, "lthr", None),
+        max_hr=getattr(args, "max_hr", None),
+        threshold_pace=getattr(args, "threshold_pace", None),
+    )
+    result.athlete = athlete.with_override_all(override)
+    return result
+
+
+# -------------------------------------------------------------- reporting --
+
+
+def report(diagnostics: Iterable[Diagnostic], sources: dict[str, str],
+           stream=None, strict: bool = False) -> bool:
+    """Print diagnostics (sorted, rendered with source lines); True if any is an error."""
+    stream = stream or sys.stderr
+    diags = sorted(diagnostics, key=sort_key)
+    for d in diags:  # plan diagnostics can point into included files we did not read here
+        if d.path not in sources and d.path != "<stdin>":
+            try:
+                sources[d.path] = Path(d.path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                sources[d.path] = None
+    if strict:
+        diags = [d.promoted() if not d.is_error else d for d in diags]
+    for d in diags:
+        print(render(d, sources), file=stream)
+    errors = sum(1 for d in diags if d.is_error)
+    warnings = len(diags) - errors
+    if diags:
+        parts = []
+        if errors:
+            parts.append(f"{errors} error{'s' * (errors != 1)}")
+        if warnings:
+            parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+        print(", ".join(parts), file=stream)
+    return errors > 0

@@ -1,0 +1,52 @@
+"""Check workout files (*.workout) and plan files (*.yaml) and report every mistake.
+
+Exit status: 0 when there is no error (warnings are printed to stderr),
+1 when there is at least one error, 2 for a bad command line or unreadable file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from planc.commands._common import (
+    InputError,
+    add_sport_arg,
+    expand_paths,
+    is_plan,
+    read_source,
+    report,
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="workout or plan files, directories, or - for standard input")
+    add_sport_arg(p)
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing when all is well")
+
+
+def run(args: argparse.Namespace) -> int:
+    from planc.parse import parse_workout
+
+    diags = []
+    sources: dict[str, str] = {}
+    try:
+        paths = expand_paths(args.paths)
+        for path in paths:
+            if is_plan(path):
+                from planc.plan import check_plan
+
+                diags.extend(check_plan(path))
+                continue
+            src = read_source(path)
+            sources[src.path] = src.text
+            diags.extend(parse_workout(src.text, path=src.path, sport=args.sport).diagnostics)
+    except InputError as exc:
+        print(f"planc check: error: {exc}", file=sys.stderr)
+        return 2
+    failed = report(diags, sources, strict=args.strict)
+    if not failed and not args.quiet:
+        print(f"ok: {len(paths)} file{'s' * (len(paths) != 1)} checked", file=sys.stderr)
+    return 1 if failed else 0

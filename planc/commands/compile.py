@@ -1,0 +1,133 @@
+"""Compile workout files to intervals.icu text and device files.
+
+With one text format and no -o, the result goes to standard output.  With -o
+DIR every workout gets one file per format, named from a safe slug of its name
+(or of the input file name), written atomically; unchanged files are not
+rewritten.  Approximations a format forces (nested repeats, dropped cues, …)
+are warnings naming the source line; --strict makes them errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from planc.commands._common import (
+    InputError,
+    add_athlete_args,
+    add_sport_arg,
+    athlete_from_args,
+    expand_paths,
+    is_plan,
+    read_source,
+    report,
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from planc.emit.registry import FORMATS
+
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="workout files, directories, or - for standard input")
+    p.add_argument("--to", default="icu", metavar="FORMATS",
+                   help="comma-separated formats, or all: " + ", ".join(FORMATS)
+                   + " (default icu)")
+    p.add_argument("-o", "--output", metavar="PATH",
+                   help="output directory (or a file, for one input and one format)")
+    p.add_argument("--name", help="workout name (overrides the header)")
+    add_sport_arg(p)
+    add_athlete_args(p)
+    p.add_argument("--indoor", action="store_true", help="use indoor_ftp where set")
+    p.add_argument("--strict", action="store_true",
+                   help="treat warnings (approximations a format forces) as errors")
+
+
+def run(args: argparse.Namespace) -> int:
+    from planc.emit.registry import FORMATS, EmitOptions, emit, parse_formats
+    from planc.fsutil import inside, slugify, write_atomic
+    from planc.parse import parse_workout
+
+    try:
+        formats = parse_formats(args.to)
+    except ValueError as exc:
+        print(f"planc compile: error: --to: {exc}", file=sys.stderr)
+        return 2
+    try:
+        paths = expand_paths(args.paths)
+    except InputError as exc:
+        print(f"planc compile: error: {exc}", file=sys.stderr)
+        return 2
+    to_stdout = args.output is None
+    if to_stdout and (len(formats) > 1 or FORMATS[formats[0]].binary):
+        print("planc compile: error: binary or several formats need -o DIR", file=sys.stderr)
+        return 2
+    out_dir: Path | None = None
+    out_file: Path | None = None
+    if args.output is not None:
+        target = Path(args.output)
+        single = len(paths) == 1 and len(formats) == 1
+        if single and not target.is_dir() and not args.output.endswith(("/", "\\")) \
+                and target.suffix:
+            out_file = target
+        else:
+            out_dir = target
+
+    athlete_result = athlete_from_args(args)
+    diags = list(athlete_result.diagnostics)
+    sources: dict[str, str] = dict(athlete_result.sources)
+    if any(d.is_error for d in diags):
+        report(diags, sources)
+        return 1
+    options = EmitOptions(strict=args.strict, indoor=args.indoor)
+    outputs: list[tuple[Path | None, bytes]] = []
+    used_names: set[str] = set()
+    failed = False
+    for path in paths:
+        try:
+            if is_plan(path):
+                print(f"planc compile: error: {path} is a plan; use 'planc build'",
+                      file=sys.stderr)
+                return 2
+            src = read_source(path)
+        except InputError as exc:
+            print(f"planc compile: error: {exc}", file=sys.stderr)
+            return 2
+        sources[src.path] = src.text
+        parsed = parse_workout(src.text, path=src.path, sport=args.sport, name=args.name)
+        diags.extend(parsed.diagnostics)
+        if parsed.workout is None:
+            failed = True
+            continue
+        workout = parsed.workout
+        stem = slugify(workout.name or (Path(path).stem if path != "-" else "workout"))
+        base = stem
+        n = 2
+        while base in used_names:
+            base = f"{stem}-{n}"
+            n += 1
+        used_names.add(base)
+        for fmt in formats:
+            data, emitted = emit(fmt, workout, athlete_result.athlete, options)
+            diags.extend(d.with_path(src.path) if d.path == "<input>" else d for d in emitted)
+            if out_dir is not None:
+                dest = out_dir / f"{base}{FORMATS[fmt].extension}"
+                if not inside(out_dir, dest):  # slugify already forbids this; belt and braces
+                    raise RuntimeError(f"refusing to write outside {out_dir}")
+                outputs.append((dest, data))
+            else:
+                outputs.append((out_file, data))
+    failed = report(diags, sources, strict=args.strict) or failed
+    if failed:
+        return 1
+    for dest, data in outputs:
+        if dest is None:
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            try:
+                write_atomic(dest, data)
+            except OSError as exc:
+                print(f"planc compile: error: cannot write {dest}: {exc.strerror or exc}",
+                      file=sys.stderr)
+                return 2
+    return 0

@@ -1,0 +1,105 @@
+"""Duration, distance, intensity and load of workouts (or of a plan, week by week).
+
+Load is TSS-style: hours x IF^2 x 100, from the planned second-by-second
+profile (README "Metrics" has the formulas).  --json prints
+{"workouts": [{"name", "sport", "duration_s", "distance_m", "load", "intensity", …}]}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from planc.commands._common import (
+    InputError,
+    add_athlete_args,
+    add_sport_arg,
+    athlete_from_args,
+    expand_paths,
+    is_plan,
+    read_source,
+    report,
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="workout files, a plan file, directories, or - for standard input")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_sport_arg(p)
+    add_athlete_args(p)
+    try:
+        from planc.plan.weeks import add_week_args
+    except ImportError:  # plan support not built yet
+        return
+    add_week_args(p)
+    p.add_argument("--ctl", type=float, help="starting fitness (CTL) for the projection")
+    p.add_argument("--atl", type=float, help="starting fatigue (ATL) for the projection")
+
+
+def _hms(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def _fmt(value, spec: str, empty: str = "-") -> str:
+    return empty if value is None else format(value, spec)
+
+
+def run(args: argparse.Namespace) -> int:
+    from planc.metrics import workout_metrics
+    from planc.parse import parse_workout
+
+    try:
+        paths = expand_paths(args.paths)
+    except InputError as exc:
+        print(f"planc stats: error: {exc}", file=sys.stderr)
+        return 2
+    if any(is_plan(p) for p in paths):
+        if len(paths) != 1:
+            print("planc stats: error: give one plan file at a time", file=sys.stderr)
+            return 2
+        from planc.plan.stats import run_stats_command
+
+        return run_stats_command(args, paths[0])
+    athlete_result = athlete_from_args(args)
+    diags = list(athlete_result.diagnostics)
+    sources: dict[str, str] = dict(athlete_result.sources)
+    rows = []
+    failed = False
+    for path in paths:
+        try:
+            src = read_source(path)
+        except InputError as exc:
+            print(f"planc stats: error: {exc}", file=sys.stderr)
+            return 2
+        sources[src.path] = src.text
+        parsed = parse_workout(src.text, path=src.path, sport=args.sport)
+        diags.extend(parsed.diagnostics)
+        if parsed.workout is None:
+            failed = True
+            continue
+        w = parsed.workout
+        m = workout_metrics(w, athlete_result.athlete)
+        rows.append({"path": src.path, "name": w.name, "sport": w.sport, **m.as_dict()})
+    failed = report(diags, sources) or failed
+    if failed:
+        return 1
+    if args.json:
+        print(json.dumps({"workouts": rows}, indent=2, sort_keys=True))
+        return 0
+    header = f"{'workout':<32} {'sport':<11} {'time':>8} {'dist km':>8} {'IF':>5} {'load':>6}"
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        name = (r["name"] or r["path"])[:32]
+        dist = None if r["distance_m"] is None else r["distance_m"] / 1000
+        print(f"{name:<32} {r['sport']:<11} {_hms(r['duration_s']):>8} {_fmt(dist, '.2f'):>8} "
+              f"{_fmt(r['intensity'], '.2f'):>5} {_fmt(r['load'], '.0f'):>6}")
+    if len(rows) > 1:
+        total = sum(r["duration_s"] for r in rows)
+        load = sum(r["load"] or 0 for r in rows)
+        print("-" * len(header))
+        print(f"{'total':<32} {'':<11} {_hms(total):>8} {'':>8} {'':>5} {load:>6.0f}")
+    return 0

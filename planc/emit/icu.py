@@ -1,0 +1,253 @@
+"""intervals.icu workout text, in the safe canonical form (reference §1.9).
+
+What the canonical form guarantees: blank lines around every block, ``mtr``
+for metres, the word ``Pace`` after every pace, ASCII ``-`` only, labels that
+cannot be read as a target, and nothing planc-only (comments, cues, nesting,
+front matter).  For anything intervals.icu can express,
+``parse(emit(w)) == w``, and emitting is a fixed point.
+"""
+
+from __future__ import annotations
+
+import re
+
+from planc.ast import (
+    PACE_PER_METRES,
+    Block,
+    Distance,
+    DistanceUnit,
+    Duration,
+    HrTarget,
+    HrUnit,
+    Node,
+    Note,
+    PaceTarget,
+    PaceUnit,
+    PowerTarget,
+    PowerUnit,
+    Range,
+    Repeat,
+    Section,
+    Step,
+    Workout,
+)
+from planc.diagnostics import Diagnostic, warning
+from planc.lower import single_level
+
+
+def num(x: float) -> str:
+    """Shortest decimal that reads back as the same value once scaled (10 significant digits)."""
+    text = f"{x:.10g}"
+    return "0" if text == "-0" else text
+
+
+def fmt_duration(seconds: float) -> str:
+    s = int(round(seconds))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    out = (f"{h}h" if h else "") + (f"{m}m" if m else "") + (f"{sec}s" if sec else "")
+    return out or "0s"
+
+
+_DIST_DIVISOR = {DistanceUnit.KM: 1000.0, DistanceUnit.METRE: 1.0, DistanceUnit.MILE: 1609.344,
+                 DistanceUnit.YARD: 0.9144}
+
+
+def fmt_distance(d: Distance) -> str:
+    value = d.metres / _DIST_DIVISOR[d.unit]
+    return f"{num(round(value, 6))}{d.unit.value}"
+
+
+def _pct(r: Range) -> str:
+    a, b = num(r.start * 100), num(r.end * 100)
+    return f"{a}%" if r.is_single else f"{a}-{b}%"
+
+
+def _zone(r: Range) -> str:
+    return f"Z{num(r.start)}" if r.is_single else f"Z{num(r.start)}-Z{num(r.end)}"
+
+
+def _plain(r: Range, unit: str) -> str:
+    return f"{num(r.start)}{unit}" if r.is_single else f"{num(r.start)}-{num(r.end)}{unit}"
+
+
+def fmt_power(p: PowerTarget) -> str:
+    if p.unit is PowerUnit.FTP:
+        return _pct(p.value)
+    if p.unit is PowerUnit.WATTS:
+        return _plain(p.value, "w")
+    return _zone(p.value)
+
+
+def fmt_hr(h: HrTarget) -> str:
+    if h.unit is HrUnit.MAX:
+        return f"{_pct(h.value)} HR"
+    if h.unit is HrUnit.LTHR:
+        return f"{_pct(h.value)} LTHR"
+    if h.unit is HrUnit.BPM:
+        return _plain(h.value, "bpm")
+    return f"{_zone(h.value)} HR"
+
+
+def fmt_pace_clock(seconds: float) -> str:
+    s = round(seconds, 1)
+    m, sec = divmod(s, 60)
+    m = int(m)
+    if sec == int(sec):
+        return f"{m}:{int(sec):02d}"
+    return f"{m}:{sec:04.1f}"
+
+
+def fmt_pace(p: PaceTarget) -> str:
+    if p.unit is PaceUnit.THRESHOLD:
+        return f"{_pct(p.value)} Pace"
+    if p.unit is PaceUnit.ZONE:
+        return f"{_zone(p.value)} Pace"
+    assert p.per is not None
+    metres = PACE_PER_METRES[p.per]
+    a = fmt_pace_clock(metres / p.value.start)
+    b = fmt_pace_clock(metres / p.value.end)
+    clock = a if a == b else f"{a}-{b}"
+    per = f"/{p.per.value}" if p.per_explicit else ""
+    return f"{clock}{per} Pace"
+
+
+# Words a label must not contain, because intervals.icu would end the label there.
+_VALUE_WORD = re.compile(r"^[<>~]?\d|^[zZ]\d|=|:\d|^press$", re.IGNORECASE)
+
+
+def safe_label(label: str) -> str:
+    """A label intervals.icu reads back whole: no number+unit word, no zone, no ``<>&``."""
+    words = []
+    for word in label.replace("<", " ").replace(">", " ").replace("&", " and ").split():
+        if _VALUE_WORD.search(word):
+            word = re.sub(r"(\d)(?=[^\d\s.])", r"\1 ", word)  # 30s -> 30 s, 2x -> 2 x
+            word = re.sub(r"^([zZ])(\d)", r"\1 \2", word)
+            word = word.replace("=", " ").replace(":", " ")
+        words.append(word)
+    text = " ".join(" ".join(words).split())
+    if text.lower().startswith("press lap"):
+        text = "Press-lap" + text[9:]
+    return text
+
+
+def step_line(step: Step) -> str:
+    parts = ["-"]
+    if step.label:
+        label = safe_label(step.label)
+        if label:
+            parts.append(label)
+    amount = step.amount
+    parts.append(fmt_duration(amount.seconds) if isinstance(amount, Duration)
+                 else fmt_distance(amount))
+    if step.ramp:
+        parts.append("ramp")
+    if step.power is not None:
+        parts.append(fmt_power(step.power))
+    if step.hr is not None:
+        parts.append(fmt_hr(step.hr))
+    if step.pace is not None:
+        parts.append(fmt_pace(step.pace))
+    if step.cadence is not None:
+        parts.append(_plain(step.cadence.value, "rpm"))
+    if step.freeride:
+        parts.append("freeride")
+    if step.maxeffort:
+        parts.append("maxeffort")
+    if step.hidepower:
+        parts.append("hidepower")
+    if step.intensity is not None:
+        parts.append(f"intensity={step.intensity.value}")
+    if step.power_window:
+        parts.append(f"power={step.power_window}")
+    if step.hr_window:
+        parts.append(f"hr={step.hr_window}")
+    if step.until_lap_press:
+        parts.append("Press lap")
+    if step.trailing:
+        parts.append(step.trailing)
+    return " ".join(parts)
+
+
+_REPEAT_TAIL = re.compile(r"\d+\s*[xX]\s*$")
+
+
+def _prose_line(line: str) -> str:
+    """A prose line that reads back as prose (not a step, cue, comment, header or repeat)."""
+    line = line.strip()
+    if line[:1] in ("-", ">", "`") or line.startswith("//"):
+        line = "`" + line
+    if re.match(r"pool\s+length", line, re.IGNORECASE):
+        line = "`" + line
+    if _REPEAT_TAIL.search(line):
+        line += "."
+    return line
+
+
+def _title(title: str) -> str:
+    return _prose_line(title)
+
+
+def _node_text(node: Node, diags: list[Diagnostic]) -> str:
+    if isinstance(node, Note):
+        lines = [_prose_line(x) for x in node.text.split("\n") if x.strip()]
+        return "\n".join(lines)
+    if isinstance(node, Block):
+        lines = []
+        if node.section is not None:
+            lines.append("Warmup" if node.section is Section.WARMUP else "Cooldown")
+        elif node.title:
+            lines.append(_title(node.title))
+        lines.extend(_child_lines(node.children, diags))
+        return "\n".join(lines)
+    if isinstance(node, Repeat):
+        title = _title(node.title) if node.title else ""
+        if title.endswith("."):
+            title = title[:-1] + ":"
+        header = f"{title} {node.count}x" if title else f"{node.count}x"
+        return "\n".join([header, *_child_lines(node.children, diags)])
+    # a bare step at top level (constructed ASTs): its own block
+    return "\n".join(_child_lines((node,), diags))
+
+
+def _child_lines(nodes, diags: list[Diagnostic]) -> list[str]:
+    out = []
+    for child in nodes:
+        if isinstance(child, Step):
+            out.append(step_line(child))
+            for cue in child.cues:
+                diags.append(warning(
+                    "cue-dropped",
+                    f"intervals.icu has no timed cues; the cue '{cue.text}' is left out",
+                    cue.span, None))
+            if isinstance(child.amount, Duration) and child.amount.seconds != round(
+                    child.amount.seconds):
+                diags.append(warning(
+                    "rounded-duration",
+                    f"intervals.icu takes whole seconds: {child.amount.seconds:g}s is written "
+                    f"as {fmt_duration(child.amount.seconds)}", child.span, None))
+        elif isinstance(child, Note):
+            out.extend(_prose_line(x) for x in child.text.split("\n") if x.strip())
+    return out
+
+
+def emit_icu_with_diagnostics(workout: Workout) -> tuple[str, list[Diagnostic]]:
+    """The text and what had to be approximated (nesting, cues, fractional seconds)."""
+    diags: list[Diagnostic] = []
+    body, lowered = single_level(workout.body, "intervals.icu")
+    diags.extend(lowered)
+    chunks = []
+    if workout.pool_length is not None:
+        pl = workout.pool_length
+        unit = "y" if pl.unit is DistanceUnit.YARD else "m"
+        value = pl.metres / (0.9144 if unit == "y" else 1.0)
+        chunks.append(f"Pool length: {num(round(value, 6))}{unit}")
+    for node in body:
+        text = _node_text(node, diags)
+        if text:
+            chunks.append(text)
+    return "\n\n".join(chunks) + "\n", diags
+
+
+def emit_icu(workout: Workout) -> str:
+    return emit_icu_with_diagnostics(workout)[0]

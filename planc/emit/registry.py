@@ -1,0 +1,73 @@
+"""The table of output formats: name -> file extension, binary or text, emitter.
+
+Adding a target is one row here plus its module; ``planc compile`` and
+``planc build`` only ever go through ``emit``.  Emitter modules are imported
+on first use, so compiling to intervals.icu text never loads lxml.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from planc.ast import Workout
+from planc.athlete import Athlete
+from planc.diagnostics import Diagnostic
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    extension: str
+    binary: bool
+    module: str  # planc.emit.<module>.emit(workout, athlete, options) -> (bytes, diagnostics)
+    title: str
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("icu", ".txt", False, "icu_target", "intervals.icu workout text"),
+    )
+}
+
+
+def available() -> list[str]:
+    return list(FORMATS)
+
+
+def parse_formats(text: str) -> list[str]:
+    """``zwo,mrc`` / ``all`` -> format names; raises ValueError naming the bad one."""
+    from planc.diagnostics import did_you_mean
+
+    names: list[str] = []
+    for part in (p.strip().lower() for p in text.split(",")):
+        if not part:
+            continue
+        if part == "all":
+            names.extend(n for n in FORMATS if n not in names and n != "svg")
+            continue
+        if part not in FORMATS:
+            guess = did_you_mean(part, FORMATS)
+            hint = f" (did you mean '{guess}'?)" if guess else ""
+            raise ValueError(f"unknown format '{part}'{hint}; formats: "
+                             + ", ".join([*FORMATS, "all"]))
+        if part not in names:
+            names.append(part)
+    if not names:
+        raise ValueError("no format given")
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class EmitOptions:
+    strict: bool = False
+    indoor: bool = False
+    date: str | None = None  # ISO date of the session, for deterministic FIT timestamps
+
+
+def emit(fmt: str, workout: Workout, athlete: Athlete | None = None,
+         options: EmitOptions | None = None) -> tuple[bytes, list[Diagnostic]]:
+    spec = FORMATS[fmt]
+    module = importlib.import_module(f"planc.emit.{spec.module}")
+    return module.emit(workout, athlete or Athlete(), options or EmitOptions())

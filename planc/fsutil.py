@@ -1,0 +1,57 @@
+"""Safe file output: atomic writes that skip unchanged files, and safe file names.
+
+Compiled files live in git, so a rebuild that changes nothing must not touch
+a file (same bytes, same mtime), and a crash mid-write must never leave half a
+file: we write a temporary file beside the target and rename it over.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+
+def write_atomic(path: str | os.PathLike, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly that; True if written."""
+    target = Path(path)
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return True
+
+
+def slugify(name: str, default: str = "workout", max_length: int = 60) -> str:
+    """A file-name-safe slug: ASCII letters, digits and '-', never empty, never '..'."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    text = text[:max_length].strip("-")
+    return text or default
+
+
+def inside(directory: Path, candidate: Path) -> bool:
+    """True if ``candidate`` resolves to a path within ``directory``."""
+    try:
+        candidate.resolve().relative_to(directory.resolve())
+    except ValueError:
+        return False
+    return True

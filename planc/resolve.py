@@ -1,0 +1,152 @@
+"""Resolution: targets -> numbers, with the athlete's thresholds and zones.
+
+One module, used by metrics and by every emitter, so a zone means the same
+watts in a .zwo, an .erg, a .fit and the load figure.  The rules (README
+"Resolution rules" repeats them):
+
+* % FTP x FTP = watts; watts / FTP = % FTP.  Indoor sports use ``indoor_ftp``
+  when it is set.
+* Zone N is the band from the upper bound of zone N-1 to the upper bound of
+  zone N (athlete zones, else the defaults in planc.athlete).  Zone 1 starts at
+  80 % of its upper bound (that reproduces intervals.icu's measured 141 W for
+  Z1 at FTP 286).  The top zone is open-ended (999) in intervals.icu; planc
+  caps it at 125 % of its lower bound instead of resolving to absurd values.
+  A zone used as a single value resolves to its band's midpoint.
+* Heart rate: % LTHR x LTHR, % HR x max HR; HR zones are bpm bounds (athlete)
+  or % LTHR bounds (defaults).
+* Pace: "% Pace" and pace zones are percentages of threshold *speed* (90 % Pace
+  is slower than threshold), so speed = fraction x threshold speed.
+* Ranges keep both ends; a value that must be single takes the midpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planc.ast import HrTarget, HrUnit, PaceTarget, PaceUnit, PowerTarget, PowerUnit, Range
+from planc.athlete import (
+    DEFAULT_HR_ZONES_LTHR,
+    DEFAULT_PACE_ZONES,
+    DEFAULT_POWER_ZONES,
+    SportThresholds,
+)
+
+Z1_FLOOR = 0.8
+TOP_ZONE_CAP = 1.25
+
+
+def zone_band(bounds: tuple[float, ...], zone: int) -> tuple[float, float]:
+    """(low, high) of zone ``zone`` (1-based) given upper bounds; clamps to the last zone."""
+    zone = max(1, min(int(zone), len(bounds)))
+    high = bounds[zone - 1]
+    low = bounds[zone - 2] if zone > 1 else bounds[0] * Z1_FLOOR
+    if high >= 999 or (zone == len(bounds) and high > low * 3):
+        high = low * TOP_ZONE_CAP
+    return low, high
+
+
+def zones_range(bounds: tuple[float, ...], value: Range) -> Range:
+    """A zone or zone range -> the band it covers, in the bounds' unit; single zone -> band."""
+    lo_a, hi_a = zone_band(bounds, int(value.start))
+    lo_b, hi_b = zone_band(bounds, int(value.end))
+    if value.start <= value.end:
+        return Range(lo_a, hi_b)
+    return Range(hi_a, lo_b)
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """What threshold is needed and which flag provides it (for the error message)."""
+
+    what: str
+    flag: str
+
+
+class MissingThreshold(Exception):
+    def __init__(self, missing: Missing):
+        self.missing = missing
+        super().__init__(f"needs {missing.what} (pass {missing.flag})")
+
+
+def ftp_for(thr: SportThresholds, indoor: bool = False) -> float | None:
+    if indoor and thr.indoor_ftp:
+        return thr.indoor_ftp
+    return thr.ftp
+
+
+def power_fraction(t: PowerTarget, thr: SportThresholds, indoor: bool = False) -> Range:
+    """Power target as fractions of FTP.  Raises MissingThreshold for watts without an FTP."""
+    if t.unit is PowerUnit.FTP:
+        return t.value
+    if t.unit is PowerUnit.ZONE:
+        band = zones_range(thr.power_zones or DEFAULT_POWER_ZONES, t.value)
+        return Range(band.start / 100, band.end / 100)
+    ftp = ftp_for(thr, indoor)
+    if not ftp:
+        raise MissingThreshold(Missing("an FTP to turn watts into % FTP", "--ftp"))
+    return Range(t.value.start / ftp, t.value.end / ftp)
+
+
+def power_watts(t: PowerTarget, thr: SportThresholds, indoor: bool = False) -> Range:
+    if t.unit is PowerUnit.WATTS:
+        return t.value
+    ftp = ftp_for(thr, indoor)
+    if not ftp:
+        raise MissingThreshold(Missing("an FTP to turn % FTP into watts", "--ftp"))
+    f = power_fraction(t, thr, indoor)
+    return Range(f.start * ftp, f.end * ftp)
+
+
+def hr_bpm(t: HrTarget, thr: SportThresholds) -> Range:
+    if t.unit is HrUnit.BPM:
+        return t.value
+    if t.unit is HrUnit.MAX:
+        if not thr.max_hr:
+            raise MissingThreshold(Missing("a max heart rate for % HR targets", "--max-hr"))
+        return Range(t.value.start * thr.max_hr, t.value.end * thr.max_hr)
+    if t.unit is HrUnit.ZONE and thr.hr_zones:
+        return zones_range(thr.hr_zones, t.value)
+    if not thr.lthr:
+        raise MissingThreshold(Missing("a threshold heart rate (LTHR)", "--lthr"))
+    f = hr_fraction_lthr(t, thr)
+    return Range(f.start * thr.lthr, f.end * thr.lthr)
+
+
+def hr_fraction_lthr(t: HrTarget, thr: SportThresholds) -> Range:
+    """Heart-rate target as fractions of LTHR (the intensity measure for HR load)."""
+    if t.unit is HrUnit.LTHR:
+        return t.value
+    if t.unit is HrUnit.ZONE:
+        if thr.hr_zones:
+            if not thr.lthr:
+                raise MissingThreshold(Missing("a threshold heart rate (LTHR)", "--lthr"))
+            band = zones_range(thr.hr_zones, t.value)
+            return Range(band.start / thr.lthr, band.end / thr.lthr)
+        band = zones_range(DEFAULT_HR_ZONES_LTHR, t.value)
+        return Range(band.start / 100, band.end / 100)
+    if not thr.lthr:
+        raise MissingThreshold(Missing("a threshold heart rate (LTHR)", "--lthr"))
+    bpm = hr_bpm(t, thr)
+    return Range(bpm.start / thr.lthr, bpm.end / thr.lthr)
+
+
+def pace_fraction(t: PaceTarget, thr: SportThresholds) -> Range:
+    """Pace target as fractions of threshold speed."""
+    if t.unit is PaceUnit.THRESHOLD:
+        return t.value
+    if t.unit is PaceUnit.ZONE:
+        band = zones_range(thr.pace_zones or DEFAULT_PACE_ZONES, t.value)
+        return Range(band.start / 100, band.end / 100)
+    if not thr.threshold_pace:
+        raise MissingThreshold(Missing("a threshold pace", "--threshold-pace"))
+    return Range(t.value.start / thr.threshold_pace, t.value.end / thr.threshold_pace)
+
+
+def pace_speed(t: PaceTarget, thr: SportThresholds) -> Range:
+    """Pace target as speed in m/s."""
+    if t.unit is PaceUnit.SPEED:
+        return t.value
+    if not thr.threshold_pace:
+        raise MissingThreshold(Missing("a threshold pace", "--threshold-pace"))
+    f = pace_fraction(t, thr)
+    return Range(f.start * thr.threshold_pace, f.end * thr.threshold_pace)
