@@ -15,6 +15,8 @@ Formulas (README "Metrics" repeats them):
 * Load (TSS-style) = hours of targeted time x IF^2 x 100.
 * Steps with no target (freeride/maxeffort without a range, open steps) count
   towards duration but not towards intensity or load.
+* Distance is the sum of distance steps and of time steps with a known speed
+  (None when no step has one).
 * Distance steps need a speed to have a duration: from an absolute pace, or a
   relative pace and the athlete's threshold pace; otherwise the duration is
   reported as unknown for those steps (``unknown_duration_steps``).
@@ -25,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from planc.ast import Distance, Duration, Step, Workout, sport_family
+from planc.ast import Duration, Step, Workout
 from planc.athlete import (
     DEFAULT_HR_ZONES_LTHR,
     DEFAULT_PACE_ZONES,
@@ -151,7 +153,7 @@ def workout_metrics(workout: Workout, athlete: Athlete | None = None,
     thr = (athlete or Athlete()).for_sport(workout.sport)
     duration = 0.0
     distance = 0.0
-    distance_known = True
+    distance_seen = False
     unknown = 0
     samples: list[float] = []
     domains: set[str] = set()
@@ -162,10 +164,9 @@ def workout_metrics(workout: Workout, athlete: Athlete | None = None,
             unknown += 1
         else:
             duration += si.seconds
-        if si.metres is None:
-            distance_known = False
-        else:
+        if si.metres is not None:
             distance += si.metres
+            distance_seen = True
         if si.domain is not None and si.seconds:
             domains.add(si.domain)
             samples.extend(_samples(si))
@@ -176,13 +177,7 @@ def workout_metrics(workout: Workout, athlete: Athlete | None = None,
     load = None
     if np_fraction is not None:
         load = len(samples) / 3600 * np_fraction * np_fraction * 100
-    has_distance = any(isinstance(s.amount, Distance) for s in unrolled_steps(workout.body))
-    family = sport_family(workout.sport)
-    if not distance_known or (family == "ride" and not has_distance) or (
-            distance == 0 and not has_distance):
-        dist: float | None = distance if has_distance and distance_known else None
-    else:
-        dist = distance
+    dist = distance if distance_seen else None
     return Metrics(
         duration_s=duration,
         distance_m=dist,

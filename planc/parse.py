@@ -312,7 +312,9 @@ class _StepReader:
             elif _UNITISH_RE.match(value):
                 self._unknown(value, span)
                 bad = True
-            else:
+            elif kind == "PUNCT" and trailing:
+                trailing[-1] += value
+            elif kind != "PUNCT":
                 trailing.append(value)
 
         label = self._slice(label_toks[0], label_toks[-1]) if label_toks else None
@@ -473,7 +475,11 @@ class _StepReader:
             return
         n = int(m.group(1))
         family = sport_family(self.sport)
-        if (family in ("run", "swim") and n >= 50) or n > 180:
+        plausible_metres = (
+            (family == "swim" and n >= 25 and n % 25 == 0)
+            or (family == "run" and n >= 100 and n % 50 == 0)
+        )
+        if plausible_metres or n > 180:
             self.diags.append(warning(
                 "minutes-or-metres",
                 f"'{text}' means {n} minutes"

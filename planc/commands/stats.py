@@ -89,17 +89,17 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"workouts": rows}, indent=2, sort_keys=True))
         return 0
-    header = f"{'workout':<32} {'sport':<11} {'time':>8} {'dist km':>8} {'IF':>5} {'load':>6}"
+    header = f"{'workout':<32} {'sport':<14} {'time':>8} {'dist km':>8} {'IF':>5} {'load':>6}"
     print(header)
     print("-" * len(header))
     for r in rows:
         name = (r["name"] or r["path"])[:32]
         dist = None if r["distance_m"] is None else r["distance_m"] / 1000
-        print(f"{name:<32} {r['sport']:<11} {_hms(r['duration_s']):>8} {_fmt(dist, '.2f'):>8} "
+        print(f"{name:<32} {r['sport']:<14} {_hms(r['duration_s']):>8} {_fmt(dist, '.2f'):>8} "
               f"{_fmt(r['intensity'], '.2f'):>5} {_fmt(r['load'], '.0f'):>6}")
     if len(rows) > 1:
         total = sum(r["duration_s"] for r in rows)
         load = sum(r["load"] or 0 for r in rows)
         print("-" * len(header))
-        print(f"{'total':<32} {'':<11} {_hms(total):>8} {'':>8} {'':>5} {load:>6.0f}")
+        print(f"{'total':<32} {'':<14} {_hms(total):>8} {'':>8} {'':>5} {load:>6.0f}")
     return 0

@@ -1,0 +1,51 @@
+"""Shared test set-up: where the repository, the corpus and the installed planc are."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("PLANC_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+def planc_command() -> list[str]:
+    """The installed console script (the real thing), next to this interpreter."""
+    beside = Path(sys.executable).with_name("planc")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("planc")
+    if found:
+        return [found]
+    pytest.skip("the planc console script is not installed (pip install -e .)")
+
+
+def run_planc(
+    *args: str, input: str | bytes | None = None, cwd: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    data = input.encode() if isinstance(input, str) else input
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("PLANC_DEBUG", None)
+    proc = subprocess.run(
+        [*planc_command(), *args],
+        input=data,
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        timeout=120,
+    )
+    proc.stdout_text = proc.stdout.decode("utf-8", "replace")
+    proc.stderr_text = proc.stderr.decode("utf-8", "replace")
+    return proc
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"third-party corpus not found at {CORPUS} (set PLANC_CORPUS)")
+    return CORPUS
