@@ -1,0 +1,180 @@
+"""Athlete files: YAML thresholds per sport family -> ``planc.athlete.Athlete``.
+
+The file (or a plan's inline ``athlete:`` mapping) uses intervals.icu's
+sport-settings field names, one section per family::
+
+    timezone: Europe/Berlin
+    ride:  {ftp: 280, indoor_ftp: 270, lthr: 168, max_hr: 186}
+    run:   {threshold_pace: "4:15/km", lthr: 172, max_hr: 190}
+    swim:  {threshold_pace: "1:45/100m"}
+
+Sections may also be spelled as intervals.icu types (``Ride``, ``Run``,
+``Swim``, ``Other``).  ``threshold_pace`` is m/s as intervals.icu stores it,
+or a pace a coach would write (``4:15/km``, ``1:45/100m``, ``7:00/mi``); a
+written pace also sets ``pace_units`` when the file gives none.  Every mistake
+is a positioned diagnostic; nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from planc.ast import PACE_PER_METRES, PacePer
+from planc.athlete import Athlete, SportThresholds
+from planc.diagnostics import Diagnostic, error
+from planc.plan.reader import Reader
+from planc.plan.schema import FIELDS
+from planc.plan.yamlsrc import YNode, YScalar, YSeq, parse_yaml
+
+SECTION_FAMILY = {"ride": "ride", "run": "run", "swim": "swim", "other": "other",
+                  "Ride": "ride", "Run": "run", "Swim": "swim", "Other": "other"}
+_PACE = re.compile(r"^(\d{1,2}):([0-5]\d(?:\.\d+)?)\s*/\s*(km|mi|100m|100y|500m|400m|250m)$")
+PACE_UNITS_FOR = {"km": "MINS_KM", "mi": "MINS_MILE", "100m": "SECS_100M", "100y": "SECS_100Y",
+                  "500m": "SECS_500M", "400m": "SECS_400M", "250m": "SECS_250M"}
+
+
+def parse_pace(text: str) -> tuple[float, str] | None:
+    """``4:15/km`` -> (m/s, ``MINS_KM``); None if the text is not a pace."""
+    m = _PACE.match(text.strip())
+    if not m:
+        return None
+    seconds = int(m.group(1)) * 60 + float(m.group(2))
+    if seconds <= 0:
+        return None
+    per = m.group(3)
+    return PACE_PER_METRES[PacePer(per)] / seconds, PACE_UNITS_FOR[per]
+
+
+def load_athlete_file(path: str | Path) -> tuple[Athlete | None, list[Diagnostic]]:
+    """Read an athlete YAML file.  Returns (None, diagnostics) if it has errors."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        return None, [error("athlete-file", f"cannot read athlete file: {exc.strerror or exc}",
+                            path=name)]
+    except UnicodeDecodeError:
+        return None, [error("athlete-file", "athlete file is not UTF-8 text", path=name)]
+    tree, diags = parse_yaml(text, name)
+    if tree is None:
+        if not diags:
+            diags = [error("athlete-file", "athlete file is empty", path=name,
+                           hint="add e.g. 'ride: {ftp: 250}'")]
+        return None, diags
+    athlete, more = athlete_from_node(tree, name)
+    diags = diags + more
+    if any(d.is_error for d in diags):
+        return None, diags
+    return athlete, diags
+
+
+def athlete_from_node(node: YNode, path: str) -> tuple[Athlete | None, list[Diagnostic]]:
+    """An athlete from a positioned YAML mapping (a file, or a plan's inline ``athlete:``)."""
+    r = Reader(path)
+    m = r.mapping(node, "athlete", what="athlete thresholds")
+    if m is None:
+        return None, r.diagnostics
+    sports: dict[str, SportThresholds] = {}
+    seen: dict[str, YScalar] = {}
+    timezone = None
+    for key, (knode, value) in m.items.items():
+        if key == "timezone":
+            timezone = r.string(value, "a time zone name such as Europe/Berlin")
+            continue
+        family = SECTION_FAMILY.get(key)
+        if family is None:
+            continue  # reported by r.mapping as an unknown key
+        if family in seen:
+            r.error("athlete-duplicate", f"'{key}' repeats the {family} section", knode,
+                    f"the first is '{seen[family].text}' on line {seen[family].span.line}")
+            continue
+        seen[family] = knode
+        thresholds = _thresholds(r, value, key)
+        if thresholds is not None:
+            sports[family] = thresholds
+    if any(d.is_error for d in r.diagnostics):
+        return None, r.diagnostics
+    return Athlete(sports, timezone), r.diagnostics
+
+
+def _thresholds(r: Reader, node: YNode, section: str) -> SportThresholds | None:
+    m = r.mapping(node, "thresholds", what=f"'{section}' thresholds")
+    if m is None:
+        return None
+    values: dict[str, object] = {}
+    inferred_units = None
+    for key in FIELDS["thresholds"]:
+        v = m.get(key)
+        if v is None:
+            continue
+        if key in ("power_zones", "hr_zones", "pace_zones"):
+            values[key] = _zones(r, v, key)
+        elif key == "pace_units":
+            values[key] = r.string(v, "a pace unit such as MINS_KM")
+        elif key == "threshold_pace":
+            pace = _threshold_pace(r, v)
+            if pace is not None:
+                values[key], inferred_units = pace
+        else:
+            values[key] = r.number(v, f"{key} (a positive number)", positive=True)
+    if values.get("pace_units") is None and inferred_units:
+        values["pace_units"] = inferred_units
+    return SportThresholds(**values)  # type: ignore[arg-type]
+
+
+def _threshold_pace(r: Reader, node: YNode) -> tuple[float, str | None] | None:
+    if isinstance(node, YScalar) and isinstance(node.value, str):
+        pace = parse_pace(node.value)
+        if pace is None:
+            r.error("athlete-pace", f"'{node.text}' is not a pace", node,
+                    "write e.g. 4:15/km, 7:00/mi or 1:45/100m, or a speed in m/s")
+            return None
+        return pace
+    speed = r.number(node, "a threshold pace (m/s, or e.g. 4:15/km)", positive=True)
+    return None if speed is None else (speed, None)
+
+
+def _zones(r: Reader, node: YNode, key: str) -> tuple[float, ...] | None:
+    if not isinstance(node, YSeq) or not node.items:
+        r.expected(f"{key} as a list of upper bounds, e.g. [55, 75, 90, 105, 120, 150, 999]",
+                   node)
+        return None
+    out: list[float] = []
+    for item in node.items:
+        v = r.number(item, f"a zone bound in {key}", positive=True)
+        if v is None:
+            return None
+        if out and v <= out[-1]:
+            r.error("athlete-zones", f"{key} must increase: {v:g} follows {out[-1]:g}", item,
+                    "each bound is the top of a zone, lowest zone first")
+            return None
+        out.append(v)
+    return tuple(out)
+
+
+def athlete_to_yaml(athlete: Athlete) -> str:
+    """The athlete as a file ``load_athlete_file`` reads back (for ``planc athlete pull``)."""
+    lines: list[str] = []
+    if athlete.timezone:
+        lines.append(f"timezone: {athlete.timezone}")
+    for family in ("ride", "run", "swim", "other"):
+        t = athlete.sports.get(family)
+        if t is None:
+            continue
+        lines.append(f"{family}:")
+        for key in FIELDS["thresholds"]:
+            v = getattr(t, key)
+            if v is None:
+                continue
+            if isinstance(v, tuple):
+                text = "[" + ", ".join(f"{x:g}" for x in v) + "]"
+            elif isinstance(v, float):
+                text = f"{v:.6g}" if key == "threshold_pace" else f"{v:g}"
+            else:
+                text = str(v)
+            lines.append(f"  {key}: {text}")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["athlete_from_node", "athlete_to_yaml", "load_athlete_file", "parse_pace"]

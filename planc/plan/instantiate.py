@@ -1,0 +1,195 @@
+"""Turn a workout template plus one week's arguments into a parsed Workout.
+
+Three jobs, all about keeping diagnostics honest:
+
+* resolve an argument for a given week (a value, a per-week list, or an
+  ``= expression``), remembering where it was written;
+* fill the body and name templates (``planc.plan.template``);
+* parse the filled text with ``planc.parse.parse_workout`` and move every
+  diagnostic back into the plan file: onto the argument that supplied a bad
+  value, or onto the exact line and column inside the embedded block scalar.
+
+Parsing is cached on (text, sport, name): a 52-week plan repeats the same
+few workouts, and each distinct text is parsed once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from planc.ast import NO_SPAN, Span, Workout
+from planc.diagnostics import Diagnostic
+from planc.plan.expr import ExprError, evaluate, format_number
+from planc.plan.reader import Reader, value_span
+from planc.plan.template import Filled, Origin, Unknown, fill
+from planc.plan.yamlsrc import YNode, YScalar, YSeq
+
+
+@dataclass(frozen=True, slots=True)
+class TextPos:
+    """Maps (line, column) of a scalar's text to the file: a block scalar's
+    content lines, or a one-line flow scalar (after its opening quote)."""
+
+    path: str
+    line_shift: int
+    col_shift: int
+
+    @staticmethod
+    def of(node: YScalar) -> TextPos:
+        if node.style == "|":
+            return TextPos(node.path, node.content_line_shift, node.content_col_shift)
+        quote = 1 if node.style in ("'", '"') else 0
+        return TextPos(node.path, node.span.line - 1, node.span.column - 1 + quote)
+
+    def span(self, line: int, column: int, length: int = 1) -> Span:
+        return Span.point(line + self.line_shift, column + self.col_shift, length)
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    """Which week an argument is resolved for: plan week, and n of count in its entry."""
+
+    week: int
+    n: int
+    count: int
+    weeks_text: str  # e.g. "weeks 1-4", for messages
+
+
+def resolve_arg(r: Reader, name: str, node: YNode, when: Week) -> tuple[str, Origin] | None:
+    """The text a ``{name}`` placeholder receives in week ``when``; None after an error."""
+    if isinstance(node, YSeq):
+        if len(node.items) not in (1, when.count):
+            r.error("progression-length",
+                    f"'{name}' has {len(node.items)} values but this entry covers "
+                    f"{when.count} week{'s' * (when.count != 1)} ({when.weeks_text})", node,
+                    f"give {when.count} values (one per week, in order) or a single value")
+            return None
+        node = node.items[0 if len(node.items) == 1 else when.n - 1]
+        if isinstance(node, YSeq):
+            r.expected(f"a value for '{name}'", node, "per-week lists cannot be nested")
+            return None
+    if not isinstance(node, YScalar) or node.value is None or isinstance(node.value, bool):
+        r.expected(f"a value for '{name}' (a number, a duration like 10m, a target like 90, "
+                   "or '= expression')", node)
+        return None
+    origin = Origin(node.path, value_span(node), f"'{name}'")
+    if isinstance(node.value, int | float):
+        return format_number(float(node.value)), origin
+    text = node.value.strip()
+    if "\n" in text:
+        r.error("bad-argument", f"the value of '{name}' spans several lines", node,
+                "argument values are single words such as 4, 10m or 90")
+        return None
+    if text.startswith("="):
+        try:
+            q = evaluate(text[1:], {"week": when.week, "n": when.n})
+        except ExprError as exc:
+            pos = TextPos.of(node)
+            lead = len(node.value) - len(node.value.lstrip())
+            r.error("bad-expression", f"{exc.message} (in '{name}' for week {when.week})",
+                    pos.span(1, 1 + lead + 1 + exc.offset, exc.length), exc.hint, node.path)
+            return None
+        return q.text(), origin
+    return text, origin
+
+
+def report_unknown(r: Reader, unknowns: list[Unknown], pos: TextPos, known: list[str],
+                   where: str) -> None:
+    from planc.diagnostics import did_you_mean
+
+    for u in unknowns:
+        if not u.name:
+            r.error("bad-placeholder", "empty placeholder '{}'", pos.span(u.line, u.column, 2),
+                    "write {name} for a parameter, or {{ and }} for literal braces", pos.path)
+            continue
+        guess = did_you_mean(u.name, known)
+        hint = (f"did you mean '{{{guess}}}'?" if guess else
+                f"declare it under params: ({', '.join(known)} are known)")
+        r.error("unknown-parameter", f"'{{{u.name}}}' is not a parameter of {where}",
+                pos.span(u.line, u.column, u.length), hint, pos.path)
+
+
+def map_diagnostic(d: Diagnostic, filled: Filled, pos: TextPos) -> Diagnostic:
+    """A parse diagnostic on the filled text, moved to where the user wrote the cause."""
+    s = d.span
+    if s == NO_SPAN:
+        return dataclasses.replace(d, path=pos.path)
+    region = filled.region_at(s.line, s.column)
+    if region is not None and region.origin is not None:
+        o = region.origin
+        where = f"{pos.path}:{s.line + pos.line_shift}:{region.template_col + pos.col_shift}"
+        extra = f"{o.what} fills {{{region.name}}} at {where}"
+        hint = f"{d.hint}; {extra}" if d.hint else extra
+        return dataclasses.replace(d, span=o.span, path=o.path, hint=hint)
+    col = region.template_col if region is not None else filled.template_column(s.line, s.column)
+    if s.end_line == s.line:
+        end = max(col + 1, filled.template_column(s.line, s.end_column))
+    else:
+        end = s.end_column
+    span = Span(s.line + pos.line_shift, col + pos.col_shift,
+                s.end_line + pos.line_shift, end + pos.col_shift)
+    return dataclasses.replace(d, span=span, path=pos.path)
+
+
+class Compiler:
+    """Parses filled workout texts once each and maps their diagnostics back."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str, str | None], tuple[Workout | None, list]] = {}
+
+    def parse(self, text: str, sport: str, name: str | None) -> tuple[Workout | None, list]:
+        key = (text, sport, name)
+        hit = self._cache.get(key)
+        if hit is None:
+            from planc.parse import parse_workout
+
+            parsed = parse_workout(text, path="<body>", sport=sport, name=name)
+            hit = (parsed.workout, list(parsed.diagnostics))
+            self._cache[key] = hit
+        return hit
+
+    def compile(self, r: Reader, body: YScalar, values: dict[str, tuple[str, Origin | None]],
+                sport: str, name: str | None) -> tuple[Workout | None, str]:
+        """Fill ``body`` with ``values``, parse it, report everything into ``r``.
+
+        Unknown placeholders are the caller's to report (once per definition);
+        here they stay in the text as written."""
+        pos = TextPos.of(body)
+        if body.style == ">":
+            r.error("folded-body", "a workout body must be a literal block ('|'), not folded ('>')",
+                    body, "folding joins the step lines into one; write 'body: |'")
+            return None, ""
+        filled, _ = fill(body.value if isinstance(body.value, str) else body.text, values)
+        check_counts(r, filled)
+        workout, diags = self.parse(filled.text, sport, name)
+        for d in diags:
+            r.diagnostics.append(map_diagnostic(d, filled, pos))
+        return workout, filled.text
+
+
+def check_counts(r: Reader, filled: Filled) -> None:
+    """A value that fills a repeat count (``{reps}x`` ending a line) must be a whole
+    number: otherwise the header silently becomes prose and the repeat disappears."""
+    lines = filled.text.split("\n")
+    for reg in filled.regions:
+        if reg.origin is None or not reg.name:
+            continue
+        rest = lines[reg.line - 1][reg.end - 1:]
+        if rest.strip() == "x":
+            value = lines[reg.line - 1][reg.start - 1:reg.end - 1]
+            if not (value.isdigit() and int(value) >= 1):
+                r.error("bad-count", f"{reg.origin.what} fills a repeat count "
+                        f"({{{reg.name}}}x) and must be a whole number, got '{value}'",
+                        reg.origin.span, "e.g. 4", reg.origin.path)
+
+
+def fill_text(node: YScalar, values: dict[str, tuple[str, Origin | None]]) -> str:
+    """Fill a name or description template (unknown names were reported at definition)."""
+    if not isinstance(node.value, str):
+        return node.text
+    return fill(node.value, values)[0].text
+
+
+__all__ = ["Compiler", "TextPos", "Week", "fill_text", "map_diagnostic", "report_unknown",
+           "resolve_arg"]

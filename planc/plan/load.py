@@ -1,0 +1,381 @@
+"""Load a plan file: YAML, includes, the workout library, the athlete, then expand.
+
+Public entry points (what ``planc check``, ``stats``, ``build``, ``publish``
+and ``render`` call):
+
+* ``load_plan(path, *, athlete=None) -> Plan`` raises ``PlanError`` (a
+  DiagnosticError that also carries the source texts) if the plan has errors;
+* ``check_plan(path) -> list[Diagnostic]`` returns every diagnostic, sorted;
+* ``read_plan(path, *, athlete=None) -> PlanResult`` never raises for bad input.
+
+A file with ``workouts:`` but no ``calendar:`` is checked as a library: each
+workout is compiled with its parameter defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planc.ast import SPORTS
+from planc.athlete import Athlete
+from planc.diagnostics import Diagnostic, DiagnosticError, did_you_mean, error, sort_key
+from planc.plan.instantiate import Compiler, TextPos, Week, report_unknown
+from planc.plan.model import Fitness, LibraryWorkout, Param, Plan
+from planc.plan.reader import Reader
+from planc.plan.schema import BUILTIN_PARAMS, ID_RE, PARAM_RE, SESSION_KEYS, WORKOUT_KEY_RE
+from planc.plan.template import placeholders
+from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq, parse_yaml
+
+RESERVED_PARAMS = (*SESSION_KEYS, *BUILTIN_PARAMS)
+RESERVED_WORKOUTS = ("rest",)
+
+
+class PlanError(DiagnosticError):
+    """A plan with errors; ``sources`` maps each path to its text for rendering."""
+
+    def __init__(self, diagnostics: list[Diagnostic], sources: dict[str, str]):
+        super().__init__(diagnostics)
+        self.sources = sources
+
+
+@dataclass(slots=True)
+class PlanResult:
+    plan: Plan | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.plan is not None and not any(d.is_error for d in self.diagnostics)
+
+
+def load_plan(path: str | os.PathLike, *, athlete: Athlete | None = None) -> Plan:
+    """The checked, expanded plan; raises PlanError listing every error."""
+    result = read_plan(path, athlete=athlete)
+    if not result.ok or result.plan is None:
+        raise PlanError([d for d in result.diagnostics], result.sources)
+    return result.plan
+
+
+def check_plan(path: str | os.PathLike) -> list[Diagnostic]:
+    """Every diagnostic for a plan (or library) file, sorted by file and position."""
+    return read_plan(path).diagnostics
+
+
+def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None) -> PlanResult:
+    loader = _Loader()
+    plan = loader.run(str(path), athlete)
+    diags = _dedupe(loader.r.diagnostics)
+    if plan is not None:
+        plan.diagnostics = [d for d in diags if not d.is_error]
+        plan.sources = loader.sources
+    return PlanResult(plan, diags, loader.sources)
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """One diagnostic per (place, code): a library workout used in 12 weeks with
+    the same mistake is reported once (with the first week's wording)."""
+    seen: set[tuple] = set()
+    out = []
+    for d in diags:
+        key = (d.path, d.span, d.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return sorted(out, key=sort_key)
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.r = Reader("<plan>")
+        self.sources: dict[str, str] = {}
+        self.library: dict[str, LibraryWorkout] = {}
+        self.loaded: set[str] = set()
+        self.compiler = Compiler()
+
+    # ------------------------------------------------------------ files --
+
+    def read(self, path: str, cause: YNode | None = None) -> YNode | None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            if cause is not None:
+                self.r.error("include-missing", f"cannot read '{path}': {reason}", cause,
+                             "paths are relative to the file that names them")
+            else:
+                self.r.diagnostics.append(error("file", f"cannot read plan: {reason}", path=path))
+            return None
+        self.sources[path] = text
+        tree, diags = parse_yaml(text, path)
+        self.r.diagnostics.extend(diags)
+        if tree is None and not diags:
+            self.r.diagnostics.append(error("empty-file", "the file is empty", path=path,
+                                            hint="a plan needs id, name, start, weeks, calendar"))
+        return tree
+
+    def run(self, path: str, athlete: Athlete | None) -> Plan | None:
+        tree = self.read(path)
+        if tree is None:
+            return None
+        if isinstance(tree, YMap) and "calendar" not in tree and "start" not in tree \
+                and "workouts" in tree:
+            self.load_library_file(tree, path, [(os.path.realpath(path), path)])
+            self.check_library_defaults()
+            return None
+        top = self.r.mapping(tree, "plan", what="the plan")
+        if top is None:
+            return None
+        self.includes(top, path, [(os.path.realpath(path), path)])
+        self.workouts(top.get("workouts"))
+        plan = self.header(top, path)
+        plan_athlete = self.athlete(top.get("athlete"), path)
+        if plan is None:
+            self.check_library_defaults()
+            return None
+        plan.athlete = athlete if athlete is not None else plan_athlete
+        plan.library = self.library
+        from planc.plan.expand import expand_calendar
+
+        plan.sessions = expand_calendar(self.r, plan, top.get("calendar"), self.compiler)
+        self.check_library_defaults()
+        return plan
+
+    # --------------------------------------------------------- includes --
+
+    def includes(self, top: YMap, path: str, stack: list[tuple[str, str]]) -> None:
+        """Load the files ``top`` includes; ``stack`` is the chain (real path, shown path)."""
+        node = top.get("include")
+        if node is None:
+            return
+        items = node.items if isinstance(node, YSeq) else [node]
+        for item in items:
+            rel = self.r.string(item, "a file path to include")
+            if rel is None:
+                continue
+            target = os.path.normpath(os.path.join(os.path.dirname(path), rel))
+            real = os.path.realpath(target)
+            reals = [p for p, _ in stack]
+            if real in reals:
+                cycle = [shown for _, shown in stack[reals.index(real):]] + [target]
+                self.r.error("include-cycle", f"include cycle: {' -> '.join(cycle)}", item,
+                             "a library cannot include a file that includes it")
+                continue
+            if real in self.loaded:
+                continue  # a diamond: already loaded through another include
+            tree = self.read(target, item)
+            if tree is None:
+                continue
+            self.load_library_file(tree, target, [*stack, (real, target)])
+
+    def load_library_file(self, tree: YNode, path: str, stack: list[tuple[str, str]]) -> None:
+        self.loaded.add(stack[-1][0])
+        lib = self.r.mapping(tree, "library", what="a workout library")
+        if lib is None:
+            return
+        self.includes(lib, path, stack)
+        self.workouts(lib.get("workouts"))
+
+    # ---------------------------------------------------------- library --
+
+    def workouts(self, node: YNode | None) -> None:
+        if node is None:
+            return
+        if not isinstance(node, YMap):
+            self.r.expected("workouts as a mapping of name -> workout", node)
+            return
+        for key, (knode, value) in node.items.items():
+            if not WORKOUT_KEY_RE.match(key) or key in RESERVED_WORKOUTS:
+                self.r.error("bad-workout-name", f"'{key}' cannot name a workout", knode,
+                             "'rest' means a rest day" if key in RESERVED_WORKOUTS else
+                             "use letters, digits, '-' and '_', starting with a letter")
+                continue
+            if key in self.library:
+                first = self.library[key]
+                self.r.error("duplicate-workout", f"workout '{key}' is defined twice", knode,
+                             f"the first is at {first.path}:{first.span.line}:{first.span.column}")
+                continue
+            lw = self.workout(key, knode, value)
+            if lw is not None:
+                self.library[key] = lw
+
+    def workout(self, key: str, knode: YScalar, node: YNode) -> LibraryWorkout | None:
+        r = self.r
+        m = r.mapping(node, "workout", what=f"workout '{key}'")
+        if m is None:
+            return None
+        sport = sport_of(r, m.get("sport"))
+        body = m.get("body")
+        if body is not None and not (isinstance(body, YScalar) and isinstance(body.value, str)):
+            r.expected("the workout steps as text (body: |)", body)
+            body = None
+        params = self.params(m.get("params"))
+        lw = LibraryWorkout(key, sport or "Other", body or YScalar("", "", knode.span, knode.path),
+                            params or {}, span=knode.span, path=knode.path)
+        for field_name in ("name", "description"):
+            v = m.get(field_name)
+            if v is not None:
+                if isinstance(v, YScalar) and isinstance(v.value, str):
+                    setattr(lw, field_name, v)
+                else:
+                    r.expected(f"a {field_name} (text)", v)
+        if (v := m.get("indoor")) is not None:
+            lw.indoor = r.boolean(v, "indoor: true or false")
+        if (v := m.get("tags")) is not None:
+            lw.tags = r.strings(v, "tags") or ()
+        if (v := m.get("time")) is not None:
+            lw.time = r.time(v)
+        lw.broken = sport is None or body is None or params is None
+        if params is not None:
+            self.check_placeholders(lw)
+        return lw
+
+    def params(self, node: YNode | None) -> dict[str, Param] | None:
+        out: dict[str, Param] = {}
+        if node is None:
+            return out
+        if isinstance(node, YSeq):
+            pairs = [(item, None) for item in node.items]
+        elif isinstance(node, YMap):
+            pairs = [(k, v) for k, v in node.items.values()]
+        else:
+            self.r.expected("params as a list of names or a mapping name -> default", node)
+            return None
+        ok = True
+        for knode, default in pairs:
+            if not isinstance(knode, YScalar) or not isinstance(knode.value, str):
+                self.r.expected("a parameter name", knode)
+                ok = False
+                continue
+            name = knode.text
+            if name in RESERVED_PARAMS:
+                self.r.error("reserved-parameter", f"'{name}' cannot be a parameter name", knode,
+                             f"{', '.join(RESERVED_PARAMS)} are session keys or built-ins")
+                ok = False
+            elif not PARAM_RE.match(name):
+                self.r.error("bad-parameter", f"'{name}' is not a valid parameter name", knode,
+                             "use lower-case letters, digits and '_'")
+                ok = False
+            elif isinstance(default, YSeq | YMap):
+                self.r.expected(f"one default value for '{name}'", default,
+                                "per-week lists belong in the calendar entry")
+                ok = False
+            elif name in out:
+                self.r.error("duplicate-parameter", f"parameter '{name}' is declared twice", knode)
+            else:
+                has_default = isinstance(default, YScalar) and default.value is not None
+                out[name] = Param(name, default if has_default else None, knode.span)
+        return out if ok else None
+
+    def check_placeholders(self, lw: LibraryWorkout) -> None:
+        """Unknown ``{names}`` (errors) and parameters never used (warnings), once per
+        workout definition rather than once per use."""
+        known = [*lw.params, *BUILTIN_PARAMS]
+        used: set[str] = set()
+        for t in (lw.body, lw.name, lw.description):
+            if t is None or not isinstance(t.value, str):
+                continue
+            found = placeholders(t.value)
+            used |= {u.name for u in found}
+            report_unknown(self.r, [u for u in found if u.name not in known], TextPos.of(t),
+                           known, f"workout '{lw.key}'")
+        for p in lw.params.values():
+            if p.name not in used:
+                self.r.warn("unused-parameter", f"parameter '{p.name}' of '{lw.key}' is never used",
+                            p.span, f"use it as {{{p.name}}} in the body or name, or remove it",
+                            lw.path)
+
+    def check_library_defaults(self) -> None:
+        """Compile every library workout whose parameters all have defaults, so a
+        mistake in a workout no session uses (yet) is still reported."""
+        from planc.plan.expand import workout_values
+
+        for lw in self.library.values():
+            if lw.broken or any(p.default is None for p in lw.params.values()):
+                continue
+            values = workout_values(self.r, lw, {}, Week(1, 1, 1, "week 1"))
+            if values is None:
+                continue
+            self.compiler.compile(self.r, lw.body, values, lw.sport, lw.key)
+
+    # ----------------------------------------------------------- header --
+
+    def header(self, top: YMap, path: str) -> Plan | None:
+        """The plan's metadata.  After a fixable mistake (an id that is not a slug, a
+        start that is not a Monday) it goes on with a stand-in value, so the calendar
+        is still checked; without a start date or a week count there is no calendar."""
+        r = self.r
+        plan_id = r.string(top.get("id"), "a plan id") if "id" in top else None
+        if plan_id is not None and not ID_RE.match(plan_id):
+            r.error("bad-id", f"plan id '{plan_id}' is not a slug", top.get("id"),
+                    "use lower-case letters, digits and '-', e.g. base-build-2027")
+        name = r.string(top.get("name"), "a plan name") if "name" in top else None
+        start = r.date(top.get("start"), "the plan start") if "start" in top else None
+        if start is not None and start.weekday() != 0:
+            monday = start.fromordinal(start.toordinal() - start.weekday())
+            r.error("start-not-monday",
+                    f"the plan must start on a Monday; {start.isoformat()} is a "
+                    f"{start.strftime('%A')}", top.get("start"),
+                    f"start: {monday.isoformat()} (the Monday before)")
+            start = monday
+        weeks = r.integer(top.get("weeks"), "a number of weeks", 1, 156) if "weeks" in top else None
+        description = None
+        if (v := top.get("description")) is not None:
+            description = r.string(v, "a description (text)")
+        fitness = self.fitness(top.get("fitness"))
+        if start is None or weeks is None:
+            return None
+        return Plan(id=plan_id or "plan", name=name or "", start=start, weeks=weeks, path=path,
+                    description=description, fitness=fitness)
+
+    def fitness(self, node: YNode | None) -> Fitness:
+        if node is None:
+            return Fitness()
+        m = self.r.mapping(node, "fitness", what="fitness")
+        if m is None:
+            return Fitness()
+        ctl = self.r.number(m.get("ctl"), "ctl (a number)") if "ctl" in m else 0.0
+        atl = self.r.number(m.get("atl"), "atl (a number)") if "atl" in m else ctl
+        return Fitness(ctl or 0.0, atl if atl is not None else (ctl or 0.0))
+
+    def athlete(self, node: YNode | None, path: str) -> Athlete | None:
+        if node is None:
+            return None
+        from planc.athlete_file import athlete_from_node, load_athlete_file
+
+        if isinstance(node, YScalar) and isinstance(node.value, str):
+            target = os.path.normpath(os.path.join(os.path.dirname(path), node.value))
+            if not os.path.isfile(target):
+                self.r.error("athlete-missing", f"athlete file '{node.value}' not found", node,
+                             f"looked for {target}; paths are relative to the plan file")
+                return None
+            athlete, diags = load_athlete_file(target)
+            try:
+                self.sources[target] = Path(target).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                pass
+            self.r.diagnostics.extend(diags)
+            return athlete
+        athlete, diags = athlete_from_node(node, path)
+        self.r.diagnostics.extend(diags)
+        return athlete
+
+
+def sport_of(r: Reader, node: YNode | None) -> str | None:
+    """An intervals.icu activity type, with a did-you-mean for near misses."""
+    if node is None:
+        return None
+    if isinstance(node, YScalar) and isinstance(node.value, str):
+        if node.value in SPORTS:
+            return node.value
+        lower = {s.lower(): s for s in SPORTS}
+        exact = lower.get(node.value.lower().replace(" ", ""))
+        guess = exact or did_you_mean(node.value, SPORTS)
+        r.error("unknown-sport", f"unknown sport '{node.value}'", node,
+                f"did you mean '{guess}'?" if guess else
+                "intervals.icu types: " + ", ".join(SPORTS))
+        return None
+    r.expected("a sport such as Ride, Run or Swim", node)
+    return None

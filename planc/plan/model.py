@@ -1,0 +1,123 @@
+"""What a loaded plan is: its metadata, its library and the expanded sessions.
+
+``Session`` is the unit every later stage works on (build, stats, publish,
+render): one calendar event on one local date, with a stable ``slot`` and the
+``external_id`` publish uses to upsert it idempotently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from planc.ast import Span, Workout
+from planc.athlete import Athlete
+from planc.diagnostics import Diagnostic
+from planc.plan.yamlsrc import YNode, YScalar
+
+
+class Kind(StrEnum):
+    """intervals.icu event categories a plan produces."""
+
+    WORKOUT = "WORKOUT"
+    NOTE = "NOTE"
+    RACE_A = "RACE_A"
+    RACE_B = "RACE_B"
+    RACE_C = "RACE_C"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One calendar event of a plan.
+
+    ``date`` is a local calendar date and ``time`` a local ``HH:MM`` as
+    written (or None): plans never convert time zones, so a daylight-saving
+    week still has seven days and a 07:00 session stays at 07:00.
+    ``slot`` numbers the day's sessions 1..n, timed sessions first by time,
+    then untimed ones in the order written.
+    """
+
+    date: dt.date
+    time: str | None
+    slot: int
+    week: int
+    kind: Kind
+    sport: str | None
+    name: str
+    workout: Workout | None
+    description: str | None
+    indoor: bool
+    external_id: str
+    span: Span
+    path: str
+    text: str | None = None  # the workout text after substitution
+    ref: str | None = None  # library workout name, for references
+    tags: tuple[str, ...] = ()
+    distance_m: float | None = None  # a race's distance
+
+    @property
+    def start_date_local(self) -> str:
+        """``YYYY-MM-DDTHH:MM:SS`` as intervals.icu wants it (local, no offset)."""
+        return f"{self.date.isoformat()}T{self.time or '00:00'}:00"
+
+
+@dataclass(frozen=True, slots=True)
+class Fitness:
+    ctl: float = 0.0
+    atl: float = 0.0
+
+
+@dataclass(slots=True)
+class Param:
+    name: str
+    default: YNode | None  # None: required
+    span: Span
+
+
+@dataclass(slots=True)
+class LibraryWorkout:
+    """A named workout of the library: a template filled in by each session."""
+
+    key: str
+    sport: str
+    body: YScalar
+    params: dict[str, Param]
+    name: YScalar | None = None
+    description: YScalar | None = None
+    indoor: bool | None = None
+    tags: tuple[str, ...] = ()
+    time: str | None = None
+    span: Span = field(default_factory=lambda: Span(0, 0, 0, 0))
+    path: str = "<input>"
+    broken: bool = False  # had errors: references to it are not compiled (no cascade)
+
+
+@dataclass(slots=True)
+class Plan:
+    """A checked plan.  ``diagnostics`` holds its warnings (errors raise PlanError)."""
+
+    id: str
+    name: str
+    start: dt.date
+    weeks: int
+    path: str
+    description: str | None = None
+    athlete: Athlete | None = None
+    fitness: Fitness = field(default_factory=Fitness)
+    library: dict[str, LibraryWorkout] = field(default_factory=dict)
+    sessions: list[Session] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the plan (a Sunday)."""
+        return self.start + dt.timedelta(days=7 * self.weeks - 1)
+
+    def week_start(self, week: int) -> dt.date:
+        return self.start + dt.timedelta(days=7 * (week - 1))
+
+    def week_of(self, day: dt.date) -> int:
+        """Plan week of a date (may be < 1 or > weeks for dates outside the plan)."""
+        return (day - self.start).days // 7 + 1

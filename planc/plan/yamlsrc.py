@@ -1,0 +1,223 @@
+"""YAML 1.2 source loading that keeps a position for every key and value.
+
+Plan files are YAML, but planc must point at the exact character of every
+mistake, including mistakes inside workout bodies embedded as block scalars.
+So instead of ruamel's round-trip *objects* we use its *composer*: the node
+graph carries start/end marks for every scalar, and the raw scalar text, which
+lets planc do its own typing (``2027-01-04`` stays a string to be checked as a
+date by the plan loader, ``4:30`` and ``no`` stay strings under YAML 1.2).
+
+The tree here (``YMap``, ``YSeq``, ``YScalar``) is deliberately tiny and has no
+ruamel types in it, so the rest of ``planc.plan`` never touches ruamel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from planc.ast import NO_SPAN, Span
+from planc.diagnostics import Diagnostic, error
+
+Scalar = str | int | float | bool | None
+
+
+@dataclass(slots=True)
+class YScalar:
+    """A scalar: ``value`` is typed per the YAML 1.2 core schema, ``text`` is as written."""
+
+    value: Scalar
+    text: str
+    span: Span
+    path: str
+    style: str | None = None  # None (plain), "'", '"', "|", ">"
+    # For a literal block scalar: where its first content line sits in the file,
+    # so diagnostics on the embedded text can be shifted (1-based line offset,
+    # 0-based column offset of the content indentation).
+    content_line_shift: int = 0
+    content_col_shift: int = 0
+
+    @property
+    def is_block(self) -> bool:
+        return self.style in ("|", ">")
+
+
+@dataclass(slots=True)
+class YMap:
+    """A mapping; ``items`` keeps source order.  Keys are always strings here."""
+
+    items: dict[str, tuple[YScalar, YNode]]
+    span: Span
+    path: str
+
+    def get(self, key: str) -> YNode | None:
+        item = self.items.get(key)
+        return item[1] if item else None
+
+    def key_span(self, key: str) -> Span:
+        item = self.items.get(key)
+        return item[0].span if item else self.span
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.items
+
+
+@dataclass(slots=True)
+class YSeq:
+    items: list[YNode] = field(default_factory=list)
+    span: Span = NO_SPAN
+    path: str = "<input>"
+
+
+YNode = YMap | YSeq | YScalar
+
+_TAG = "tag:yaml.org,2002:"
+
+
+def _span(node: Any) -> Span:
+    s, e = node.start_mark, node.end_mark
+    return Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+
+
+def _typed(tag: str, text: str) -> Scalar:
+    """Plain scalars resolved by ruamel's YAML 1.2 resolver, turned into Python values."""
+    kind = tag.removeprefix(_TAG)
+    if kind == "int":
+        try:
+            return int(text.replace("_", ""), 0)
+        except ValueError:
+            return text
+    if kind == "float":
+        low = text.lower()
+        if low in (".inf", "+.inf"):
+            return float("inf")
+        if low == "-.inf":
+            return float("-inf")
+        if low == ".nan":
+            return float("nan")
+        try:
+            return float(text.replace("_", ""))
+        except ValueError:
+            return text
+    if kind == "bool":
+        return text.lower() == "true"
+    if kind == "null":
+        return None
+    return text  # str, timestamp (checked later as a date), anything else
+
+
+class _Converter:
+    def __init__(self, text: str, path: str):
+        self.lines = text.splitlines()
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+
+    def convert(self, node: Any) -> YNode:
+        kind = type(node).__name__
+        if kind == "MappingNode":
+            return self._map(node)
+        if kind == "SequenceNode":
+            return YSeq([self.convert(item) for item in node.value], _span(node), self.path)
+        return self._scalar(node)
+
+    def _scalar(self, node: Any) -> YScalar:
+        tag = str(getattr(node.tag, "value", node.tag))
+        style = node.style
+        text = node.value
+        value: Scalar = _typed(tag, text) if style is None else text
+        scalar = YScalar(value, text, _span(node), self.path, style)
+        if style == "|":
+            self._block_position(scalar, node)
+        return scalar
+
+    def _block_position(self, scalar: YScalar, node: Any) -> None:
+        """Find where a literal block's content lines sit: the indicator's next line,
+        indented by the block's indentation (measured on the first non-empty line)."""
+        first = node.start_mark.line  # 0-based line of the "|" indicator
+        scalar.content_line_shift = first + 1
+        for k, content in enumerate(scalar.text.split("\n")):
+            if content.strip():
+                row = first + 1 + k
+                if row < len(self.lines):
+                    scalar.content_col_shift = max(0, len(self.lines[row]) - len(content))
+                return
+
+    def _map(self, node: Any) -> YMap:
+        items: dict[str, tuple[YScalar, YNode]] = {}
+        for knode, vnode in node.value:
+            key = self.convert(knode)
+            if not isinstance(key, YScalar):
+                self.diagnostics.append(
+                    error("yaml-key", "a key must be a plain word, not a mapping or list",
+                          key.span, path=self.path))
+                continue
+            name = key.text  # as written: `2027-01-04:` and `1:` stay text
+            if name in items:
+                first = items[name][0].span
+                self.diagnostics.append(
+                    error("yaml-duplicate-key", f"key '{name}' appears twice in this mapping",
+                          key.span, hint=f"the first '{name}' is on line {first.line}; "
+                          "keep one", path=self.path))
+                continue
+            items[name] = (key, self.convert(vnode))
+        return YMap(items, _span(node), self.path)
+
+
+def parse_yaml(text: str, path: str) -> tuple[YNode | None, list[Diagnostic]]:
+    """Compose one YAML document into a positioned tree.
+
+    Returns ``(None, [diagnostic])`` on a YAML syntax error and ``(None, [])``
+    for an empty document.  Never raises for bad input.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt")
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = Span.point(mark.line + 1, mark.column + 1) if mark else NO_SPAN
+        problem = exc.problem or exc.context or "invalid YAML"
+        hint = None
+        if "\\t" in problem or "'\\t'" in problem:
+            hint = "YAML indentation must use spaces, not tabs"
+        elif exc.context:
+            hint = exc.context
+        return None, [error("yaml-syntax", f"YAML syntax error: {problem}", span, hint, path)]
+    except YAMLError as exc:  # e.g. a second document in the stream
+        return None, [error("yaml-syntax", f"YAML error: {exc}", NO_SPAN, path=path)]
+    if node is None:
+        return None, []
+    conv = _Converter(text, path)
+    tree = conv.convert(node)
+    return tree, conv.diagnostics
+
+
+def to_plain(node: YNode | None) -> Any:
+    """The tree as plain JSON-like data (for JSON Schema validation)."""
+    if node is None:
+        return None
+    if isinstance(node, YMap):
+        return {k: to_plain(v) for k, (_, v) in node.items.items()}
+    if isinstance(node, YSeq):
+        return [to_plain(v) for v in node.items]
+    return node.value
+
+
+def describe(node: YNode | None) -> str:
+    """A short noun for 'expected X, got <describe>' messages."""
+    if node is None:
+        return "nothing"
+    if isinstance(node, YMap):
+        return "a mapping"
+    if isinstance(node, YSeq):
+        return "a list"
+    v = node.value
+    if v is None:
+        return "an empty value"
+    if isinstance(v, bool):
+        return f"the boolean {node.text}"
+    if isinstance(v, int | float):
+        return f"the number {node.text}"
+    return f"the text '{node.text}'" if len(node.text) < 40 else "a text"
