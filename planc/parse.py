@@ -210,6 +210,29 @@ def _spans_cover(first: Span, last: Span) -> Span:
     return Span(first.line, first.column, last.end_line, last.end_column)
 
 
+_STEP_VALUE_TERMINALS = (
+    "DURATION", "DISTANCE", "POWER_PCT", "POWER_W", "POWER_ZONE", "HR_PCT", "HR_ZONE", "HR_BPM",
+    "PACE_PCT", "PACE_ZONE", "PACE_ABS", "PACE_NO_KEYWORD", "CADENCE", "PRESS_LAP", "OPTION",
+    "INLINE_REPEAT",
+)
+_VALUE_WORD_RE = None
+
+
+def is_label_word(word: str) -> bool:
+    """Would this whitespace-free word stay part of a label?  (Same terminals as the grammar.)"""
+    global _VALUE_WORD_RE
+    if _VALUE_WORD_RE is None:
+        defs = {t.name: t.pattern.to_regexp() for t in _parser().terminals}
+        _VALUE_WORD_RE = re.compile(
+            "|".join(f"(?:{defs[name]})" for name in _STEP_VALUE_TERMINALS))
+    core = word.rstrip(",;)")
+    if not core:
+        return True
+    if core.lower() in _KEYWORD_FLAGS or _UNITISH_RE.match(core):
+        return False
+    return _VALUE_WORD_RE.fullmatch(core) is None
+
+
 # ------------------------------------------------------------------ steps --
 
 
@@ -231,6 +254,7 @@ class _StepReader:
         label_toks: list = []
         label_open = True
         label_dropped_by = None
+        words_after_zone: list[str] = []
         amount = None
         amount_tok = None
         ramp_tok = None
@@ -252,8 +276,10 @@ class _StepReader:
                     label_toks.append(tok)
                     continue
                 label_open = False
-                if kind in ("POWER_ZONE", "HR_ZONE", "PACE_ZONE") and amount is None and label_toks:
+                if kind in ("POWER_ZONE", "HR_ZONE", "PACE_ZONE") and amount is None:
                     label_dropped_by = tok
+            elif kind == "WORD" and amount is None and label_dropped_by is not None:
+                words_after_zone.append(value)
             if kind in ("DURATION", "DISTANCE"):
                 if amount is not None:
                     d.append(error(
@@ -325,10 +351,11 @@ class _StepReader:
                 _tok_span(label_toks[0]),
                 "write the keyword after the duration, e.g. '- 10m ramp 50-75%'",
             ))
-        if label_dropped_by is not None:
+        if label_dropped_by is not None and (label or words_after_zone):
+            dropped = label or " ".join(words_after_zone)
             d.append(warning(
                 "label-dropped",
-                f"intervals.icu drops the label '{label}' because the zone "
+                f"intervals.icu drops the label '{dropped}' because the zone "
                 f"'{label_dropped_by}' comes before the duration",
                 _tok_span(label_dropped_by),
                 "put the zone after the duration, e.g. '- Easy 10m Z2'",

@@ -333,8 +333,8 @@ def test_ground_truth(text, sport, durations):
 
 def _first_level(body):
     for node in body:
-        for child in node.children if isinstance(node, Block | Repeat) else ():
-            yield child
+        if isinstance(node, Block | Repeat):
+            yield from node.children
 
 
 def test_swim_distance_ground_truth():

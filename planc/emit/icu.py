@@ -112,23 +112,31 @@ def fmt_pace(p: PaceTarget) -> str:
     return f"{clock}{per} Pace"
 
 
-# Words a label must not contain, because intervals.icu would end the label there.
-_VALUE_WORD = re.compile(r"^[<>~]?\d|^[zZ]\d|=|:\d|^press$", re.IGNORECASE)
+def _defuse(word: str) -> str:
+    """Break a word that intervals.icu would read as a value: 30s -> 30 s, Z2 -> Z 2."""
+    word = re.sub(r"(\d)(?=[^\d\s.,])", r"\1 ", word)
+    word = re.sub(r"^([<>~]?[zZ])(\d)", r"\1 \2", word)
+    word = word.replace("=", " ").replace(":", " ")
+    if word.lower() in ("freeride", "maxeffort", "hidepower"):
+        word = word[:4] + "-" + word[4:]
+    return word
 
 
 def safe_label(label: str) -> str:
-    """A label intervals.icu reads back whole: no number+unit word, no zone, no ``<>&``."""
-    words = []
-    for word in label.replace("<", " ").replace(">", " ").replace("&", " and ").split():
-        if _VALUE_WORD.search(word):
-            word = re.sub(r"(\d)(?=[^\d\s.])", r"\1 ", word)  # 30s -> 30 s, 2x -> 2 x
-            word = re.sub(r"^([zZ])(\d)", r"\1 \2", word)
-            word = word.replace("=", " ").replace(":", " ")
-        words.append(word)
-    text = " ".join(" ".join(words).split())
-    if text.lower().startswith("press lap"):
-        text = "Press-lap" + text[9:]
-    return text
+    """A label intervals.icu reads back whole: no value-like word, no ``<>&``, no 'Press lap'."""
+    from planc.parse import is_label_word
+
+    words = label.replace("<", " ").replace(">", " ").replace("&", " and ").split()
+    out: list[str] = []
+    for i, word in enumerate(words):
+        following = words[i + 1].lower() if i + 1 < len(words) else ""
+        spans_unit = following[:3] in ("rpm", "bpm") and word[:1].isdigit()
+        if not is_label_word(word) or spans_unit:
+            word = _defuse(word) if not spans_unit else word + "."
+        if word.lower() == "lap" and out and out[-1].lower() == "press":
+            out[-1] += "-"
+        out.append(word)
+    return " ".join(" ".join(out).split())
 
 
 def step_line(step: Step) -> str:

@@ -1,0 +1,135 @@
+"""One test per check: the code, the position and the message a user sees."""
+
+from __future__ import annotations
+
+import pytest
+
+from planc.diagnostics import render
+from planc.parse import parse_workout
+
+# (text, sport, code, severity, line, column, message fragment, hint fragment)
+CASES = [
+    ("- 10m 50%\n- Hard 20min 120%\n", "Ride", "unknown-token", "error", 2, 8,
+     "'20min' is not a duration", "'20m'"),
+    ("- 1.5h 60%\n", "Ride", "unknown-token", "error", 1, 3, "'1.5h'", "1h30m"),
+    ("- 400meters 80% Pace\n", "Run", "unknown-token", "error", 1, 3, "400meters", "'400mtr'"),
+    ("- 5:00 70%\n", "Ride", "unknown-token", "error", 1, 3, "'5:00'", "5:00/km Pace"),
+    ("- Hard 120%\n", "Ride", "no-duration", "error", 1, 1, "no duration", "'5m'"),
+    ("- 5m 2m 60%\n", "Ride", "two-durations", "error", 1, 6, "second duration", "own step"),
+    ("- 200mtr Z2 Pace 20s rest\n", "Swim", "two-durations", "error", 1, 18, "'20s'",
+     "intensity=rest"),
+    ("- 400m 70% Pace\n", "Swim", "minutes-or-metres", "warning", 1, 3, "400 minutes", "'400mtr'"),
+    ("- 200m 60%\n", "Ride", "minutes-or-metres", "warning", 1, 3, "200 minutes (3.3 h)",
+     "'200mtr'"),
+    ("- 10m 5:00/km\n", "Run", "pace-without-keyword", "error", 1, 7, "no 'Pace'",
+     "'5:00/km Pace'"),
+    ("- 100mtr 1:45/100mtr Pace\n", "Swim", "pace-unit", "error", 1, 10, "'/100mtr'", "'/100m'"),
+    ("- 10m 92-88%\n", "Ride", "reversed-range", "warning", 1, 7, "goes down", "ramp"),
+    ("- 10m 75-75%\n", "Ride", "empty-range", "warning", 1, 7, "same start and end",
+     "single value"),
+    ("- 0s 200w\n", "Ride", "zero-duration", "error", 1, 3, "zero", "remove"),
+    ("0x\n- 1m 100%\n", "Ride", "repeat-count", "error", 1, 1, "repeats nothing", "2x"),
+    ("1x\n- 1m 100%\n", "Ride", "repeat-count", "warning", 1, 1, "1x repeats once", "2x"),
+    ("Main 500x\n- 1m 100%\n", "Ride", "repeat-count", "error", 1, 6, "absurd", "split"),
+    ("Main set 4x\n\n- 5m 50%\n", "Ride", "empty-repeat", "error", 1, 1, "has no steps",
+     "step lines"),
+    ("- Z2 Easy 10m\n", "Ride", "label-dropped", "warning", 1, 3, "drops the label", "after"),
+    ("- Easy <40% 10m 50%\n", "Ride", "unknown-token", "error", 1, 8, "'<40%'", None),
+    ("- Steady & smooth 10m 50%\n", "Ride", "label-html", "warning", 1, 3, "HTML-escaped",
+     "plain words"),
+    ("- 10m Z7\n", "Ride", "absurd-zone", "warning", 1, 7, "absurd", "150-200%"),
+    ("- 10m Z9\n", "Ride", "bad-zone", "error", 1, 7, "Z9 does not exist", "Z1 to Z7"),
+    ("- 10m Z0 HR\n", "Run", "bad-zone", "error", 1, 7, "Z0", None),
+    ("- 400mtr 75%\n", "Swim", "power-on-sport", "error", 1, 10, "Swim has no power",
+     "' Pace'"),
+    ("- 30m Z2\n", "Run", "power-on-run", "warning", 1, 7, "power target on a run", "'Z2 HR'"),
+    ("- 10m 60% 2x\n", "Ride", "inline-repeat", "error", 1, 11, "not a repeat",
+     "its own line"),
+    ("- 10m ramp 60%\n", "Ride", "ramp-without-range", "error", 1, 7, "needs a range",
+     "'ramp 50-75%'"),
+    ("- 10m 60% intensity=hard\n", "Ride", "bad-option", "error", 1, 11, "unknown intensity",
+     "one of"),
+    ("- 10m 60% intensty=rest\n", "Ride", "bad-option", "error", 1, 11, "unknown option",
+     "'intensity='"),
+    ("- 10m 60% power=5s\n", "Ride", "bad-option", "error", 1, 11, "averaging window",
+     "power=1s"),
+    ("- 10m 60% 70%\n", "Ride", "duplicate-target", "warning", 1, 11, "last one wins", None),
+    ("- 5m 60%\nMain 3x\n- 1m 100%\n", "Ride", "missing-blank-line", "warning", 2, 1,
+     "without a blank line", "blank line"),
+    ("Warm up\n- 10m 50%\n", "Ride", "section-spelling", "warning", 1, 1, "'Warmup' header",
+     "'Warmup'"),
+    ("> 1m Go\n- 10m 50%\n", "Ride", "orphan-cue", "error", 1, 1, "must follow a step", None),
+    ("- 10m 50%\n> 12m Go\n", "Ride", "cue-offset", "error", 2, 1, "past the end", None),
+    ("---\nname: X\nsprot: Run\n---\n- 10m 50%\n", "Ride", "header-key", "error", 3, 1,
+     "unknown header key 'sprot'", "'sport'"),
+    ("---\nsport: Rnu\n---\n- 10m 50%\n", None, "unknown-sport", "error", 2, 8,
+     "unknown sport 'Rnu'", "'Run'"),
+    ("---\nname: X\n- 10m 50%\n", "Ride", "header-syntax", "error", 3, 1, "key: value", "---"),
+    ("- 10m 88–92%\n", "Ride", "non-ascii-dash", "warning", 1, 7, "en dash", "'88-92%'"),
+    ("--- Coach notes ---\n- 10m 50%\n", "Ride", "divider", "warning", 1, 1, "dropped", "'//'"),
+    ("", "Ride", "no-steps", "warning", 1, 1, "no steps", None),
+    ("Pool length: 25 furlongs\n- 100mtr 70% Pace\n", "Swim", "pool-length", "error", 1, 1,
+     "unknown pool length unit 'furlongs'", "25y"),
+    ("- Ramp 10m 50-60%\n", "Ride", "ramp-in-label", "warning", 1, 3, "read as label text",
+     "'- 10m ramp 50-75%'"),
+    ("- 10m 5:20 Pace\n", "Run", "pace-unit", "warning", 1, 7, "assumes /km", "'5:20/km Pace'"),
+]
+
+
+def _find(diags, code):
+    found = [d for d in diags if d.code == code]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(
+    ("text", "sport", "code", "severity", "line", "column", "message", "hint"), CASES,
+    ids=[f"{c[2]}-{i}" for i, c in enumerate(CASES)])
+def test_check(text, sport, code, severity, line, column, message, hint):
+    parsed = parse_workout(text, path="w.workout", sport=sport)
+    if severity is None:  # negative case: the code must not appear
+        return
+    d = _find(parsed.diagnostics, code)
+    assert d is not None, [(x.code, x.message) for x in parsed.diagnostics]
+    assert d.severity == severity
+    assert (d.span.line, d.span.column) == (line, column)
+    assert message in d.message
+    if hint is not None:
+        assert d.hint and hint in d.hint, d.hint
+    if severity == "error":
+        assert parsed.workout is None
+
+
+def test_several_errors_in_one_run():
+    text = "- Hard 120%\n- 10m 5:00/km\n- 20min 50%\n\n0x\n- 1m 90%\n"
+    parsed = parse_workout(text, sport="Run")
+    codes = [d.code for d in parsed.diagnostics if d.is_error]
+    assert {"no-duration", "pace-without-keyword", "unknown-token", "repeat-count"} <= set(codes)
+    lines = sorted({d.span.line for d in parsed.diagnostics if d.is_error})
+    assert lines == [1, 2, 3, 5]
+
+
+def test_rendering_has_source_line_caret_and_hint():
+    text = "- 10m 50%\n- Hard 20min 120%\n"
+    parsed = parse_workout(text, path="w.workout")
+    out = render(parsed.diagnostics[0], {"w.workout": text})
+    assert out.splitlines() == [
+        "w.workout:2:8: error[unknown-token]: '20min' is not a duration, distance or target "
+        "planc understands",
+        "  2 | - Hard 20min 120%",
+        "    |        ^^^^^",
+        "  hint: minutes are written '20m'",
+    ]
+
+
+def test_limits_keep_hostile_input_cheap():
+    text = "A 200x\n B 200x\n  - 1s 50%\n"
+    parsed = parse_workout(text)
+    assert [d.code for d in parsed.diagnostics if d.is_error] == ["too-many-steps"]
+    deep = "".join(" " * i + f"L{i} 2x\n" for i in range(6)) + " " * 6 + "- 1s 50%\n"
+    parsed = parse_workout(deep)
+    assert "too-deep" in [d.code for d in parsed.diagnostics]
+
+
+def test_huge_input_is_refused_quickly():
+    parsed = parse_workout("- 1m 50%\n" * 200_000)
+    assert [d.code for d in parsed.diagnostics] == ["too-large"]

@@ -1,0 +1,304 @@
+"""intervals.icu text: goldens, round trips, fixed points, and hypothesis over ASTs and text."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planc.ast import (
+    Block,
+    CadenceTarget,
+    Distance,
+    DistanceUnit,
+    Duration,
+    HrTarget,
+    HrUnit,
+    Intensity,
+    Note,
+    PacePer,
+    PaceTarget,
+    PaceUnit,
+    PowerTarget,
+    PowerUnit,
+    Range,
+    Repeat,
+    Section,
+    Step,
+    Workout,
+)
+from planc.diagnostics import Diagnostic
+from planc.emit.icu import emit_icu, emit_icu_with_diagnostics, safe_label
+from planc.lower import unrolled_steps
+from planc.parse import parse_workout
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKOUTS = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
+GOLDEN = ROOT / "tests" / "golden" / "workouts"
+
+
+def _parse(text: str, sport: str = "Ride") -> Workout:
+    parsed = parse_workout(text, sport=sport)
+    assert parsed.workout is not None, parsed.diagnostics
+    return parsed.workout
+
+
+def _strip_meta(w: Workout) -> Workout:
+    """The parts of a workout the intervals.icu text carries (no header fields)."""
+    return dataclasses.replace(w, name=None, description=None, tags=())
+
+
+# ---------------------------------------------------------------- goldens --
+
+
+@pytest.mark.parametrize("path", WORKOUTS, ids=[p.stem for p in WORKOUTS])
+def test_golden_icu(path: Path):
+    parsed = parse_workout(path.read_text(encoding="utf-8"), path=str(path))
+    assert parsed.workout is not None
+    text = emit_icu(parsed.workout)
+    golden = GOLDEN / f"{path.stem}.txt"
+    if os.environ.get("PLANC_REGEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_every_example_has_a_golden():
+    assert len(WORKOUTS) >= 10
+    assert {p.stem for p in WORKOUTS} == {p.stem for p in GOLDEN.glob("*.txt")}
+
+
+@pytest.mark.parametrize("path", WORKOUTS, ids=[p.stem for p in WORKOUTS])
+def test_examples_fixed_point_and_same_steps(path: Path):
+    w = parse_workout(path.read_text(encoding="utf-8")).workout
+    text = emit_icu(w)
+    again = parse_workout(text, sport=w.sport).workout
+    assert emit_icu(again) == text
+    # lowering keeps the steps and their order (cues are the only thing dropped)
+    assert [dataclasses.replace(s, cues=(), span=s.span) for s in unrolled_steps(w.body)] == list(
+        unrolled_steps(again.body))
+
+
+# ------------------------------------------------------------ round trips --
+
+ROUND_TRIP = [
+    ("- 10m 50-70% LTHR\n- 10m 80% LTHR\n- 10m ramp 45-60% LTHR\n- 10m Z2 HR\n- 10m Z3-Z4 HR",
+     "Ride", 3000),
+    ("- 10m 70% Pace\n- 10m 80-110% Pace\n- 10m Z2 Pace\n- 10m Z3-Z5 Pace", "Run", 2400),
+    ("- 10m 10-30%\n- 10m 40% 30-90rpm\n- 10m ramp 10-60%\n- 10m Z2 85rpm\n- 10m Z3-Z4",
+     "Ride", 3000),
+    ("- Warm up 20m 157w-213w\n\n4x\n- Hard 4m 302w-314w\n- Easy 5m 140w-168w", "Ride",
+     1200 + 2160),
+    ("- 5m 55-65% power=1s", "Ride", 300),
+    ("Warmup\n- 10m ramp 54-80%\n\nCooldown\n- 10m ramp 60-47%", "Ride", 1200),
+    ("- Z2 Steady 1h45m 197w-256w 85-95rpm", "Ride", 6300),
+    ("- Cooldown 10m Z1 power=1s Press lap", "Ride", 600),
+    ("-Z2 2h", "Ride", 7200),
+    ("- Warm-up 12m ramp 160w-256w", "Ride", 720),
+    ("- Lower body — Squat / Hip Hinge 3×5-6 20m", "WeightTraining", 1200),
+    ("-3h 177w-210w", "Ride", 10800),
+    ("This is fun!\n\n- 60m Z2", "Ride", 3600),
+    ("- 2h Z2 Pace\n- 10m Z1 Pace", "Run", 7800),
+    ("- 2m 5:20 Pace\n\nActive 3x\n- active 2km 5:10-5:30 Pace\n- 2m 6:00 Pace intensity=recovery",
+     "Run", None),
+    ("Warmup\n- 20m 60% 90-100rpm\n\nMain set 6x\n- 4m 100% 40-50 rpm, power is less important "
+     "than getting the torque\n- 5m recovery at 40%\n\nCooldown\n- 20m 60% 90-100rpm", "Ride",
+     2400 + 6 * 540),
+    ("Pool length: 25m\n\n- 400mtr 1:45/100m Pace\n- 20s intensity=rest\n- 0.8km 20% Pace",
+     "Swim", None),
+    ("- 1mi 8:00/mi Pace\n- 100yrd 1:30/100y Pace", "Run", None),
+    ("- 30m freeride 75-85%\n- 30s maxeffort\n- 10m hidepower 60%", "Ride", 2430),
+    ("- 5m 145bpm\n- 5m 140-150bpm\n- 5m 70% HR hr=1s", "Run", 900),
+    ("Intent: easy.\nKeep cadence high.\n\nMain Set\n- 30m 65%\n- 1m30 80%", "Ride", 1890),
+    ("- 10m 200w Z2 HR 90rpm", "Ride", 600),
+]
+
+
+@pytest.mark.parametrize(("text", "sport", "seconds"), ROUND_TRIP)
+def test_round_trip(text, sport, seconds):
+    w = _parse(text, sport)
+    emitted, diags = emit_icu_with_diagnostics(w)
+    assert diags == []
+    again = _parse(emitted, sport)
+    assert again == w
+    assert emit_icu(again) == emitted
+    if seconds is not None:
+        total = sum(s.amount.seconds for s in unrolled_steps(w.body))
+        assert total == seconds
+
+
+def test_nested_repeat_is_lowered_with_same_time_and_order():
+    text = "Main 3x\n  Inner 2x\n    - 30s 120%\n    - 30s 50%\n  - 4m 55%\n"
+    w = _parse(text)
+    emitted, diags = emit_icu_with_diagnostics(w)
+    assert [d.code for d in diags] == ["lowered-nesting"]
+    assert (diags[0].span.line, diags[0].span.column) == (1, 1)
+    flat = _parse(emitted)
+    assert list(unrolled_steps(flat.body)) == list(unrolled_steps(w.body))
+    assert emitted == "Main 3x\n- 30s 120%\n- 30s 50%\n- 30s 120%\n- 30s 50%\n- 4m 55%\n"
+
+
+def test_nested_lowering_picks_the_shorter_text():
+    # 2 x [10 x (30s/30s)]: keeping the inner repeat and unrolling the outer is shorter
+    text = "Sets 2x\n  Reps 10x\n    - 30s 120%\n    - 30s 50%\n"
+    w = _parse(text)
+    emitted = emit_icu(w)
+    assert emitted.count("Reps 10x") == 2
+    assert list(unrolled_steps(_parse(emitted).body)) == list(unrolled_steps(w.body))
+
+
+def test_unsafe_labels_are_neutralised():
+    assert safe_label("Z2 endurance") == "Z 2 endurance"
+    assert safe_label("Hold 30s") == "Hold 30 s"
+    assert safe_label("a <b> & c") == "a b and c"
+    step = Step(Duration(60), label="Sprint 2x 20min", power=PowerTarget(PowerUnit.FTP,
+                                                                          Range(1.5, 1.5)))
+    w = Workout((Block((step,)),))
+    again = _parse(emit_icu(w))
+    (s,) = list(unrolled_steps(again.body))
+    assert s.amount == Duration(60) and s.label == "Sprint 2 x 20 min"
+
+
+def test_prose_that_looks_like_syntax_is_escaped():
+    w = Workout((Note("- dash first\n> quote\nDo this 3x"), Block((Step(Duration(60)),))))
+    text = emit_icu(w)
+    again = _parse(text)
+    assert again.body[0] == Note("- dash first\n> quote\nDo this 3x.")
+
+
+# ------------------------------------------------------------- hypothesis --
+
+pct = st.integers(1, 250).map(lambda p: p / 100)
+zone = st.integers(1, 6).map(float)
+
+
+def _range(values, ordered=True):
+    def build(pair):
+        a, b = pair
+        if ordered and a > b:
+            a, b = b, a
+        return Range(a, b)
+    return st.one_of(values.map(lambda v: Range(v, v)), st.tuples(values, values).map(build))
+
+
+power = st.one_of(
+    st.builds(PowerTarget, st.just(PowerUnit.FTP), _range(pct)),
+    st.builds(PowerTarget, st.just(PowerUnit.WATTS), _range(st.integers(50, 900).map(float))),
+    st.builds(PowerTarget, st.just(PowerUnit.ZONE), _range(zone)),
+)
+hr = st.one_of(
+    st.builds(HrTarget, st.sampled_from([HrUnit.MAX, HrUnit.LTHR]),
+              _range(st.integers(50, 105).map(lambda p: p / 100))),
+    st.builds(HrTarget, st.just(HrUnit.BPM), _range(st.integers(90, 200).map(float))),
+    st.builds(HrTarget, st.just(HrUnit.ZONE), _range(zone)),
+)
+pace_speed = st.builds(
+    lambda per, a, b: PaceTarget(PaceUnit.SPEED, Range(
+        _per_m(per) / a, _per_m(per) / b), per, True),
+    st.sampled_from(list(PacePer)), st.integers(60, 600).map(float),
+    st.integers(60, 600).map(float))
+
+
+def _per_m(per):
+    from planc.ast import PACE_PER_METRES
+    return PACE_PER_METRES[per]
+
+
+pace = st.one_of(
+    st.builds(PaceTarget, st.just(PaceUnit.THRESHOLD),
+              _range(st.integers(50, 130).map(lambda p: p / 100))),
+    st.builds(PaceTarget, st.just(PaceUnit.ZONE), _range(zone)),
+    pace_speed,
+)
+amount = st.one_of(
+    st.integers(1, 4 * 3600).map(lambda s: Duration(float(s))),
+    st.builds(lambda n: Distance(float(n), DistanceUnit.METRE), st.integers(25, 5000)),
+    st.builds(lambda n: Distance(n / 10 * 1000, DistanceUnit.KM), st.integers(1, 300)),
+)
+label = st.one_of(st.none(), st.text(
+    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzABC -'"), min_size=1, max_size=20,
+).map(lambda s: " ".join(s.split())).filter(
+    lambda s: bool(s) and s.lower().split()[0] not in ("ramp", "press", "freeride", "maxeffort",
+                                                        "hidepower")))
+
+
+@st.composite
+def steps(draw, sport="Ride"):
+    p = draw(st.one_of(st.none(), power))
+    h = draw(st.one_of(st.none(), hr))
+    pc = draw(st.one_of(st.none(), pace))
+    ramp = False
+    for target in (p, h, pc):
+        if target is not None:
+            ramp = draw(st.booleans()) and not target.value.is_single
+            break
+    return Step(
+        amount=draw(amount),
+        label=draw(label),
+        ramp=ramp,
+        power=p, hr=h, pace=pc,
+        cadence=draw(st.one_of(st.none(), st.builds(
+            CadenceTarget, _range(st.integers(40, 130).map(float))))),
+        intensity=draw(st.one_of(st.none(), st.sampled_from(list(Intensity)))),
+        until_lap_press=draw(st.booleans()),
+        freeride=draw(st.booleans()),
+        maxeffort=draw(st.booleans()),
+        power_window=draw(st.sampled_from([None, "1s", "3s", "lap"])),
+        hr_window=draw(st.sampled_from([None, "1s", "lap"])),
+    )
+
+
+@st.composite
+def workouts(draw):
+    nodes = []
+    for _ in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["block", "repeat", "note", "section"]))
+        if kind == "note":
+            nodes.append(Note(draw(st.sampled_from(["Easy day.", "Intent: base", "Stay smooth"]))))
+        elif kind == "repeat":
+            nodes.append(Repeat(draw(st.integers(2, 12)),
+                                tuple(draw(st.lists(steps(), min_size=1, max_size=4))),
+                                draw(st.sampled_from(["", "Main set", "Set"]))))
+        else:
+            section = draw(st.sampled_from(list(Section))) if kind == "section" else None
+            children = tuple(dataclasses.replace(s, section=section)
+                             for s in draw(st.lists(steps(), min_size=1, max_size=4)))
+            title = section.value.capitalize() if section else draw(
+                st.sampled_from([None, "Main Set", "Drills"]))
+            nodes.append(Block(children, title, section))
+    # two untitled blocks in a row stay two blocks (separated by a blank line)
+    return Workout(tuple(nodes), sport="Ride")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workouts())
+def test_random_asts_survive_emit_parse(w):
+    text = emit_icu(w)
+    parsed = parse_workout(text, sport=w.sport, checks=False)
+    assert parsed.workout is not None, (text, parsed.diagnostics)
+    assert _strip_meta(parsed.workout) == w, text
+    assert emit_icu(parsed.workout) == text
+
+
+FRAGMENTS = [*"- \n\t%wWzZ:/.0123456789xXmshkpaceHRLTrbd=>`'\"abcdef", "Pace", "ramp",
+             "Press lap", "---", "\n\n", "rpm", "intensity=", "  ", "Warmup\n", "3x\n", "//"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=80).map("".join))
+def test_random_text_never_raises(text):
+    parsed = parse_workout(text)
+    assert all(isinstance(d, Diagnostic) for d in parsed.diagnostics)
+    if parsed.workout is not None:
+        emit_icu(parsed.workout)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_unicode_never_raises(text):
+    parsed = parse_workout(text)
+    assert all(isinstance(d, Diagnostic) for d in parsed.diagnostics)
