@@ -1,0 +1,642 @@
+"""planc's own encoder for FIT *workout files* (the binary layer only).
+
+The caller (the FIT emitter) maps the AST to :class:`FitStep` values that are
+already in raw FIT units (ms, cm, % FTP or W+1000, ...); this module only lays
+those numbers out as bytes.  It knows three messages and nothing else, so it is
+small enough to own: no runtime dependency, no licence question, and no risk of
+a generic encoder silently dropping a mistyped field (formats.md §3.5, §3.8).
+
+Byte layout, and why
+--------------------
+A file is ``header | records | file CRC``:
+
+* **14-byte header** ``0E | protocol | profile (u16) | data size (u32) | ".FIT" |
+  header CRC (u16)``.  The 12-byte legacy header has no CRC; the 14-byte form
+  lets a reader reject a damaged header (and so a bogus data size) before it
+  trusts anything else.
+* **Protocol 0x10 (1.0).**  Protocol 2.0 is only needed for developer fields
+  and 64-bit base types, and we use neither.  A reader must refuse a file whose
+  protocol *major* version is newer than its own, so 1.0 is the value every
+  decoder, including old device firmware, accepts.  Garmin's own SDK workout
+  samples are written as 1.0 too.
+* **Profile version 21218 (21.218).**  Fixed, so output is reproducible, and it
+  is the profile every field number below was checked against
+  (``garmin_fit_sdk.profile`` 21.218.0).  Versions after 21.99 use the
+  ``major*1000+minor`` scale, so 21.218 is written as 21218; readers that still
+  divide by 100 just report "212.18", which changes nothing else.
+* **Records**: ``file_id`` (global 0), ``workout`` (26), then one
+  ``workout_step`` (27) per step, in that order, as the workout file type
+  requires.  Each message type gets its own local message number (0, 1, 2) and
+  is defined exactly once, right before its first data record, so no local
+  number is ever redefined.  All definitions are little-endian (architecture 0),
+  the byte order every FIT SDK writes.
+* **One definition for every workout_step.**  It declares every field we
+  support; a field a step does not use carries its base type's *invalid*
+  value (0xFF, 0xFFFF, 0xFFFFFFFF, or NUL bytes for strings), which decoders
+  treat as "not present".  Fixed-width numeric fields come first and the two
+  strings last, so a step is one ``struct`` pack: ``message_index`` (254),
+  ``duration_type`` (1), ``duration_value`` (2), ``target_type`` (3),
+  ``target_value`` (4), custom low/high (5, 6), ``intensity`` (7), the four
+  secondary-target fields (19-22), then ``wkt_step_name`` (0) and ``notes`` (8).
+  FIT lets a definition list fields in any order.
+* **Strings** are UTF-8, NUL-terminated and NUL-padded to the declared size.
+  Because the step definition is shared, a string field is sized once from the
+  longest encoded value of that field across all steps, plus 1 for the NUL; a
+  field that no step uses is declared 1 byte wide (a lone NUL = "unset").  Text
+  that exceeds its cap (:data:`MAX_STRING_SIZES`) is cut on a UTF-8 character
+  boundary, never inside a character.
+* **File CRC**: CRC-16/ARC with the FIT SDK nibble table, over every byte from
+  offset 0 (header included) up to the CRC itself, appended little-endian.
+
+Determinism: the output depends only on the arguments.  Nothing reads the clock,
+iterates a set or hashes with a random seed, so the same input always gives the
+same bytes (golden files and git diffs stay stable); ``time_created`` and the
+``serial_number`` are supplied by the caller, and :func:`stable_serial` derives
+the latter from content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+__all__ = [
+    "FIT_DATETIME_MIN",
+    "FIT_EPOCH_UNIX",
+    "MAX_STEPS",
+    "MAX_STRING_SIZES",
+    "PROFILE_VERSION",
+    "PROTOCOL_VERSION",
+    "FitEncodeError",
+    "FitStep",
+    "crc16",
+    "encode_workout",
+    "fit_time",
+    "stable_serial",
+    "truncate_utf8",
+]
+
+# --------------------------------------------------------------------------- constants
+
+PROTOCOL_VERSION: Final = 0x10
+"""FIT protocol 1.0: no developer fields and no 64-bit types are written (see module doc)."""
+
+PROFILE_VERSION: Final = 21218
+"""FIT profile 21.218 in the post-21.99 ``major*1000+minor`` scale (see module doc)."""
+
+FIT_EPOCH_UNIX: Final = 631_065_600
+"""1989-12-31T00:00:00Z as Unix seconds: FIT ``date_time`` counts from here."""
+
+FIT_DATETIME_MIN: Final = 0x10000000
+"""``date_time`` values below this are device "system time" (seconds since power-on) per
+the FIT profile, not absolute times; decoders then return a bare number, not a date."""
+
+MAX_STEPS: Final = 0x1000
+"""``message_index`` keeps the step index in its low 12 bits (0x0FFF is the profile's
+``mask``; 0x8000 is the ``selected`` flag), so a workout holds at most 4096 steps."""
+
+MAX_STRING_SIZES: Final[Mapping[str, int]] = MappingProxyType(
+    {
+        "wkt_name": 64,
+        "wkt_step_name": 64,
+        "notes": 255,
+        "wkt_description": 255,
+    }
+)
+"""Largest declared size, in bytes *including* the NUL terminator, per string field.
+
+Why these numbers:
+
+* 255 is the hard ceiling: a definition stores a field's size in one byte.  Long text
+  (``notes``, ``wkt_description``) gets all of it.  Real exporters go there too: Stages
+  Link writes its workout description into a 251-byte field, and TrainerRoad puts whole
+  coaching sentences in ``notes``.
+* Names are labels.  Devices show only a short prefix (formats.md §3.3 advises about
+  15-20 characters; the display limit is undocumented), so shortening for display is the
+  caller's decision, not the encoder's.  The cap here only keeps desktop tools (Garmin
+  Connect, TrainingPeaks, ...) from losing a reasonable title while bounding the cost of
+  the shared step definition: every step pays for the *longest* name, so a 64-byte cap
+  limits that padding to 63 bytes per step, where 255 would allow 254.
+* The same sharing applies to ``notes``: one step with 254 bytes of notes makes every
+  step carry a 255-byte notes field.  That worst case (about 320 bytes per step with a
+  full name) is accepted in exchange for a single, fully deterministic step definition;
+  a workout file of a few kilobytes is still tiny for any device.
+* Text longer than ``size - 1`` bytes is truncated on a UTF-8 character boundary by
+  :func:`truncate_utf8`; it is not an error.
+"""
+
+# Base types: the wire byte (type number, with 0x80 set on multi-byte types).
+_ENUM: Final = 0x00
+_UINT16: Final = 0x84
+_UINT32: Final = 0x86
+_STRING: Final = 0x07
+_UINT32Z: Final = 0x8C
+
+# Invalid ("not set") values for the base types we write.
+_ENUM_INVALID: Final = 0xFF
+_UINT32_INVALID: Final = 0xFFFFFFFF
+
+_HEADER_SIZE: Final = 14
+_HEADER_NO_CRC: Final = struct.Struct("<BBHI4s")
+_U16: Final = struct.Struct("<H")
+
+_MESG_FILE_ID: Final = 0
+_MESG_WORKOUT: Final = 26
+_MESG_WORKOUT_STEP: Final = 27
+
+_LOCAL_FILE_ID: Final = 0
+_LOCAL_WORKOUT: Final = 1
+_LOCAL_STEP: Final = 2
+
+_FILE_TYPE_WORKOUT: Final = 5
+_SPORT_SWIMMING: Final = 5
+
+# wkt_step_duration values whose duration_value is ``duration_step`` (a back-pointer to
+# the first step of the repeated body), per the profile's sub-field map: 6..13.
+_REPEAT_DURATIONS: Final = frozenset(range(6, 14))
+_REPEAT_UNTIL_STEPS_CMPLT: Final = 6
+# Durations that are meaningless without a value: time, distance, hr </>, calories,
+# power </>.
+_VALUED_DURATIONS: Final[Mapping[int, str]] = MappingProxyType(
+    {
+        0: "time (ms)",
+        1: "distance (cm)",
+        2: "hr_less_than (%/bpm+100)",
+        3: "hr_greater_than (%/bpm+100)",
+        4: "calories",
+        14: "power_less_than (%/W+1000)",
+        15: "power_greater_than (%/W+1000)",
+    }
+)
+
+
+class FitEncodeError(ValueError):
+    """Raised for any input the encoder refuses; a ``ValueError`` so callers can catch either."""
+
+
+# --------------------------------------------------------------------------- data model
+
+
+@dataclass(frozen=True, slots=True)
+class FitStep:
+    """One ``workout_step`` message, in raw FIT units.
+
+    ``None`` means "not set" and is written as the field's invalid value.  The step's
+    ``message_index`` is its position in the sequence passed to :func:`encode_workout`.
+    """
+
+    duration_type: int
+    """wkt_step_duration: 0 time, 1 distance, 5 open, 6 repeat_until_steps_cmplt, ..."""
+    duration_value: int | None = None
+    """ms for time, cm for distance, the first body step's message_index for repeats."""
+    target_type: int = 2
+    """wkt_step_target: 0 speed, 1 heart_rate, 2 open, 3 cadence, 4 power, ..."""
+    target_value: int | None = None
+    """0 = custom range, 1..n = zone; the repeat count for repeat steps."""
+    custom_low: int | None = None
+    custom_high: int | None = None
+    intensity: int | None = None
+    """0 active, 1 rest, 2 warmup, 3 cooldown, 4 recovery, 5 interval, 6 other."""
+    name: str | None = None
+    """``wkt_step_name``."""
+    notes: str | None = None
+    secondary_target_type: int | None = None
+    secondary_target_value: int | None = None
+    secondary_custom_low: int | None = None
+    secondary_custom_high: int | None = None
+
+
+# --------------------------------------------------------------------------- helpers
+
+_CRC_NIBBLES: Final = (
+    0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401,
+    0xA001, 0x6C00, 0x7800, 0xB401, 0x5000, 0x9C01, 0x8801, 0x4400,
+)  # fmt: skip
+
+
+def _crc_byte_by_nibbles(crc: int, byte: int) -> int:
+    """One byte through the FIT SDK's nibble algorithm (low nibble first)."""
+    tmp = _CRC_NIBBLES[crc & 0xF]
+    crc = ((crc >> 4) & 0x0FFF) ^ tmp ^ _CRC_NIBBLES[byte & 0xF]
+    tmp = _CRC_NIBBLES[crc & 0xF]
+    return ((crc >> 4) & 0x0FFF) ^ tmp ^ _CRC_NIBBLES[(byte >> 4) & 0xF]
+
+
+# The SDK's nibble table is the reference; a 256-entry table derived from it gives the
+# same CRC (the algorithm is a linear, reflected CRC) with half the Python work per byte.
+_CRC_TABLE: Final = tuple(_crc_byte_by_nibbles(0, b) for b in range(256))
+
+
+def crc16(data: bytes, crc: int = 0) -> int:
+    """FIT CRC (CRC-16/ARC: poly 0x8005 reflected, init 0) of ``data``, continuing ``crc``.
+
+    Computed with a byte table derived from the FIT SDK's 16-entry nibble table, so the
+    result equals the SDK's ``CrcCalculator`` (check value ``crc16(b"123456789") ==
+    0xBB3D``).  Pass a previous result as ``crc`` to continue over more data.
+    """
+    if isinstance(crc, bool) or not isinstance(crc, int) or not 0 <= crc <= 0xFFFF:
+        raise FitEncodeError(f"crc must be an int in 0..0xFFFF, got {crc!r}")
+    table = _CRC_TABLE
+    for byte in data:
+        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+    return crc
+
+
+def fit_time(unix_seconds: int) -> int:
+    """Convert Unix seconds to FIT ``date_time`` seconds (since 1989-12-31T00:00:00Z).
+
+    Raises :class:`FitEncodeError` when the result does not fit a FIT uint32 date
+    (before the FIT epoch, or at/after 0xFFFFFFFF, the invalid value).
+    """
+    _require_int("unix_seconds", unix_seconds)
+    value = unix_seconds - FIT_EPOCH_UNIX
+    if not 0 <= value < _UINT32_INVALID:
+        raise FitEncodeError(
+            f"unix_seconds={unix_seconds} is outside the FIT date range "
+            f"({FIT_EPOCH_UNIX}..{FIT_EPOCH_UNIX + _UINT32_INVALID - 1})"
+        )
+    return value
+
+
+def stable_serial(data: bytes) -> int:
+    """A deterministic, non-zero uint32 ``serial_number`` derived from ``data``.
+
+    FIT asks for (type, manufacturer, product, serial_number) to be unique per file, and
+    0 is the invalid value of a ``uint32z``.  Hashing the workout's content (BLAKE2b, with a
+    planc-specific personalisation so it never collides with another use of the same
+    bytes) gives a serial that differs between workouts yet is identical on every
+    recompile, so output stays byte-for-byte reproducible.  The result lies in
+    1..0xFFFFFFFE: besides 0 it also avoids 0xFFFFFFFF, which readers that ignore the
+    ``z`` in ``uint32z`` would take for "invalid".
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise FitEncodeError(f"stable_serial needs bytes, got {type(data).__name__}")
+    digest = hashlib.blake2b(data, digest_size=8, person=b"planc-fit-serial").digest()
+    return int.from_bytes(digest, "little") % (_UINT32_INVALID - 1) + 1
+
+
+def truncate_utf8(text: str, max_bytes: int) -> bytes:
+    """``text`` as UTF-8, cut to at most ``max_bytes`` bytes without splitting a character.
+
+    When the cut lands inside a multi-byte sequence, the whole character is dropped (we
+    back up over UTF-8 continuation bytes, ``0b10xxxxxx``), so the result always decodes
+    strictly.  The unit is the code point: a combining mark may be separated from its
+    base character, which still decodes fine.  Lone surrogates cannot be encoded and
+    raise :class:`FitEncodeError`.
+    """
+    if not isinstance(text, str):
+        raise FitEncodeError(f"text must be a str, got {type(text).__name__}")
+    _require_int("max_bytes", max_bytes)
+    if max_bytes < 0:
+        raise FitEncodeError(f"max_bytes must be >= 0, got {max_bytes}")
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise FitEncodeError(f"text {text!r} is not encodable as UTF-8: {exc.reason}") from exc
+    if len(raw) <= max_bytes:
+        return raw
+    cut = max_bytes
+    while cut > 0 and (raw[cut] & 0xC0) == 0x80:
+        cut -= 1
+    return raw[:cut]
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _require_int(what: str, value: object) -> None:
+    # bool is an int subclass; True as a duration is certainly a caller bug.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FitEncodeError(f"{what} must be an int, got {type(value).__name__} {value!r}")
+
+
+def _checked(what: str, value: object, lo: int, hi: int, kind: str) -> int:
+    """Validate a set field: an int in ``lo..hi`` (``hi`` excludes the invalid value)."""
+    _require_int(what, value)
+    assert isinstance(value, int)
+    if not lo <= value <= hi:
+        raise FitEncodeError(f"{what}={value} is out of range {lo}..{hi} ({kind})")
+    return value
+
+
+def _enum(what: str, value: object) -> int:
+    return _checked(what, value, 0, 0xFE, "enum; 0xFF is FIT's invalid value")
+
+
+def _opt_enum(what: str, value: int | None) -> int:
+    return _ENUM_INVALID if value is None else _enum(what, value)
+
+
+def _u16(what: str, value: object) -> int:
+    return _checked(what, value, 0, 0xFFFE, "uint16; 0xFFFF is FIT's invalid value")
+
+
+def _u32(what: str, value: object) -> int:
+    return _checked(
+        what, value, 0, 0xFFFFFFFE, "uint32; 0xFFFFFFFF is FIT's invalid value, use None"
+    )
+
+
+def _opt_u32(what: str, value: int | None) -> int:
+    return _UINT32_INVALID if value is None else _u32(what, value)
+
+
+def _text(what: str, text: str | None, field: str) -> bytes:
+    """Encode an optional string field's content (without the NUL), capped for ``field``."""
+    if text is None:
+        return b""
+    if not isinstance(text, str):
+        raise FitEncodeError(f"{what} must be a str or None, got {type(text).__name__}")
+    if "\x00" in text:
+        # A NUL ends a FIT string early (and garmin-fit-sdk splits the field on it).
+        raise FitEncodeError(f"{what} contains a NUL character: {text!r}")
+    return truncate_utf8(text, MAX_STRING_SIZES[field] - 1)
+
+
+def _check_range(where: str, low: int | None, high: int | None) -> None:
+    if low is not None and high is not None and low > high:
+        raise FitEncodeError(f"{where}: low {low} is greater than high {high}")
+
+
+def _check_repeat_nesting(steps: Sequence[FitStep]) -> None:
+    """Repeat bodies must nest: an inner repeat's body lies wholly inside the outer's.
+
+    A repeat at index ``j`` pointing at ``p`` owns the body ``p..j-1``.  Any repeat at
+    ``k`` in that body must point at ``>= p``; otherwise the two loops cross and no
+    tree of repeats describes the file.
+    """
+    targets: dict[int, int] = {}
+    for j, step in enumerate(steps):
+        if step.duration_type not in _REPEAT_DURATIONS:
+            continue
+        p = step.duration_value
+        assert p is not None  # validated before
+        for k, q in targets.items():
+            if p <= k < j and q < p:
+                raise FitEncodeError(
+                    f"step {j}: repeat of steps {p}..{j - 1} crosses the repeat at step {k} "
+                    f"(steps {q}..{k - 1}); repeat bodies must nest"
+                )
+        targets[j] = p
+
+
+def _step_values(index: int, step: FitStep) -> tuple[int, ...]:
+    """Validate one step and return its numeric fields in definition order."""
+    if not isinstance(step, FitStep):
+        raise FitEncodeError(f"step {index} must be a FitStep, got {type(step).__name__}")
+    where = f"step {index}"
+    duration_type = _enum(f"{where}: duration_type", step.duration_type)
+    duration_value = _opt_u32(f"{where}: duration_value", step.duration_value)
+    target_value = _opt_u32(f"{where}: target_value", step.target_value)
+    if duration_type in _REPEAT_DURATIONS:
+        if step.duration_value is None:
+            raise FitEncodeError(
+                f"{where}: repeat step (duration_type {duration_type}) needs duration_value "
+                "= message_index of the first step to repeat"
+            )
+        if duration_value >= index:
+            raise FitEncodeError(
+                f"{where}: repeat step must point back to an earlier step, but "
+                f"duration_value={duration_value} is at or after itself"
+            )
+        if step.target_value is None:
+            raise FitEncodeError(
+                f"{where}: repeat step (duration_type {duration_type}) needs target_value "
+                "(the repeat count, or the until-condition's value)"
+            )
+        if duration_type == _REPEAT_UNTIL_STEPS_CMPLT and target_value < 1:
+            raise FitEncodeError(f"{where}: repeat count (target_value) must be >= 1, got 0")
+    elif duration_type in _VALUED_DURATIONS and step.duration_value is None:
+        raise FitEncodeError(
+            f"{where}: duration_type {duration_type} needs duration_value "
+            f"({_VALUED_DURATIONS[duration_type]})"
+        )
+    _check_range(f"{where}: custom target", step.custom_low, step.custom_high)
+    _check_range(
+        f"{where}: secondary custom target", step.secondary_custom_low, step.secondary_custom_high
+    )
+    return (
+        duration_type,
+        duration_value,
+        _enum(f"{where}: target_type", step.target_type),
+        target_value,
+        _opt_u32(f"{where}: custom_low", step.custom_low),
+        _opt_u32(f"{where}: custom_high", step.custom_high),
+        _opt_enum(f"{where}: intensity", step.intensity),
+        _opt_enum(f"{where}: secondary_target_type", step.secondary_target_type),
+        _opt_u32(f"{where}: secondary_target_value", step.secondary_target_value),
+        _opt_u32(f"{where}: secondary_custom_low", step.secondary_custom_low),
+        _opt_u32(f"{where}: secondary_custom_high", step.secondary_custom_high),
+    )
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _definition(local: int, global_num: int, fields: Sequence[tuple[int, int, int]]) -> bytes:
+    """A definition record: header, reserved 0, arch 0 (little-endian), global, fields."""
+    out = bytearray((0x40 | local, 0, 0))
+    out += _U16.pack(global_num)
+    out.append(len(fields))
+    for number, size, base_type in fields:
+        out += bytes((number, size, base_type))
+    return bytes(out)
+
+
+# file_id never changes shape, so its definition and data layout are built once.
+_FILE_ID_DEFINITION: Final = _definition(
+    _LOCAL_FILE_ID,
+    _MESG_FILE_ID,
+    (
+        (0, 1, _ENUM),  # type
+        (1, 2, _UINT16),  # manufacturer
+        (2, 2, _UINT16),  # product
+        (3, 4, _UINT32Z),  # serial_number
+        (4, 4, _UINT32),  # time_created
+    ),
+)
+_FILE_ID_DATA: Final = struct.Struct("<BBHHII")
+
+# workout_step: the numeric part of the shared definition (string sizes vary per file).
+_STEP_NUMERIC_FIELDS: Final = (
+    (254, 2, _UINT16),  # message_index
+    (1, 1, _ENUM),  # duration_type
+    (2, 4, _UINT32),  # duration_value
+    (3, 1, _ENUM),  # target_type
+    (4, 4, _UINT32),  # target_value
+    (5, 4, _UINT32),  # custom_target_value_low
+    (6, 4, _UINT32),  # custom_target_value_high
+    (7, 1, _ENUM),  # intensity
+    (19, 1, _ENUM),  # secondary_target_type
+    (20, 4, _UINT32),  # secondary_target_value
+    (21, 4, _UINT32),  # secondary_custom_target_value_low
+    (22, 4, _UINT32),  # secondary_custom_target_value_high
+)
+# Record header byte + the numeric fields above, in the same order.
+_STEP_NUMERIC_FORMAT: Final = "<BHBIBIIIBBIII"
+
+
+def _file_id(manufacturer: int, product: int, serial_number: int, time_created: int) -> bytes:
+    return _FILE_ID_DEFINITION + _FILE_ID_DATA.pack(
+        _LOCAL_FILE_ID, _FILE_TYPE_WORKOUT, manufacturer, product, serial_number, time_created
+    )
+
+
+def _workout(
+    *,
+    name: bytes,
+    sport: int,
+    num_steps: int,
+    sub_sport: int | None,
+    capabilities: int | None,
+    pool_length_cm: int | None,
+    pool_length_unit: int | None,
+    description: bytes,
+) -> bytes:
+    """The workout message: only the fields that were given are declared."""
+    fields: list[tuple[int, int, int]] = [(4, 1, _ENUM), (6, 2, _UINT16)]
+    fmt = ["<B", "B", "H"]
+    values: list[int | bytes] = [_LOCAL_WORKOUT, sport, num_steps]
+    if sub_sport is not None:
+        fields.append((11, 1, _ENUM))
+        fmt.append("B")
+        values.append(sub_sport)
+    if capabilities is not None:
+        fields.append((5, 4, _UINT32Z))
+        fmt.append("I")
+        values.append(capabilities)
+    if pool_length_cm is not None:
+        fields.append((14, 2, _UINT16))
+        fmt.append("H")
+        values.append(pool_length_cm)
+    if pool_length_unit is not None:
+        fields.append((15, 1, _ENUM))
+        fmt.append("B")
+        values.append(pool_length_unit)
+    fields.append((8, len(name) + 1, _STRING))
+    fmt.append(f"{len(name) + 1}s")
+    values.append(name)
+    if description:
+        fields.append((17, len(description) + 1, _STRING))
+        fmt.append(f"{len(description) + 1}s")
+        values.append(description)
+    # struct's "Ns" pads with NUL bytes, which supplies each string's terminator.
+    return _definition(_LOCAL_WORKOUT, _MESG_WORKOUT, fields) + struct.pack("".join(fmt), *values)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def encode_workout(
+    *,
+    name: str,
+    sport: int,
+    steps: Sequence[FitStep],
+    time_created: int,
+    serial_number: int,
+    sub_sport: int | None = None,
+    description: str | None = None,
+    pool_length_cm: int | None = None,
+    pool_length_unit: int | None = None,
+    capabilities: int | None = None,
+    manufacturer: int = 255,
+    product: int = 0,
+) -> bytes:
+    """Encode a complete FIT workout file and return its bytes.
+
+    ``time_created`` is FIT-epoch seconds (see :func:`fit_time`); ``serial_number`` must be
+    non-zero (see :func:`stable_serial`).  Pool fields are only accepted for swimming
+    (sport 5).  ``num_valid_steps`` is written as ``len(steps)``: the real number of step
+    messages, repeat steps included (formats.md §3.3).
+
+    Raises :class:`FitEncodeError` (a ``ValueError``) for anything out of range: negative
+    or too-large numbers, the invalid sentinels themselves, a repeat step that does not
+    point back to an earlier step or whose body crosses another repeat's, a zero serial,
+    a NUL inside a string, no steps or more than :data:`MAX_STEPS`.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise FitEncodeError(f"workout name must be a non-empty str, got {name!r}")
+    name_raw = _text("workout name", name, "wkt_name")
+    description_raw = _text("description", description, "wkt_description")
+    _enum("sport", sport)
+    if sub_sport is not None:
+        _enum("sub_sport", sub_sport)
+    if capabilities is not None:
+        _checked(
+            "capabilities",
+            capabilities,
+            1,
+            0xFFFFFFFF,
+            "uint32z bitmask; 0 is FIT's invalid value, use None",
+        )
+    if pool_length_cm is not None or pool_length_unit is not None:
+        if sport != _SPORT_SWIMMING:
+            raise FitEncodeError(
+                f"pool_length_cm/pool_length_unit are only for swimming (sport 5), "
+                f"got sport={sport}"
+            )
+        if pool_length_cm is None:
+            raise FitEncodeError("pool_length_unit given without pool_length_cm")
+        _checked("pool_length_cm", pool_length_cm, 1, 0xFFFE, "uint16 centimetres")
+        if pool_length_unit is not None:
+            _enum("pool_length_unit", pool_length_unit)
+    _checked("serial_number", serial_number, 1, 0xFFFFFFFF, "uint32z; 0 is FIT's invalid value")
+    _checked(
+        "time_created",
+        time_created,
+        FIT_DATETIME_MIN,
+        _UINT32_INVALID - 1,
+        "FIT-epoch seconds; smaller values mean device system time, see fit_time()",
+    )
+    _u16("manufacturer", manufacturer)
+    _u16("product", product)
+
+    if isinstance(steps, str | bytes) or not isinstance(steps, Sequence):
+        raise FitEncodeError(f"steps must be a sequence of FitStep, got {type(steps).__name__}")
+    count = len(steps)
+    if not 1 <= count <= MAX_STEPS:
+        raise FitEncodeError(
+            f"a workout needs 1..{MAX_STEPS} steps (message_index is 12 bits), got {count}"
+        )
+
+    numeric = [_step_values(i, step) for i, step in enumerate(steps)]
+    _check_repeat_nesting(steps)
+    names = [_text(f"step {i}: name", s.name, "wkt_step_name") for i, s in enumerate(steps)]
+    notes = [_text(f"step {i}: notes", s.notes, "notes") for i, s in enumerate(steps)]
+    name_size = max(map(len, names)) + 1
+    notes_size = max(map(len, notes)) + 1
+
+    step_definition = _definition(
+        _LOCAL_STEP,
+        _MESG_WORKOUT_STEP,
+        (*_STEP_NUMERIC_FIELDS, (0, name_size, _STRING), (8, notes_size, _STRING)),
+    )
+    pack = struct.Struct(f"{_STEP_NUMERIC_FORMAT}{name_size}s{notes_size}s").pack
+    records = [
+        _file_id(manufacturer, product, serial_number, time_created),
+        _workout(
+            name=name_raw,
+            sport=sport,
+            num_steps=count,
+            sub_sport=sub_sport,
+            capabilities=capabilities,
+            pool_length_cm=pool_length_cm,
+            pool_length_unit=pool_length_unit,
+            description=description_raw,
+        ),
+        step_definition,
+    ]
+    records.extend(
+        pack(_LOCAL_STEP, i, *values, names[i], notes[i]) for i, values in enumerate(numeric)
+    )
+    body = b"".join(records)
+
+    header = _HEADER_NO_CRC.pack(
+        _HEADER_SIZE, PROTOCOL_VERSION, PROFILE_VERSION, len(body), b".FIT"
+    )
+    header += _U16.pack(crc16(header))
+    return header + body + _U16.pack(crc16(body, crc16(header)))
