@@ -21,7 +21,15 @@ from dataclasses import dataclass
 
 from planc.ast import NO_SPAN, Span, Workout
 from planc.diagnostics import did_you_mean
-from planc.plan.instantiate import Compiler, TextPos, Week, fill_text, report_unknown, resolve_arg
+from planc.plan.instantiate import (
+    Compiler,
+    SourceMap,
+    TextPos,
+    Week,
+    fill_text,
+    report_unknown,
+    resolve_arg,
+)
 from planc.plan.model import Kind, LibraryWorkout, Plan, Session
 from planc.plan.reader import Reader, value_span
 from planc.plan.schema import BUILTIN_PARAMS, DATE_RE, SESSION_KEYS, WEEKDAYS
@@ -180,10 +188,10 @@ class _Draft:
     indoor: bool = False
     span: Span = NO_SPAN
     path: str = ""
-    text: str | None = None
     ref: str | None = None
     tags: tuple[str, ...] = ()
     distance_m: float | None = None
+    source_map: SourceMap | None = None
 
 
 def _day_sessions(r: Reader, plan: Plan, day: dt.date, d: _Day, compiler: Compiler) -> list[Session]:
@@ -216,7 +224,8 @@ def _day_sessions(r: Reader, plan: Plan, day: dt.date, d: _Day, compiler: Compil
             date=day, time=s.time, slot=slot, week=d.when.week, kind=s.kind, sport=s.sport,
             name=s.name, workout=s.workout, description=s.description, indoor=s.indoor,
             external_id=f"planc:{plan.id}:{day.isoformat()}:{slot}", span=s.span, path=s.path,
-            text=s.text, ref=s.ref, tags=s.tags, distance_m=s.distance_m,
+            text=s.source_map.text if s.source_map else None, ref=s.ref, tags=s.tags,
+            distance_m=s.distance_m, source_map=s.source_map,
         ))
     return out
 
@@ -328,9 +337,9 @@ def _inline(r: Reader, m: YMap, when: Week, compiler: Compiler) -> _Draft | None
     found = placeholders(body.value) if isinstance(body.value, str) else []
     report_unknown(r, [u for u in found if u.name not in BUILTIN_PARAMS], TextPos.of(body),
                    list(BUILTIN_PARAMS), "an inline workout")
-    workout, text = compiler.compile(r, body, values, sport, name)
+    workout, smap = compiler.compile(r, body, values, sport, name)
     draft = _Draft(Kind.WORKOUT, name or sport, sport, None, m.span, workout=workout,
-                   indoor=sport in VIRTUAL, span=value_span(body), path=m.path, text=text)
+                   indoor=sport in VIRTUAL, span=value_span(body), path=m.path, source_map=smap)
     if (v := m.get("description")) is not None:
         draft.description = r.string(v, "a description")
     _common(r, m, draft)
@@ -413,8 +422,8 @@ def _reference(r: Reader, plan: Plan, ref: YNode | None, m: YMap | None, when: W
         _common(r, m, draft)
     if lw.time is not None and (m is None or "time" not in m):
         draft.time_span = lw.span
-    workout, text = compiler.compile(r, lw.body, values, lw.sport, draft.name)
+    workout, smap = compiler.compile(r, lw.body, values, lw.sport, draft.name)
     if workout is None:
         return None
-    draft.workout, draft.text = workout, text
+    draft.workout, draft.source_map = workout, smap
     return draft

@@ -132,6 +132,22 @@ def map_diagnostic(d: Diagnostic, filled: Filled, pos: TextPos) -> Diagnostic:
     return dataclasses.replace(d, span=span, path=pos.path)
 
 
+@dataclass(frozen=True, slots=True)
+class SourceMap:
+    """How a session's workout text relates to the plan file (kept on the Session,
+    so diagnostics from later stages, e.g. emitters, can be moved back too)."""
+
+    filled: Filled
+    pos: TextPos
+
+    @property
+    def text(self) -> str:
+        return self.filled.text
+
+    def map(self, d: Diagnostic) -> Diagnostic:
+        return map_diagnostic(d, self.filled, self.pos)
+
+
 class Compiler:
     """Parses filled workout texts once each and maps their diagnostics back."""
 
@@ -150,7 +166,7 @@ class Compiler:
         return hit
 
     def compile(self, r: Reader, body: YScalar, values: dict[str, tuple[str, Origin | None]],
-                sport: str, name: str | None) -> tuple[Workout | None, str]:
+                sport: str, name: str | None) -> tuple[Workout | None, SourceMap | None]:
         """Fill ``body`` with ``values``, parse it, report everything into ``r``.
 
         Unknown placeholders are the caller's to report (once per definition);
@@ -159,13 +175,13 @@ class Compiler:
         if body.style == ">":
             r.error("folded-body", "a workout body must be a literal block ('|'), not folded ('>')",
                     body, "folding joins the step lines into one; write 'body: |'")
-            return None, ""
+            return None, None
         filled, _ = fill(body.value if isinstance(body.value, str) else body.text, values)
         check_counts(r, filled)
         workout, diags = self.parse(filled.text, sport, name)
         for d in diags:
             r.diagnostics.append(map_diagnostic(d, filled, pos))
-        return workout, filled.text
+        return workout, SourceMap(filled, pos)
 
 
 def check_counts(r: Reader, filled: Filled) -> None:
@@ -191,5 +207,5 @@ def fill_text(node: YScalar, values: dict[str, tuple[str, Origin | None]]) -> st
     return fill(node.value, values)[0].text
 
 
-__all__ = ["Compiler", "TextPos", "Week", "fill_text", "map_diagnostic", "report_unknown",
+__all__ = ["Compiler", "SourceMap", "TextPos", "Week", "fill_text", "map_diagnostic", "report_unknown",
            "resolve_arg"]

@@ -55,6 +55,14 @@ class Session:
     ref: str | None = None  # library workout name, for references
     tags: tuple[str, ...] = ()
     distance_m: float | None = None  # a race's distance
+    # planc.plan.instantiate.SourceMap: moves diagnostics on ``text`` into the plan file
+    source_map: object | None = field(default=None, compare=False, repr=False)
+
+    def locate(self, d: Diagnostic) -> Diagnostic:
+        """A diagnostic about this session's workout (from an emitter, say), moved to
+        where the plan file says the cause."""
+        mapper = getattr(self.source_map, "map", None)
+        return mapper(d) if mapper else d.with_path(self.path)
 
     @property
     def start_date_local(self) -> str:

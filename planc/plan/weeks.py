@@ -131,3 +131,6 @@ def select(plan: Plan, weeks: list[str] | None = None, date_from: dt.date | None
         else:
             ranges.append((lo_d, hi_d))
     return Selection(tuple(ranges) if ranges else None)
+
+
+add_week_args = add_week_arguments  # the name planc.commands.stats imports

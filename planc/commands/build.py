@@ -1,0 +1,86 @@
+"""Compile every session of a plan: one folder per week, one file per format, a manifest.
+
+    planc build PLAN [-o DIR] [--formats icu,zwo,…|all] [--week N|N-M|YYYY-Www]…
+                     [--from DATE] [--to DATE]
+
+Output goes to out/<plan id> unless -o says otherwise.  Files are named
+<date>-<slot>-<name>.<ext> inside week-NN-<monday>/ folders; manifest.json
+lists every session (date, time, sport, kind, external id, files, duration,
+distance, load).  Rebuilding with no change rewrites nothing.  A file from an
+earlier build is removed only if that build's manifest lists it.  Formats are
+chosen with --formats (default: all available) because --from/--to select
+dates here, as in stats and publish.
+
+Exit status: 0 built, 1 the plan has errors, 2 bad command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from planc.commands._common import add_athlete_args
+    from planc.emit.registry import FORMATS
+    from planc.plan.weeks import add_week_arguments
+
+    p.add_argument("plan", metavar="PLAN", help="plan file (.yaml)")
+    p.add_argument("-o", "--output", metavar="DIR",
+                   help="output directory (default: out/<plan id>)")
+    p.add_argument("--formats", default="all", metavar="FORMATS",
+                   help="comma-separated formats, or all (default): " + ", ".join(FORMATS))
+    add_week_arguments(p)
+    add_athlete_args(p)
+    p.add_argument("--strict", action="store_true",
+                   help="treat warnings (approximations a format forces) as errors")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+
+
+def run(args: argparse.Namespace) -> int:
+    from planc.commands._common import report
+    from planc.emit.registry import parse_formats
+    from planc.plan.build import build_plan
+    from planc.plan.load import read_plan
+    from planc.plan.stats import athlete_for
+    from planc.plan.weeks import SelectionError, selection_from_args
+
+    try:
+        formats = parse_formats(args.formats)
+    except ValueError as exc:
+        print(f"planc build: error: --formats: {exc}", file=sys.stderr)
+        return 2
+    if not Path(args.plan).is_file():
+        print(f"planc build: error: {args.plan}: no such file", file=sys.stderr)
+        return 2
+    result = read_plan(args.plan)
+    sources = dict(result.sources)
+    athlete, athlete_diags = athlete_for(result.plan, args, sources)
+    diags = result.diagnostics + athlete_diags
+    if not result.ok or result.plan is None or any(d.is_error for d in athlete_diags):
+        report(diags, sources, strict=args.strict)
+        return 1
+    plan = result.plan
+    try:
+        selection = selection_from_args(args, plan)
+    except SelectionError as exc:
+        print(f"planc build: error: {exc}", file=sys.stderr)
+        return 2
+    out_dir = Path(args.output) if args.output else Path("out") / plan.id
+    try:
+        built = build_plan(plan, out_dir, formats, selection, athlete, strict=args.strict)
+    except OSError as exc:
+        print(f"planc build: error: cannot write {exc.filename or out_dir}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    failed = report(diags + built.diagnostics, sources, strict=args.strict)
+    if failed:
+        return 1
+    if not args.quiet:
+        weeks = len({s.week for s in selection.sessions(plan.sessions)})
+        print(f"built {built.sessions} session{'s' * (built.sessions != 1)} in {weeks} "
+              f"week{'s' * (weeks != 1)} to {out_dir}: {len(built.written)} written, "
+              f"{len(built.unchanged)} unchanged, {len(built.removed)} removed",
+              file=sys.stderr)
+    return 0

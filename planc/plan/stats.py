@@ -1,0 +1,246 @@
+"""Plan statistics: per week and per sport time, distance and load, time in zones,
+per-session rows, and the CTL/ATL/TSB projection (``planc.plan.fitness``).
+
+``plan_stats`` works on any list of sessions; ``plan_report`` is what ``planc
+stats PLAN`` wants: it projects fitness over the *whole* plan from the plan's
+starting values (so week 6's CTL is right even when only week 6 is shown) and
+keeps the selected weeks.  Week totals are sums of the session rows, so the
+table always adds up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from planc.athlete import Athlete, SportThresholds
+from planc.diagnostics import Diagnostic
+from planc.plan.fitness import project
+from planc.plan.model import Kind, Plan, Session
+from planc.plan.weeks import Selection
+
+
+def _r(x: float | None, digits: int = 1) -> float | None:
+    return None if x is None else round(x, digits)
+
+
+def _session_row(s: Session, metrics: Any) -> dict[str, Any]:
+    return {
+        "date": s.date.isoformat(), "time": s.time, "slot": s.slot, "week": s.week,
+        "kind": str(s.kind), "sport": s.sport, "name": s.name, "external_id": s.external_id,
+        "duration_s": _r(metrics.duration_s) if metrics else None,
+        "distance_m": _r(metrics.distance_m) if metrics else _r(s.distance_m),
+        "load": _r(metrics.load) if metrics else None,
+        "intensity": _r(metrics.intensity, 3) if metrics else None,
+        "zone_seconds": {k: _r(v) for k, v in metrics.zone_seconds.items()} if metrics else {},
+    }
+
+
+def _add(total: dict[str, Any], row: dict[str, Any]) -> None:
+    """Add a workout row to a total (notes and races carry no training)."""
+    if row["kind"] != Kind.WORKOUT:
+        return
+    total["sessions"] += 1
+    for key in ("duration_s", "distance_m", "load"):
+        if row[key] is not None:
+            total[key] = round(total[key] + row[key], 1)
+    zones = total.setdefault("zone_seconds", {})
+    for zone, secs in row["zone_seconds"].items():
+        zones[zone] = round(zones.get(zone, 0.0) + secs, 1)
+
+
+def _empty() -> dict[str, Any]:
+    return {"sessions": 0, "duration_s": 0.0, "distance_m": 0.0, "load": 0.0, "zone_seconds": {}}
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def plan_stats(plan_sessions: Iterable[Session], athlete: Athlete | None,
+               start_ctl: float = 0.0, start_atl: float = 0.0, *,
+               first_day: dt.date | None = None, last_day: dt.date | None = None,
+               keep: Callable[[dt.date], bool] | None = None) -> dict[str, Any]:
+    """Statistics of ``plan_sessions``.
+
+    Fitness is projected daily from ``first_day`` (default: the Monday of the
+    first session) to ``last_day`` (default: the Sunday of the last session),
+    starting from ``start_ctl``/``start_atl`` on the day before.  ``keep``
+    limits the reported weeks, sessions and days (the projection still runs
+    over every day, so fitness carries over from unreported weeks).
+    """
+    from planc.metrics import workout_metrics
+
+    sessions = sorted(plan_sessions, key=lambda s: (s.date, s.slot))
+    keep = keep or (lambda _d: True)
+    cache: dict[int, Any] = {}
+    rows: list[dict[str, Any]] = []
+    daily: dict[dt.date, float] = {}
+    for s in sessions:
+        metrics = None
+        if s.workout is not None:
+            key = id(s.workout)
+            if key not in cache:
+                cache[key] = workout_metrics(s.workout, athlete)
+            metrics = cache[key]
+        row = _session_row(s, metrics)
+        if row["load"] is not None:
+            daily[s.date] = daily.get(s.date, 0.0) + row["load"]
+        rows.append(row)
+    first = first_day or (_monday(sessions[0].date) if sessions else None)
+    last = last_day or (_monday(sessions[-1].date) + dt.timedelta(days=6) if sessions else None)
+    days = project(daily, first, last, start_ctl, start_atl) if first and last else []
+    fitness = {d.date: d for d in days}
+
+    weeks: dict[int, dict[str, Any]] = {}
+    for s, row in zip(sessions, rows, strict=True):
+        if not keep(s.date):
+            continue
+        w = weeks.get(s.week)
+        if w is None:
+            monday = _monday(s.date)
+            w = weeks[s.week] = {"week": s.week, "start": monday.isoformat(),
+                                 "end": (monday + dt.timedelta(days=6)).isoformat(),
+                                 **_empty(), "by_sport": {}}
+        _add(w, row)
+        if s.kind is Kind.WORKOUT and s.sport:
+            _add(w["by_sport"].setdefault(s.sport, _empty()), row)
+    for w in weeks.values():
+        end = fitness.get(dt.date.fromisoformat(w["end"]))
+        w["ctl"] = _r(end.ctl) if end else None
+        w["atl"] = _r(end.atl) if end else None
+        w["tsb"] = _r(end.tsb) if end else None
+    total = _empty()
+    for w in weeks.values():
+        for key in ("sessions", "duration_s", "distance_m", "load"):
+            total[key] = round(total[key] + w[key], 1)
+    return {
+        "start_ctl": start_ctl,
+        "start_atl": start_atl,
+        "weeks": [weeks[k] for k in sorted(weeks)],
+        "sessions": [row for s, row in zip(sessions, rows, strict=True) if keep(s.date)],
+        "fitness": [{"date": d.date.isoformat(), "load": _r(d.load), "ctl": _r(d.ctl),
+                     "atl": _r(d.atl), "tsb": _r(d.tsb)} for d in days if keep(d.date)],
+        "totals": {k: total[k] for k in ("sessions", "duration_s", "distance_m", "load")},
+    }
+
+
+def plan_report(plan: Plan, selection: Selection | None = None, athlete: Athlete | None = None,
+                start_ctl: float | None = None, start_atl: float | None = None) -> dict[str, Any]:
+    """``plan_stats`` over the whole plan (fitness from ``plan.fitness`` unless
+    overridden), reporting the selected weeks only."""
+    ctl = plan.fitness.ctl if start_ctl is None else start_ctl
+    atl = plan.fitness.atl if start_atl is None else start_atl
+    report = plan_stats(plan.sessions, athlete if athlete is not None else plan.athlete, ctl, atl,
+                        first_day=plan.start, last_day=plan.end,
+                        keep=selection.contains if selection else None)
+    report["plan"] = {"id": plan.id, "name": plan.name, "start": plan.start.isoformat(),
+                      "weeks": plan.weeks}
+    return report
+
+
+# ------------------------------------------------------------------ table --
+
+
+def _hm(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    m = int(round(seconds / 60))
+    return f"{m // 60}:{m % 60:02d}"
+
+
+def _km(metres: float | None) -> str:
+    return "-" if not metres else f"{metres / 1000:.1f}"
+
+
+def _num(x: float | None, spec: str = ".0f") -> str:
+    return "-" if x is None else format(x, spec)
+
+
+def format_stats_table(report: dict[str, Any]) -> str:
+    """A plain-text table: one row per week, one indented row per sport, totals."""
+    head = (f"{'week':<6}{'dates':<25}{'sessions':>8}{'time':>8}{'km':>8}{'load':>7}"
+            f"{'CTL':>7}{'ATL':>7}{'TSB':>7}")
+    lines = []
+    if "plan" in report:
+        lines.append(f"{report['plan']['name']} ({report['plan']['id']})")
+    lines += [head, "-" * len(head)]
+    for w in report["weeks"]:
+        dates = f"{w['start']} - {w['end']}"
+        lines.append(f"{w['week']:<6}{dates:<25}{w['sessions']:>8}{_hm(w['duration_s']):>8}"
+                     f"{_km(w['distance_m']):>8}{_num(w['load']):>7}{_num(w['ctl'], '.1f'):>7}"
+                     f"{_num(w['atl'], '.1f'):>7}{_num(w['tsb'], '.1f'):>7}")
+        for sport, t in sorted(w["by_sport"].items()):
+            lines.append(f"{'':<6}{'  ' + sport:<25}{t['sessions']:>8}{_hm(t['duration_s']):>8}"
+                         f"{_km(t['distance_m']):>8}{_num(t['load']):>7}")
+    t = report["totals"]
+    lines.append("-" * len(head))
+    lines.append(f"{'total':<31}{t['sessions']:>8}{_hm(t['duration_s']):>8}"
+                 f"{_km(t['distance_m']):>8}{_num(t['load']):>7}")
+    races = [s for s in report["sessions"] if s["kind"].startswith("RACE")]
+    for s in races:
+        day = next((d for d in report["fitness"] if d["date"] == s["date"]), None)
+        form = f"  (CTL {day['ctl']:.1f}, TSB {day['tsb']:+.1f})" if day else ""
+        lines.append(f"{s['kind']}: {s['date']} {s['name']}{form}")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- command --
+
+
+def athlete_for(plan: Plan | None, args: argparse.Namespace,
+                sources: dict[str, str]) -> tuple[Athlete | None, list[Diagnostic]]:
+    """The plan's athlete, replaced by ``--athlete FILE`` and adjusted by ``--ftp`` etc."""
+    athlete = plan.athlete if plan is not None else None
+    diags: list[Diagnostic] = []
+    path = getattr(args, "athlete", None)
+    if path:
+        from pathlib import Path
+
+        from planc.athlete_file import load_athlete_file
+
+        loaded, diags = load_athlete_file(path)
+        try:
+            sources[path] = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+        athlete = loaded if loaded is not None else athlete
+    override = SportThresholds(ftp=getattr(args, "ftp", None), lthr=getattr(args, "lthr", None),
+                               max_hr=getattr(args, "max_hr", None),
+                               threshold_pace=getattr(args, "threshold_pace", None))
+    if any(getattr(override, f) is not None for f in ("ftp", "lthr", "max_hr", "threshold_pace")):
+        athlete = (athlete or Athlete()).with_override_all(override)
+    return athlete, diags
+
+
+def run_stats_command(args: argparse.Namespace, path: str) -> int:
+    """``planc stats PLAN [--week …] [--from D --to D] [--json] [--ctl X --atl Y]``."""
+    from planc.commands._common import report as print_diagnostics
+    from planc.plan.load import read_plan
+    from planc.plan.weeks import SelectionError, selection_from_args
+
+    result = read_plan(path)
+    sources = dict(result.sources)
+    athlete, athlete_diags = athlete_for(result.plan, args, sources)
+    diags = result.diagnostics + athlete_diags
+    if not result.ok or result.plan is None or any(d.is_error for d in athlete_diags):
+        print_diagnostics(diags, sources)
+        return 1
+    if diags:
+        print_diagnostics(diags, sources)
+    try:
+        selection = selection_from_args(args, result.plan)
+    except SelectionError as exc:
+        print(f"planc stats: error: {exc}", file=sys.stderr)
+        return 2
+    report = plan_report(result.plan, selection, athlete, getattr(args, "ctl", None),
+                         getattr(args, "atl", None))
+    if getattr(args, "json", False):
+        print(json.dumps(report, indent=2, sort_keys=True))
+    else:
+        sys.stdout.write(format_stats_table(report))
+    return 0
