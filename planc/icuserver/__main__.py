@@ -1,0 +1,75 @@
+"""Run the local intervals.icu server by hand: ``python -m planc.icuserver``.
+
+See :mod:`planc.icuserver` for what it serves.  ``--fault`` takes
+``STATUS[:RETRY_AFTER][xTIMES]`` (``503x3``, ``429:2``, ``429:2x5``) or
+``drop[xTIMES]`` (commit the write, then drop the connection) and may be
+repeated; faults apply to the next matching requests in order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import re
+
+from planc.icuserver.app import IcuServer
+from planc.icuserver.faults import Fault
+
+_FAULT = re.compile(
+    r"^(?:(?P<status>\d{3})(?::(?P<retry>\d+(?:\.\d+)?))?|(?P<drop>drop))(?:x(?P<times>\d+))?$"
+)
+
+
+def parse_fault(text: str) -> Fault:
+    match = _FAULT.match(text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"bad fault {text!r}: use e.g. 503x2, 429:5 or drop")
+    times = int(match["times"] or 1)
+    if match["drop"]:
+        return Fault.drop_after_write(times=times)
+    retry = float(match["retry"]) if match["retry"] else None
+    return Fault(status=int(match["status"]), retry_after=retry, times=times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m planc.icuserver",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument("--api-key", default="test", help="accepted key (Basic user API_KEY)")
+    parser.add_argument("--athlete-id", default="i1", help="the key's athlete (default i1)")
+    parser.add_argument(
+        "--fault",
+        type=parse_fault,
+        action="append",
+        default=[],
+        help="queue a fault, e.g. 503x2, 429:5, drop",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="do not log each request")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO, format="%(asctime)s %(message)s"
+    )
+    server = IcuServer(args.api_key, args.athlete_id, host=args.host, port=args.port)
+    server.faults.add(*args.fault)
+
+    def ready(url: str) -> None:
+        print(
+            f"intervals.icu stand-in on {url} (athlete {args.athlete_id}; HTTP Basic user "
+            f"API_KEY, password = the --api-key value). Try:\n"
+            f"  INTERVALS_ICU_API_KEY=... planc publish --base-url {url} ...\n"
+            "Ctrl-C stops; the calendar lives in memory.",
+            flush=True,
+        )
+
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever(ready)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,202 @@
+"""Routes of the local intervals.icu server: HTTP-free functions over the store.
+
+Each route names the OpenAPI operation it implements; the dispatcher in
+:mod:`planc.icuserver.app` validates the JSON body against that operation's
+request schema (from ``openapi_subset.json``) before calling the route, so the
+functions here only see well-typed input.  Errors are raised as
+:class:`ApiError` and served Spring-style: ``{"status": 422, "error": "..."}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from planc.icuserver.store import Store
+from planc.icuserver.validate import Validator
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class ApiError(Exception):
+    """An error answer: HTTP ``status`` and the service's ``message``."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Call:
+    """One authenticated request, as the route functions see it."""
+
+    store: Store
+    validator: Validator
+    athlete: str
+    client: str
+    params: dict[str, str]
+    query: dict[str, list[str]]
+    body: Any = None
+
+    def arg(self, name: str) -> str | None:
+        values = self.query.get(name)
+        return values[-1] if values else None
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        value = self.arg(name)
+        if value is None or value == "":
+            return default
+        if value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        raise ApiError(422, f"Failed to convert value '{value}' of parameter '{name}' to boolean")
+
+    def local_date(self, name: str, default: date) -> date:
+        value = self.arg(name)
+        if value is None or value == "":
+            return default
+        if _DATE.match(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise ApiError(
+            422, f"Text '{value}' for parameter '{name}' could not be parsed as yyyy-MM-dd"
+        )
+
+    def event_id(self) -> int:
+        return int(self.params["eventId"])
+
+
+def _event_fields(call: Call, event: dict[str, Any]) -> dict[str, Any]:
+    """Keep what an Event can hold; unknown properties are ignored like Jackson does."""
+    known = call.validator.doc["components"]["schemas"]["Event"]["properties"]
+    return {key: value for key, value in event.items() if key in known}
+
+
+def list_events(call: Call) -> Any:
+    oldest = call.local_date("oldest", date.today())
+    newest = call.local_date("newest", oldest + timedelta(days=6))
+    categories = {
+        part.strip() for value in call.query.get("category", []) for part in value.split(",")
+    } - {""}
+    events = call.store.list_events(call.athlete, oldest, newest, categories or None)
+    limit = call.arg("limit")
+    if limit is not None:
+        if not limit.isdigit():
+            raise ApiError(422, f"Failed to convert value '{limit}' of parameter 'limit' to int")
+        events = events[: int(limit)]
+    return events
+
+
+def bulk_create(call: Call) -> Any:
+    for index, event in enumerate(call.body):
+        for required in ("category", "start_date_local"):
+            if event.get(required) is None:
+                raise ApiError(422, f"$[{index}].{required}: is required")
+    events = [_event_fields(call, event) for event in call.body]
+    return call.store.upsert(call.athlete, events, call.client, upsert=call.flag("upsert"))
+
+
+def bulk_delete(call: Call) -> Any:
+    return {"eventsDeleted": call.store.bulk_delete(call.athlete, call.body, call.client)}
+
+
+def _not_found(call: Call) -> ApiError:
+    return ApiError(404, f"Event {call.params['eventId']} not found")
+
+
+def show_event(call: Call) -> Any:
+    event = call.store.get(call.athlete, call.event_id())
+    if event is None:
+        raise _not_found(call)
+    return event
+
+
+def update_event(call: Call) -> Any:
+    event = call.store.update(call.athlete, call.event_id(), _event_fields(call, call.body))
+    if event is None:
+        raise _not_found(call)
+    return event
+
+
+def delete_event(call: Call) -> Any:
+    if not call.store.delete(call.athlete, call.event_id()):
+        raise _not_found(call)
+    return {}
+
+
+def list_sport_settings(call: Call) -> Any:
+    return call.store.sport_settings(call.athlete)
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: re.Pattern[str]
+    method: str
+    template: str  # path template of the operation in the OpenAPI subset
+    handler: Callable[[Call], Any]
+
+
+_ATHLETE = r"^/api/v1/athlete/(?P<id>[^/]+)"
+ROUTES: list[Route] = [
+    Route(
+        re.compile(_ATHLETE + r"/events$"),
+        "GET",
+        "/api/v1/athlete/{id}/events{format}",
+        list_events,
+    ),
+    Route(
+        re.compile(_ATHLETE + r"/events/bulk$"),
+        "POST",
+        "/api/v1/athlete/{id}/events/bulk",
+        bulk_create,
+    ),
+    Route(
+        re.compile(_ATHLETE + r"/events/bulk-delete$"),
+        "PUT",
+        "/api/v1/athlete/{id}/events/bulk-delete",
+        bulk_delete,
+    ),
+    Route(
+        re.compile(_ATHLETE + r"/events/(?P<eventId>\d{1,9})$"),
+        "GET",
+        "/api/v1/athlete/{id}/events/{eventId}",
+        show_event,
+    ),
+    Route(
+        re.compile(_ATHLETE + r"/events/(?P<eventId>\d{1,9})$"),
+        "PUT",
+        "/api/v1/athlete/{id}/events/{eventId}",
+        update_event,
+    ),
+    Route(
+        re.compile(_ATHLETE + r"/events/(?P<eventId>\d{1,9})$"),
+        "DELETE",
+        "/api/v1/athlete/{id}/events/{eventId}",
+        delete_event,
+    ),
+    Route(
+        re.compile(_ATHLETE + r"/sport-settings$"),
+        "GET",
+        "/api/v1/athlete/{athleteId}/sport-settings",
+        list_sport_settings,
+    ),
+]
+
+
+def match(method: str, path: str) -> tuple[Route, dict[str, str]]:
+    """The route for ``method path`` and its path parameters, or 404/405."""
+    allowed = False
+    for route in ROUTES:
+        found = route.pattern.match(path)
+        if found:
+            allowed = True
+            if route.method == method:
+                return route, found.groupdict()
+    if allowed:
+        raise ApiError(405, f"Request method '{method}' is not supported")
+    raise ApiError(404, "Not Found")

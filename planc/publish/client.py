@@ -1,0 +1,394 @@
+"""A small, careful client for the intervals.icu calendar API (httpx, synchronous).
+
+Why each behaviour (facts from ``../shared/ref/intervals.md`` §2):
+
+- **Auth** is HTTP Basic with user name literally ``API_KEY`` and the personal
+  key as password (§2.1, [A]) — ``httpx.BasicAuth``.  Redirects are not
+  followed, so the header never goes anywhere but ``base_url``; plain
+  ``http://`` is refused except to a loopback host (the local test server).
+- **Retries** (:meth:`IntervalsClient._request`): on 429, 502, 503, 504 and on
+  transport failures — connect errors, timeouts, and a connection closed with
+  no response, which is exactly what a client sees when the server committed
+  the write and then lost the connection.  Waits grow exponentially with
+  *equal jitter* (half fixed, half random, so a retry never fires instantly
+  yet clients de-synchronise); a ``Retry-After`` header (delta-seconds or an
+  HTTP date) replaces the computed wait.  The loop is bounded by
+  ``max_attempts`` and by ``max_total_seconds`` (a wait that would cross the
+  budget is not started — the client fails at once with a clear message; the
+  worst case is thus ``max_total_seconds`` plus one request's timeout).
+- **500** is retried *once*: every call this client makes is idempotent
+  (GETs; bulk-delete; bulk upsert, because :meth:`bulk_upsert` insists on an
+  ``external_id`` per event, so a replay updates instead of duplicating), so a
+  transient 500 may as well get a second chance, but a deterministic 500 (a
+  server bug on this payload) should not burn the whole retry budget.
+- A retry after a *read timeout* may reach the service while the first
+  request is still being processed there; the local server serialises bulk
+  requests, the real service's behaviour under such overlap is undocumented —
+  one more reason for the generous default read timeout (30 s).
+- **Never retried**: other 4xx (401/403 → :class:`AuthError`; 404, 422, ...
+  → :class:`ServiceError` with the service's own ``{"error": ...}`` message).
+- **Pacing**: at least ``min_interval`` seconds (default 0.1 s, i.e. ≤ 10
+  requests/s as David recommends, §2.8) between the starts of two requests,
+  retries included.
+- **Secrets**: the key is held only inside ``httpx.BasicAuth`` and a private
+  redaction helper; it is never part of a URL, ``repr``, log line or
+  exception.  Text that comes from the wire or from httpx is scrubbed of the
+  key (and of its Base64 credential form) before it is logged or raised.
+
+httpx does the HTTP: connection pooling/keep-alive, Basic auth, split
+connect/read timeouts (``httpx.Timeout``), JSON encoding.  Its own transport
+retry knob (``httpx.HTTPTransport(retries=N)``) is *not* used: it only re-dials
+failed connects, immediately, outside our budget and injectable clock, and
+passing any explicit transport switches off httpx's ``HTTPS_PROXY``/
+``NO_PROXY`` handling; connect errors go through the loop above instead.
+
+The client is not thread-safe (one publish run = one thread).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from planc import __version__
+
+DEFAULT_BASE_URL = "https://intervals.icu"
+API_KEY_USER = "API_KEY"
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MAX_500_RETRIES = 1
+_TRANSIENT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+_REDACTED = "[REDACTED]"
+
+
+class ServiceError(Exception):
+    """intervals.icu could not be reached or refused the request (CLI exit code 3).
+
+    ``status`` is the HTTP status (``None`` when no response arrived) and
+    ``message`` the service's own error text when it sent one.
+    """
+
+    def __init__(self, text: str, *, status: int | None = None, message: str | None = None):
+        super().__init__(text)
+        self.status = status
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r}, status={self.status!r})"
+
+
+class AuthError(ServiceError):
+    """401/403: the API key (or athlete id) was not accepted."""
+
+
+class _Redactor:
+    """Removes the key, in plain and Basic-credential form, from any text."""
+
+    def __init__(self, secret: str) -> None:
+        credential = base64.b64encode(f"{API_KEY_USER}:{secret}".encode()).decode()
+        self._secrets = [s for s in (credential, secret) if s]
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, _REDACTED)
+        return text
+
+    def __repr__(self) -> str:
+        return "_Redactor(...)"
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait per a ``Retry-After`` header (delta-seconds or HTTP date).
+
+    ``None`` when absent or unreadable, so the caller falls back to backoff.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class IntervalsClient:
+    """The calendar endpoints ``planc publish`` needs; see the module docstring.
+
+    ``sleep``, ``clock`` (monotonic seconds) and ``rng`` are injectable so
+    tests can record waits instead of sleeping.  Use as a context manager or
+    call :meth:`close`.
+    """
+
+    max_batch = 100  # events per bulk request; the service's limit is undocumented (§2.3)
+
+    def __init__(
+        self,
+        api_key: str,
+        athlete_id: str = "0",
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        max_attempts: int = 5,
+        max_total_seconds: float = 60.0,
+        min_interval: float = 0.1,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 8.0,
+        logger: logging.Logger | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not api_key:
+            raise ValueError("an intervals.icu API key is required")
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        url = urlsplit(base_url)
+        if url.username is not None or url.password is not None:  # do not echo it
+            raise ValueError("the base URL must not carry a user name or password")
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError(f"base URL must be http(s)://host[:port], got {base_url!r}")
+        if url.scheme == "http" and url.hostname not in _LOOPBACK:
+            raise ValueError(
+                f"refusing to send the API key over plain http to {url.hostname}; use https"
+            )
+        self.athlete_id = athlete_id
+        self._athlete = quote(athlete_id, safe="")
+        self.base_url = base_url.rstrip("/")
+        self.max_attempts = max_attempts
+        self.max_total_seconds = max_total_seconds
+        self.min_interval = min_interval
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.log = logger or logging.getLogger("planc.publish.client")
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._redact = _Redactor(api_key)
+        self._last_start: float | None = None
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            auth=httpx.BasicAuth(API_KEY_USER, api_key),
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            headers={"Accept": "application/json", "User-Agent": f"planc/{__version__}"},
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"IntervalsClient(base_url={self.base_url!r}, athlete_id={self.athlete_id!r})"
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> IntervalsClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- endpoints -------------------------------------------------------------------
+    def _path(self, suffix: str) -> str:
+        return f"/api/v1/athlete/{self._athlete}/{suffix}"
+
+    def list_events(self, oldest: date, newest: date, category: str | None = None) -> list[dict]:
+        """Events whose local start date lies in ``[oldest, newest]``."""
+        params = {"oldest": oldest.isoformat(), "newest": newest.isoformat()}
+        if category:
+            params["category"] = category
+        return self._expect_list(self._request("GET", self._path("events"), params=params))
+
+    def bulk_upsert(self, events: list[dict]) -> list[dict]:
+        """Create or update ``events`` by ``external_id`` (``POST events/bulk?upsert=true``).
+
+        Every event must carry a non-empty ``external_id``: it is what makes the
+        call idempotent, hence safe to retry after a lost response (an event
+        without one would be created again by each replay).  Sent in batches of
+        :attr:`max_batch`; returns the service's events in request order.
+        """
+        for index, event in enumerate(events):
+            external_id = event.get("external_id")
+            if not isinstance(external_id, str) or not external_id:
+                raise ValueError(
+                    f"event {index} has no external_id; bulk_upsert needs one per event"
+                )
+        saved: list[dict] = []
+        for start in range(0, len(events), self.max_batch):
+            batch = events[start : start + self.max_batch]
+            answer = self._request(
+                "POST", self._path("events/bulk"), params={"upsert": "true"}, json=batch
+            )
+            saved.extend(self._expect_list(answer))
+        return saved
+
+    def bulk_delete(self, refs: list[dict]) -> int:
+        """Delete by ``{"id": ..}`` or ``{"external_id": ..}``; returns how many went.
+
+        The service ignores refs that do not exist, and only matches an
+        ``external_id`` against events this client created (§2.2).
+        """
+        if not refs:
+            return 0
+        answer = self._request("PUT", self._path("events/bulk-delete"), json=refs)
+        if not isinstance(answer, dict) or not isinstance(answer.get("eventsDeleted"), int):
+            shown = self._redact(repr(answer)[:200])
+            raise ServiceError(f"intervals.icu answered bulk-delete unexpectedly: {shown}")
+        return answer["eventsDeleted"]
+
+    def sport_settings(self) -> list[dict]:
+        """The athlete's sport settings (FTP, LTHR, threshold pace, zones)."""
+        return self._expect_list(self._request("GET", self._path("sport-settings")))
+
+    # -- plumbing --------------------------------------------------------------------
+    def _expect_list(self, answer: Any) -> list[dict]:
+        if not isinstance(answer, list):
+            shown = self._redact(repr(answer)[:200])
+            raise ServiceError(f"intervals.icu answered unexpectedly (not a list): {shown}")
+        return answer
+
+    def _pace(self) -> None:
+        """Keep request starts at least ``min_interval`` apart."""
+        if self._last_start is not None:
+            wait = self._last_start + self.min_interval - self._clock()
+            if wait > 0:
+                self._sleep(wait)
+        self._last_start = self._clock()
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+        return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send with pacing and bounded retries; return the decoded JSON body."""
+        started = self._clock()
+        errors_500 = 0
+        for attempt in range(1, self.max_attempts + 1):
+            self._pace()
+            sent = self._clock()
+            retry_after: float | None = None
+            status: int | None = None
+            message: str | None = None
+            try:
+                response = self._http.request(method, path, **kwargs)
+            except _TRANSIENT_ERRORS as exc:
+                problem = self._redact(f"{type(exc).__name__}: {exc}".rstrip(": "))
+                self.log.debug("%s %s -> %s (attempt %d)", method, self._url(exc), problem, attempt)
+            else:
+                status = response.status_code
+                self._log_response(response, attempt, self._clock() - sent)
+                if status < 300:
+                    return self._decode(response)
+                message = self._service_message(response)
+                if status in (401, 403):
+                    raise AuthError(
+                        f"intervals.icu authentication failed (HTTP {status}: {message}); "
+                        "check the API key and athlete id",
+                        status=status,
+                        message=message,
+                    )
+                if status == 500 and errors_500 < MAX_500_RETRIES:
+                    errors_500 += 1
+                elif status not in RETRY_STATUSES:
+                    raise ServiceError(
+                        f"intervals.icu rejected {method} {path} (HTTP {status}): {message}",
+                        status=status,
+                        message=message,
+                    )
+                problem = f"HTTP {status}: {message}"
+                retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+            wait = retry_after if retry_after is not None else self._backoff(attempt)
+            spent = self._clock() - started
+            if attempt == self.max_attempts or spent + wait > self.max_total_seconds:
+                why = (
+                    f"after {attempt} attempt{'s' if attempt > 1 else ''}"
+                    if attempt == self.max_attempts
+                    else f"the next retry would wait {wait:.1f} s, past the "
+                    f"{self.max_total_seconds:g} s budget"
+                )
+                raise ServiceError(
+                    f"intervals.icu did not complete {method} {path}: gave up {why} "
+                    f"({problem}). Safe to re-run: planc's requests are idempotent.",
+                    status=status,
+                    message=message,
+                )
+            self.log.warning(
+                "intervals.icu %s on %s %s; retrying in %.1f s (attempt %d of %d)",
+                problem,
+                method,
+                path,
+                wait,
+                attempt + 1,
+                self.max_attempts,
+            )
+            self._sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _url(self, source: httpx.RequestError | httpx.Response) -> str:
+        try:
+            return self._redact(str(source.request.url))
+        except RuntimeError:  # an httpx error raised before a request existed
+            return "?"
+
+    def _log_response(self, response: httpx.Response, attempt: int, seconds: float) -> None:
+        if not self.log.isEnabledFor(logging.DEBUG):
+            return
+        headers = _redacted_headers(response.request.headers.items())
+        self.log.debug(
+            "%s %s -> %d in %.3f s (attempt %d) request headers %s",
+            response.request.method,
+            self._url(response),
+            response.status_code,
+            seconds,
+            attempt,
+            headers,
+        )
+
+    def _decode(self, response: httpx.Response) -> Any:
+        if not response.content:
+            return None
+        try:
+            return response.json()  # some endpoints say text/plain for JSON (§2.1)
+        except ValueError:
+            snippet = self._redact(response.text[:200])
+            raise ServiceError(
+                f"intervals.icu sent a non-JSON answer (HTTP {response.status_code}): {snippet!r}",
+                status=response.status_code,
+            ) from None
+
+    def _service_message(self, response: httpx.Response) -> str:
+        """The service's own error text: ``{"error": ...}`` JSON, else the body, else the reason."""
+        text = ""
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            text = response.text.strip()
+        else:
+            if isinstance(body, dict):
+                text = str(body.get("error") or body.get("message") or "")
+            text = text or json.dumps(body)
+        text = " ".join(text.split())[:300] or response.reason_phrase or "no message"
+        return self._redact(text)
+
+
+def _redacted_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {
+        name: (_REDACTED if name.lower() in ("authorization", "cookie") else value)
+        for name, value in items
+    }
