@@ -76,6 +76,7 @@ def _parser():
             lexer="contextual",
             maybe_placeholders=False,
             cache=cache,
+            transformer=_make_transformer(),
         )
     return _PARSER
 
@@ -96,31 +97,46 @@ def _tok_span(tok) -> Span:
     return Span(tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column + 1)
 
 
-def _lines_from_tree(tree) -> tuple[list[_Line], list]:
-    """Flatten the parse tree into line records (fast: the tree is two levels deep)."""
-    from lark import Token
+def _make_transformer():
+    """Inline Lark transformer: line records straight from the parser (no tree is built)."""
+    from lark import Transformer
 
-    lines: list[_Line] = []
-    front = None
-    for child in tree.children:
-        kind = child.data
-        toks = [t for t in child.children if isinstance(t, Token)]
-        if kind == "front_matter":
-            front = child
-            continue
-        if kind == "blank_line":
-            lines.append(_Line("blank", 0, 0))
-            continue
-        first = toks[0]
-        rec = _Line(kind.removesuffix("_line"), first.line, first.column, toks)
-        if kind == "step_line":
-            rec.tokens = toks[1:]
-        elif kind in ("prose_line", "repeat_line", "comment_line", "pool_line"):
-            rec.text = str(first).rstrip()
-        elif kind == "cue_line":
-            rec.tokens = toks[1:]
-        lines.append(rec)
-    return lines, front
+    def record(kind: str, text_line: bool = False, drop_first: bool = False):
+        def callback(self, children):
+            first = children[0]
+            rec = _Line(kind, first.line, first.column, children[1:] if drop_first else children)
+            if text_line:
+                rec.text = str(first).rstrip()
+            return rec
+        return callback
+
+    class Lines(Transformer):
+        step_line = record("step", drop_first=True)
+        cue_line = record("cue", drop_first=True)
+        prose_line = record("prose", text_line=True)
+        repeat_line = record("repeat", text_line=True)
+        comment_line = record("comment", text_line=True)
+        pool_line = record("pool", text_line=True)
+
+        def blank_line(self, children):
+            return _Line("blank", 0, 0)
+
+        def fm_entry(self, children):
+            return ("fm_entry", children)
+
+        def front_matter(self, children):
+            return ("front", [c for c in children if isinstance(c, tuple)])
+
+        def start(self, children):
+            return children
+
+    return Lines()
+
+
+def _split_front(records: list) -> tuple[list[_Line], list | None]:
+    if records and isinstance(records[0], tuple) and records[0][0] == "front":
+        return records[1:], records[0][1]
+    return records, None
 
 
 # ----------------------------------------------------------------- values --
@@ -878,12 +894,10 @@ HEADER_KEYS = ("name", "sport", "description", "tags")
 
 def _front_matter(front, diags: list[Diagnostic]) -> dict:
     out: dict = {}
-    for entry in front.children:
-        if getattr(entry, "data", None) != "fm_entry":
-            continue
-        key_tok = entry.children[0]
+    for _, children in front:
+        key_tok = children[0]
         key = str(key_tok).rstrip(" \t:").lower()
-        value = str(entry.children[1]).strip() if len(entry.children) > 1 else ""
+        value = str(children[1]).strip() if len(children) > 1 else ""
         span = _tok_span(key_tok)
         if key not in HEADER_KEYS:
             guess = did_you_mean(key, HEADER_KEYS)
@@ -900,7 +914,7 @@ def _front_matter(front, diags: list[Diagnostic]) -> dict:
             canonical = {s.lower(): s for s in SPORTS}.get(value.lower())
             if canonical is None:
                 guess = did_you_mean(value, SPORTS)
-                vspan = _tok_span(entry.children[1]) if len(entry.children) > 1 else span
+                vspan = _tok_span(children[1]) if len(children) > 1 else span
                 diags.append(error("unknown-sport", f"unknown sport '{value}'", vspan,
                                    f"did you mean '{guess}'?" if guess else
                                    "intervals.icu types: " + ", ".join(SPORTS)))
@@ -954,9 +968,29 @@ def _syntax_error(exc, text: str) -> Diagnostic:
     return error("syntax", "unexpected text", Span.point(max(line, 1), max(column, 1)))
 
 
+_MEMO: dict[tuple, Parsed] = {}
+_MEMO_SIZE = 1024
+
+
 def parse_workout(text: str, *, path: str = "<input>", sport: str | None = None,
                   name: str | None = None, checks: bool = True) -> Parsed:
-    """Parse and check one workout.  ``sport``/``name`` override the header."""
+    """Parse and check one workout.  ``sport``/``name`` override the header.
+
+    Results are memoised by content (the AST and diagnostics are immutable), so a
+    plan that uses the same library workout every week parses it once.
+    """
+    key = (text, path, sport, name, checks)
+    hit = _MEMO.get(key)
+    if hit is None:
+        hit = _parse_workout(text, path=path, sport=sport, name=name, checks=checks)
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = hit
+    return Parsed(hit.workout, list(hit.diagnostics))
+
+
+def _parse_workout(text: str, *, path: str, sport: str | None, name: str | None,
+                   checks: bool) -> Parsed:
     from lark.exceptions import UnexpectedInput
 
     diags: list[Diagnostic] = []
@@ -966,11 +1000,11 @@ def parse_workout(text: str, *, path: str = "<input>", sport: str | None = None,
         return Parsed(None, [d.with_path(path) for d in diags])
     text = _normalise(text)
     try:
-        tree = _parser().parse(text)
+        records = _parser().parse(text)
     except UnexpectedInput as exc:
         diags.append(_syntax_error(exc, text))
         return Parsed(None, sorted((d.with_path(path) for d in diags), key=sort_key))
-    lines, front = _lines_from_tree(tree)
+    lines, front = _split_front(records)
     header = _front_matter(front, diags) if front is not None else {}
     effective_sport = sport or header.get("sport") or "Ride"
     builder = _Builder(text, effective_sport, diags)

@@ -1,0 +1,82 @@
+"""Metrics formulas: NP, IF and load from the planned second-by-second profile."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planc.athlete import Athlete, SportThresholds
+from planc.metrics import normalized, workout_metrics
+from planc.parse import parse_workout
+
+
+def metrics(text: str, sport: str = "Ride", **thr):
+    w = parse_workout(text, sport=sport).workout
+    assert w is not None
+    athlete = Athlete({"ride": SportThresholds(**thr), "run": SportThresholds(**thr),
+                       "swim": SportThresholds(**thr)}) if thr else None
+    return workout_metrics(w, athlete)
+
+
+def test_one_hour_at_ftp_is_100():
+    m = metrics("- 1h 100%")
+    assert m.duration_s == 3600
+    assert m.intensity == pytest.approx(1.0)
+    assert m.load == pytest.approx(100.0)
+
+
+def test_ranges_count_at_their_midpoint():
+    assert metrics("- 1h 70-80%").intensity == pytest.approx(0.75)
+
+
+def test_ramp_is_interpolated():
+    m = metrics("- 10m ramp 50-100%")
+    # NP of a linear ramp is above its mean (0.75) because of the 4th power
+    assert 0.75 < m.intensity < 0.8
+
+
+def test_np_above_average_for_intervals():
+    m = metrics("10x\n- 1m 150%\n- 1m 50%")
+    assert m.intensity > 1.0  # mean is 1.0; 30 s smoothing keeps it above
+    assert m.duration_s == 1200
+
+
+def test_watts_need_ftp():
+    assert metrics("- 1h 200w").load is None
+    assert metrics("- 1h 200w", ftp=250).intensity == pytest.approx(0.8)
+
+
+def test_zones_use_defaults():
+    # Z2 = 55-75 % -> 65 %
+    assert metrics("- 1h Z2").intensity == pytest.approx(0.65)
+
+
+def test_hr_and_pace_loads():
+    m = metrics("- 1h 90% LTHR", sport="Run")
+    assert m.load == pytest.approx(81.0) and m.domain == "hr"
+    m = metrics("- 10km 4:00/km Pace", sport="Run", threshold_pace=1000 / 240)
+    assert m.duration_s == pytest.approx(2400) and m.distance_m == pytest.approx(10000)
+    assert m.intensity == pytest.approx(1.0)
+
+
+def test_distance_steps_without_speed_are_counted_as_unknown():
+    m = metrics("- 2km 90% Pace", sport="Run")
+    assert m.unknown_duration_steps == 1 and m.duration_s == 0 and m.distance_m == 2000
+
+
+def test_untargeted_time_counts_for_duration_only():
+    m = metrics("- 1h 100%\n- 1h freeride")
+    assert m.duration_s == 7200 and m.load == pytest.approx(100.0)
+
+
+def test_zone_seconds():
+    m = metrics("- 10m 50%\n- 20m 95%")
+    assert m.zone_seconds == {"Z1": 600, "Z4": 1200}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(0.1, 3.0), min_size=1, max_size=400))
+def test_np_is_at_least_mean_of_rolled(samples):
+    np_value = normalized(samples)
+    assert min(samples) - 1e-9 <= np_value <= max(samples) + 1e-9
