@@ -239,7 +239,7 @@ def _session(r: Reader, plan: Plan, node: YNode, when: Week, compiler: Compiler)
     if "workout" in node:
         return _reference(r, plan, node.get("workout"), node, when, compiler)
     if "note" in node:
-        return _note(r, node)
+        return _note(r, node, when)
     if "race" in node:
         return _race(r, node)
     if "body" in node or "sport" in node:
@@ -261,15 +261,25 @@ def _common(r: Reader, m: YMap, draft: _Draft) -> None:
         draft.tags = r.strings(v, "tags") or ()
 
 
-def _note(r: Reader, m: YMap) -> _Draft | None:
+def _note(r: Reader, m: YMap, when: Week) -> _Draft | None:
+    """A NOTE event; its title and text may use {week} and {n}."""
     r.mapping(m, "note_session", what="a note")
-    title = r.string(m.get("note"), "the note's title")
+    title = _builtin_text(r, m.get("note"), "the note's title", when)
     draft = _Draft(Kind.NOTE, title or "Note", None, None, m.span, span=m.key_span("note"),
                    path=m.path)
     if (v := m.get("description")) is not None:
-        draft.description = r.string(v, "the note's text")
+        draft.description = _builtin_text(r, v, "the note's text", when)
     _common(r, m, draft)
     return draft if title else None
+
+
+def _builtin_text(r: Reader, node: YNode | None, what: str, when: Week) -> str | None:
+    text = r.string(node, what)
+    if text is None or not isinstance(node, YScalar):
+        return text
+    found = [u for u in placeholders(text) if u.name not in BUILTIN_PARAMS]
+    report_unknown(r, found, TextPos.of(node), list(BUILTIN_PARAMS), what)
+    return fill_text(node, _builtins(when))
 
 
 def _race(r: Reader, m: YMap) -> _Draft | None:

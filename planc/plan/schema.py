@@ -30,7 +30,7 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WORKOUT_KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 PARAM_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+TIME_RE = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 
 _STR: dict[str, Any] = {"type": "string"}
 _BOOL: dict[str, Any] = {"type": "boolean"}
