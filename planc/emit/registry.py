@@ -28,12 +28,20 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("icu", ".txt", False, "icu_target", "intervals.icu workout text"),
+        Format("zwo", ".zwo", False, "zwo", "Zwift workout (XML)"),
+        Format("mrc", ".mrc", False, "mrc", "CompuTrainer course, % FTP"),
+        Format("erg", ".erg", False, "erg", "CompuTrainer course, watts"),
+        Format("fit", ".fit", True, "fit", "Garmin FIT workout"),
+        Format("svg", ".svg", False, "svg", "workout profile picture (SVG)"),
     )
 }
 
 
 def available() -> list[str]:
-    return list(FORMATS)
+    """Formats whose emitter module is present in this build."""
+    from importlib.util import find_spec
+
+    return [n for n, f in FORMATS.items() if find_spec(f"planc.emit.{f.module}") is not None]
 
 
 def parse_formats(text: str) -> list[str]:
@@ -41,12 +49,15 @@ def parse_formats(text: str) -> list[str]:
     from planc.diagnostics import did_you_mean
 
     names: list[str] = []
+    present = available()
     for part in (p.strip().lower() for p in text.split(",")):
         if not part:
             continue
         if part == "all":
-            names.extend(n for n in FORMATS if n not in names and n != "svg")
+            names.extend(n for n in present if n not in names and n != "svg")
             continue
+        if part in FORMATS and part not in present:
+            raise ValueError(f"format '{part}' is not available in this build")
         if part not in FORMATS:
             guess = did_you_mean(part, FORMATS)
             hint = f" (did you mean '{guess}'?)" if guess else ""

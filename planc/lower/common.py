@@ -1,10 +1,4 @@
-"""Lowering: rewrite a workout into what a target format can express.
-
-Every rewrite here preserves the order and the total time and work of the
-steps, and reports what it did as a diagnostic pointing at the source, so an
-emitter never silently changes a workout.  Emitters call these functions; they
-do not lower on their own.
-"""
+"""Rewrites shared by several targets: unrolling repeats, one level of repeats."""
 
 from __future__ import annotations
 
