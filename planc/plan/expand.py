@@ -162,7 +162,7 @@ def _entry(r: Reader, plan: Plan, node: YNode, days: dict[dt.date, _Day]) -> Non
                 r.diagnostics[-1] = _with_hint(r.diagnostics[-1], f"did you mean '{guess}'?")
     if "weeks" in node and not has_weekday:
         r.warn("weeks-unused", "'weeks' has no effect on an entry without weekday keys",
-               node.key_span("weeks"), "dates are absolute; remove 'weeks:'")
+               node.key_span("weeks"), "dates are absolute; remove 'weeks:'", node.path)
 
 
 def _with_hint(d, hint: str):

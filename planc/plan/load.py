@@ -270,7 +270,8 @@ class _Loader:
         return out if ok else None
 
     def check_placeholders(self, lw: LibraryWorkout) -> None:
-        """Unknown ``{names}`` (errors) and parameters never used (warnings), once per
+        """Unknown ``{names}`` (errors; the workout is then not compiled, which would
+        only repeat the mistake) and parameters never used (warnings), once per
         workout definition rather than once per use."""
         known = [*lw.params, *BUILTIN_PARAMS]
         used: set[str] = set()
@@ -279,8 +280,9 @@ class _Loader:
                 continue
             found = placeholders(t.value)
             used |= {u.name for u in found}
-            report_unknown(self.r, [u for u in found if u.name not in known], TextPos.of(t),
-                           known, f"workout '{lw.key}'")
+            unknown = [u for u in found if u.name not in known]
+            report_unknown(self.r, unknown, TextPos.of(t), known, f"workout '{lw.key}'")
+            lw.broken = lw.broken or bool(unknown)
         for p in lw.params.values():
             if p.name not in used:
                 self.r.warn("unused-parameter", f"parameter '{p.name}' of '{lw.key}' is never used",

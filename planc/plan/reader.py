@@ -74,7 +74,7 @@ class Reader:
         for name, f in fields.items():
             if f.required and name not in node:
                 self.error("missing-key", f"{what or kind.replace('_', ' ')} needs '{name}'",
-                           _head(node), f"add '{name}:' ({f.doc})")
+                           _head(node), f"add '{name}:' ({f.doc})", node.path)
         return node
 
     def unknown_key(self, key: str, knode: YScalar, choices: list[str], where: str) -> None:
