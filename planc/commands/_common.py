@@ -36,8 +36,8 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
         if p != "-" and Path(p).is_dir():
             found = sorted(
                 str(f) for f in Path(p).rglob("*")
-                if f.is_file() and f.suffix.lower() in (*WORKOUT_SUFFIXES, *PLAN_SUFFIXES)
-                and "library" not in f.parts
+                if f.is_file() and (f.suffix.lower() in WORKOUT_SUFFIXES or (
+                    f.suffix.lower() in PLAN_SUFFIXES and _looks_like_plan(f)))
             )
             if not found:
                 raise InputError(f"{p}: no .workout or plan files in this directory")
@@ -45,6 +45,18 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
         else:
             out.append(p)
     return out
+
+
+_PLAN_KEY = re.compile(r"^calendar\s*:", re.MULTILINE)
+
+
+def _looks_like_plan(path: Path) -> bool:
+    """In a directory, a YAML file is a plan if it has a calendar (libraries and athlete
+    files are checked through the plans that include them)."""
+    try:
+        return bool(_PLAN_KEY.search(path.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return False
 
 
 def read_source(path: str) -> Source:

@@ -30,10 +30,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_sport_arg(p)
     add_athlete_args(p)
     try:
-        from planc.plan.weeks import add_week_args
+        from planc.plan.weeks import add_week_arguments
     except ImportError:  # plan support not built yet
         return
-    add_week_args(p)
+    add_week_arguments(p)
     p.add_argument("--ctl", type=float, help="starting fitness (CTL) for the projection")
     p.add_argument("--atl", type=float, help="starting fatigue (ATL) for the projection")
 
