@@ -112,7 +112,8 @@ class _Parser:
             m = _TOKEN_RE.match(text, pos)
             if not m or m.end() == pos:
                 start = len(text) - len(text[pos:].lstrip())
-                bad = text[start:].split()[0] if text[start:].split() else text[start]
+                word = text[start:].split()[0]
+                bad = word if word[0].isalnum() else word[0]
                 raise ExprError(f"unexpected '{bad}' in expression", start, len(bad),
                                 "use numbers, durations (10m), distances (2km), week, n, "
                                 "+ - * / //, min, max, round")
