@@ -674,7 +674,10 @@ class _Builder:
         if self.block is not None:
             b = self.block
             self.block = None
-            self._top(Block(tuple(b.children), b.title, b.section, b.span))
+            if b.children:
+                self._top(Block(tuple(b.children), b.title, b.section, b.span))
+            elif b.title:  # every step under the title was dropped: keep the title as prose
+                self._top(Note(b.title, b.span))
 
     def _top(self, node: Node) -> None:
         self.body.append(node)
@@ -968,6 +971,7 @@ def _syntax_error(exc, text: str) -> Diagnostic:
     return error("syntax", "unexpected text", Span.point(max(line, 1), max(column, 1)))
 
 
+_FRONT_MATTER_START = re.compile(r"---\n[ \t]*([A-Za-z_][A-Za-z0-9_-]*[ \t]*:|---\n)")
 _MEMO: dict[tuple, Parsed] = {}
 _MEMO_SIZE = 1024
 
@@ -999,6 +1003,10 @@ def _parse_workout(text: str, *, path: str, sport: str | None, name: str | None,
                            Span.point(1, 1), "split it"))
         return Parsed(None, [d.with_path(path) for d in diags])
     text = _normalise(text)
+    if text.startswith("---\n") and not _FRONT_MATTER_START.match(text):
+        # a leading '---' divider, not a header: read it as the step line it is for
+        # intervals.icu (same length, so every position stays put)
+        text = "- -" + text[3:]
     try:
         records = _parser().parse(text)
     except UnexpectedInput as exc:

@@ -414,3 +414,10 @@ def test_crlf_bom_and_no_final_newline():
 def test_backtick_escapes_prose():
     w = parse_ok("`- not a step\n\n- 5m 60%\n")
     assert w.body[0] == Note("- not a step")
+
+
+def test_leading_divider_is_not_a_header():
+    parsed = parse_workout("---\nEasy day\n\n- 10m 50%\n")
+    assert parsed.workout is not None
+    assert [d.code for d in parsed.diagnostics] == ["divider"]
+    assert parsed.workout.body[0] == Note("Easy day")
