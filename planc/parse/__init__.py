@@ -1,0 +1,152 @@
+"""Front end: workout text -> typed AST + diagnostics.
+
+    parse_workout(text, *, path="<input>", sport=None, name=None) -> Parsed
+
+The stages, one module each: ``grammar`` (grammars/workout.lark classifies
+lines and cuts step lines into typed tokens), ``steps`` (intervals.icu's
+positional rules: which leading words form the label, what a zone before the
+duration does, which target wins), ``blocks`` (a blank line ends a block; a
+repeat header indented under an open repeat nests), ``header`` (front matter),
+``tokens`` (token values).
+Semantic checks that need the whole workout live in planc/check.py and run
+from here, so one call gives every diagnostic.
+
+The parser is built once per process (Lark's LALR tables are also cached on
+disk), and the Lark transformer runs inline, so no parse tree is built.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from planc.ast import Span, Workout
+from planc.diagnostics import Diagnostic, error, sort_key
+from planc.parse.blocks import MAX_REPEAT_COUNT, BlockBuilder
+from planc.parse.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, parser, split_front
+from planc.parse.header import HEADER_KEYS, read_front_matter
+from planc.parse.tokens import (
+    default_pace_per,
+    is_label_word,
+    parse_duration_token,
+    parse_pace_seconds,
+)
+
+__all__ = [
+    "GRAMMAR_PATH",
+    "HEADER_KEYS",
+    "MAX_REPEAT_COUNT",
+    "MAX_TEXT_BYTES",
+    "Parsed",
+    "default_pace_per",
+    "is_label_word",
+    "parse_duration_token",
+    "parse_pace_seconds",
+    "parse_workout",
+]
+
+# ------------------------------------------------------------------ entry --
+
+@dataclass(slots=True)
+class Parsed:
+    workout: Workout | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        return self.workout is not None and not any(d.is_error for d in self.diagnostics)
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.endswith("\n"):
+        text += "\n"
+    return text
+
+
+def _syntax_error(exc, text: str) -> Diagnostic:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+    line = getattr(exc, "line", 0) or 0
+    column = getattr(exc, "column", 0) or 0
+    if (isinstance(exc, UnexpectedToken) and exc.token.type == "$END") or isinstance(
+            exc, UnexpectedEOF):
+        return error("syntax", "the header opened with '---' is never closed",
+                     Span.point(1, 1, 3), "end the header with a line '---'")
+    if isinstance(exc, UnexpectedCharacters | UnexpectedToken):
+        src = text.split("\n")[line - 1] if line else ""
+        if text.startswith("---\n") and line > 1:
+            return error("header-syntax", "expected 'key: value' in the header",
+                         Span(line, column, line, column + max(1, len(src.strip()))),
+                         "header lines look like 'name: Sweet spot'; close the header with "
+                         "'---'")
+    return error("syntax", "unexpected text", Span.point(max(line, 1), max(column, 1)))
+
+
+_FRONT_MATTER_START = re.compile(r"---\n[ \t]*([A-Za-z_][A-Za-z0-9_-]*[ \t]*:|---\n)")
+_MEMO: dict[tuple, Parsed] = {}
+_MEMO_SIZE = 1024
+
+
+def parse_workout(text: str, *, path: str = "<input>", sport: str | None = None,
+                  name: str | None = None, checks: bool = True) -> Parsed:
+    """Parse and check one workout.  ``sport``/``name`` override the header.
+
+    Results are memoised by content (the AST and diagnostics are immutable), so a
+    plan that uses the same library workout every week parses it once.
+    """
+    key = (text, path, sport, name, checks)
+    hit = _MEMO.get(key)
+    if hit is None:
+        hit = _parse_workout(text, path=path, sport=sport, name=name, checks=checks)
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = hit
+    return Parsed(hit.workout, list(hit.diagnostics))
+
+
+def _parse_workout(text: str, *, path: str, sport: str | None, name: str | None,
+                   checks: bool) -> Parsed:
+    from lark.exceptions import UnexpectedInput
+
+    diags: list[Diagnostic] = []
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
+        diags.append(error("too-large", f"workout text is larger than {MAX_TEXT_BYTES} bytes",
+                           Span.point(1, 1), "split it"))
+        return Parsed(None, [d.with_path(path) for d in diags])
+    text = _normalise(text)
+    if text.startswith("---\n") and not _FRONT_MATTER_START.match(text):
+        # a leading '---' divider, not a header: read it as the step line it is for
+        # intervals.icu (same length, so every position stays put)
+        text = "- -" + text[3:]
+    try:
+        records = parser().parse(text)
+    except UnexpectedInput as exc:
+        diags.append(_syntax_error(exc, text))
+        return Parsed(None, sorted((d.with_path(path) for d in diags), key=sort_key))
+    lines, front = split_front(records)
+    header = read_front_matter(front, diags) if front is not None else {}
+    effective_sport = sport or header.get("sport") or "Ride"
+    builder = BlockBuilder(text, effective_sport, diags)
+    for line in lines:
+        builder.add(line)
+    builder.close_all()
+    workout = Workout(
+        body=tuple(builder.body),
+        sport=effective_sport,
+        name=name or header.get("name"),
+        description=header.get("description"),
+        tags=header.get("tags", ()),
+        pool_length=builder.pool,
+        span=Span(1, 1, text.count("\n") + 1, 1),
+    )
+    if checks:
+        from planc.check import check_workout
+
+        diags.extend(check_workout(workout))
+    out = sorted((d.with_path(path) for d in diags), key=sort_key)
+    failed = any(d.is_error for d in out)
+    return Parsed(None if failed else workout, out)
+

@@ -1,0 +1,306 @@
+"""Block structure: blank lines end blocks, indentation nests repeats, cues attach to steps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from planc.ast import (
+    METRES_PER_UNIT,
+    Block,
+    Cue,
+    Distance,
+    DistanceUnit,
+    Duration,
+    Node,
+    Note,
+    PoolLength,
+    Repeat,
+    Section,
+    Span,
+    Step,
+)
+from planc.diagnostics import Diagnostic, error, warning
+from planc.parse.grammar import Line, tok_span
+from planc.parse.steps import StepReader
+from planc.parse.tokens import (
+    DISTANCE_UNITS,
+    INLINE_REPEAT_RE,
+    SECTION_RE,
+    parse_duration_token,
+)
+
+# ---------------------------------------------------------------- blocks --
+
+MAX_REPEAT_COUNT = 200
+
+
+@dataclass(slots=True)
+class _OpenRepeat:
+    count: int
+    title: str
+    indent: int
+    span: Span
+    children: list = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _OpenBlock:
+    title: str | None
+    section: Section | None
+    span: Span
+    children: list = field(default_factory=list)
+
+
+class BlockBuilder:
+    """Turns line records into the node tree (blank lines end blocks)."""
+
+    def __init__(self, source: str, sport: str, diags: list[Diagnostic]):
+        self.diags = diags
+        self.steps = StepReader(source, sport, diags)
+        self.body: list[Node] = []
+        self.pending: list[Line] = []  # prose lines not yet known to be a note or a title
+        self.block: _OpenBlock | None = None
+        self.repeats: list[_OpenRepeat] = []  # open repeat stack, outermost first
+        self.last_step: tuple[list, int] | None = None  # (container, index) of the last step
+        self.pool: PoolLength | None = None
+
+    # -- closing
+
+    def _close_repeats(self, down_to: int = 0) -> None:
+        while len(self.repeats) > down_to:
+            rep = self.repeats.pop()
+            node = Repeat(rep.count, tuple(rep.children), rep.title, rep.span)
+            if not any(isinstance(c, Step | Repeat) for c in rep.children):
+                self.diags.append(error(
+                    "empty-repeat",
+                    f"repeat '{(rep.title + ' ' if rep.title else '')}{rep.count}x' has no steps",
+                    rep.span,
+                    "put step lines ('- …') directly under the header; nested steps must be "
+                    "indented deeper than a nested header",
+                ))
+            if self.repeats:
+                self.repeats[-1].children.append(node)
+            else:
+                self._top(node)
+
+    def _close_block(self) -> None:
+        if self.block is not None:
+            b = self.block
+            self.block = None
+            if b.children:
+                self._top(Block(tuple(b.children), b.title, b.section, b.span))
+            elif b.title:  # every step under the title was dropped: keep the title as prose
+                self._top(Note(b.title, b.span))
+
+    def _top(self, node: Node) -> None:
+        self.body.append(node)
+
+    def _flush_pending(self) -> None:
+        if self.pending:
+            first, last = self.pending[0], self.pending[-1]
+            text = "\n".join(_unescape(p.text) for p in self.pending)
+            span = Span(first.line, first.column, last.line, last.column + len(last.text))
+            self.pending = []
+            note = Note(text, span)
+            if self.repeats:
+                self.repeats[-1].children.append(note)
+            else:
+                self._top(note)
+
+    def close_all(self) -> None:
+        self._close_repeats()
+        self._close_block()
+        self._flush_pending()
+        self.last_step = None
+
+    # -- lines
+
+    def add(self, line: Line) -> None:
+        kind = line.kind
+        if kind == "comment":
+            return
+        if kind == "cue":
+            self._cue(line)
+            return
+        self_last = self.last_step
+        self.last_step = None
+        if kind == "blank":
+            self.close_all()
+        elif kind == "prose":
+            if self.repeats and not self.pending:
+                # prose inside a repeat block: a note that travels with the repeat
+                self.repeats[-1].children.append(
+                    Note(_unescape(line.text), Span(line.line, line.column, line.line,
+                                                    line.column + len(line.text))))
+                return
+            self._close_block()
+            self.pending.append(line)
+        elif kind == "pool":
+            self._pool(line)
+        elif kind == "repeat":
+            self._repeat(line, self_last)
+        elif kind == "step":
+            self._step(line)
+
+    def _pool(self, line: Line) -> None:
+        m = re.search(r"(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", line.text, re.I)
+        assert m is not None
+        unit_text = m.group(2).lower() or "m"
+        span = Span(line.line, line.column, line.line, line.column + len(line.text))
+        units = {"m": DistanceUnit.METRE, "mtr": DistanceUnit.METRE, "meters": DistanceUnit.METRE,
+                 "metres": DistanceUnit.METRE, "y": DistanceUnit.YARD, "yd": DistanceUnit.YARD,
+                 "yrd": DistanceUnit.YARD, "yards": DistanceUnit.YARD}
+        if unit_text not in units:
+            self.diags.append(error("pool-length", f"unknown pool length unit '{m.group(2)}'",
+                                    span, "write 'Pool length: 25m' or 'Pool length: 25y'"))
+            return
+        unit = units[unit_text]
+        if self.pool is not None:
+            self.diags.append(warning("pool-length", "second 'Pool length' line replaces the "
+                                      "first", span, "keep one"))
+        self.pool = PoolLength(float(m.group(1)) * METRES_PER_UNIT[unit], unit, span)
+
+    def _repeat(self, line: Line, after_step) -> None:
+        m = INLINE_REPEAT_RE.search(line.text)
+        assert m is not None
+        count = int(m.group(1))
+        title = line.text[: m.start()].strip()
+        span = Span(line.line, line.column, line.line, line.column + len(line.text))
+        count_span = Span(line.line, line.column + m.start(1), line.line, line.column + m.end(1))
+        if self.repeats and line.column > self.repeats[-1].indent:
+            # planc extension: a header indented under an open repeat nests inside it
+            self._flush_pending()
+            self.repeats.append(_OpenRepeat(count, title, line.column, span))
+            self._check_count(count, count_span)
+            return
+        if self.repeats or self.block is not None:
+            self.diags.append(warning(
+                "missing-blank-line",
+                "repeat header follows steps without a blank line; intervals.icu may merge the "
+                "blocks or drop the repeat",
+                span,
+                "leave a blank line before the header (indent it under an open repeat to "
+                "nest it)",
+            ))
+        self._close_repeats()
+        self._close_block()
+        self._flush_pending()
+        self.repeats.append(_OpenRepeat(count, title, line.column, span))
+        self._check_count(count, count_span)
+
+    def _check_count(self, count: int, span: Span) -> None:
+        if count < 1:
+            self.diags.append(error("repeat-count", f"repeat count {count} repeats nothing",
+                                    span, "use 2x or more, or remove the header"))
+        elif count == 1:
+            self.diags.append(warning("repeat-count", "1x repeats once; the header adds nothing",
+                                      span, "remove the header, or use 2x or more"))
+        elif count > MAX_REPEAT_COUNT:
+            self.diags.append(error(
+                "repeat-count", f"repeat count {count} is absurd (planc allows up to "
+                f"{MAX_REPEAT_COUNT})", span, "split the set, or check the number"))
+
+    def _step(self, line: Line) -> None:
+        # pop nested repeats the step is not indented under
+        while len(self.repeats) > 1 and line.column <= self.repeats[-1].indent:
+            self._close_repeats(len(self.repeats) - 1)
+        step = self.steps.read(line)
+        if self.repeats:
+            self._flush_pending()
+            container = self.repeats[-1].children
+        else:
+            if self.block is None:
+                title_line = self.pending.pop() if self.pending else None
+                self._flush_pending()
+                title = _unescape(title_line.text) if title_line else None
+                section = None
+                if title and SECTION_RE.match(title):
+                    section = Section.WARMUP if title.lower().startswith("w") else Section.COOLDOWN
+                    written, title = title, section.value.capitalize()
+                    if written != title:
+                        self.diags.append(warning(
+                            "section-spelling",
+                            f"intervals.icu marks steps as {section.value} only under a "
+                            f"'{section.value.capitalize()}' header",
+                            Span(title_line.line, title_line.column, title_line.line,
+                                 title_line.column + len(title_line.text)),
+                            f"write '{section.value.capitalize()}'",
+                        ))
+                start = (Span(title_line.line, title_line.column, title_line.line,
+                              title_line.column + len(title_line.text))
+                         if title_line else Span.point(line.line, line.column))
+                self.block = _OpenBlock(title, section, start)
+            container = self.block.children
+        if step is not None:
+            if self.block is not None and self.block.section and not self.repeats:
+                step = _with_section(step, self.block.section)
+            container.append(step)
+            self.last_step = (container, len(container) - 1)
+
+    def _cue(self, line: Line) -> None:
+        span = Span(line.line, line.column, line.line, line.column + 1)
+        if self.last_step is None:
+            self.diags.append(error(
+                "orphan-cue", "a cue line ('>') must follow a step line", span,
+                "put the cue directly under the step it belongs to"))
+            return
+        container, index = self.last_step
+        step: Step = container[index]
+        offset = 0.0
+        text = ""
+        for tok in line.tokens:
+            if tok.type == "CUE_AT":
+                v = str(tok)
+                if re.match(r"\d+(\.\d+)?(km|mtr|mi|yrd)$", v):
+                    unit = DISTANCE_UNITS[re.sub(r"[\d.]", "", v)]
+                    offset = float(re.match(r"[\d.]+", v).group(0)) * METRES_PER_UNIT[unit]
+                    if not isinstance(step.amount, Distance):
+                        self.diags.append(error("cue-offset", "a distance offset needs a "
+                                                "distance step", tok_span(tok),
+                                                "give the offset as a time, e.g. '> 2m …'"))
+                        return
+                else:
+                    offset = parse_duration_token(v)
+                    if isinstance(step.amount, Distance):
+                        self.diags.append(error("cue-offset", "a time offset on a distance "
+                                                "step", tok_span(tok),
+                                                "give the offset as a distance, e.g. '> 400mtr …'"))
+                        return
+            else:
+                text = str(tok).strip()
+        length = step.amount.seconds if isinstance(step.amount, Duration) else step.amount.metres
+        if offset >= length:
+            self.diags.append(error(
+                "cue-offset", f"cue at {offset:g} is past the end of its step ({length:g})",
+                span, "use an offset inside the step"))
+            return
+        if not text:
+            self.diags.append(error("empty-cue", "cue has no text", span,
+                                    "write the prompt after the offset: '> 2m Spin up'"))
+            return
+        cue = Cue(offset, text, Span(line.line, line.column, line.line,
+                                     line.column + 2 + len(text)))
+        container[index] = _with_cues(step, (*step.cues, cue))
+        self.last_step = (container, index)
+
+
+def _with_section(step: Step, section: Section) -> Step:
+    import dataclasses
+
+    return dataclasses.replace(step, section=section)
+
+
+def _with_cues(step: Step, cues: tuple[Cue, ...]) -> Step:
+    import dataclasses
+
+    return dataclasses.replace(step, cues=cues)
+
+
+def _unescape(text: str) -> str:
+    """A prose line escaped with a backtick (``\\`- not a step``) reads back without it."""
+    if text.startswith("`") and text[1:2] in ("-", ">", "/", "`"):
+        return text[1:]
+    return text
+
+

@@ -1,0 +1,126 @@
+"""Token values: numbers, ranges, durations, paces, and which words can stay in a label."""
+
+from __future__ import annotations
+
+import re
+
+from planc.ast import (
+    DistanceUnit,
+    PacePer,
+    Range,
+    Span,
+    sport_family,
+)
+
+# ----------------------------------------------------------------- values --
+
+_NUM = r"\d+(?:\.\d+)?"
+_RANGE_RE = re.compile(rf"({_NUM})[^\d.]*[-–][^\d.]*({_NUM})")
+_NUMBER_RE = re.compile(_NUM)
+_DURATION_RE = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
+_SHORT_DURATION_RE = re.compile(r"(?:(\d+)')?(?:(\d+)\")?$")
+_PACE_RE = re.compile(r"(\d+):(\d\d(?:\.\d+)?)")
+UNITISH_RE = re.compile(r"^[<>~≈]?\d+(?:[.,]\d+)?(?:[a-zA-Z%'\"]|:\d)")
+MINUTES_ONLY_RE = re.compile(r"^(\d+)m$")
+INLINE_REPEAT_RE = re.compile(r"(\d+)\s*[xX]\s*$")
+SECTION_RE = re.compile(r"^(warm[\s-]?up|cool[\s-]?down)$", re.IGNORECASE)
+
+DISTANCE_UNITS = {
+    "km": DistanceUnit.KM,
+    "mtr": DistanceUnit.METRE,
+    "mi": DistanceUnit.MILE,
+    "yrd": DistanceUnit.YARD,
+    "yd": DistanceUnit.YARD,
+    "yards": DistanceUnit.YARD,
+}
+PACE_PERS = {p.value: p for p in PacePer}
+WINDOWS = ("1s", "3s", "10s", "30s", "lap")
+KEYWORD_FLAGS = {"freeride": "freeride", "maxeffort": "maxeffort", "hidepower": "hidepower"}
+
+# Hints for words that look like a value but are not one planc (or intervals.icu) reads.
+UNIT_HINTS = (
+    (re.compile(r"^(\d+)\s*(min|mins|minute|minutes)$", re.I), "{0}m", "minutes are written {0}m"),
+    (re.compile(r"^(\d+)\s*(sec|secs|second|seconds)$", re.I), "{0}s", "seconds are written {0}s"),
+    (re.compile(r"^(\d+)\s*(hr|hrs|hour|hours)$", re.I), "{0}h", "hours are written {0}h"),
+    (re.compile(r"^(\d+(?:\.\d+)?)\s*(meters|metres|meter|metre|mtrs)$", re.I), "{0}mtr",
+     "metres are written {0}mtr (m means minutes)"),
+    (re.compile(r"^(\d+)\.(\d+)h$", re.I), None, "durations take whole numbers: write e.g. 1h30m"),
+    (re.compile(r"^(\d+)\.(\d+)m$", re.I), None, "durations take whole numbers: write e.g. 1m30"),
+    (re.compile(r"^(\d+):(\d\d)$"), "{0}m{1}s",
+     "a duration is written {0}m{1}s; a pace needs a unit and the word Pace, e.g. {0}:{1}/km Pace"),
+    (re.compile(r"^(\d+)\s*W(att)?s?$", re.I), "{0}w", "watts are written {0}w"),
+)
+
+
+def range_of(text: str, divisor: float = 1.0) -> Range:
+    """The number or ``a-b`` range in a token; percentages are divided by 100."""
+    m = _RANGE_RE.search(text)
+    if m:
+        return Range(float(m.group(1)) / divisor, float(m.group(2)) / divisor)
+    n = _NUMBER_RE.search(text)
+    v = float(n.group(0)) / divisor if n else 0.0
+    return Range(v, v)
+
+
+def zone_range(text: str) -> Range:
+    nums = re.findall(r"\d+", text)
+    a = float(nums[0])
+    b = float(nums[1]) if len(nums) > 1 else a
+    return Range(a, b)
+
+
+def parse_duration_token(text: str) -> float:
+    """Seconds in a duration token (``1h45m``, ``1m30``, ``30s``, ``1'30"``)."""
+    if "'" in text or '"' in text:
+        m = _SHORT_DURATION_RE.match(text)
+        assert m is not None
+        return float(int(m.group(1) or 0) * 60 + int(m.group(2) or 0))
+    m = _DURATION_RE.match(text)
+    assert m is not None
+    h, mi, s = (int(g) if g else 0 for g in m.groups())
+    return float(h * 3600 + mi * 60 + s)
+
+
+def parse_pace_seconds(text: str) -> list[float]:
+    """Seconds per pace unit for each ``m:ss`` in the token."""
+    return [int(a) * 60 + float(b) for a, b in _PACE_RE.findall(text)]
+
+
+def default_pace_per(sport: str) -> PacePer:
+    family = sport_family(sport)
+    if family == "swim":
+        return PacePer.M100
+    if sport in ("Rowing", "VirtualRow"):
+        return PacePer.M500
+    return PacePer.KM
+
+
+def spans_cover(first: Span, last: Span) -> Span:
+    return Span(first.line, first.column, last.end_line, last.end_column)
+
+
+_STEP_VALUE_TERMINALS = (
+    "DURATION", "DISTANCE", "POWER_PCT", "POWER_W", "POWER_ZONE", "HR_PCT", "HR_ZONE", "HR_BPM",
+    "PACE_PCT", "PACE_ZONE", "PACE_ABS", "PACE_NO_KEYWORD", "CADENCE", "PRESS_LAP", "OPTION",
+    "INLINE_REPEAT",
+)
+_VALUE_WORD_RE = None
+
+
+def is_label_word(word: str) -> bool:
+    """Would this whitespace-free word stay part of a label?  (Same terminals as the grammar.)"""
+    global _VALUE_WORD_RE
+    if _VALUE_WORD_RE is None:
+        from planc.parse.grammar import parser
+
+        defs = {t.name: t.pattern.to_regexp() for t in parser().terminals}
+        _VALUE_WORD_RE = re.compile(
+            "|".join(f"(?:{defs[name]})" for name in _STEP_VALUE_TERMINALS))
+    core = word.rstrip(",;)")
+    if not core:
+        return True
+    if core.lower() in KEYWORD_FLAGS or UNITISH_RE.match(core):
+        return False
+    return _VALUE_WORD_RE.fullmatch(core) is None
+
+
