@@ -26,6 +26,8 @@ V = {"week": 3, "n": 2}
     ("min(20m, 10m + 5m * n)", "20m"),
     ("1h / 30m", "2"),
     ("round(2.6)", "3"),
+    ("6 + week % 2", "7"),
+    ("10m % 3m", "1m"),
 ])
 def test_expressions(expr, text):
     assert evaluate(expr, V).text() == text

@@ -122,16 +122,16 @@ class MetricsCache:
 
     def __init__(self, athlete: Athlete | None):
         self.athlete = athlete
-        self._cache: dict[int, Any] = {}
+        self._cache: dict[tuple[int, bool], Any] = {}
 
     def get(self, s: Session) -> Any:
         if s.workout is None:
             return None
-        key = id(s.workout)
+        key = (id(s.workout), s.indoor)
         if key not in self._cache:
             from planc.metrics import workout_metrics
 
-            self._cache[key] = workout_metrics(s.workout, self.athlete)
+            self._cache[key] = workout_metrics(s.workout, self.athlete, indoor=s.indoor)
         return self._cache[key]
 
 

@@ -432,6 +432,7 @@ def _reference(r: Reader, plan: Plan, ref: YNode | None, m: YMap | None, when: W
         _common(r, m, draft)
     if lw.time is not None and (m is None or "time" not in m):
         draft.time_span = lw.span
+    compiler.used.add(key)
     workout, smap = compiler.compile(r, lw.body, values, lw.sport, draft.name)
     if workout is None:
         return None

@@ -5,7 +5,7 @@ A workout argument may be a small arithmetic expression of the plan week
 the calendar entry covers (1-based).  Values are numbers, durations (``90s``,
 ``10m``, ``1h30m``) and distances (``400mtr``, ``2km``, ``1mi``); the units
 check like physics (a duration plus a number is an error).  Operators:
-``+ - * / //``, parentheses, unary minus; functions ``min``, ``max`` and
+``+ - * / // %``, parentheses, unary minus; functions ``min``, ``max`` and
 ``round(x)`` / ``round(x, step)``.
 
 This is a hand-written recursive-descent evaluator, not ``eval``: a plan file
@@ -27,7 +27,7 @@ _TOKEN_RE = re.compile(
     r"(?P<qty>\d+(?:\.\d+)?(?:h|m(?!i|t)|s|km|mtr|mi|yrd)(?:\d+(?:\.\d+)?(?:m(?!i|t)|s))*)"
     r"|(?P<num>\d+(?:\.\d+)?)"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<op>//|[-+*/(),])"
+    r"|(?P<op>//|[-+*/%(),])"
     r")"
 )
 
@@ -98,7 +98,7 @@ def parse_quantity(text: str) -> Quantity | None:
 
 
 class _Parser:
-    """expr := term (('+'|'-') term)* ; term := unary (('*'|'/'|'//') unary)* ;
+    """expr := term (('+'|'-') term)* ; term := unary (('*'|'/'|'//'|'%') unary)* ;
     unary := '-' unary | atom ; atom := qty | num | name | name '(' args ')' | '(' expr ')'."""
 
     def __init__(self, text: str, variables: dict[str, float]):
@@ -116,7 +116,7 @@ class _Parser:
                 bad = word if word[0].isalnum() else word[0]
                 raise ExprError(f"unexpected '{bad}' in expression", start, len(bad),
                                 "use numbers, durations (10m), distances (2km), week, n, "
-                                "+ - * / //, min, max, round")
+                                "+ - * / // %, min, max, round")
             kind = m.lastgroup or ""
             start = m.start(kind)
             self.tokens.append((kind, m.group(kind), start))
@@ -163,7 +163,7 @@ class _Parser:
 
     def term(self) -> Quantity:
         left = self.unary()
-        while (tok := self.peek()) and tok[1] in ("*", "/", "//"):
+        while (tok := self.peek()) and tok[1] in ("*", "/", "//", "%"):
             self.i += 1
             right = self.unary()
             left = _mul_div(tok[1], left, right, tok[2])
@@ -242,6 +242,10 @@ def _mul_div(op: str, a: Quantity, b: Quantity, pos: int) -> Quantity:
         return Quantity(kind, a.value * b.value, a.unit or b.unit)
     if b.value == 0:
         raise ExprError("division by zero", pos, len(op))
+    if op == "%":
+        if a.kind != b.kind:
+            raise ExprError(f"cannot take a {a.kind} modulo a {b.kind}", pos)
+        return Quantity(a.kind, math.fmod(a.value, b.value) % b.value, a.unit)
     if b.kind == NUM:
         value = a.value / b.value
         if op == "//":

@@ -152,18 +152,27 @@ class Compiler:
     """Parses filled workout texts once each and maps their diagnostics back."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, str, str | None], tuple[Workout | None, list]] = {}
+        self._cache: dict[tuple[str, str], tuple[Workout | None, list]] = {}
+        self._named: dict[tuple[tuple[str, str], str], Workout] = {}
+        self.used: set[str] = set()  # library workouts compiled for a session
 
     def parse(self, text: str, sport: str, name: str | None) -> tuple[Workout | None, list]:
-        key = (text, sport, name)
+        """Parse once per (text, sport); the name only labels the result."""
+        key = (text, sport)
         hit = self._cache.get(key)
         if hit is None:
             from planc.parse import parse_workout
 
-            parsed = parse_workout(text, path="<body>", sport=sport, name=name)
+            parsed = parse_workout(text, path="<body>", sport=sport)
             hit = (parsed.workout, list(parsed.diagnostics))
             self._cache[key] = hit
-        return hit
+        workout, diags = hit
+        if workout is not None and name is not None and workout.name != name:
+            named = self._named.get((key, name))
+            if named is None:
+                named = self._named[(key, name)] = dataclasses.replace(workout, name=name)
+            workout = named
+        return workout, diags
 
     def compile(self, r: Reader, body: YScalar, values: dict[str, tuple[str, Origin | None]],
                 sport: str, name: str | None) -> tuple[Workout | None, SourceMap | None]:

@@ -290,12 +290,13 @@ class _Loader:
                             lw.path)
 
     def check_library_defaults(self) -> None:
-        """Compile every library workout whose parameters all have defaults, so a
-        mistake in a workout no session uses (yet) is still reported."""
+        """Compile every library workout no session used whose parameters all have
+        defaults, so a mistake in a workout nobody uses (yet) is still reported."""
         from planc.plan.expand import workout_values
 
         for lw in self.library.values():
-            if lw.broken or any(p.default is None for p in lw.params.values()):
+            if lw.broken or lw.key in self.compiler.used \
+                    or any(p.default is None for p in lw.params.values()):
                 continue
             values = workout_values(self.r, lw, {}, Week(1, 1, 1, "week 1"))
             if values is None:

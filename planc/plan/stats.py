@@ -77,15 +77,15 @@ def plan_stats(plan_sessions: Iterable[Session], athlete: Athlete | None,
 
     sessions = sorted(plan_sessions, key=lambda s: (s.date, s.slot))
     keep = keep or (lambda _d: True)
-    cache: dict[int, Any] = {}
+    cache: dict[tuple[int, bool], Any] = {}
     rows: list[dict[str, Any]] = []
     daily: dict[dt.date, float] = {}
     for s in sessions:
         metrics = None
         if s.workout is not None:
-            key = id(s.workout)
+            key = (id(s.workout), s.indoor)
             if key not in cache:
-                cache[key] = workout_metrics(s.workout, athlete)
+                cache[key] = workout_metrics(s.workout, athlete, indoor=s.indoor)
             metrics = cache[key]
         row = _session_row(s, metrics)
         if row["load"] is not None:
