@@ -110,6 +110,27 @@ def test_inline_workout_note_and_races(tmp_path):
     assert by_date["2027-01-24"].kind == Kind.RACE_C
 
 
+def test_folded_note_text_is_clean(tmp_path):
+    sessions = sessions_of(tmp_path, """\
+        - 2027-01-05:
+            note: Recovery week
+            description: >-
+              Easy riding only. Sunday's FTP
+              test sets the targets.
+        """)
+    assert sessions[0].description == "Easy riding only. Sunday's FTP test sets the targets."
+
+
+def test_check_accepts_library_and_athlete_files():
+    from conftest import ROOT
+
+    from planc.plan.load import check_plan
+
+    for path in [*(ROOT / "plans" / "library").glob("*.yaml"),
+                 ROOT / "plans" / "athletes" / "cyclist.yaml"]:
+        assert check_plan(path) == [], path
+
+
 def test_virtual_sports_are_indoor_and_indoor_can_be_overridden(tmp_path):
     sessions = sessions_of(tmp_path, """\
         - weeks: 1

@@ -8,8 +8,10 @@ and ``render`` call):
 * ``check_plan(path) -> list[Diagnostic]`` returns every diagnostic, sorted;
 * ``read_plan(path, *, athlete=None) -> PlanResult`` never raises for bad input.
 
-A file with ``workouts:`` but no ``calendar:`` is checked as a library: each
-workout is compiled with its parameter defaults.
+A file with ``workouts:`` but no ``calendar:`` is checked as a library (each
+workout is compiled with its parameter defaults), and a file holding only
+athlete sections (``ride:``, ``run:`` …) as an athlete file, so ``planc check
+plans/`` works on a whole folder.
 """
 
 from __future__ import annotations
@@ -24,7 +26,14 @@ from planc.diagnostics import Diagnostic, DiagnosticError, did_you_mean, error, 
 from planc.plan.instantiate import Compiler, TextPos, Week, report_unknown
 from planc.plan.model import Fitness, LibraryWorkout, Param, Plan
 from planc.plan.reader import Reader
-from planc.plan.schema import BUILTIN_PARAMS, ID_RE, PARAM_RE, SESSION_KEYS, WORKOUT_KEY_RE
+from planc.plan.schema import (
+    BUILTIN_PARAMS,
+    FIELDS,
+    ID_RE,
+    PARAM_RE,
+    SESSION_KEYS,
+    WORKOUT_KEY_RE,
+)
 from planc.plan.template import placeholders
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq, parse_yaml
 
@@ -124,6 +133,11 @@ class _Loader:
                 and "workouts" in tree:
             self.load_library_file(tree, path, [(os.path.realpath(path), path)])
             self.check_library_defaults()
+            return None
+        if isinstance(tree, YMap) and tree.items and set(tree.items) <= set(FIELDS["athlete"]):
+            from planc.athlete_file import athlete_from_node
+
+            self.r.diagnostics.extend(athlete_from_node(tree, path)[1])  # an athlete file
             return None
         top = self.r.mapping(tree, "plan", what="the plan")
         if top is None:
