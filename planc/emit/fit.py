@@ -1,0 +1,433 @@
+"""Garmin FIT workout files: the FIT-lowered AST mapped onto ``workout_step`` messages.
+
+:func:`planc.lower.fit.lower_fit` does every approximation (and warns about it); this
+module only chooses FIT's numbers for what is left and hands them to the in-house
+binary encoder (:mod:`planc.emit.fit_encoder`).  The mapping:
+
+* **Durations**: time in ms (``duration_type`` 0), distance in cm (1).  Repeats are
+  a step after their body: ``duration_type`` 6 (repeat_until_steps_cmplt),
+  ``duration_value`` = index of the body's first step, ``target_value`` = total
+  number of passes.  Nested repeats nest the same way.
+* **Targets** (custom ranges, ``target_value`` 0): power 0-1000 = % FTP, W + 1000 for
+  watts (``target_type`` power, or power_3s/10s/30s/lap for ``power=3s/10s/30s/lap``);
+  heart rate 0-100 = % max HR, bpm + 100 (heart_rate, or heart_rate_lap for
+  ``hr=lap``); pace as speed in mm/s (a slower pace is the lower speed); cadence in
+  rpm.  The second target, if any, goes in the ``secondary_target_*`` fields.  No
+  target, free ride and max effort: ``target_type`` open.
+* **Single values get a band**, because devices alarm at every unit off target
+  (a Garmin "complains if power is off just by 1 watt", tp2intervals#61) and some
+  may require low < high (formats.md §3.4).  The band is centred on the value, so
+  ERG and work are unchanged: ``round(v) ± max(1, round(v × f))`` in FIT units with
+  ``f`` = 2.5 % for power, pace and cadence and 1.5 % for heart rate (intervals.icu's
+  defaults for Garmin exports, intervals.md §2.2).  A range keeps its rounded ends.
+* **Intensity**: 0 active, 1 rest, 2 warmup, 3 cooldown, 4 recovery, 5 interval,
+  6 other, as decided by the lowering.
+* **Text**: ``wkt_step_name`` is the label, cut to :data:`STEP_NAME_CHARS`
+  characters at a word boundary when it is longer (watch screens show about 15-20);
+  ``notes`` carry the full label when it was cut, the step's free text, the cues with
+  their offsets ("(7:30) Halfway"), and "press lap to move on".  The workout name is
+  ``Workout.name`` (else :data:`FALLBACK_NAME`), ``wkt_description`` the description
+  plus the workout's prose.  Text over FIT's limits (254 bytes) is cut on a UTF-8
+  character boundary, with a warning.
+* **Sport** (``sport``/``sub_sport``): see :data:`SPORTS`; pool swims carry
+  ``pool_length`` (cm) and its unit (metric, or statute for yards).
+* **Reproducible bytes**: ``time_created`` is noon UTC of ``EmitOptions.date`` (noon,
+  so the date reads the same in every time zone), else ``SOURCE_DATE_EPOCH`` (the
+  reproducible-builds convention), else :data:`DEFAULT_TIME_CREATED_UNIX`
+  (2000-01-01T12:00:00Z); ``serial_number`` is :func:`stable_serial` of the file
+  encoded with a placeholder serial, so it changes with the content only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections.abc import Mapping
+from typing import Final
+
+from planc.ast import (
+    NO_SPAN,
+    Block,
+    CadenceTarget,
+    DistanceUnit,
+    Duration,
+    HrTarget,
+    HrUnit,
+    Intensity,
+    Node,
+    PaceTarget,
+    PowerTarget,
+    PowerUnit,
+    Repeat,
+    Span,
+    Step,
+    Workout,
+)
+from planc.athlete import Athlete
+from planc.diagnostics import Diagnostic, error, warning
+from planc.emit.fit_encoder import (
+    FIT_DATETIME_MIN,
+    MAX_STRING_SIZES,
+    FitEncodeError,
+    FitStep,
+    encode_workout,
+    fit_time,
+    stable_serial,
+)
+from planc.lower.fit import DEFAULT_RAMP_SLICE_S, fmt_metres, lower_fit
+
+__all__ = [
+    "DEFAULT_TIME_CREATED_UNIX",
+    "FALLBACK_NAME",
+    "INTENSITY",
+    "SINGLE_VALUE_BAND",
+    "SPORTS",
+    "STEP_NAME_CHARS",
+    "emit",
+    "fit_steps",
+    "time_created_unix",
+]
+
+STEP_NAME_CHARS: Final = 20
+"""Visible length of a step name.  Device limits are undocumented; watch and head-unit
+screens show about 15-20 characters (formats.md §3.3), and a device cuts a longer
+name itself, so 20 keeps whole words for the wider screens.  A longer label is cut at
+a word boundary (or hard, when that would keep fewer than 12 characters) and kept in
+full in the notes."""
+
+SINGLE_VALUE_BAND: Final[Mapping[str, float]] = {
+    "power": 0.025,
+    "pace": 0.025,
+    "cadence": 0.025,
+    "hr": 0.015,
+}
+"""Half-width of the band a single target value gets, as a fraction of the value."""
+
+DEFAULT_TIME_CREATED_UNIX: Final = 946_728_000
+"""2000-01-01T12:00:00Z: ``time_created`` when neither a date nor SOURCE_DATE_EPOCH is given."""
+
+FALLBACK_NAME: Final = "planc workout"
+
+SPORTS: Final[Mapping[str, tuple[int, int | None]]] = {
+    # intervals.icu sport -> (FIT sport, FIT sub_sport or None for "not written")
+    "Ride": (2, None),  # cycling
+    "VirtualRide": (2, 6),  # cycling / indoor_cycling (a trainer ride; Zwift's own
+    #                         activities say virtual_activity, but a workout is done on a
+    #                         trainer, which is Garmin's indoor_cycling profile)
+    "GravelRide": (2, 46),  # cycling / gravel_cycling
+    "MountainBikeRide": (2, 8),  # cycling / mountain
+    "Run": (1, None),  # running
+    "VirtualRun": (1, 1),  # running / treadmill
+    "TrailRun": (1, 3),  # running / trail
+    "Swim": (5, 17),  # swimming / lap_swimming
+    "OpenWaterSwim": (5, 18),  # swimming / open_water
+    "WeightTraining": (10, 20),  # training / strength_training
+    "Workout": (10, None),  # training
+    "Walk": (11, None),  # walking
+    "Hike": (17, None),  # hiking
+    "Rowing": (15, None),  # rowing
+    "VirtualRow": (15, 14),  # rowing / indoor_rowing
+    "NordicSki": (12, None),  # cross_country_skiing
+    "Yoga": (10, 43),  # training / yoga
+    "Other": (0, None),  # generic
+}
+
+INTENSITY: Final[Mapping[Intensity, int]] = {
+    Intensity.ACTIVE: 0,
+    Intensity.REST: 1,
+    Intensity.WARMUP: 2,
+    Intensity.COOLDOWN: 3,
+    Intensity.RECOVERY: 4,
+    Intensity.INTERVAL: 5,
+    Intensity.OTHER: 6,
+}
+
+# wkt_step_duration / wkt_step_target values.
+_TIME, _DISTANCE, _REPEAT = 0, 1, 6
+_SPEED, _HEART_RATE, _OPEN, _CADENCE, _POWER = 0, 1, 2, 3, 4
+_HEART_RATE_LAP = 13
+_POWER_WINDOWS: Final = {None: _POWER, "1s": _POWER, "3s": 7, "10s": 8, "30s": 9, "lap": 10}
+_POOL_METRIC, _POOL_STATUTE = 0, 1
+
+_NOTES_MAX = MAX_STRING_SIZES["notes"] - 1
+_NAME_MAX = MAX_STRING_SIZES["wkt_name"] - 1
+_DESCRIPTION_MAX = MAX_STRING_SIZES["wkt_description"] - 1
+_SEPARATOR = " | "
+_NAME_MIN_WORD_CUT = 12
+
+
+def _round(x: float) -> int:
+    """Round half up (Python's round() goes to even, which biases .5 values downwards)."""
+    return math.floor(x + 0.5)
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def _band(low: float, high: float, kind: str, ceiling: int | None) -> tuple[int, int]:
+    """FIT custom low/high for a range in FIT units; a single value gets a band."""
+    lo, hi = _round(min(low, high)), _round(max(low, high))
+    if lo == hi:
+        width = max(1, _round(lo * SINGLE_VALUE_BAND[kind]))
+        lo, hi = lo - width, hi + width
+    lo = max(lo, 0)
+    if ceiling is not None:
+        hi = min(hi, ceiling)
+        lo = min(lo, hi)
+    return lo, hi
+
+
+def _target(t: PowerTarget | HrTarget | PaceTarget | CadenceTarget,
+            step: Step) -> tuple[int, int, int]:
+    """(target_type, custom_low, custom_high) for one lowered target."""
+    r = t.value
+    if isinstance(t, PowerTarget):
+        kind = _POWER_WINDOWS.get(step.power_window, _POWER)
+        if t.unit is PowerUnit.FTP:
+            lo, hi = _band(r.low * 100, r.high * 100, "power", 1000)
+            return kind, lo, hi
+        if t.unit is PowerUnit.WATTS:
+            lo, hi = _band(r.low, r.high, "power", None)
+            return kind, lo + 1000, hi + 1000
+    elif isinstance(t, HrTarget):
+        kind = _HEART_RATE_LAP if step.hr_window == "lap" else _HEART_RATE
+        if t.unit is HrUnit.MAX:
+            lo, hi = _band(r.low * 100, r.high * 100, "hr", 100)
+            return kind, lo, hi
+        if t.unit is HrUnit.BPM:
+            lo, hi = _band(r.low, r.high, "hr", None)
+            return kind, max(lo, 1) + 100, max(hi, 1) + 100
+    elif isinstance(t, PaceTarget):
+        lo, hi = _band(r.low * 1000, r.high * 1000, "pace", None)
+        return _SPEED, lo, hi
+    elif isinstance(t, CadenceTarget):
+        lo, hi = _band(r.low, r.high, "cadence", None)
+        return _CADENCE, lo, hi
+    raise ValueError(f"target {t!r} was not lowered for FIT")  # a lowering bug, not user input
+
+
+def _targets(step: Step) -> list[tuple[int, int, int]]:
+    """Primary then secondary: power > pace > heart rate > cadence (the lowering keeps two)."""
+    found: list[PowerTarget | HrTarget | PaceTarget | CadenceTarget] = []
+    if step.power is not None and not (step.freeride or step.maxeffort):
+        found.append(step.power)
+    found.extend(t for t in (step.pace, step.hr, step.cadence) if t is not None)
+    return [_target(t, step) for t in found[:2]]
+
+
+# --------------------------------------------------------------------------- text
+
+
+def short_name(label: str | None) -> tuple[str | None, bool]:
+    """(visible step name, whether it was shortened): at most STEP_NAME_CHARS characters."""
+    if not label:
+        return None, False
+    label = " ".join(label.split())
+    if len(label) <= STEP_NAME_CHARS:
+        return label, False
+    cut = label[: STEP_NAME_CHARS + 1].rfind(" ")
+    if cut < _NAME_MIN_WORD_CUT:
+        cut = STEP_NAME_CHARS
+    return label[:cut].rstrip(" -,;:/"), True
+
+
+def _clock(seconds: float) -> str:
+    s = _round(seconds)
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def _notes(step: Step, name_was_cut: bool) -> str | None:
+    parts: list[str] = []
+    if name_was_cut and step.label:
+        parts.append(" ".join(step.label.split()))
+    if step.maxeffort:
+        parts.append("Max effort")
+    elif step.freeride:
+        parts.append("Free ride")
+    if step.trailing:
+        parts.append(step.trailing)
+    for cue in step.cues:
+        at = _clock(cue.offset) if isinstance(step.amount, Duration) else fmt_metres(cue.offset)
+        parts.append(f"({at}) {cue.text}")
+    if step.until_lap_press:
+        parts.append("Press lap to move on")
+    return _SEPARATOR.join(parts) or None
+
+
+def _too_long(text: str | None, limit: int) -> bool:
+    return text is not None and len(text.encode("utf-8")) > limit
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def _fit_step(step: Step, diags: list[Diagnostic]) -> FitStep:
+    amount = step.amount
+    if isinstance(amount, Duration):
+        duration_type, duration_value = _TIME, _round(amount.seconds * 1000)
+    else:
+        duration_type, duration_value = _DISTANCE, _round(amount.metres * 100)
+    targets = _targets(step)
+    name, cut = short_name(step.label)
+    notes = _notes(step, cut)
+    if _too_long(notes, _NOTES_MAX):
+        diags.append(warning(
+            "lowered-truncated",
+            f"the step's notes are longer than FIT's {_NOTES_MAX} bytes and are cut",
+            step.span,
+            "shorten the label, the cues or the free text",
+        ))
+    fields: dict[str, int | str | None] = {
+        "duration_type": duration_type,
+        "duration_value": duration_value,
+        "intensity": INTENSITY[step.intensity or Intensity.ACTIVE],
+        "name": name,
+        "notes": notes,
+    }
+    if targets:
+        kind, low, high = targets[0]
+        fields.update(target_type=kind, target_value=0, custom_low=low, custom_high=high)
+    else:
+        fields["target_type"] = _OPEN
+    if len(targets) > 1:
+        kind, low, high = targets[1]
+        fields.update(secondary_target_type=kind, secondary_target_value=0,
+                      secondary_custom_low=low, secondary_custom_high=high)
+    return FitStep(**fields)  # type: ignore[arg-type]
+
+
+def _walk(nodes: tuple[Node, ...], out: list[FitStep], diags: list[Diagnostic]) -> None:
+    for node in nodes:
+        if isinstance(node, Step):
+            out.append(_fit_step(node, diags))
+        elif isinstance(node, Repeat):
+            first = len(out)
+            _walk(node.children, out, diags)
+            if len(out) == first:
+                continue  # nothing to repeat (the lowering drops these already)
+            name, _ = short_name(node.title)
+            out.append(FitStep(_REPEAT, first, _OPEN, node.count, name=name))
+        elif isinstance(node, Block):
+            _walk(node.children, out, diags)
+
+
+def fit_steps(lowered: Workout) -> tuple[list[FitStep], list[Diagnostic]]:
+    """The ``workout_step`` messages of a workout already lowered by ``lower_fit``."""
+    out: list[FitStep] = []
+    diags: list[Diagnostic] = []
+    _walk(lowered.body, out, diags)
+    return out, diags
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def time_created_unix(date: str | None, environ: Mapping[str, str] | None = None) -> int:
+    """Unix seconds for ``time_created``: the session date at noon UTC, else
+    SOURCE_DATE_EPOCH, else :data:`DEFAULT_TIME_CREATED_UNIX`.  Raises ValueError with
+    a readable reason for a malformed date or SOURCE_DATE_EPOCH."""
+    if date:
+        try:
+            day = dt.date.fromisoformat(date)
+        except ValueError:
+            raise ValueError(f"session date '{date}' is not an ISO date (YYYY-MM-DD)") from None
+        noon = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
+        return int(noon.timestamp())
+    env = os.environ if environ is None else environ
+    raw = env.get("SOURCE_DATE_EPOCH")
+    if raw is not None and raw.strip():
+        try:
+            return int(raw.strip())
+        except ValueError:
+            raise ValueError(f"SOURCE_DATE_EPOCH='{raw}' is not a whole number of seconds") \
+                from None
+    return DEFAULT_TIME_CREATED_UNIX
+
+
+def _fit_created(date: str | None) -> int:
+    unix = time_created_unix(date)
+    try:
+        value = fit_time(unix)
+    except FitEncodeError:
+        value = -1
+    if value < FIT_DATETIME_MIN:
+        first = dt.datetime.fromtimestamp(631_065_600 + FIT_DATETIME_MIN, dt.UTC).date()
+        raise ValueError(f"FIT file times start at {first.isoformat()}; "
+                         f"{dt.datetime.fromtimestamp(unix, dt.UTC).date().isoformat()} is "
+                         "outside that range")
+    return value
+
+
+def _pool(workout: Workout, sport: int) -> tuple[int | None, int | None]:
+    pool = workout.pool_length
+    if pool is None or sport != 5:
+        return None, None
+    cm = _round(pool.metres * 100)
+    if not 1 <= cm <= 0xFFFE:
+        return None, None
+    unit = _POOL_STATUTE if pool.unit in (DistanceUnit.YARD, DistanceUnit.MILE) else _POOL_METRIC
+    return cm, unit
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def emit(workout: Workout, athlete: Athlete, options: object, *,
+         ramp_slice_s: float | None = None) -> tuple[bytes, list[Diagnostic]]:
+    """Compile ``workout`` to FIT workout-file bytes, with the diagnostics.
+
+    ``options`` is an :class:`planc.emit.registry.EmitOptions` (``indoor``, ``date``;
+    a ``ramp_slice_s`` attribute is honoured when present).  On an error the bytes are
+    empty and the diagnostics say why; bad input never raises.
+    """
+    slice_s = ramp_slice_s or getattr(options, "ramp_slice_s", None) or DEFAULT_RAMP_SLICE_S
+    try:
+        created = _fit_created(getattr(options, "date", None))
+    except ValueError as exc:
+        return b"", [error("fit-date", str(exc), NO_SPAN,
+                           "give the session date as YYYY-MM-DD, or unset SOURCE_DATE_EPOCH")]
+    lowered = lower_fit(workout, athlete, indoor=bool(getattr(options, "indoor", False)),
+                        ramp_slice_s=slice_s)
+    diags = list(lowered.diagnostics)
+    if lowered.workout is None:
+        return b"", diags
+    low = lowered.workout
+    steps, step_diags = fit_steps(low)
+    diags.extend(step_diags)
+    sport, sub_sport = SPORTS.get(low.sport, (0, None))
+    name = " ".join((low.name or "").split()) or FALLBACK_NAME
+    if _too_long(name, _NAME_MAX):
+        diags.append(warning("lowered-truncated",
+                             f"the workout name is longer than FIT's {_NAME_MAX} bytes and is cut",
+                             _header_span(workout), None))
+    if _too_long(low.description, _DESCRIPTION_MAX):
+        diags.append(warning(
+            "lowered-truncated",
+            f"the description (with the workout's prose) is longer than FIT's "
+            f"{_DESCRIPTION_MAX} bytes and is cut", _header_span(workout), None))
+    pool_cm, pool_unit = _pool(low, sport)
+    fields = {
+        "name": name,
+        "sport": sport,
+        "sub_sport": sub_sport,
+        "steps": steps,
+        "time_created": created,
+        "description": low.description,
+        "pool_length_cm": pool_cm,
+        "pool_length_unit": pool_unit,
+    }
+    try:
+        draft = encode_workout(serial_number=1, **fields)  # type: ignore[arg-type]
+        data = encode_workout(serial_number=stable_serial(draft), **fields)  # type: ignore[arg-type]
+    except FitEncodeError as exc:  # a value the lowering let through; never a traceback
+        diags.append(error("fit-encode", f"cannot encode the FIT file: {exc}", workout.span,
+                           "please report this with the workout text"))
+        return b"", diags
+    return data, diags
+
+
+def _header_span(workout: Workout) -> Span:
+    return workout.span if workout.span.line else Span.point(1, 1)

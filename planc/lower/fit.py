@@ -1,0 +1,612 @@
+"""FIT lowering: rewrite a workout into what a FIT ``workout_step`` list can say.
+
+The FIT emitter (:mod:`planc.emit.fit`) maps the result of :func:`lower_fit` one to
+one onto ``workout_step`` messages; every approximation FIT forces happens here and
+is reported as a warning at the source line it affects.  The rules:
+
+* **Targets become FIT's units, with the athlete's thresholds.**  FIT has % FTP or
+  watts for power, % max HR or bpm for heart rate, speed (mm/s) for pace, rpm for
+  cadence.  What the author wrote is kept when FIT has it (a % FTP step stays % FTP,
+  a watt step stays watts, % HR stays % max HR); the rest is resolved through
+  :mod:`planc.resolve`, the one place that turns targets into numbers:
+
+  - power zones -> the % FTP band of the zone (athlete zones, else the defaults).
+    FIT's own ``target_value = zone`` is not used: it means the *device's* zones,
+    which need not match the intervals.icu zones the plan was written against;
+  - % LTHR and HR zones -> bpm (needs ``--lthr`` or the athlete's HR zones);
+    % max HR above 100 % -> bpm (FIT reads custom HR values above 100 as bpm+100);
+  - % threshold pace and pace zones -> speed (needs ``--threshold-pace``).
+
+  A missing threshold is a positioned error naming the flag that provides it.
+* **Two targets per step.**  FIT has a primary and a secondary target.  The primary
+  is the first of power, pace, heart rate the step has (cadence when it has none of
+  them); the secondary is cadence when given, else the next of those.  Any further
+  target is dropped with a ``lowered-target`` warning.
+* **Ramps are sliced** (FIT has no ramp primitive).  A ramp of T seconds becomes
+  ``N = max(1, round(T / slice))`` equal steady steps (default slice
+  :data:`DEFAULT_RAMP_SLICE_S` = 60 s, so whole-minute ramps get exact one-minute
+  steps).  Each slice holds the average of the ramp over that slice, rounded to the
+  file's resolution (1 % FTP, 1 W, 1 bpm, 1 % max HR, 1 mm/s) with the rounding
+  error carried into the next slice, so total time is exact and the ramp's total
+  work is exact to within half a unit over one slice.  A distance ramp is sliced by
+  distance, into parts that take about one slice at the step's mean pace (or at a
+  typical speed for the sport when it has no pace target).  Cues move into the
+  slice they fall in.
+* **Intensity** (the device's step class): an explicit ``intensity=`` wins; else a
+  step under a ``Warmup``/``Cooldown`` header is warmup/cooldown; else a step inside
+  a repeat is *recovery* when its target is at most :data:`RECOVERY_MAX` (75 %) of
+  threshold and at least :data:`RECOVERY_GAP` (15 points) easier than the hardest
+  step of its innermost repeat (the easy half of an interval set); everything else
+  is *active*.  FIT's *rest* is only written when the author asks for it: devices
+  treat it as standing still (pool swims stop recording distance).
+* **Press lap** (intervals.icu: the step ends at its duration *or* on a lap press):
+  FIT cannot say "or", so the step keeps its duration and the notes say
+  "press lap to move on"; Garmin devices end a workout step early on a lap press
+  anyway.  The ``lowered-lap-press`` warning says so.
+* **Free ride / max effort**: the power target is dropped (a Garmin head unit would
+  otherwise put the trainer in ERG); a suggested range moves into the notes.
+  ``hidepower`` cannot be expressed (the target stays visible); ``hr=3s/10s/30s``
+  have no FIT target type (plain heart rate is written).
+* **Prose** between steps has no place in FIT: it joins the workout description.
+* **Nested repeats are kept nested.**  FIT encodes a repeat as a step pointing back
+  at the first step of its body, which nests naturally; Garmin Connect builds nested
+  repeats itself (a repeat dragged into a repeat), and both decoders planc tests
+  against read them.  Nothing is unrolled.
+* **Step limit**: FIT's ``message_index`` allows 4096 steps; a workout that needs
+  more after slicing is a positioned error at the first step that does not fit.
+
+The lowered workout uses only what FIT can say: no ramps, no blocks, no notes in the
+body; power in % FTP or watts, heart rate in % max or bpm, pace as speed; every step
+carries its intensity.  Its step list, with repeats re-expanded, is exactly what a
+device runs, which is what the tests compare decoded files against.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Final
+
+from planc.ast import (
+    Block,
+    CadenceTarget,
+    Cue,
+    Distance,
+    Duration,
+    HrTarget,
+    HrUnit,
+    Intensity,
+    Node,
+    Note,
+    PaceTarget,
+    PaceUnit,
+    PowerTarget,
+    PowerUnit,
+    Range,
+    Repeat,
+    Section,
+    Span,
+    Step,
+    Workout,
+    sport_family,
+)
+from planc.athlete import Athlete, SportThresholds
+from planc.diagnostics import Diagnostic, error, warning
+from planc.emit.fit_encoder import MAX_STEPS
+from planc.resolve import (
+    MissingThreshold,
+    hr_bpm,
+    hr_fraction_lthr,
+    pace_fraction,
+    pace_speed,
+    power_fraction,
+)
+
+__all__ = [
+    "DEFAULT_RAMP_SLICE_S",
+    "MAX_FTP_FRACTION",
+    "RECOVERY_GAP",
+    "RECOVERY_MAX",
+    "TYPICAL_SPEED",
+    "LoweredFit",
+    "fit_message_count",
+    "lower_fit",
+]
+
+DEFAULT_RAMP_SLICE_S: Final = 60.0
+"""Default ramp slice, seconds.  Sixty seconds keeps a 15-minute warm-up to 15 steps
+(devices beep at every step change) while following the ramp closely enough for ERG;
+formats.md §3.4 suggests 30-60 s.  Callers may pass another value (``ramp_slice_s``)."""
+
+RECOVERY_MAX: Final = 0.75
+"""A repeat step at or below this fraction of threshold may be the easy half (recovery)."""
+
+RECOVERY_GAP: Final = 0.15
+"""... when the hardest step of its repeat is at least this much harder."""
+
+MAX_FTP_FRACTION: Final = 10.0
+"""FIT custom power 0-1000 means % FTP; above that it means watts + 1000."""
+
+TYPICAL_SPEED: Final = {"ride": 8.0, "run": 3.0, "swim": 1.0, "other": 3.0}
+"""m/s used only to size the slices of a distance ramp that has no pace target."""
+
+# Resolution of each FIT unit, in the AST's unit (fraction of FTP, W, fraction of max
+# HR, bpm, m/s): ramp slices are rounded to these.
+_QUANTUM: Final = {
+    PowerUnit.FTP: 0.01,
+    PowerUnit.WATTS: 1.0,
+    HrUnit.MAX: 0.01,
+    HrUnit.BPM: 1.0,
+    PaceUnit.SPEED: 0.001,
+}
+
+_SECTION_INTENSITY: Final = {Section.WARMUP: Intensity.WARMUP, Section.COOLDOWN: Intensity.COOLDOWN}
+_HR_WINDOWS_WITHOUT_FIT_TYPE: Final = frozenset({"3s", "10s", "30s"})
+
+_FLAG_EXAMPLES: Final = {
+    "--ftp": "--ftp 250",
+    "--lthr": "--lthr 170",
+    "--max-hr": "--max-hr 190",
+    "--threshold-pace": "--threshold-pace 4:15/km",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LoweredFit:
+    """The lowered workout (None when an error stops the lowering) and what was done."""
+
+    workout: Workout | None
+    diagnostics: list[Diagnostic]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def fmt_seconds(seconds: float) -> str:
+    """``450`` -> ``7m30s``: the way the workout text writes durations."""
+    s = round(seconds)
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    out = (f"{h}h" if h else "") + (f"{m}m" if m else "") + (f"{sec}s" if sec else "")
+    if not out or abs(seconds - s) >= 0.05:
+        return f"{seconds:g}s"
+    return out
+
+
+def fmt_metres(metres: float) -> str:
+    return f"{metres / 1000:g}km" if metres >= 1000 else f"{metres:g}m"
+
+
+def _fmt_amount(step: Step) -> str:
+    a = step.amount
+    return fmt_seconds(a.seconds) if isinstance(a, Duration) else fmt_metres(a.metres)
+
+
+def _round_half_up(x: float) -> int:
+    return math.floor(x + 0.5)
+
+
+def fit_message_count(nodes: tuple[Node, ...]) -> int:
+    """``workout_step`` messages a lowered body needs: one per step and per repeat."""
+    total = 0
+    for node in nodes:
+        if isinstance(node, Step):
+            total += 1
+        elif isinstance(node, Repeat):
+            total += 1 + fit_message_count(node.children)
+        elif isinstance(node, Block):
+            total += fit_message_count(node.children)
+    return total
+
+
+def _messages(nodes: tuple[Node, ...]) -> Iterator[Step | Repeat]:
+    """Lowered nodes in FIT message order: a repeat's step comes after its body."""
+    for node in nodes:
+        if isinstance(node, Step):
+            yield node
+        elif isinstance(node, Repeat):
+            yield from _messages(node.children)
+            yield node
+
+
+def _fraction(step: Step, thr: SportThresholds, indoor: bool) -> float | None:
+    """The step's intensity as a fraction of threshold (power > pace > HR), or None."""
+    for target, fn in (
+        (step.power, lambda t: power_fraction(t, thr, indoor)),
+        (step.pace, lambda t: pace_fraction(t, thr)),
+        (step.hr, lambda t: hr_fraction_lthr(t, thr)),
+    ):
+        if target is None:
+            continue
+        try:
+            return fn(target).mid
+        except MissingThreshold:
+            continue
+    return None
+
+
+def _steps_under(nodes: tuple[Node, ...]) -> Iterator[Step]:
+    for node in nodes:
+        if isinstance(node, Step):
+            yield node
+        elif isinstance(node, Repeat | Block):
+            yield from _steps_under(node.children)
+
+
+def _partition(total: int, parts: int) -> list[int]:
+    """``total`` integer units split into ``parts`` near-equal integers (larger first)."""
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+def _diffused(averages: list[float], weights: list[int], quantum: float) -> list[float]:
+    """Round each slice to ``quantum``, carrying the rounding error into the next slice.
+
+    The weighted sum of the result stays within ``quantum / 2`` times the last weight
+    of the exact weighted sum, so a ramp's work survives rounding to whole units.
+    """
+    out: list[float] = []
+    exact = 0.0
+    written = 0.0
+    for avg, weight in zip(averages, weights, strict=True):
+        exact += avg * weight
+        units = max(0, _round_half_up((exact - written) / (weight * quantum)))
+        value = units * quantum
+        out.append(round(value, 6))
+        written += value * weight
+    return out
+
+
+# --------------------------------------------------------------------------- lowering
+
+
+class _Lowerer:
+    def __init__(self, workout: Workout, athlete: Athlete, indoor: bool, slice_s: float):
+        self.workout = workout
+        self.family = sport_family(workout.sport)
+        self.thr = athlete.for_sport(workout.sport)
+        self.indoor = indoor
+        self.slice_s = slice_s
+        self.diags: list[Diagnostic] = []
+        self.prose: list[str] = []
+        self.seen_step = False
+
+    # ------------------------------------------------------------------ tree
+
+    def nodes(self, nodes: tuple[Node, ...], hardest: float | None) -> list[Node]:
+        out: list[Node] = []
+        for node in nodes:
+            if isinstance(node, Step):
+                self.seen_step = True
+                out.extend(self.step(node, hardest))
+            elif isinstance(node, Repeat):
+                fractions = [
+                    f
+                    for s in _steps_under(node.children)
+                    if (f := _fraction(s, self.thr, self.indoor)) is not None
+                ]
+                inner = self.nodes(node.children, max(fractions) if fractions else None)
+                if inner:  # a repeat of nothing (only prose) has no FIT form
+                    out.append(Repeat(node.count, tuple(inner), node.title, node.span))
+            elif isinstance(node, Block):
+                out.extend(self.nodes(node.children, hardest))
+            elif isinstance(node, Note):
+                self.note(node)
+        return out
+
+    def note(self, node: Note) -> None:
+        self.prose.append(node.text)
+        if self.seen_step:
+            self.diags.append(warning(
+                "lowered-prose",
+                "FIT has no text between steps: this note moves to the workout description",
+                node.span,
+                "put notes that belong to a step in a cue ('> text') under it",
+            ))
+
+    # ------------------------------------------------------------------ steps
+
+    def intensity(self, step: Step, hardest: float | None) -> Intensity:
+        if step.intensity is not None:
+            return step.intensity
+        if step.section is not None:
+            return _SECTION_INTENSITY[step.section]
+        if hardest is not None:
+            mine = _fraction(step, self.thr, self.indoor)
+            if mine is not None and mine <= RECOVERY_MAX + 1e-9 \
+                    and hardest - mine >= RECOVERY_GAP - 1e-9:
+                return Intensity.RECOVERY
+        return Intensity.ACTIVE
+
+    def step(self, step: Step, hardest: float | None) -> list[Step]:
+        intensity = self.intensity(step, hardest)
+        resolved = self.resolve(step)
+        if resolved is None:
+            return []
+        resolved = self.choose_targets(resolved)
+        resolved = dataclasses.replace(resolved, intensity=intensity)
+        if step.until_lap_press:
+            self.diags.append(warning(
+                "lowered-lap-press",
+                f"FIT cannot say 'ends after {_fmt_amount(step)} or on a lap press': the step "
+                "keeps its duration and its notes say 'press lap to move on' (Garmin devices "
+                "also end a step early when lap is pressed)",
+                step.span,
+                None,
+            ))
+        if step.hidepower:
+            self.diags.append(warning(
+                "lowered-hidepower",
+                "FIT cannot hide a target: 'hidepower' is ignored and the device shows it",
+                step.span,
+                None,
+            ))
+        if step.hr_window in _HR_WINDOWS_WITHOUT_FIT_TYPE:
+            self.diags.append(warning(
+                "lowered-window",
+                f"FIT has no {step.hr_window} heart-rate target: plain heart rate is written "
+                "(the device's own smoothing applies)",
+                step.span,
+                None,
+            ))
+        ramping = self.ramping(resolved)
+        if not ramping:
+            self.cue_warnings(step.cues, ())
+            return [dataclasses.replace(resolved, ramp=False)]
+        return self.slice(step, resolved, ramping)
+
+    # ------------------------------------------------------------------ targets
+
+    def missing(self, exc: MissingThreshold, span: Span, kind: str) -> None:
+        flag = exc.missing.flag
+        example = _FLAG_EXAMPLES.get(flag, flag)
+        self.diags.append(error(
+            "missing-threshold",
+            f"a FIT file needs {exc.missing.what} for this {kind} target (pass {flag})",
+            span,
+            f"pass {example}, or set it in the athlete file (--athlete)",
+        ))
+
+    def resolve(self, step: Step) -> Step | None:
+        """Targets in FIT's units, or None after reporting a missing threshold."""
+        ok = True
+        power, hr, pace = step.power, step.hr, step.pace
+        if power is not None and power.unit is PowerUnit.ZONE:
+            power = PowerTarget(PowerUnit.FTP, power_fraction(power, self.thr), power.span)
+        if power is not None and power.unit is PowerUnit.FTP \
+                and power.value.high > MAX_FTP_FRACTION:
+            self.diags.append(error(
+                "fit-range",
+                f"FIT power targets stop at {MAX_FTP_FRACTION * 100:g}% of FTP "
+                f"(this one is {power.value.high * 100:g}%)",
+                power.span,
+                "write the target in watts",
+            ))
+            ok = False
+        if hr is not None and (hr.unit in (HrUnit.LTHR, HrUnit.ZONE)
+                               or (hr.unit is HrUnit.MAX and hr.value.high > 1.0)):
+            try:
+                hr = HrTarget(HrUnit.BPM, hr_bpm(hr, self.thr), hr.span)
+            except MissingThreshold as exc:
+                self.missing(exc, hr.span, "heart-rate")
+                ok = False
+        if pace is not None and pace.unit is not PaceUnit.SPEED:
+            try:
+                pace = PaceTarget(PaceUnit.SPEED, pace_speed(pace, self.thr), None, True,
+                                  pace.span)
+            except MissingThreshold as exc:
+                self.missing(exc, pace.span, "pace")
+                ok = False
+        if not ok:
+            return None
+        return dataclasses.replace(step, power=power, hr=hr, pace=pace)
+
+    def choose_targets(self, step: Step) -> Step:
+        """At most two targets: primary (power > pace > HR), secondary (cadence first)."""
+        trailing = [step.trailing] if step.trailing else []
+        power = step.power
+        if power is not None and (step.freeride or step.maxeffort):
+            what = "free ride" if step.freeride else "max effort"
+            trailing.append(f"suggested {_describe_power(power)}")
+            self.diags.append(warning(
+                "lowered-freeride",
+                f"a {what} step has no power target in FIT (a head unit would hold the "
+                f"trainer at it): {_describe_power(power)} moves into the step's notes",
+                power.span,
+                None,
+            ))
+            power = None
+        main = [t for t in (power, step.pace, step.hr) if t is not None]
+        keep = main[:1]
+        if step.cadence is not None:
+            keep.append(step.cadence)
+        elif len(main) > 1:
+            keep.append(main[1])
+        for dropped in main:
+            if dropped in keep:
+                continue
+            kinds = " and ".join(_kind(t) for t in keep)
+            self.diags.append(warning(
+                "lowered-target",
+                f"a FIT step holds two targets: the {_kind(dropped)} target is dropped "
+                f"(the step keeps {kinds})",
+                dropped.span,
+                None,
+            ))
+        return dataclasses.replace(
+            step,
+            power=power if power in keep else None,
+            pace=step.pace if step.pace in keep else None,
+            hr=step.hr if step.hr in keep else None,
+            trailing="; ".join(trailing) or None,
+        )
+
+    # ------------------------------------------------------------------ ramps
+
+    @staticmethod
+    def ramping(step: Step) -> list[str]:
+        if not step.ramp:
+            return []
+        return [
+            name
+            for name in ("power", "hr", "pace")
+            if (t := getattr(step, name)) is not None and not t.value.is_single
+        ]
+
+    def slice_count(self, step: Step) -> int:
+        amount = step.amount
+        if isinstance(amount, Duration):
+            seconds = amount.seconds
+        else:
+            speed = step.pace.value.mid if step.pace is not None else TYPICAL_SPEED[self.family]
+            seconds = amount.metres / speed
+        return max(1, _round_half_up(seconds / self.slice_s))
+
+    def slice(self, source: Step, step: Step, ramping: list[str]) -> list[Step]:
+        amount = step.amount
+        is_time = isinstance(amount, Duration)
+        total = _round_half_up(amount.seconds * 1000) if is_time \
+            else _round_half_up(amount.metres * 100)
+        if total == 0:  # nothing to slice: a zero-length step at the ramp's midpoint
+            mids = {n: getattr(step, n).value.mid for n in ramping}
+            return [dataclasses.replace(step, ramp=False, **{
+                n: dataclasses.replace(getattr(step, n), value=Range(v, v))
+                for n, v in mids.items()})]
+        count = max(1, min(self.slice_count(step), total))
+        parts = _partition(total, count)
+        edges = [0]
+        for p in parts:
+            edges.append(edges[-1] + p)
+        values: dict[str, list[float]] = {}
+        for name in ramping:
+            target = getattr(step, name)
+            a, b = target.value.start, target.value.end
+            averages = [a + (b - a) * (lo + hi) / 2 / total for lo, hi in pairwise(edges)]
+            values[name] = _diffused(averages, parts, _QUANTUM[target.unit])
+        scale = 1000 if is_time else 100
+        out: list[Step] = []
+        cues_by_slice: list[list[Cue]] = [[] for _ in parts]
+        exact: list[Cue] = []
+        for cue in step.cues:
+            pos = cue.offset * scale
+            i = max(j for j in range(count) if edges[j] <= pos + 1e-6)
+            start = edges[i] / scale
+            cues_by_slice[i].append(Cue(cue.offset - start, cue.text, cue.span))
+            if abs(cue.offset - start) < 1e-6:
+                exact.append(cue)
+        for i, part in enumerate(parts):
+            piece = Duration(part / 1000, amount.span) if is_time \
+                else Distance(part / 100, amount.unit, amount.span)
+            changes: dict[str, object] = {
+                "amount": piece, "ramp": False, "cues": tuple(cues_by_slice[i]),
+            }
+            for name in ramping:
+                target = getattr(step, name)
+                v = values[name][i]
+                changes[name] = dataclasses.replace(target, value=Range(v, v))
+            out.append(dataclasses.replace(step, **changes))
+        kinds = " and ".join(_kind(getattr(step, n)) for n in ramping)
+        if count == 1:
+            shape = "one steady step at its average"
+        elif is_time:
+            shape = f"{count} steady steps of {fmt_seconds(parts[0] / 1000)}"
+        else:
+            shape = f"{count} steady steps of {fmt_metres(parts[0] / 100)}"
+        self.diags.append(warning(
+            "lowered-ramp",
+            f"FIT has no ramps: this {_fmt_amount(source)} {kinds} ramp becomes {shape}, "
+            "each at the ramp's average over it (same time and work)",
+            source.span,
+            f"slices are about {fmt_seconds(self.slice_s)} long (planc's FIT default is "
+            f"{fmt_seconds(DEFAULT_RAMP_SLICE_S)})",
+        ))
+        self.cue_warnings(step.cues, tuple(exact))
+        return out
+
+    def cue_warnings(self, cues: tuple[Cue, ...], on_time: tuple[Cue, ...]) -> None:
+        """Warn for each cue whose timing FIT loses (one at its step's start keeps it)."""
+        for cue in cues:
+            if cue.offset == 0 or cue in on_time:
+                continue
+            self.diags.append(warning(
+                "lowered-cue",
+                "FIT has no timed text: this cue goes into the step's notes, shown from the "
+                "start of the step",
+                cue.span,
+                None,
+            ))
+
+
+def _kind(target: object) -> str:
+    if isinstance(target, PowerTarget):
+        return "power"
+    if isinstance(target, HrTarget):
+        return "heart-rate"
+    if isinstance(target, PaceTarget):
+        return "pace"
+    if isinstance(target, CadenceTarget):
+        return "cadence"
+    raise TypeError(f"not a target: {target!r}")
+
+
+def _describe_power(p: PowerTarget) -> str:
+    r = p.value
+    if p.unit is PowerUnit.WATTS:
+        text = f"{r.start:g}W" if r.is_single else f"{r.start:g}-{r.end:g}W"
+        return text
+    lo, hi = round(r.start * 100, 1), round(r.end * 100, 1)
+    return f"{lo:g}% FTP" if r.is_single else f"{lo:g}-{hi:g}% FTP"
+
+
+def _span_of_message(nodes: tuple[Node, ...], limit: int) -> Span | None:
+    """Span of the message at index ``limit`` (the first that does not fit)."""
+    for i, node in enumerate(_messages(nodes)):
+        if i == limit:
+            return node.span
+    return None
+
+
+def lower_fit(
+    workout: Workout,
+    athlete: Athlete | None = None,
+    *,
+    indoor: bool = False,
+    ramp_slice_s: float = DEFAULT_RAMP_SLICE_S,
+) -> LoweredFit:
+    """Lower ``workout`` for a FIT file (rules in the module docstring).
+
+    Returns the lowered workout and every warning, or ``workout=None`` with the errors
+    (missing thresholds, values FIT cannot hold, no steps, too many steps).  Raises
+    ``ValueError`` only for a non-positive ``ramp_slice_s``, a caller bug.
+    """
+    if not (isinstance(ramp_slice_s, int | float) and math.isfinite(ramp_slice_s)
+            and ramp_slice_s > 0):
+        raise ValueError(f"ramp_slice_s must be a positive number of seconds, got {ramp_slice_s!r}")
+    low = _Lowerer(workout, athlete or Athlete(), indoor, float(ramp_slice_s))
+    body = tuple(low.nodes(workout.body, None))
+    diags = low.diags
+    if any(d.is_error for d in diags):
+        return LoweredFit(None, diags)
+    count = fit_message_count(body)
+    if count == 0:
+        diags.append(error(
+            "fit-no-steps", "a FIT workout needs at least one step", workout.span,
+            "steps start with '-', e.g. '- 10m 60%'",
+        ))
+        return LoweredFit(None, diags)
+    if count > MAX_STEPS:
+        diags.append(error(
+            "fit-too-many-steps",
+            f"the FIT file would need {count} steps (repeat steps and ramp slices included); "
+            f"FIT allows {MAX_STEPS}, and this is where the limit is passed",
+            _span_of_message(body, MAX_STEPS) or workout.span,
+            "use fewer steps, more repeats, or longer ramp slices",
+        ))
+        return LoweredFit(None, diags)
+    description = "\n\n".join(t for t in (workout.description, *low.prose) if t) or None
+    lowered = dataclasses.replace(workout, body=body, description=description)
+    return LoweredFit(lowered, diags)
+
