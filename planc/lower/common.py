@@ -1,11 +1,29 @@
-"""Rewrites shared by several targets: unrolling repeats, one level of repeats."""
+"""Rewrites shared by several targets: unrolling repeats, one level of repeats,
+and the helpers every device lowering needs (time of a step, text for a target
+a format cannot carry, the missing-threshold error)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
-from planc.ast import Block, Node, Note, Repeat, Step
-from planc.diagnostics import Diagnostic, warning
+from planc.ast import (
+    NO_SPAN,
+    Block,
+    Distance,
+    Duration,
+    HrUnit,
+    Node,
+    Note,
+    PaceUnit,
+    PowerUnit,
+    Repeat,
+    Step,
+    Workout,
+)
+from planc.athlete import SportThresholds
+from planc.diagnostics import Diagnostic, error, warning
+from planc.resolve import Missing, MissingThreshold
 
 
 def unrolled_steps(nodes: tuple[Node, ...]) -> Iterator[Step]:
@@ -95,3 +113,209 @@ def _unroll_outer(rep: Repeat) -> list[Node]:
         if run:
             out.append(Block(tuple(run), None, None, rep.span))
     return out
+
+
+# ------------------------------------------------------ device lowering --
+#
+# What the device targets (.zwo, .mrc, .erg, and the .fit lowering) share: the
+# result type, turning an amount into time, describing a target a format
+# cannot carry as text, the description, and the error for a missing
+# threshold.  Everything here is a pure function of the AST and the athlete.
+
+# Flag -> (what the athlete lacks, the athlete-file key that provides it).
+_THRESHOLD_WORDS: dict[str, tuple[str, str]] = {
+    "--ftp": ("an FTP", "ftp"),
+    "--lthr": ("a threshold heart rate (LTHR)", "lthr"),
+    "--max-hr": ("a max heart rate", "max_hr"),
+    "--threshold-pace": ("a threshold pace", "threshold_pace"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Lowered:
+    """A workout rewritten into what one format can express, and what that cost.
+
+    ``workout`` is a plain :class:`~planc.ast.Workout` in the target's normal
+    form (each target module documents its form), so the same measuring code
+    (time, work) runs on the source and on the lowered tree.  It is None when
+    an error made lowering impossible; ``diagnostics`` then holds the errors.
+    """
+
+    workout: Workout | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def missing_threshold(target: str, missing: Missing, purpose: str, span) -> Diagnostic:
+    """``.erg needs an FTP to turn 75% into watts (pass --ftp or set ftp in --athlete)``."""
+    noun, key = _THRESHOLD_WORDS.get(missing.flag, (missing.what, ""))
+    how = f"pass {missing.flag}" + (f" or set {key} in --athlete" if key else "")
+    return error("missing-threshold", f"{target} needs {noun} {purpose} ({how})", span)
+
+
+def dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics once each, in order (a step inside a repeat is lowered once per pass).
+
+    Missing-threshold errors are kept once per message: the first step that
+    needs an FTP is enough to tell the user to pass ``--ftp``.
+    """
+    seen: set = set()
+    out: list[Diagnostic] = []
+    for d in diags:
+        key = d.message if d.code == "missing-threshold" else (d.code, d.span, d.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def notes_text(nodes: tuple[Node, ...]) -> list[str]:
+    """Every note's prose in source order (devices have no prose between steps)."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, Note):
+            out.append(node.text.strip())
+        elif isinstance(node, Repeat | Block):
+            out.extend(notes_text(node.children))
+    return [t for t in out if t]
+
+
+def description_parts(workout: Workout) -> list[str]:
+    """The header description, then the notes: what a device shows as the description."""
+    parts = [workout.description.strip()] if workout.description else []
+    return [p for p in (*parts, *notes_text(workout.body)) if p]
+
+
+def label_text(step: Step) -> str:
+    """The step's label and trailing words: shown as a cue at the step start."""
+    return " ".join(p.strip() for p in (step.label, step.trailing) if p and p.strip())
+
+
+def _band(lo: float, hi: float) -> str:
+    """Whole numbers, one value when both ends round alike: ``136-151`` or ``200``."""
+    a, b = f"{lo:.0f}", f"{hi:.0f}"
+    return a if a == b else f"{a}-{b}"
+
+
+def describe_targets(step: Step, thr: SportThresholds, *, omit: str | None = None,
+                     indoor: bool = False) -> str:
+    """The step's targets as the athlete wrote them, with numbers where thresholds allow.
+
+    ``Z2 HR (136-151 bpm)``, ``4:10-4:15/km Pace``, ``80% (200 W)``.  This is
+    the text cue that carries a target a format cannot hold; ``omit`` names the
+    domain (``power``, ``hr`` or ``pace``) the format does carry.  Never raises:
+    without a threshold the text is just what the athlete wrote.
+    """
+    from planc.emit.icu import fmt_hr, fmt_pace, fmt_power
+    from planc.resolve import hr_bpm, pace_speed, power_watts
+
+    parts: list[str] = []
+    if omit != "power" and step.power is not None:
+        text = fmt_power(step.power)
+        if step.power.unit is not PowerUnit.WATTS:
+            try:
+                w = power_watts(step.power, thr, indoor)
+                text += f" ({_band(w.low, w.high)} W)"
+            except MissingThreshold:
+                pass
+        parts.append(text)
+    if omit != "hr" and step.hr is not None:
+        text = fmt_hr(step.hr)
+        if step.hr.unit is not HrUnit.BPM:
+            try:
+                bpm = hr_bpm(step.hr, thr)
+                text += f" ({_band(bpm.low, bpm.high)} bpm)"
+            except MissingThreshold:
+                pass
+        parts.append(text)
+    if omit != "pace" and step.pace is not None:
+        text = fmt_pace(step.pace)
+        if step.pace.unit is not PaceUnit.SPEED:
+            try:
+                speed = pace_speed(step.pace, thr)
+                text += f" ({_pace_clock(speed.low, speed.high, thr)})"
+            except MissingThreshold:
+                pass
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def cadence_text(step: Step) -> str:
+    """``85-95 rpm``: the cadence target as cue text."""
+    if step.cadence is None:
+        return ""
+    return f"{_band(step.cadence.value.low, step.cadence.value.high)} rpm"
+
+
+def _pace_clock(slow: float, fast: float, thr: SportThresholds) -> str:
+    """m/s band -> ``4:10-4:15/km`` in the athlete's pace unit (per km by default)."""
+    from planc.emit.icu import fmt_pace_clock
+
+    per, metres = _PACE_UNIT_PER.get(thr.pace_units or "", ("km", 1000.0))
+    a, b = fmt_pace_clock(metres / fast), fmt_pace_clock(metres / slow)
+    return f"{a}/{per}" if a == b else f"{a}-{b}/{per}"
+
+
+_PACE_UNIT_PER: dict[str, tuple[str, float]] = {
+    "MINS_KM": ("km", 1000.0),
+    "MINS_MILE": ("mi", 1609.344),
+    "SECS_100M": ("100m", 100.0),
+    "SECS_100Y": ("100y", 91.44),
+    "SECS_500M": ("500m", 500.0),
+    "SECS_400M": ("400m", 400.0),
+    "SECS_250M": ("250m", 250.0),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Timed:
+    """A step's length in the unit a target counts in, and how to place its cues.
+
+    ``length`` is seconds (or metres for a distance-counted .zwo); ``per_offset``
+    converts a cue offset written on the step (seconds, or metres on a distance
+    step) into that unit.
+    """
+
+    length: float
+    per_offset: float = 1.0
+
+
+def timed_step(step: Step, thr: SportThresholds, target: str,
+               diags: list[Diagnostic]) -> Timed | None:
+    """The step's duration in seconds; a distance step needs a speed to get one.
+
+    The speed is the middle of the step's pace band: an absolute pace, or a
+    relative one with the athlete's threshold pace (as in planc.metrics, so
+    the file's total time is the one ``planc stats`` prints).  A distance step
+    with no pace, or a relative pace and no threshold pace, is an error.
+    Converting is reported as a ``distance-as-time`` warning.
+    """
+    from planc.emit.icu import fmt_distance, fmt_duration, fmt_pace
+    from planc.resolve import pace_speed
+
+    amount = step.amount
+    if isinstance(amount, Duration):
+        return Timed(amount.seconds)
+    assert isinstance(amount, Distance)
+    dist = fmt_distance(amount)
+    if step.pace is None:
+        diags.append(error(
+            "distance-needs-time",
+            f"{target} counts time, and the distance step '{dist}' has no pace to turn it "
+            "into a time", step.span,
+            "write the step as a time (e.g. '20m'), or give it a pace target"))
+        return None
+    try:
+        speed = pace_speed(step.pace, thr).mid
+    except MissingThreshold as exc:
+        diags.append(missing_threshold(
+            target, exc.missing, f"to turn '{dist} {fmt_pace(step.pace)}' into a time",
+            step.pace.span if step.pace.span != NO_SPAN else step.span))
+        return None
+    seconds = amount.metres / speed
+    how = "" if step.pace.value.is_single else " at the middle of the pace band"
+    diags.append(warning(
+        "distance-as-time",
+        f"{target} counts time: '{dist}' at {fmt_pace(step.pace)} is written as "
+        f"{fmt_duration(seconds)} ({seconds:.2f}s{how})",
+        step.span, None))
+    return Timed(seconds, 1.0 / speed)

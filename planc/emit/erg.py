@@ -1,0 +1,26 @@
+"""CompuTrainer course in watts (.erg): lower for trainers, render ``templates/erg.j2``.
+
+The header carries ``FTP = n``, the FTP the watts were computed with (Golden
+Cheetah rescales by it for another rider).  Anything not written in watts
+needs that FTP; the rules are in planc.lower.trainer, the layout in
+planc.emit.trainer.
+"""
+
+from __future__ import annotations
+
+from planc.ast import Workout
+from planc.athlete import Athlete
+from planc.diagnostics import Diagnostic
+from planc.emit.trainer import render_course
+from planc.lower.trainer import lower_trainer
+from planc.resolve import ftp_for
+
+
+def emit(workout: Workout, athlete: Athlete, options) -> tuple[bytes, list[Diagnostic]]:
+    """Registry entry point: no bytes when lowering found an error."""
+    indoor = getattr(options, "indoor", False)
+    lowered = lower_trainer(workout, athlete, "erg", indoor=indoor)
+    if lowered.workout is None:
+        return b"", lowered.diagnostics
+    ftp = ftp_for((athlete or Athlete()).for_sport(workout.sport), indoor)
+    return render_course(lowered.workout, "erg", ftp), lowered.diagnostics
