@@ -1,0 +1,121 @@
+"""One publish: read the calendar window, work out the plan of action, write, verify.
+
+Requests per run (``../shared/ref/intervals.md`` §2.8: "a weekly publish is 1
+bulk call (+1 GET +1 bulk-delete)"):
+
+1. one ``GET events?oldest=&newest=`` over the selected dates;
+2. one ``POST events/bulk?upsert=true`` per :data:`CHUNK_SIZE` created or
+   updated events — none at all when nothing changed;
+3. with ``--prune`` and stale events, one ``PUT events/bulk-delete``.
+
+Writes go upserts first, deletions last, so a failure half-way leaves the
+calendar with extra events rather than missing ones; every request is
+idempotent (each event carries its ``external_id``), so the answer to any
+failure is to run the same command again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from planc.diagnostics import Diagnostic, warning
+from planc.plan.model import Plan
+from planc.plan.weeks import Selection
+from planc.publish.client import IntervalsClient, ServiceError
+from planc.publish.diff import Change, Changes, diff, event_day, plan_prefix
+from planc.publish.events import Events
+from planc.publish.verify import verify_saved
+
+CHUNK_SIZE = 50  # events per bulk request: a week is one request, a 12-week plan two
+
+
+class PartialPublish(Exception):
+    """A write failed after ``written`` of ``total`` events had been saved."""
+
+    def __init__(self, cause: ServiceError, written: int, total: int) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.written = written
+        self.total = total
+
+
+@dataclass(slots=True)
+class Outcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    saved: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{self.deleted} deleted")
+
+
+def window(plan: Plan, selection: Selection) -> tuple[dt.date, dt.date]:
+    """The dates to read: the span of the selection; open ends stop at the plan's ends."""
+    if selection.ranges is None:
+        return plan.start, plan.end
+    lo = min(a for a, _ in selection.ranges)
+    hi = max(b for _, b in selection.ranges)
+    return (plan.start if lo == dt.date.min else lo), (plan.end if hi == dt.date.max else hi)
+
+
+def read_calendar(client: IntervalsClient, plan: Plan, selection: Selection, events: Events,
+                  prune: bool) -> Changes:
+    """GET the window and diff it against ``events`` (one request)."""
+    oldest, newest = window(plan, selection)
+    existing = client.list_events(oldest, newest)
+    return diff(events.events, existing, plan.id, selection.contains, prune)
+
+
+def apply(client: IntervalsClient, changes: Changes, plan: Plan, selection: Selection,
+          chunk_size: int = CHUNK_SIZE) -> Outcome:
+    """Send the creates and updates, then the deletions; verify what came back."""
+    outcome = Outcome(unchanged=len(changes.of(Change.UNCHANGED)))
+    writes = changes.writes
+    written = 0
+    for start in range(0, len(writes), chunk_size):
+        chunk = writes[start:start + chunk_size]
+        planned = [a.planned for a in chunk if a.planned is not None]
+        try:
+            saved = client.bulk_upsert([p.payload for p in planned])
+        except ServiceError as exc:
+            raise PartialPublish(exc, written, len(writes)) from exc
+        written += len(chunk)
+        outcome.saved.extend(saved)
+        updating = {a.external_id: (a.existing or {}).get("id")
+                    for a in chunk if a.change is Change.UPDATE}
+        outcome.problems.extend(verify_saved(planned, saved, updating))
+        outcome.created += sum(1 for a in chunk if a.change is Change.CREATE)
+        outcome.updated += sum(1 for a in chunk if a.change is Change.UPDATE)
+    doomed = changes.deletions
+    if doomed:
+        refs = [{"external_id": a.external_id} for a in doomed]
+        try:
+            outcome.deleted = client.bulk_delete(refs)
+        except ServiceError as exc:
+            raise PartialPublish(exc, written, len(writes)) from exc
+        if outcome.deleted < len(doomed):
+            outcome.problems.extend(_check_deleted(client, doomed, plan, selection, outcome))
+    return outcome
+
+
+def _check_deleted(client: IntervalsClient, doomed: list, plan: Plan, selection: Selection,
+                   outcome: Outcome) -> list[Diagnostic]:
+    """Fewer deletions than asked: the service ignores events that are already gone
+    (a retried request after a lost answer, or the athlete deleting by hand meanwhile),
+    so look again before calling it a problem."""
+    oldest, newest = window(plan, selection)
+    prefix = plan_prefix(plan.id)
+    gone = {a.external_id for a in doomed}
+    left = sorted({str(e.get("external_id")) for e in client.list_events(oldest, newest)
+                   if str(e.get("external_id") or "").startswith(prefix)
+                   and e.get("external_id") in gone and event_day(e) is not None})
+    outcome.deleted = len(doomed) - len(left)
+    return [warning("publish-prune", f"intervals.icu did not delete the event with external_id "
+                    f"'{x}'", hint="it may have been created with other credentials; delete it "
+                    "in the calendar by hand", path=plan.path) for x in left]
