@@ -6,12 +6,14 @@ and prints blocks (formats.md §1.9):
 * metadata in the order author, name, description, sportType, durationType
   (runs only), tags, workout; ``author`` is ``planc``;
 * a ramp is ``Warmup`` when it is the first block and rises, ``Cooldown`` when
-  it is the last block and falls, ``Ramp`` otherwise, always with
-  ``PowerLow`` = start and ``PowerHigh`` = end (§1.5);
+  it is the last block and falls (the lowering marks them with ``section``),
+  ``Ramp`` otherwise, always with ``PowerLow`` = start and ``PowerHigh`` = end
+  (§1.5);
 * a steady step is ``SteadyState``, a two-step repeat ``IntervalsT`` (cadence
   of the on step as ``Cadence``/``CadenceLow``/``CadenceHigh``, of the off step
   as ``CadenceResting``), free steps ``FreeRide`` / ``MaxEffort``;
-* run blocks carry ``pace`` (the reference pace planc maps threshold to);
+* run blocks with a target carry ``pace`` (the reference pace planc maps
+  threshold to; Zwift's own files show it on exactly those blocks);
 * cues are ``textevent`` children with ``timeoffset`` (``distoffset`` when the
   workout counts distance) from the block start; in an IntervalsT the offset
   counts from the start of the whole set, so cues repeat once per repetition;
@@ -26,7 +28,7 @@ import re
 
 from lxml import etree
 
-from planc.ast import Distance, Repeat, Step, Workout, sport_family
+from planc.ast import Distance, Repeat, Section, Step, Workout, sport_family
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic
 from planc.lower.zwo import RUN_PACE_INDEX, lower_zwo
@@ -92,20 +94,17 @@ class _Writer:
         if self.run:
             el.set("pace", str(RUN_PACE_INDEX))
 
-    def step(self, parent, step: Step, first: bool, last: bool) -> None:
+    def step(self, parent, step: Step) -> None:
         duration = _int(self.length(step))
         value = _value(step)
         if step.maxeffort:
             el = etree.SubElement(parent, "MaxEffort", Duration=duration)
-            self.pace(el)
         elif step.freeride or value is None:
             el = etree.SubElement(parent, "FreeRide", Duration=duration)
-            self.pace(el)
             _cadence(el, step)
         elif step.ramp:
-            rising = value.end > value.start
-            name = ("Warmup" if first and rising else
-                    "Cooldown" if last and not rising else "Ramp")
+            name = {Section.WARMUP: "Warmup", Section.COOLDOWN: "Cooldown"}.get(step.section,
+                                                                               "Ramp")
             el = etree.SubElement(parent, name, Duration=duration,
                                   PowerLow=fmt_power(value.start),
                                   PowerHigh=fmt_power(value.end))
@@ -149,13 +148,12 @@ def render_zwo(workout: Workout) -> bytes:
     for tag in workout.tags:
         etree.SubElement(tags, "tag", name=xml_text(tag))
     blocks = etree.SubElement(root, "workout")
-    body = workout.body
-    for i, node in enumerate(body):
+    for node in workout.body:
         if isinstance(node, Repeat):
             w.intervals(blocks, node)
         else:
             assert isinstance(node, Step)
-            w.step(blocks, node, first=i == 0, last=i == len(body) - 1)
+            w.step(blocks, node)
     etree.indent(root, space="  ")
     return DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
 

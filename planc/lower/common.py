@@ -155,13 +155,15 @@ def missing_threshold(target: str, missing: Missing, purpose: str, span) -> Diag
 def dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     """Diagnostics once each, in order (a step inside a repeat is lowered once per pass).
 
-    Missing-threshold errors are kept once per message: the first step that
-    needs an FTP is enough to tell the user to pass ``--ftp``.
+    Missing-threshold errors are kept once per threshold (the "(pass --flag
+    ...)" they end with): the first step that needs an FTP is enough to tell
+    the user to pass ``--ftp``.
     """
     seen: set = set()
     out: list[Diagnostic] = []
     for d in diags:
-        key = d.message if d.code == "missing-threshold" else (d.code, d.span, d.message)
+        key = ((d.code, d.message.rpartition("(pass ")[2]) if d.code == "missing-threshold"
+               else (d.code, d.span, d.message))
         if key not in seen:
             seen.add(key)
             out.append(d)

@@ -8,7 +8,9 @@ emitter only has to name and print blocks:
 * a ``Repeat`` is an IntervalsT: exactly two steady steps;
 * every step has a whole-number ``Duration`` (seconds), or, for a run counted
   in distance, a whole-number ``Distance`` (metres);
-* a steady step has one value, a ramp (``ramp=True``) its start and end; the
+* a steady step has one value, a ramp (``ramp=True``) its start and end (and
+  ``section`` WARMUP / COOLDOWN when it is the opening rising / closing falling
+  ramp, which Zwift shows as Warmup / Cooldown); the
   value is a fraction of FTP (``PowerTarget(FTP)``) on rides and a fraction of
   threshold speed (``PaceTarget(THRESHOLD)``) on runs; ``freeride`` /
   ``maxeffort`` steps have no target;
@@ -45,6 +47,7 @@ Rules, each reported as a warning at the step or repeat (README repeats them):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -62,6 +65,7 @@ from planc.ast import (
     PowerUnit,
     Range,
     Repeat,
+    Section,
     Step,
     Workout,
     iter_steps,
@@ -312,6 +316,41 @@ class _Lowerer:
                 written, exact = w2, e2
         return out
 
+    def finish(self, body: list[Node]) -> list[Node]:
+        """Mark the Warmup/Cooldown ramps and give one cadence where a block takes one.
+
+        The first block, if a rising ramp, is a Warmup and the last, if a
+        falling ramp, a Cooldown (``section`` carries that to the emitter);
+        other ramps are Ramp blocks.  Zwift's own files show a cadence range
+        (CadenceLow/CadenceHigh) only on SteadyState, Warmup, Cooldown and
+        IntervalsT, so a Ramp or FreeRide gets the middle of its range.
+        """
+        out: list[Node] = []
+        for i, node in enumerate(body):
+            if isinstance(node, Step):
+                section = None
+                target = node.power or node.pace
+                if node.ramp and target is not None:
+                    v = target.value
+                    if i == 0 and v.end > v.start:
+                        section = Section.WARMUP
+                    elif i == len(body) - 1 and v.end < v.start:
+                        section = Section.COOLDOWN
+                cadence = node.cadence
+                if (cadence is not None and not cadence.value.is_single and section is None
+                        and (node.ramp or node.freeride)):
+                    mid = cadence.value.mid
+                    block = "Ramp" if node.ramp else "FreeRide"
+                    self.diags.append(warning(
+                        "range-midpoint",
+                        f"a {TARGET} {block} block takes one cadence: {cadence.value.low:g}-"
+                        f"{cadence.value.high:g} rpm is written as {_rnd(mid)} rpm",
+                        cadence.span if cadence.span.line else node.span, None))
+                    cadence = CadenceTarget(Range(mid, mid), cadence.span)
+                node = dataclasses.replace(node, section=section, cadence=cadence)
+            out.append(node)
+        return out
+
     def _step(self, p: _Piece, length: int, shift: float) -> Step:
         """A lowered step of ``length`` whole units; ``shift`` = exact start - written start."""
         cues = tuple(Cue(float(min(max(_rnd(off + shift), 0), max(length - 1, 0))), text)
@@ -371,7 +410,7 @@ def lower_zwo(workout: Workout, athlete: Athlete | None = None,
     lw.walk(workout.body, units)
     if lw.failed:
         return Lowered(None, dedupe([d for d in lw.diags if d.is_error]))
-    body = tuple(lw.place(units))
+    body = tuple(lw.finish(lw.place(units)))
     description = "\n\n".join(description_parts(workout)) or None
     lowered = Workout(body, workout.sport, workout.name, description, workout.tags,
                       None, workout.span)
