@@ -1,0 +1,241 @@
+"""What every importer shares: the result type, diagnostics, and assembling a Workout.
+
+Readers turn their format into a flat list of top-level elements (steps, and
+repeats where the format has them) plus metadata; :func:`assemble` recovers the
+repeats a flat format lost (planc.importers.structure), groups the steps into
+blocks (leading warm-up and trailing cool-down steps under ``Warmup`` /
+``Cooldown`` headers, the way the planc parser builds them) and normalises what
+the header can hold, so that the planc text written for the result parses back
+to exactly this workout.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from planc.ast import (
+    NO_SPAN,
+    Block,
+    Node,
+    Repeat,
+    Section,
+    Span,
+    Step,
+    Workout,
+)
+from planc.diagnostics import Diagnostic, error, warning
+from planc.importers.structure import recover_repeats
+from planc.importers.text import clean_tag, one_line, workout_text
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """One imported file: the workout (None when it could not be read) and what was found.
+
+    ``source`` is the decoded text of a text format, for rendering diagnostics with
+    their source line (None for .fit).
+    """
+
+    workout: Workout | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    format: str | None = None
+    source: str | None = None
+    path: str = "<input>"
+
+    @property
+    def ok(self) -> bool:
+        return self.workout is not None and not any(d.is_error for d in self.diagnostics)
+
+    @property
+    def text(self) -> str:
+        """The planc workout text (front matter + canonical body with cues and nesting)."""
+        if self.workout is None:
+            raise ValueError(f"{self.path}: nothing was imported")
+        return workout_text(self.workout)
+
+
+class Reader:
+    """Collects positioned diagnostics for one input file."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+        self._once: set[str] = set()
+
+    def error(self, code: str, message: str, span: Span = NO_SPAN,
+              hint: str | None = None) -> None:
+        self.diagnostics.append(error(code, message, span, hint, path=self.path))
+
+    def warn(self, code: str, message: str, span: Span = NO_SPAN,
+             hint: str | None = None, once: bool = False) -> None:
+        """A warning; ``once`` keeps only the first of a code (summaries count the rest)."""
+        if once:
+            if code in self._once:
+                return
+            self._once.add(code)
+        self.diagnostics.append(warning(code, message, span, hint, path=self.path))
+
+    @property
+    def failed(self) -> bool:
+        return any(d.is_error for d in self.diagnostics)
+
+    def result(self, workout: Workout | None, fmt: str, source: str | None) -> ImportResult:
+        return ImportResult(None if self.failed else workout, self.diagnostics, fmt, source,
+                            self.path)
+
+
+def finite(text: str | None) -> float | None:
+    """A finite float from text, or None (``nan``/``inf`` are not numbers in a workout)."""
+    if text is None:
+        return None
+    try:
+        value = float(text.strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+class TimeRounder:
+    """Whole seconds without drift: each boundary is rounded on the absolute timeline.
+
+    Formats with fractional times (.zwo durations like 223.8, .erg minutes with two
+    decimals) would accumulate error if each length were rounded on its own; rounding
+    the running start and end instead keeps every boundary within half a second.
+    """
+
+    def __init__(self) -> None:
+        self.exact = 0.0
+        self.rounded = 0
+        self.fractional = False
+
+    def take(self, seconds: float) -> int:
+        if seconds != int(seconds):
+            self.fractional = True
+        self.exact += seconds
+        end = int(math.floor(self.exact + 0.5))
+        length = end - self.rounded
+        self.rounded = end
+        return length
+
+
+def _strip_sections(node: Step | Repeat) -> Step | Repeat:
+    if isinstance(node, Step):
+        return dataclasses.replace(node, section=None) if node.section else node
+    return dataclasses.replace(node, children=tuple(_strip_sections(c) for c in node.children))
+
+
+def _group(elements: Sequence[Step | Repeat]) -> tuple[Node, ...]:
+    """Top-level steps into blocks (one per section run); repeats stand alone."""
+    body: list[Node] = []
+    run: list[Step] = []
+    run_section: Section | None = None
+
+    def flush() -> None:
+        if run:
+            title = run_section.value.capitalize() if run_section else None
+            body.append(Block(tuple(run), title, run_section))
+            run.clear()
+
+    for node in elements:
+        if isinstance(node, Repeat):
+            flush()
+            body.append(_strip_sections(node))
+            continue
+        if run and node.section is not run_section:
+            flush()
+        run_section = node.section
+        run.append(node)
+    flush()
+    return tuple(body)
+
+
+def assemble(elements: Sequence[Step | Repeat], *, sport: str, name: str | None,
+             description: str | None = None, tags: Sequence[str] = (),
+             recover: bool = True) -> Workout:
+    """A Workout from top-level elements, with repeats recovered and header values cleaned."""
+    items = recover_repeats(elements) if recover else list(elements)
+    clean_tags: list[str] = []
+    for t in tags:
+        c = clean_tag(t)
+        if c and c not in clean_tags:
+            clean_tags.append(c)
+    return Workout(
+        body=_group(items),
+        sport=sport,
+        name=one_line(name) or None if name else None,
+        description=one_line(description) or None if description else None,
+        tags=tuple(clean_tags),
+    )
+
+
+def mark_sections(elements: list[Step | Repeat], warmup: Sequence[bool],
+                  cooldown: Sequence[bool]) -> list[Step | Repeat]:
+    """Put the leading run of warm-up steps and the trailing run of cool-down steps in sections.
+
+    ``warmup[i]``/``cooldown[i]`` say whether element i is a warm-up/cool-down step in
+    the source format (a ZWO ``Warmup``, a FIT step with intensity warmup).  Only the
+    leading and trailing runs become sections; planc would otherwise split the body.
+    """
+    out = list(elements)
+    i = 0
+    while i < len(out) and isinstance(out[i], Step) and warmup[i]:
+        out[i] = dataclasses.replace(out[i], section=Section.WARMUP)
+        i += 1
+    j = len(out) - 1
+    while j >= i and isinstance(out[j], Step) and cooldown[j]:
+        out[j] = dataclasses.replace(out[j], section=Section.COOLDOWN)
+        j -= 1
+    return out
+
+
+def decode_text(data: bytes, reader: Reader, declared: str | None = None) -> str:
+    """Bytes of a text format as str: BOM honoured, UTF-8 first, then the Windows code page.
+
+    Real .zwo files are often Windows-1252 (curly quotes 0x91-0x96) with no encoding
+    declaration, which strict UTF-8 readers reject; the CompuTrainer formats predate
+    UTF-8 entirely.  A declared encoding is tried before the fallbacks.  Latin-1
+    decodes any byte, so this never fails; the fallback is reported once.
+    """
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
+                       (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec)
+            except UnicodeDecodeError:
+                data = data[len(bom):]
+                break
+    tried = ["utf-8"]
+    if declared:
+        import codecs
+
+        try:
+            name = codecs.lookup(declared).name
+        except LookupError:
+            name = None
+        if name and name not in ("utf-8", "utf-16", "utf-16-le", "utf-16-be"):
+            tried.insert(0, name)
+    for codec in tried:
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    try:
+        text = data.decode("cp1252")
+        codec = "Windows-1252"
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        codec = "Latin-1"
+    reader.warn("encoding", f"the file is not valid UTF-8; read it as {codec}", hint=(
+        "re-save the file as UTF-8 if any text (names, cues) looks wrong"))
+    return text
+
+
+def fraction(value: float, decimals: int = 2) -> float:
+    """A fraction of a threshold, rounded to ``decimals`` places *of percent*, exactly as the
+    planc parser reads it back (``54.3%`` is ``float("54.3") / 100``, not ``0.543``)."""
+    from planc.emit.icu import num
+
+    return float(num(round(value * 100, decimals))) / 100

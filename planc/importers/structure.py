@@ -1,0 +1,105 @@
+"""Recovering repeats from flat step lists (.mrc/.erg points, SteadyState runs in .zwo).
+
+Flat formats unroll every repeat, so ``5x (3m 115%, 3m 50%)`` arrives as ten
+steps.  Reading it back as ten steps would be correct but useless to a coach;
+this module finds the repeats again.  The rule (README "Importing" repeats it):
+
+1. A *run* is two or more consecutive, identical copies of a body of two or more
+   elements (a body of one step is never a repeat: in .erg it is one longer step,
+   in .zwo it is two blocks the author kept apart).  Elements are equal when
+   everything planc keeps about them is equal: amount, targets, label, cues, ...
+2. The run covering the most elements wins.  Ties go to the shorter body (more
+   repetitions), then to the phase whose body starts with its hardest step
+   ("work first": ``B A B A B`` with A harder is ``B, 2x (A B)``), then to the
+   earliest start.
+3. The winning run becomes ``Nx body`` (at most 200 repetitions, the language's
+   limit), and the same search runs again inside the body (nested repeats) and on
+   the parts before and after it.
+4. Adjacent repeats with identical bodies merge (``3x (a b)`` then ``2x (a b)`` is
+   ``5x (a b)``): nothing in a flat timeline separates them.
+
+Existing ``Repeat`` nodes (IntervalsT, FIT repeat steps) are elements like
+steps, so a run of sets with the same rest between them nests around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from planc.ast import Repeat, Step
+
+Element = Step | Repeat
+
+MAX_COUNT = 200  # planc.parse.MAX_REPEAT_COUNT: more is an error in the language
+
+
+def _level(node: Element) -> float:
+    """How hard an element is, for the work-first tie-break (only compared within a body)."""
+    if isinstance(node, Repeat):
+        levels = [_level(c) for c in node.children if isinstance(c, Step | Repeat)]
+        return max(levels, default=float("-inf"))
+    for target in (node.power, node.pace, node.hr):
+        if target is not None:
+            return target.value.high
+    return float("-inf")
+
+
+def _ids(seq: Sequence[Element]) -> list[int]:
+    """Each element as a small int (equal elements, equal ints): fast comparisons."""
+    table: dict[Element, int] = {}
+    return [table.setdefault(x, len(table)) for x in seq]
+
+
+def _best_run(seq: Sequence[Element]) -> tuple[int, int, int] | None:
+    """(start, period, count) of the winning run, or None.  O(n^2) over all periods."""
+    ids = _ids(seq)
+    n = len(ids)
+    best_key = None
+    best = None
+    for k in range(2, n // 2 + 1):
+        # same[j]: ids[j] == ids[j + k]; trues[j]: how many consecutive trues from j
+        trues = [0] * (n - k + 1)
+        for j in range(n - k - 1, -1, -1):
+            trues[j] = trues[j + 1] + 1 if ids[j] == ids[j + k] else 0
+        for s in range(n - 2 * k + 1):
+            length = k + trues[s]
+            count = min(length // k, MAX_COUNT)
+            if count < 2 or (best_key is not None and (count * k, -k) < best_key[:2]):
+                continue
+            body = seq[s:s + k]
+            work_first = _level(body[0]) >= max(_level(b) for b in body)
+            key = (count * k, -k, work_first, -s)
+            if best_key is None or key > best_key:
+                best_key = key
+                best = (s, k, count)
+    return best
+
+
+def _merge_adjacent(nodes: list[Element]) -> list[Element]:
+    out: list[Element] = []
+    for node in nodes:
+        prev = out[-1] if out else None
+        if (isinstance(node, Repeat) and isinstance(prev, Repeat)
+                and prev.children == node.children and prev.title == node.title
+                and prev.count + node.count <= MAX_COUNT):
+            out[-1] = Repeat(prev.count + node.count, prev.children, prev.title, prev.span)
+        else:
+            out.append(node)
+    return out
+
+
+def recover_repeats(seq: Sequence[Element]) -> list[Element]:
+    """The sequence with its runs folded into (possibly nested) repeats; same timeline."""
+    seq = list(seq)
+    if len(seq) < 4:
+        return _merge_adjacent(seq)
+    found = _best_run(seq)
+    if found is None:
+        return _merge_adjacent(seq)
+    s, k, count = found
+    body = tuple(recover_repeats(seq[s:s + k]))
+    return _merge_adjacent([
+        *recover_repeats(seq[:s]),
+        Repeat(count, body),
+        *recover_repeats(seq[s + k * count:]),
+    ])

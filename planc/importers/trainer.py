@@ -1,0 +1,240 @@
+"""CompuTrainer .mrc (% FTP) and .erg (watts) course files -> planc AST (formats.md §2).
+
+A course is a list of (minutes, value) points joined by straight lines: two
+points at the same time are a step change, two at different times a flat
+segment or a ramp.  The reader accepts what Golden Cheetah accepts (the most
+tolerant reader, §2.2): section markers anywhere in a line and in any case;
+LF, CRLF or CR line ends; tabs or spaces; ``;`` comments; ``%`` after a value;
+``minutes LAP`` lines (lap markers for the head unit, ignored); ``KEY = VALUE``
+header lines with or without spaces.
+
+Back to steps: zero-length segments (repeated points, a leading ``0 0`` before
+the real start) vanish, consecutive flat segments at the same value merge into
+one step (nothing in the file separates them), and every time is rounded to the
+nearest second on the absolute timeline, so two-decimal minutes (0.6 s
+resolution) never drift.  Repeats are recovered from the step list
+(planc.importers.structure).
+
+.erg watts become % FTP when an FTP is known, the file's own ``FTP =`` header
+first (it is the FTP the watts were written for), then the caller's ``ftp``;
+otherwise they stay watts.  ``[COURSE TEXT]`` cue times are seconds (the
+TrainerRoad/Golden Cheetah convention); a second convention in minutes exists
+(sportloop/mrc), which is used when asked for, or automatically when the cue
+times have fractions and all fall within the workout's length in minutes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from planc.ast import Duration, PowerTarget, PowerUnit, Range, Span, Step
+from planc.importers.common import (
+    ImportResult,
+    Reader,
+    assemble,
+    decode_text,
+    finite,
+    fraction,
+)
+from planc.importers.cues import place_cues
+from planc.importers.text import one_line
+
+_NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+_POINT_RE = re.compile(rf"^({_NUM})[ \t]+({_NUM})[ \t]*(%?)[ \t]*(?:;.*)?$")
+_LAP_RE = re.compile(rf"^({_NUM})[ \t]+LAP\b", re.IGNORECASE)
+_SETTING_RE = re.compile(r"^([^=]*?)[ \t]*=[ \t]*(.*?)[ \t]*$")
+_FORMAT_RE = re.compile(r"^;?[ \t]*MINUTES[ \t]+(WATTS|PERCENT|FTP)\b", re.IGNORECASE)
+_COURSE_RE = re.compile(r"^;?[ \t]*DISTANCE[ \t]+GRADE", re.IGNORECASE)
+_CUE_TAB_RE = re.compile(rf"^[ \t]*({_NUM})\t+(.*?)(?:\t+({_NUM}))?[ \t]*$")
+_CUE_SPACE_RE = re.compile(rf"^[ \t]*({_NUM})[ \t]+(.*?)(?:[ \t]+({_NUM}))?[ \t]*$")
+_MARKERS = ("[END COURSE HEADER]", "[COURSE HEADER]", "[END COURSE DATA]", "[COURSE DATA]",
+            "[END COURSE TEXT]", "[COURSE TEXT]")
+
+
+@dataclass(slots=True)
+class _Point:
+    seconds: float
+    value: float
+    percent: bool  # written with a % sign: % FTP even in an .erg
+    line: int
+
+
+@dataclass(slots=True)
+class _Course:
+    settings: dict[str, str]
+    units: str | None  # "watts" | "percent"
+    points: list[_Point]
+    cues: list[tuple[float, str, float | None, int]]  # raw time, text, raw duration, line
+    data_closed: bool
+    saw_data: bool
+
+
+def _split_lines(text: str) -> list[str]:
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def _parse(text: str, r: Reader) -> _Course | None:
+    course = _Course({}, None, [], [], False, False)
+    section = None
+    for number, raw in enumerate(_split_lines(text), start=1):
+        line = raw.strip()
+        upper = line.upper()
+        marker = next((m for m in _MARKERS if m in upper), None)
+        if marker:
+            section = {"[COURSE HEADER]": "header", "[COURSE DATA]": "data",
+                       "[COURSE TEXT]": "text"}.get(marker)
+            if marker == "[COURSE DATA]":
+                course.saw_data = True
+            if marker == "[END COURSE DATA]":
+                course.data_closed = True
+            continue
+        if not line or (line.startswith(";") and not _FORMAT_RE.match(line)):
+            continue
+        span = Span(number, 1, number, len(raw) + 1)
+        if section == "header":
+            fmt = _FORMAT_RE.match(line)
+            if fmt:
+                course.units = "watts" if fmt.group(1).upper() == "WATTS" else "percent"
+            elif _COURSE_RE.match(line):
+                r.error("not-a-workout", "this is a CompuTrainer slope course (DISTANCE GRADE "
+                        "WIND), not a workout with power targets", span)
+                return None
+            else:
+                m = _SETTING_RE.match(line)
+                if m:
+                    course.settings[m.group(1).strip().upper()] = m.group(2)
+        elif section == "data":
+            if _LAP_RE.match(line):
+                continue
+            m = _POINT_RE.match(line)
+            if not m:
+                r.error("course-data", f"expected 'minutes value' in [COURSE DATA], got "
+                        f"'{line[:40]}'", span, "each data line is a time in decimal minutes "
+                        "and a value, separated by a tab")
+                continue
+            minutes, value = float(m.group(1)), float(m.group(2))
+            if minutes < 0 or value < 0:
+                r.error("course-data", "negative time or value in [COURSE DATA]", span)
+                continue
+            course.points.append(_Point(minutes * 60, value, bool(m.group(3)), number))
+        elif section == "text":
+            m = (_CUE_TAB_RE.match(raw) if "\t" in raw else None) or _CUE_SPACE_RE.match(raw)
+            if not m or not m.group(2).strip():
+                r.warn("course-text", f"cannot read the cue '{line[:40]}'; expected 'seconds "
+                       "text duration'", span)
+                continue
+            course.cues.append((float(m.group(1)), m.group(2).strip(),
+                                finite(m.group(3)) if m.group(3) else None, number))
+    return course
+
+
+def _cue_minutes(course: _Course, total_seconds: float, mode: bool | None,
+                 r: Reader) -> bool:
+    if mode is not None or not course.cues:
+        return bool(mode)
+    fractional = any(t != int(t) or (d is not None and d != int(d))
+                     for t, _, d, _ in course.cues)
+    within = all(t * 60 <= total_seconds for t, _, _, _ in course.cues)
+    if fractional and within:
+        r.warn("cue-minutes", "the [COURSE TEXT] times have fractions and all fall within the "
+               "workout's length in minutes, so they are read as minutes (another "
+               "convention; TrainerRoad uses seconds)", Span.point(course.cues[0][3], 1),
+               "pass --cue-times seconds to read them as seconds")
+        return True
+    return False
+
+
+def read_trainer(data: bytes, path: str, *, kind: str, ftp: float | None = None,
+                 cue_minutes: bool | None = None) -> ImportResult:
+    """Read an .mrc or .erg file; ``kind`` ("mrc"/"erg") only decides a missing units line."""
+    r = Reader(path)
+    text = decode_text(data, r)
+    if not text.strip():
+        r.error("empty-file", "the file is empty")
+        return r.result(None, kind, text)
+    course = _parse(text, r)
+    if course is None or r.failed:
+        return r.result(None, kind, text)
+    if not course.saw_data:
+        r.error("course-data", "no [COURSE DATA] section: this is not an .mrc/.erg workout",
+                hint="a course file has [COURSE HEADER] ... [COURSE DATA] ... "
+                "[END COURSE DATA]")
+        return r.result(None, kind, text)
+    last_line = len(_split_lines(text))
+    if not course.data_closed:
+        r.error("truncated", "the file ends inside [COURSE DATA] (no [END COURSE DATA]); it is "
+                "probably truncated", Span.point(last_line, 1))
+        return r.result(None, kind, text)
+    if len(course.points) < 2:
+        r.error("course-data", "[COURSE DATA] needs at least two points (a start and an end)")
+        return r.result(None, kind, text)
+    units = course.units
+    if units is None:
+        units = "watts" if kind == "erg" else "percent"
+        r.warn("course-units", f"no 'MINUTES WATTS' or 'MINUTES PERCENT' line; the values are "
+               f"read as {'watts' if units == 'watts' else '% FTP'} from the file extension")
+    fmt = "erg" if units == "watts" else "mrc"
+    file_ftp = finite(course.settings.get("FTP"))
+    use_ftp = file_ftp if (file_ftp and file_ftp > 0 and fmt == "erg") else ftp
+
+    def power(p: _Point) -> tuple[PowerUnit, float]:
+        if p.percent or units == "percent":
+            return PowerUnit.FTP, fraction(p.value / 100, 2)
+        if use_ftp:
+            return PowerUnit.FTP, fraction(p.value / use_ftp, 1)
+        return PowerUnit.WATTS, round(p.value, 1)
+
+    points = course.points
+    for prev, cur in pairwise(points):
+        if cur.seconds < prev.seconds:
+            r.error("course-data", f"time goes backwards ({prev.seconds / 60:g} to "
+                    f"{cur.seconds / 60:g} minutes)", Span.point(cur.line, 1))
+            return r.result(None, fmt, text)
+    if points[0].seconds > 0:
+        r.warn("course-data", "the first point is not at 0 minutes; the first value is held from "
+               "the start", Span.point(points[0].line, 1))
+        points = [_Point(0.0, points[0].value, points[0].percent, points[0].line), *points]
+    if fmt == "erg" and use_ftp is None and any(not p.percent for p in points):
+        r.warn("erg-watts", "no FTP in the file and none given: targets stay in watts",
+               hint="pass --ftp to import them as % FTP")
+
+    steps: list[Step] = []
+    flat_value: tuple[PowerUnit, float] | None = None
+    for a, b in pairwise(points):
+        start, end = round(a.seconds), round(b.seconds)
+        if end <= start:  # a step change, or a repeated point (same value: the step goes on)
+            if power(a) != power(b):
+                flat_value = None
+            continue
+        (ua, va), (ub, vb) = power(a), power(b)
+        if ua is not ub:  # a %-marked point next to a watts point: treat as a step change
+            vb = va
+        if va == vb:
+            if steps and flat_value == (ua, va):  # same level continues: one longer step
+                last = steps[-1]
+                steps[-1] = Step(Duration(last.amount.seconds + end - start), power=last.power)
+                continue
+            flat_value = (ua, va)
+            steps.append(Step(Duration(float(end - start)),
+                              power=PowerTarget(ua, Range(va, va))))
+        else:
+            flat_value = None
+            steps.append(Step(Duration(float(end - start)), ramp=True,
+                              power=PowerTarget(ua, Range(va, vb))))
+    if not steps:
+        r.error("course-data", "the points in [COURSE DATA] span no time")
+        return r.result(None, fmt, text)
+    total = sum(s.amount.seconds for s in steps)
+    if course.cues:
+        minutes = _cue_minutes(course, total, cue_minutes, r)
+        scale = 60.0 if minutes else 1.0
+        steps = place_cues(steps, [(t * scale, one_line(msg)) for t, msg, _, _ in course.cues
+                                   if one_line(msg)], r)
+    settings = course.settings
+    file_name = settings.get("FILE NAME", "").strip()
+    title = (re.sub(r"\.(mrc|erg)$", "", file_name, flags=re.IGNORECASE) or None)
+    workout = assemble(steps, sport="Ride", name=title,
+                       description=settings.get("DESCRIPTION") or None)
+    return r.result(workout, fmt, text)
