@@ -49,7 +49,7 @@ _ASCII = str.maketrans({
 
 def ascii_text(text: str) -> str:
     """ASCII look-alike of ``text`` on one line (course files have no declared encoding)."""
-    text = unicodedata.normalize("NFKD", text.translate(_ASCII))
+    text = unicodedata.normalize("NFKD", text).translate(_ASCII)
     text = "".join(c for c in text if " " <= c <= "~")
     return " ".join(text.split())
 

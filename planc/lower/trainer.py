@@ -74,6 +74,11 @@ class _Lowerer:
     def value_text(self, r: float) -> str:
         return f"{r * 100:.4g}% FTP" if self.unit is PowerUnit.FTP else f"{r:.4g} W"
 
+    def range_text(self, r: Range) -> str:
+        if self.unit is PowerUnit.FTP:
+            return f"{r.low * 100:.4g}-{r.high * 100:.4g}% FTP"
+        return f"{r.low:.4g}-{r.high:.4g} W"
+
     def power(self, step: Step) -> Range | None:
         """The step's power target in the file's unit."""
         from planc.emit.icu import fmt_power
@@ -124,9 +129,8 @@ class _Lowerer:
                 if not r.is_single:
                     d.append(warning(
                         "range-midpoint",
-                        f"a {t} step holds one value: {self.value_text(r.low)} to "
-                        f"{self.value_text(r.high)} is written as its middle, "
-                        f"{self.value_text(start)}",
+                        f"a {t} step holds one value: {self.range_text(r)} is written as its "
+                        f"middle, {self.value_text(start)}",
                         step.power.span if step.power.span.line else step.span, None))
             if step.freeride or step.maxeffort:
                 word = "maxeffort" if step.maxeffort else "freeride"

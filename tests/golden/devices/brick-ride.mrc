@@ -1,0 +1,26 @@
+[COURSE HEADER]
+VERSION = 2
+UNITS = ENGLISH
+DESCRIPTION = Tempo ride finishing straight into the brick run (brick-run.workout). Set up transition before you start.
+FILE NAME = brick-part-1-bike-75-min.mrc
+MINUTES PERCENT
+[END COURSE HEADER]
+[COURSE DATA]
+0.000000	55
+10.000000	75
+10.000000	82.5
+30.000000	82.5
+30.000000	60
+35.000000	60
+35.000000	82.5
+55.000000	82.5
+55.000000	60
+60.000000	60
+60.000000	65
+70.000000	65
+[END COURSE DATA]
+[COURSE TEXT]
+600	Tempo: 85-90 rpm	10
+2100	Tempo: 85-90 rpm	10
+3600	Spin out	10
+[END COURSE TEXT]

@@ -1,0 +1,310 @@
+""".mrc and .erg: goldens for every example, strict read-back, exact minutes, text
+safety, and one test per lowering rule (code, line, message)."""
+
+from __future__ import annotations
+
+import pytest
+from readers import (
+    ATHLETE,
+    DEVICE_GOLDEN,
+    EXAMPLES,
+    check_golden,
+    compile_example,
+    example,
+    read_course,
+)
+
+from planc.ast import Block, Cue, Duration, PowerTarget, PowerUnit, Range, Step, Workout
+from planc.athlete import Athlete, SportThresholds
+from planc.emit.registry import EmitOptions, emit
+from planc.emit.trainer import ascii_text, environment, render_course
+from planc.lower.trainer import lower_trainer
+from planc.metrics import workout_metrics
+from planc.parse import parse_workout
+
+IDS = [p.stem for p in EXAMPLES]
+FORMATS = ("mrc", "erg")
+
+
+def course(text: str, fmt: str = "mrc", sport: str = "Ride", athlete: Athlete = ATHLETE,
+           indoor: bool = False):
+    parsed = parse_workout(text, sport=sport)
+    assert parsed.workout is not None, parsed.diagnostics
+    return emit(fmt, parsed.workout, athlete, EmitOptions(indoor=indoor))
+
+
+def only(diags, code):
+    found = [d for d in diags if d.code == code]
+    assert len(found) == 1, diags
+    return found[0]
+
+
+# ---------------------------------------------------------------- goldens --
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("path", EXAMPLES, ids=IDS)
+def test_golden(path, fmt):
+    data, diags = compile_example(path, fmt)
+    check_golden(f"{path.stem}.{fmt}.diagnostics", diags.encode())
+    if data:
+        check_golden(f"{path.stem}.{fmt}", data)
+    else:  # only rides have a course-file form: the error is the golden
+        assert "error[unsupported-sport]" in diags
+        assert example(path).sport not in ("Ride", "VirtualRide")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_example_has_goldens(fmt):
+    names = {p.name for p in DEVICE_GOLDEN.glob(f"*.{fmt}.diagnostics")}
+    assert names == {f"{p.stem}.{fmt}.diagnostics" for p in EXAMPLES}
+    assert len(list(DEVICE_GOLDEN.glob(f"*.{fmt}"))) >= 8
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("path", EXAMPLES, ids=IDS)
+def test_examples_read_back(path, fmt):
+    w = example(path)
+    data, diags = emit(fmt, w, ATHLETE)
+    if w.sport not in ("Ride", "VirtualRide"):
+        assert data == b"" and [d.code for d in diags] == ["unsupported-sport"]
+        return
+    c = read_course(data)
+    assert c.columns == ("MINUTES PERCENT" if fmt == "mrc" else "MINUTES WATTS")
+    assert list(c.header) == (["VERSION", "UNITS", "DESCRIPTION", "FILE NAME"]
+                              + (["FTP"] if fmt == "erg" else []))
+    assert c.header["VERSION"] == "2" and c.header["UNITS"] == "ENGLISH"
+    assert c.header["FILE NAME"].endswith(f".{fmt}")
+    assert abs(c.seconds - workout_metrics(w, ATHLETE).duration_s) <= 1
+    assert all(len(t.partition(".")[2]) == 6 for t in c.minute_texts)
+
+
+def test_same_input_same_bytes():
+    for path in EXAMPLES:
+        for fmt in FORMATS:
+            assert compile_example(path, fmt) == compile_example(path, fmt)
+
+
+# ----------------------------------------------------------------- layout --
+
+
+def test_steps_are_point_pairs_and_ramps_slope():
+    data, _ = course("- 10m ramp 50-75%\n- 5m 100%\n- 2m 50%\n")
+    c = read_course(data)
+    assert c.points == [(0.0, 50.0), (10.0, 75.0), (10.0, 100.0), (15.0, 100.0), (15.0, 50.0),
+                        (17.0, 50.0)]
+    assert c.cues == []
+    assert b"[COURSE TEXT]" not in data
+
+
+def test_erg_is_watts_with_the_ftp_in_the_header():
+    data, _ = course("- 10m 75%\n- 5m 300w\n", fmt="erg")
+    c = read_course(data)
+    assert c.header["FTP"] == "250"
+    assert [v for _, v in c.points] == [187.5, 187.5, 300.0, 300.0]
+
+
+def test_erg_uses_indoor_ftp_with_indoor():
+    athlete = Athlete({"ride": SportThresholds(ftp=250, indoor_ftp=200)})
+    data, _ = course("- 10m 100%\n", fmt="erg", athlete=athlete, indoor=True)
+    c = read_course(data)
+    assert c.header["FTP"] == "200" and c.points[0][1] == 200.0
+
+
+def test_erg_all_in_watts_needs_no_ftp():
+    data, diags = course("- 10m 200w\n", fmt="erg", athlete=Athlete())
+    assert diags == []
+    assert "FTP" not in read_course(data).header
+
+
+def test_minutes_are_exact_over_a_long_workout():
+    # 2,000 one-second and seven-second steps: rounded durations would drift; points do not
+    steps = tuple(Step(Duration(1.0 if i % 2 else 7.0),
+                       power=PowerTarget(PowerUnit.FTP, Range(0.5 + i % 3 / 10, 0.5 + i % 3 / 10)))
+                  for i in range(2000))
+    w = Workout((Block(steps),))
+    c = read_course(emit("mrc", w, ATHLETE)[0])
+    exact = 0.0
+    for i, (seconds, _, _) in enumerate(c.segments()):
+        exact += steps[i].amount.seconds
+        assert round(seconds) == steps[i].amount.seconds
+    assert abs(c.seconds - exact) < 1e-3 and exact == 8000
+
+
+def test_fractional_seconds_are_kept():
+    w = Workout((Block((Step(Duration(30.25), power=PowerTarget(PowerUnit.FTP, Range(1, 1))),
+                        Step(Duration(29.75), power=PowerTarget(PowerUnit.FTP, Range(.5, .5))))),))
+    data, diags = emit("mrc", w, ATHLETE)
+    assert diags == []
+    c = read_course(data)
+    assert [round(s, 3) for s, _, _ in c.segments()] == [30.25, 29.75]
+
+
+def test_cues_are_whole_seconds_and_labels_cue_the_step():
+    text = "- Warm up 10m 60%\n> 90s Spin up\n\n2x\n- Hard 1m 120%\n- 1m 50%\n> 30s Breathe\n"
+    data, _ = course(text)
+    c = read_course(data)
+    assert c.cues == [(0, "Warm up", 10), (90, "Spin up", 10), (600, "Hard", 10),
+                      (690, "Breathe", 10), (720, "Hard", 10), (810, "Breathe", 10)]
+
+
+def test_cues_on_the_same_second_are_joined_and_durations_fit():
+    step = Step(Duration(4.0), label="Go", power=PowerTarget(PowerUnit.FTP, Range(1, 1)),
+                cues=(Cue(0.2, "now"), Cue(2.0, "hold")))
+    c = read_course(emit("mrc", Workout((Block((step,)),)), ATHLETE)[0])
+    assert c.cues == [(0, "Go / now", 2), (2, "hold", 2)]
+
+
+def test_text_is_ascii_on_one_line():
+    assert ascii_text("Crème brûlée — “fast” ½ × 3 漢字\ttab\r\nnew") == (
+        "Creme brulee - \"fast\" 1/2 x 3 tab new")
+    step = Step(Duration(60.0), label="Ström 漢字 — go", power=PowerTarget(PowerUnit.FTP,
+                                                                            Range(1, 1)))
+    w = Workout((Block((step,)),), name="Été 2x", description="FTP = 250\nline two")
+    data, _ = emit("mrc", w, ATHLETE)
+    data.decode("ascii")
+    c = read_course(data)
+    assert c.header["DESCRIPTION"] == "FTP: 250 line two"
+    assert c.header["FILE NAME"] == "ete-2x.mrc"
+    assert c.cues[0][1] == "Strom - go"
+
+
+def test_templates_load_once():
+    assert environment() is environment()
+    assert environment().newline_sequence == "\r\n"
+
+
+def test_lowered_trainer_is_in_normal_form():
+    w = example(next(p for p in EXAMPLES if p.stem == "anaerobic-40-20"))
+    for fmt, unit in (("mrc", PowerUnit.FTP), ("erg", PowerUnit.WATTS)):
+        lowered = lower_trainer(w, ATHLETE, fmt).workout
+        assert all(isinstance(s, Step) and isinstance(s.amount, Duration)
+                   and s.power.unit is unit for s in lowered.body)
+        assert len(lowered.body) == 2 + 3 * (16 + 1) + 1
+        ftp = 250 if fmt == "erg" else None
+        assert render_course(lowered, fmt, ftp) == emit(fmt, w, ATHLETE)[0]
+
+
+# ------------------------------------------------- lowering rules (warnings) --
+
+
+def test_range_midpoint():
+    data, diags = course("- 10m 60%\n- 5m 88-93%\n", fmt="erg")
+    d = only(diags, "range-midpoint")
+    assert (d.severity, d.span.line, d.span.column) == ("warning", 2, 6)
+    assert d.message == ("a .erg step holds one value: 220-232.5 W is written as its "
+                         "middle, 226.2 W")
+    assert read_course(data).points[2][1] == 226.2
+
+
+def test_heart_rate_step_holds_the_fallback_with_a_cue():
+    data, diags = course("- 5m 60%\n- Easy 10m Z2 HR\n")
+    d = only(diags, "no-power-target")
+    assert d.span.line == 2
+    assert d.message == (".mrc carries only power, and 'Z2 HR (138-151 bpm)' has no honest "
+                         "power: the step holds 50% FTP (planc's fallback) with its target as "
+                         "a text cue")
+    c = read_course(data)
+    assert c.points[2:] == [(5.0, 50.0), (15.0, 50.0)]
+    assert (300, "Easy: Z2 HR (138-151 bpm)", 10) in c.cues
+
+
+def test_step_without_target_holds_the_fallback():
+    data, diags = course("- 5m\n", fmt="erg")
+    assert only(diags, "open-step").message == (
+        ".erg steps always hold a power: this step has no target, so it holds 125 W "
+        "(50% FTP, planc's fallback)")
+    assert read_course(data).points == [(0.0, 125.0), (5.0, 125.0)]
+
+
+def test_freeride_without_range_holds_the_fallback():
+    data, diags = course("- 10m freeride\n")
+    d = only(diags, "free-step")
+    assert d.message == (".mrc has no free riding: the 'freeride' step holds 50% FTP (planc's "
+                         "fallback) with a text cue to switch ERG off")
+    assert read_course(data).cues == [(0, "Free ride (ERG off)", 10)]
+
+
+def test_maxeffort_with_a_range_holds_it():
+    data, diags = course("- 30s maxeffort 150-200%\n")
+    assert only(diags, "free-step").message == (
+        ".mrc has no free riding: the 'maxeffort' step holds its target, 175% FTP")
+    assert read_course(data).points == [(0.0, 175.0), (0.5, 175.0)]
+
+
+def test_cadence_and_heart_rate_beside_power_are_cues():
+    data, diags = course("- Tempo 10m 80% 150bpm 85-95rpm\n")
+    hr, cad = [d for d in diags if d.code == "target-as-text"]
+    assert hr.message == ".mrc carries only power: '150bpm' is shown as a text cue"
+    assert (cad.span.line, cad.span.column) == (1, 24)
+    assert cad.message == ".mrc has no cadence: '85-95 rpm' is shown as a text cue"
+    assert read_course(data).cues == [(0, "Tempo: 150bpm: 85-95 rpm", 10)]
+
+
+def test_lap_press_becomes_its_written_time():
+    data, diags = course("- 5m 60%\n- Cool 10m 50% Press lap\n")
+    d = only(diags, "lap-press")
+    assert d.span.line == 2
+    assert d.message == ".mrc has no lap button: the 'Press lap' step ends after its 10m"
+    assert read_course(data).seconds == 900
+
+
+def test_distance_with_a_pace_becomes_time():
+    data, diags = course("- 5m 60%\n- 2km 200w 8:00/km Pace\n> 1km Half\n")
+    d = only(diags, "distance-as-time")
+    assert d.span.line == 2
+    assert d.message == ".mrc counts time: '2km' at 8:00/km Pace is written as 16m (960.00s)"
+    c = read_course(data)
+    assert c.seconds == 300 + 960 and (780, "Half", 10) in c.cues
+
+
+def test_distance_without_pace_is_an_error():
+    data, diags = course("- 10km 80%\n")
+    d = only(diags, "distance-needs-time")
+    assert data == b"" and d.severity == "error" and d.span.line == 1
+    assert d.message == (".mrc counts time, and the distance step '10km' has no pace to turn it "
+                         "into a time")
+
+
+def test_erg_without_ftp_names_the_flag():
+    data, diags = course("- 5m 200w\n- 10m 75%\n- 10m 80%\n", fmt="erg", athlete=Athlete())
+    assert data == b""
+    d = only(diags, "missing-threshold")  # once, at the first step that needs it
+    assert (d.severity, d.span.line, d.span.column) == ("error", 2, 7)
+    assert d.message == (".erg needs an FTP to turn 75% into watts (pass --ftp or set ftp in "
+                         "--athlete)")
+
+
+def test_erg_fallback_without_ftp_names_the_flag():
+    _, diags = course("- 5m 200w\n- 10m Z2 HR\n", fmt="erg", athlete=Athlete())
+    assert only(diags, "missing-threshold").message == (
+        ".erg needs an FTP to hold 50% FTP on a step without a power target (pass --ftp or set "
+        "ftp in --athlete)")
+
+
+def test_mrc_watts_without_ftp_names_the_flag():
+    data, diags = course("- 10m 200w\n", athlete=Athlete())
+    assert data == b""
+    assert only(diags, "missing-threshold").message == (
+        ".mrc needs an FTP to turn 200w into % FTP (pass --ftp or set ftp in --athlete)")
+
+
+def test_mrc_in_percent_needs_no_threshold():
+    data, diags = course("- 10m 75%\n- 5m Z3\n", athlete=Athlete())
+    assert data and [d.code for d in diags] == ["range-midpoint"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_only_rides_have_a_course_form(fmt):
+    for sport in ("Run", "Swim", "WeightTraining"):
+        data, diags = course("- 10m\n", fmt=fmt, sport=sport)
+        d = only(diags, "unsupported-sport")
+        assert data == b"" and d.severity == "error"
+        assert d.message == (f".{fmt} is an indoor-trainer (cycling) format; a {sport} workout "
+                             f"has no .{fmt} form")
+
+
+def test_repeats_are_unrolled_without_a_warning():
+    data, diags = course("Sets 2x\n  3x\n    - 30s 120%\n    - 30s 50%\n  - 2m 55%\n")
+    assert diags == []
+    assert len(read_course(data).segments()) == 2 * (6 + 1)
