@@ -64,7 +64,10 @@ SPORTS = {"bike": "Ride", "ride": "Ride", "cycling": "Ride", "run": "Run", "runn
 
 # zwo-editor's `pace` reference distances (formats.md §1.6): 0 = 1 mile ... 4 = marathon.
 PACE_REFERENCES = ("1 mile", "5 km", "10 km", "half marathon", "marathon")
-RUN_PACE_INDEX = 0  # planc writes % threshold pace against this reference
+RUN_PACE_INDEX = 2
+"""The reference planc's ZWO writer maps threshold pace to (10 km; planc.lower.zwo)."""
+DEFAULT_PACE_INDEX = 0
+"""A run block without ``pace`` is relative to 1-mile pace (zwo-editor, zwomaker)."""
 
 _BLOCKS = {"steadystate", "warmup", "ramp", "cooldown", "intervalst", "freeride", "maxeffort"}
 _IGNORED = {"restday", "run", "textnotification", "gameplayevent"}
@@ -183,12 +186,13 @@ class _ZwoReader:
         if self.sport != "Run":
             return  # bike files carry garbage in `pace` (formats.md §1.3)
         raw = finite(attrs.get("pace"))
-        index = int(raw) if raw is not None and raw == int(raw) else RUN_PACE_INDEX
+        index = int(raw) if raw is not None and raw == int(raw) else DEFAULT_PACE_INDEX
         if index != RUN_PACE_INDEX and 0 <= index < len(PACE_REFERENCES):
             self.r.warn(
                 "zwo-pace-reference",
-                f"run targets are fractions of your {PACE_REFERENCES[index]} pace in this file; "
-                f"planc reads them as % of threshold pace",
+                f"run targets in this file are fractions of your {PACE_REFERENCES[index]} pace"
+                f"{'' if 'pace' in attrs else ' (no pace attribute)'}; planc reads them as % "
+                "of threshold pace, which ZWO files written by planc relate to 10 km pace",
                 self.span(el), "check the paces against your threshold pace", once=True)
 
     def amount(self, length: float) -> Duration | Distance:

@@ -1,0 +1,121 @@
+"""Import .zwo, .mrc, .erg, .fit or intervals.icu workouts as planc workout text.
+
+Each file is read by its content, not its extension, and becomes planc text
+with a header (name, sport, description, tags), repeats recovered, and cues.
+One file without -o prints to standard output; with -o DIR every file becomes
+DIR/<name>.workout (a safe slug of the workout name), written atomically.
+A file that cannot be imported gets one error naming it and what is wrong, and
+the command exits 1; the other files are still imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+IMPORT_SUFFIXES = (".zwo", ".mrc", ".erg", ".fit")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from planc.commands._common import _positive
+
+    p.add_argument("paths", nargs="+", metavar="FILE",
+                   help="workout files (.zwo .mrc .erg .fit or intervals.icu text), "
+                   "directories (their .zwo/.mrc/.erg/.fit files), or - for standard input")
+    p.add_argument("-o", "--output", metavar="DIR",
+                   help="write one .workout file per input into DIR (needed for several files)")
+    p.add_argument("--name", help="workout name (replaces the file's own)")
+    p.add_argument("--sport", metavar="SPORT",
+                   help="sport (replaces the file's; intervals.icu text has none: default Ride)")
+    p.add_argument("--ftp", type=_positive, metavar="W",
+                   help="FTP for .erg files without an 'FTP =' line: watts become %% FTP")
+    p.add_argument("--cue-times", choices=("auto", "seconds", "minutes"), default="auto",
+                   help="unit of .mrc/.erg [COURSE TEXT] cue times (default auto: seconds, "
+                   "unless the times have fractions and fit the workout in minutes)")
+
+
+def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
+    """Files to import, and problems with the arguments (a directory with nothing in it)."""
+    out: list[str] = []
+    problems: list[str] = []
+    for p in paths:
+        if p != "-" and Path(p).is_dir():
+            found = sorted(str(f) for f in Path(p).rglob("*")
+                           if f.is_file() and f.suffix.lower() in IMPORT_SUFFIXES)
+            if not found:
+                problems.append(f"{p}: no .zwo, .mrc, .erg or .fit files in this directory")
+            out.extend(found)
+        else:
+            out.append(p)
+    return out, problems
+
+
+def run(args: argparse.Namespace) -> int:
+    from planc.ast import SPORTS
+    from planc.commands._common import report
+    from planc.diagnostics import did_you_mean
+    from planc.fsutil import inside, slugify, write_atomic
+    from planc.importers import import_file
+
+    sport = None
+    if args.sport:
+        sport = {s.lower(): s for s in SPORTS}.get(args.sport.lower())
+        if sport is None:
+            guess = did_you_mean(args.sport, SPORTS)
+            print(f"planc import: error: unknown sport '{args.sport}'"
+                  + (f" (did you mean '{guess}'?)" if guess else ""), file=sys.stderr)
+            return 2
+    paths, problems = _expand(args.paths)
+    for problem in problems:
+        print(f"planc import: error: {problem}", file=sys.stderr)
+    if problems:
+        return 2
+    out_dir = Path(args.output) if args.output else None
+    if out_dir is None and len(paths) > 1:
+        print("planc import: error: several files need -o DIR (one .workout file each)",
+              file=sys.stderr)
+        return 2
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        print(f"planc import: error: -o {out_dir}: not a directory", file=sys.stderr)
+        return 2
+    if paths.count("-") > 1:
+        print("planc import: error: standard input can be read once", file=sys.stderr)
+        return 2
+    cue_minutes = {"auto": None, "seconds": False, "minutes": True}[args.cue_times]
+
+    failed = False
+    used: set[str] = set()
+    for path in paths:
+        if path == "-":
+            result = import_file(sys.stdin.buffer.read(), path="<stdin>", name=args.name,
+                                 ftp=args.ftp, sport=sport, cue_minutes=cue_minutes)
+        else:
+            result = import_file(path, name=args.name, ftp=args.ftp, sport=sport,
+                                 cue_minutes=cue_minutes)
+        sources = {result.path: result.source} if result.source is not None else {}
+        report(result.diagnostics, sources)
+        if not result.ok:
+            failed = True
+            continue
+        text = result.text
+        if out_dir is None:
+            sys.stdout.write(text)
+            continue
+        stem = slugify(result.workout.name or Path(path).stem)
+        base, n = stem, 2
+        while base in used:
+            base, n = f"{stem}-{n}", n + 1
+        used.add(base)
+        dest = out_dir / f"{base}.workout"
+        if not inside(out_dir, dest):  # slugify already forbids this; belt and braces
+            print(f"planc import: error: refusing to write outside {out_dir}", file=sys.stderr)
+            return 2
+        try:
+            write_atomic(dest, text.encode("utf-8"))
+        except OSError as exc:
+            print(f"planc import: error: cannot write {dest}: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return 2
+        print(f"{result.path} -> {dest}", file=sys.stderr)
+    return 1 if failed else 0
