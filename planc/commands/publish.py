@@ -122,10 +122,11 @@ def run(args: argparse.Namespace) -> int:
         try:
             outcome = apply(client, changes, plan, selection)
         except PartialPublish as exc:
-            done = (f"{exc.written} of {exc.total} created/updated events were saved before "
-                    "the failure; " if exc.written else "")
-            return _fail(f"{exc.cause}\n{done}running the same command again is safe and "
-                         "finishes the job", 3)
+            if not exc.written:
+                return _fail(str(exc.cause), 3)
+            return _fail(f"{exc.cause}\n{exc.written} of {exc.total} created/updated events "
+                         "were saved before the failure; running the same command again is "
+                         "safe and finishes the job", 3)
     print(f"published to intervals.icu: {outcome.summary()}")
     if report(outcome.problems, sources):
         return 1

@@ -20,6 +20,8 @@ Per planned event:
 With ``--prune``, an event of this plan whose local date lies in the selected
 range but whose ``external_id`` is no longer produced by the plan is
 **delete**; without ``--prune`` such events are only counted (``stale``).
+Deletion goes by ``external_id`` (what bulk-delete matches), so should the
+calendar hold several copies of one stale id, all of them go.
 """
 
 from __future__ import annotations
@@ -150,17 +152,24 @@ def diff(planned: Iterable[PlannedEvent], existing: Iterable[dict[str, Any]], pl
          in_selection: Callable[[dt.date], bool], prune: bool) -> Changes:
     """The plan of action; see the module docstring."""
     prefix = plan_prefix(plan_id)
-    ours: dict[str, dict[str, Any]] = {}
+    ours: dict[str, list[dict[str, Any]]] = {}
     for event in existing:
         external_id = event.get("external_id")
         if isinstance(external_id, str) and external_id.startswith(prefix):
-            ours.setdefault(external_id, event)  # the earliest, in the service's order
+            ours.setdefault(external_id, []).append(event)
+
+    def inside(event: dict[str, Any]) -> bool:
+        day = event_day(event)
+        return day is not None and in_selection(day)
+
     changes = Changes()
     wanted: set[str] = set()
     for p in planned:
         wanted.add(p.external_id)
         s = p.session
-        found = ours.get(p.external_id)
+        copies = ours.get(p.external_id, [])
+        # Normally one; if the calendar holds copies, the one in the selected dates speaks.
+        found = next((e for e in copies if inside(e)), copies[0] if copies else None)
         if found is None:
             change, fields = Change.CREATE, ()
         else:
@@ -168,15 +177,16 @@ def diff(planned: Iterable[PlannedEvent], existing: Iterable[dict[str, Any]], pl
             change = Change.UPDATE if fields else Change.UNCHANGED
         changes.actions.append(Action(change, p.external_id, s.date, s.time, s.sport, s.name,
                                       planned=p, existing=found, fields=fields))
-    for external_id, event in ours.items():
-        day = event_day(event)
-        if external_id in wanted or day is None or not in_selection(day):
+    for external_id, copies in ours.items():
+        stale = [e for e in copies if inside(e)]
+        if external_id in wanted or not stale:
             continue
         if prune:
+            event = stale[0]
             changes.actions.append(Action(
-                Change.DELETE, external_id, day, _event_time(event), event.get("type"),
-                str(event.get("name") or ""), existing=event))
+                Change.DELETE, external_id, event_day(event) or dt.date.min, _event_time(event),
+                event.get("type"), str(event.get("name") or ""), existing=event))
         else:
-            changes.stale.append(event)
+            changes.stale.extend(stale)
     changes.actions.sort(key=Action.sort_key)
     return changes
