@@ -118,17 +118,20 @@ def test_erg_all_in_watts_needs_no_ftp():
 
 
 def test_minutes_are_exact_over_a_long_workout():
-    # 2,000 one-second and seven-second steps: rounded durations would drift; points do not
-    steps = tuple(Step(Duration(1.0 if i % 2 else 7.0),
-                       power=PowerTarget(PowerUnit.FTP, Range(0.5 + i % 3 / 10, 0.5 + i % 3 / 10)))
-                  for i in range(2000))
-    w = Workout((Block(steps),))
-    c = read_course(emit("mrc", w, ATHLETE)[0])
+    # 3,000 steps of 1 s, 7 s and 1/3 s: every point is written at its absolute time, so
+    # each lands within a millisecond of the exact time however long the workout (4
+    # decimals of a minute would be 3 ms off; summing rounded durations would drift)
+    lengths = [(1.0, 7.0, 1 / 3)[i % 3] for i in range(3000)]
+    steps = tuple(Step(Duration(s), power=PowerTarget(PowerUnit.FTP, Range(0.6, 0.6)))
+                  for s in lengths)
+    c = read_course(emit("mrc", Workout((Block(steps),)), ATHLETE)[0])
     exact = 0.0
-    for i, (seconds, _, _) in enumerate(c.segments()):
-        exact += steps[i].amount.seconds
-        assert round(seconds) == steps[i].amount.seconds
-    assert abs(c.seconds - exact) < 1e-3 and exact == 8000
+    for (seconds, _, _), (minutes, _), length in zip(c.segments(), c.points[1::2], lengths,
+                                                      strict=True):
+        exact += length
+        assert abs(seconds - length) < 1e-3
+        assert abs(minutes * 60 - exact) < 1e-3
+    assert abs(c.seconds - sum(lengths)) < 1e-3 and round(sum(lengths)) == 8333
 
 
 def test_fractional_seconds_are_kept():
