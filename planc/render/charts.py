@@ -1,0 +1,205 @@
+"""The plan page's chart: weekly load as bars, and the CTL/ATL/TSB projection as lines.
+
+Drawn as inline SVG with lxml (no plotting library, nothing to download).
+Two panels share the time axis, one column per plan week:
+
+* top: the planned load of each week (a bar, its value above it);
+* bottom: the daily fitness projection of ``planc.plan.fitness`` — CTL
+  (fitness, blue), ATL (fatigue, pink) and TSB (form = CTL - ATL, orange) —
+  with the zero line of TSB, on one scale in load per day.
+
+Races are marked by a dashed vertical line across both panels and their
+name.  The chart carries ``<title>``/``<desc>`` and an ``aria-label``; the
+page shows the same figures as a table beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml.builder import ElementMaker
+
+from planc.render.svgdraw import GRID, MUTED, TEXT, num
+
+CTL_COLOUR = "#2563eb"
+ATL_COLOUR = "#db2777"
+TSB_COLOUR = "#ea7a0c"
+BAR_COLOUR = "#94a3b8"
+RACE_COLOUR = "#b91c1c"
+
+
+@dataclass(frozen=True, slots=True)
+class WeekLoad:
+    week: int
+    start: dt.date
+    load: float
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    date: dt.date
+    ctl: float
+    atl: float
+
+    @property
+    def tsb(self) -> float:
+        return self.ctl - self.atl
+
+
+@dataclass(frozen=True, slots=True)
+class Race:
+    date: dt.date
+    name: str
+
+
+def nice_ceiling(x: float) -> tuple[float, float]:
+    """(top, step): a round axis top at or above ``x`` and a gridline step (1, 2 or 5 x 10^n)."""
+    if x <= 0:
+        return 10.0, 5.0
+    raw = x / 4
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    return math.ceil(x / step - 1e-9) * step, step
+
+
+def fitness_chart(weeks: list[WeekLoad], days: list[Day], races: list[Race],
+                  title: str) -> str:
+    """The chart as inline SVG markup (no namespace: it goes inside HTML)."""
+    E = ElementMaker()
+    width, left, right = 960, 46, 12
+    top1, h1 = 22, 120  # load panel
+    top2, h2 = top1 + h1 + 34, 140  # fitness panel
+    height = top2 + h2 + 24
+    n = max(len(weeks), 1)
+    col = (width - left - right) / n
+    first = weeks[0].start if weeks else (days[0].date if days else dt.date(2000, 1, 3))
+
+    def xday(day: dt.date) -> float:
+        """Middle of a day's slot: each week column holds 7 day slots."""
+        return left + ((day - first).days + 0.5) * col / 7
+
+    desc = _describe(weeks, days, races)
+    root = E.svg(E.title(title), E.desc(desc), viewBox=f"0 0 {width} {height}",
+                 width=str(width), height=str(height), role="img",
+                 **{"aria-label": f"{title}. {desc}"})
+    root.set("class", "chart")
+    root.set("font-family", "sans-serif")
+    root.set("font-size", "10")
+
+    # ---- load panel
+    ltop, lstep = nice_ceiling(max((w.load for w in weeks), default=0.0))
+    _grid(E, root, left, width - right, top1, h1, 0.0, ltop, lstep)
+    root.append(_text(E, "load / week", left, top1 - 8, colour=MUTED))
+    bars = []
+    for i, w in enumerate(weeks):
+        x0 = left + i * col + col * 0.18
+        bw = col * 0.64
+        bh = w.load / ltop * h1 if ltop else 0
+        y0 = top1 + h1 - bh
+        bars.append(f"M{num(x0)} {num(top1 + h1)}V{num(y0)}H{num(x0 + bw)}V{num(top1 + h1)}z")
+        if w.load > 0:
+            root.append(_text(E, f"{w.load:.0f}", x0 + bw / 2, y0 - 3, anchor="middle"))
+        label = f"W{w.week}" if col >= 34 or i % 2 == 0 else ""
+        if label:
+            root.append(_text(E, label, x0 + bw / 2, top1 + h1 + 12, anchor="middle",
+                              colour=MUTED))
+    if bars:
+        el = E.path(d="".join(bars))
+        el.set("class", "bars")
+        el.set("fill", BAR_COLOUR)
+        root.append(el)
+
+    # ---- fitness panel
+    hi = max([d.ctl for d in days] + [d.atl for d in days] + [1.0])
+    lo = min([d.tsb for d in days] + [0.0])
+    ftop, fstep = nice_ceiling(hi)
+    fbot = -nice_ceiling(-lo)[0] if lo < 0 else 0.0
+    if lo < 0:
+        fbot = -math.ceil(-lo / fstep - 1e-9) * fstep
+    _grid(E, root, left, width - right, top2, h2, fbot, ftop, fstep)
+    root.append(_text(E, "per day", left, top2 - 8, colour=MUTED))
+
+    def yfit(v: float) -> float:
+        return top2 + h2 - (v - fbot) / (ftop - fbot) * h2
+
+    if fbot < 0:
+        root.append(_line(E, left, yfit(0), width - right, yfit(0), MUTED))
+    for name, colour, values in (("CTL", CTL_COLOUR, [d.ctl for d in days]),
+                                 ("ATL", ATL_COLOUR, [d.atl for d in days]),
+                                 ("TSB", TSB_COLOUR, [d.tsb for d in days])):
+        if not values:
+            continue
+        pts = " ".join(f"{num(xday(d.date))},{num(yfit(v))}" for d, v in
+                       zip(days, values, strict=True))
+        line = E.polyline(points=pts)
+        line.set("class", name.lower())
+        line.set("fill", "none")
+        line.set("stroke", colour)
+        line.set("stroke-width", "2" if name == "CTL" else "1.5")
+        root.append(line)
+    legend_x = width - right - 230
+    for i, (name, colour, words) in enumerate((("CTL", CTL_COLOUR, "fitness"),
+                                               ("ATL", ATL_COLOUR, "fatigue"),
+                                               ("TSB", TSB_COLOUR, "form"))):
+        lx = legend_x + i * 78
+        root.append(_line(E, lx, top2 - 11, lx + 14, top2 - 11, colour, width="3"))
+        root.append(_text(E, f"{name} {words}", lx + 18, top2 - 8))
+
+    # ---- races
+    for r in races:
+        if not days and not weeks:
+            break
+        xr = xday(r.date)
+        root.append(_line(E, xr, top1, xr, top2 + h2, RACE_COLOUR, dash="4 3"))
+        anchor = "end" if xr > width - 120 else "start"
+        root.append(_text(E, r.name, xr + (-4 if anchor == "end" else 4), top2 + h2 + 16,
+                          anchor=anchor, colour=RACE_COLOUR))
+    return etree.tostring(root, encoding="unicode")
+
+
+def _describe(weeks: list[WeekLoad], days: list[Day], races: list[Race]) -> str:
+    if not weeks:
+        return "No weeks selected."
+    peak = max(weeks, key=lambda w: w.load)
+    parts = [f"{len(weeks)} weeks, weekly load from {min(w.load for w in weeks):.0f} to "
+             f"{peak.load:.0f} (peak in week {peak.week})"]
+    if days:
+        a, b = days[0], days[-1]
+        parts.append(f"CTL {a.ctl:.0f} to {b.ctl:.0f}, TSB {b.tsb:+.0f} at the end")
+    for r in races:
+        day = next((d for d in days if d.date == r.date), None)
+        if day:
+            parts.append(f"{r.name} on {r.date.isoformat()}: CTL {day.ctl:.0f}, TSB {day.tsb:+.0f}")
+    return "; ".join(parts) + "."
+
+
+def _grid(E, root, x0: float, x1: float, top: float, h: float, lo: float, hi: float,
+          step: float) -> None:
+    for i in range(int(round((hi - lo) / step)) + 1):
+        v = lo + i * step
+        y = top + h - (v - lo) / (hi - lo) * h
+        root.append(_line(E, x0, y, x1, y, GRID))
+        root.append(_text(E, f"{round(v, 6):g}", x0 - 4, y + 3, anchor="end", colour=MUTED))
+
+
+def _line(E, x0: float, y0: float, x1: float, y1: float, colour: str, dash: str | None = None,
+          width: str | None = None):
+    el = E.path(d=f"M{num(x0)} {num(y0)}L{num(x1)} {num(y1)}")
+    el.set("stroke", colour)
+    if dash:
+        el.set("stroke-dasharray", dash)
+    if width:
+        el.set("stroke-width", width)
+    return el
+
+
+def _text(E, content: str, x: float, y: float, *, anchor: str | None = None,
+          colour: str = TEXT):
+    el = E.text(content, x=num(x), y=num(y))
+    if anchor:
+        el.set("text-anchor", anchor)
+    el.set("fill", colour)
+    return el

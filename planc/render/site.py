@@ -1,0 +1,515 @@
+"""``planc render``: a plan as a static site that works offline, from ``file://``.
+
+Layout of the output folder (stable, so it can be committed or published)::
+
+    index.html                       the plan: weeks x days, load and fitness chart
+    style.css                        one local stylesheet (screen, phone, print)
+    week-01-2027-01-04/<stem>.html   one page per workout session
+    week-01-2027-01-04/<stem>.svg    its profile picture, and its compiled files
+    week-01-2027-01-04/<stem>.zwo    (.txt, .zwo, .mrc, .erg, .fit: what the registry has)
+    site-manifest.json               the files this render wrote (stale ones are removed)
+
+``<stem>`` and the week folders are ``planc build``'s names, so a session's
+page sits under the same name as its built files.
+
+Guarantees: every link is relative and resolves inside the folder; nothing is
+fetched from the network (no CDN, fonts or scripts); the same plan gives the
+same bytes; every write is atomic and a file whose bytes would not change is
+not touched; a file is removed only when the previous render's manifest lists
+it and this render no longer produces it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from planc.ast import Block, Node, Note, Repeat, Step, Workout
+from planc.athlete import Athlete
+from planc.diagnostics import Diagnostic, warning
+from planc.fsutil import inside, write_atomic
+from planc.plan.model import Kind, Plan, Session
+from planc.plan.weeks import Selection
+from planc.render.profile import PALETTE, ZONE_NAMES, Profile, StepShape, build_profile, zone_colour
+from planc.render.svgdraw import (
+    LARGE,
+    THUMB,
+    clock,
+    duration_text,
+    hms,
+    hours_minutes,
+    render_svg,
+    summary,
+)
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+MANIFEST = "site-manifest.json"
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+RACE_WORDS = {Kind.RACE_A: "A race", Kind.RACE_B: "B race", Kind.RACE_C: "C race"}
+
+
+class TemplateMissing(RuntimeError):
+    """The templates folder is not where planc expects it (a broken installation)."""
+
+
+@functools.cache
+def environment():
+    """The one jinja2 Environment of the process (autoescape on: plan text is user text)."""
+    import jinja2
+
+    if not (TEMPLATES / "base.html.j2").is_file():
+        raise TemplateMissing(f"templates not found in {TEMPLATES}")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["day"] = day_text
+    env.filters["longday"] = long_day_text
+    env.filters["clock"] = lambda s: "-" if s is None else clock(s)
+    env.filters["hm"] = hours_minutes
+    env.filters["km"] = lambda m: "-" if not m else f"{m / 1000:.1f}"
+    env.filters["num"] = lambda x, spec=".0f": "-" if x is None else format(x, spec)
+    env.filters["signed"] = lambda x: "-" if x is None else f"{x:+.0f}"
+    return env
+
+
+def day_text(d: dt.date) -> str:
+    """``4 Jan``: locale-free, so the bytes do not depend on the machine."""
+    return f"{d.day} {MONTHS[d.month - 1]}"
+
+
+def long_day_text(d: dt.date) -> str:
+    return f"{WEEKDAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+# ------------------------------------------------------------------ views --
+
+
+@dataclass(slots=True)
+class FileLink:
+    fmt: str
+    title: str
+    href: str
+    size: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class NoFile:
+    fmt: str
+    title: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Row:
+    """A line of a session's step table (repeats shown once, grouped under their header)."""
+
+    kind: str  # section | repeat | step | note
+    depth: int
+    text: str
+    start: str = ""
+    length: str = ""
+    target: str = ""
+    cadence: str = ""
+    zone: str = ""
+    colour: str = ""
+    cues: list[str] = field(default_factory=list)
+    estimated: bool = False
+
+
+@dataclass(slots=True)
+class ZoneRow:
+    name: str
+    seconds: float
+    percent: float
+    colour: str
+
+
+@dataclass(slots=True)
+class SessionView:
+    session: Session
+    folder: str
+    stem: str
+    duration: str = ""
+    duration_s: float | None = None
+    load: float | None = None
+    intensity: float | None = None
+    distance_m: float | None = None
+    thumb: str = ""  # inline SVG markup (a Markup once filled in)
+    large: str = ""
+    desc: str = ""
+    rows: list[Row] = field(default_factory=list)
+    zones: list[ZoneRow] = field(default_factory=list)
+    files: list[FileLink] = field(default_factory=list)
+    nofiles: list[NoFile] = field(default_factory=list)
+    prev: SessionView | None = None
+    next: SessionView | None = None
+    race_form: dict[str, Any] | None = None
+
+    @property
+    def href(self) -> str:
+        return f"{self.folder}/{self.stem}.html"
+
+    @property
+    def kind(self) -> str:
+        return str(self.session.kind)
+
+    @property
+    def race_word(self) -> str:
+        return RACE_WORDS.get(self.session.kind, "")
+
+
+@dataclass(slots=True)
+class RenderResult:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    pages: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+# ------------------------------------------------------------ step table --
+
+
+def _first_shapes(profile: Profile) -> dict[int, StepShape]:
+    out: dict[int, StepShape] = {}
+    for s in profile.steps:
+        out.setdefault(id(s.step), s)
+    return out
+
+
+def _seconds(nodes: tuple[Node, ...], shapes: dict[int, StepShape]) -> float:
+    total = 0.0
+    for node in nodes:
+        if isinstance(node, Step):
+            shape = shapes.get(id(node))
+            total += shape.seconds if shape else 0.0
+        elif isinstance(node, Repeat):
+            total += node.count * _seconds(node.children, shapes)
+        elif isinstance(node, Block):
+            total += _seconds(node.children, shapes)
+    return total
+
+
+def step_rows(workout: Workout, profile: Profile, athlete: Athlete | None,
+              indoor: bool) -> list[Row]:
+    """The step table: blocks as section rows, a repeat as a header over its steps."""
+    from planc.lower.common import cadence_text, describe_targets, label_text
+
+    thr = (athlete or Athlete()).for_sport(workout.sport)
+    shapes = _first_shapes(profile)
+    rows: list[Row] = []
+
+    def walk(nodes: tuple[Node, ...], depth: int) -> None:
+        for node in nodes:
+            if isinstance(node, Note):
+                rows.append(Row("note", depth, node.text.strip()))
+            elif isinstance(node, Block):
+                if node.title:
+                    rows.append(Row("section", depth, node.title.strip()))
+                walk(node.children, depth)
+            elif isinstance(node, Repeat):
+                once = _seconds(node.children, shapes)
+                title = f"{node.title.strip()} {node.count}x" if node.title.strip() \
+                    else f"{node.count}x"
+                first = next((shapes[id(s)] for s in _steps_of(node) if id(s) in shapes), None)
+                rows.append(Row("repeat", depth, title, start=hms(first.t0) if first else "",
+                                length=f"{node.count} × {clock(once)} = {clock(once * node.count)}"))
+                walk(node.children, depth + 1)
+            elif isinstance(node, Step):
+                shape = shapes.get(id(node))
+                if shape is None:
+                    continue
+                target = describe_targets(node, thr, indoor=indoor)
+                if node.ramp and target:
+                    target = "ramp " + target
+                extras = [w for w, on in (("free ride", node.freeride),
+                                          ("max effort", node.maxeffort),
+                                          ("until lap press", node.until_lap_press)) if on]
+                if node.intensity is not None:
+                    extras.append(node.intensity.value)
+                target = ", ".join(p for p in (target, *extras) if p)
+                length = clock(shape.seconds)
+                from planc.ast import Distance
+
+                if isinstance(node.amount, Distance):
+                    from planc.emit.icu import fmt_distance
+
+                    length = (f"{fmt_distance(node.amount)} "
+                              f"({'~' if shape.estimated else ''}{clock(shape.seconds)})")
+                zone = ""
+                if shape.zone is not None and shape.domain is not None:
+                    prefix = {"power": "", "pace": "Pace ", "hr": "HR "}[shape.domain]
+                    zone = f"{prefix}Z{shape.zone}"
+                cues = [f"{_cue_at(c.offset, node)}: {c.text}" for c in node.cues]
+                rows.append(Row("step", depth, label_text(node) or "", start=hms(shape.t0),
+                                length=length, target=target or "no target",
+                                cadence=cadence_text(node), zone=zone,
+                                colour=zone_colour(shape.zone), cues=cues,
+                                estimated=shape.estimated))
+
+    walk(workout.body, 0)
+    return rows
+
+
+def _steps_of(node: Node):
+    from planc.ast import iter_steps
+
+    return iter_steps((node,))
+
+
+def _cue_at(offset: float, step: Step) -> str:
+    from planc.ast import Distance
+
+    if isinstance(step.amount, Distance):
+        return f"at {offset:g} m"
+    return f"at {clock(offset)}"
+
+
+def zone_rows(zone_seconds: dict[str, float]) -> list[ZoneRow]:
+    """Time in zones from planc.metrics (``Z2``, ``HR Z1``, ``PACE Z4``) with colours."""
+    total = sum(zone_seconds.values()) or 1.0
+    out = []
+    for key, secs in zone_seconds.items():
+        domain, _, zone = key.rpartition(" ")
+        n = int(zone[1:]) if zone[1:].isdigit() else None
+        name = {"": "Power", "HR": "HR", "PACE": "Pace"}.get(domain, domain.title())
+        words = f" {ZONE_NAMES[n - 1]}" if n and n <= len(ZONE_NAMES) and not domain else ""
+        out.append(ZoneRow(f"{name} {zone}{words}", secs, round(100 * secs / total, 1),
+                           zone_colour(n)))
+    return out
+
+
+# ------------------------------------------------------------------ files --
+
+
+def _emit_files(view: SessionView, athlete: Athlete | None, cache: dict,
+                diags: list[Diagnostic]) -> list[tuple[str, bytes]]:
+    """The session's compiled files (what the registry has), next to its page."""
+    from planc.emit.registry import FORMATS, EmitOptions, available, emit
+
+    s = view.session
+    assert s.workout is not None
+    out: list[tuple[str, bytes]] = []
+    present = set(available())
+    for fmt, spec in FORMATS.items():
+        if fmt not in present:
+            view.nofiles.append(NoFile(fmt, spec.title, "not available in this version of planc"))
+            continue
+        key = (id(s.workout), fmt, s.indoor, s.date.isoformat() if spec.binary else "")
+        if key not in cache:
+            options = EmitOptions(indoor=s.indoor, date=s.date.isoformat())
+            try:
+                cache[key] = emit(fmt, s.workout, athlete, options)
+            except (ImportError, NotImplementedError) as exc:
+                cache[key] = None, [warning("render-no-format",
+                                            f"{spec.title} is not available: {exc}")]
+        data, fdiags = cache[key]
+        errors = [d for d in fdiags if d.is_error]
+        if data is None or errors:
+            reason = errors[0].message if errors else fdiags[0].message
+            view.nofiles.append(NoFile(fmt, spec.title, reason))
+            continue
+        if fmt == "svg":
+            diags.extend(s.locate(d) for d in fdiags)
+        rel = f"{view.folder}/{view.stem}{spec.extension}"
+        notes = sorted({d.message for d in fdiags if fmt != "svg"})
+        view.files.append(FileLink(fmt, spec.title, f"{view.stem}{spec.extension}", len(data),
+                                   notes))
+        out.append((rel, data))
+    return out
+
+
+# ------------------------------------------------------------------- site --
+
+
+def _athlete_lines(athlete: Athlete | None, sports: set[str]) -> list[str]:
+    """``Ride: FTP 265 W (indoor 255 W), LTHR 166 bpm``: the thresholds the targets use."""
+    from planc.ast import sport_family
+    from planc.emit.icu import fmt_pace_clock
+
+    if athlete is None:
+        return []
+    lines = []
+    for family in ("ride", "run", "swim", "other"):
+        if not any(sport_family(s) == family for s in sports):
+            continue
+        thr = athlete.for_sport({"ride": "Ride", "run": "Run", "swim": "Swim"}.get(family, "Other"))
+        parts = []
+        if thr.ftp:
+            parts.append(f"FTP {thr.ftp:.0f} W"
+                         + (f" (indoor {thr.indoor_ftp:.0f} W)" if thr.indoor_ftp else ""))
+        if thr.threshold_pace:
+            per, metres = ("100m", 100.0) if family == "swim" else ("km", 1000.0)
+            parts.append(f"threshold pace {fmt_pace_clock(metres / thr.threshold_pace)}/{per}")
+        if thr.lthr:
+            parts.append(f"LTHR {thr.lthr:.0f} bpm")
+        if thr.max_hr:
+            parts.append(f"max HR {thr.max_hr:.0f} bpm")
+        if parts:
+            lines.append(f"{family.title()}: " + ", ".join(parts))
+    return lines
+
+
+def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
+                athlete: Athlete | None = None) -> RenderResult:
+    """Render the selected weeks of ``plan`` into ``out_dir`` (module doc has the layout)."""
+    from planc.metrics import workout_metrics
+    from planc.plan.build import file_stem, week_folder
+    from planc.plan.stats import plan_report
+    from planc.render.charts import Day, Race, WeekLoad, fitness_chart
+
+    selection = selection or Selection()
+    athlete = athlete if athlete is not None else plan.athlete
+    result = RenderResult()
+    report = plan_report(plan, selection, athlete)
+    env = environment()
+    outputs: dict[str, bytes] = {}
+
+    sessions = selection.sessions(plan.sessions)
+    per_workout: dict[tuple[int, bool], tuple[Profile, Any, Markup, Markup, str, list[Row]]] = {}
+    emitted: dict = {}
+    views: list[SessionView] = []
+    fitness_by_date = {d["date"]: d for d in report["fitness"]}
+    for s in sessions:
+        view = SessionView(s, week_folder(plan, s.week), file_stem(s))
+        views.append(view)
+        if s.kind in RACE_WORDS:
+            view.race_form = fitness_by_date.get(s.date.isoformat())
+        if s.workout is None:
+            continue
+        key = (id(s.workout), s.indoor)
+        if key not in per_workout:
+            profile = build_profile(s.workout, athlete, s.indoor)
+            metrics = workout_metrics(s.workout, athlete, indoor=s.indoor)
+            words = summary(s.workout, profile, athlete, s.indoor)
+            thumb = Markup(render_svg(s.workout, athlete, style=THUMB, indoor=s.indoor,
+                                      standalone=False, profile=profile, describe=False))
+            large = Markup(render_svg(s.workout, athlete, style=LARGE, indoor=s.indoor,
+                                      standalone=False, profile=profile))
+            rows = step_rows(s.workout, profile, athlete, s.indoor)
+            per_workout[key] = (profile, metrics, thumb, large, words.desc, rows)
+        profile, metrics, thumb, large, desc, rows = per_workout[key]
+        view.duration = duration_text(profile)
+        view.duration_s = profile.total_s
+        view.load = metrics.load
+        view.intensity = metrics.intensity
+        view.distance_m = metrics.distance_m
+        view.thumb, view.large, view.desc, view.rows = thumb, large, desc, rows
+        view.zones = zone_rows(metrics.zone_seconds)
+        for rel, data in _emit_files(view, athlete, emitted, result.diagnostics):
+            outputs[rel] = data
+
+    workouts = [v for v in views if v.session.workout is not None]
+    for a, b in itertools.pairwise(workouts):
+        a.next, b.prev = b, a
+
+    # ---- the calendar: weeks x days
+    by_day: dict[dt.date, list[SessionView]] = {}
+    for v in views:
+        by_day.setdefault(v.session.date, []).append(v)
+    week_stats = {w["week"]: w for w in report["weeks"]}
+    weeks = []
+    for n in selection.weeks(plan):
+        start = plan.week_start(n)
+        stats = week_stats.get(n)
+        days = []
+        for i in range(7):
+            day = start + dt.timedelta(days=i)
+            days.append({"date": day, "name": WEEKDAYS[i], "in": selection.contains(day),
+                         "sessions": by_day.get(day, [])})
+        by_sport = []
+        if stats:
+            by_sport = [{"sport": k, **v} for k, v in sorted(stats["by_sport"].items())]
+        weeks.append({"number": n, "start": start, "end": start + dt.timedelta(days=6),
+                      "iso": f"{start.isocalendar().year}-W{start.isocalendar().week:02d}",
+                      "days": days, "stats": stats, "by_sport": by_sport})
+
+    chart_weeks = [WeekLoad(w["number"], w["start"], (w["stats"] or {}).get("load") or 0.0)
+                   for w in weeks]
+    chart_days = [Day(dt.date.fromisoformat(d["date"]), d["ctl"], d["atl"])
+                  for d in report["fitness"]]
+    races = [Race(v.session.date, v.session.name) for v in views if v.session.kind in RACE_WORDS]
+    chart = Markup(fitness_chart(chart_weeks, chart_days, races,
+                                 f"Weekly load and fitness projection, {plan.name}"))
+
+    sports = {v.session.sport for v in workouts if v.session.sport}
+    common = {"plan": plan, "plan_file": Path(plan.path).name,
+              "athlete_lines": _athlete_lines(athlete, sports), "palette": PALETTE,
+              "zone_names": ZONE_NAMES}
+    index = env.get_template("plan.html.j2").render(
+        **common, root="", weeks=weeks, weekdays=WEEKDAYS, chart=chart, report=report,
+        selected=not selection.everything, first=weeks[0]["start"] if weeks else plan.start,
+        last=weeks[-1]["end"] if weeks else plan.end)
+    outputs["index.html"] = index.encode("utf-8")
+    session_tpl = env.get_template("session.html.j2")
+    for v in workouts:
+        page = session_tpl.render(**common, root="../", v=v, s=v.session)
+        outputs[v.href] = page.encode("utf-8")
+    outputs["style.css"] = (TEMPLATES / "site.css").read_bytes()
+    result.pages = 1 + len(workouts)
+
+    _write(out_dir, plan, outputs, result)
+    return result
+
+
+def _write(out_dir: Path, plan: Plan, outputs: dict[str, bytes], result: RenderResult) -> None:
+    previous = _previous_files(out_dir, plan, result.diagnostics)
+    for rel in sorted(outputs):
+        dest = out_dir / rel
+        if not inside(out_dir, dest):  # names are slugs; belt and braces
+            raise RuntimeError(f"refusing to write outside {out_dir}")
+        (result.written if write_atomic(dest, outputs[rel]) else result.unchanged).append(dest)
+    folders: set[Path] = set()
+    for rel in sorted(set(previous) - set(outputs)):
+        target = out_dir / rel
+        if os.path.isabs(rel) or not inside(out_dir, target) or not target.is_file():
+            continue
+        target.unlink()
+        result.removed.append(target)
+        folders.add(target.parent)
+    for folder in sorted(folders, reverse=True):
+        try:
+            folder.rmdir()  # only when empty
+        except OSError:
+            pass
+    manifest = {"plan": plan.id, "files": sorted(outputs)}
+    dest = out_dir / MANIFEST
+    data = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    (result.written if write_atomic(dest, data) else result.unchanged).append(dest)
+
+
+def _previous_files(out_dir: Path, plan: Plan, diags: list[Diagnostic]) -> list[str]:
+    path = out_dir / MANIFEST
+    if not path.exists():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        files = data["files"]
+        same = data["plan"] == plan.id
+        assert isinstance(files, list)
+    except (OSError, ValueError, KeyError, TypeError, AssertionError):
+        diags.append(warning("manifest-unreadable", f"{path} cannot be read; no stale file "
+                             "is removed", path=str(path)))
+        return []
+    if not same:
+        diags.append(warning("manifest-other-plan", f"{out_dir} holds a rendering of plan "
+                             f"'{data['plan']}'; no stale file is removed", path=str(path),
+                             hint="render each plan into its own folder "
+                             "(the default is out/<id>-site)"))
+        return []
+    return [f for f in files if isinstance(f, str)]
