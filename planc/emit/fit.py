@@ -275,7 +275,7 @@ def _fit_step(step: Step, diags: list[Diagnostic]) -> FitStep:
     notes = _notes(step, cut)
     if _too_long(notes, _NOTES_MAX):
         diags.append(warning(
-            "lowered-truncated",
+            "text-truncated",
             f"the step's notes are longer than FIT's {_NOTES_MAX} bytes and are cut",
             step.span,
             "shorten the label, the cues or the free text",
@@ -387,7 +387,7 @@ def emit(workout: Workout, athlete: Athlete, options: object, *,
     try:
         created = _fit_created(getattr(options, "date", None))
     except ValueError as exc:
-        return b"", [error("fit-date", str(exc), NO_SPAN,
+        return b"", [error("bad-date", str(exc), NO_SPAN,
                            "give the session date as YYYY-MM-DD, or unset SOURCE_DATE_EPOCH")]
     lowered = lower_fit(workout, athlete, indoor=bool(getattr(options, "indoor", False)),
                         ramp_slice_s=slice_s)
@@ -400,12 +400,12 @@ def emit(workout: Workout, athlete: Athlete, options: object, *,
     sport, sub_sport = SPORTS.get(low.sport, (0, None))
     name = " ".join((low.name or "").split()) or FALLBACK_NAME
     if _too_long(name, _NAME_MAX):
-        diags.append(warning("lowered-truncated",
+        diags.append(warning("text-truncated",
                              f"the workout name is longer than FIT's {_NAME_MAX} bytes and is cut",
                              _header_span(workout), None))
     if _too_long(low.description, _DESCRIPTION_MAX):
         diags.append(warning(
-            "lowered-truncated",
+            "text-truncated",
             f"the description (with the workout's prose) is longer than FIT's "
             f"{_DESCRIPTION_MAX} bytes and is cut", _header_span(workout), None))
     pool_cm, pool_unit = _pool(low, sport)

@@ -17,11 +17,13 @@ is reported as a warning at the source line it affects.  The rules:
     % max HR above 100 % -> bpm (FIT reads custom HR values above 100 as bpm+100);
   - % threshold pace and pace zones -> speed (needs ``--threshold-pace``).
 
-  A missing threshold is a positioned error naming the flag that provides it.
+  A missing threshold is a positioned error naming the flag that provides it
+  (``missing-threshold``, once per flag).
 * **Two targets per step.**  FIT has a primary and a secondary target.  The primary
   is the first of power, pace, heart rate the step has (cadence when it has none of
   them); the secondary is cadence when given, else the next of those.  Any further
-  target is dropped with a ``lowered-target`` warning.
+  target goes into the step's notes as text (``target-as-text``).  The choice is made
+  on the targets as written, so a target that is not written never needs a threshold.
 * **Ramps are sliced** (FIT has no ramp primitive).  A ramp of T seconds becomes
   ``N = max(1, round(T / slice))`` equal steady steps (default slice
   :data:`DEFAULT_RAMP_SLICE_S` = 60 s, so whole-minute ramps get exact one-minute
@@ -42,7 +44,7 @@ is reported as a warning at the source line it affects.  The rules:
 * **Press lap** (intervals.icu: the step ends at its duration *or* on a lap press):
   FIT cannot say "or", so the step keeps its duration and the notes say
   "press lap to move on"; Garmin devices end a workout step early on a lap press
-  anyway.  The ``lowered-lap-press`` warning says so.
+  anyway.  The ``lap-press`` warning says so.
 * **Free ride / max effort**: the power target is dropped (a Garmin head unit would
   otherwise put the trainer in ERG); a suggested range moves into the notes.
   ``hidepower`` cannot be expressed (the target stays visible); ``hr=3s/10s/30s``
@@ -72,7 +74,6 @@ from typing import Final
 
 from planc.ast import (
     Block,
-    CadenceTarget,
     Cue,
     Distance,
     Duration,
@@ -96,6 +97,7 @@ from planc.ast import (
 from planc.athlete import Athlete, SportThresholds
 from planc.diagnostics import Diagnostic, error, warning
 from planc.emit.fit_encoder import MAX_STEPS
+from planc.lower.common import dedupe, describe_targets, missing_threshold
 from planc.resolve import (
     MissingThreshold,
     hr_bpm,
@@ -146,12 +148,7 @@ _QUANTUM: Final = {
 _SECTION_INTENSITY: Final = {Section.WARMUP: Intensity.WARMUP, Section.COOLDOWN: Intensity.COOLDOWN}
 _HR_WINDOWS_WITHOUT_FIT_TYPE: Final = frozenset({"3s", "10s", "30s"})
 
-_FLAG_EXAMPLES: Final = {
-    "--ftp": "--ftp 250",
-    "--lthr": "--lthr 170",
-    "--max-hr": "--max-hr 190",
-    "--threshold-pace": "--threshold-pace 4:15/km",
-}
+TARGET: Final = ".fit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,8 +298,9 @@ class _Lowerer:
         self.prose.append(node.text)
         if self.seen_step:
             self.diags.append(warning(
-                "lowered-prose",
-                "FIT has no text between steps: this note moves to the workout description",
+                "prose-moved",
+                f"{TARGET} has no text between steps: this note moves to the workout "
+                "description",
                 node.span,
                 "put notes that belong to a step in a cue ('> text') under it",
             ))
@@ -323,32 +321,32 @@ class _Lowerer:
 
     def step(self, step: Step, hardest: float | None) -> list[Step]:
         intensity = self.intensity(step, hardest)
-        resolved = self.resolve(step)
+        chosen = self.choose_targets(step)
+        resolved = self.resolve(chosen)
         if resolved is None:
             return []
-        resolved = self.choose_targets(resolved)
         resolved = dataclasses.replace(resolved, intensity=intensity)
         if step.until_lap_press:
             self.diags.append(warning(
-                "lowered-lap-press",
-                f"FIT cannot say 'ends after {_fmt_amount(step)} or on a lap press': the step "
-                "keeps its duration and its notes say 'press lap to move on' (Garmin devices "
-                "also end a step early when lap is pressed)",
+                "lap-press",
+                f"{TARGET} cannot say 'ends after {_fmt_amount(step)} or on a lap press': the "
+                "step keeps its length and its notes say 'Press lap to move on' (Garmin "
+                "devices also end a step early when lap is pressed)",
                 step.span,
                 None,
             ))
         if step.hidepower:
             self.diags.append(warning(
-                "lowered-hidepower",
-                "FIT cannot hide a target: 'hidepower' is ignored and the device shows it",
+                "hidepower-ignored",
+                f"{TARGET} cannot hide a target: 'hidepower' is ignored and the device shows it",
                 step.span,
                 None,
             ))
-        if step.hr_window in _HR_WINDOWS_WITHOUT_FIT_TYPE:
+        if step.hr_window in _HR_WINDOWS_WITHOUT_FIT_TYPE and resolved.hr is not None:
             self.diags.append(warning(
-                "lowered-window",
-                f"FIT has no {step.hr_window} heart-rate target: plain heart rate is written "
-                "(the device's own smoothing applies)",
+                "hr-window",
+                f"{TARGET} has no {step.hr_window} heart-rate target: plain heart rate is "
+                "written (the device's own smoothing applies)",
                 step.span,
                 None,
             ))
@@ -360,16 +358,6 @@ class _Lowerer:
 
     # ------------------------------------------------------------------ targets
 
-    def missing(self, exc: MissingThreshold, span: Span, kind: str) -> None:
-        flag = exc.missing.flag
-        example = _FLAG_EXAMPLES.get(flag, flag)
-        self.diags.append(error(
-            "missing-threshold",
-            f"a FIT file needs {exc.missing.what} for this {kind} target (pass {flag})",
-            span,
-            f"pass {example}, or set it in the athlete file (--athlete)",
-        ))
-
     def resolve(self, step: Step) -> Step | None:
         """Targets in FIT's units, or None after reporting a missing threshold."""
         ok = True
@@ -379,8 +367,8 @@ class _Lowerer:
         if power is not None and power.unit is PowerUnit.FTP \
                 and power.value.high > MAX_FTP_FRACTION:
             self.diags.append(error(
-                "fit-range",
-                f"FIT power targets stop at {MAX_FTP_FRACTION * 100:g}% of FTP "
+                "target-range",
+                f"{TARGET} power targets stop at {MAX_FTP_FRACTION * 100:g}% of FTP "
                 f"(this one is {power.value.high * 100:g}%)",
                 power.span,
                 "write the target in watts",
@@ -388,60 +376,82 @@ class _Lowerer:
             ok = False
         if hr is not None and (hr.unit in (HrUnit.LTHR, HrUnit.ZONE)
                                or (hr.unit is HrUnit.MAX and hr.value.high > 1.0)):
+            purpose = {
+                HrUnit.LTHR: "to turn % LTHR into bpm",
+                HrUnit.ZONE: "to turn heart-rate zones into bpm",
+                HrUnit.MAX: "to turn more than 100% of max HR into bpm",
+            }[hr.unit]
             try:
                 hr = HrTarget(HrUnit.BPM, hr_bpm(hr, self.thr), hr.span)
             except MissingThreshold as exc:
-                self.missing(exc, hr.span, "heart-rate")
+                self.diags.append(missing_threshold(TARGET, exc.missing, purpose,
+                                                    _span(hr, step)))
                 ok = False
         if pace is not None and pace.unit is not PaceUnit.SPEED:
+            purpose = ("to turn pace zones into speed" if pace.unit is PaceUnit.ZONE
+                       else "to turn % threshold pace into speed")
             try:
                 pace = PaceTarget(PaceUnit.SPEED, pace_speed(pace, self.thr), None, True,
                                   pace.span)
             except MissingThreshold as exc:
-                self.missing(exc, pace.span, "pace")
+                self.diags.append(missing_threshold(TARGET, exc.missing, purpose,
+                                                    _span(pace, step)))
                 ok = False
         if not ok:
             return None
         return dataclasses.replace(step, power=power, hr=hr, pace=pace)
 
+    def describe(self, step: Step, **only: object) -> str:
+        """A target as the athlete wrote it, with numbers (planc.lower.common)."""
+        bare = Step(step.amount, power=None, hr=None, pace=None, span=step.span)
+        return describe_targets(dataclasses.replace(bare, **only), self.thr,
+                                indoor=self.indoor)
+
     def choose_targets(self, step: Step) -> Step:
-        """At most two targets: primary (power > pace > HR), secondary (cadence first)."""
-        trailing = [step.trailing] if step.trailing else []
+        """At most two targets: primary (power > pace > HR), secondary (cadence first).
+
+        Decided on the targets as written, before resolution, so a target that is not
+        written (and its missing threshold) never stops the compile.
+        """
+        notes = [step.trailing] if step.trailing else []
         power = step.power
         if power is not None and (step.freeride or step.maxeffort):
-            what = "free ride" if step.freeride else "max effort"
-            trailing.append(f"suggested {_describe_power(power)}")
+            word = "maxeffort" if step.maxeffort else "freeride"
+            text = self.describe(step, power=power)
+            notes.append(f"suggested {text}")
             self.diags.append(warning(
-                "lowered-freeride",
-                f"a {what} step has no power target in FIT (a head unit would hold the "
-                f"trainer at it): {_describe_power(power)} moves into the step's notes",
-                power.span,
+                "free-step",
+                f"{TARGET} has no free riding with a target (a head unit would hold the "
+                f"trainer at it): the '{word}' step has no target and '{text}' goes into "
+                "its notes",
+                _span(power, step),
                 None,
             ))
             power = None
-        main = [t for t in (power, step.pace, step.hr) if t is not None]
-        keep = main[:1]
-        if step.cadence is not None:
-            keep.append(step.cadence)
-        elif len(main) > 1:
-            keep.append(main[1])
-        for dropped in main:
-            if dropped in keep:
+        written = [("power", power), ("pace", step.pace), ("hr", step.hr)]
+        main = [(name, t) for name, t in written if t is not None]
+        keep = {name for name, _ in main[:1]}
+        if step.cadence is None and len(main) > 1:
+            keep.add(main[1][0])
+        for name, target in main:
+            if name in keep:
                 continue
-            kinds = " and ".join(_kind(t) for t in keep)
+            text = self.describe(step, **{name: target})
+            notes.append(f"also {text}")
+            kept = [n for n, _ in main if n in keep] + (["cadence"] if step.cadence else [])
             self.diags.append(warning(
-                "lowered-target",
-                f"a FIT step holds two targets: the {_kind(dropped)} target is dropped "
-                f"(the step keeps {kinds})",
-                dropped.span,
+                "target-as-text",
+                f"{TARGET} steps hold two targets ({' and '.join(_KIND[k] for k in kept)} "
+                f"here): '{text}' goes into the step's notes",
+                _span(target, step),
                 None,
             ))
         return dataclasses.replace(
             step,
-            power=power if power in keep else None,
-            pace=step.pace if step.pace in keep else None,
-            hr=step.hr if step.hr in keep else None,
-            trailing="; ".join(trailing) or None,
+            power=power if "power" in keep else None,
+            pace=step.pace if "pace" in keep else None,
+            hr=step.hr if "hr" in keep else None,
+            trailing="; ".join(notes) or None,
         )
 
     # ------------------------------------------------------------------ ramps
@@ -508,7 +518,7 @@ class _Lowerer:
                 v = values[name][i]
                 changes[name] = dataclasses.replace(target, value=Range(v, v))
             out.append(dataclasses.replace(step, **changes))
-        kinds = " and ".join(_kind(getattr(step, n)) for n in ramping)
+        kinds = " and ".join(_KIND[n] for n in ramping)
         if count == 1:
             shape = "one steady step at its average"
         elif is_time:
@@ -516,12 +526,11 @@ class _Lowerer:
         else:
             shape = f"{count} steady steps of {fmt_metres(parts[0] / 100)}"
         self.diags.append(warning(
-            "lowered-ramp",
-            f"FIT has no ramps: this {_fmt_amount(source)} {kinds} ramp becomes {shape}, "
+            "ramp-sliced",
+            f"{TARGET} has no ramps: this {_fmt_amount(source)} {kinds} ramp becomes {shape}, "
             "each at the ramp's average over it (same time and work)",
             source.span,
-            f"slices are about {fmt_seconds(self.slice_s)} long (planc's FIT default is "
-            f"{fmt_seconds(DEFAULT_RAMP_SLICE_S)})",
+            None,
         ))
         self.cue_warnings(step.cues, tuple(exact))
         return out
@@ -532,33 +541,21 @@ class _Lowerer:
             if cue.offset == 0 or cue in on_time:
                 continue
             self.diags.append(warning(
-                "lowered-cue",
-                "FIT has no timed text: this cue goes into the step's notes, shown from the "
-                "start of the step",
+                "cue-untimed",
+                f"{TARGET} has no timed text: this cue goes into the step's notes, shown "
+                "from the start of the step",
                 cue.span,
                 None,
             ))
 
 
-def _kind(target: object) -> str:
-    if isinstance(target, PowerTarget):
-        return "power"
-    if isinstance(target, HrTarget):
-        return "heart-rate"
-    if isinstance(target, PaceTarget):
-        return "pace"
-    if isinstance(target, CadenceTarget):
-        return "cadence"
-    raise TypeError(f"not a target: {target!r}")
+_KIND: Final = {"power": "power", "hr": "heart rate", "pace": "pace", "cadence": "cadence"}
 
 
-def _describe_power(p: PowerTarget) -> str:
-    r = p.value
-    if p.unit is PowerUnit.WATTS:
-        text = f"{r.start:g}W" if r.is_single else f"{r.start:g}-{r.end:g}W"
-        return text
-    lo, hi = round(r.start * 100, 1), round(r.end * 100, 1)
-    return f"{lo:g}% FTP" if r.is_single else f"{lo:g}-{hi:g}% FTP"
+def _span(target: object, step: Step) -> Span:
+    """The target's own span when it has one, else the step's."""
+    span = getattr(target, "span", None)
+    return span if isinstance(span, Span) and span.line else step.span
 
 
 def _span_of_message(nodes: tuple[Node, ...], limit: int) -> Span | None:
@@ -587,20 +584,20 @@ def lower_fit(
         raise ValueError(f"ramp_slice_s must be a positive number of seconds, got {ramp_slice_s!r}")
     low = _Lowerer(workout, athlete or Athlete(), indoor, float(ramp_slice_s))
     body = tuple(low.nodes(workout.body, None))
-    diags = low.diags
+    diags = dedupe(low.diags)
     if any(d.is_error for d in diags):
         return LoweredFit(None, diags)
     count = fit_message_count(body)
     if count == 0:
         diags.append(error(
-            "fit-no-steps", "a FIT workout needs at least one step", workout.span,
+            "empty-workout", f"{TARGET} needs at least one step", workout.span,
             "steps start with '-', e.g. '- 10m 60%'",
         ))
         return LoweredFit(None, diags)
     if count > MAX_STEPS:
         diags.append(error(
-            "fit-too-many-steps",
-            f"the FIT file would need {count} steps (repeat steps and ramp slices included); "
+            "too-many-steps",
+            f"the {TARGET} file would need {count} steps (repeat steps and ramp slices included); "
             f"FIT allows {MAX_STEPS}, and this is where the limit is passed",
             _span_of_message(body, MAX_STEPS) or workout.span,
             "use fewer steps, more repeats, or longer ramp slices",
