@@ -17,12 +17,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
+import os
+import subprocess
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_planc
+from conftest import planc_command, run_planc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icu_fixtures import API_KEY, icu_server  # noqa: F401  (fixture used by name)
@@ -632,3 +634,26 @@ def test_diff_only_ever_touches_this_plans_external_ids(existing, prune):
             assert ext in deleted if prune else event in changes.stale
     planned = [a for a in changes.actions if a.change is not Change.DELETE]
     assert [a.external_id for a in planned] == [e.external_id for e in events]
+
+
+# -- confirmation on a terminal ---------------------------------------------------------------
+@pytest.mark.parametrize(("answer", "published"), [("y\n", True), ("n\n", False), ("\n", False)])
+def test_terminal_asks_before_writing(icu_server, tmp_path, answer, published):
+    plan = write_plan(tmp_path)
+    env = {**os.environ, "INTERVALS_ICU_API_KEY": API_KEY,
+           "INTERVALS_ICU_BASE_URL": icu_server.url, "INTERVALS_ICU_ATHLETE_ID": "0"}
+    master, slave = os.openpty()
+    try:
+        os.write(master, answer.encode())
+        proc = subprocess.run([*planc_command(), "publish", str(plan), "--week", "1"],
+                              stdin=slave, capture_output=True, env=env, timeout=60,
+                              check=False)
+    finally:
+        os.close(slave)
+        os.close(master)
+    err = proc.stderr.decode()
+    assert proc.returncode == 0, err
+    assert "Apply these 4 changes to intervals.icu? [y/N]" in err
+    assert (len(ours(icu_server)) == 4) is published
+    assert ("not published" in err) is not published
+    assert [r.method for r in icu_server.requests] == (["GET", "POST"] if published else ["GET"])
