@@ -327,6 +327,20 @@ def test_failure_in_second_chunk_reports_progress_and_rerun_converges(icu_server
     assert len(by_external(icu_server)) == 63
 
 
+@pytest.mark.parametrize(("status", "message"), [
+    (422, "Invalid threshold pace"), (404, "Not Found"), (403, "Access denied")])
+def test_client_errors_are_not_retried_and_show_the_service_message(
+        icu_server, tmp_path, status, message):
+    plan = write_plan(tmp_path)
+    body = f'{{"status": {status}, "error": "{message}"}}'
+    icu_server.faults.add(Fault.status_code(status, body=body, method="POST"))
+    proc = publish(icu_server, plan, "--yes")
+    assert proc.returncode == 3
+    (line,) = proc.stderr_text.strip().splitlines()
+    assert f"HTTP {status}" in line and message in line
+    assert [r.method for r in icu_server.requests] == ["GET", "POST"]
+
+
 # -- prune and foreign events -------------------------------------------------------------------
 def test_prune_deletes_only_this_plans_stale_events(icu_server, tmp_path):
     plan = write_plan(tmp_path)
