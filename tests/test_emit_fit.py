@@ -1034,6 +1034,9 @@ def test_warning_lap_press() -> None:
     d = only(diags, "lap-press")
     assert d.span.line == 2
     assert "ends after 2m or on a lap press" in d.message and "keeps its length" in d.message
+    assert "ends only the current slice" not in d.message
+    _, diags = _diags("- 10m ramp 150-100w Press lap\n")
+    assert "a press ends only the current slice" in only(diags, "lap-press").message
 
 
 def test_warning_hidepower() -> None:

@@ -34,8 +34,8 @@ binary encoder (:mod:`planc.emit.fit_encoder`).  The mapping:
 * **Reproducible bytes**: ``time_created`` is noon UTC of ``EmitOptions.date`` (noon,
   so the date reads the same in every time zone), else ``SOURCE_DATE_EPOCH`` (the
   reproducible-builds convention), else :data:`DEFAULT_TIME_CREATED_UNIX`
-  (2000-01-01T12:00:00Z); ``serial_number`` is :func:`stable_serial` of the file
-  encoded with a placeholder serial, so it changes with the content only.
+  (2000-01-01T12:00:00Z); ``serial_number`` is :func:`stable_serial` of every value
+  the file holds (workout fields and steps), so it changes with the content only.
 """
 
 from __future__ import annotations
@@ -419,9 +419,11 @@ def emit(workout: Workout, athlete: Athlete, options: object, *,
         "pool_length_cm": pool_cm,
         "pool_length_unit": pool_unit,
     }
+    # The serial is a hash of everything the file says (dataclass reprs are stable), so
+    # it changes with the content and never between two compiles of the same input.
+    serial = stable_serial(repr(sorted(fields.items())).encode("utf-8"))
     try:
-        draft = encode_workout(serial_number=1, **fields)  # type: ignore[arg-type]
-        data = encode_workout(serial_number=stable_serial(draft), **fields)  # type: ignore[arg-type]
+        data = encode_workout(serial_number=serial, **fields)  # type: ignore[arg-type]
     except FitEncodeError as exc:  # a value the lowering let through; never a traceback
         diags.append(error("fit-encode", f"cannot encode the FIT file: {exc}", workout.span,
                            "please report this with the workout text"))

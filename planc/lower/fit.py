@@ -70,7 +70,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Final
+from typing import Any, Final
 
 from planc.ast import (
     Block,
@@ -320,18 +320,22 @@ class _Lowerer:
         return Intensity.ACTIVE
 
     def step(self, step: Step, hardest: float | None) -> list[Step]:
-        intensity = self.intensity(step, hardest)
-        chosen = self.choose_targets(step)
-        resolved = self.resolve(chosen)
-        if resolved is None:
+        changes = self.choose_targets(step)
+        if not self.resolve(step, changes):
             return []
-        resolved = dataclasses.replace(resolved, intensity=intensity)
+        changes["intensity"] = self.intensity(step, hardest)
+        ramping = [
+            name for name in ("power", "hr", "pace")
+            if step.ramp and (t := changes[name]) is not None and not t.value.is_single
+        ]
         if step.until_lap_press:
+            sliced = (", and as the ramp is sliced a press ends only the current slice"
+                      if ramping else "")
             self.diags.append(warning(
                 "lap-press",
                 f"{TARGET} cannot say 'ends after {_fmt_amount(step)} or on a lap press': the "
                 "step keeps its length and its notes say 'Press lap to move on' (Garmin "
-                "devices also end a step early when lap is pressed)",
+                f"devices also end a step early when lap is pressed{sliced})",
                 step.span,
                 None,
             ))
@@ -342,7 +346,7 @@ class _Lowerer:
                 step.span,
                 None,
             ))
-        if step.hr_window in _HR_WINDOWS_WITHOUT_FIT_TYPE and resolved.hr is not None:
+        if step.hr_window in _HR_WINDOWS_WITHOUT_FIT_TYPE and changes["hr"] is not None:
             self.diags.append(warning(
                 "hr-window",
                 f"{TARGET} has no {step.hr_window} heart-rate target: plain heart rate is "
@@ -350,18 +354,17 @@ class _Lowerer:
                 step.span,
                 None,
             ))
-        ramping = self.ramping(resolved)
         if not ramping:
             self.cue_warnings(step.cues, ())
-            return [dataclasses.replace(resolved, ramp=False)]
-        return self.slice(step, resolved, ramping)
+            return [dataclasses.replace(step, ramp=False, **changes)]
+        return self.slice(step, dataclasses.replace(step, **changes), ramping)
 
     # ------------------------------------------------------------------ targets
 
-    def resolve(self, step: Step) -> Step | None:
-        """Targets in FIT's units, or None after reporting a missing threshold."""
+    def resolve(self, step: Step, changes: dict[str, Any]) -> bool:
+        """Turn the chosen targets into FIT's units; False after reporting an error."""
         ok = True
-        power, hr, pace = step.power, step.hr, step.pace
+        power, hr, pace = changes["power"], changes["hr"], changes["pace"]
         if power is not None and power.unit is PowerUnit.ZONE:
             power = PowerTarget(PowerUnit.FTP, power_fraction(power, self.thr), power.span)
         if power is not None and power.unit is PowerUnit.FTP \
@@ -397,9 +400,8 @@ class _Lowerer:
                 self.diags.append(missing_threshold(TARGET, exc.missing, purpose,
                                                     _span(pace, step)))
                 ok = False
-        if not ok:
-            return None
-        return dataclasses.replace(step, power=power, hr=hr, pace=pace)
+        changes.update(power=power, hr=hr, pace=pace)
+        return ok
 
     def describe(self, step: Step, **only: object) -> str:
         """A target as the athlete wrote it, with numbers (planc.lower.common)."""
@@ -407,7 +409,7 @@ class _Lowerer:
         return describe_targets(dataclasses.replace(bare, **only), self.thr,
                                 indoor=self.indoor)
 
-    def choose_targets(self, step: Step) -> Step:
+    def choose_targets(self, step: Step) -> dict[str, Any]:
         """At most two targets: primary (power > pace > HR), secondary (cadence first).
 
         Decided on the targets as written, before resolution, so a target that is not
@@ -446,25 +448,14 @@ class _Lowerer:
                 _span(target, step),
                 None,
             ))
-        return dataclasses.replace(
-            step,
-            power=power if "power" in keep else None,
-            pace=step.pace if "pace" in keep else None,
-            hr=step.hr if "hr" in keep else None,
-            trailing="; ".join(notes) or None,
-        )
+        return {
+            "power": power if "power" in keep else None,
+            "pace": step.pace if "pace" in keep else None,
+            "hr": step.hr if "hr" in keep else None,
+            "trailing": "; ".join(notes) or None,
+        }
 
     # ------------------------------------------------------------------ ramps
-
-    @staticmethod
-    def ramping(step: Step) -> list[str]:
-        if not step.ramp:
-            return []
-        return [
-            name
-            for name in ("power", "hr", "pace")
-            if (t := getattr(step, name)) is not None and not t.value.is_single
-        ]
 
     def slice_count(self, step: Step) -> int:
         amount = step.amount
