@@ -61,7 +61,14 @@ from planc.ast import (
     Step,
     sport_family,
 )
-from planc.importers.common import ImportResult, Reader, assemble, fraction, mark_sections
+from planc.importers.common import (
+    ImportResult,
+    Reader,
+    assemble,
+    clean_label,
+    fraction,
+    mark_sections,
+)
 from planc.importers.text import one_line
 
 OPEN_STEP_SECONDS = 300
@@ -400,12 +407,10 @@ class _FitReader:
             texts = placed.setdefault(at, [])
             if cue.text and cue.text not in texts:
                 texts.append(cue.text)
-        from planc.emit.icu import safe_label
-
         intensity = _INTENSITY.get(raw.int(7) if raw.int(7) is not None else 0)
         step = Step(
             amount=amount,
-            label=(safe_label(label) or None) if label else None,
+            label=clean_label(label),
             power=t.power, hr=t.hr, pace=t.pace, cadence=t.cadence,
             power_window=t.power_window if t.power is not None else None,
             hr_window=t.hr_window if t.hr is not None else None,

@@ -8,7 +8,8 @@ this module finds the repeats again.  The rule (README "Importing" repeats it):
    elements (a body of one step is never a repeat: in .erg it is one longer step,
    in .zwo it is two blocks the author kept apart).  Elements are equal when
    everything planc keeps about them is equal: amount, targets, label, cues, ...
-2. The run covering the most elements wins.  Ties go to the shorter body (more
+2. The run covering the most elements wins (a body that is itself a repetition,
+   ``(a b a b)``, does not count: ``(a b)`` says it).  Ties go to the shorter body (more
    repetitions), then to the phase whose body starts with its hardest step
    ("work first": ``B A B A B`` with A harder is ``B, 2x (A B)``), then to the
    earliest start.
@@ -31,6 +32,7 @@ from planc.ast import Repeat, Step
 Element = Step | Repeat
 
 MAX_COUNT = 200  # planc.parse.MAX_REPEAT_COUNT: more is an error in the language
+MAX_PERIOD = 256  # longest body searched: keeps a many-point .erg to O(n * MAX_PERIOD)
 
 
 def _level(node: Element) -> float:
@@ -50,28 +52,42 @@ def _ids(seq: Sequence[Element]) -> list[int]:
     return [table.setdefault(x, len(table)) for x in seq]
 
 
+def _primitive(ids: list[int], s: int, k: int) -> bool:
+    """Is ids[s:s+k] not itself a repetition of a shorter block?"""
+    for d in range(1, k // 2 + 1):
+        if k % d == 0 and all(ids[s + j] == ids[s + j + d] for j in range(k - d)):
+            return False
+    return True
+
+
 def _best_run(seq: Sequence[Element]) -> tuple[int, int, int] | None:
     """(start, period, count) of the winning run, or None.  O(n^2) over all periods."""
     ids = _ids(seq)
     n = len(ids)
-    best_key = None
+    best_key: tuple | None = None
     best = None
-    for k in range(2, n // 2 + 1):
-        # same[j]: ids[j] == ids[j + k]; trues[j]: how many consecutive trues from j
+    best_cover, best_k = 0, 0
+    for k in range(2, min(n // 2, MAX_PERIOD) + 1):
+        # trues[j]: how many consecutive j' >= j have ids[j'] == ids[j' + k]
         trues = [0] * (n - k + 1)
         for j in range(n - k - 1, -1, -1):
-            trues[j] = trues[j + 1] + 1 if ids[j] == ids[j + k] else 0
+            if ids[j] == ids[j + k]:
+                trues[j] = trues[j + 1] + 1
         for s in range(n - 2 * k + 1):
-            length = k + trues[s]
-            count = min(length // k, MAX_COUNT)
-            if count < 2 or (best_key is not None and (count * k, -k) < best_key[:2]):
+            t = trues[s]
+            if t < k:
+                continue  # fewer than two copies
+            cover = min((k + t) // k, MAX_COUNT) * k
+            if cover < best_cover or (cover == best_cover and k > best_k):
                 continue
+            if not _primitive(ids, s, k):
+                continue  # (a b a b) x 2 is (a b) x 4: the shorter body says it
             body = seq[s:s + k]
             work_first = _level(body[0]) >= max(_level(b) for b in body)
-            key = (count * k, -k, work_first, -s)
+            key = (cover, -k, work_first, -s)
             if best_key is None or key > best_key:
-                best_key = key
-                best = (s, k, count)
+                best_key, best = key, (s, k, cover // k)
+                best_cover, best_k = cover, k
     return best
 
 
