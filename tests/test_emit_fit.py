@@ -895,6 +895,8 @@ def test_names_are_short_and_the_full_label_goes_to_notes() -> None:
 def test_notes_hold_label_free_text_cues_and_lap_press() -> None:
     (step,) = steps_of("- Big gear efforts in the drops 4m 80% 55rpm Press lap\n> 2m Relax\n")
     assert step["notes"] == "Big gear efforts in the drops | (2:00) Relax | Press lap to move on"
+    (run,) = steps_of("- 2km 4:10/km Pace\n> 400mtr Settle in\n> 1.5km Kick\n", "Run")
+    assert run["notes"] == "(400m) Settle in | (1.5km) Kick"
 
 
 # --------------------------------------------------------------------------- intensity

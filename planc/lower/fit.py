@@ -43,8 +43,11 @@ is reported as a warning at the source line it affects.  The rules:
   treat it as standing still (pool swims stop recording distance).
 * **Press lap** (intervals.icu: the step ends at its duration *or* on a lap press):
   FIT cannot say "or", so the step keeps its duration and the notes say
-  "press lap to move on"; Garmin devices end a workout step early on a lap press
-  anyway.  The ``lap-press`` warning says so.
+  "Press lap to move on": on Garmin devices a lap press moves a workout on to its
+  next step anyway, which gives back the "or" (user guides say so; not checked on a
+  device).  Making the step ``open`` instead would lose its length for every other
+  reader and for the device's countdown.  The ``lap-press`` warning says so; on a
+  sliced ramp a press ends only the current slice.
 * **Free ride / max effort**: the power target is dropped (a Garmin head unit would
   otherwise put the trainer in ERG); a suggested range moves into the notes.
   ``hidepower`` cannot be expressed (the target stays visible); ``hr=3s/10s/30s``
@@ -52,8 +55,10 @@ is reported as a warning at the source line it affects.  The rules:
 * **Prose** between steps has no place in FIT: it joins the workout description.
 * **Nested repeats are kept nested.**  FIT encodes a repeat as a step pointing back
   at the first step of its body, which nests naturally; Garmin Connect builds nested
-  repeats itself (a repeat dragged into a repeat), and both decoders planc tests
-  against read them.  Nothing is unrolled.
+  repeats itself (a repeat dragged into a repeat: mgifos/quick-plan#38, where a
+  converter added nesting for that reason), and both decoders planc tests against
+  read them.  No evidence was found of a device refusing them, so nothing is
+  unrolled (unrolling would multiply the step count and lose the structure).
 * **Step limit**: FIT's ``message_index`` allows 4096 steps; a workout that needs
   more after slicing is a positioned error at the first step that does not fit.
 
