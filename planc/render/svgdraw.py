@@ -215,14 +215,12 @@ def render_svg(workout: Workout, athlete: Athlete | None = None, *, style: Style
             paths.add(1, "b", colour, f"M{x0} {y(s.low)}V{y(s.high)}H{x1}V{y(s.low)}z")
             paths.add(2, "m", colour, f"M{x0} {y(s.start)}H{x1}")
         else:
-            for p in s.pieces:
-                colour = zone_colour(p.zone)
-                x0, x1 = x(p.t0), x(p.t1)
-                if p.v0 == p.v1:
-                    d = f"M{x0} {base}V{y(p.v0)}H{x1}V{base}z"
+            for x0, x1, v0, v1, zone in _visible_pieces(s, x):
+                if v0 == v1:
+                    d = f"M{x0} {base}V{y(v0)}H{x1}V{base}z"
                 else:
-                    d = f"M{x0} {base}V{y(p.v0)}L{x1} {y(p.v1)}V{base}z"
-                paths.add(0, "s", colour, d)
+                    d = f"M{x0} {base}V{y(v0)}L{x1} {y(v1)}V{base}z"
+                paths.add(0, "s", zone_colour(zone), d)
         if s.estimated:
             topv = max(s.start, s.end, s.high or 0.0)
             paths.add(3, "u", MUTED, f"M{x(s.t0)} {base}V{y(topv)}H{x(s.t1)}V{base}")
@@ -259,6 +257,27 @@ def render_svg(workout: Workout, athlete: Athlete | None = None, *, style: Style
         cap.set("font-size", "12")
         root.append(cap)
     return etree.tostring(root, encoding="unicode") + ("\n" if standalone else "")
+
+
+def _visible_pieces(s: StepShape, x) -> list[tuple[str, str, float, float, int | None]]:
+    """A step's pieces at drawing resolution: a ramp piece narrower than the rounding is
+    merged into its neighbour, so the slope still starts and ends at the step's values."""
+    out: list[list] = []
+    pending: float | None = None
+    for p in s.pieces:
+        x0, x1 = x(p.t0), x(p.t1)
+        if x0 == x1 and len(s.pieces) > 1:
+            if out:
+                out[-1][3] = p.v1
+            elif pending is None:
+                pending = p.v0
+            continue
+        out.append([x0, x1, p.v0 if pending is None else pending, p.v1, p.zone])
+        pending = None
+    if not out:  # every piece rounds to nothing: one zero-width piece keeps the step
+        p0, p1 = s.pieces[0], s.pieces[-1]
+        out.append([x(p0.t0), x(p1.t1), p0.v0, p1.v1, s.zone])
+    return [tuple(o) for o in out]
 
 
 def _line(E, x0: float, y0: float, x1: float, y1: float, colour: str,
