@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from planc.ast import SPORTS
 from planc.importers.common import ImportResult
 from planc.importers.detect import NAMES, sniff
 
@@ -85,6 +86,8 @@ def import_file(source: str | Path | bytes, *, name: str | None = None,
         mismatch, by_extension = False, None
     if fmt not in FORMATS:
         raise ValueError(f"unknown import format {fmt!r}; formats: {', '.join(FORMATS)}")
+    if sport is not None and sport not in SPORTS:
+        raise ValueError(f"unknown sport {sport!r}; sports: {', '.join(SPORTS)}")
     result = _dispatch(fmt, data, shown, ftp=ftp, sport=sport, cue_minutes=cue_minutes)
     if mismatch and by_extension:
         from planc.diagnostics import warning
