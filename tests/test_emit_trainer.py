@@ -311,3 +311,33 @@ def test_repeats_are_unrolled_without_a_warning():
     data, diags = course("Sets 2x\n  3x\n    - 30s 120%\n    - 30s 50%\n  - 2m 55%\n")
     assert diags == []
     assert len(read_course(data).segments()) == 2 * (6 + 1)
+
+
+# ------------------------------------------------------------ command line --
+
+
+def test_cli_writes_the_golden_bytes_and_strict_fails(tmp_path):
+    from conftest import run_planc
+
+    src = "plans/workouts/sweet-spot-3x15.workout"
+    flags = ("--ftp", "250", "--lthr", "170", "--max-hr", "190")
+    proc = run_planc("compile", src, "--to", "zwo,mrc,erg", "-o", str(tmp_path), *flags)
+    assert proc.returncode == 0, proc.stderr_text
+    for ext in ("zwo", "mrc", "erg"):
+        assert (tmp_path / f"sweet-spot-3x15.{ext}").read_bytes() == (
+            DEVICE_GOLDEN / f"sweet-spot-3x15.{ext}").read_bytes()
+    assert "warning[range-midpoint]" in proc.stderr_text
+    strict = run_planc("compile", src, "--to", "mrc", "-o", str(tmp_path / "s"), "--strict",
+                       *flags)
+    assert strict.returncode == 1 and "error[range-midpoint]" in strict.stderr_text
+
+
+def test_cli_names_the_missing_flag(tmp_path):
+    from conftest import run_planc
+
+    proc = run_planc("compile", "plans/workouts/sweet-spot-3x15.workout", "--to", "erg", "-o",
+                     str(tmp_path))
+    assert proc.returncode == 1 and not list(tmp_path.iterdir())
+    assert ("sweet-spot-3x15.workout:10:12: error[missing-threshold]: .erg needs an FTP to turn "
+            "50-75% into watts (pass --ftp or set ftp in --athlete)") in proc.stderr_text
+    assert "Traceback" not in proc.stderr_text

@@ -73,6 +73,7 @@ def environment():
 
 
 def fmt_minutes(seconds: float) -> str:
+    """Decimal minutes, 6 places (points_and_cues inlines the same format)."""
     return f"{seconds / 60:.6f}"
 
 
@@ -90,32 +91,40 @@ def fmt_watts(watts: float) -> str:
 
 
 def points_and_cues(workout: Workout, fmt: str):
-    """(minutes, value) text pairs and (seconds, text, duration) cue triples."""
+    """(minutes, value) text pairs and (seconds, text, duration) cue triples.
+
+    A repeated step is the same object each pass (the lowering unrolls by
+    reference), so its values and cue texts are formatted once.
+    """
     value = fmt_percent if fmt == "mrc" else fmt_watts
     points: list[tuple[str, str]] = []
     raw_cues: list[tuple[int, str]] = []
+    formatted: dict[int, tuple] = {}
     t = 0.0
     for step in workout.body:
-        r = step.power.value
-        points.append((fmt_minutes(t), value(r.start)))
-        for cue in step.cues:
-            text = ascii_text(cue.text)
-            if text:
-                raw_cues.append((math.floor(t + cue.offset + 0.5), text))
-        t += step.amount.seconds
-        points.append((fmt_minutes(t), value(r.end)))
+        f = formatted.get(id(step))
+        if f is None:
+            r = step.power.value
+            cues = tuple((c.offset, text) for c in step.cues if (text := ascii_text(c.text)))
+            f = formatted[id(step)] = (value(r.start), value(r.end), cues, step.amount.seconds)
+        start, end, cues, seconds = f
+        points.append((f"{t / 60:.6f}", start))
+        for offset, text in cues:
+            raw_cues.append((math.floor(t + offset + 0.5), text))
+        t += seconds
+        points.append((f"{t / 60:.6f}", end))
     merged: list[list] = []
-    for seconds, text in sorted(raw_cues, key=lambda c: c[0]):
-        if merged and merged[-1][0] == seconds:
+    for at, text in sorted(raw_cues, key=lambda c: c[0]):
+        if merged and merged[-1][0] == at:
             merged[-1][1] += " / " + text
         else:
-            merged.append([seconds, text])
-    end = math.floor(t + 0.5)
-    cues = []
-    for i, (seconds, text) in enumerate(merged):
-        until = merged[i + 1][0] if i + 1 < len(merged) else end
-        cues.append((str(seconds), text, str(max(1, min(CUE_SECONDS, until - seconds)))))
-    return points, cues
+            merged.append([at, text])
+    finish = math.floor(t + 0.5)
+    out = []
+    for i, (at, text) in enumerate(merged):
+        until = merged[i + 1][0] if i + 1 < len(merged) else finish
+        out.append((str(at), text, str(max(1, min(CUE_SECONDS, until - at)))))
+    return points, out
 
 
 def description_line(workout: Workout) -> str:

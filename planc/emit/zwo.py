@@ -85,9 +85,10 @@ class _Writer:
         return a.metres if isinstance(a, Distance) else a.seconds
 
     def cues(self, el, step: Step, base: int = 0) -> None:
-        for cue in step.cues:
+        attr = self.offset_attr
+        for cue in step.cues:  # .set is measurably cheaper in lxml than an attribute dict
             ev = etree.SubElement(el, "textevent")
-            ev.set(self.offset_attr, _int(base + cue.offset))
+            ev.set(attr, str(int(base + cue.offset)))
             ev.set("message", xml_text(cue.text))
 
     def pace(self, el) -> None:

@@ -207,6 +207,9 @@ def describe_targets(step: Step, thr: SportThresholds, *, omit: str | None = Non
     domain (``power``, ``hr`` or ``pace``) the format does carry.  Never raises:
     without a threshold the text is just what the athlete wrote.
     """
+    if not ((omit != "power" and step.power is not None) or (omit != "hr" and step.hr is not None)
+            or (omit != "pace" and step.pace is not None)):
+        return ""  # the common case, kept cheap: nothing beyond the carried target
     from planc.emit.icu import fmt_hr, fmt_pace, fmt_power
     from planc.resolve import hr_bpm, pace_speed, power_watts
 
@@ -291,13 +294,13 @@ def timed_step(step: Step, thr: SportThresholds, target: str,
     with no pace, or a relative pace and no threshold pace, is an error.
     Converting is reported as a ``distance-as-time`` warning.
     """
-    from planc.emit.icu import fmt_distance, fmt_duration, fmt_pace
-    from planc.resolve import pace_speed
-
     amount = step.amount
     if isinstance(amount, Duration):
         return Timed(amount.seconds)
     assert isinstance(amount, Distance)
+    from planc.emit.icu import fmt_distance, fmt_duration, fmt_pace
+    from planc.resolve import pace_speed
+
     dist = fmt_distance(amount)
     if step.pace is None:
         diags.append(error(
