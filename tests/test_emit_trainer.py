@@ -241,7 +241,7 @@ def test_cadence_and_heart_rate_beside_power_are_cues():
     assert hr.message == ".mrc carries only power: '150bpm' is shown as a text cue"
     assert (cad.span.line, cad.span.column) == (1, 24)
     assert cad.message == ".mrc has no cadence: '85-95 rpm' is shown as a text cue"
-    assert read_course(data).cues == [(0, "Tempo: 150bpm: 85-95 rpm", 10)]
+    assert read_course(data).cues == [(0, "Tempo: 150bpm, 85-95 rpm", 10)]
 
 
 def test_lap_press_becomes_its_written_time():

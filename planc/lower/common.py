@@ -192,6 +192,12 @@ def label_text(step: Step) -> str:
     return " ".join(p.strip() for p in (step.label, step.trailing) if p and p.strip())
 
 
+def start_cue(parts: list[str]) -> str:
+    """``label: what, else`` -- the cue at a step's start (label first, then the rest)."""
+    label, rest = parts[0], ", ".join(p for p in parts[1:] if p)
+    return f"{label}: {rest}" if label and rest else label or rest
+
+
 def _band(lo: float, hi: float) -> str:
     """Whole numbers, one value when both ends round alike: ``136-151`` or ``200``."""
     a, b = f"{lo:.0f}", f"{hi:.0f}"

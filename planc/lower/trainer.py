@@ -49,6 +49,7 @@ from planc.lower.common import (
     description_parts,
     label_text,
     missing_threshold,
+    start_cue,
     timed_step,
     unrolled_steps,
 )
@@ -189,7 +190,7 @@ class _Lowerer:
                 f"{t} has no lap button: the 'Press lap' step ends after its "
                 f"{fmt_duration(timed.length)}", step.span, None))
         cues: list[Cue] = []
-        text = ": ".join(h for h in head if h)
+        text = start_cue(head)
         if text:
             cues.append(Cue(0.0, text))
         cues.extend(Cue(c.offset * timed.per_offset, c.text) for c in step.cues)

@@ -82,6 +82,7 @@ from planc.lower.common import (
     description_parts,
     label_text,
     missing_threshold,
+    start_cue,
     timed_step,
 )
 from planc.resolve import MissingThreshold, pace_fraction, power_fraction
@@ -207,7 +208,7 @@ class _Lowerer:
                 f"{timed.length:.2f}{self.unit} is rounded, the remainder carried to the next "
                 "block (the total stays exact to the second)", step.span, None))
         cues = []
-        text = ": ".join(t for t in head if t)
+        text = start_cue(head)
         if text:
             cues.append((0.0, text))
         cues.extend((c.offset * timed.per_offset, c.text) for c in step.cues)
