@@ -18,7 +18,6 @@ from planc.ast import (
     HrTarget,
     HrUnit,
     Intensity,
-    PaceTarget,
     PaceUnit,
     PowerTarget,
     PowerUnit,
