@@ -92,7 +92,7 @@ def test_nothing_is_fetched_from_elsewhere(site_name: str, request):
         assert csp and "default-src 'none'" in csp[0]
     css = (site / "style.css").read_text(encoding="utf-8")
     assert "url(" not in css and "@import" not in css and "@font-face" not in css
-    assert "@media print" in css and "@media (max-width" in css
+    assert "@media print" in css and "@media screen and (max-width" in css
 
 
 def test_every_chart_has_a_text_alternative(cycling_site: Path):
@@ -169,15 +169,17 @@ def test_session_page_profile_steps_metrics_and_files(cycling_site: Path):
 
 
 def test_compiled_files_match_the_emitters(cycling_site: Path):
-    from planc.emit.registry import EmitOptions, emit
+    from planc.emit.registry import FORMATS, EmitOptions, emit
 
     plan = load_plan(CYCLING)
     s = next(s for s in plan.sessions if s.workout is not None)
     folder = next(cycling_site.glob("week-01-*"))
     stem = f"{s.date.isoformat()}-{s.slot}-"
-    (txt,) = list(folder.glob(f"{stem}*.txt"))
-    expected, _ = emit("icu", s.workout, plan.athlete, EmitOptions(indoor=s.indoor))
-    assert txt.read_bytes() == expected
+    for fmt in available():
+        (path,) = list(folder.glob(f"{stem}*{FORMATS[fmt].extension}"))
+        options = EmitOptions(indoor=s.indoor, date=s.date.isoformat())
+        expected, _ = emit(fmt, s.workout, plan.athlete, options)
+        assert path.read_bytes() == expected, fmt
 
 
 def test_same_plan_same_bytes(tmp_path: Path, cycling_site: Path):

@@ -140,7 +140,7 @@ def fitness_chart(weeks: list[WeekLoad], days: list[Day], races: list[Race],
         line.set("stroke", colour)
         line.set("stroke-width", "2" if name == "CTL" else "1.5")
         root.append(line)
-    legend_x = width - right - 230
+    legend_x = left + 60  # beside the panel title: visible even when a phone scrolls the chart
     for i, (name, colour, words) in enumerate((("CTL", CTL_COLOUR, "fitness"),
                                                ("ATL", ATL_COLOUR, "fatigue"),
                                                ("TSB", TSB_COLOUR, "form"))):

@@ -298,8 +298,11 @@ def zone_rows(zone_seconds: dict[str, float]) -> list[ZoneRow]:
 
 
 def _emit_files(view: SessionView, athlete: Athlete | None, cache: dict,
-                diags: list[Diagnostic]) -> list[tuple[str, bytes]]:
-    """The session's compiled files (what the registry has), next to its page."""
+                diags: list[Diagnostic], drawn: tuple[Profile, Any]) -> list[tuple[str, bytes]]:
+    """The session's compiled files (what the registry has), next to its page.
+
+    The .svg is drawn from the profile and metrics the page already has (the same
+    bytes ``planc compile --to svg`` writes, without measuring the workout again)."""
     from planc.emit.registry import FORMATS, EmitOptions, available, emit
 
     s = view.session
@@ -314,7 +317,17 @@ def _emit_files(view: SessionView, athlete: Athlete | None, cache: dict,
         if key not in cache:
             options = EmitOptions(indoor=s.indoor, date=s.date.isoformat())
             try:
-                cache[key] = emit(fmt, s.workout, athlete, options)
+                if fmt == "svg":
+                    from planc.emit.svg import diagnostics as svg_diagnostics
+                    from planc.render.svgdraw import CARD
+
+                    profile, metrics = drawn
+                    picture = render_svg(s.workout, athlete, style=CARD, indoor=s.indoor,
+                                         profile=profile, metrics=metrics)
+                    cache[key] = (picture.encode("utf-8"),
+                                  svg_diagnostics(profile, s.workout.sport))
+                else:
+                    cache[key] = emit(fmt, s.workout, athlete, options)
             except (ImportError, NotImplementedError) as exc:
                 cache[key] = None, [warning("render-no-format",
                                             f"{spec.title} is not available: {exc}")]
@@ -396,11 +409,12 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
         if key not in per_workout:
             profile = build_profile(s.workout, athlete, s.indoor)
             metrics = workout_metrics(s.workout, athlete, indoor=s.indoor)
-            words = summary(s.workout, profile, athlete, s.indoor)
+            words = summary(s.workout, profile, athlete, s.indoor, metrics)
             thumb = Markup(render_svg(s.workout, athlete, style=THUMB, indoor=s.indoor,
-                                      standalone=False, profile=profile, describe=False))
+                                      standalone=False, profile=profile, describe=False,
+                                      metrics=metrics))
             large = Markup(render_svg(s.workout, athlete, style=LARGE, indoor=s.indoor,
-                                      standalone=False, profile=profile))
+                                      standalone=False, profile=profile, metrics=metrics))
             rows = step_rows(s.workout, profile, athlete, s.indoor)
             per_workout[key] = (profile, metrics, thumb, large, words.desc, rows)
         profile, metrics, thumb, large, desc, rows = per_workout[key]
@@ -411,7 +425,8 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
         view.distance_m = metrics.distance_m
         view.thumb, view.large, view.desc, view.rows = thumb, large, desc, rows
         view.zones = zone_rows(metrics.zone_seconds)
-        for rel, data in _emit_files(view, athlete, emitted, result.diagnostics):
+        for rel, data in _emit_files(view, athlete, emitted, result.diagnostics,
+                                     (profile, metrics)):
             outputs[rel] = data
 
     workouts = [v for v in views if v.session.workout is not None]
@@ -471,7 +486,7 @@ def _write(out_dir: Path, plan: Plan, outputs: dict[str, bytes], result: RenderR
     previous = _previous_files(out_dir, plan, result.diagnostics)
     for rel in sorted(outputs):
         dest = out_dir / rel
-        if not inside(out_dir, dest):  # names are slugs; belt and braces
+        if os.path.isabs(rel) or ".." in Path(rel).parts:  # names are slugs; belt and braces
             raise RuntimeError(f"refusing to write outside {out_dir}")
         (result.written if write_atomic(dest, outputs[rel]) else result.unchanged).append(dest)
     folders: set[Path] = set()

@@ -30,6 +30,7 @@ from lxml.builder import ElementMaker
 
 from planc.ast import Workout
 from planc.athlete import Athlete
+from planc.metrics import Metrics
 from planc.render.profile import (
     NEUTRAL,
     Profile,
@@ -119,11 +120,13 @@ class Summary:
 
 
 def summary(workout: Workout, profile: Profile, athlete: Athlete | None,
-            indoor: bool = False) -> Summary:
+            indoor: bool = False, metrics: Metrics | None = None) -> Summary:
+    """Caption, title and description; ``metrics`` saves recomputing them (a plan page
+    draws each workout several times)."""
     from planc.emit.icu import step_line
     from planc.metrics import workout_metrics
 
-    m = workout_metrics(workout, athlete, indoor=indoor)
+    m = metrics or workout_metrics(workout, athlete, indoor=indoor)
     name = workout.name or "Workout"
     facts = [duration_text(profile)]
     if m.load is not None:
@@ -165,13 +168,13 @@ class _Paths:
 def render_svg(workout: Workout, athlete: Athlete | None = None, *, style: Style = CARD,
                indoor: bool = False, standalone: bool = True,
                profile: Profile | None = None, label: str | None = None,
-               describe: bool = True) -> str:
+               describe: bool = True, metrics: Metrics | None = None) -> str:
     """The SVG text of ``workout``.  ``standalone`` adds the SVG namespace (a file);
     without it the markup is for inlining in HTML.  ``label`` overrides the title;
     ``describe=False`` leaves out the step-by-step ``<desc>`` (a thumbnail whose page
     has the details)."""
     profile = profile or build_profile(workout, athlete, indoor)
-    words = summary(workout, profile, athlete, indoor)
+    words = summary(workout, profile, athlete, indoor, metrics)
     title = label or words.title
     E = ElementMaker(namespace=SVG_NS, nsmap={None: SVG_NS}) if standalone else ElementMaker()
 
