@@ -148,8 +148,12 @@ def _finish(result: ImportResult, *, name: str | None, sport: str | None,
     if sport:
         w = dataclasses.replace(w, sport=sport)
     result.workout = w
-    text = result.text
-    back = parse_workout(text, path=result.path)
+    back = parse_workout(result.text, path=result.path)
+    if result.format == "icu" and back.workout is not None and back.workout != w:
+        # Text that is not yet canonical (a label with '<', odd spacing kept in a label):
+        # the canonical writer's form is the import, as for any other re-emitted text.
+        w = result.workout = back.workout
+        back = parse_workout(result.text, path=result.path)
     errors = [d for d in back.diagnostics if d.is_error]
     if errors:
         for d in errors:

@@ -90,6 +90,4 @@ def sniff(data: bytes, path: str | None = None) -> Sniffed:
         if _PERCENT_RE.search(data[:65536]):
             return Sniffed("mrc", "MINUTES PERCENT", by_ext)
         return Sniffed(by_ext if by_ext in ("mrc", "erg") else "mrc", "course sections", by_ext)
-    if by_ext == "fit":
-        return Sniffed("fit", "extension (no FIT signature)", by_ext)
     return Sniffed("icu", "text", by_ext)

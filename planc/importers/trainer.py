@@ -69,6 +69,7 @@ class _Course:
     cues: list[tuple[float, str, float | None, int]]  # raw time, text, raw duration, line
     data_closed: bool
     saw_data: bool
+    text_open: bool = False
 
 
 def _split_lines(text: str) -> list[str]:
@@ -89,10 +90,15 @@ def _parse(text: str, r: Reader) -> _Course | None:
                 course.saw_data = True
             if marker == "[END COURSE DATA]":
                 course.data_closed = True
+            course.text_open = marker == "[COURSE TEXT]"
             continue
         if not line or (line.startswith(";") and not _FORMAT_RE.match(line)):
             continue
         span = Span(number, 1, number, len(raw) + 1)
+        if line.startswith("[") and "]" not in line:
+            r.error("truncated", f"'{line[:40]}' is an unfinished section marker; the file is "
+                    "probably truncated", span)
+            return None
         if section == "header":
             fmt = _FORMAT_RE.match(line)
             if fmt:
@@ -165,6 +171,10 @@ def read_trainer(data: bytes, path: str, *, kind: str, ftp: float | None = None,
     last_line = len(_split_lines(text))
     if not course.data_closed:
         r.error("truncated", "the file ends inside [COURSE DATA] (no [END COURSE DATA]); it is "
+                "probably truncated", Span.point(last_line, 1))
+        return r.result(None, kind, text)
+    if course.text_open:
+        r.error("truncated", "the file ends inside [COURSE TEXT] (no [END COURSE TEXT]); it is "
                 "probably truncated", Span.point(last_line, 1))
         return r.result(None, kind, text)
     if len(course.points) < 2:

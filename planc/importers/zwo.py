@@ -107,14 +107,17 @@ def xml_root(text: str, r: Reader):
                 "remove the <!DOCTYPE ...> declaration")
         return None
     decl = _DECL_RE.match(text)
-    if decl:  # lxml refuses str input that declares an encoding; keep columns by padding
+    if decl:  # the text is decoded already: blank the declaration, keeping the columns
         text = " " * decl.end() + text[decl.end():]
     parser = etree.XMLParser(resolve_entities=False, no_network=True, dtd_validation=False,
                              load_dtd=False, huge_tree=False, remove_comments=True,
                              remove_pis=True)
     try:
-        return etree.fromstring(text, parser)
-    except etree.XMLSyntaxError as exc:
+        return etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:  # lxml raises ValueError for odd input
+        if not isinstance(exc, etree.XMLSyntaxError):
+            r.error("xml-syntax", f"not well-formed XML: {exc}", Span.point(1, 1))
+            return None
         line, col = exc.position if exc.position else (exc.lineno or 0, 0)
         message = (exc.msg or str(exc)).split(", line ")[0]
         r.error("xml-syntax", f"not well-formed XML: {message}",
