@@ -179,6 +179,11 @@ def test_zones_stay_zones_with_a_warning():
     assert codes(res).count("fit-zone") == 1
 
 
+def test_zones_beyond_plancs_are_left_out():
+    res = ok(fit(timed(60, POWER, target_value=12)))
+    assert flat(res)[0].power is None and "fit-target" in codes(res)
+
+
 def test_secondary_target_adds_cadence():
     res = ok(fit(timed(60, POWER, 90, 95, secondary_target_type=CADENCE,
                        secondary_target_value=0, secondary_custom_low=95,

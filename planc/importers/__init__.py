@@ -21,6 +21,7 @@ import dataclasses
 from pathlib import Path
 
 from planc.ast import SPORTS
+from planc.diagnostics import sort_key
 from planc.importers.common import ImportResult
 from planc.importers.detect import NAMES, sniff
 
@@ -97,6 +98,7 @@ def import_file(source: str | Path | bytes, *, name: str | None = None,
             f"{NAMES[fmt]}; it is read as {NAMES[fmt]}", path=shown))
     if result.workout is not None:
         result = _finish(result, name=name, sport=sport, stem=_stem(shown))
+    result.diagnostics.sort(key=sort_key)
     return result
 
 

@@ -61,6 +61,7 @@ from planc.ast import (
     Step,
     sport_family,
 )
+from planc.check import MAX_ZONE
 from planc.importers.common import (
     ImportResult,
     Reader,
@@ -241,6 +242,10 @@ def _target(kind: int | None, value: int | None, low: int | None, high: int | No
         lo = hi if lo is None else lo
         hi = lo if hi is None else hi
         lo, hi = min(lo, hi), max(lo, hi)
+    if zone is not None and zone > MAX_ZONE and kind != _CADENCE:
+        r.warn("fit-target", f"{where}: zone {zone} is beyond planc's zones (Z1-Z{MAX_ZONE}); "
+               "the target is left out")
+        return
     if zone is not None and kind in (_POWER, 7, 8, 9, 10, _HEART_RATE, _HEART_RATE_LAP, _SPEED,
                                      _SPEED_LAP):
         r.warn("fit-zone", "FIT target zones are the device's zones; planc reads them as the "
