@@ -36,6 +36,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (approximations a format forces) as errors")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="list every approximation a format forces (default: one line per kind)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,7 +76,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"planc build: error: cannot write {exc.filename or out_dir}: "
               f"{exc.strerror or exc}", file=sys.stderr)
         return 2
-    failed = report(diags + built.diagnostics, sources, strict=args.strict)
+    lowering = built.diagnostics
+    if not args.verbose and not args.strict and not any(d.is_error for d in lowering):
+        _summarise(lowering)
+        lowering = []
+    failed = report(diags + lowering, sources, strict=args.strict)
     if failed:
         return 1
     if not args.quiet:
@@ -84,3 +90,20 @@ def run(args: argparse.Namespace) -> int:
               f"{len(built.unchanged)} unchanged, {len(built.removed)} removed",
               file=sys.stderr)
     return 0
+
+
+def _summarise(diagnostics) -> None:
+    """One line per kind of approximation: a plan repeats the same ones week after week."""
+    from collections import Counter
+
+    counts = Counter(d.code for d in diagnostics)
+    firsts: dict[str, object] = {}
+    for d in sorted(set(diagnostics), key=lambda d: (d.path, d.span.line, d.span.column)):
+        firsts.setdefault(d.code, d)
+    for code, n in sorted(counts.items()):
+        d = firsts[code]
+        where = f"{d.path}:{d.span.line}:{d.span.column}" if d.span.line else d.path
+        print(f"note: {n} x warning[{code}] (approximations the formats force), first at "
+              f"{where}: {d.message}", file=sys.stderr)
+    if counts:
+        print("note: planc build -v lists each one; --strict makes them errors", file=sys.stderr)

@@ -44,10 +44,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planc.emit.registry import FORMATS, EmitOptions, emit, parse_formats
+    from planc.emit.registry import FORMATS, EmitOptions, emit, formats_for, parse_formats
     from planc.fsutil import inside, slugify, write_atomic
     from planc.parse import parse_workout
 
+    all_formats = "all" in [p.strip().lower() for p in args.to.split(",")]
     try:
         formats = parse_formats(args.to)
     except ValueError as exc:
@@ -107,7 +108,10 @@ def run(args: argparse.Namespace) -> int:
             base = f"{stem}-{n}"
             n += 1
         used_names.add(base)
-        for fmt in formats:
+        # 'all' means every format that can express this sport; a named format is honoured
+        # (and its emitter explains why a run has no .erg)
+        chosen = formats_for(workout.sport, formats) if all_formats else formats
+        for fmt in chosen:
             data, emitted = emit(fmt, workout, athlete_result.athlete, options)
             diags.extend(d.with_path(src.path) if d.path == "<input>" else d for d in emitted)
             if out_dir is not None:

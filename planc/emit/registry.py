@@ -22,15 +22,21 @@ class Format:
     binary: bool
     module: str  # planc.emit.<module>.emit(workout, athlete, options) -> (bytes, diagnostics)
     title: str
+    families: frozenset[str] | None = None  # sport families it can express; None = every sport
+
+    def applies_to(self, sport: str) -> bool:
+        from planc.ast import sport_family
+
+        return self.families is None or sport_family(sport) in self.families
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("icu", ".txt", False, "icu_target", "intervals.icu workout text"),
-        Format("zwo", ".zwo", False, "zwo", "Zwift workout (XML)"),
-        Format("mrc", ".mrc", False, "mrc", "CompuTrainer course, % FTP"),
-        Format("erg", ".erg", False, "erg", "CompuTrainer course, watts"),
+        Format("zwo", ".zwo", False, "zwo", "Zwift workout (XML)", frozenset({"ride", "run"})),
+        Format("mrc", ".mrc", False, "mrc", "CompuTrainer course, % FTP", frozenset({"ride"})),
+        Format("erg", ".erg", False, "erg", "CompuTrainer course, watts", frozenset({"ride"})),
         Format("fit", ".fit", True, "fit", "Garmin FIT workout"),
         Format("svg", ".svg", False, "svg", "workout profile picture (SVG)"),
     )
@@ -42,6 +48,11 @@ def available() -> list[str]:
     from importlib.util import find_spec
 
     return [n for n, f in FORMATS.items() if find_spec(f"planc.emit.{f.module}") is not None]
+
+
+def formats_for(sport: str, formats: list[str]) -> list[str]:
+    """The formats that can express a workout of ``sport`` (an .erg of a swim cannot exist)."""
+    return [f for f in formats if FORMATS[f].applies_to(sport)]
 
 
 def parse_formats(text: str) -> list[str]:

@@ -138,7 +138,7 @@ class MetricsCache:
 def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selection,
                athlete: Athlete | None = None, strict: bool = False) -> BuildResult:
     """Write the selected sessions in ``formats`` under ``out_dir`` (see module doc)."""
-    from planc.emit.registry import FORMATS, EmitOptions, emit
+    from planc.emit.registry import FORMATS, EmitOptions, emit, formats_for
 
     athlete = athlete if athlete is not None else plan.athlete
     result = BuildResult()
@@ -154,7 +154,7 @@ def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selecti
         if s.kind is Kind.WORKOUT and s.workout is not None:
             folder = week_folder(plan, s.week)
             stem = file_stem(s)
-            for fmt in formats:
+            for fmt in formats_for(s.workout.sport, formats):  # no .erg of a swim
                 spec = FORMATS[fmt]
                 key = (id(s.workout), fmt, s.indoor, s.date.isoformat() if spec.binary else "")
                 if key not in emitted:
