@@ -2,7 +2,7 @@
 
 Flat formats unroll every repeat, so ``5x (3m 115%, 3m 50%)`` arrives as ten
 steps.  Reading it back as ten steps would be correct but useless to a coach;
-this module finds the repeats again.  The rule (README "Importing" repeats it):
+this module finds the repeats again.  The rule:
 
 1. A *run* is two or more consecutive, identical copies of a body of two or more
    elements (a body of one step is never a repeat: in .erg it is one longer step,
@@ -15,7 +15,7 @@ this module finds the repeats again.  The rule (README "Importing" repeats it):
    earliest start.
 3. The winning run becomes ``Nx body`` (at most 200 repetitions, the language's
    limit), and the same search runs again inside the body (nested repeats) and on
-   the parts before and after it.
+   the parts before and after it.  Bodies of up to 256 elements are searched.
 4. Adjacent repeats with identical bodies merge (``3x (a b)`` then ``2x (a b)`` is
    ``5x (a b)``): nothing in a flat timeline separates them.
 

@@ -174,7 +174,7 @@ class _ZwoReader:
             return None
         return CadenceTarget(Range(float(round(value)), float(round(value))))
 
-    def target(self, start: float, end: float, el) -> dict:
+    def target(self, start: float, end: float) -> dict:
         """Power (bike) or pace (run) fields for a start..end fraction."""
         if self.sport == "Run":
             return {"pace": PaceTarget(PaceUnit.THRESHOLD,
@@ -299,7 +299,7 @@ class _ZwoReader:
                 self.r.warn("zwo-no-power", "<SteadyState> has no Power; the step is imported "
                             "without a target", span)
             else:
-                fields = self.target(power, power, el)
+                fields = self.target(power, power)
         else:  # Warmup, Ramp, Cooldown
             low = self.number(el, a, "PowerLow")
             high = self.number(el, a, "PowerHigh")
@@ -310,7 +310,7 @@ class _ZwoReader:
                     self.r.warn("zwo-no-power", f"<{_local(el.tag)}> has no PowerLow/PowerHigh; "
                                 "the step is imported without a target", span)
                 else:
-                    fields = self.target(single, single, el)
+                    fields = self.target(single, single)
             else:
                 start, end = low, high
                 if name == "cooldown":
@@ -322,7 +322,7 @@ class _ZwoReader:
                             "value", span, "write PowerLow as the start value (the higher one)")
                     start, end = max(low, high), min(low, high)
                 ramp = fraction(start) != fraction(end)
-                fields = self.target(start, end, el)
+                fields = self.target(start, end)
         step = Step(amount=amount, ramp=ramp, cadence=cadence, **fields)
         return self.with_cues(step, self.cue_events(el))
 
@@ -358,9 +358,9 @@ class _ZwoReader:
             ramp = False
             if low is not None and high is not None:
                 ramp = fraction(low) != fraction(high)
-                fields = self.target(low, high, el)
+                fields = self.target(low, high)
             elif value is not None:
-                fields = self.target(value, value, el)
+                fields = self.target(value, value)
             else:
                 self.r.warn("zwo-no-power", f"<IntervalsT> has no {kind}Power; the {kind.lower()} "
                             "part is imported without a target", span)
