@@ -306,3 +306,13 @@ def test_no_workout_element():
 def test_steady_state_without_power_has_no_target():
     res = ok(wrap('<SteadyState Duration="60"/>'))
     assert flat(res) == [Step(Duration(60.0))] and codes(res) == ["zwo-no-power"]
+
+
+def test_a_warmup_block_that_repeats_is_part_of_the_repeat():
+    """Zwift names a first rising ramp Warmup; when the set repeats, the repeat wins."""
+    ramp = '<{} Duration="24" PowerLow="0.25" PowerHigh="0.26"/>'
+    pair = '<SteadyState Duration="20" Power="0.21"/><SteadyState Duration="22" Power="0.23"/>'
+    res = ok(wrap(ramp.format("Warmup") + pair * 2 + ramp.format("Ramp") + pair * 2))
+    (rep,) = res.workout.body
+    assert isinstance(rep, Repeat) and rep.count == 2
+    assert rep.children[0].section is None and isinstance(rep.children[1], Repeat)

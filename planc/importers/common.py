@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from planc.ast import (
     NO_SPAN,
     Block,
+    Intensity,
     Node,
     Repeat,
     Section,
@@ -181,9 +182,15 @@ def _group(elements: Sequence[Step | Repeat]) -> tuple[Node, ...]:
 
 def assemble(elements: Sequence[Step | Repeat], *, sport: str, name: str | None,
              description: str | None = None, tags: Sequence[str] = (),
-             recover: bool = True) -> Workout:
-    """A Workout from top-level elements, with repeats recovered and header values cleaned."""
+             recover: bool = True, warmup: int = 0, cooldown: int = 0) -> Workout:
+    """A Workout from top-level elements, with repeats recovered and header values cleaned.
+
+    ``warmup``/``cooldown``: how many leading/trailing elements are warm-up/cool-down
+    steps in the source (:func:`edge_runs`); those still at the top level after repeat
+    recovery go under ``Warmup``/``Cooldown`` headers.
+    """
     items = recover_repeats(elements) if recover else list(elements)
+    items = _sections(items, warmup, cooldown)
     clean_tags: list[str] = []
     for t in tags:
         c = clean_tag(t)
@@ -198,23 +205,48 @@ def assemble(elements: Sequence[Step | Repeat], *, sport: str, name: str | None,
     )
 
 
-def mark_sections(elements: list[Step | Repeat], warmup: Sequence[bool],
-                  cooldown: Sequence[bool]) -> list[Step | Repeat]:
-    """Put the leading run of warm-up steps and the trailing run of cool-down steps in sections.
+def edge_runs(elements: Sequence[Step | Repeat], warmup: Sequence[bool],
+              cooldown: Sequence[bool]) -> tuple[int, int]:
+    """How many leading elements are warm-up steps, and trailing ones cool-down steps.
 
     ``warmup[i]``/``cooldown[i]`` say whether element i is a warm-up/cool-down step in
-    the source format (a ZWO ``Warmup``, a FIT step with intensity warmup).  Only the
-    leading and trailing runs become sections; planc would otherwise split the body.
+    the source format (a ZWO ``Warmup``, a FIT step with intensity warmup).
     """
-    out = list(elements)
+    lead = 0
+    while (lead < len(elements) and isinstance(elements[lead], Step) and warmup[lead]):
+        lead += 1
+    trail = 0
+    while (trail < len(elements) - lead and isinstance(elements[-1 - trail], Step)
+           and cooldown[-1 - trail]):
+        trail += 1
+    return lead, trail
+
+
+def _sections(items: list[Step | Repeat], warmup: int, cooldown: int) -> list[Step | Repeat]:
+    """Mark the first ``warmup`` and last ``cooldown`` top-level steps as sections.
+
+    Done after repeat recovery: a warm-up step that recovery folded into a repeat stays
+    a plain step of it (planc sections hold steps only), and recovery never sees the
+    section marks, which would make two copies of one step differ.  Recovery keeps the
+    order, so the leading top-level steps are still the source's leading elements.
+    The step class the section already says (intensity warmup/cooldown) is dropped.
+    """
+    out = list(items)
+
+    def mark(i: int, section: Section, same: Intensity) -> None:
+        step = out[i]
+        assert isinstance(step, Step)
+        out[i] = dataclasses.replace(step, section=section,
+                                     intensity=None if step.intensity is same else step.intensity)
+
     i = 0
-    while i < len(out) and isinstance(out[i], Step) and warmup[i]:
-        out[i] = dataclasses.replace(out[i], section=Section.WARMUP)
+    while i < len(out) and i < warmup and isinstance(out[i], Step):
+        mark(i, Section.WARMUP, Intensity.WARMUP)
         i += 1
-    j = len(out) - 1
-    while j >= i and isinstance(out[j], Step) and cooldown[j]:
-        out[j] = dataclasses.replace(out[j], section=Section.COOLDOWN)
-        j -= 1
+    n = 0
+    while n < cooldown and len(out) - 1 - n >= i and isinstance(out[len(out) - 1 - n], Step):
+        mark(len(out) - 1 - n, Section.COOLDOWN, Intensity.COOLDOWN)
+        n += 1
     return out
 
 

@@ -67,8 +67,8 @@ from planc.importers.common import (
     Reader,
     assemble,
     clean_label,
+    edge_runs,
     fraction,
-    mark_sections,
 )
 from planc.importers.text import one_line
 
@@ -589,14 +589,12 @@ def read_fit(data: bytes, path: str) -> ImportResult:
         r.warn("fit-fractional", "step times with fractions of a second are rounded to whole "
                "seconds (each boundary to the nearest second, so the total does not drift)")
     elements = [b.node for b in built]
-    elements = mark_sections(elements, [b.warmup for b in built], [b.cooldown for b in built])
     # a warm-up/cool-down step outside the leading/trailing runs keeps its intensity;
     # inside them the section says it
-    elements = [dataclasses.replace(e, intensity=None)
-                if isinstance(e, Step) and e.section is not None else e for e in elements]
+    lead, trail = edge_runs(elements, [b.warmup for b in built], [b.cooldown for b in built])
     description = _text(wkt.get(17)) or _text(wkt.get("description"))
     workout = assemble(elements, sport=sport, name=_text(wkt.get(8)), description=description,
-                       recover=False)
+                       recover=False, warmup=lead, cooldown=trail)
     pool = _as_int(wkt.get(14))
     if pool and sport_family(sport) == "swim" and pool not in (0xFFFF,):
         metres = pool / 100

@@ -49,9 +49,9 @@ from planc.importers.common import (
     TimeRounder,
     assemble,
     decode_text,
+    edge_runs,
     finite,
     fraction,
-    mark_sections,
 )
 from planc.importers.text import one_line
 
@@ -512,7 +512,8 @@ def _read_workout_file(root, z: _ZwoReader, r: Reader, text: str) -> ImportResul
 
         elements = place_cues(elements, [(o, m) for o, m, _ in workout_cues], r,
                               unit="metre" if z.distance_mode else "second")
-    elements = mark_sections(elements, warm, cool)
-    workout = assemble(elements, sport=z.sport, name=name, description=description, tags=tags)
+    lead, trail = edge_runs(elements, warm, cool)
+    workout = assemble(elements, sport=z.sport, name=name, description=description, tags=tags,
+                       warmup=lead, cooldown=trail)
     return r.result(workout, "zwo", text)
 
