@@ -176,3 +176,14 @@ def test_distance_cue_offsets_are_metres():
     w = Workout((Block((step,)),), sport="Run")
     assert "> 200mtr Halfway soon" in workout_text(w)
     assert reparsed(w) == w
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=30))
+def test_clean_labels_read_back_whole(raw):
+    label = clean_label(raw)
+    if label is None:
+        return
+    assert clean_label(label) == label
+    w = Workout((Block((Step(Duration(60.0), label=label),)),))
+    assert reparsed(w) == w

@@ -301,12 +301,22 @@ def fraction(value: float, decimals: int = 2) -> float:
 
 
 def clean_label(label: str | None) -> str | None:
-    """A step label the planc text reads back whole (``safe_label``, plus a space after ``)``:
-    the lexer ends a value at ``)``, so ``Z5)5`` would read as zone 5 and lose the label)."""
+    """A step label the planc text reads back whole.
+
+    ``safe_label`` applied until nothing changes (one pass can uncover a new value-like
+    word: ``5z5`` becomes ``5 z5``), after a space is put after ``)`` (the lexer ends a
+    value at ``)``, so ``Z5)5`` would read as zone 5 and lose the label).
+    """
     import re
 
     from planc.emit.icu import safe_label
 
     if not label:
         return None
-    return safe_label(re.sub(r"\)(?=\S)", ") ", label)) or None
+    text = re.sub(r"\)(?=\S)", ") ", label)
+    for _ in range(8):  # safe_label can uncover a new value-like word ("5z5" -> "5 z5")
+        cleaner = safe_label(text)
+        if cleaner == text:
+            break
+        text = cleaner
+    return text or None
