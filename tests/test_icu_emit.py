@@ -302,3 +302,17 @@ def test_random_text_never_raises(text):
 def test_arbitrary_unicode_never_raises(text):
     parsed = parse_workout(text)
     assert all(isinstance(d, Diagnostic) for d in parsed.diagnostics)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("zZ0123456789 )(x%wmsk:<>&-abc")), min_size=1,
+               max_size=16))
+def test_safe_label_is_a_fixed_point_and_reads_back(label):
+    safe = safe_label(label)
+    assert safe_label(safe) == safe
+    if safe and safe.split()[0].lower() not in ("ramp",):
+        w = Workout((Block((Step(Duration(60), label=safe),)),))
+        parsed = parse_workout(emit_icu(w), checks=False)
+        assert parsed.workout is not None
+        (s,) = list(unrolled_steps(parsed.workout.body))
+        assert s.label == safe

@@ -124,6 +124,18 @@ def _defuse(word: str) -> str:
 
 def safe_label(label: str) -> str:
     """A label intervals.icu reads back whole: no value-like word, no ``<>&``, no 'Press lap'."""
+    # the lexer ends a value at ')' ("Z5)5" reads as zone 5), and breaking one word can
+    # uncover another ("5z5" -> "5 z5"): repeat until nothing changes
+    text = re.sub(r"\)(?=\S)", ") ", label)
+    for _ in range(8):
+        cleaner = _safe_label_pass(text)
+        if cleaner == text:
+            break
+        text = cleaner
+    return text
+
+
+def _safe_label_pass(label: str) -> str:
     from planc.parse import is_label_word
 
     words = label.replace("<", " ").replace(">", " ").replace("&", " and ").split()
