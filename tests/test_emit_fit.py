@@ -28,7 +28,7 @@ import fitdecode
 import pytest
 from conftest import run_planc
 from garmin_fit_sdk import Decoder, Stream
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from planc.ast import (
@@ -469,6 +469,17 @@ def file_time_and_work(data: bytes, ftp: float = FTP) -> tuple[float, float]:
     return seconds, joules
 
 
+def ramp_slack(workout: Workout, slice_s: float = DEFAULT_RAMP_SLICE_S) -> float:
+    """Joules a ramp may lose to rounding: half a unit (0.5 % FTP or 0.5 W) over one slice."""
+    slack = 0.0
+    for step in unrolled_steps(workout.body):
+        if step.ramp and step.power is not None and isinstance(step.amount, Duration):
+            unit = 0.5 if step.power.unit is PowerUnit.WATTS else 0.005 * FTP
+            n = max(1, int(step.amount.seconds / slice_s + 0.5))
+            slack += unit * (step.amount.seconds / n + 0.001)
+    return slack
+
+
 def assert_file_preserves(original: Workout, data: bytes, rel: float,
                           slack_joules: float = 0.0) -> None:
     t0, w0 = ast_time_and_work(original)
@@ -599,13 +610,17 @@ HYPO = settings(max_examples=120, deadline=None,
 
 @HYPO
 @given(workout_t())
+@example(Workout((Step(Duration(10.0), ramp=True,  # found by CI: a short ramp within Z1
+                       power=PowerTarget(PowerUnit.ZONE, Range(1.0, 1.0)),
+                       pace=PaceTarget(PaceUnit.ZONE, Range(1.0, 2.0))),)))
 def test_random_workouts_decode_and_match_the_lowered_ast(w: Workout) -> None:
     data, _, lowered = check_file(w, FULL)
     assert data[8:12] == b".FIT"
     assert_lowering_preserves(w, lowered)
-    # time survives exactly (to the ms); work within 0.5 % (ramp slices and bands are
-    # rounded to whole units, with the ramp's rounding error carried between slices)
-    assert_file_preserves(w, data, rel=0.005)
+    # time survives exactly (to the ms); work within 0.5 % (bands are rounded to whole
+    # units), plus for each ramp half a unit over one slice: the rounding error carried
+    # between slices ends on the last one ('ramp Z1' over 10 s is 49.5 % FTP -> 50 %)
+    assert_file_preserves(w, data, rel=0.005, slack_joules=ramp_slack(w))
     again, _ = emit(w, FULL, OPTIONS)
     assert again == data  # deterministic
 
