@@ -31,7 +31,7 @@ from planc.ast import (
     Step,
     Workout,
 )
-from planc.importers.common import clean_label, sayable_nesting
+from planc.importers.common import clean_label
 from planc.importers.text import clean_tag, front_matter, one_line, workout_text
 from planc.parse import parse_workout
 
@@ -119,8 +119,8 @@ def workouts(draw) -> Workout:
     nodes = []
     for _ in range(draw(st.integers(1, 5))):
         kind = draw(st.sampled_from(["block", "repeat", "note", "warmup", "cooldown"]))
-        if kind == "repeat":  # importers never write two inner repeats in a row
-            nodes.append(sayable_nesting(draw(repeats())))
+        if kind == "repeat":
+            nodes.append(draw(repeats()))
         elif kind == "note":
             nodes.append(Note(draw(st.sampled_from(["Easy day.", "- not a step", "Do it thrice",
                                                     "> quoted", "// slashes"]))))
@@ -163,12 +163,10 @@ def test_nested_repeats_are_indented_and_cues_follow_their_step():
     assert reparsed(w) == w
 
 
-def test_two_inner_repeats_in_a_row_are_made_sayable():
+def test_two_inner_repeats_in_a_row_stay_siblings():
     a, b = Step(Duration(60.0)), Step(Duration(30.0))
-    rep = Repeat(3, (Repeat(4, (a, b)), Repeat(2, (b, a)), a))
-    fixed = sayable_nesting(rep)
-    assert fixed == Repeat(3, (Repeat(4, (a, b)), b, a, b, a, a))
-    assert reparsed(Workout((fixed,))) == Workout((fixed,))
+    w = Workout((Repeat(3, (Repeat(4, (a, b)), Repeat(2, (b, a)), a)),))
+    assert reparsed(w) == w
 
 
 def test_distance_cue_offsets_are_metres():

@@ -375,6 +375,26 @@ def test_nested_repeats_by_indentation():
     assert total_seconds(text) == 3 * (2 * 60 + 240) + 600
 
 
+def test_sibling_inner_repeats_at_one_indent_stay_siblings():
+    text = ("Main 3x\n  A 2x\n    - 1m 100%\n    - 1m 50%\n  B 2x\n    - 30s 120%\n"
+            "  - 5m 50%\n")
+    parsed = parse_workout(text)
+    diags = parsed.diagnostics
+    outer = parsed.workout.body[0]
+    assert [type(c).__name__ for c in outer.children] == ["Repeat", "Repeat", "Step"]
+    assert [c.title for c in outer.children[:2]] == ["A", "B"]
+    assert len(outer.children[0].children) == 2 and len(outer.children[1].children) == 1
+    assert not [d for d in diags if d.code == "missing-blank-line"]
+    assert total_seconds(text) == 3 * (2 * 120 + 2 * 30 + 300)
+
+
+def test_a_header_less_indented_than_an_inner_one_closes_it():
+    text = "3x\n    2x\n      - 1m 100%\n  2x\n    - 30s 120%\n"
+    outer = parse_ok(text).body[0]
+    assert [c.count for c in outer.children] == [2, 2]
+    assert total_seconds(text) == 3 * (2 * 60 + 2 * 30)
+
+
 def test_unindented_steps_under_repeat_do_not_nest():
     # plain intervals.icu text with indented steps keeps its meaning
     w = parse_ok("Main 3x\n  - 1m 100%\n  - 1m 50%\n")

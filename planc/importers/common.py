@@ -128,33 +128,6 @@ def _strip_sections(node: Step | Repeat) -> Step | Repeat:
     return dataclasses.replace(node, children=tuple(_strip_sections(c) for c in node.children))
 
 
-def sayable_nesting(node: Step | Repeat) -> Step | Repeat:
-    """The repeat with every inner repeat that directly follows another one unrolled.
-
-    planc text closes a nested repeat only at a step line indented no deeper than its
-    header, so two inner repeats in a row (``3x [4x (a b), 2x (c d)]``) cannot be
-    written: the second header would nest inside the first.  Unrolling the second
-    keeps the timeline exactly and is the smallest change that can be written.
-    """
-    if isinstance(node, Step):
-        return node
-    children: list = []
-
-    def add(child) -> None:
-        if isinstance(child, Repeat):
-            child = sayable_nesting(child)
-            if children and isinstance(children[-1], Repeat):
-                for _ in range(child.count):
-                    for grandchild in child.children:
-                        add(grandchild)
-                return
-        children.append(child)
-
-    for child in node.children:
-        add(child)
-    return dataclasses.replace(node, children=tuple(children))
-
-
 def _group(elements: Sequence[Step | Repeat]) -> tuple[Node, ...]:
     """Top-level steps into blocks (one per section run); repeats stand alone."""
     body: list[Node] = []
@@ -170,7 +143,7 @@ def _group(elements: Sequence[Step | Repeat]) -> tuple[Node, ...]:
     for node in elements:
         if isinstance(node, Repeat):
             flush()
-            body.append(sayable_nesting(_strip_sections(node)))
+            body.append(_strip_sections(node))
             continue
         if run and node.section is not run_section:
             flush()
@@ -301,22 +274,7 @@ def fraction(value: float, decimals: int = 2) -> float:
 
 
 def clean_label(label: str | None) -> str | None:
-    """A step label the planc text reads back whole.
-
-    ``safe_label`` applied until nothing changes (one pass can uncover a new value-like
-    word: ``5z5`` becomes ``5 z5``), after a space is put after ``)`` (the lexer ends a
-    value at ``)``, so ``Z5)5`` would read as zone 5 and lose the label).
-    """
-    import re
-
+    """A step label the planc text reads back whole (``safe_label``), or None when empty."""
     from planc.emit.icu import safe_label
 
-    if not label:
-        return None
-    text = re.sub(r"\)(?=\S)", ") ", label)
-    for _ in range(8):  # safe_label can uncover a new value-like word ("5z5" -> "5 z5")
-        cleaner = safe_label(text)
-        if cleaner == text:
-            break
-        text = cleaner
-    return text or None
+    return (safe_label(label) or None) if label else None

@@ -168,8 +168,11 @@ class BlockBuilder:
         title = line.text[: m.start()].strip()
         span = Span(line.line, line.column, line.line, line.column + len(line.text))
         count_span = Span(line.line, line.column + m.start(1), line.line, line.column + m.end(1))
-        if self.repeats and line.column > self.repeats[-1].indent:
-            # planc extension: a header indented under an open repeat nests inside it
+        if self.repeats and line.column > self.repeats[0].indent:
+            # planc extension: a header indented under an open repeat nests inside it; a
+            # header at the same indent as an open inner repeat is its sibling, not its child
+            while len(self.repeats) > 1 and line.column <= self.repeats[-1].indent:
+                self._close_repeats(len(self.repeats) - 1)
             self._flush_pending()
             self.repeats.append(_OpenRepeat(count, title, line.column, span))
             self._check_count(count, count_span)
