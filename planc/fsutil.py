@@ -55,3 +55,14 @@ def inside(directory: Path, candidate: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+def safe_relative(rel: str) -> bool:
+    """True if ``rel`` is a relative path that cannot leave its base folder.
+
+    A lexical check (no file-system calls), for names planc builds itself from
+    slugs: resolving every one of a thousand output paths cost more than emitting them.
+    """
+    parts = rel.replace("\\", "/").split("/")
+    return (not os.path.isabs(rel) and ":" not in parts[0]
+            and all(p not in ("", ".", "..") for p in parts))

@@ -44,6 +44,7 @@ import datetime as dt
 import math
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Final
 
 from planc.ast import (
@@ -389,12 +390,57 @@ def emit(workout: Workout, athlete: Athlete, options: object, *,
     except ValueError as exc:
         return b"", [error("bad-date", str(exc), NO_SPAN,
                            "give the session date as YYYY-MM-DD, or unset SOURCE_DATE_EPOCH")]
-    lowered = lower_fit(workout, athlete, indoor=bool(getattr(options, "indoor", False)),
-                        ramp_slice_s=slice_s)
-    diags = list(lowered.diagnostics)
-    if lowered.workout is None:
+    prepared = _prepare(workout, athlete, bool(getattr(options, "indoor", False)), slice_s)
+    diags = list(prepared.diagnostics)
+    if prepared.fields is None:
         return b"", diags
-    low = lowered.workout
+    fields = {**prepared.fields, "time_created": created}
+    # The serial is a hash of everything the file says (dataclass reprs are stable), so
+    # it changes with the content and never between two compiles of the same input.
+    serial = stable_serial(repr(sorted(fields.items())).encode("utf-8"))
+    try:
+        data = encode_workout(serial_number=serial, **fields)  # type: ignore[arg-type]
+    except FitEncodeError as exc:  # a value the lowering let through; never a traceback
+        diags.append(error("fit-encode", f"cannot encode the FIT file: {exc}", workout.span,
+                           "please report this with the workout text"))
+        return b"", diags
+    return data, diags
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """Everything the file says except its date: shared by the sessions of a plan that
+    run one workout on different days (lowering is most of the cost of a FIT file)."""
+
+    workout: Workout
+    athlete: Athlete
+    fields: dict | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+_PREPARED: dict[tuple[int, int, bool, float], _Prepared] = {}
+_PREPARED_MAX = 512
+
+
+def _prepare(workout: Workout, athlete: Athlete, indoor: bool, slice_s: float) -> _Prepared:
+    key = (id(workout), id(athlete), indoor, slice_s)
+    hit = _PREPARED.get(key)
+    # the entry holds both objects, so their ids cannot be reused while it lives
+    if hit is not None and hit.workout is workout and hit.athlete is athlete:
+        return hit
+    lowered = lower_fit(workout, athlete, indoor=indoor, ramp_slice_s=slice_s)
+    diags = list(lowered.diagnostics)
+    fields = None
+    if lowered.workout is not None:
+        fields = _fields(workout, lowered.workout, diags)
+    if len(_PREPARED) >= _PREPARED_MAX:
+        _PREPARED.clear()
+    prepared = _PREPARED[key] = _Prepared(workout, athlete, fields, tuple(diags))
+    return prepared
+
+
+def _fields(workout: Workout, low: Workout, diags: list[Diagnostic]) -> dict:
+    """The encoder's arguments for a lowered workout, all but ``time_created``."""
     steps, step_diags = fit_steps(low)
     diags.extend(step_diags)
     sport, sub_sport = SPORTS.get(low.sport, (0, None))
@@ -409,26 +455,15 @@ def emit(workout: Workout, athlete: Athlete, options: object, *,
             f"the description (with the workout's prose) is longer than FIT's "
             f"{_DESCRIPTION_MAX} bytes and is cut", _header_span(workout), None))
     pool_cm, pool_unit = _pool(low, sport)
-    fields = {
+    return {
         "name": name,
         "sport": sport,
         "sub_sport": sub_sport,
         "steps": steps,
-        "time_created": created,
         "description": low.description,
         "pool_length_cm": pool_cm,
         "pool_length_unit": pool_unit,
     }
-    # The serial is a hash of everything the file says (dataclass reprs are stable), so
-    # it changes with the content and never between two compiles of the same input.
-    serial = stable_serial(repr(sorted(fields.items())).encode("utf-8"))
-    try:
-        data = encode_workout(serial_number=serial, **fields)  # type: ignore[arg-type]
-    except FitEncodeError as exc:  # a value the lowering let through; never a traceback
-        diags.append(error("fit-encode", f"cannot encode the FIT file: {exc}", workout.span,
-                           "please report this with the workout text"))
-        return b"", diags
-    return data, diags
 
 
 def _header_span(workout: Workout) -> Span:

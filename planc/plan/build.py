@@ -30,7 +30,7 @@ from typing import Any
 
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, warning
-from planc.fsutil import inside, slugify, write_atomic
+from planc.fsutil import inside, safe_relative, slugify, write_atomic
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
 
@@ -163,9 +163,9 @@ def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selecti
                 data, diags = emitted[key]
                 result.diagnostics.extend(s.locate(d) for d in diags)
                 rel = f"{folder}/{stem}{spec.extension}"
-                dest = out_dir / rel
-                if not inside(out_dir, dest):  # slugs cannot escape; belt and braces
+                if not safe_relative(rel):  # slugs cannot escape; belt and braces
                     raise RuntimeError(f"refusing to write outside {out_dir}")
+                dest = out_dir / rel
                 files[fmt] = rel
                 produced.add(rel)
                 outputs.append((dest, data))
