@@ -151,3 +151,32 @@ def test_internal_errors_print_one_line(tmp_path):
     proc = run_planc("compile", str(SWEET), "--to", "icu,icu", "-o", str(target / "sub"))
     assert "Traceback" not in proc.stderr_text
     assert proc.returncode in (0, 2)
+
+
+def test_planc_runs_without_the_editable_install_hooks(tmp_path):
+    """A wheel install has no editable finder (which happens to import importlib.util):
+    run planc with nothing but the checkout and the dependencies on sys.path."""
+    import subprocess
+    import sys
+    import sysconfig
+
+    code = ("import sys; sys.path[:0] = sys.argv[1:3]; sys.argv = ['planc', *sys.argv[3:]];"
+            "from planc.cli import main; sys.exit(main())")
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-S", "-c", code, str(ROOT), sysconfig.get_paths()["purelib"],
+         "compile", str(SWEET), "--to", "mrc,zwo", "-o", str(out)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (out / "sweet-spot-3x15.mrc").read_bytes().startswith(b"[COURSE HEADER]")
+
+
+def test_resources_are_found_where_a_wheel_installs_them(tmp_path, monkeypatch):
+    import planc.resources as resources
+
+    monkeypatch.setattr(resources, "_CHECKOUT", tmp_path / "nowhere")
+    monkeypatch.setattr(resources.sys, "prefix", str(tmp_path))
+    (tmp_path / "share" / "planc" / "grammars").mkdir(parents=True)
+    assert resources.resource_dir("grammars") == tmp_path / "share" / "planc" / "grammars"
+    assert resources.resource_dir("templates") == tmp_path / "nowhere" / "templates"

@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from pathlib import Path
 
 from planc.ast import Workout
 from planc.fsutil import slugify
+from planc.resources import resource_dir
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = resource_dir("templates")
 CUE_SECONDS = 10
 _env = None
 

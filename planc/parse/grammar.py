@@ -8,8 +8,9 @@ from pathlib import Path
 from planc.ast import (
     Span,
 )
+from planc.resources import resource_dir
 
-GRAMMAR_PATH = Path(__file__).resolve().parents[2] / "grammars" / "workout.lark"
+GRAMMAR_PATH = resource_dir("grammars") / "workout.lark"
 
 MAX_TEXT_BYTES = 1_000_000
 

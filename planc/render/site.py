@@ -49,8 +49,9 @@ from planc.render.svgdraw import (
     render_svg,
     summary,
 )
+from planc.resources import resource_dir
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = resource_dir("templates")
 MANIFEST = "site-manifest.json"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
