@@ -15,7 +15,9 @@ _CHECKOUT = Path(__file__).resolve().parent.parent
 
 def resource_dir(name: str) -> Path:
     """``grammars`` or ``templates``: the checkout's folder, else the installed copy."""
-    for base in (_CHECKOUT, Path(sys.prefix) / "share" / "planc"):
-        if (base / name).is_dir():
-            return base / name
-    return _CHECKOUT / name  # missing: the caller's error names this path
+    # a checkout has pyproject.toml; in a wheel install _CHECKOUT is site-packages, where
+    # another distribution may have dropped a folder of the same name
+    if (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / name).is_dir():
+        return _CHECKOUT / name
+    installed = Path(sys.prefix) / "share" / "planc" / name
+    return installed if installed.is_dir() else _CHECKOUT / name  # missing: errors name it

@@ -175,8 +175,11 @@ def test_planc_runs_without_the_editable_install_hooks(tmp_path):
 def test_resources_are_found_where_a_wheel_installs_them(tmp_path, monkeypatch):
     import planc.resources as resources
 
-    monkeypatch.setattr(resources, "_CHECKOUT", tmp_path / "nowhere")
+    site = tmp_path / "site-packages"  # no pyproject.toml: not a checkout
+    (site / "templates").mkdir(parents=True)  # some other distribution's folder
+    monkeypatch.setattr(resources, "_CHECKOUT", site)
     monkeypatch.setattr(resources.sys, "prefix", str(tmp_path))
-    (tmp_path / "share" / "planc" / "grammars").mkdir(parents=True)
-    assert resources.resource_dir("grammars") == tmp_path / "share" / "planc" / "grammars"
-    assert resources.resource_dir("templates") == tmp_path / "nowhere" / "templates"
+    for name in ("grammars", "templates"):
+        (tmp_path / "share" / "planc" / name).mkdir(parents=True)
+        assert resources.resource_dir(name) == tmp_path / "share" / "planc" / name
+    assert resources.resource_dir("other") == site / "other"
