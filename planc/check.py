@@ -13,6 +13,8 @@ from __future__ import annotations
 from planc.ast import (
     POWER_SPORTS,
     Block,
+    Distance,
+    Duration,
     HrUnit,
     PaceUnit,
     PowerUnit,
@@ -26,6 +28,9 @@ from planc.diagnostics import Diagnostic, error, warning
 MAX_DEPTH = 4
 MAX_EXPANDED_STEPS = 10_000
 MAX_ZONE = 7
+MAX_STEP_SECONDS = 24 * 3600  # a 24-hour race is one step; longer is a typo
+MAX_STEP_METRES = 1_000_000  # 1,000 km
+MAX_FTP_FRACTION = 10.0  # 1000 % FTP: FIT's ceiling, far above any sprint
 
 
 def expanded_step_count(nodes) -> int:
@@ -72,6 +77,19 @@ def check_workout(workout: Workout) -> list[Diagnostic]:
     return diags
 
 
+def _step_length(step: Step) -> Diagnostic | None:
+    amount = step.amount
+    if isinstance(amount, Duration) and amount.seconds > MAX_STEP_SECONDS:
+        return error("step-too-long", f"a step of {amount.seconds / 3600:,.0f} hours (planc "
+                     f"allows {MAX_STEP_SECONDS // 3600})", amount.span if amount.span.line else step.span,
+                     "check the number and its unit ('m' is minutes)")
+    if isinstance(amount, Distance) and amount.metres > MAX_STEP_METRES:
+        return error("step-too-long", f"a step of {amount.metres / 1000:,.0f} km (planc "
+                     f"allows {MAX_STEP_METRES // 1000:,})", amount.span if amount.span.line else step.span,
+                     "check the number and its unit")
+    return None
+
+
 def _first_repeat_span(nodes):
     for node in nodes:
         if isinstance(node, Repeat):
@@ -101,6 +119,9 @@ def _check_zone(value, kind: str, span) -> Diagnostic | None:
 
 def _check_step(step: Step, sport: str, family: str) -> list[Diagnostic]:
     out: list[Diagnostic] = []
+    length = _step_length(step)
+    if length is not None:
+        out.append(length)
     p = step.power
     if p is not None:
         if sport not in POWER_SPORTS:
@@ -131,7 +152,11 @@ def _check_step(step: Step, sport: str, family: str) -> list[Diagnostic]:
                     "give an explicit target instead, e.g. '150-200%' or 'maxeffort'",
                 ))
         elif p.unit is PowerUnit.FTP:
-            if p.value.high > 3.0 or p.value.low <= 0:
+            if p.value.high > MAX_FTP_FRACTION:
+                out.append(error("absurd-target", f"power {_fmt_power(p)} of FTP is not a "
+                                 f"target (planc allows up to {MAX_FTP_FRACTION * 100:g}%)",
+                                 p.span, "check the number, or use 'maxeffort'"))
+            elif p.value.high > 3.0 or p.value.low <= 0:
                 out.append(warning("absurd-target", f"power {_fmt_power(p)} of FTP is unusual",
                                    p.span, "check the number"))
         elif p.unit is PowerUnit.WATTS and (p.value.high > 2500 or p.value.low <= 0):
@@ -168,12 +193,17 @@ def _check_step(step: Step, sport: str, family: str) -> list[Diagnostic]:
     return out
 
 
+def _g(x: float) -> str:
+    return f"{x:g}" if abs(x) < 1e6 else f"{x:,.0f}"
+
+
 def _fmt_power(p) -> str:
     if p.unit is PowerUnit.ZONE:
         v = p.value
-        return f"Z{v.start:g}" if v.is_single else f"Z{v.start:g}-Z{v.end:g}"
+        return f"Z{_g(v.start)}" if v.is_single else f"Z{_g(v.start)}-Z{_g(v.end)}"
     if p.unit is PowerUnit.FTP:
         v = p.value
-        return f"{v.start * 100:g}%" if v.is_single else f"{v.start * 100:g}-{v.end * 100:g}%"
+        start, end = _g(v.start * 100), _g(v.end * 100)
+        return f"{start}%" if v.is_single else f"{start}-{end}%"
     v = p.value
-    return f"{v.start:g}w" if v.is_single else f"{v.start:g}-{v.end:g}w"
+    return f"{_g(v.start)}w" if v.is_single else f"{_g(v.start)}-{_g(v.end)}w"

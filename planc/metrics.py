@@ -24,6 +24,7 @@ Formulas (README "Metrics" repeats them):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import sub
@@ -46,6 +47,7 @@ from planc.resolve import (
 )
 
 ROLLING_WINDOW_S = 30
+MAX_SAMPLES = 14 * 24 * 3600  # two weeks of seconds; longer workouts are sampled coarser
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +113,8 @@ def _step_intensity(step: Step, thr: SportThresholds, indoor: bool) -> StepInten
     return StepIntensity(None, None, None, seconds, metres)
 
 
-def _samples(si: StepIntensity) -> list[float]:
-    n = int(round(si.seconds or 0))
+def _samples(si: StepIntensity, every: int = 1) -> list[float]:
+    n = int(round((si.seconds or 0) / every))
     if n <= 0 or si.start is None:
         return []
     if si.start == si.end:
@@ -121,15 +123,15 @@ def _samples(si: StepIntensity) -> list[float]:
     return [a + (b - a) * (i + 0.5) / n for i in range(n)]
 
 
-def normalized(samples: list[float]) -> float | None:
+def normalized(samples: list[float], window: int = ROLLING_WINDOW_S) -> float | None:
     if not samples:
         return None
     n = len(samples)
-    if n < ROLLING_WINDOW_S:
+    if n < window:
         mean = sum(samples) / n
         return mean
     cum = list(accumulate(samples, initial=0.0))
-    w = ROLLING_WINDOW_S
+    w = window
     # sums over each 30 s window, pairwise (a plan build measures hundreds of workouts)
     fourth = sum([d * d * d * d for d in map(sub, cum[w:], cum)])
     return (fourth / (n + 1 - w)) ** 0.25 / w
@@ -160,8 +162,13 @@ def workout_metrics(workout: Workout, athlete: Athlete | None = None,
     samples: list[float] = []
     domains: set[str] = set()
     zones: dict[str, float] = {}
-    for step in unrolled_steps(workout.body):
-        si = _step_intensity(step, thr, indoor)
+    intensities = [_step_intensity(step, thr, indoor) for step in unrolled_steps(workout.body)]
+    # one sample per second, or per `every` seconds when a workout is absurdly long, so
+    # memory stays bounded whatever the text says (the checks limit a step to 24 h, not
+    # the repeats around it)
+    timed = sum(si.seconds for si in intensities if si.domain is not None and si.seconds)
+    every = max(1, math.ceil(timed / MAX_SAMPLES))
+    for si in intensities:
         if si.seconds is None:
             unknown += 1
         else:
@@ -171,14 +178,14 @@ def workout_metrics(workout: Workout, athlete: Athlete | None = None,
             distance_seen = True
         if si.domain is not None and si.seconds:
             domains.add(si.domain)
-            samples.extend(_samples(si))
+            samples.extend(_samples(si, every))
             zone = _zone_name(si.domain, (si.start + si.end) / 2, thr)
             key = zone if si.domain == "power" else f"{si.domain.upper()} {zone}"
             zones[key] = zones.get(key, 0.0) + si.seconds
-    np_fraction = normalized(samples)
+    np_fraction = normalized(samples, max(1, round(ROLLING_WINDOW_S / every)))
     load = None
     if np_fraction is not None:
-        load = len(samples) / 3600 * np_fraction * np_fraction * 100
+        load = len(samples) * every / 3600 * np_fraction * np_fraction * 100
     dist = distance if distance_seen else None
     return Metrics(
         duration_s=duration,

@@ -53,6 +53,7 @@ from planc.ast import (
     Range,
     Repeat,
     Section,
+    Span,
     Step,
     Workout,
 )
@@ -1149,7 +1150,13 @@ def test_targets_fit_expresses_need_no_threshold() -> None:
 
 
 def test_power_above_1000_percent_is_an_error() -> None:
-    data, diags = _diags("- 10m 60%\n- 10s 1200%\n")
+    # the checker refuses it first (absurd-target); the emitter must refuse it on its own
+    # too, for an AST that did not come from text
+    span = Span(2, 7, 2, 12)
+    w = Workout((Step(Duration(600.0), power=PowerTarget(PowerUnit.FTP, Range(0.6, 0.6))),
+                 Step(Duration(10.0), power=PowerTarget(PowerUnit.FTP, Range(12.0, 12.0), span),
+                      span=Span(2, 1, 2, 12))))
+    data, diags = emit(w, ATHLETE, OPTIONS)
     d = only(diags, "target-range")
     assert data == b"" and d.is_error and d.span.line == 2 and "1000% of FTP" in d.message
 

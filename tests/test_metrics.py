@@ -80,3 +80,13 @@ def test_zone_seconds():
 def test_np_is_at_least_mean_of_rolled(samples):
     np_value = normalized(samples)
     assert min(samples) - 1e-9 <= np_value <= max(samples) + 1e-9
+
+
+def test_an_absurdly_long_workout_is_measured_in_bounded_memory():
+    # 200 x 24 h passes the checks (a step may last a day); the profile is sampled
+    # coarser instead of holding 17 million seconds
+    w = parse_workout("Main 200x\n- 23h 100%\n- 1h 50%\n", sport="Ride").workout
+    m = workout_metrics(w, Athlete({"ride": SportThresholds(ftp=250)}))
+    assert m.duration_s == 200 * 24 * 3600
+    assert m.intensity == pytest.approx((23 / 24 + 0.5 ** 4 / 24) ** 0.25, rel=1e-3)
+    assert m.load == pytest.approx(200 * 24 * m.intensity ** 2 * 100, rel=1e-6)
