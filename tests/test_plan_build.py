@@ -185,3 +185,38 @@ def test_cli_check_and_stats_accept_the_example_plans():
     proc = run_planc("stats", "plans/cycling-base-build-8w.yaml", "--json", "--ctl", "60")
     report = json.loads(proc.stdout_text)
     assert report["start_ctl"] == 60 and len(report["weeks"]) == 8
+
+
+def test_device_files_carry_the_sessions_description_and_tags(tmp_path):
+    from lxml import etree
+
+    text = """\
+id: dressed
+name: Dressed
+start: 2027-01-04
+weeks: 1
+workouts:
+  easy:
+    sport: Ride
+    description: Library words.
+    tags: [base]
+    body: |
+      - 30m 60%
+calendar:
+  - mon: easy
+    tue: {workout: easy, description: Session words.}
+    wed: {sport: Ride, name: Inline, description: Inline words, tags: [x, y], body: "- 10m 60%"}
+"""
+    plan = load_plan(write(tmp_path, text))
+    out = tmp_path / "out"
+    result = build_plan(plan, out, ["zwo", "mrc"], select(plan))
+    assert not [d for d in result.diagnostics if d.is_error]
+    zwos = sorted(out.rglob("*.zwo"))
+    seen = []
+    for path in zwos:
+        root = etree.fromstring(path.read_bytes())
+        seen.append((root.findtext("description"), [t.get("name") for t in root.iter("tag")]))
+        mrc = path.with_suffix(".mrc").read_text(encoding="ascii")
+        assert f"DESCRIPTION = {seen[-1][0]}" in mrc
+    assert seen == [("Library words.", ["base"]), ("Session words.", ["base"]),
+                    ("Inline words", ["x", "y"])]

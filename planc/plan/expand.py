@@ -222,7 +222,9 @@ def _day_sessions(r: Reader, plan: Plan, day: dt.date, d: _Day, compiler: Compil
             seen_time[s.time] = s
         out.append(Session(
             date=day, time=s.time, slot=slot, week=d.when.week, kind=s.kind, sport=s.sport,
-            name=s.name, workout=s.workout, description=s.description, indoor=s.indoor,
+            name=s.name, description=s.description, indoor=s.indoor,
+            workout=(compiler.dressed(s.workout, s.name, s.description, s.tags)
+                     if s.workout is not None else None),
             external_id=f"planc:{plan.id}:{day.isoformat()}:{slot}", span=s.span, path=s.path,
             text=s.source_map.text if s.source_map else None, ref=s.ref, tags=s.tags,
             distance_m=s.distance_m, source_map=s.source_map,

@@ -155,6 +155,7 @@ class Compiler:
         self._cache: dict[tuple[str, str], tuple[Workout | None, list]] = {}
         self._named: dict[tuple[tuple[str, str], str], Workout] = {}
         self.used: set[str] = set()  # library workouts compiled for a session
+        self._dressed: dict[tuple, tuple[Workout, Workout]] = {}
 
     def parse(self, text: str, sport: str, name: str | None) -> tuple[Workout | None, list]:
         """Parse once per (text, sport); the name only labels the result."""
@@ -173,6 +174,24 @@ class Compiler:
                 named = self._named[(key, name)] = dataclasses.replace(workout, name=name)
             workout = named
         return workout, diags
+
+    def dressed(self, workout: Workout, name: str, description: str | None,
+                tags: tuple[str, ...]) -> Workout:
+        """The workout with the session's name, description and tags, which device files
+        carry (.zwo description and tags, .mrc DESCRIPTION, FIT wkt_description).
+
+        One object per distinct combination, so sessions that repeat a workout still
+        share it (builds compile each distinct workout object once)."""
+        description = description if description is not None else workout.description
+        tags = tags or workout.tags
+        if (workout.name, workout.description, workout.tags) == (name, description, tags):
+            return workout
+        key = (id(workout), name, description, tags)
+        hit = self._dressed.get(key)
+        if hit is None or hit[0] is not workout:  # the entry keeps ``workout`` alive
+            hit = self._dressed[key] = (workout, dataclasses.replace(
+                workout, name=name, description=description, tags=tags))
+        return hit[1]
 
     def compile(self, r: Reader, body: YScalar, values: dict[str, tuple[str, Origin | None]],
                 sport: str, name: str | None) -> tuple[Workout | None, SourceMap | None]:
