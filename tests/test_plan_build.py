@@ -220,3 +220,15 @@ calendar:
         assert f"DESCRIPTION = {seen[-1][0]}" in mrc
     assert seen == [("Library words.", ["base"]), ("Session words.", ["base"]),
                     ("Inline words", ["x", "y"])]
+
+
+@pytest.mark.parametrize("command", ["build", "stats", "render"])
+def test_a_library_is_not_a_plan_and_says_so(tmp_path, command):
+    library = ROOT / "plans" / "library" / "cycling.yaml"
+    args = [command, str(library)] + (["-o", str(tmp_path / "out")] if command != "stats"
+                                      else [])
+    proc = run_planc(*args)
+    assert proc.returncode == 1
+    assert "cycling.yaml:1:1: error[not-a-plan]: this is a workout library" in proc.stderr_text
+    assert not (tmp_path / "out").exists()
+    assert run_planc("check", str(library)).returncode == 0  # a library checks fine

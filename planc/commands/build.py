@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     if not Path(args.plan).is_file():
         print(f"planc build: error: {args.plan}: no such file", file=sys.stderr)
         return 2
-    result = read_plan(args.plan)
+    result = read_plan(args.plan, need_plan=True)
     sources = dict(result.sources)
     athlete, athlete_diags = athlete_for(result.plan, args, sources)
     diags = result.diagnostics + athlete_diags

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
                      "of action", 2)
     if not Path(args.plan).is_file():
         return _fail(f"{args.plan}: no such file", 2)
-    result = read_plan(args.plan)
+    result = read_plan(args.plan, need_plan=True)
     sources = dict(result.sources)
     if not result.ok or result.plan is None:
         report(result.diagnostics, sources)

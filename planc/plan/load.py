@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planc.ast import SPORTS
+from planc.ast import SPORTS, Span
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, DiagnosticError, did_you_mean, error, sort_key
 from planc.plan.instantiate import Compiler, TextPos, Week, report_unknown
@@ -62,7 +62,7 @@ class PlanResult:
 
 def load_plan(path: str | os.PathLike, *, athlete: Athlete | None = None) -> Plan:
     """The checked, expanded plan; raises PlanError listing every error."""
-    result = read_plan(path, athlete=athlete)
+    result = read_plan(path, athlete=athlete, need_plan=True)
     if not result.ok or result.plan is None:
         raise PlanError([d for d in result.diagnostics], result.sources)
     return result.plan
@@ -73,9 +73,19 @@ def check_plan(path: str | os.PathLike) -> list[Diagnostic]:
     return read_plan(path).diagnostics
 
 
-def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None) -> PlanResult:
+def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
+              need_plan: bool = False) -> PlanResult:
+    """``need_plan``: the caller builds, renders or publishes, so a library or athlete
+    file (fine for ``check``) is an error that says what the file is."""
     loader = _Loader()
     plan = loader.run(str(path), athlete)
+    if need_plan and plan is None and loader.kind and not any(
+            d.is_error for d in loader.r.diagnostics):
+        loader.r.diagnostics.append(error(
+            "not-a-plan", f"this is {loader.kind}, not a plan: it has no calendar",
+            Span.point(1, 1), path=str(path),
+            hint="give a plan file (id, name, start, weeks, calendar); a plan uses a library "
+                 "with 'include: [this file]' and an athlete file with 'athlete: this file'"))
     diags = _dedupe(loader.r.diagnostics)
     if plan is not None:
         plan.diagnostics = [d for d in diags if not d.is_error]
@@ -98,6 +108,7 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
 
 class _Loader:
     def __init__(self) -> None:
+        self.kind: str | None = None  # "a workout library" / "an athlete file": not a plan
         self.r = Reader("<plan>")
         self.sources: dict[str, str] = {}
         self.library: dict[str, LibraryWorkout] = {}
@@ -131,10 +142,12 @@ class _Loader:
             return None
         if isinstance(tree, YMap) and "calendar" not in tree and "start" not in tree \
                 and "workouts" in tree:
+            self.kind = "a workout library"
             self.load_library_file(tree, path, [(os.path.realpath(path), path)])
             self.check_library_defaults()
             return None
         if isinstance(tree, YMap) and tree.items and set(tree.items) <= set(FIELDS["athlete"]):
+            self.kind = "an athlete file"
             from planc.athlete_file import athlete_from_node
 
             self.r.diagnostics.extend(athlete_from_node(tree, path)[1])  # an athlete file

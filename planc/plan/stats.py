@@ -223,7 +223,7 @@ def run_stats_command(args: argparse.Namespace, path: str) -> int:
     from planc.plan.load import read_plan
     from planc.plan.weeks import SelectionError, selection_from_args
 
-    result = read_plan(path)
+    result = read_plan(path, need_plan=True)
     sources = dict(result.sources)
     athlete, athlete_diags = athlete_for(result.plan, args, sources)
     diags = result.diagnostics + athlete_diags
