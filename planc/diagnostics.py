@@ -15,6 +15,8 @@ Python traceback.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -84,24 +86,53 @@ def sort_key(d: Diagnostic) -> tuple:
     return (d.path, d.span.line, d.span.column, d.code)
 
 
+SOURCE_WIDTH = 100  # characters of a source line shown around the caret
+
+
 def render(d: Diagnostic, sources: Mapping[str, str] | None = None) -> str:
-    """``path:line:col: severity[code]: message`` + source line + caret + hint."""
+    """``path:line:col: severity[code]: message`` + source line + caret + hint.
+
+    A long source line is shown as a window around the caret (a 300 kB line must not be
+    printed once per diagnostic), and control characters are shown as '?' so that a
+    file cannot drive the terminal."""
     s = d.span
     where = f"{d.path}:{s.line}:{s.column}" if s.line else d.path
-    out = [f"{where}: {d.severity}[{d.code}]: {d.message}"]
+    out = [_printable(f"{where}: {d.severity}[{d.code}]: {d.message}")]
     text = (sources or {}).get(d.path)
     if text is not None and s.line:
-        lines = text.splitlines()
+        lines = _lines(text)
         if 0 < s.line <= len(lines):
             src = lines[s.line - 1].replace("\t", " ")
             gutter = str(s.line)
             width = (s.end_column - s.column) if s.end_line == s.line else len(src) - s.column + 1
             width = max(1, min(width, max(1, len(src) - s.column + 1)))
-            out.append(f"  {gutter} | {src}")
-            out.append(f"  {' ' * len(gutter)} | {' ' * (s.column - 1)}{'^' * width}")
+            column = s.column
+            if len(src) > SOURCE_WIDTH:
+                start = max(0, min(column - 1 - SOURCE_WIDTH // 3, len(src) - SOURCE_WIDTH))
+                shown = src[start:start + SOURCE_WIDTH]
+                head = "…" if start else ""
+                tail = "…" if start + SOURCE_WIDTH < len(src) else ""
+                column = column - start + len(head)
+                width = max(1, min(width, SOURCE_WIDTH - (column - 1 - len(head))))
+                src = head + shown + tail
+            out.append(f"  {gutter} | {_printable(src)}")
+            out.append(f"  {' ' * len(gutter)} | {' ' * (column - 1)}{'^' * width}")
     if d.hint:
-        out.append(f"  hint: {d.hint}")
+        out.append(_printable(f"  hint: {d.hint}"))
     return "\n".join(out)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(text: str) -> str:
+    """Control characters (and bidirectional overrides) as '?', one for one."""
+    return _CONTROL.sub("?", text)
+
+
+@functools.lru_cache(maxsize=8)
+def _lines(text: str) -> list[str]:
+    return text.splitlines()
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

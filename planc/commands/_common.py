@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import sys
 from collections.abc import Iterable
@@ -88,6 +89,9 @@ def parse_threshold_pace(text: str) -> float:
     text = text.strip()
     m = _PACE_FLAG.match(text)
     if m:
+        if float(m.group(2)) >= 60:
+            raise argparse.ArgumentTypeError(
+                f"'{text}' has {m.group(2)} seconds: write minutes:seconds, e.g. 4:15/km")
         seconds = int(m.group(1)) * 60 + float(m.group(2))
         if seconds <= 0:
             raise argparse.ArgumentTypeError("pace must be positive")
@@ -98,8 +102,10 @@ def parse_threshold_pace(text: str) -> float:
         raise argparse.ArgumentTypeError(
             f"'{text}' is not a pace: write e.g. 4:15/km, 1:45/100m or metres per second"
         ) from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("pace must be positive")
+    if not math.isfinite(value) or not 0 < value <= 20:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' m/s is not a threshold pace (a number of metres per second up to 20, "
+            "or e.g. 4:15/km)")
     return value
 
 
@@ -108,8 +114,8 @@ def _positive(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be positive")
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive number")
     return value
 
 
@@ -151,7 +157,7 @@ def athlete_from_args(args: argparse.Namespace) -> AthleteResult:
             athlete = loaded
         try:
             result.sources[path] = Path(path).read_text(encoding="utf-8")
-        except OSError:
+        except (OSError, UnicodeDecodeError):  # load_athlete_file has said why
             pass
     override = SportThresholds(
         ftp=getattr(args, "ftp", None),
@@ -164,6 +170,9 @@ def athlete_from_args(args: argparse.Namespace) -> AthleteResult:
 
 
 # -------------------------------------------------------------- reporting --
+
+
+MAX_SAME = 20  # diagnostics of one code in one file that are printed in full
 
 
 def report(diagnostics: Iterable[Diagnostic], sources: dict[str, str],
@@ -180,8 +189,14 @@ def report(diagnostics: Iterable[Diagnostic], sources: dict[str, str],
                 sources[d.path] = None
     if strict:
         diags = [d.promoted() if not d.is_error else d for d in diags]
-    for d in diags:
-        print(render(d, sources), file=stream)
+    shown: dict[tuple[str, str], int] = {}
+    for d in diags:  # a mistake repeated 50,000 times is shown MAX_SAME times, then counted
+        n = shown[(d.path, d.code)] = shown.get((d.path, d.code), 0) + 1
+        if n <= MAX_SAME:
+            print(render(d, sources), file=stream)
+    for (path, code), n in shown.items():
+        if n > MAX_SAME:
+            print(f"{path}: note: {n - MAX_SAME} more [{code}] not shown", file=stream)
     errors = sum(1 for d in diags if d.is_error)
     warnings = len(diags) - errors
     if diags:

@@ -259,4 +259,13 @@ def _mul_div(op: str, a: Quantity, b: Quantity, pos: int) -> Quantity:
 
 def evaluate(text: str, variables: dict[str, float]) -> Quantity:
     """Evaluate an expression (without its leading ``=``).  Raises ExprError."""
-    return _Parser(text, variables).parse()
+    if len(text) > MAX_LENGTH:
+        raise ExprError(f"the expression is {len(text)} characters long (planc allows "
+                        f"{MAX_LENGTH})", 0, 1, "simplify it")
+    try:
+        return _Parser(text, variables).parse()
+    except RecursionError:  # a recursive-descent parser: '((((…' or '----…' thousands deep
+        raise ExprError("the expression is nested too deeply", 0, 1, "simplify it") from None
+
+
+MAX_LENGTH = 500  # characters: a progression is a short formula

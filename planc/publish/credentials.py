@@ -82,12 +82,16 @@ def _check_private(path: Path) -> None:
 
 
 def _read_config(path: Path) -> dict[str, object]:
+    if path.is_dir():
+        raise CredentialsError(f"{path} is a directory; the config file must be a TOML file")
     _check_private(path)
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:  # the message cites line/column, not content
         raise CredentialsError(f"{path} is not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise CredentialsError(f"{path} is not UTF-8 text (TOML must be)") from None
     except OSError as error:
         raise CredentialsError(f"cannot read {path}: {error.strerror}") from None
     table = data.get(CONFIG_TABLE, {})
@@ -108,7 +112,7 @@ def load_credentials(
     table: dict[str, object] = {}
     source = "environment"
     if not api_key:
-        if path.is_file():
+        if path.exists():  # a directory there is an error, not "no key"
             table = _read_config(path)
             api_key = str(table.get("api_key", "")).strip()
             source = str(path)

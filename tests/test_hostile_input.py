@@ -1,0 +1,87 @@
+"""Hostile or absurd input gets a clear message and a documented exit code, never a
+traceback, a hang or a flood (found by a black-box hunt through the CLI)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import ROOT, run_planc
+
+from planc.diagnostics import Diagnostic, Severity, Span, render
+from planc.plan.expr import ExprError, evaluate
+from planc.publish.credentials import CredentialsError, load_credentials
+
+VO2 = ROOT / "plans" / "workouts" / "vo2max-5x3.workout"
+
+
+def test_a_long_source_line_is_shown_as_a_window_around_the_caret():
+    line = "- 1m 50% " + "90rpm " * 1000 + "BAD " + "90rpm " * 1000
+    column = line.index("BAD") + 1
+    d = Diagnostic(Severity.ERROR, "unknown-token", "bad", Span(1, column, 1, column + 3),
+                   "x.workout")
+    text = render(d, {"x.workout": line})
+    source, caret = text.splitlines()[1:3]
+    assert len(source) < 120 and source.startswith("  1 | …") and source.endswith("…")
+    assert source[caret.index("^"):caret.index("^") + 3] == "BAD"
+    assert caret.count("^") == 3
+
+
+def test_control_characters_never_reach_the_terminal():
+    line = "- Evil\x1b[31m\u202e label 10m 50%"
+    d = Diagnostic(Severity.WARNING, "w", "label 'Evil\x1b[31m'", Span(1, 3, 1, 7), "x")
+    text = render(d, {"x": line})
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "Evil?[31m? label" in text
+
+
+def test_a_mistake_repeated_fifty_thousand_times_is_printed_twenty_times(tmp_path):
+    path = tmp_path / "cadence.workout"
+    path.write_text("- 1m 50% " + "90rpm " * 50_000 + "\n", encoding="utf-8")
+    proc = run_planc("check", str(path))
+    assert proc.returncode == 0
+    assert proc.stderr_text.count("warning[duplicate-target]") == 20
+    assert "note: 49979 more [duplicate-target] not shown" in proc.stderr_text
+    assert "49999 warnings" in proc.stderr_text
+    assert len(proc.stderr_text) < 20_000
+
+
+@pytest.mark.parametrize("text", ["(" * 240 + "10m" + ")" * 240, "-" * 499 + "1",
+                                  "min(" * 80 + "1" + ",1)" * 80, "(" * 400 + "1" + ")" * 400])
+def test_deep_or_long_expressions_evaluate_or_are_expression_errors(text):
+    try:  # deep but short ones may evaluate; nothing else than ExprError may escape
+        evaluate(text, {"week": 1, "n": 1})
+    except ExprError:
+        pass
+
+
+@pytest.mark.parametrize(("flag", "value"), [("--ftp", "nan"), ("--ftp", "inf"),
+                                             ("--lthr", "-5"), ("--threshold-pace", "99:99/km"),
+                                             ("--threshold-pace", "nan"),
+                                             ("--threshold-pace", "270")])
+def test_impossible_threshold_flags_are_usage_errors(tmp_path, flag, value):
+    proc = run_planc("compile", str(VO2), "--to", "erg", flag, value, "-o", str(tmp_path))
+    assert proc.returncode == 2, proc.stderr_text
+    assert flag in proc.stderr_text and not list(tmp_path.iterdir())
+
+
+def test_a_binary_athlete_file_is_an_error_not_a_crash(tmp_path):
+    athlete = tmp_path / "athlete.yaml"
+    athlete.write_bytes(os.urandom(64) + b"\xff\xfe\x00")
+    proc = run_planc("compile", str(VO2), "--to", "erg", "--athlete", str(athlete))
+    assert proc.returncode == 1
+    assert "not UTF-8" in proc.stderr_text and "internal error" not in proc.stderr_text
+
+
+def test_a_binary_or_directory_config_file_is_a_credentials_error(tmp_path):
+    config = tmp_path / "planc" / "config.toml"
+    config.parent.mkdir()
+    config.write_bytes(b"\xff\xfe[intervals]\x00")
+    config.chmod(0o600)
+    env = {"XDG_CONFIG_HOME": str(tmp_path)}
+    with pytest.raises(CredentialsError, match="not UTF-8"):
+        load_credentials(env)
+    config.unlink()
+    config.mkdir()
+    with pytest.raises(CredentialsError, match="is a directory"):
+        load_credentials(env)
