@@ -85,3 +85,21 @@ def test_a_binary_or_directory_config_file_is_a_credentials_error(tmp_path):
     config.mkdir()
     with pytest.raises(CredentialsError, match="is a directory"):
         load_credentials(env)
+
+
+def test_an_alias_bomb_is_refused_quickly(tmp_path):
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = run_planc("check", str(path))  # 9**9 values if expanded: this would never end
+    assert proc.returncode == 1
+    assert "error[yaml-too-large]" in proc.stderr_text
+
+
+def test_aliases_within_reason_still_work(tmp_path):
+    from planc.plan.yamlsrc import parse_yaml
+
+    tree, diags = parse_yaml("a: &a [1, 2]\nb: [*a, *a]\n", "x.yaml")
+    assert not diags and len(tree.get("b").items) == 2

@@ -187,11 +187,48 @@ def parse_yaml(text: str, path: str) -> tuple[YNode | None, list[Diagnostic]]:
         return None, [error("yaml-syntax", f"YAML syntax error: {problem}", span, hint, path)]
     except YAMLError as exc:  # e.g. a second document in the stream
         return None, [error("yaml-syntax", f"YAML error: {exc}", NO_SPAN, path=path)]
+    except RecursionError:
+        return None, [error("yaml-too-deep", "the YAML is nested too deeply to read",
+                            NO_SPAN, path=path)]
     if node is None:
         return None, []
-    conv = _Converter(text, path)
-    tree = conv.convert(node)
+    try:
+        size = _expanded_size(node, {})
+        if size > MAX_NODES:  # aliases can make a few lines expand to billions of nodes
+            return None, [error(
+                "yaml-too-large", f"the YAML expands to more than {MAX_NODES:,} values "
+                "through its aliases", NO_SPAN, "use fewer nested aliases ('*name')",
+                path)]
+        conv = _Converter(text, path)
+        tree = conv.convert(node)
+    except RecursionError:
+        return None, [error("yaml-too-deep", "the YAML is nested too deeply to read",
+                            NO_SPAN, path=path)]
     return tree, conv.diagnostics
+
+
+MAX_NODES = 200_000  # values after alias expansion; a 52-week plan has a few thousand
+
+
+def _expanded_size(node: Any, memo: dict[int, int]) -> int:
+    """How many values the tree holds once every alias is expanded, in time linear in
+    the composed graph (an alias is the same node object, counted once per use)."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # a cycle (not possible in safe YAML) would count once
+    value = node.value
+    total = 1
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, tuple):  # mapping: (key, value) node pairs
+                total += _expanded_size(item[0], memo) + _expanded_size(item[1], memo)
+            else:
+                total += _expanded_size(item, memo)
+            if total > MAX_NODES:
+                break
+    memo[key] = total
+    return total
 
 
 def to_plain(node: YNode | None) -> Any:
