@@ -168,6 +168,14 @@ class BlockBuilder:
         title = line.text[: m.start()].strip()
         span = Span(line.line, line.column, line.line, line.column + len(line.text))
         count_span = Span(line.line, line.column + m.start(1), line.line, line.column + m.end(1))
+        glued = _glued_count(line.text, m.start(1))
+        if glued is not None:  # '2.5x' would read as a 5x repeat titled '2.'
+            start = line.column + m.start(1) - len(glued)
+            self.diags.append(error(
+                "repeat-count", "a repeat count cannot be negative" if glued == "-" else
+                f"'{glued}{count}x' is not a whole number of repeats",
+                Span(line.line, start, line.line, line.column + m.end(1) + 1),
+                "write a whole number, e.g. '3x'"))
         if self.repeats and line.column > self.repeats[0].indent:
             # planc extension: a header indented under an open repeat nests inside it; a
             # header at the same indent as an open inner repeat is its sibling, not its child
@@ -307,3 +315,9 @@ def _unescape(text: str) -> str:
     return text
 
 
+def _glued_count(text: str, start: int) -> str | None:
+    """What is glued before a repeat count that makes it not a whole number: the
+    '2.' of '2.5x', the '2,' of '2,5x', the '-' of '-2x'; None when nothing is."""
+    before = text[:start]
+    m = re.search(r"(?:\d+[.,]|(?<![^\s])-)$", before)
+    return m.group(0) if m else None
