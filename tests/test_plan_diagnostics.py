@@ -293,3 +293,20 @@ def test_check_plan_returns_sorted_diagnostics(tmp_path):
 def test_unreadable_plan_is_a_diagnostic(tmp_path):
     result = read_plan(tmp_path / "missing.yaml")
     assert [d.code for d in result.diagnostics] == ["file"]
+
+
+def test_an_error_in_a_quoted_body_with_escapes_points_at_the_body(tmp_path):
+    # "\n" in a double-quoted body: columns of the value are not columns of the file, so
+    # the diagnostic points at the whole body instead of a made-up place
+    text = plan_text("""\
+        - tue: {sport: Ride, name: A, body: "- 10m 50%\\n- 20min 80%"}
+          wed: {sport: Ride, name: B, body: "- 10m 50% 20min"}
+        """)
+    result = load(tmp_path, text)
+    escaped, verbatim = sorted((d for d in result.diagnostics if d.code == "unknown-token"),
+                               key=lambda d: d.span.line)
+    line, col = line_col(text, '"- 10m 50%\\n')
+    assert where(escaped) == ("plan.yaml", line, col)
+    assert escaped.span.end_column == col + len('"- 10m 50%\\n- 20min 80%"')
+    assert where(verbatim) == ("plan.yaml", *line_col(text, "20min", 1))
+    assert not [d for d in result.diagnostics if d.code == "no-steps"]

@@ -145,7 +145,10 @@ def _parse_workout(text: str, *, path: str, sport: str | None, name: str | None,
     if checks:
         from planc.check import check_workout
 
-        diags.extend(check_workout(workout))
+        had_errors = any(d.is_error for d in diags)
+        # a step with an error is left out; "no steps" would only repeat that error
+        diags.extend(d for d in check_workout(workout)
+                     if not (had_errors and d.code == "no-steps"))
     out = sorted((d.with_path(path) for d in diags), key=sort_key)
     failed = any(d.is_error for d in out)
     return Parsed(None if failed else workout, out)

@@ -43,6 +43,23 @@ from planc.parse.tokens import (
 # ------------------------------------------------------------------ steps --
 
 
+# leftover words that were meant as targets: '-50%', '50 %' (joined), '50-60-70%', '-5:00/km'
+TARGETISH_RE = re.compile(r"\d-?%|\d(?:w|rpm|bpm)$|\d:\d\d/", re.IGNORECASE)
+
+
+def _targetish(words: list[str], spans: list[Span]) -> list[tuple[str, Span]]:
+    """Leftover words (with their spans) that were meant as targets; a lone '%' after a
+    number joins it ('50 %')."""
+    found = []
+    for i, (text, where) in enumerate(zip(words, spans, strict=True)):
+        if text == "%" and i and re.search(r"\d-?$", words[i - 1]):
+            found.append((f"{words[i - 1]} %", Span(spans[i - 1].line, spans[i - 1].column,
+                                                    where.end_line, where.end_column)))
+        elif TARGETISH_RE.search(text):
+            found.append((text, where))
+    return found
+
+
 class StepReader:
     """Applies intervals.icu's rules to the tokens of one step line."""
 
@@ -70,6 +87,7 @@ class StepReader:
         flags: dict[str, bool] = {}
         options: dict[str, str] = {}
         trailing: list[str] = []
+        trailing_spans: list[Span] = []
         bad = False
         dash_span = Span.point(line.line, line.column)
 
@@ -147,8 +165,20 @@ class StepReader:
                 bad = True
             elif kind == "PUNCT" and trailing:
                 trailing[-1] += value
+                trailing_spans[-1] = Span(trailing_spans[-1].line, trailing_spans[-1].column,
+                                          span.end_line, span.end_column)
             elif kind != "PUNCT":
                 trailing.append(value)
+                trailing_spans.append(span)
+        for text, where in _targetish(trailing, trailing_spans):
+            d.append(warning(
+                "unread-target",
+                f"'{text}' looks like a target but is not one planc or intervals.icu can "
+                "read: it stays text, and the step has no such target",
+                where,
+                "write e.g. '50%', '50-60%', '200w', '5:00/km Pace' (no space before '%', "
+                "no sign)",
+            ))
 
         label = self._slice(label_toks[0], label_toks[-1]) if label_toks else None
         if label and label.lower().split()[0] == "ramp" and not ramp_tok:

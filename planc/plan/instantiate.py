@@ -34,15 +34,20 @@ class TextPos:
     path: str
     line_shift: int
     col_shift: int
+    whole: Span | None = None  # set when positions inside the text cannot be mapped
 
     @staticmethod
     def of(node: YScalar) -> TextPos:
         if node.style == "|":
             return TextPos(node.path, node.content_line_shift, node.content_col_shift)
+        if not node.verbatim:  # escapes or folding: point at the whole value instead
+            return TextPos(node.path, 0, 0, node.span)
         quote = 1 if node.style in ("'", '"') else 0
         return TextPos(node.path, node.span.line - 1, node.span.column - 1 + quote)
 
     def span(self, line: int, column: int, length: int = 1) -> Span:
+        if self.whole is not None:
+            return self.whole
         return Span.point(line + self.line_shift, column + self.col_shift, length)
 
 
@@ -118,10 +123,13 @@ def map_diagnostic(d: Diagnostic, filled: Filled, pos: TextPos) -> Diagnostic:
     region = filled.region_at(s.line, s.column)
     if region is not None and region.origin is not None:
         o = region.origin
-        where = f"{pos.path}:{s.line + pos.line_shift}:{region.template_col + pos.col_shift}"
+        at = pos.span(s.line, region.template_col)
+        where = f"{pos.path}:{at.line}:{at.column}"
         extra = f"{o.what} fills {{{region.name}}} at {where}"
         hint = f"{d.hint}; {extra}" if d.hint else extra
         return dataclasses.replace(d, span=o.span, path=o.path, hint=hint)
+    if pos.whole is not None:
+        return dataclasses.replace(d, span=pos.whole, path=pos.path)
     col = region.template_col if region is not None else filled.template_column(s.line, s.column)
     if s.end_line == s.line:
         end = max(col + 1, filled.template_column(s.line, s.end_column))

@@ -36,6 +36,10 @@ class YScalar:
     # 0-based column offset of the content indentation).
     content_line_shift: int = 0
     content_col_shift: int = 0
+    # False when the value is not the source text character for character (escapes like
+    # "\n" in a quoted scalar, or a flow scalar folded over several lines): positions
+    # inside the value cannot be mapped back to columns of the file.
+    verbatim: bool = True
 
     @property
     def is_block(self) -> bool:
@@ -108,6 +112,7 @@ def _typed(tag: str, text: str) -> Scalar:
 
 class _Converter:
     def __init__(self, text: str, path: str):
+        self.text = text
         self.lines = text.splitlines()
         self.path = path
         self.diagnostics: list[Diagnostic] = []
@@ -128,6 +133,12 @@ class _Converter:
         scalar = YScalar(value, text, _span(node), self.path, style)
         if style == "|":
             self._block_position(scalar, node)
+        elif style != ">":
+            start, end = node.start_mark, node.end_mark
+            raw = self.text[start.index:end.index]
+            if style in ("'", '"'):
+                raw = raw[1:-1]
+            scalar.verbatim = start.line == end.line and raw == text
         return scalar
 
     def _block_position(self, scalar: YScalar, node: Any) -> None:
