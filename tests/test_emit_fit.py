@@ -1227,3 +1227,11 @@ def test_cli_missing_threshold_names_the_flag(tmp_path: Path) -> None:
     assert "--lthr" in proc.stderr_text and "Traceback" not in proc.stderr_text
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
+
+
+def test_control_characters_are_left_out_of_fit_text() -> None:
+    w = parse("---\nname: Bad\x00name\x1b\n---\nSet\x07 2x\n- Nul\x00x 1m 50%\n- 1m 40%\n")
+    data, diags = emit(w, ATHLETE, OPTIONS)
+    assert not [d for d in diags if d.is_error]
+    assert [p.name for p in played_steps(data)] == ["Nulx", None, "Nulx", None]
+    assert b"\x1b" not in data and b"\x07" not in data

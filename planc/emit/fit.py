@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -258,6 +259,15 @@ def _notes(step: Step, name_was_cut: bool) -> str | None:
     return _SEPARATOR.join(parts) or None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _plain(text: str | None) -> str | None:
+    """Text without control characters: a NUL would end a FIT string early, and the
+    others mean nothing on a watch screen (.zwo drops them the same way)."""
+    return _CONTROL.sub("", text) if text else text
+
+
 def _too_long(text: str | None, limit: int) -> bool:
     return text is not None and len(text.encode("utf-8")) > limit
 
@@ -272,8 +282,8 @@ def _fit_step(step: Step, diags: list[Diagnostic]) -> FitStep:
     else:
         duration_type, duration_value = _DISTANCE, _round(amount.metres * 100)
     targets = _targets(step)
-    name, cut = short_name(step.label)
-    notes = _notes(step, cut)
+    name, cut = short_name(_plain(step.label))
+    notes = _plain(_notes(step, cut))
     if _too_long(notes, _NOTES_MAX):
         diags.append(warning(
             "text-truncated",
@@ -309,7 +319,7 @@ def _walk(nodes: tuple[Node, ...], out: list[FitStep], diags: list[Diagnostic]) 
             _walk(node.children, out, diags)
             if len(out) == first:
                 continue  # nothing to repeat (the lowering drops these already)
-            name, _ = short_name(node.title)
+            name, _ = short_name(_plain(node.title))
             out.append(FitStep(_REPEAT, first, _OPEN, node.count, name=name))
         elif isinstance(node, Block):
             _walk(node.children, out, diags)
@@ -444,12 +454,13 @@ def _fields(workout: Workout, low: Workout, diags: list[Diagnostic]) -> dict:
     steps, step_diags = fit_steps(low)
     diags.extend(step_diags)
     sport, sub_sport = SPORTS.get(low.sport, (0, None))
-    name = " ".join((low.name or "").split()) or FALLBACK_NAME
+    name = " ".join((_plain(low.name) or "").split()) or FALLBACK_NAME
     if _too_long(name, _NAME_MAX):
         diags.append(warning("text-truncated",
                              f"the workout name is longer than FIT's {_NAME_MAX} bytes and is cut",
                              _header_span(workout), None))
-    if _too_long(low.description, _DESCRIPTION_MAX):
+    description = _plain(low.description)
+    if _too_long(description, _DESCRIPTION_MAX):
         diags.append(warning(
             "text-truncated",
             f"the description (with the workout's prose) is longer than FIT's "
@@ -460,7 +471,7 @@ def _fields(workout: Workout, low: Workout, diags: list[Diagnostic]) -> dict:
         "sport": sport,
         "sub_sport": sub_sport,
         "steps": steps,
-        "description": low.description,
+        "description": description,
         "pool_length_cm": pool_cm,
         "pool_length_unit": pool_unit,
     }

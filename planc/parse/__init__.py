@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from planc.ast import Span, Workout
-from planc.diagnostics import Diagnostic, error, sort_key
+from planc.diagnostics import Diagnostic, error, sort_key, warning
 from planc.parse.blocks import MAX_REPEAT_COUNT, BlockBuilder
 from planc.parse.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, parser, split_front
 from planc.parse.header import HEADER_KEYS, read_front_matter
@@ -107,6 +107,25 @@ def parse_workout(text: str, *, path: str = "<input>", sport: str | None = None,
     return Parsed(hit.workout, list(hit.diagnostics))
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control_characters(text: str) -> list[Diagnostic]:
+    """One warning per line holding invisible control characters (a NUL pasted from a
+    binary file, an escape sequence): device files drop them."""
+    out = []
+    for number, line in enumerate(text.split("\n"), 1):
+        m = _CONTROL_RE.search(line)
+        if m is None:
+            continue
+        out.append(warning("control-character", f"invisible control character "
+                           f"U+{ord(m.group()):04X} in the text; device files leave it out",
+                           Span.point(number, m.start() + 1), "delete it"))
+        if len(out) >= 20:
+            break
+    return out
+
+
 def _parse_workout(text: str, *, path: str, sport: str | None, name: str | None,
                    checks: bool) -> Parsed:
     from lark.exceptions import UnexpectedInput
@@ -121,6 +140,7 @@ def _parse_workout(text: str, *, path: str, sport: str | None, name: str | None,
         # a leading '---' divider, not a header: read it as the step line it is for
         # intervals.icu (same length, so every position stays put)
         text = "- -" + text[3:]
+    diags.extend(_control_characters(text))
     try:
         records = parser().parse(text)
     except UnexpectedInput as exc:
