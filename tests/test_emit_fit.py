@@ -1234,4 +1234,5 @@ def test_control_characters_are_left_out_of_fit_text() -> None:
     data, diags = emit(w, ATHLETE, OPTIONS)
     assert not [d for d in diags if d.is_error]
     assert [p.name for p in played_steps(data)] == ["Nulx", None, "Nulx", None]
-    assert b"\x1b" not in data and b"\x07" not in data
+    workout = fitdecode_messages(data)["workout"][0]
+    assert workout.get_value("wkt_name") == "Badname"
