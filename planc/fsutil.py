@@ -66,3 +66,21 @@ def safe_relative(rel: str) -> bool:
     parts = rel.replace("\\", "/").split("/")
     return (not os.path.isabs(rel) and ":" not in parts[0]
             and all(p not in ("", ".", "..") for p in parts))
+
+
+MAX_INPUT_BYTES = 4_000_000  # any plan, library or workout file; far above a real one
+
+
+class InputTooLarge(ValueError):
+    """A file larger than :data:`MAX_INPUT_BYTES` (or endless, like /dev/zero)."""
+
+
+def read_input(path: str | os.PathLike, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of an input file, reading at most ``limit + 1`` of them, so a huge or
+    endless file is refused without filling memory.  Raises OSError or InputTooLarge."""
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputTooLarge(f"larger than {limit // 1_000_000} MB; planc reads input files "
+                            f"up to that size")
+    return data

@@ -103,3 +103,24 @@ def test_aliases_within_reason_still_work(tmp_path):
 
     tree, diags = parse_yaml("a: &a [1, 2]\nb: [*a, *a]\n", "x.yaml")
     assert not diags and len(tree.get("b").items) == 2
+
+
+def test_an_endless_input_is_refused_without_reading_it_all():
+    proc = run_planc("check", "/dev/zero")
+    assert proc.returncode == 2
+    assert "larger than 4 MB" in proc.stderr_text
+
+
+@pytest.mark.parametrize("value", ["nan", "-5", "1e309"])
+def test_impossible_starting_fitness_is_a_usage_error(value):
+    proc = run_planc("stats", str(ROOT / "plans" / "half-marathon-12w.yaml"), "--json",
+                     "--ctl", value)
+    assert proc.returncode == 2 and "--ctl" in proc.stderr_text
+
+
+@pytest.mark.parametrize("length", ["0mtr", "99999999mtr", "2m"])
+def test_impossible_pool_lengths_are_errors(tmp_path, length):
+    from planc.parse import parse_workout
+
+    parsed = parse_workout(f"Pool length: {length}\n- 100mtr Z2 Pace\n", sport="Swim")
+    assert [d.code for d in parsed.diagnostics if d.is_error] == ["pool-length"]

@@ -23,6 +23,20 @@ from planc.commands._common import (
 )
 
 
+def load_value(text: str) -> float:
+    """A CTL or ATL: a finite number from 0 to 1000 (the highest ever seen are ~200)."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not math.isfinite(value) or not 0 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a training load (0 to 1000)")
+    return value
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="workout files, a plan file, directories, or - for standard input")
@@ -34,8 +48,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     except ImportError:  # plan support not built yet
         return
     add_week_arguments(p)
-    p.add_argument("--ctl", type=float, help="starting fitness (CTL) for the projection")
-    p.add_argument("--atl", type=float, help="starting fatigue (ATL) for the projection")
+    p.add_argument("--ctl", type=load_value, help="starting fitness (CTL) for the projection")
+    p.add_argument("--atl", type=load_value, help="starting fatigue (ATL) for the projection")
 
 
 def _hms(seconds: float) -> str:

@@ -156,10 +156,16 @@ class BlockBuilder:
                                     span, "write 'Pool length: 25m' or 'Pool length: 25y'"))
             return
         unit = units[unit_text]
+        metres = float(m.group(1)) * METRES_PER_UNIT[unit]
+        if not 10 <= metres <= 100:  # 10 m pools exist (hotels); an Olympic pool is 50 m
+            self.diags.append(error(
+                "pool-length", f"a pool of {m.group(1)}{m.group(2) or 'm'} is not a pool length",
+                span, "pools are 25m, 50m, 25y or 33.3m long: check the number"))
+            return
         if self.pool is not None:
             self.diags.append(warning("pool-length", "second 'Pool length' line replaces the "
                                       "first", span, "keep one"))
-        self.pool = PoolLength(float(m.group(1)) * METRES_PER_UNIT[unit], unit, span)
+        self.pool = PoolLength(metres, unit, span)
 
     def _repeat(self, line: Line, after_step) -> None:
         m = INLINE_REPEAT_RE.search(line.text)

@@ -23,6 +23,7 @@ from pathlib import Path
 from planc.ast import SPORTS, Span
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, DiagnosticError, did_you_mean, error, sort_key
+from planc.fsutil import InputTooLarge, read_input
 from planc.plan.instantiate import Compiler, TextPos, Week, report_unknown
 from planc.plan.model import Fitness, LibraryWorkout, Param, Plan
 from planc.plan.reader import Reader
@@ -119,9 +120,11 @@ class _Loader:
 
     def read(self, path: str, cause: YNode | None = None) -> YNode | None:
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
+            text = read_input(path).decode("utf-8")
+        except (OSError, UnicodeDecodeError, InputTooLarge) as exc:
+            reason = (f"not UTF-8 text (byte {exc.start}); save it as UTF-8"
+                      if isinstance(exc, UnicodeDecodeError)
+                      else getattr(exc, "strerror", None) or str(exc))
             if cause is not None:
                 self.r.error("include-missing", f"cannot read '{path}': {reason}", cause,
                              "paths are relative to the file that names them")
