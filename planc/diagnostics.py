@@ -97,7 +97,7 @@ def render(d: Diagnostic, sources: Mapping[str, str] | None = None) -> str:
     file cannot drive the terminal."""
     s = d.span
     where = f"{d.path}:{s.line}:{s.column}" if s.line else d.path
-    out = [_printable(f"{where}: {d.severity}[{d.code}]: {d.message}")]
+    out = [printable(f"{where}: {d.severity}[{d.code}]: {d.message}")]
     text = (sources or {}).get(d.path)
     if text is not None and s.line:
         lines = _lines(text)
@@ -115,17 +115,17 @@ def render(d: Diagnostic, sources: Mapping[str, str] | None = None) -> str:
                 column = column - start + len(head)
                 width = max(1, min(width, SOURCE_WIDTH - (column - 1 - len(head))))
                 src = head + shown + tail
-            out.append(f"  {gutter} | {_printable(src)}")
+            out.append(f"  {gutter} | {printable(src)}")
             out.append(f"  {' ' * len(gutter)} | {' ' * (column - 1)}{'^' * width}")
     if d.hint:
-        out.append(_printable(f"  hint: {d.hint}"))
+        out.append(printable(f"  hint: {d.hint}"))
     return "\n".join(out)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """Control characters (and bidirectional overrides) as '?', one for one."""
     return _CONTROL.sub("?", text)
 

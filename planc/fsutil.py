@@ -45,7 +45,13 @@ def slugify(name: str, default: str = "workout", max_length: int = 60) -> str:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
     text = text[:max_length].strip("-")
+    if text in _WINDOWS_RESERVED:  # 'con.zwo' cannot be created or copied on Windows
+        text = f"{text}-{default}"
     return text or default
+
+
+_WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                               *(f"lpt{i}" for i in range(1, 10))])
 
 
 def inside(directory: Path, candidate: Path) -> bool:

@@ -39,6 +39,9 @@ def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> N
     ("", "workout"),
     ("..", "workout"),
     ("🚴🚴", "workout"),
+    ("CON", "con-workout"),
+    ("com1", "com1-workout"),
+    ("Console", "console"),
 ])
 def test_slugify_is_a_safe_file_name(name: str, slug: str) -> None:
     assert slugify(name) == slug

@@ -124,3 +124,14 @@ def test_impossible_pool_lengths_are_errors(tmp_path, length):
 
     parsed = parse_workout(f"Pool length: {length}\n- 100mtr Z2 Pace\n", sport="Swim")
     assert [d.code for d in parsed.diagnostics if d.is_error] == ["pool-length"]
+
+
+def test_the_plan_of_action_is_one_line_per_event_whatever_the_name():
+    import datetime as dt
+
+    from planc.publish.diff import Action, Change
+
+    line = Action(Change.CREATE, "planc:x:2027-01-04:1", dt.date(2027, 1, 4), None, "Ride",
+                  "Evil\nname\x1b[2J\u202e").line()
+    assert "\n" not in line and "\x1b" not in line and "\u202e" not in line
+    assert line.endswith("Evil name?[2J?")

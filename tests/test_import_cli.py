@@ -122,3 +122,16 @@ def test_missing_and_non_workout_files_are_errors_naming_them(tmp_path):
     assert proc.returncode == 1
     assert "missing.zwo: error[unreadable]" in proc.stderr_text
     assert f"{fit}: error[" in proc.stderr_text
+
+
+def test_an_edited_workout_is_not_overwritten_without_force(files, tmp_path):
+    out = tmp_path / "out"
+    assert run_planc("import", str(files["a"]), "-o", str(out)).returncode == 0
+    target = out / "sweet-spot.workout"
+    edited = target.read_text(encoding="utf-8") + "// my notes\n"
+    target.write_text(edited, encoding="utf-8")
+    proc = run_planc("import", str(files["a"]), "-o", str(out))
+    assert proc.returncode == 1 and "--force" in proc.stderr_text
+    assert target.read_text(encoding="utf-8") == edited
+    assert run_planc("import", str(files["a"]), "-o", str(out), "--force").returncode == 0
+    assert "// my notes" not in target.read_text(encoding="utf-8")

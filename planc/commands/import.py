@@ -3,7 +3,8 @@
 Each file is read by its content, not its extension, and becomes planc text
 with a header (name, sport, description, tags), repeats recovered, and cues.
 One file without -o prints to standard output; with -o DIR every file becomes
-DIR/<name>.workout (a safe slug of the workout name), written atomically.
+DIR/<name>.workout (a safe slug of the workout name), written atomically; an
+existing file with other content (perhaps your edits) is kept unless --force.
 A file that cannot be imported gets one error naming it and what is wrong, and
 the command exits 1; the other files are still imported.
 """
@@ -25,6 +26,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "directories (their .zwo/.mrc/.erg/.fit files), or - for standard input")
     p.add_argument("-o", "--output", metavar="DIR",
                    help="write one .workout file per input into DIR (needed for several files)")
+    p.add_argument("--force", action="store_true",
+                   help="replace existing .workout files in DIR that differ from the import")
     p.add_argument("--name", help="workout name (replaces the file's own)")
     p.add_argument("--sport", metavar="SPORT",
                    help="sport (replaces the file's; intervals.icu text has none: default Ride)")
@@ -111,11 +114,24 @@ def run(args: argparse.Namespace) -> int:
         if not inside(out_dir, dest):  # slugify already forbids this; belt and braces
             print(f"planc import: error: refusing to write outside {out_dir}", file=sys.stderr)
             return 2
+        data = text.encode("utf-8")
+        if not args.force and dest.exists() and _differs(dest, data):
+            print(f"planc import: error: {dest} exists and differs from this import (it may "
+                  "hold your edits); pass --force to replace it", file=sys.stderr)
+            failed = True
+            continue
         try:
-            write_atomic(dest, text.encode("utf-8"))
+            write_atomic(dest, data)
         except OSError as exc:
             print(f"planc import: error: cannot write {dest}: {exc.strerror or exc}",
                   file=sys.stderr)
             return 2
         print(f"{result.path} -> {dest}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _differs(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() != data
+    except OSError:
+        return True

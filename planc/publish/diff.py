@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from planc.diagnostics import printable
 from planc.publish.events import PlannedEvent
 
 
@@ -62,7 +63,9 @@ class Action:
 
     def line(self) -> str:
         when = f"{self.date.isoformat()} {self.time or '     '}"
-        text = f"  {self.change.value:<9}  {when}  {(self.sport or '-'):<14} {self.name}"
+        # one line per event, whatever the name holds (line breaks, escape sequences)
+        name = printable(" ".join(str(self.name).split()))
+        text = f"  {self.change.value:<9}  {when}  {(self.sport or '-'):<14} {name}"
         if self.fields:
             text += f"  ({', '.join(self.fields)})"
         return text.rstrip()
