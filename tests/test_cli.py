@@ -183,3 +183,10 @@ def test_resources_are_found_where_a_wheel_installs_them(tmp_path, monkeypatch):
         (tmp_path / "share" / "planc" / name).mkdir(parents=True)
         assert resources.resource_dir(name) == tmp_path / "share" / "planc" / name
     assert resources.resource_dir("other") == site / "other"
+
+
+def test_sport_flag_takes_any_case_and_refuses_unknown_sports():
+    proc = run_planc("check", str(SWEET), "--sport", "virtualride")
+    assert proc.returncode == 0, proc.stderr_text
+    proc = run_planc("check", str(SWEET), "--sport", "Rde")
+    assert proc.returncode == 2 and "unknown sport 'Rde'; did you mean Ride?" in proc.stderr_text

@@ -125,8 +125,22 @@ def _positive(text: str) -> float:
     return value
 
 
+def sport_name(text: str) -> str:
+    """``--sport``: an intervals.icu sport, any case ('ride' is Ride)."""
+    from planc.ast import SPORTS
+    from planc.diagnostics import did_you_mean
+
+    found = {s.lower(): s for s in SPORTS}.get(text.strip().lower())
+    if found is None:
+        guess = did_you_mean(text, SPORTS)
+        raise argparse.ArgumentTypeError(
+            f"unknown sport '{text}'" + (f"; did you mean {guess}?" if guess else
+                                         f" (sports: {', '.join(SPORTS)})"))
+    return found
+
+
 def add_sport_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sport", metavar="SPORT",
+    p.add_argument("--sport", metavar="SPORT", type=sport_name,
                    help="sport of standalone workout files (overrides their header; "
                    "default Ride): Ride, VirtualRide, Run, Swim, …")
 
