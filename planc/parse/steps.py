@@ -33,6 +33,7 @@ from planc.parse.tokens import (
     UNITISH_RE,
     WINDOWS,
     default_pace_per,
+    pace_parts,
     parse_duration_token,
     parse_pace_seconds,
     range_of,
@@ -401,6 +402,10 @@ class StepReader:
             return None
         metres = PACE_PER_METRES[per]
         secs = parse_pace_seconds(body)
+        if any(float(b) >= 60 for _, b in pace_parts(body)):
+            self.diags.append(error("bad-pace", f"pace '{body}' has 60 or more seconds",
+                                    span, "write minutes:seconds, e.g. 5:00/km, not 4:60/km"))
+            return None
         if any(s <= 0 for s in secs):
             self.diags.append(error("zero-pace", f"pace '{body}' is zero", span,
                                     "write minutes:seconds, e.g. 5:00/km"))

@@ -81,6 +81,11 @@ def parse_duration_token(text: str) -> float:
     return float(h * 3600 + mi * 60 + s)
 
 
+def pace_parts(text: str) -> list[tuple[str, str]]:
+    """The (minutes, seconds) texts of each ``m:ss`` in a pace token."""
+    return _PACE_RE.findall(text)
+
+
 def parse_pace_seconds(text: str) -> list[float]:
     """Seconds per pace unit for each ``m:ss`` in the token."""
     return [int(a) * 60 + float(b) for a, b in _PACE_RE.findall(text)]
