@@ -190,3 +190,12 @@ def test_sport_flag_takes_any_case_and_refuses_unknown_sports():
     assert proc.returncode == 0, proc.stderr_text
     proc = run_planc("check", str(SWEET), "--sport", "Rde")
     assert proc.returncode == 2 and "unknown sport 'Rde'; did you mean Ride?" in proc.stderr_text
+
+
+def test_check_reports_the_readable_files_when_one_is_missing(tmp_path):
+    bad = tmp_path / "zero.workout"
+    bad.write_text("- 0s 50%\n", encoding="utf-8")
+    proc = run_planc("check", str(bad), str(tmp_path / "missing.workout"))
+    assert proc.returncode == 2  # an unreadable file is a usage error, and it wins
+    assert "missing.workout: No such file" in proc.stderr_text
+    assert "error[zero-duration]" in proc.stderr_text

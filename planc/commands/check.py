@@ -32,21 +32,31 @@ def run(args: argparse.Namespace) -> int:
 
     diags = []
     sources: dict[str, str] = {}
-    try:
-        paths = expand_paths(args.paths)
-        for path in paths:
-            if is_plan(path):
-                from planc.plan import check_plan
+    unreadable = 0  # files that cannot be read: reported, and the others still checked
+    paths: list[str] = []
+    for given in args.paths:
+        try:
+            paths.extend(expand_paths([given]))
+        except InputError as exc:
+            print(f"planc check: error: {exc}", file=sys.stderr)
+            unreadable += 1
+    for path in paths:
+        if is_plan(path):
+            from planc.plan import check_plan
 
-                diags.extend(check_plan(path))
-                continue
+            diags.extend(check_plan(path))
+            continue
+        try:
             src = read_source(path)
-            sources[src.path] = src.text
-            diags.extend(parse_workout(src.text, path=src.path, sport=args.sport).diagnostics)
-    except InputError as exc:
-        print(f"planc check: error: {exc}", file=sys.stderr)
-        return 2
+        except InputError as exc:
+            print(f"planc check: error: {exc}", file=sys.stderr)
+            unreadable += 1
+            continue
+        sources[src.path] = src.text
+        diags.extend(parse_workout(src.text, path=src.path, sport=args.sport).diagnostics)
     failed = report(diags, sources, strict=args.strict)
+    if unreadable:
+        return 2
     if not failed and not args.quiet:
         print(f"ok: {len(paths)} file{'s' * (len(paths) != 1)} checked", file=sys.stderr)
     return 1 if failed else 0
