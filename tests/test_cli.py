@@ -199,3 +199,24 @@ def test_check_reports_the_readable_files_when_one_is_missing(tmp_path):
     assert proc.returncode == 2  # an unreadable file is a usage error, and it wins
     assert "missing.workout: No such file" in proc.stderr_text
     assert "error[zero-duration]" in proc.stderr_text
+
+
+@pytest.mark.parametrize("command", ["build", "render", "publish"])
+def test_plan_commands_given_a_workout_say_so(command):
+    proc = run_planc(command, str(SWEET), "--dry-run" if command == "publish" else "-q"
+                     if command == "build" else "--week=1")
+    assert proc.returncode == 2
+    assert "is a workout, not a plan; compile it with 'planc compile'" in proc.stderr_text
+
+
+def test_compile_into_an_existing_file_is_a_usage_error(tmp_path):
+    target = tmp_path / "not-a-dir"
+    target.write_text("keep me", encoding="utf-8")
+    proc = run_planc("compile", str(SWEET), "--to", "zwo,mrc", "-o", str(target))
+    assert proc.returncode == 2 and "is a file, not a directory" in proc.stderr_text
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_backwards_week_range_says_so():
+    proc = run_planc("stats", str(ROOT / "plans" / "half-marathon-12w.yaml"), "--week", "3-1")
+    assert proc.returncode == 2 and "runs backwards; write 1-3" in proc.stderr_text

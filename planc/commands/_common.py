@@ -30,6 +30,17 @@ def is_plan(path: str) -> bool:
     return path.lower().endswith(PLAN_SUFFIXES)
 
 
+def plan_path_problem(path: str) -> str | None:
+    """Why ``path`` cannot be the plan of build, render, stats or publish, or None."""
+    if path == "-":
+        return "plans are read from files (they include other files by relative path)"
+    if not Path(path).is_file():
+        return f"{path}: no such file"
+    if path.lower().endswith(WORKOUT_SUFFIXES):
+        return f"{path} is a workout, not a plan; compile it with 'planc compile'"
+    return None
+
+
 def expand_paths(paths: Iterable[str]) -> list[str]:
     """Files as given; a directory stands for the workout and plan files below it."""
     out: list[str] = []

@@ -74,7 +74,7 @@ def pull(args: argparse.Namespace) -> int:
         wanted = f" for {', '.join(sorted(families))}" if families else ""
         return _fail(f"intervals.icu has no usable sport settings{wanted} ({source})", 1)
     text = to_yaml(pulled, source)
-    if not args.output:
+    if not args.output or args.output == "-":
         sys.stdout.write(text)
         return 0
     try:

@@ -53,8 +53,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"planc build: error: --formats: {exc}", file=sys.stderr)
         return 2
-    if not Path(args.plan).is_file():
-        print(f"planc build: error: {args.plan}: no such file", file=sys.stderr)
+    from planc.commands._common import plan_path_problem
+
+    if (problem := plan_path_problem(args.plan)) is not None:
+        print(f"planc build: error: {problem}", file=sys.stderr)
         return 2
     result = read_plan(args.plan, need_plan=True)
     sources = dict(result.sources)

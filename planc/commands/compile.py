@@ -73,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
             out_file = target
         else:
             out_dir = target
+            if target.exists() and not target.is_dir():
+                print(f"planc compile: error: -o {args.output} is a file, not a directory "
+                      "(several files are written into a directory)", file=sys.stderr)
+                return 2
 
     athlete_result = athlete_from_args(args)
     diags = list(athlete_result.diagnostics)

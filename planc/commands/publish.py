@@ -60,7 +60,6 @@ def _confirm(count: int) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from planc.commands._common import report
     from planc.plan.load import read_plan
@@ -75,8 +74,10 @@ def run(args: argparse.Namespace) -> int:
         return _fail("standard input is not a terminal, so planc cannot ask before writing "
                      "to intervals.icu: pass --yes to publish, or --dry-run to see the plan "
                      "of action", 2)
-    if not Path(args.plan).is_file():
-        return _fail(f"{args.plan}: no such file", 2)
+    from planc.commands._common import plan_path_problem
+
+    if (problem := plan_path_problem(args.plan)) is not None:
+        return _fail(problem, 2)
     result = read_plan(args.plan, need_plan=True)
     sources = dict(result.sources)
     if not result.ok or result.plan is None:

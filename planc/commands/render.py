@@ -38,14 +38,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planc.commands._common import report
+    from planc.commands._common import plan_path_problem, report
     from planc.plan.load import read_plan
     from planc.plan.stats import athlete_for
     from planc.plan.weeks import SelectionError, selection_from_args
     from planc.render.site import TemplateMissing, render_site
 
-    if not Path(args.plan).is_file():
-        print(f"planc render: error: {args.plan}: no such file", file=sys.stderr)
+    if (problem := plan_path_problem(args.plan)) is not None:
+        print(f"planc render: error: {problem}", file=sys.stderr)
         return 2
     result = read_plan(args.plan, need_plan=True)
     sources = dict(result.sources)

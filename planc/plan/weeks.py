@@ -113,7 +113,9 @@ def select(plan: Plan, weeks: list[str] | None = None, date_from: dt.date | None
                                  "or an ISO week (2027-W03)")
         lo = int(m.group(1))
         hi = int(m.group(2) or lo)
-        if lo < 1 or hi > plan.weeks or hi < lo:
+        if hi < lo:
+            raise SelectionError(f"--week {text}: the range runs backwards; write {hi}-{lo}")
+        if lo < 1 or hi > plan.weeks:
             raise SelectionError(f"--week {text}: the plan has weeks 1 to {plan.weeks}")
         ranges.append((plan.week_start(lo), plan.week_start(hi) + dt.timedelta(days=6)))
     if date_from is not None or date_to is not None:
