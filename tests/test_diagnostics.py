@@ -52,6 +52,8 @@ CASES = [
      "delete it"),
     ("- 10m 4:60/km Pace\n", "Run", "bad-pace", "error", 1, 7, "60 or more seconds",
      "5:00/km"),
+    ("---\nname: A\nname: B\n---\n- 10m 50%\n", "Ride", "header-key", "warning", 3, 1,
+     "'name' appears twice", "keep one"),
     ("- 10m Z7\n", "Ride", "absurd-zone", "warning", 1, 7, "absurd", "150-200%"),
     ("- 10m Z9\n", "Ride", "bad-zone", "error", 1, 7, "Z9 does not exist", "Z1 to Z7"),
     ("- 10m Z0 HR\n", "Run", "bad-zone", "error", 1, 7, "Z0", None),

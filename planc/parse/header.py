@@ -5,7 +5,7 @@ from __future__ import annotations
 from planc.ast import (
     SPORTS,
 )
-from planc.diagnostics import Diagnostic, did_you_mean, error
+from planc.diagnostics import Diagnostic, did_you_mean, error, warning
 from planc.parse.grammar import tok_span
 
 # ------------------------------------------------------------ front matter --
@@ -15,6 +15,7 @@ HEADER_KEYS = ("name", "sport", "description", "tags")
 
 def read_front_matter(front, diags: list[Diagnostic]) -> dict:
     out: dict = {}
+    seen: set[str] = set()
     for _, children in front:
         key_tok = children[0]
         key = str(key_tok).rstrip(" \t:").lower()
@@ -26,6 +27,10 @@ def read_front_matter(front, diags: list[Diagnostic]) -> dict:
                                f"did you mean '{guess}'?" if guess else
                                "header keys: " + ", ".join(HEADER_KEYS)))
             continue
+        if key in seen:
+            diags.append(warning("header-key", f"'{key}' appears twice in the header; the "
+                                 "second replaces the first", span, "keep one"))
+        seen.add(key)
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         if key == "tags":
