@@ -78,10 +78,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"planc build: error: cannot write {exc.filename or out_dir}: "
               f"{exc.strerror or exc}", file=sys.stderr)
         return 2
-    lowering = built.diagnostics
+    # the build's own warnings (about manifest.json) are shown in full; the formats'
+    # approximations repeat week after week and are summarised unless -v
+    own = [d for d in built.diagnostics if d.code.startswith("manifest-")]
+    lowering = [d for d in built.diagnostics if not d.code.startswith("manifest-")]
     if not args.verbose and not args.strict and not any(d.is_error for d in lowering):
         _summarise(lowering)
         lowering = []
+    lowering = own + lowering
     failed = report(diags + lowering, sources, strict=args.strict)
     if failed:
         return 1
