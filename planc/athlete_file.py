@@ -132,11 +132,20 @@ def _threshold_pace(r: Reader, node: YNode) -> tuple[float, str | None] | None:
             return None
         return pace
     speed = r.number(node, "a threshold pace (m/s, or e.g. 4:15/km)", positive=True)
+    if speed is not None and speed > 20:  # faster than any sprinter: not metres per second
+        r.error("athlete-pace", f"{node.text} m/s is not a threshold pace", node,
+                "a number is metres per second (e.g. 3.92); or write 4:15/km")
+        return None
     return None if speed is None else (speed, None)
 
 
 def _zones(r: Reader, node: YNode, key: str) -> tuple[float, ...] | None:
-    if not isinstance(node, YSeq) or not node.items:
+    if isinstance(node, YSeq) and not node.items:
+        r.error("athlete-zones", f"{key} is empty", node,
+                "list the upper bound of each zone, e.g. [55, 75, 90, 105, 120, 150, 999], "
+                "or leave the key out for the defaults")
+        return None
+    if not isinstance(node, YSeq):
         r.expected(f"{key} as a list of upper bounds, e.g. [55, 75, 90, 105, 120, 150, 999]",
                    node)
         return None

@@ -59,6 +59,18 @@ def test_mistakes_are_positioned(tmp_path):
     assert hints["unknown-key"] == "did you mean 'ftp'?"
 
 
+def test_empty_zones_and_impossible_speeds_are_positioned(tmp_path):
+    path = write(tmp_path, """\
+        ride: {ftp: 250, power_zones: []}
+        run: {threshold_pace: 270}
+        """, "athlete.yaml")
+    athlete, diags = load_athlete_file(path)
+    assert athlete is None
+    got = {(d.code, d.span.line, d.span.column, d.message) for d in diags}
+    assert got == {("athlete-zones", 1, 31, "power_zones is empty"),
+                   ("athlete-pace", 2, 23, "270 m/s is not a threshold pace")}
+
+
 def test_missing_and_empty_files(tmp_path):
     assert load_athlete_file(tmp_path / "none.yaml")[1][0].code == "athlete-file"
     assert load_athlete_file(write(tmp_path, "", "e.yaml"))[1][0].code == "athlete-file"
