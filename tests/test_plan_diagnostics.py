@@ -310,3 +310,11 @@ def test_an_error_in_a_quoted_body_with_escapes_points_at_the_body(tmp_path):
     assert escaped.span.end_column == col + len('"- 10m 50%\\n- 20min 80%"')
     assert where(verbatim) == ("plan.yaml", *line_col(text, "20min", 1))
     assert not [d for d in result.diagnostics if d.code == "no-steps"]
+
+
+def test_impossible_starting_fitness_is_positioned(tmp_path):
+    text = plan_text("- mon: rest\n", header=HEADER + "fitness: {ctl: 1e308, atl: -5}\n")
+    result = load(tmp_path, text)
+    got = sorted((d.code, d.span.line) for d in result.diagnostics if d.is_error)
+    line = text.splitlines().index("fitness: {ctl: 1e308, atl: -5}") + 1
+    assert got == [("out-of-range", line), ("out-of-range", line)]

@@ -369,9 +369,17 @@ class _Loader:
         m = self.r.mapping(node, "fitness", what="fitness")
         if m is None:
             return Fitness()
-        ctl = self.r.number(m.get("ctl"), "ctl (a number)") if "ctl" in m else 0.0
-        atl = self.r.number(m.get("atl"), "atl (a number)") if "atl" in m else ctl
+        ctl = self._load(m, "ctl") if "ctl" in m else 0.0
+        atl = self._load(m, "atl") if "atl" in m else ctl
         return Fitness(ctl or 0.0, atl if atl is not None else (ctl or 0.0))
+
+    def _load(self, m: YMap, key: str) -> float | None:
+        value = self.r.number(m.get(key), f"{key} (a number)")
+        if value is not None and not 0 <= value <= 1000:  # the highest ever seen are ~200
+            self.r.error("out-of-range", f"{key} {m.get(key).text} is not a training load",
+                         m.get(key), "CTL and ATL are between 0 and about 200")
+            return None
+        return value
 
     def athlete(self, node: YNode | None, path: str) -> Athlete | None:
         if node is None:
