@@ -367,6 +367,13 @@ def test_credentials_in_the_base_url_are_refused_without_echo():
     _assert_no_secret(str(caught.value), API_KEY)
 
 
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999", "http://127.0.0.1:0",
+                                 "http://127.0.0.1:port", "ftp://127.0.0.1", "https://"])
+def test_impossible_base_urls_are_refused_before_any_request(url):
+    with pytest.raises(ValueError, match="base URL must be"):
+        IntervalsClient(API_KEY, base_url=url)
+
+
 def test_athlete_id_is_quoted_into_the_path(icu_server, fake_clock):
     with (
         make_client(icu_server, fake_clock, athlete_id="i/../0") as client,

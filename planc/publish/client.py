@@ -164,7 +164,11 @@ class IntervalsClient:
         url = urlsplit(base_url)
         if url.username is not None or url.password is not None:  # do not echo it
             raise ValueError("the base URL must not carry a user name or password")
-        if url.scheme not in ("http", "https") or not url.hostname:
+        try:
+            port_ok = url.port is None or url.port > 0
+        except ValueError:  # urlsplit raises for a port outside 0-65535 or not a number
+            port_ok = False
+        if url.scheme not in ("http", "https") or not url.hostname or not port_ok:
             raise ValueError(f"base URL must be http(s)://host[:port], got {base_url!r}")
         if url.scheme == "http" and url.hostname not in _LOOPBACK:
             raise ValueError(
