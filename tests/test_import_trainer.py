@@ -112,6 +112,13 @@ def test_erg_without_ftp_uses_the_given_one_else_keeps_watts():
     assert "erg-watts" in codes(res)
 
 
+def test_a_negative_file_ftp_is_said_to_be_ignored():
+    text = course(ERG_HEAD.replace("FTP = 200", "FTP = -5"), "0\t100\n5\t100\n")
+    assert flat(ok(text, path="t.erg", ftp=250))[0].power == pct(0.4)
+    res = ok(text, path="t.erg")
+    assert {"erg-ftp", "erg-watts"} <= set(codes(res))
+
+
 def test_watts_round_to_a_tenth_of_a_percent_as_the_text_reads_them():
     res = ok(course(ERG_HEAD.replace("200", "300"), "0\t106\n5\t106\n"), path="t.erg")
     assert flat(res)[0].power == pct(float("35.3") / 100)

@@ -188,6 +188,9 @@ def read_trainer(data: bytes, path: str, *, kind: str, ftp: float | None = None,
     fmt = "erg" if units == "watts" else "mrc"
     file_ftp = finite(course.settings.get("FTP"))
     use_ftp = file_ftp if (file_ftp and file_ftp > 0 and fmt == "erg") else ftp
+    if file_ftp is not None and file_ftp <= 0 and fmt == "erg":
+        r.warn("erg-ftp", f"the file's 'FTP = {course.settings.get('FTP')}' is not an FTP "
+               "and is ignored", hint="pass --ftp to import the watts as % FTP")
 
     def power(p: _Point) -> tuple[PowerUnit, float]:
         if p.percent or units == "percent":
@@ -207,7 +210,7 @@ def read_trainer(data: bytes, path: str, *, kind: str, ftp: float | None = None,
                "the start", Span.point(points[0].line, 1))
         points = [_Point(0.0, points[0].value, points[0].percent, points[0].line), *points]
     if fmt == "erg" and use_ftp is None and any(not p.percent for p in points):
-        r.warn("erg-watts", "no FTP in the file and none given: targets stay in watts",
+        r.warn("erg-watts", "no usable FTP in the file and none given: targets stay in watts",
                hint="pass --ftp to import them as % FTP")
 
     steps: list[Step] = []
