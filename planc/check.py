@@ -79,13 +79,14 @@ def check_workout(workout: Workout) -> list[Diagnostic]:
 
 def _step_length(step: Step) -> Diagnostic | None:
     amount = step.amount
+    where = amount.span if amount.span.line else step.span
     if isinstance(amount, Duration) and amount.seconds > MAX_STEP_SECONDS:
         return error("step-too-long", f"a step of {amount.seconds / 3600:,.0f} hours (planc "
-                     f"allows {MAX_STEP_SECONDS // 3600})", amount.span if amount.span.line else step.span,
+                     f"allows {MAX_STEP_SECONDS // 3600})", where,
                      "check the number and its unit ('m' is minutes)")
     if isinstance(amount, Distance) and amount.metres > MAX_STEP_METRES:
         return error("step-too-long", f"a step of {amount.metres / 1000:,.0f} km (planc "
-                     f"allows {MAX_STEP_METRES // 1000:,})", amount.span if amount.span.line else step.span,
+                     f"allows {MAX_STEP_METRES // 1000:,})", where,
                      "check the number and its unit")
     return None
 
