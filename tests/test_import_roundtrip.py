@@ -199,7 +199,10 @@ def ride_steps(draw, values, unique: bool) -> Step:
     if kind == "ftp":
         return Step(power=PowerTarget(PowerUnit.FTP, Range(pct, pct)), **common)
     if kind == "watts":
-        return Step(power=PowerTarget(PowerUnit.WATTS, Range(pct * 200, pct * 200)), **common)
+        # + 0.5 W: never the same power as a % FTP step at FTP 250 (790 W is 316 %), which
+        # a flat format would rightly merge with it when they follow each other
+        watts = pct * 200 + (0.5 if unique else 0.0)
+        return Step(power=PowerTarget(PowerUnit.WATTS, Range(watts, watts)), **common)
     if kind == "zone":
         z = float(draw(st.integers(1, 6)))
         return Step(power=PowerTarget(PowerUnit.ZONE, Range(z, z)), **common)
