@@ -312,6 +312,7 @@ RIDE_SPORTS = frozenset({"Ride", "VirtualRide", "GravelRide", "MountainBikeRide"
 RUN_SPORTS = frozenset({"Run", "VirtualRun", "TrailRun"})
 SWIM_SPORTS = frozenset({"Swim", "OpenWaterSwim"})
 POWER_SPORTS = RIDE_SPORTS | RUN_SPORTS | frozenset({"Rowing", "VirtualRow", "NordicSki"})
+VIRTUAL_SPORTS = frozenset({"VirtualRide", "VirtualRun", "VirtualRow"})  # indoors: indoor_ftp
 
 
 def sport_family(sport: str) -> str:

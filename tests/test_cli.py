@@ -220,3 +220,16 @@ def test_compile_into_an_existing_file_is_a_usage_error(tmp_path):
 def test_a_backwards_week_range_says_so():
     proc = run_planc("stats", str(ROOT / "plans" / "half-marathon-12w.yaml"), "--week", "3-1")
     assert proc.returncode == 2 and "runs backwards; write 1-3" in proc.stderr_text
+
+
+def test_a_virtual_ride_uses_indoor_ftp_like_a_plan_build(tmp_path):
+    workout = tmp_path / "vr.workout"
+    workout.write_text("---\nsport: VirtualRide\n---\n- 10m 100%\n", encoding="utf-8")
+    athlete = ROOT / "plans" / "athletes" / "cyclist.yaml"  # ftp 265, indoor_ftp 255
+    proc = run_planc("compile", str(workout), "--to", "erg", "--athlete", str(athlete))
+    assert proc.returncode == 0, proc.stderr_text
+    assert "0.000000\t255\r\n" in proc.stdout_text
+    ride = workout.with_name("ride.workout")
+    ride.write_text("- 10m 100%\n", encoding="utf-8")
+    proc = run_planc("compile", str(ride), "--to", "erg", "--athlete", str(athlete))
+    assert "0.000000\t265\r\n" in proc.stdout_text

@@ -10,9 +10,11 @@ are warnings naming the source line; --strict makes them errors.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
+from planc.ast import VIRTUAL_SPORTS
 from planc.commands._common import (
     InputError,
     add_athlete_args,
@@ -38,7 +40,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", help="workout name (overrides the header)")
     add_sport_arg(p)
     add_athlete_args(p)
-    p.add_argument("--indoor", action="store_true", help="use indoor_ftp where set")
+    p.add_argument("--indoor", action="store_true",
+                   help="use indoor_ftp where set (always for VirtualRide/VirtualRun/VirtualRow)")
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (approximations a format forces) as errors")
 
@@ -115,8 +118,11 @@ def run(args: argparse.Namespace) -> int:
         # 'all' means every format that can express this sport; a named format is honoured
         # (and its emitter explains why a run has no .erg)
         chosen = formats_for(workout.sport, formats) if all_formats else formats
+        # a virtual sport is indoors (indoor_ftp), as in plan builds; --indoor forces it
+        indoor = options.indoor or workout.sport in VIRTUAL_SPORTS
+        workout_options = dataclasses.replace(options, indoor=indoor)
         for fmt in chosen:
-            data, emitted = emit(fmt, workout, athlete_result.athlete, options)
+            data, emitted = emit(fmt, workout, athlete_result.athlete, workout_options)
             diags.extend(d.with_path(src.path) if d.path == "<input>" else d for d in emitted)
             if out_dir is not None:
                 dest = out_dir / f"{base}{FORMATS[fmt].extension}"

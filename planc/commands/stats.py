@@ -62,6 +62,7 @@ def _fmt(value, spec: str, empty: str = "-") -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from planc.ast import VIRTUAL_SPORTS
     from planc.metrics import workout_metrics
     from planc.parse import parse_workout
 
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             continue
         w = parsed.workout
-        m = workout_metrics(w, athlete_result.athlete)
+        m = workout_metrics(w, athlete_result.athlete, indoor=w.sport in VIRTUAL_SPORTS)
         rows.append({"path": src.path, "name": w.name, "sport": w.sport, **m.as_dict()})
     failed = report(diags, sources) or failed
     if failed:

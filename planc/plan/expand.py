@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from planc.ast import NO_SPAN, Span, Workout
+from planc.ast import NO_SPAN, VIRTUAL_SPORTS, Span, Workout
 from planc.diagnostics import did_you_mean
 from planc.plan.instantiate import (
     Compiler,
@@ -36,7 +36,7 @@ from planc.plan.schema import BUILTIN_PARAMS, DATE_RE, SESSION_KEYS, WEEKDAYS
 from planc.plan.template import Origin, placeholders
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq
 
-VIRTUAL = frozenset({"VirtualRide", "VirtualRun", "VirtualRow"})
+VIRTUAL = VIRTUAL_SPORTS
 SESSION_KINDS = ("workout", "body", "note", "race")
 
 
