@@ -233,3 +233,9 @@ def test_a_virtual_ride_uses_indoor_ftp_like_a_plan_build(tmp_path):
     ride.write_text("- 10m 100%\n", encoding="utf-8")
     proc = run_planc("compile", str(ride), "--to", "erg", "--athlete", str(athlete))
     assert "0.000000\t265\r\n" in proc.stdout_text
+
+
+@pytest.mark.parametrize("command", ["check", "stats"])
+def test_a_missing_plan_file_is_a_usage_error(tmp_path, command):
+    proc = run_planc(command, str(tmp_path / "nope.yaml"))
+    assert proc.returncode == 2 and "nope.yaml: no such file" in proc.stderr_text

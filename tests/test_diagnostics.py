@@ -54,6 +54,8 @@ CASES = [
      "5:00/km"),
     ("---\nname: A\nname: B\n---\n- 10m 50%\n", "Ride", "header-key", "warning", 3, 1,
      "'name' appears twice", "keep one"),
+    ("Main set 3x\n- 1m 100%\n- 1m 50%\nCooldown\n- 5m 40%\n", "Ride", "missing-blank-line",
+     "warning", 4, 1, "'Cooldown' is inside the repeat 'Main set 3x'", "blank line before"),
     ("- 10m Z7\n", "Ride", "absurd-zone", "warning", 1, 7, "absurd", "150-200%"),
     ("- 10m Z9\n", "Ride", "bad-zone", "error", 1, 7, "Z9 does not exist", "Z1 to Z7"),
     ("- 10m Z0 HR\n", "Run", "bad-zone", "error", 1, 7, "Z0", None),

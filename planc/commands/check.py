@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from planc.commands._common import (
     InputError,
@@ -41,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"planc check: error: {exc}", file=sys.stderr)
             unreadable += 1
     for path in paths:
+        if is_plan(path) and not Path(path).is_file():
+            print(f"planc check: error: {path}: no such file", file=sys.stderr)
+            unreadable += 1
+            continue
         if is_plan(path):
             from planc.plan import check_plan
 

@@ -75,8 +75,12 @@ def run(args: argparse.Namespace) -> int:
         if len(paths) != 1:
             print("planc stats: error: give one plan file at a time", file=sys.stderr)
             return 2
+        from planc.commands._common import plan_path_problem
         from planc.plan.stats import run_stats_command
 
+        if (problem := plan_path_problem(paths[0])) is not None:
+            print(f"planc stats: error: {problem}", file=sys.stderr)
+            return 2
         return run_stats_command(args, paths[0])
     athlete_result = athlete_from_args(args)
     diags = list(athlete_result.diagnostics)

@@ -130,6 +130,16 @@ class BlockBuilder:
         elif kind == "prose":
             if self.repeats and not self.pending:
                 # prose inside a repeat block: a note that travels with the repeat
+                if SECTION_RE.match(line.text.strip()):
+                    rep = self.repeats[0]
+                    self.diags.append(warning(
+                        "missing-blank-line",
+                        f"'{line.text.strip()}' is inside the repeat "
+                        f"'{(rep.title + ' ' if rep.title else '')}{rep.count}x' (no blank line "
+                        "before it), so the steps after it are repeated too; intervals.icu may "
+                        "merge the blocks",
+                        Span(line.line, line.column, line.line, line.column + len(line.text)),
+                        "leave a blank line before it"))
                 self.repeats[-1].children.append(
                     Note(_unescape(line.text), Span(line.line, line.column, line.line,
                                                     line.column + len(line.text))))
