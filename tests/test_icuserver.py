@@ -369,7 +369,7 @@ def test_slow_fault_delays_the_answer(icu_server, http):
 def test_cli_fault_syntax():
     assert parse_fault("503x2") == Fault(status=503, times=2)
     assert parse_fault("429:5") == Fault(status=429, retry_after=5.0)
-    assert parse_fault("drop") == Fault.drop_after_write()
+    assert parse_fault("drop") == Fault.drop_after_write(method="POST")
     with pytest.raises(Exception, match="bad fault"):
         parse_fault("teapot")
 

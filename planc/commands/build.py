@@ -30,7 +30,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="DIR",
                    help="output directory (default: out/<plan id>)")
     p.add_argument("--formats", default="all", metavar="FORMATS",
-                   help="comma-separated formats, or all (default): " + ", ".join(FORMATS))
+                   help="comma-separated formats, or all (default: every format but svg): "
+                   + ", ".join(FORMATS))
     add_week_arguments(p)
     add_athlete_args(p)
     p.add_argument("--strict", action="store_true",

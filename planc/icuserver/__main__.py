@@ -2,7 +2,7 @@
 
 See :mod:`planc.icuserver` for what it serves.  ``--fault`` takes
 ``STATUS[:RETRY_AFTER][xTIMES]`` (``503x3``, ``429:2``, ``429:2x5``) or
-``drop[xTIMES]`` (commit the write, then drop the connection) and may be
+``drop[xTIMES]`` (commit the next POST, then drop the connection) and may be
 repeated; faults apply to the next matching requests in order.
 """
 
@@ -27,7 +27,7 @@ def parse_fault(text: str) -> Fault:
         raise argparse.ArgumentTypeError(f"bad fault {text!r}: use e.g. 503x2, 429:5 or drop")
     times = int(match["times"] or 1)
     if match["drop"]:
-        return Fault.drop_after_write(times=times)
+        return Fault.drop_after_write(times=times, method="POST")  # a write, not the read
     retry = float(match["retry"]) if match["retry"] else None
     return Fault(status=int(match["status"]), retry_after=retry, times=times)
 
