@@ -122,12 +122,17 @@ def render(d: Diagnostic, sources: Mapping[str, str] | None = None) -> str:
     return "\n".join(out)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # C0 but tab and line ends, and DEL
+CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
+"""Invisible characters no workout text needs (text files and FIT strings drop them)."""
+
+# for the terminal also CR, C1 controls and bidirectional overrides
+_UNPRINTABLE = re.compile(f"[{CONTROL_CHARS}\r\x80-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
     """Control characters (and bidirectional overrides) as '?', one for one."""
-    return _CONTROL.sub("?", text)
+    return _UNPRINTABLE.sub("?", text)
 
 
 @functools.lru_cache(maxsize=8)

@@ -12,16 +12,14 @@ import re
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly that; True if written."""
     target = Path(path)
-    try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return False
-    except OSError:
-        pass
+    if same_content(target, data):
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -81,11 +79,23 @@ class InputTooLarge(ValueError):
     """A file larger than :data:`MAX_INPUT_BYTES` (or endless, like /dev/zero)."""
 
 
-def read_input(path: str | os.PathLike, limit: int = MAX_INPUT_BYTES) -> bytes:
-    """The bytes of an input file, reading at most ``limit + 1`` of them, so a huge or
-    endless file is refused without filling memory.  Raises OSError or InputTooLarge."""
-    with open(path, "rb") as fh:
-        data = fh.read(limit + 1)
+def same_content(path: Path, data: bytes) -> bool:
+    """True if the file at ``path`` holds exactly ``data`` (False if it cannot be read)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def read_input(source: str | os.PathLike | BinaryIO, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of an input file (a path, or an open binary stream such as stdin),
+    reading at most ``limit + 1`` of them, so a huge or endless input is refused without
+    filling memory.  Raises OSError or InputTooLarge."""
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as fh:
+            data = fh.read(limit + 1)
+    else:
+        data = source.read(limit + 1)
     if len(data) > limit:
         raise InputTooLarge(f"larger than {limit // 1_000_000} MB; planc reads input files "
                             f"up to that size")

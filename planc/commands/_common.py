@@ -72,21 +72,15 @@ def _looks_like_plan(path: Path) -> bool:
 
 
 def read_source(path: str) -> Source:
-    from planc.fsutil import MAX_INPUT_BYTES, InputTooLarge, read_input
+    from planc.fsutil import InputTooLarge, read_input
 
-    if path == "-":
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        name = "<stdin>"
-        if len(data) > MAX_INPUT_BYTES:
-            raise InputError(f"{name}: larger than {MAX_INPUT_BYTES // 1_000_000} MB")
-    else:
-        try:
-            data = read_input(path)
-        except OSError as exc:
-            raise InputError(f"{path}: {exc.strerror or exc}") from None
-        except InputTooLarge as exc:
-            raise InputError(f"{path}: {exc}") from None
-        name = path
+    name = "<stdin>" if path == "-" else path
+    try:
+        data = read_input(sys.stdin.buffer if path == "-" else path)
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    except InputTooLarge as exc:
+        raise InputError(f"{name}: {exc}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -19,7 +19,7 @@ IMPORT_SUFFIXES = (".zwo", ".mrc", ".erg", ".fit")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from planc.commands._common import _positive
+    from planc.commands._common import _positive, sport_name
 
     p.add_argument("paths", nargs="+", metavar="FILE",
                    help="workout files (.zwo .mrc .erg .fit or intervals.icu text), "
@@ -29,7 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true",
                    help="replace existing .workout files in DIR that differ from the import")
     p.add_argument("--name", help="workout name (replaces the file's own)")
-    p.add_argument("--sport", metavar="SPORT",
+    p.add_argument("--sport", metavar="SPORT", type=sport_name,
                    help="sport (replaces the file's; intervals.icu text has none: default Ride)")
     p.add_argument("--ftp", type=_positive, metavar="W",
                    help="FTP for .erg files without an 'FTP =' line: watts become %% FTP")
@@ -55,20 +55,11 @@ def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planc.ast import SPORTS
     from planc.commands._common import report
-    from planc.diagnostics import did_you_mean
-    from planc.fsutil import inside, slugify, write_atomic
+    from planc.fsutil import inside, same_content, slugify, write_atomic
     from planc.importers import import_file
 
-    sport = None
-    if args.sport:
-        sport = {s.lower(): s for s in SPORTS}.get(args.sport.lower())
-        if sport is None:
-            guess = did_you_mean(args.sport, SPORTS)
-            print(f"planc import: error: unknown sport '{args.sport}'"
-                  + (f" (did you mean '{guess}'?)" if guess else ""), file=sys.stderr)
-            return 2
+    sport = args.sport
     paths, problems = _expand(args.paths)
     for problem in problems:
         print(f"planc import: error: {problem}", file=sys.stderr)
@@ -115,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"planc import: error: refusing to write outside {out_dir}", file=sys.stderr)
             return 2
         data = text.encode("utf-8")
-        if not args.force and dest.exists() and _differs(dest, data):
+        if not args.force and dest.exists() and not same_content(dest, data):
             print(f"planc import: error: {dest} exists and differs from this import (it may "
                   "hold your edits); pass --force to replace it", file=sys.stderr)
             failed = True
@@ -128,10 +119,3 @@ def run(args: argparse.Namespace) -> int:
             return 2
         print(f"{result.path} -> {dest}", file=sys.stderr)
     return 1 if failed else 0
-
-
-def _differs(path: Path, data: bytes) -> bool:
-    try:
-        return path.read_bytes() != data
-    except OSError:
-        return True

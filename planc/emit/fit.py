@@ -43,7 +43,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -67,7 +66,7 @@ from planc.ast import (
     Workout,
 )
 from planc.athlete import Athlete
-from planc.diagnostics import Diagnostic, error, warning
+from planc.diagnostics import CONTROL_RE, Diagnostic, error, warning
 from planc.emit.fit_encoder import (
     FIT_DATETIME_MIN,
     MAX_STRING_SIZES,
@@ -259,13 +258,10 @@ def _notes(step: Step, name_was_cut: bool) -> str | None:
     return _SEPARATOR.join(parts) or None
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _plain(text: str | None) -> str | None:
     """Text without control characters: a NUL would end a FIT string early, and the
     others mean nothing on a watch screen (.zwo drops them the same way)."""
-    return _CONTROL.sub("", text) if text else text
+    return CONTROL_RE.sub("", text) if text else text
 
 
 def _too_long(text: str | None, limit: int) -> bool:

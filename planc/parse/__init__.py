@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from planc.ast import Span, Workout
-from planc.diagnostics import Diagnostic, error, sort_key, warning
+from planc.diagnostics import CONTROL_RE, Diagnostic, error, sort_key, warning
 from planc.parse.blocks import MAX_REPEAT_COUNT, BlockBuilder
 from planc.parse.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, parser, split_front
 from planc.parse.header import HEADER_KEYS, read_front_matter
@@ -107,15 +107,14 @@ def parse_workout(text: str, *, path: str = "<input>", sport: str | None = None,
     return Parsed(hit.workout, list(hit.diagnostics))
 
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _control_characters(text: str) -> list[Diagnostic]:
     """One warning per line holding invisible control characters (a NUL pasted from a
     binary file, an escape sequence): device files drop them."""
+    if CONTROL_RE.search(text) is None:  # the usual case: one scan, no line split
+        return []
     out = []
     for number, line in enumerate(text.split("\n"), 1):
-        m = _CONTROL_RE.search(line)
+        m = CONTROL_RE.search(line)
         if m is None:
             continue
         out.append(warning("control-character", f"invisible control character "
