@@ -63,7 +63,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="repetitions (best is reported)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from planc.emit.registry import available
+    from planc.lower.formats import FORMATS
     from planc.plan.load import load_plan
 
     cold, warm = [], []
@@ -81,7 +81,7 @@ def main() -> int:
             warm.append(run_build(plan, out))
         files = sum(1 for p in (tmp_path / "out0").rglob("*") if p.is_file())
     print(f"plan: 52 weeks, {sessions} sessions ({distinct} distinct workout texts), "
-          f"formats: {', '.join(available())}, {files} files")
+          f"formats: {', '.join(FORMATS)}, {files} files")
     print(f"cold build:       best {min(cold):.3f} s  (runs: "
           + ", ".join(f"{x:.3f}" for x in cold) + ")   target < 2 s")
     print(f"no-change build:  best {min(warm):.3f} s  (runs: "

@@ -24,8 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _gen import workout_text
 
 from planc.athlete import Athlete, SportThresholds
-from planc.emit.registry import EmitOptions, emit
-from planc.parse import parse_workout
+from planc.check import read_workout
+from planc.emit import emit
+from planc.lower.formats import EmitOptions
 
 ATHLETE = Athlete({"ride": SportThresholds(ftp=250, lthr=170, max_hr=190)})
 OPTIONS = EmitOptions(date="2026-01-05")
@@ -66,7 +67,7 @@ def per_workout_us(fn, items) -> tuple[float, float]:
 
 def main(argv: list[str]) -> int:
     count = 100 if "--quick" in argv else 1000
-    workouts = [parse_workout(workout_text(seed, 15)).workout for seed in range(count)]
+    workouts = [read_workout(workout_text(seed, 15)).workout for seed in range(count)]
     fmts = formats()
     for fmt in fmts:  # warm up, and never time a failing emitter
         for w in workouts[:20]:

@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from _gen import workout_text  # noqa: E402
 
 from planc.athlete import Athlete, SportThresholds  # noqa: E402
+from planc.check import read_workout  # noqa: E402
 from planc.emit.fit import _PREPARED, emit  # noqa: E402
-from planc.emit.registry import EmitOptions  # noqa: E402
-from planc.parse import parse_workout  # noqa: E402
+from planc.lower.formats import EmitOptions  # noqa: E402
 
 THR = SportThresholds(ftp=250, lthr=170, max_hr=190, threshold_pace=1000 / 255)
 ATHLETE = Athlete({"ride": THR, "run": THR,
@@ -57,7 +57,7 @@ def main(argv: Sequence[str]) -> int:
     cases += [(f"generated-{n}-lines", workout_text(7, n)) for n in (15, 60, 240)]
     total = 0.0
     for name, text in cases:
-        workout = parse_workout(text).workout
+        workout = read_workout(text).workout
         assert workout is not None, name
         data, diags = emit(workout, ATHLETE, OPTIONS)
         assert data and not any(d.is_error for d in diags), (name, diags)

@@ -12,28 +12,28 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _gen import workout_text
 
-from planc import parse as parse_module
+from planc import check as parse_module
+from planc.check import read_workout
 from planc.emit.icu import emit_icu
-from planc.parse import parse_workout
 
 
 def main() -> None:
     texts = [workout_text(seed, 15) for seed in range(1000)]
     for t in texts[:50]:  # warm up: parser tables, caches
-        emit_icu(parse_workout(t).workout)
+        emit_icu(read_workout(t).workout)
     best = {}
     def cold(t):
         parse_module._MEMO.clear()  # every text is new: measures the parser, not the memo
-        return parse_workout(t)
+        return read_workout(t)
 
     def cold_emit(t):
         parse_module._MEMO.clear()
-        return emit_icu(parse_workout(t).workout)
+        return emit_icu(read_workout(t).workout)
 
     for label, fn in (
         ("parse+check", cold),
         ("parse+check+emit", cold_emit),
-        ("memo hit+emit", lambda t: emit_icu(parse_workout(t).workout)),
+        ("memo hit+emit", lambda t: emit_icu(read_workout(t).workout)),
     ):
         runs = []
         for _ in range(3):
@@ -42,7 +42,7 @@ def main() -> None:
                 fn(t)
             runs.append((time.perf_counter() - t0) / len(texts) * 1e6)
         best[label] = min(runs)
-    w = parse_workout(texts[0]).workout
+    w = read_workout(texts[0]).workout
     t0 = time.perf_counter()
     for _ in range(1000):
         emit_icu(w)

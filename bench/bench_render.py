@@ -48,9 +48,9 @@ def site_size(out: Path) -> dict[str, tuple[int, int]]:
 
 def drawing_time(plan: Path) -> tuple[int, float]:
     """Seconds to draw every distinct workout of the plan in the three styles (in-process)."""
+    from planc.emit.svgdraw import CARD, LARGE, THUMB, render_svg
     from planc.plan.load import load_plan
-    from planc.render.profile import build_profile
-    from planc.render.svgdraw import CARD, LARGE, THUMB, render_svg
+    from planc.resolve.profile import build_profile
 
     loaded = load_plan(plan)
     workouts = {id(s.workout): s for s in loaded.sessions if s.workout is not None}

@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from planc.units import DistanceUnit, PacePer
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -52,21 +54,6 @@ class Duration:
 
     seconds: float
     span: Span = _span()
-
-
-class DistanceUnit(StrEnum):
-    KM = "km"
-    METRE = "mtr"
-    MILE = "mi"
-    YARD = "yrd"
-
-
-METRES_PER_UNIT: dict[DistanceUnit, float] = {
-    DistanceUnit.KM: 1000.0,
-    DistanceUnit.METRE: 1.0,
-    DistanceUnit.MILE: 1609.344,
-    DistanceUnit.YARD: 0.9144,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,29 +116,6 @@ class PaceUnit(StrEnum):
     THRESHOLD = "threshold"  # fraction of threshold pace ("90% Pace"); larger == faster
     ZONE = "zone"
     SPEED = "speed"  # absolute, stored as metres per second
-
-
-class PacePer(StrEnum):
-    """The distance an absolute pace is written per ("5:00/km")."""
-
-    KM = "km"
-    MILE = "mi"
-    M100 = "100m"
-    Y100 = "100y"
-    M500 = "500m"
-    M400 = "400m"
-    M250 = "250m"
-
-
-PACE_PER_METRES: dict[PacePer, float] = {
-    PacePer.KM: 1000.0,
-    PacePer.MILE: 1609.344,
-    PacePer.M100: 100.0,
-    PacePer.Y100: 91.44,
-    PacePer.M500: 500.0,
-    PacePer.M400: 400.0,
-    PacePer.M250: 250.0,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,56 +249,6 @@ Node = Step | Repeat | Note | Block
 
 
 # ---------------------------------------------------------------- workout --
-
-
-SPORTS: tuple[str, ...] = (
-    "Ride",
-    "VirtualRide",
-    "GravelRide",
-    "MountainBikeRide",
-    "Run",
-    "VirtualRun",
-    "TrailRun",
-    "Swim",
-    "OpenWaterSwim",
-    "WeightTraining",
-    "Workout",
-    "Walk",
-    "Hike",
-    "Rowing",
-    "VirtualRow",
-    "NordicSki",
-    "Yoga",
-    "Other",
-)
-
-RIDE_SPORTS = frozenset({"Ride", "VirtualRide", "GravelRide", "MountainBikeRide"})
-RUN_SPORTS = frozenset({"Run", "VirtualRun", "TrailRun"})
-SWIM_SPORTS = frozenset({"Swim", "OpenWaterSwim"})
-POWER_SPORTS = RIDE_SPORTS | RUN_SPORTS | frozenset({"Rowing", "VirtualRow", "NordicSki"})
-VIRTUAL_SPORTS = frozenset({"VirtualRide", "VirtualRun", "VirtualRow"})  # indoors: indoor_ftp
-
-
-def sport_family(sport: str) -> str:
-    """ride | run | swim | other: the axis most rules care about."""
-    if sport in RIDE_SPORTS:
-        return "ride"
-    if sport in RUN_SPORTS:
-        return "run"
-    if sport in SWIM_SPORTS:
-        return "swim"
-    return "other"
-
-
-@dataclass(frozen=True, slots=True)
-class Header:
-    """Front matter of a standalone workout file (planc extension)."""
-
-    name: str | None = None
-    sport: str | None = None
-    description: str | None = None
-    tags: tuple[str, ...] = ()
-    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from planc.ast import sport_family
+from planc.units import FAMILIES, FAMILY_SPORT, sport_family
 
 DEFAULT_POWER_ZONES: tuple[float, ...] = (55, 75, 90, 105, 120, 150, 999)
 DEFAULT_PACE_ZONES: tuple[float, ...] = (77.5, 87.7, 94.3, 100, 103.4, 111.5, 999)
@@ -46,11 +46,6 @@ class SportThresholds:
         return replace(self, **changes)
 
 
-# Sections of an athlete file: the three families plus "default" for the rest.
-FAMILIES = ("ride", "run", "swim", "other")
-SECTION_NAMES = {"Ride": "ride", "Run": "run", "Swim": "swim", "Other": "other"}
-
-
 @dataclass(frozen=True, slots=True)
 class Athlete:
     """Thresholds per sport family (``ride``, ``run``, ``swim``, ``other``)."""
@@ -62,14 +57,24 @@ class Athlete:
         family = sport_family(sport)
         return self.sports.get(family) or self.sports.get("other") or SportThresholds()
 
-    def with_override(self, family: str, override: SportThresholds) -> Athlete:
-        sports = dict(self.sports)
-        sports[family] = sports.get(family, SportThresholds()).merged(override)
+    def with_flags(self, flags: SportThresholds) -> Athlete:
+        """The one override rule: command-line flags win over the file, for every sport.
+
+        Each family's thresholds become what :meth:`for_sport` gave before (its own
+        section, else ``other``), with the set flags on top; an athlete with no set
+        flag is returned unchanged, so a file with only ``other: {ftp: 200}`` still
+        gives every sport 200 W (``--ftp`` on a run file is still an FTP).
+        """
+        if flags == SportThresholds():
+            return self
+        sports = {family: self.for_sport(FAMILY_SPORT[family]).merged(flags)
+                  for family in FAMILIES}
         return Athlete(sports, self.timezone)
 
-    def with_override_all(self, override: SportThresholds) -> Athlete:
-        """Apply command-line flags to every family (``--ftp`` on a run file is still an FTP)."""
-        out = self
-        for family in FAMILIES:
-            out = out.with_override(family, override)
-        return out
+
+def ftp_for(thr: SportThresholds, indoor: bool = False) -> float | None:
+    """The FTP a power target resolves against: ``indoor_ftp`` indoors when it is set
+    (which sessions are indoors: :func:`planc.units.is_indoor`)."""
+    if indoor and thr.indoor_ftp:
+        return thr.indoor_ftp
+    return thr.ftp

@@ -10,20 +10,10 @@ nothing to reject.
 
 from __future__ import annotations
 
-from planc.ast import (
-    POWER_SPORTS,
-    Block,
-    Distance,
-    Duration,
-    HrUnit,
-    PaceUnit,
-    PowerUnit,
-    Repeat,
-    Step,
-    Workout,
-    sport_family,
-)
-from planc.diagnostics import Diagnostic, error, warning
+from planc.ast import Block, Distance, Duration, HrUnit, PaceUnit, PowerUnit, Repeat, Step, Workout
+from planc.diagnostics import Diagnostic, error, sort_key, warning
+from planc.syntax import Parsed, parse_tree
+from planc.units import POWER_SPORTS, sport_family
 
 MAX_DEPTH = 4
 MAX_EXPANDED_STEPS = 10_000
@@ -53,6 +43,40 @@ def _depth(nodes) -> int:
         elif isinstance(node, Block):
             best = max(best, _depth(node.children))
     return best
+
+
+_MEMO: dict[tuple, Parsed] = {}
+_MEMO_SIZE = 1024
+
+
+def read_workout(text: str, *, path: str = "<input>", sport: str | None = None,
+                 name: str | None = None) -> Parsed:
+    """The front end in one call: parse, then check.  ``sport``/``name`` override the header.
+
+    Results are memoised by content (the AST and diagnostics are immutable), so a
+    plan that uses the same library workout every week reads it once.
+    """
+    key = (text, path, sport, name)
+    hit = _MEMO.get(key)
+    if hit is None:
+        hit = _read(text, path=path, sport=sport, name=name)
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = hit
+    return Parsed(hit.workout, list(hit.diagnostics))
+
+
+def _read(text: str, *, path: str, sport: str | None, name: str | None) -> Parsed:
+    parsed = parse_tree(text, path=path, sport=sport, name=name)
+    workout = parsed.workout
+    if workout is None:
+        return parsed
+    # a step with an error is left out; "no steps" would only repeat that error
+    had_errors = any(d.is_error for d in parsed.diagnostics)
+    found = [d.with_path(path) for d in check_workout(workout)
+             if not (had_errors and d.code == "no-steps")]
+    diags = sorted([*parsed.diagnostics, *found], key=sort_key)
+    return Parsed(None if any(d.is_error for d in diags) else workout, diags)
 
 
 def check_workout(workout: Workout) -> list[Diagnostic]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from plan_helpers import write
+from support.plan_helpers import write
 
-from planc.athlete_file import athlete_to_yaml, load_athlete_file, parse_pace
+from planc.plan.athlete_file import athlete_to_yaml, load_athlete_file, parse_pace
 
 
 def test_full_file(tmp_path):

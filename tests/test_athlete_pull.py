@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_planc
-from icu_fixtures import API_KEY, icu_server  # noqa: F401  (fixture used by name)
+from support.icu_fixtures import API_KEY, icu_server  # noqa: F401  (fixture used by name)
 
-from planc.athlete_file import load_athlete_file
 from planc.icuserver import IcuServer
+from planc.plan.athlete_file import load_athlete_file
 from planc.publish.sport_settings import clock_pace, convert, parse_sport_filter, to_yaml
 
 SETTINGS = [

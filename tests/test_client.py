@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from icu_fixtures import (  # noqa: F401  (pytest fixtures are used by name)
+from support.icu_fixtures import (  # noqa: F401  (pytest fixtures are used by name)
     API_KEY,
     ATHLETE_ID,
     FakeClock,

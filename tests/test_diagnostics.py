@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from planc.check import read_workout
 from planc.diagnostics import render
-from planc.parse import parse_workout
 
 # (text, sport, code, severity, line, column, message fragment, hint fragment)
 CASES = [
@@ -104,7 +104,7 @@ def _find(diags, code):
     ("text", "sport", "code", "severity", "line", "column", "message", "hint"), CASES,
     ids=[f"{c[2]}-{i}" for i, c in enumerate(CASES)])
 def test_check(text, sport, code, severity, line, column, message, hint):
-    parsed = parse_workout(text, path="w.workout", sport=sport)
+    parsed = read_workout(text, path="w.workout", sport=sport)
     if severity is None:  # negative case: the code must not appear
         return
     d = _find(parsed.diagnostics, code)
@@ -120,7 +120,7 @@ def test_check(text, sport, code, severity, line, column, message, hint):
 
 def test_several_errors_in_one_run():
     text = "- Hard 120%\n- 10m 5:00/km\n- 20min 50%\n\n0x\n- 1m 90%\n"
-    parsed = parse_workout(text, sport="Run")
+    parsed = read_workout(text, sport="Run")
     codes = [d.code for d in parsed.diagnostics if d.is_error]
     assert {"no-duration", "pace-without-keyword", "unknown-token", "repeat-count"} <= set(codes)
     lines = sorted({d.span.line for d in parsed.diagnostics if d.is_error})
@@ -129,7 +129,7 @@ def test_several_errors_in_one_run():
 
 def test_rendering_has_source_line_caret_and_hint():
     text = "- 10m 50%\n- Hard 20min 120%\n"
-    parsed = parse_workout(text, path="w.workout")
+    parsed = read_workout(text, path="w.workout")
     out = render(parsed.diagnostics[0], {"w.workout": text})
     assert out.splitlines() == [
         "w.workout:2:8: error[unknown-token]: '20min' is not a duration, distance or target "
@@ -142,13 +142,13 @@ def test_rendering_has_source_line_caret_and_hint():
 
 def test_limits_keep_hostile_input_cheap():
     text = "A 200x\n B 200x\n  - 1s 50%\n"
-    parsed = parse_workout(text)
+    parsed = read_workout(text)
     assert [d.code for d in parsed.diagnostics if d.is_error] == ["too-many-steps"]
     deep = "".join(" " * i + f"L{i} 2x\n" for i in range(6)) + " " * 6 + "- 1s 50%\n"
-    parsed = parse_workout(deep)
+    parsed = read_workout(deep)
     assert "too-deep" in [d.code for d in parsed.diagnostics]
 
 
 def test_huge_input_is_refused_quickly():
-    parsed = parse_workout("- 1m 50%\n" * 200_000)
+    parsed = read_workout("- 1m 50%\n" * 200_000)
     assert [d.code for d in parsed.diagnostics] == ["too-large"]

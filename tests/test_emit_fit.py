@@ -32,19 +32,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from planc.ast import (
-    PACE_PER_METRES,
     Block,
     CadenceTarget,
     Cue,
     Distance,
-    DistanceUnit,
     Duration,
     HrTarget,
     HrUnit,
     Intensity,
     Node,
     Note,
-    PacePer,
     PaceTarget,
     PaceUnit,
     PoolLength,
@@ -58,7 +55,9 @@ from planc.ast import (
     Workout,
 )
 from planc.athlete import Athlete, SportThresholds
+from planc.check import read_workout
 from planc.diagnostics import Diagnostic
+from planc.emit import emit as registry_emit
 from planc.emit import fit as fit_emit
 from planc.emit.fit import (
     DEFAULT_TIME_CREATED_UNIX,
@@ -69,8 +68,6 @@ from planc.emit.fit import (
     time_created_unix,
 )
 from planc.emit.fit_encoder import MAX_STEPS
-from planc.emit.registry import EmitOptions
-from planc.emit.registry import emit as registry_emit
 from planc.lower import unrolled_steps
 from planc.lower.fit import (
     DEFAULT_RAMP_SLICE_S,
@@ -78,8 +75,9 @@ from planc.lower.fit import (
     fit_message_count,
     lower_fit,
 )
-from planc.parse import parse_workout
-from planc.resolve import power_watts
+from planc.lower.formats import EmitOptions
+from planc.resolve.targets import power_watts
+from planc.units import PACE_PER_METRES, DistanceUnit, PacePer
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKOUTS = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
@@ -339,7 +337,7 @@ def check_file(workout: Workout, athlete: Athlete = ATHLETE, **kwargs: Any) -> t
 
 def parse(text: str, sport: str | None = "Ride") -> Workout:
     """Parse a workout; ``sport`` overrides the header (None keeps the header's)."""
-    parsed = parse_workout(text, sport=sport)
+    parsed = read_workout(text, sport=sport)
     assert parsed.workout is not None, parsed.diagnostics
     return parsed.workout
 
@@ -382,7 +380,7 @@ def golden_dump(data: bytes, diags: Sequence[Diagnostic]) -> str:
 
 @pytest.mark.parametrize("path", WORKOUTS, ids=[p.stem for p in WORKOUTS])
 def test_golden_fit(path: Path) -> None:
-    parsed = parse_workout(path.read_text(encoding="utf-8"), path=str(path))
+    parsed = read_workout(path.read_text(encoding="utf-8"), path=str(path))
     assert parsed.workout is not None
     data, diags, _ = check_file(parsed.workout)
     text = golden_dump(data, diags)
@@ -404,7 +402,7 @@ def test_every_example_has_fit_goldens() -> None:
 
 @pytest.mark.parametrize("path", WORKOUTS, ids=[p.stem for p in WORKOUTS])
 def test_examples_keep_time_order_and_work(path: Path) -> None:
-    w = parse_workout(path.read_text(encoding="utf-8")).workout
+    w = read_workout(path.read_text(encoding="utf-8")).workout
     data, _, lowered = check_file(w)
     assert_lowering_preserves(w, lowered)
     assert_file_preserves(w, data, rel=0.005)
@@ -882,7 +880,7 @@ def test_sports(sport: str, fit_sport: str, sub_sport: str | None) -> None:
 
 
 def test_every_sport_is_mapped() -> None:
-    from planc.ast import SPORTS
+    from planc.units import SPORTS
 
     assert set(SPORTS) == set(fit_emit.SPORTS)
 

@@ -20,7 +20,7 @@ import copy
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from readers import ast_work_joules, read_course, read_zwo, zwo_seconds, zwo_work_joules
+from support.readers import ast_work_joules, read_course, read_zwo, zwo_seconds, zwo_work_joules
 
 from planc.ast import (
     Block,
@@ -35,10 +35,11 @@ from planc.ast import (
     Workout,
 )
 from planc.athlete import Athlete, SportThresholds
-from planc.emit.registry import EmitOptions, emit
+from planc.emit import emit
+from planc.lower.formats import EmitOptions
 from planc.lower.trainer import lower_trainer
 from planc.lower.zwo import lower_zwo
-from planc.metrics import workout_metrics
+from planc.resolve.metrics import workout_metrics
 
 FORMATS = ("zwo", "mrc", "erg")
 SETTINGS = settings(max_examples=120, deadline=None,

@@ -4,7 +4,7 @@ safety, and one test per lowering rule (code, line, message)."""
 from __future__ import annotations
 
 import pytest
-from readers import (
+from support.readers import (
     ATHLETE,
     DEVICE_GOLDEN,
     EXAMPLES,
@@ -16,11 +16,12 @@ from readers import (
 
 from planc.ast import Block, Cue, Duration, PowerTarget, PowerUnit, Range, Step, Workout
 from planc.athlete import Athlete, SportThresholds
-from planc.emit.registry import EmitOptions, emit
+from planc.check import read_workout
+from planc.emit import emit
 from planc.emit.trainer import ascii_text, environment, render_course
+from planc.lower.formats import EmitOptions
 from planc.lower.trainer import lower_trainer
-from planc.metrics import workout_metrics
-from planc.parse import parse_workout
+from planc.resolve.metrics import workout_metrics
 
 IDS = [p.stem for p in EXAMPLES]
 FORMATS = ("mrc", "erg")
@@ -28,7 +29,7 @@ FORMATS = ("mrc", "erg")
 
 def course(text: str, fmt: str = "mrc", sport: str = "Ride", athlete: Athlete = ATHLETE,
            indoor: bool = False):
-    parsed = parse_workout(text, sport=sport)
+    parsed = read_workout(text, sport=sport)
     assert parsed.workout is not None, parsed.diagnostics
     return emit(fmt, parsed.workout, athlete, EmitOptions(indoor=indoor))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from lxml import etree
-from readers import (
+from support.readers import (
     ATHLETE,
     EXAMPLES,
     check_golden,
@@ -26,20 +26,21 @@ from planc.ast import (
     Span,
     Step,
     Workout,
-    sport_family,
 )
 from planc.athlete import Athlete, SportThresholds
-from planc.emit.registry import EmitOptions, emit
+from planc.check import read_workout
+from planc.emit import emit
 from planc.emit.zwo import fmt_power, render_zwo
+from planc.lower.formats import EmitOptions
 from planc.lower.zwo import lower_zwo
-from planc.metrics import workout_metrics
-from planc.parse import parse_workout
+from planc.resolve.metrics import workout_metrics
+from planc.units import sport_family
 
 IDS = [p.stem for p in EXAMPLES]
 
 
 def zwo(text: str, sport: str = "Ride", athlete: Athlete = ATHLETE, indoor: bool = False):
-    parsed = parse_workout(text, sport=sport)
+    parsed = read_workout(text, sport=sport)
     assert parsed.workout is not None, parsed.diagnostics
     return emit("zwo", parsed.workout, athlete, EmitOptions(indoor=indoor))
 
@@ -94,7 +95,7 @@ def test_examples_read_back_with_the_same_time(path):
 
 
 def test_every_example_has_zwo_goldens():
-    from readers import DEVICE_GOLDEN
+    from support.readers import DEVICE_GOLDEN
 
     names = {p.name for p in DEVICE_GOLDEN.glob("*.zwo.diagnostics")}
     assert names == {f"{p.stem}.zwo.diagnostics" for p in EXAMPLES}
@@ -347,7 +348,7 @@ def test_indoor_ftp_is_used_with_indoor():
 
 def test_swim_and_strength_have_no_zwo_form():
     for sport in ("Swim", "WeightTraining"):
-        parsed = parse_workout("- 10m\n", sport=sport)
+        parsed = read_workout("- 10m\n", sport=sport)
         data, diags = emit("zwo", parsed.workout, ATHLETE)
         d = only(diags, "unsupported-sport")
         assert data == b"" and d.severity == "error"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from planc.fsutil import inside, safe_relative, slugify, write_atomic
+from planc.output.files import inside, safe_relative, slugify, write_atomic
 
 
 def test_write_atomic_writes_then_leaves_an_unchanged_file_alone(tmp_path: Path) -> None:

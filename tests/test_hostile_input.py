@@ -120,9 +120,9 @@ def test_impossible_starting_fitness_is_a_usage_error(value):
 
 @pytest.mark.parametrize("length", ["0mtr", "99999999mtr", "2m"])
 def test_impossible_pool_lengths_are_errors(tmp_path, length):
-    from planc.parse import parse_workout
+    from planc.check import read_workout
 
-    parsed = parse_workout(f"Pool length: {length}\n- 100mtr Z2 Pace\n", sport="Swim")
+    parsed = read_workout(f"Pool length: {length}\n- 100mtr Z2 Pace\n", sport="Swim")
     assert [d.code for d in parsed.diagnostics if d.is_error] == ["pool-length"]
 
 

@@ -14,13 +14,11 @@ from planc.ast import (
     Block,
     CadenceTarget,
     Distance,
-    DistanceUnit,
     Duration,
     HrTarget,
     HrUnit,
     Intensity,
     Note,
-    PacePer,
     PaceTarget,
     PaceUnit,
     PowerTarget,
@@ -31,10 +29,12 @@ from planc.ast import (
     Step,
     Workout,
 )
+from planc.check import read_workout
 from planc.diagnostics import Diagnostic
 from planc.emit.icu import emit_icu, emit_icu_with_diagnostics, safe_label
 from planc.lower import unrolled_steps
-from planc.parse import parse_workout
+from planc.syntax import parse_workout as syntax_parse
+from planc.units import DistanceUnit, PacePer
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKOUTS = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
@@ -42,7 +42,7 @@ GOLDEN = ROOT / "tests" / "golden" / "workouts"
 
 
 def _parse(text: str, sport: str = "Ride") -> Workout:
-    parsed = parse_workout(text, sport=sport)
+    parsed = read_workout(text, sport=sport)
     assert parsed.workout is not None, parsed.diagnostics
     return parsed.workout
 
@@ -57,7 +57,7 @@ def _strip_meta(w: Workout) -> Workout:
 
 @pytest.mark.parametrize("path", WORKOUTS, ids=[p.stem for p in WORKOUTS])
 def test_golden_icu(path: Path):
-    parsed = parse_workout(path.read_text(encoding="utf-8"), path=str(path))
+    parsed = read_workout(path.read_text(encoding="utf-8"), path=str(path))
     assert parsed.workout is not None
     text = emit_icu(parsed.workout)
     golden = GOLDEN / f"{path.stem}.txt"
@@ -74,9 +74,9 @@ def test_every_example_has_a_golden():
 
 @pytest.mark.parametrize("path", WORKOUTS, ids=[p.stem for p in WORKOUTS])
 def test_examples_fixed_point_and_same_steps(path: Path):
-    w = parse_workout(path.read_text(encoding="utf-8")).workout
+    w = read_workout(path.read_text(encoding="utf-8")).workout
     text = emit_icu(w)
-    again = parse_workout(text, sport=w.sport).workout
+    again = read_workout(text, sport=w.sport).workout
     assert emit_icu(again) == text
     # lowering keeps the steps and their order (cues are the only thing dropped)
     assert [dataclasses.replace(s, cues=(), span=s.span) for s in unrolled_steps(w.body)] == list(
@@ -204,7 +204,7 @@ pace_speed = st.builds(
 
 
 def _per_m(per):
-    from planc.ast import PACE_PER_METRES
+    from planc.units import PACE_PER_METRES
     return PACE_PER_METRES[per]
 
 
@@ -278,7 +278,7 @@ def workouts(draw):
 @given(workouts())
 def test_random_asts_survive_emit_parse(w):
     text = emit_icu(w)
-    parsed = parse_workout(text, sport=w.sport, checks=False)
+    parsed = syntax_parse(text, sport=w.sport)
     assert parsed.workout is not None, (text, parsed.diagnostics)
     assert _strip_meta(parsed.workout) == w, text
     assert emit_icu(parsed.workout) == text
@@ -291,7 +291,7 @@ FRAGMENTS = [*"- \n\t%wWzZ:/.0123456789xXmshkpaceHRLTrbd=>`'\"abcdef", "Pace", "
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=80).map("".join))
 def test_random_text_never_raises(text):
-    parsed = parse_workout(text)
+    parsed = read_workout(text)
     assert all(isinstance(d, Diagnostic) for d in parsed.diagnostics)
     if parsed.workout is not None:
         emit_icu(parsed.workout)
@@ -300,7 +300,7 @@ def test_random_text_never_raises(text):
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_arbitrary_unicode_never_raises(text):
-    parsed = parse_workout(text)
+    parsed = read_workout(text)
     assert all(isinstance(d, Diagnostic) for d in parsed.diagnostics)
 
 
@@ -312,7 +312,7 @@ def test_safe_label_is_a_fixed_point_and_reads_back(label):
     assert safe_label(safe) == safe
     if safe and safe.split()[0].lower() not in ("ramp",):
         w = Workout((Block((Step(Duration(60), label=safe),)),))
-        parsed = parse_workout(emit_icu(w), checks=False)
+        parsed = syntax_parse(emit_icu(w))
         assert parsed.workout is not None
         (s,) = list(unrolled_steps(parsed.workout.body))
         assert s.label == safe

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from icu_fixtures import API_KEY, ATHLETE_ID, icu_server, workout  # noqa: F401
+from support.icu_fixtures import API_KEY, ATHLETE_ID, icu_server, workout  # noqa: F401
 
 from planc.icuserver import Fault, IcuServer
 from planc.icuserver.__main__ import parse_fault

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS
+from support.profile_oracle import TEST_ATHLETE, profile_mismatches, target_profile
 
 from planc.ast import Cue, Distance, Repeat
-from planc.emit.registry import emit
+from planc.check import read_workout
+from planc.emit import emit
 from planc.importers import import_file
-from planc.importers.profile import TEST_ATHLETE, profile_mismatches, target_profile
 from planc.lower import unrolled_steps
-from planc.parse import parse_workout
 
 NEGATIVES = {
     "zwo/gally74__recovery.zwo": ("not-zwo", "<workoutstep>"),
@@ -57,7 +57,7 @@ def test_valid_files_import_and_read_back(corpus, rel):
     res = _import(corpus, rel)
     assert res.ok, res.diagnostics
     assert res.format == Path(rel).suffix[1:]
-    back = parse_workout(res.text)
+    back = read_workout(res.text)
     assert back.workout == res.workout
     assert not any(d.is_error for d in back.diagnostics)
     assert res.workout.name

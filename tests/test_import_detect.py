@@ -12,19 +12,19 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.profile_oracle import TEST_ATHLETE
 
-from planc.emit.registry import emit
+from planc.check import read_workout
+from planc.emit import emit
 from planc.importers import import_file
 from planc.importers.detect import sniff
-from planc.importers.profile import TEST_ATHLETE
-from planc.parse import parse_workout
 
 ROOT = Path(__file__).resolve().parent.parent
 SWEET_SPOT = ROOT / "plans" / "workouts" / "sweet-spot-3x15.workout"
 
 
 def _emitted() -> dict[str, bytes]:
-    w = parse_workout(SWEET_SPOT.read_text(encoding="utf-8")).workout
+    w = read_workout(SWEET_SPOT.read_text(encoding="utf-8")).workout
     return {fmt: emit(fmt, w, TEST_ATHLETE)[0] for fmt in ("zwo", "mrc", "erg", "fit", "icu")}
 
 
@@ -104,7 +104,7 @@ def _check(res) -> None:
     if res.workout is None:
         assert any(d.is_error for d in res.diagnostics)
     else:
-        assert parse_workout(res.text).workout == res.workout
+        assert read_workout(res.text).workout == res.workout
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

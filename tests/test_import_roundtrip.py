@@ -1,7 +1,7 @@
 """import(emit(w, fmt)) asks for what w asks for, second by second, in every format.
 
 For every example workout and for hypothesis-generated ones, each format's file
-written by planc is imported back and its target profile (planc.importers.profile,
+written by planc is imported back and its target profile (support.profile_oracle,
 fixed athlete: FTP 250 W, LTHR 170, threshold pace 4:00/km) must equal w's within
 1 s and 0.5 % of threshold, wherever the format can say the target:
 
@@ -28,6 +28,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.profile_oracle import (
+    TEST_ATHLETE,
+    profile_mismatches,
+    step_profiles,
+    target_profile,
+)
 
 from planc.ast import (
     Block,
@@ -44,19 +50,13 @@ from planc.ast import (
     Section,
     Step,
     Workout,
-    sport_family,
 )
-from planc.emit.registry import emit
+from planc.check import read_workout
+from planc.emit import emit
 from planc.importers import import_file
-from planc.importers.profile import (
-    TEST_ATHLETE,
-    profile_mismatches,
-    step_profiles,
-    target_profile,
-)
 from planc.lower import single_level, unrolled_steps
 from planc.lower.fit import lower_fit
-from planc.parse import parse_workout
+from planc.units import sport_family
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
@@ -72,7 +72,7 @@ SAYS = {
 
 
 def _example(path: Path) -> Workout:
-    parsed = parse_workout(path.read_text(encoding="utf-8"), path=str(path))
+    parsed = read_workout(path.read_text(encoding="utf-8"), path=str(path))
     assert parsed.workout is not None
     return parsed.workout
 

@@ -17,7 +17,6 @@ from planc.ast import (
     CadenceTarget,
     Cue,
     Distance,
-    DistanceUnit,
     Duration,
     HrTarget,
     HrUnit,
@@ -31,14 +30,15 @@ from planc.ast import (
     Step,
     Workout,
 )
+from planc.check import read_workout
 from planc.importers.common import clean_label
 from planc.importers.text import clean_tag, front_matter, one_line, workout_text
-from planc.parse import parse_workout
+from planc.units import DistanceUnit
 
 
 def reparsed(w: Workout) -> Workout:
     text = workout_text(w)
-    parsed = parse_workout(text)
+    parsed = read_workout(text)
     assert parsed.workout is not None, (text, parsed.diagnostics)
     return parsed.workout
 

@@ -10,24 +10,23 @@ import pytest
 from planc.ast import (
     Block,
     Distance,
-    DistanceUnit,
     Duration,
     HrUnit,
     Intensity,
     Note,
-    PacePer,
     PaceUnit,
     PowerUnit,
     Range,
     Repeat,
     Section,
 )
+from planc.check import read_workout
 from planc.lower import unrolled_steps
-from planc.parse import parse_workout
+from planc.units import DistanceUnit, PacePer
 
 
 def parse_ok(text: str, sport: str | None = None):
-    parsed = parse_workout(text, sport=sport)
+    parsed = read_workout(text, sport=sport)
     errors = [d for d in parsed.diagnostics if d.is_error]
     assert not errors, errors
     assert parsed.workout is not None
@@ -91,7 +90,7 @@ def test_distances(token, metres, unit):
 
 
 def test_400m_is_400_minutes_like_intervals_icu():
-    parsed = parse_workout("- 400m 70% Pace", sport="Swim")
+    parsed = read_workout("- 400m 70% Pace", sport="Swim")
     step = next(unrolled_steps(parsed.workout.body))
     assert step.amount == Duration(400 * 60)
     assert [d.code for d in parsed.diagnostics] == ["minutes-or-metres"]
@@ -162,7 +161,7 @@ def test_pace_targets(token, unit, start, end, per):
 
 
 def test_pace_without_unit_uses_sport_default_and_warns():
-    parsed = parse_workout("- 2m 5:20 Pace", sport="Run")
+    parsed = read_workout("- 2m 5:20 Pace", sport="Run")
     step = next(unrolled_steps(parsed.workout.body))
     assert step.pace.per is PacePer.KM and step.pace.per_explicit is False
     assert [d.code for d in parsed.diagnostics] == ["pace-unit"]
@@ -185,7 +184,7 @@ def test_ramp_rising_and_falling():
 
 
 def test_ramp_in_label_is_a_label_like_intervals_icu():
-    parsed = parse_workout("- Ramp to failure 1m 140w")
+    parsed = read_workout("- Ramp to failure 1m 140w")
     step = next(unrolled_steps(parsed.workout.body))
     assert step.label == "Ramp to failure" and not step.ramp
     assert [d.code for d in parsed.diagnostics] == ["ramp-in-label"]
@@ -211,11 +210,11 @@ def test_labels_are_leading_words():
 
 
 def test_zone_before_duration_deletes_label():
-    parsed = parse_workout("- Z2 Steady 1h45m 197w-256w 85-95rpm")
+    parsed = read_workout("- Z2 Steady 1h45m 197w-256w 85-95rpm")
     step = next(unrolled_steps(parsed.workout.body))
     assert step.label is None  # the zone is not a label either; the watt range wins
     assert step.power.unit is PowerUnit.WATTS
-    parsed = parse_workout("- Easy Z2 45m")
+    parsed = read_workout("- Easy Z2 45m")
     step = next(unrolled_steps(parsed.workout.body))
     assert step.label is None and step.power.value == Range(2, 2)
     assert "label-dropped" in [d.code for d in parsed.diagnostics]
@@ -322,7 +321,7 @@ def test_davids_example():
     ],
 )
 def test_ground_truth(text, sport, durations):
-    w = parse_workout(text, sport=sport).workout
+    w = read_workout(text, sport=sport).workout
     assert w is not None
     got = [
         s.amount.seconds if isinstance(s.amount, Duration) else s.amount.metres
@@ -378,7 +377,7 @@ def test_nested_repeats_by_indentation():
 def test_sibling_inner_repeats_at_one_indent_stay_siblings():
     text = ("Main 3x\n  A 2x\n    - 1m 100%\n    - 1m 50%\n  B 2x\n    - 30s 120%\n"
             "  - 5m 50%\n")
-    parsed = parse_workout(text)
+    parsed = read_workout(text)
     diags = parsed.diagnostics
     outer = parsed.workout.body[0]
     assert [type(c).__name__ for c in outer.children] == ["Repeat", "Repeat", "Step"]
@@ -422,7 +421,7 @@ def test_header():
 
 
 def test_sport_override_beats_header():
-    w = parse_workout("---\nsport: Run\n---\n- 10m Z2 HR\n", sport="Swim").workout
+    w = read_workout("---\nsport: Run\n---\n- 10m Z2 HR\n", sport="Swim").workout
     assert w.sport == "Swim"
 
 
@@ -437,7 +436,7 @@ def test_backtick_escapes_prose():
 
 
 def test_leading_divider_is_not_a_header():
-    parsed = parse_workout("---\nEasy day\n\n- 10m 50%\n")
+    parsed = read_workout("---\nEasy day\n\n- 10m 50%\n")
     assert parsed.workout is not None
     assert [d.code for d in parsed.diagnostics] == ["divider"]
     assert parsed.workout.body[0] == Note("Easy day")

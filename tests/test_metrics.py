@@ -7,12 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planc.athlete import Athlete, SportThresholds
-from planc.metrics import normalized, workout_metrics
-from planc.parse import parse_workout
+from planc.check import read_workout
+from planc.resolve.metrics import normalized, workout_metrics
 
 
 def metrics(text: str, sport: str = "Ride", **thr):
-    w = parse_workout(text, sport=sport).workout
+    w = read_workout(text, sport=sport).workout
     assert w is not None
     athlete = Athlete({"ride": SportThresholds(**thr), "run": SportThresholds(**thr),
                        "swim": SportThresholds(**thr)}) if thr else None
@@ -85,7 +85,7 @@ def test_np_is_at_least_mean_of_rolled(samples):
 def test_an_absurdly_long_workout_is_measured_in_bounded_memory():
     # 200 x 24 h passes the checks (a step may last a day); the profile is sampled
     # coarser instead of holding 17 million seconds
-    w = parse_workout("Main 200x\n- 23h 100%\n- 1h 50%\n", sport="Ride").workout
+    w = read_workout("Main 200x\n- 23h 100%\n- 1h 50%\n", sport="Ride").workout
     m = workout_metrics(w, Athlete({"ride": SportThresholds(ftp=250)}))
     assert m.duration_s == 200 * 24 * 3600
     assert m.intensity == pytest.approx((23 / 24 + 0.5 ** 4 / 24) ** 0.25, rel=1e-3)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_planc
-from plan_helpers import plan_text, write
+from support.plan_helpers import plan_text, write
 
 from planc.plan.build import build_plan
 from planc.plan.load import load_plan

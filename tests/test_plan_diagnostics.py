@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import textwrap
 
-from plan_helpers import HEADER, LIBRARY, errors, line_col, load, one, plan_text, where, write
+from support.plan_helpers import (
+    HEADER,
+    LIBRARY,
+    errors,
+    line_col,
+    load,
+    one,
+    plan_text,
+    where,
+    write,
+)
 
 from planc.plan.load import check_plan, read_plan
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from plan_helpers import LIBRARY, errors, line_col, load, one, plan_text, write
+from support.plan_helpers import LIBRARY, errors, line_col, load, one, plan_text, write
 
 from planc.plan.model import Kind
 from planc.plan.weeks import SelectionError, iso_week_range, select

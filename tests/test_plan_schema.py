@@ -6,8 +6,8 @@ import json
 
 import pytest
 from conftest import ROOT, run_planc
+from support.jsonschema_lite import validate
 
-from planc.plan.jsonschema_lite import validate
 from planc.plan.schema import FIELDS, plan_schema
 from planc.plan.yamlsrc import parse_yaml, to_plain
 

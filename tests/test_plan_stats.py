@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from plan_helpers import LIBRARY
+from support.plan_helpers import LIBRARY
 
 from planc.plan.fitness import K_ATL, K_CTL, project
 from planc.plan.load import load_plan, read_plan

@@ -27,7 +27,7 @@ import pytest
 from conftest import planc_command, run_planc
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from icu_fixtures import API_KEY, icu_server  # noqa: F401  (fixture used by name)
+from support.icu_fixtures import API_KEY, icu_server  # noqa: F401  (fixture used by name)
 
 import planc.icuserver.store as icu_store
 from planc.ast import Block, Distance, Duration, Note, Repeat, Step, Workout

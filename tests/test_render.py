@@ -10,9 +10,8 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 import pytest
 from conftest import ROOT, run_planc
-from plan_helpers import plan_text, write
+from support.plan_helpers import plan_text, write
 
-from planc.emit.registry import available
 from planc.plan.load import load_plan
 from planc.plan.weeks import select
 from planc.render.site import render_site
@@ -160,22 +159,20 @@ def test_session_page_profile_steps_metrics_and_files(cycling_site: Path):
     assert doc.xpath("//table[@class='zones-table']//tbody/tr")
     links = doc.xpath("//section[@class='files']//a/@href")
     wanted = {f".{ext}" for ext in ("txt", "zwo", "mrc", "erg", "fit", "svg")}
-    from planc.emit.registry import FORMATS
-
-    present = {FORMATS[f].extension for f in available()}
-    assert {Path(h).suffix for h in links} == wanted & present
+    assert {Path(h).suffix for h in links} == wanted
     for href in links:
         assert (page.parent / href).stat().st_size > 0
 
 
 def test_compiled_files_match_the_emitters(cycling_site: Path):
-    from planc.emit.registry import FORMATS, EmitOptions, emit
+    from planc.emit import emit
+    from planc.lower.formats import FORMATS, EmitOptions
 
     plan = load_plan(CYCLING)
     s = next(s for s in plan.sessions if s.workout is not None)
     folder = next(cycling_site.glob("week-01-*"))
     stem = f"{s.date.isoformat()}-{s.slot}-"
-    for fmt in available():
+    for fmt in FORMATS:
         (path,) = list(folder.glob(f"{stem}*{FORMATS[fmt].extension}"))
         options = EmitOptions(indoor=s.indoor, date=s.date.isoformat())
         expected, _ = emit(fmt, s.workout, plan.athlete, options)
@@ -201,28 +198,6 @@ def test_week_selection_and_stale_files(tmp_path: Path):
     doc = lxml.html.fromstring((out / "index.html").read_bytes())
     assert [w.get("id") for w in doc.xpath("//section[@class='week']")] == ["week-2"]
     assert "(of 8)" in doc.xpath("//p[@class='dates']")[0].text_content()
-
-
-def test_a_missing_or_failing_emitter_is_skipped(tmp_path: Path, monkeypatch):
-    import planc.emit.registry as registry
-
-    monkeypatch.setattr(registry, "available", lambda: ["icu", "svg", "fit"])
-    real = registry.emit
-
-    def flaky(fmt, workout, athlete=None, options=None):
-        if fmt == "fit":
-            raise NotImplementedError("being written")
-        return real(fmt, workout, athlete, options)
-
-    monkeypatch.setattr(registry, "emit", flaky)
-    out = tmp_path / "site"
-    plan = load_plan(CYCLING)
-    render_site(plan, out, select(plan, ["1"]))
-    exts = {p.suffix for p in out.rglob("*") if p.is_file()}
-    assert exts == {".html", ".css", ".json", ".txt", ".svg"}
-    page = next(out.glob("week-01-*/*.html"))
-    text = lxml.html.fromstring(page.read_bytes()).text_content()
-    assert "not available in this version of planc" in text and "being written" in text
 
 
 def test_user_text_is_escaped(tmp_path: Path):

@@ -1,7 +1,7 @@
 """Workout pictures: the SVG is measured with lxml and compared with the workout.
 
-Oracles: the step durations in the AST (and planc.metrics' total), the
-targets resolved by planc.resolve, and metrics' time in zones.  Geometry is
+Oracles: the step durations in the AST (and planc.resolve.metrics' total), the
+targets resolved by planc.resolve.targets, and metrics' time in zones.  Geometry is
 read back from the SVG itself (path data of the classed shapes), never from
 the drawing code's intermediate model.
 """
@@ -20,12 +20,10 @@ from lxml import etree
 from planc.ast import (
     Block,
     Distance,
-    DistanceUnit,
     Duration,
     HrTarget,
     HrUnit,
     Intensity,
-    PacePer,
     PaceTarget,
     PaceUnit,
     PowerTarget,
@@ -36,13 +34,15 @@ from planc.ast import (
     Workout,
 )
 from planc.athlete import Athlete, SportThresholds
-from planc.emit.registry import EmitOptions, emit
+from planc.check import read_workout
+from planc.emit import emit
+from planc.emit.svgdraw import CARD, LARGE, THUMB, render_svg
 from planc.lower import unrolled_steps
-from planc.metrics import workout_metrics
-from planc.parse import parse_workout
-from planc.render.profile import EASY_SPEED, NEUTRAL, PALETTE, SCALE_MIN, zone_bounds, zone_of
-from planc.render.svgdraw import CARD, LARGE, THUMB, render_svg
-from planc.resolve import hr_fraction_lthr, pace_fraction, pace_speed, power_fraction
+from planc.lower.formats import EmitOptions
+from planc.resolve.metrics import workout_metrics
+from planc.resolve.profile import EASY_SPEED, NEUTRAL, PALETTE, SCALE_MIN, zone_bounds, zone_of
+from planc.resolve.targets import hr_fraction_lthr, pace_fraction, pace_speed, power_fraction
+from planc.units import DistanceUnit, PacePer
 
 SVG = "{http://www.w3.org/2000/svg}"
 WORKOUTS = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
@@ -172,7 +172,7 @@ def workouts(draw, ramps: bool = True, sport: str = "Run"):
 
 
 def value_of(step: Step, thr: SportThresholds) -> Range | None:
-    """The oracle: what height a step should have (planc.resolve, power > pace > hr)."""
+    """The oracle: what height a step should have (planc.resolve.targets, power > pace > hr)."""
     if step.power is not None:
         return power_fraction(step.power, thr)
     if step.pace is not None:
@@ -306,14 +306,14 @@ def test_same_workout_same_bytes_and_parseable(w: Workout):
 
 
 def _parse(text: str, sport: str = "Ride") -> Workout:
-    parsed = parse_workout(text, sport=sport, name="Test")
+    parsed = read_workout(text, sport=sport, name="Test")
     assert parsed.workout is not None, parsed.diagnostics
     return parsed.workout
 
 
 @pytest.mark.parametrize("path", WORKOUTS, ids=[p.stem for p in WORKOUTS])
 def test_examples_are_small_self_contained_pictures(path: Path):
-    w = parse_workout(path.read_text(encoding="utf-8"), path=str(path)).workout
+    w = read_workout(path.read_text(encoding="utf-8"), path=str(path)).workout
     data, diags = emit("svg", w, ATHLETE, EmitOptions())
     assert not [d for d in diags if d.is_error]
     text = data.decode()
@@ -457,7 +457,7 @@ def test_text_is_escaped():
 
 
 def test_inline_and_large_styles():
-    w = parse_workout((ROOT / "plans/workouts/sweet-spot-3x15.workout").read_text()).workout
+    w = read_workout((ROOT / "plans/workouts/sweet-spot-3x15.workout").read_text()).workout
     inline = render_svg(w, ATHLETE, style=THUMB, standalone=False, describe=False)
     assert inline.startswith("<svg viewBox=") and "xmlns" not in inline and "<desc>" not in inline
     large = render_svg(w, ATHLETE, style=LARGE, standalone=False)

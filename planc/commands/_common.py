@@ -11,13 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planc.diagnostics import Diagnostic, render, sort_key
+from planc.inputs import InputError, NotText, read_text, shown_name, source_text
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 WORKOUT_SUFFIXES = (".workout", ".txt", ".icu")
-
-
-class InputError(Exception):
-    """A path that cannot be read (exit 2 with the OS's reason)."""
 
 
 @dataclass(slots=True)
@@ -72,20 +69,14 @@ def _looks_like_plan(path: Path) -> bool:
 
 
 def read_source(path: str) -> Source:
-    from planc.fsutil import InputTooLarge, read_input
-
-    name = "<stdin>" if path == "-" else path
+    """A workout or plan file's text (``-`` is standard input); InputError names the file."""
+    name = shown_name(path)
     try:
-        data = read_input(sys.stdin.buffer if path == "-" else path)
-    except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from None
-    except InputTooLarge as exc:
+        return Source(name, read_text(path))
+    except NotText as exc:
+        raise InputError(f"{name}: {exc}; save it as UTF-8") from None
+    except InputError as exc:
         raise InputError(f"{name}: {exc}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    return Source(name, text)
 
 
 # ---------------------------------------------------------------- athlete --
@@ -95,7 +86,7 @@ _PACE_FLAG = re.compile(r"^(\d+):(\d\d(?:\.\d+)?)\s*/\s*(km|mi|100m|100y|500m|40
 
 def parse_threshold_pace(text: str) -> float:
     """``4:15/km`` or m/s (``3.92``) -> m/s, for ``--threshold-pace``."""
-    from planc.ast import PACE_PER_METRES, PacePer
+    from planc.units import PACE_PER_METRES, PacePer
 
     text = text.strip()
     m = _PACE_FLAG.match(text)
@@ -132,8 +123,8 @@ def _positive(text: str) -> float:
 
 def sport_name(text: str) -> str:
     """``--sport``: an intervals.icu sport, any case ('ride' is Ride)."""
-    from planc.ast import SPORTS
     from planc.diagnostics import did_you_mean
+    from planc.units import SPORTS
 
     found = {s.lower(): s for s in SPORTS}.get(text.strip().lower())
     if found is None:
@@ -174,23 +165,22 @@ def athlete_from_args(args: argparse.Namespace) -> AthleteResult:
     result = AthleteResult(athlete)
     path = getattr(args, "athlete", None)
     if path:
-        from planc.athlete_file import load_athlete_file
+        from planc.plan.athlete_file import load_athlete_file
 
         loaded, diags = load_athlete_file(path)
         result.diagnostics.extend(diags)
         if loaded is not None:
             athlete = loaded
-        try:
-            result.sources[path] = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):  # load_athlete_file has said why
-            pass
+        text = source_text(path)
+        if text is not None:
+            result.sources[path] = text
     override = SportThresholds(
         ftp=getattr(args, "ftp", None),
         lthr=getattr(args, "lthr", None),
         max_hr=getattr(args, "max_hr", None),
         threshold_pace=getattr(args, "threshold_pace", None),
     )
-    result.athlete = athlete.with_override_all(override)
+    result.athlete = athlete.with_flags(override)
     return result
 
 
@@ -208,10 +198,7 @@ def report(diagnostics: Iterable[Diagnostic], sources: dict[str, str],
     diags = sorted(set(diagnostics), key=sort_key)
     for d in diags:  # plan diagnostics can point into included files we did not read here
         if d.path not in sources and d.path != "<stdin>":
-            try:
-                sources[d.path] = Path(d.path).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                sources[d.path] = None
+            sources[d.path] = source_text(d.path)
     if strict:
         diags = [d.promoted() if not d.is_error else d for d in diags]
     shown: dict[tuple[str, str], int] = {}

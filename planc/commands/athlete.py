@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def pull(args: argparse.Namespace) -> int:
-    from planc.fsutil import write_atomic
+    from planc.output.files import write_atomic
     from planc.publish.client import ServiceError
     from planc.publish.connect import ConnectError, open_client
     from planc.publish.sport_settings import convert, parse_sport_filter, to_yaml

@@ -23,7 +23,7 @@ from pathlib import Path
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from planc.commands._common import add_athlete_args
-    from planc.emit.registry import FORMATS
+    from planc.lower.formats import FORMATS
     from planc.plan.weeks import add_week_arguments
 
     p.add_argument("plan", metavar="PLAN", help="plan file (.yaml)")
@@ -43,7 +43,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from planc.commands._common import report
-    from planc.emit.registry import parse_formats
+    from planc.lower.formats import parse_formats
     from planc.plan.build import build_plan
     from planc.plan.load import read_plan
     from planc.plan.stats import athlete_for

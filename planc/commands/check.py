@@ -29,7 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planc.parse import parse_workout
+    from planc.check import read_workout
 
     diags = []
     sources: dict[str, str] = {}
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             unreadable += 1
             continue
         sources[src.path] = src.text
-        diags.extend(parse_workout(src.text, path=src.path, sport=args.sport).diagnostics)
+        diags.extend(read_workout(src.text, path=src.path, sport=args.sport).diagnostics)
     failed = report(diags, sources, strict=args.strict)
     if unreadable:
         return 2

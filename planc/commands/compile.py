@@ -14,7 +14,6 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from planc.ast import VIRTUAL_SPORTS
 from planc.commands._common import (
     InputError,
     add_athlete_args,
@@ -25,10 +24,11 @@ from planc.commands._common import (
     read_source,
     report,
 )
+from planc.units import is_indoor
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from planc.emit.registry import FORMATS
+    from planc.lower.formats import FORMATS
 
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="workout files, directories, or - for standard input")
@@ -47,9 +47,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planc.emit.registry import FORMATS, EmitOptions, emit, formats_for, parse_formats
-    from planc.fsutil import inside, slugify, write_atomic
-    from planc.parse import parse_workout
+    from planc.check import read_workout
+    from planc.emit import emit
+    from planc.lower.formats import FORMATS, EmitOptions, formats_for, parse_formats
+    from planc.output.files import inside, slugify, write_atomic
 
     all_formats = "all" in [p.strip().lower() for p in args.to.split(",")]
     try:
@@ -102,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"planc compile: error: {exc}", file=sys.stderr)
             return 2
         sources[src.path] = src.text
-        parsed = parse_workout(src.text, path=src.path, sport=args.sport, name=args.name)
+        parsed = read_workout(src.text, path=src.path, sport=args.sport, name=args.name)
         diags.extend(parsed.diagnostics)
         if parsed.workout is None:
             failed = True
@@ -119,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         # (and its emitter explains why a run has no .erg)
         chosen = formats_for(workout.sport, formats) if all_formats else formats
         # a virtual sport is indoors (indoor_ftp), as in plan builds; --indoor forces it
-        indoor = options.indoor or workout.sport in VIRTUAL_SPORTS
+        indoor = is_indoor(workout.sport, options.indoor)
         workout_options = dataclasses.replace(options, indoor=indoor)
         for fmt in chosen:
             data, emitted = emit(fmt, workout, athlete_result.athlete, workout_options)

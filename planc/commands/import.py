@@ -56,8 +56,8 @@ def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     from planc.commands._common import report
-    from planc.fsutil import inside, same_content, slugify, write_atomic
     from planc.importers import import_file
+    from planc.output.files import inside, same_content, slugify, write_atomic
 
     sport = args.sport
     paths, problems = _expand(args.paths)
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     used: set[str] = set()
     for path in paths:
         if path == "-":
-            result = import_file(sys.stdin.buffer.read(), path="<stdin>", name=args.name,
+            result = import_file("-", path="<stdin>", name=args.name,
                                  ftp=args.ftp, sport=sport, cue_minutes=cue_minutes)
         else:
             result = import_file(path, name=args.name, ftp=args.ftp, sport=sport,

@@ -62,9 +62,9 @@ def _fmt(value, spec: str, empty: str = "-") -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planc.ast import VIRTUAL_SPORTS
-    from planc.metrics import workout_metrics
-    from planc.parse import parse_workout
+    from planc.check import read_workout
+    from planc.resolve.metrics import workout_metrics
+    from planc.units import is_indoor
 
     try:
         paths = expand_paths(args.paths)
@@ -94,13 +94,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"planc stats: error: {exc}", file=sys.stderr)
             return 2
         sources[src.path] = src.text
-        parsed = parse_workout(src.text, path=src.path, sport=args.sport)
+        parsed = read_workout(src.text, path=src.path, sport=args.sport)
         diags.extend(parsed.diagnostics)
         if parsed.workout is None:
             failed = True
             continue
         w = parsed.workout
-        m = workout_metrics(w, athlete_result.athlete, indoor=w.sport in VIRTUAL_SPORTS)
+        m = workout_metrics(w, athlete_result.athlete, indoor=is_indoor(w.sport))
         rows.append({"path": src.path, "name": w.name, "sport": w.sport, **m.as_dict()})
     failed = report(diags, sources) or failed
     if failed:

@@ -9,11 +9,10 @@ planc.emit.trainer.
 from __future__ import annotations
 
 from planc.ast import Workout
-from planc.athlete import Athlete
+from planc.athlete import Athlete, ftp_for
 from planc.diagnostics import Diagnostic
 from planc.emit.trainer import render_course
 from planc.lower.trainer import lower_trainer
-from planc.resolve import ftp_for
 
 
 def emit(workout: Workout, athlete: Athlete, options) -> tuple[bytes, list[Diagnostic]]:

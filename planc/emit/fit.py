@@ -51,7 +51,6 @@ from planc.ast import (
     NO_SPAN,
     Block,
     CadenceTarget,
-    DistanceUnit,
     Duration,
     HrTarget,
     HrUnit,
@@ -77,6 +76,7 @@ from planc.emit.fit_encoder import (
     stable_serial,
 )
 from planc.lower.fit import DEFAULT_RAMP_SLICE_S, fmt_metres, lower_fit
+from planc.units import DistanceUnit
 
 __all__ = [
     "DEFAULT_TIME_CREATED_UNIX",
@@ -386,7 +386,7 @@ def emit(workout: Workout, athlete: Athlete, options: object, *,
          ramp_slice_s: float | None = None) -> tuple[bytes, list[Diagnostic]]:
     """Compile ``workout`` to FIT workout-file bytes, with the diagnostics.
 
-    ``options`` is an :class:`planc.emit.registry.EmitOptions` (``indoor``, ``date``;
+    ``options`` is an :class:`planc.lower.formats.EmitOptions` (``indoor``, ``date``;
     a ``ramp_slice_s`` attribute is honoured when present).  On an error the bytes are
     empty and the diagnostics say why; bad input never raises.
     """

@@ -12,10 +12,8 @@ from __future__ import annotations
 import re
 
 from planc.ast import (
-    PACE_PER_METRES,
     Block,
     Distance,
-    DistanceUnit,
     Duration,
     HrTarget,
     HrUnit,
@@ -33,6 +31,7 @@ from planc.ast import (
 )
 from planc.diagnostics import Diagnostic, warning
 from planc.lower import single_level
+from planc.units import METRES_PER_UNIT, PACE_PER_METRES, YARD_M, DistanceUnit
 
 
 def num(x: float) -> str:
@@ -49,12 +48,8 @@ def fmt_duration(seconds: float) -> str:
     return out or "0s"
 
 
-_DIST_DIVISOR = {DistanceUnit.KM: 1000.0, DistanceUnit.METRE: 1.0, DistanceUnit.MILE: 1609.344,
-                 DistanceUnit.YARD: 0.9144}
-
-
 def fmt_distance(d: Distance) -> str:
-    value = d.metres / _DIST_DIVISOR[d.unit]
+    value = d.metres / METRES_PER_UNIT[d.unit]
     return f"{num(round(value, 6))}{d.unit.value}"
 
 
@@ -136,9 +131,11 @@ def safe_label(label: str) -> str:
 
 
 def _safe_label_pass(label: str) -> str:
-    from planc.parse import is_label_word
+    from planc.syntax import is_label_word
 
-    words = label.replace("<", " ").replace(">", " ").replace("&", " and ").split()
+    words = [_unglue(w) for w in
+             label.replace("<", " ").replace(">", " ").replace("&", " and ").split()]
+    words = " ".join(words).split()
     out: list[str] = []
     for i, word in enumerate(words):
         following = words[i + 1].lower() if i + 1 < len(words) else ""
@@ -149,6 +146,20 @@ def _safe_label_pass(label: str) -> str:
             out[-1] += "-"
         out.append(word)
     return " ".join(" ".join(out).split())
+
+
+def _unglue(word: str) -> str:
+    """The lexer also ends a word at ',' and ';' ("a;0A" is "a;" and the value-like "0A"):
+    a space after such a mark where what follows would not stay in the label."""
+    pieces = re.split(r"(?<=[,;])(?=[^,;])", word)
+    if len(pieces) == 1:
+        return word
+    from planc.syntax import is_label_word
+
+    out = pieces[0]
+    for piece in pieces[1:]:
+        out += (" " if not is_label_word(piece) else "") + piece
+    return out
 
 
 def step_line(step: Step) -> str:
@@ -260,7 +271,7 @@ def emit_icu_with_diagnostics(workout: Workout) -> tuple[str, list[Diagnostic]]:
     if workout.pool_length is not None:
         pl = workout.pool_length
         unit = "y" if pl.unit is DistanceUnit.YARD else "m"
-        value = pl.metres / (0.9144 if unit == "y" else 1.0)
+        value = pl.metres / (YARD_M if unit == "y" else 1.0)
         chunks.append(f"Pool length: {num(round(value, 6))}{unit}")
     for node in body:
         text = _node_text(node, diags)

@@ -1,8 +1,8 @@
 """Registry adapter for workout pictures: ``planc compile --to svg``.
 
-The picture is the ``CARD`` style of ``planc.render.svgdraw`` (600 px wide,
+The picture is the ``CARD`` style of ``planc.emit.svgdraw`` (600 px wide,
 repeat brackets, a caption with name, duration and load; see
-``planc.render.profile`` for what width, height and colour mean).  What the
+``planc.resolve.profile`` for what width, height and colour mean).  What the
 picture had to guess is reported as a warning at the step: a distance step
 drawn with an estimated width, or a target drawn without height because a
 threshold is missing.
@@ -13,13 +13,13 @@ from __future__ import annotations
 from planc.ast import NO_SPAN, Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, warning
-from planc.render.profile import Profile, build_profile
+from planc.resolve.profile import Profile, build_profile
 
 
 def diagnostics(profile: Profile, sport: str) -> list[Diagnostic]:
     """One warning per distinct step the picture had to guess for."""
     from planc.emit.icu import fmt_distance
-    from planc.render.svgdraw import clock
+    from planc.emit.svgdraw import clock
 
     out: list[Diagnostic] = []
     seen: set[int] = set()
@@ -48,7 +48,7 @@ def diagnostics(profile: Profile, sport: str) -> list[Diagnostic]:
 
 
 def emit(workout: Workout, athlete: Athlete, options) -> tuple[bytes, list[Diagnostic]]:
-    from planc.render.svgdraw import CARD, render_svg
+    from planc.emit.svgdraw import CARD, render_svg
 
     indoor = bool(getattr(options, "indoor", False))
     profile = build_profile(workout, athlete, indoor)

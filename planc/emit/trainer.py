@@ -29,7 +29,7 @@ import math
 import unicodedata
 
 from planc.ast import Workout
-from planc.fsutil import slugify
+from planc.output.files import slugify
 from planc.resources import resource_dir
 
 TEMPLATES = resource_dir("templates")

@@ -28,10 +28,11 @@ import re
 
 from lxml import etree
 
-from planc.ast import Distance, Repeat, Section, Step, Workout, sport_family
+from planc.ast import Distance, Repeat, Section, Step, Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic
 from planc.lower.zwo import RUN_PACE_INDEX, lower_zwo
+from planc.units import sport_family
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 AUTHOR = "planc"

@@ -20,33 +20,24 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from planc.ast import SPORTS
 from planc.diagnostics import sort_key
 from planc.importers.common import ImportResult
 from planc.importers.detect import NAMES, sniff
+from planc.inputs import InputError, read_bytes, shown_name
+from planc.units import SPORTS
 
 __all__ = ["FORMATS", "ImportResult", "import_file"]
 
 FORMATS = ("zwo", "mrc", "erg", "fit", "icu")
 
-MAX_INPUT_BYTES = 10_000_000
-"""Workout files are kilobytes; anything this large is not one (and is not read whole)."""
-
-
 def _read(source: str | Path | bytes, path: str | None) -> tuple[bytes | None, str, str | None]:
     if isinstance(source, bytes | bytearray | memoryview):
         return bytes(source), path or "<input>", None
-    shown = path or str(source)
-    p = Path(source)
+    shown = path or shown_name(source)
     try:
-        size = p.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            return None, shown, f"the file is {size} bytes; workout files are far smaller"
-        return p.read_bytes(), shown, None
-    except IsADirectoryError:
-        return None, shown, "is a directory"
-    except OSError as exc:
-        return None, shown, exc.strerror or str(exc)
+        return read_bytes(source), shown, None
+    except InputError as exc:
+        return None, shown, str(exc)
 
 
 def import_file(source: str | Path | bytes, *, name: str | None = None,
@@ -67,9 +58,6 @@ def import_file(source: str | Path | bytes, *, name: str | None = None,
     r = Reader(shown)
     if data is None:
         r.error("unreadable", f"cannot read the file: {problem}")
-        return r.result(None, fmt or "", None)
-    if len(data) > MAX_INPUT_BYTES:
-        r.error("too-large", f"the input is {len(data)} bytes; workout files are far smaller")
         return r.result(None, fmt or "", None)
     if fmt is None:
         found = sniff(data, shown)
@@ -137,9 +125,9 @@ def _dispatch(fmt: str, data: bytes, path: str, *, ftp: float | None, sport: str
 def _finish(result: ImportResult, *, name: str | None, sport: str | None,
             stem: str | None) -> ImportResult:
     """Apply the overrides, then check that the planc text reads back as this workout."""
+    from planc.check import read_workout
     from planc.diagnostics import error
     from planc.importers.text import one_line
-    from planc.parse import parse_workout
 
     w = result.workout
     assert w is not None
@@ -150,12 +138,12 @@ def _finish(result: ImportResult, *, name: str | None, sport: str | None,
     if sport:
         w = dataclasses.replace(w, sport=sport)
     result.workout = w
-    back = parse_workout(result.text, path=result.path)
+    back = read_workout(result.text, path=result.path)
     if result.format == "icu" and back.workout is not None and back.workout != w:
         # Text that is not yet canonical (a label with '<', odd spacing kept in a label):
         # the canonical writer's form is the import, as for any other re-emitted text.
         w = result.workout = back.workout
-        back = parse_workout(result.text, path=result.path)
+        back = read_workout(result.text, path=result.path)
     errors = [d for d in back.diagnostics if d.is_error]
     if errors:
         for d in errors:

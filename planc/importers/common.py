@@ -16,17 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from planc.ast import (
-    NO_SPAN,
-    Block,
-    Intensity,
-    Node,
-    Repeat,
-    Section,
-    Span,
-    Step,
-    Workout,
-)
+from planc.ast import NO_SPAN, Block, Intensity, Node, Repeat, Section, Span, Step, Workout
 from planc.diagnostics import Diagnostic, error, warning
 from planc.importers.structure import recover_repeats
 from planc.importers.text import clean_tag, one_line, workout_text

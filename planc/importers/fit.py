@@ -42,11 +42,9 @@ import re
 from dataclasses import dataclass, field
 
 from planc.ast import (
-    PACE_PER_METRES,
     CadenceTarget,
     Cue,
     Distance,
-    DistanceUnit,
     Duration,
     HrTarget,
     HrUnit,
@@ -59,7 +57,6 @@ from planc.ast import (
     Range,
     Repeat,
     Step,
-    sport_family,
 )
 from planc.check import MAX_ZONE
 from planc.importers.common import (
@@ -71,6 +68,7 @@ from planc.importers.common import (
     fraction,
 )
 from planc.importers.text import one_line
+from planc.units import PACE_PER_METRES, YARD_M, DistanceUnit, sport_family
 
 OPEN_STEP_SECONDS = 300
 """Length given to a step FIT ends on a condition planc cannot express (lap button, heart
@@ -206,7 +204,7 @@ def _sport(sport: int | None, sub: int | None) -> str:
 def _speed_target(low: int, high: int, sport: str) -> PaceTarget:
     """An absolute pace from FIT speeds (mm/s), snapped to what the text writes (0.1 s)."""
     from planc.emit.icu import fmt_pace_clock
-    from planc.parse import default_pace_per, parse_pace_seconds
+    from planc.syntax import default_pace_per, parse_pace_seconds
 
     per = default_pace_per(sport)
     metres = PACE_PER_METRES[per]
@@ -602,6 +600,6 @@ def read_fit(data: bytes, path: str) -> ImportResult:
         if unit is DistanceUnit.YARD:
             from planc.emit.icu import num
 
-            metres = float(num(round(metres / 0.9144, 6))) * 0.9144
+            metres = float(num(round(metres / YARD_M, 6))) * YARD_M
         workout = dataclasses.replace(workout, pool_length=PoolLength(metres, unit))
     return r.result(workout, "fit", None)

@@ -12,13 +12,13 @@ from planc.importers.common import ImportResult, Reader, decode_text
 
 
 def read_icu(data: bytes, path: str, *, sport: str | None = None) -> ImportResult:
-    from planc.parse import parse_workout
+    from planc.check import read_workout
 
     r = Reader(path)
     text = decode_text(data, r)
     if not text.strip():
         r.error("empty-file", "the file is empty")
         return r.result(None, "icu", text)
-    parsed = parse_workout(text, path=path, sport=sport)
+    parsed = read_workout(text, path=path, sport=sport)
     r.diagnostics.extend(parsed.diagnostics)
     return r.result(parsed.workout, "icu", text)

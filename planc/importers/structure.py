@@ -31,7 +31,7 @@ from planc.ast import Repeat, Step
 
 Element = Step | Repeat
 
-MAX_COUNT = 200  # planc.parse.MAX_REPEAT_COUNT: more is an error in the language
+MAX_COUNT = 200  # planc.syntax.MAX_REPEAT_COUNT: more is an error in the language
 MAX_PERIOD = 256  # longest body searched: keeps a many-point .erg to O(n * MAX_PERIOD)
 
 

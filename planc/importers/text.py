@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 
-from planc.ast import Block, Distance, DistanceUnit, Node, Note, Repeat, Section, Step, Workout
+from planc.ast import Block, Distance, Node, Note, Repeat, Section, Step, Workout
 from planc.emit.icu import fmt_duration, num, step_line
+from planc.units import YARD_M, DistanceUnit
 
 _REPEAT_TAIL = re.compile(r"\d+\s*[xX]\s*$")
 INDENT = "  "
@@ -133,7 +134,7 @@ def workout_text(workout: Workout) -> str:
     if workout.pool_length is not None:
         pl = workout.pool_length
         unit = "y" if pl.unit is DistanceUnit.YARD else "m"
-        value = pl.metres / (0.9144 if unit == "y" else 1.0)
+        value = pl.metres / (YARD_M if unit == "y" else 1.0)
         chunks.append(f"Pool length: {num(round(value, 6))}{unit}")
     body = [t for t in (_node_text(n) for n in workout.body) if t]
     if not body:

@@ -32,7 +32,6 @@ from planc.ast import (
     CadenceTarget,
     Cue,
     Distance,
-    DistanceUnit,
     Duration,
     PaceTarget,
     PaceUnit,
@@ -54,6 +53,7 @@ from planc.importers.common import (
     fraction,
 )
 from planc.importers.text import one_line
+from planc.units import DistanceUnit
 
 _DECL_RE = re.compile(r"^\s*<\?xml[^>]*?\?>", re.IGNORECASE)
 _DECL_ENCODING_RE = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")

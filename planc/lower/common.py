@@ -23,7 +23,8 @@ from planc.ast import (
 )
 from planc.athlete import SportThresholds
 from planc.diagnostics import Diagnostic, error, warning
-from planc.resolve import Missing, MissingThreshold
+from planc.resolve.targets import Missing, MissingThreshold
+from planc.units import ICU_PACE_UNITS, PACE_PER_METRES, PacePer
 
 
 def unrolled_steps(nodes: tuple[Node, ...]) -> Iterator[Step]:
@@ -217,7 +218,7 @@ def describe_targets(step: Step, thr: SportThresholds, *, omit: str | None = Non
             or (omit != "pace" and step.pace is not None)):
         return ""  # the common case, kept cheap: nothing beyond the carried target
     from planc.emit.icu import fmt_hr, fmt_pace, fmt_power
-    from planc.resolve import hr_bpm, pace_speed, power_watts
+    from planc.resolve.targets import hr_bpm, pace_speed, power_watts
 
     parts: list[str] = []
     if omit != "power" and step.power is not None:
@@ -261,20 +262,10 @@ def _pace_clock(slow: float, fast: float, thr: SportThresholds) -> str:
     """m/s band -> ``4:10-4:15/km`` in the athlete's pace unit (per km by default)."""
     from planc.emit.icu import fmt_pace_clock
 
-    per, metres = _PACE_UNIT_PER.get(thr.pace_units or "", ("km", 1000.0))
+    unit = ICU_PACE_UNITS.get(thr.pace_units or "", PacePer.KM)
+    per, metres = unit.value, PACE_PER_METRES[unit]
     a, b = fmt_pace_clock(metres / fast), fmt_pace_clock(metres / slow)
     return f"{a}/{per}" if a == b else f"{a}-{b}/{per}"
-
-
-_PACE_UNIT_PER: dict[str, tuple[str, float]] = {
-    "MINS_KM": ("km", 1000.0),
-    "MINS_MILE": ("mi", 1609.344),
-    "SECS_100M": ("100m", 100.0),
-    "SECS_100Y": ("100y", 91.44),
-    "SECS_500M": ("500m", 500.0),
-    "SECS_400M": ("400m", 400.0),
-    "SECS_250M": ("250m", 250.0),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +286,7 @@ def timed_step(step: Step, thr: SportThresholds, target: str,
     """The step's duration in seconds; a distance step needs a speed to get one.
 
     The speed is the middle of the step's pace band: an absolute pace, or a
-    relative one with the athlete's threshold pace (as in planc.metrics, so
+    relative one with the athlete's threshold pace (as in planc.resolve.metrics, so
     the file's total time is the one ``planc stats`` prints).  A distance step
     with no pace, or a relative pace and no threshold pace, is an error.
     Converting is reported as a ``distance-as-time`` warning.
@@ -305,7 +296,7 @@ def timed_step(step: Step, thr: SportThresholds, target: str,
         return Timed(amount.seconds)
     assert isinstance(amount, Distance)
     from planc.emit.icu import fmt_distance, fmt_duration, fmt_pace
-    from planc.resolve import pace_speed
+    from planc.resolve.targets import pace_speed
 
     dist = fmt_distance(amount)
     if step.pace is None:

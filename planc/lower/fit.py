@@ -8,7 +8,7 @@ is reported as a warning at the source line it affects.  The rules:
   watts for power, % max HR or bpm for heart rate, speed (mm/s) for pace, rpm for
   cadence.  What the author wrote is kept when FIT has it (a % FTP step stays % FTP,
   a watt step stays watts, % HR stays % max HR); the rest is resolved through
-  :mod:`planc.resolve`, the one place that turns targets into numbers:
+  :mod:`planc.resolve.targets`, the one place that turns targets into numbers:
 
   - power zones -> the % FTP band of the zone (athlete zones, else the defaults).
     FIT's own ``target_value = zone`` is not used: it means the *device's* zones,
@@ -97,13 +97,12 @@ from planc.ast import (
     Span,
     Step,
     Workout,
-    sport_family,
 )
 from planc.athlete import Athlete, SportThresholds
 from planc.diagnostics import Diagnostic, error, warning
 from planc.emit.fit_encoder import MAX_STEPS
 from planc.lower.common import dedupe, describe_targets, missing_threshold
-from planc.resolve import (
+from planc.resolve.targets import (
     MissingThreshold,
     hr_bpm,
     hr_fraction_lthr,
@@ -111,6 +110,7 @@ from planc.resolve import (
     pace_speed,
     power_fraction,
 )
+from planc.units import sport_family
 
 __all__ = [
     "DEFAULT_RAMP_SLICE_S",

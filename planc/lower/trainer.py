@@ -38,8 +38,8 @@ Rules, each reported as a warning at the step (README repeats them):
 
 from __future__ import annotations
 
-from planc.ast import Cue, Duration, PowerTarget, PowerUnit, Range, Step, Workout, sport_family
-from planc.athlete import Athlete, SportThresholds
+from planc.ast import Cue, Duration, PowerTarget, PowerUnit, Range, Step, Workout
+from planc.athlete import Athlete, SportThresholds, ftp_for
 from planc.diagnostics import Diagnostic, error, warning
 from planc.lower.common import (
     Lowered,
@@ -53,7 +53,8 @@ from planc.lower.common import (
     timed_step,
     unrolled_steps,
 )
-from planc.resolve import MissingThreshold, ftp_for, power_fraction, power_watts
+from planc.resolve.targets import MissingThreshold, power_fraction, power_watts
+from planc.units import sport_family
 
 OPEN_FRACTION = 0.5
 _FORMATS = {"mrc": PowerUnit.FTP, "erg": PowerUnit.WATTS}
@@ -102,7 +103,7 @@ class _Lowerer:
             return OPEN_FRACTION
         ftp = ftp_for(self.thr, self.indoor)
         if not ftp:
-            from planc.resolve import Missing
+            from planc.resolve.targets import Missing
 
             self._fail(missing_threshold(
                 self.target, Missing("an FTP", "--ftp"),

@@ -69,7 +69,6 @@ from planc.ast import (
     Step,
     Workout,
     iter_steps,
-    sport_family,
 )
 from planc.athlete import Athlete, SportThresholds
 from planc.diagnostics import Diagnostic, error, warning
@@ -85,7 +84,8 @@ from planc.lower.common import (
     start_cue,
     timed_step,
 )
-from planc.resolve import MissingThreshold, pace_fraction, power_fraction
+from planc.resolve.targets import MissingThreshold, pace_fraction, power_fraction
+from planc.units import sport_family
 
 TARGET = ".zwo"
 RUN_PACE_INDEX = 2  # Zwift's reference paces: 0 mile, 1 5 km, 2 10 km, 3 half, 4 marathon

@@ -15,7 +15,7 @@ Guarantees:
   weeks; nothing else is ever deleted (an emptied week folder is removed);
 * a partial build (``--week``) keeps the manifest rows of the other weeks.
 
-Formats come from ``planc.emit.registry`` (one table): adding a format there
+Formats come from ``planc.lower.formats`` (one table): adding a format there
 adds it here.
 """
 
@@ -30,7 +30,7 @@ from typing import Any
 
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, warning
-from planc.fsutil import inside, safe_relative, slugify, write_atomic
+from planc.output.files import inside, safe_relative, slugify, write_atomic
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
 
@@ -129,7 +129,7 @@ class MetricsCache:
             return None
         key = (id(s.workout), s.indoor)
         if key not in self._cache:
-            from planc.metrics import workout_metrics
+            from planc.resolve.metrics import workout_metrics
 
             self._cache[key] = workout_metrics(s.workout, self.athlete, indoor=s.indoor)
         return self._cache[key]
@@ -138,7 +138,8 @@ class MetricsCache:
 def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selection,
                athlete: Athlete | None = None, strict: bool = False) -> BuildResult:
     """Write the selected sessions in ``formats`` under ``out_dir`` (see module doc)."""
-    from planc.emit.registry import FORMATS, EmitOptions, emit, formats_for
+    from planc.emit import emit
+    from planc.lower.formats import FORMATS, EmitOptions, formats_for
 
     athlete = athlete if athlete is not None else plan.athlete
     result = BuildResult()

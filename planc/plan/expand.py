@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from planc.ast import NO_SPAN, VIRTUAL_SPORTS, Span, Workout
+from planc.ast import NO_SPAN, Span, Workout
 from planc.diagnostics import did_you_mean
 from planc.plan.instantiate import (
     Compiler,
@@ -35,8 +35,8 @@ from planc.plan.reader import Reader, value_span
 from planc.plan.schema import BUILTIN_PARAMS, DATE_RE, SESSION_KEYS, WEEKDAYS
 from planc.plan.template import Origin, placeholders
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq
+from planc.units import is_indoor
 
-VIRTUAL = VIRTUAL_SPORTS
 SESSION_KINDS = ("workout", "body", "note", "race")
 
 
@@ -351,7 +351,7 @@ def _inline(r: Reader, m: YMap, when: Week, compiler: Compiler) -> _Draft | None
                    list(BUILTIN_PARAMS), "an inline workout")
     workout, smap = compiler.compile(r, body, values, sport, name)
     draft = _Draft(Kind.WORKOUT, name or sport, sport, None, m.span, workout=workout,
-                   indoor=sport in VIRTUAL, span=value_span(body), path=m.path, source_map=smap)
+                   indoor=is_indoor(sport), span=value_span(body), path=m.path, source_map=smap)
     if (v := m.get("description")) is not None:
         draft.description = r.string(v, "a description")
     _common(r, m, draft)
@@ -424,7 +424,7 @@ def _reference(r: Reader, plan: Plan, ref: YNode | None, m: YMap | None, when: W
     description = fill_text(lw.description, values) if lw.description else None
     draft = _Draft(Kind.WORKOUT, name, lw.sport, lw.time, value_span(ref),
                    description=description,
-                   indoor=lw.indoor if lw.indoor is not None else lw.sport in VIRTUAL,
+                   indoor=lw.indoor if lw.indoor is not None else is_indoor(lw.sport),
                    span=value_span(ref), path=ref.path, ref=key, tags=lw.tags)
     if m is not None:
         if (v := m.get("name")) is not None:

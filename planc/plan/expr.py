@@ -18,9 +18,11 @@ import math
 import re
 from dataclasses import dataclass
 
+from planc.units import METRES_PER_UNIT
+
 NUM, DUR, DIST = "number", "duration", "distance"
 
-DIST_UNITS = {"km": 1000.0, "mtr": 1.0, "mi": 1609.344, "yrd": 0.9144}
+DIST_UNITS = {unit.value: metres for unit, metres in METRES_PER_UNIT.items()}
 _DUR_RE = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!i|t))?(?:(\d+(?:\.\d+)?)s)?")
 _TOKEN_RE = re.compile(
     r"\s*(?:"

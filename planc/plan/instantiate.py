@@ -5,7 +5,7 @@ Three jobs, all about keeping diagnostics honest:
 * resolve an argument for a given week (a value, a per-week list, or an
   ``= expression``), remembering where it was written;
 * fill the body and name templates (``planc.plan.template``);
-* parse the filled text with ``planc.parse.parse_workout`` and move every
+* parse the filled text with ``planc.syntax.parse_workout`` and move every
   diagnostic back into the plan file: onto the argument that supplied a bad
   value, or onto the exact line and column inside the embedded block scalar.
 
@@ -170,9 +170,9 @@ class Compiler:
         key = (text, sport)
         hit = self._cache.get(key)
         if hit is None:
-            from planc.parse import parse_workout
+            from planc.check import read_workout
 
-            parsed = parse_workout(text, path="<body>", sport=sport)
+            parsed = read_workout(text, path="<body>", sport=sport)
             hit = (parsed.workout, list(parsed.diagnostics))
             self._cache[key] = hit
         workout, diags = hit

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from planc.ast import SPORTS, Span
+from planc.ast import Span
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, DiagnosticError, did_you_mean, error, sort_key
-from planc.fsutil import InputTooLarge, read_input
+from planc.inputs import InputError, NotText, read_text, source_text
 from planc.plan.instantiate import Compiler, TextPos, Week, report_unknown
 from planc.plan.model import Fitness, LibraryWorkout, Param, Plan
 from planc.plan.reader import Reader
@@ -37,6 +36,7 @@ from planc.plan.schema import (
 )
 from planc.plan.template import placeholders
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq, parse_yaml
+from planc.units import SPORTS
 
 RESERVED_PARAMS = (*SESSION_KEYS, *BUILTIN_PARAMS)
 RESERVED_WORKOUTS = ("rest",)
@@ -120,11 +120,9 @@ class _Loader:
 
     def read(self, path: str, cause: YNode | None = None) -> YNode | None:
         try:
-            text = read_input(path).decode("utf-8")
-        except (OSError, UnicodeDecodeError, InputTooLarge) as exc:
-            reason = (f"not UTF-8 text (byte {exc.start}); save it as UTF-8"
-                      if isinstance(exc, UnicodeDecodeError)
-                      else getattr(exc, "strerror", None) or str(exc))
+            text = read_text(path)
+        except InputError as exc:
+            reason = f"{exc}; save it as UTF-8" if isinstance(exc, NotText) else str(exc)
             if cause is not None:
                 self.r.error("include-missing", f"cannot read '{path}': {reason}", cause,
                              "paths are relative to the file that names them")
@@ -151,7 +149,7 @@ class _Loader:
             return None
         if isinstance(tree, YMap) and tree.items and set(tree.items) <= set(FIELDS["athlete"]):
             self.kind = "an athlete file"
-            from planc.athlete_file import athlete_from_node
+            from planc.plan.athlete_file import athlete_from_node
 
             self.r.diagnostics.extend(athlete_from_node(tree, path)[1])  # an athlete file
             return None
@@ -384,7 +382,7 @@ class _Loader:
     def athlete(self, node: YNode | None, path: str) -> Athlete | None:
         if node is None:
             return None
-        from planc.athlete_file import athlete_from_node, load_athlete_file
+        from planc.plan.athlete_file import athlete_from_node, load_athlete_file
 
         if isinstance(node, YScalar) and isinstance(node.value, str):
             target = os.path.normpath(os.path.join(os.path.dirname(path), node.value))
@@ -393,10 +391,9 @@ class _Loader:
                              f"looked for {target}; paths are relative to the plan file")
                 return None
             athlete, diags = load_athlete_file(target)
-            try:
-                self.sources[target] = Path(target).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                pass
+            text = source_text(target)
+            if text is not None:
+                self.sources[target] = text
             self.r.diagnostics.extend(diags)
             return athlete
         athlete, diags = athlete_from_node(node, path)

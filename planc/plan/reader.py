@@ -92,6 +92,17 @@ class Reader:
         self.expected(what, node)
         return None
 
+    def choice(self, node: YNode | None, what: str, choices: tuple[str, ...],
+               code: str = "bad-value") -> str | None:
+        """One of ``choices`` exactly (intervals.icu's enums are case-sensitive)."""
+        text = self.string(node, what)
+        if text is None or text in choices:
+            return text
+        guess = did_you_mean(text, choices)
+        self.error(code, f"'{text}' is not {what}", node,
+                   f"did you mean '{guess}'?" if guess else "one of: " + ", ".join(choices))
+        return None
+
     def integer(self, node: YNode | None, what: str, lo: int | None = None,
                 hi: int | None = None) -> int | None:
         if (isinstance(node, YScalar) and isinstance(node.value, int)

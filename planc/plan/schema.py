@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from planc.ast import SPORTS
+from planc.units import ICU_PACE_UNIT_NAMES, SPORTS
 
 SCHEMA_ID = "https://planc.dev/schema/plan.json"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -150,8 +150,7 @@ FIELDS: dict[str, dict[str, F]] = {
         "power_zones": F(_ZONES, "% FTP upper bounds"),
         "hr_zones": F(_ZONES, "bpm upper bounds"),
         "pace_zones": F(_ZONES, "% threshold pace upper bounds"),
-        "pace_units": F({"enum": ["MINS_KM", "MINS_MILE", "SECS_100M", "SECS_100Y",
-                                  "SECS_500M", "SECS_400M", "SECS_250M"]},
+        "pace_units": F({"enum": list(ICU_PACE_UNIT_NAMES)},
                         "how intervals.icu shows pace"),
     },
 }

@@ -73,7 +73,7 @@ def plan_stats(plan_sessions: Iterable[Session], athlete: Athlete | None,
     limits the reported weeks, sessions and days (the projection still runs
     over every day, so fitness carries over from unreported weeks).
     """
-    from planc.metrics import workout_metrics
+    from planc.resolve.metrics import workout_metrics
 
     sessions = sorted(plan_sessions, key=lambda s: (s.date, s.slot))
     keep = keep or (lambda _d: True)
@@ -199,21 +199,19 @@ def athlete_for(plan: Plan | None, args: argparse.Namespace,
     diags: list[Diagnostic] = []
     path = getattr(args, "athlete", None)
     if path:
-        from pathlib import Path
-
-        from planc.athlete_file import load_athlete_file
+        from planc.inputs import source_text
+        from planc.plan.athlete_file import load_athlete_file
 
         loaded, diags = load_athlete_file(path)
-        try:
-            sources[path] = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
+        text = source_text(path)
+        if text is not None:
+            sources[path] = text
         athlete = loaded if loaded is not None else athlete
     override = SportThresholds(ftp=getattr(args, "ftp", None), lthr=getattr(args, "lthr", None),
                                max_hr=getattr(args, "max_hr", None),
                                threshold_pace=getattr(args, "threshold_pace", None))
     if any(getattr(override, f) is not None for f in ("ftp", "lthr", "max_hr", "threshold_pace")):
-        athlete = (athlete or Athlete()).with_override_all(override)
+        athlete = (athlete or Athlete()).with_flags(override)
     return athlete, diags
 
 

@@ -29,18 +29,17 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from planc.ast import SPORTS, sport_family
+from planc.units import (
+    FAMILIES,
+    FAMILY_SPORT,
+    ICU_PACE_UNITS,
+    PACE_PER_METRES,
+    SPORTS,
+    sport_family,
+)
 
-FAMILIES = ("ride", "run", "swim", "other")
-CANONICAL = {"ride": "Ride", "run": "Run", "swim": "Swim", "other": "Other"}
 NUMBERS = ("ftp", "indoor_ftp", "lthr", "max_hr", "threshold_pace")
 ZONES = ("power_zones", "hr_zones", "pace_zones")
-PACE_UNITS = {  # intervals.icu enum -> (metres per unit, label) for the comment
-    "MINS_KM": (1000.0, "/km"), "MINS_MILE": (1609.344, "/mi"),
-    "SECS_100M": (100.0, "/100m"), "SECS_100Y": (91.44, "/100y"),
-    "SECS_500M": (500.0, "/500m"), "SECS_400M": (400.0, "/400m"),
-    "SECS_250M": (250.0, "/250m"),
-}
 FIELD_ORDER = ("ftp", "indoor_ftp", "lthr", "max_hr", "threshold_pace", "pace_units",
                "power_zones", "hr_zones", "pace_zones")
 
@@ -113,8 +112,8 @@ def convert(settings: list[dict[str, Any]], families: set[str] | None = None) ->
         # The object that lists the family's canonical type (Ride, Run, ...) wins; else
         # the first one, in the service's order.
         current = chosen.get(family)
-        if current is None or (CANONICAL[family] in (setting.get("types") or ())
-                               and CANONICAL[family] not in (current.get("types") or ())):
+        if current is None or (FAMILY_SPORT[family] in (setting.get("types") or ())
+                               and FAMILY_SPORT[family] not in (current.get("types") or ())):
             chosen[family] = setting
     pulled = Pulled()
     for family in FAMILIES:
@@ -130,7 +129,7 @@ def convert(settings: list[dict[str, Any]], families: set[str] | None = None) ->
             elif raw is not None and raw != 0:
                 pulled.notes.append(f"{family}: left out {name} = {raw!r} (not a positive number)")
         units = setting.get("pace_units")
-        if units in PACE_UNITS:
+        if units in ICU_PACE_UNITS:
             section["pace_units"] = units
         for name in ZONES:
             raw = setting.get(name)
@@ -147,9 +146,10 @@ def convert(settings: list[dict[str, Any]], families: set[str] | None = None) ->
 
 def clock_pace(speed: float, units: str | None) -> str | None:
     """3.9216 m/s with MINS_KM -> ``4:15/km`` (for the comment beside the m/s value)."""
-    metres, label = PACE_UNITS.get(units or "", (None, None))
-    if metres is None or speed <= 0:
+    per = ICU_PACE_UNITS.get(units or "")
+    if per is None or speed <= 0:
         return None
+    metres, label = PACE_PER_METRES[per], f"/{per.value}"
     seconds = round(metres / speed)
     return f"{seconds // 60}:{seconds % 60:02d}{label}"
 

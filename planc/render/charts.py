@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from planc.render.svgdraw import GRID, MUTED, TEXT, num
+from planc.emit.svgdraw import GRID, MUTED, TEXT, num
 
 CTL_COLOUR = "#2563eb"
 ATL_COLOUR = "#db2777"

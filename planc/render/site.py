@@ -35,11 +35,7 @@ from markupsafe import Markup
 from planc.ast import Block, Node, Note, Repeat, Step, Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, warning
-from planc.fsutil import inside, write_atomic
-from planc.plan.model import Kind, Plan, Session
-from planc.plan.weeks import Selection
-from planc.render.profile import PALETTE, ZONE_NAMES, Profile, StepShape, build_profile, zone_colour
-from planc.render.svgdraw import (
+from planc.emit.svgdraw import (
     LARGE,
     THUMB,
     clock,
@@ -48,6 +44,17 @@ from planc.render.svgdraw import (
     hours_minutes,
     render_svg,
     summary,
+)
+from planc.output.files import inside, write_atomic
+from planc.plan.model import Kind, Plan, Session
+from planc.plan.weeks import Selection
+from planc.resolve.profile import (
+    PALETTE,
+    ZONE_NAMES,
+    Profile,
+    StepShape,
+    build_profile,
+    zone_colour,
 )
 from planc.resources import resource_dir
 
@@ -282,7 +289,7 @@ def _cue_at(offset: float, step: Step) -> str:
 
 
 def zone_rows(zone_seconds: dict[str, float]) -> list[ZoneRow]:
-    """Time in zones from planc.metrics (``Z2``, ``HR Z1``, ``PACE Z4``) with colours."""
+    """Time in zones from planc.resolve.metrics (``Z2``, ``HR Z1``, ``PACE Z4``) with colours."""
     total = sum(zone_seconds.values()) or 1.0
     out = []
     for key, secs in zone_seconds.items():
@@ -304,34 +311,26 @@ def _emit_files(view: SessionView, athlete: Athlete | None, cache: dict,
 
     The .svg is drawn from the profile and metrics the page already has (the same
     bytes ``planc compile --to svg`` writes, without measuring the workout again)."""
-    from planc.emit.registry import FORMATS, EmitOptions, available, emit
+    from planc.emit import emit
+    from planc.lower.formats import FORMATS, EmitOptions
 
     s = view.session
     assert s.workout is not None
     out: list[tuple[str, bytes]] = []
-    present = set(available())
     for fmt, spec in FORMATS.items():
-        if fmt not in present:
-            view.nofiles.append(NoFile(fmt, spec.title, "not available in this version of planc"))
-            continue
         key = (id(s.workout), fmt, s.indoor, s.date.isoformat() if spec.binary else "")
         if key not in cache:
             options = EmitOptions(indoor=s.indoor, date=s.date.isoformat())
-            try:
-                if fmt == "svg":
-                    from planc.emit.svg import diagnostics as svg_diagnostics
-                    from planc.render.svgdraw import CARD
+            if fmt == "svg":
+                from planc.emit.svg import diagnostics as svg_diagnostics
+                from planc.emit.svgdraw import CARD
 
-                    profile, metrics = drawn
-                    picture = render_svg(s.workout, athlete, style=CARD, indoor=s.indoor,
-                                         profile=profile, metrics=metrics)
-                    cache[key] = (picture.encode("utf-8"),
-                                  svg_diagnostics(profile, s.workout.sport))
-                else:
-                    cache[key] = emit(fmt, s.workout, athlete, options)
-            except (ImportError, NotImplementedError) as exc:
-                cache[key] = None, [warning("render-no-format",
-                                            f"{spec.title} is not available: {exc}")]
+                profile, metrics = drawn
+                picture = render_svg(s.workout, athlete, style=CARD, indoor=s.indoor,
+                                     profile=profile, metrics=metrics)
+                cache[key] = (picture.encode("utf-8"), svg_diagnostics(profile, s.workout.sport))
+            else:
+                cache[key] = emit(fmt, s.workout, athlete, options)
         data, fdiags = cache[key]
         errors = [d for d in fdiags if d.is_error]
         if data is None or errors:
@@ -353,8 +352,8 @@ def _emit_files(view: SessionView, athlete: Athlete | None, cache: dict,
 
 def _athlete_lines(athlete: Athlete | None, sports: set[str]) -> list[str]:
     """``Ride: FTP 265 W (indoor 255 W), LTHR 166 bpm``: the thresholds the targets use."""
-    from planc.ast import sport_family
     from planc.emit.icu import fmt_pace_clock
+    from planc.units import sport_family
 
     if athlete is None:
         return []
@@ -382,10 +381,10 @@ def _athlete_lines(athlete: Athlete | None, sports: set[str]) -> list[str]:
 def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
                 athlete: Athlete | None = None) -> RenderResult:
     """Render the selected weeks of ``plan`` into ``out_dir`` (module doc has the layout)."""
-    from planc.metrics import workout_metrics
     from planc.plan.build import file_stem, week_folder
     from planc.plan.stats import plan_report
     from planc.render.charts import Day, Race, WeekLoad, fitness_chart
+    from planc.resolve.metrics import workout_metrics
 
     selection = selection or Selection()
     athlete = athlete if athlete is not None else plan.athlete

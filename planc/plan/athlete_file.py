@@ -20,18 +20,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from planc.ast import PACE_PER_METRES, PacePer
 from planc.athlete import Athlete, SportThresholds
 from planc.diagnostics import Diagnostic, error
+from planc.inputs import InputError, NotText, read_text
 from planc.plan.reader import Reader
 from planc.plan.schema import FIELDS
 from planc.plan.yamlsrc import YNode, YScalar, YSeq, parse_yaml
+from planc.units import ICU_PACE_UNIT_NAMES, ICU_PACE_UNIT_OF, PACE_PER_METRES, PacePer
 
 SECTION_FAMILY = {"ride": "ride", "run": "run", "swim": "swim", "other": "other",
                   "Ride": "ride", "Run": "run", "Swim": "swim", "Other": "other"}
 _PACE = re.compile(r"^(\d{1,2}):([0-5]\d(?:\.\d+)?)\s*/\s*(km|mi|100m|100y|500m|400m|250m)$")
-PACE_UNITS_FOR = {"km": "MINS_KM", "mi": "MINS_MILE", "100m": "SECS_100M", "100y": "SECS_100Y",
-                  "500m": "SECS_500M", "400m": "SECS_400M", "250m": "SECS_250M"}
 
 
 def parse_pace(text: str) -> tuple[float, str] | None:
@@ -43,19 +42,18 @@ def parse_pace(text: str) -> tuple[float, str] | None:
     if seconds <= 0:
         return None
     per = m.group(3)
-    return PACE_PER_METRES[PacePer(per)] / seconds, PACE_UNITS_FOR[per]
+    return PACE_PER_METRES[PacePer(per)] / seconds, ICU_PACE_UNIT_OF[PacePer(per)]
 
 
 def load_athlete_file(path: str | Path) -> tuple[Athlete | None, list[Diagnostic]]:
     """Read an athlete YAML file.  Returns (None, diagnostics) if it has errors."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        return None, [error("athlete-file", f"cannot read athlete file: {exc.strerror or exc}",
-                            path=name)]
-    except UnicodeDecodeError:
+        text = read_text(path)
+    except NotText:
         return None, [error("athlete-file", "athlete file is not UTF-8 text", path=name)]
+    except InputError as exc:
+        return None, [error("athlete-file", f"cannot read athlete file: {exc}", path=name)]
     tree, diags = parse_yaml(text, name)
     if tree is None:
         if not diags:
@@ -111,7 +109,8 @@ def _thresholds(r: Reader, node: YNode, section: str) -> SportThresholds | None:
         if key in ("power_zones", "hr_zones", "pace_zones"):
             values[key] = _zones(r, v, key)
         elif key == "pace_units":
-            values[key] = r.string(v, "a pace unit such as MINS_KM")
+            values[key] = r.choice(v, "an intervals.icu pace unit", ICU_PACE_UNIT_NAMES,
+                                   "athlete-pace-units")
         elif key == "threshold_pace":
             pace = _threshold_pace(r, v)
             if pace is not None:

@@ -1,18 +1,19 @@
-"""The table of output formats: name -> file extension, binary or text, emitter.
+"""The table of target formats: one row per format, the one place its facts live.
 
-Adding a target is one row here plus its module; ``planc compile`` and
-``planc build`` only ever go through ``emit``.  Emitter modules are imported
-on first use, so compiling to intervals.icu text never loads lxml.
+A row names the file extension, whether the file is binary, the writer module
+(``planc.emit.<module>``), and the sport families the format can express.
+Adding a target is one row here, one lower module, one writer and one reader
+(ARCHITECTURE.md).  ``planc compile`` and ``planc build`` only ever go through
+:func:`planc.emit.emit`, which imports a writer on first use, so compiling to
+intervals.icu text never loads lxml.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
-from planc.ast import Workout
-from planc.athlete import Athlete
-from planc.diagnostics import Diagnostic
+from planc.diagnostics import did_you_mean
+from planc.units import sport_family
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +26,6 @@ class Format:
     families: frozenset[str] | None = None  # sport families it can express; None = every sport
 
     def applies_to(self, sport: str) -> bool:
-        from planc.ast import sport_family
-
         return self.families is None or sport_family(sport) in self.families
 
 
@@ -43,13 +42,6 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def available() -> list[str]:
-    """Formats whose emitter module is present in this build."""
-    from importlib.util import find_spec
-
-    return [n for n, f in FORMATS.items() if find_spec(f"planc.emit.{f.module}") is not None]
-
-
 def formats_for(sport: str, formats: list[str]) -> list[str]:
     """The formats that can express a workout of ``sport`` (an .erg of a swim cannot exist)."""
     return [f for f in formats if FORMATS[f].applies_to(sport)]
@@ -57,18 +49,13 @@ def formats_for(sport: str, formats: list[str]) -> list[str]:
 
 def parse_formats(text: str) -> list[str]:
     """``zwo,mrc`` / ``all`` -> format names; raises ValueError naming the bad one."""
-    from planc.diagnostics import did_you_mean
-
     names: list[str] = []
-    present = available()
     for part in (p.strip().lower() for p in text.split(",")):
         if not part:
             continue
         if part == "all":
-            names.extend(n for n in present if n not in names and n != "svg")
+            names.extend(n for n in FORMATS if n not in names and n != "svg")
             continue
-        if part in FORMATS and part not in present:
-            raise ValueError(f"format '{part}' is not available in this build")
         if part not in FORMATS:
             guess = did_you_mean(part, FORMATS)
             hint = f" (did you mean '{guess}'?)" if guess else ""
@@ -87,9 +74,3 @@ class EmitOptions:
     indoor: bool = False
     date: str | None = None  # ISO date of the session, for deterministic FIT timestamps
 
-
-def emit(fmt: str, workout: Workout, athlete: Athlete | None = None,
-         options: EmitOptions | None = None) -> tuple[bytes, list[Diagnostic]]:
-    spec = FORMATS[fmt]
-    module = importlib.import_module(f"planc.emit.{spec.module}")
-    return module.emit(workout, athlete or Athlete(), options or EmitOptions())

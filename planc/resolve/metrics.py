@@ -38,7 +38,7 @@ from planc.athlete import (
     SportThresholds,
 )
 from planc.lower import unrolled_steps
-from planc.resolve import (
+from planc.resolve.targets import (
     MissingThreshold,
     hr_fraction_lthr,
     pace_fraction,

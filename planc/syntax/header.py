@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from planc.ast import (
-    SPORTS,
-)
 from planc.diagnostics import Diagnostic, did_you_mean, error, warning
-from planc.parse.grammar import tok_span
+from planc.syntax.grammar import tok_span
+from planc.units import SPORTS
 
 # ------------------------------------------------------------ front matter --
 

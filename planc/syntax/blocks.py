@@ -6,11 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 from planc.ast import (
-    METRES_PER_UNIT,
     Block,
     Cue,
     Distance,
-    DistanceUnit,
     Duration,
     Node,
     Note,
@@ -21,14 +19,15 @@ from planc.ast import (
     Step,
 )
 from planc.diagnostics import Diagnostic, error, warning
-from planc.parse.grammar import Line, tok_span
-from planc.parse.steps import StepReader
-from planc.parse.tokens import (
+from planc.syntax.grammar import Line, tok_span
+from planc.syntax.steps import StepReader
+from planc.syntax.tokens import (
     DISTANCE_UNITS,
     INLINE_REPEAT_RE,
     SECTION_RE,
     parse_duration_token,
 )
+from planc.units import METRES_PER_UNIT, DistanceUnit
 
 # ---------------------------------------------------------------- blocks --
 

@@ -29,6 +29,7 @@ from planc.athlete import (
     DEFAULT_PACE_ZONES,
     DEFAULT_POWER_ZONES,
     SportThresholds,
+    ftp_for,
 )
 
 Z1_FLOOR = 0.8
@@ -66,12 +67,6 @@ class MissingThreshold(Exception):
     def __init__(self, missing: Missing):
         self.missing = missing
         super().__init__(f"needs {missing.what} (pass {missing.flag})")
-
-
-def ftp_for(thr: SportThresholds, indoor: bool = False) -> float | None:
-    if indoor and thr.indoor_ftp:
-        return thr.indoor_ftp
-    return thr.ftp
 
 
 def power_fraction(t: PowerTarget, thr: SportThresholds, indoor: bool = False) -> Range:

@@ -12,7 +12,6 @@ import re
 import tempfile
 import unicodedata
 from pathlib import Path
-from typing import BinaryIO
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> bool:
@@ -72,31 +71,9 @@ def safe_relative(rel: str) -> bool:
             and all(p not in ("", ".", "..") for p in parts))
 
 
-MAX_INPUT_BYTES = 4_000_000  # any plan, library or workout file; far above a real one
-
-
-class InputTooLarge(ValueError):
-    """A file larger than :data:`MAX_INPUT_BYTES` (or endless, like /dev/zero)."""
-
-
 def same_content(path: Path, data: bytes) -> bool:
     """True if the file at ``path`` holds exactly ``data`` (False if it cannot be read)."""
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
-
-
-def read_input(source: str | os.PathLike | BinaryIO, limit: int = MAX_INPUT_BYTES) -> bytes:
-    """The bytes of an input file (a path, or an open binary stream such as stdin),
-    reading at most ``limit + 1`` of them, so a huge or endless input is refused without
-    filling memory.  Raises OSError or InputTooLarge."""
-    if isinstance(source, str | os.PathLike):
-        with open(source, "rb") as fh:
-            data = fh.read(limit + 1)
-    else:
-        data = source.read(limit + 1)
-    if len(data) > limit:
-        raise InputTooLarge(f"larger than {limit // 1_000_000} MB; planc reads input files "
-                            f"up to that size")
-    return data

@@ -1,4 +1,4 @@
-"""Front end: workout text -> typed AST + diagnostics.
+"""Syntax: workout text -> typed AST + the diagnostics of reading it.
 
     parse_workout(text, *, path="<input>", sport=None, name=None) -> Parsed
 
@@ -7,9 +7,9 @@ lines and cuts step lines into typed tokens), ``steps`` (intervals.icu's
 positional rules: which leading words form the label, what a zone before the
 duration does, which target wins), ``blocks`` (a blank line ends a block; a
 repeat header indented under an open repeat nests), ``header`` (front matter),
-``tokens`` (token values).
-Semantic checks that need the whole workout live in planc/check.py and run
-from here, so one call gives every diagnostic.
+``tokens`` (token values), and ``printer`` (the way back: AST -> text).
+Checks that need the whole workout are the next stage (:mod:`planc.check`,
+whose :func:`~planc.check.read_workout` runs both).
 
 The parser is built once per process (Lark's LALR tables are also cached on
 disk), and the Lark transformer runs inline, so no parse tree is built.
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 from planc.ast import Span, Workout
 from planc.diagnostics import CONTROL_RE, Diagnostic, error, sort_key, warning
-from planc.parse.blocks import MAX_REPEAT_COUNT, BlockBuilder
-from planc.parse.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, parser, split_front
-from planc.parse.header import HEADER_KEYS, read_front_matter
-from planc.parse.tokens import (
+from planc.syntax.blocks import MAX_REPEAT_COUNT, BlockBuilder
+from planc.syntax.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, parser, split_front
+from planc.syntax.header import HEADER_KEYS, read_front_matter
+from planc.syntax.tokens import (
     default_pace_per,
     is_label_word,
     parse_duration_token,
@@ -86,25 +86,6 @@ def _syntax_error(exc, text: str) -> Diagnostic:
 
 
 _FRONT_MATTER_START = re.compile(r"---\n[ \t]*([A-Za-z_][A-Za-z0-9_-]*[ \t]*:|---\n)")
-_MEMO: dict[tuple, Parsed] = {}
-_MEMO_SIZE = 1024
-
-
-def parse_workout(text: str, *, path: str = "<input>", sport: str | None = None,
-                  name: str | None = None, checks: bool = True) -> Parsed:
-    """Parse and check one workout.  ``sport``/``name`` override the header.
-
-    Results are memoised by content (the AST and diagnostics are immutable), so a
-    plan that uses the same library workout every week parses it once.
-    """
-    key = (text, path, sport, name, checks)
-    hit = _MEMO.get(key)
-    if hit is None:
-        hit = _parse_workout(text, path=path, sport=sport, name=name, checks=checks)
-        if len(_MEMO) >= _MEMO_SIZE:
-            _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[key] = hit
-    return Parsed(hit.workout, list(hit.diagnostics))
 
 
 def _control_characters(text: str) -> list[Diagnostic]:
@@ -125,9 +106,22 @@ def _control_characters(text: str) -> list[Diagnostic]:
     return out
 
 
-def _parse_workout(text: str, *, path: str, sport: str | None, name: str | None,
-                   checks: bool) -> Parsed:
-    from lark.exceptions import UnexpectedInput
+def parse_workout(text: str, *, path: str = "<input>", sport: str | None = None,
+                  name: str | None = None) -> Parsed:
+    """Read one workout's text.  ``sport``/``name`` override the header.
+
+    The workout is None when the text has errors."""
+    parsed = parse_tree(text, path=path, sport=sport, name=name)
+    if parsed.workout is not None and any(d.is_error for d in parsed.diagnostics):
+        return Parsed(None, parsed.diagnostics)
+    return parsed
+
+
+def parse_tree(text: str, *, path: str = "<input>", sport: str | None = None,
+               name: str | None = None) -> Parsed:
+    """Like :func:`parse_workout`, but the workout is kept even when some lines had
+    errors (the lines with errors are left out), so the checks can still run on it."""
+    from lark.exceptions import UnexpectedInput  # lark is imported only to parse
 
     diags: list[Diagnostic] = []
     if len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
@@ -161,14 +155,5 @@ def _parse_workout(text: str, *, path: str, sport: str | None, name: str | None,
         pool_length=builder.pool,
         span=Span(1, 1, text.count("\n") + 1, 1),
     )
-    if checks:
-        from planc.check import check_workout
-
-        had_errors = any(d.is_error for d in diags)
-        # a step with an error is left out; "no steps" would only repeat that error
-        diags.extend(d for d in check_workout(workout)
-                     if not (had_errors and d.code == "no-steps"))
-    out = sorted((d.with_path(path) for d in diags), key=sort_key)
-    failed = any(d.is_error for d in out)
-    return Parsed(None if failed else workout, out)
+    return Parsed(workout, sorted((d.with_path(path) for d in diags), key=sort_key))
 

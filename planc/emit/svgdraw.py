@@ -1,4 +1,4 @@
-"""Draw a workout profile (``planc.render.profile``) as SVG.
+"""Draw a workout profile (``planc.resolve.profile``) as SVG.
 
 Three styles share one drawing routine:
 
@@ -30,8 +30,8 @@ from lxml.builder import ElementMaker
 
 from planc.ast import Workout
 from planc.athlete import Athlete
-from planc.metrics import Metrics
-from planc.render.profile import (
+from planc.resolve.metrics import Metrics
+from planc.resolve.profile import (
     NEUTRAL,
     Profile,
     StepShape,
@@ -124,7 +124,7 @@ def summary(workout: Workout, profile: Profile, athlete: Athlete | None,
     """Caption, title and description; ``metrics`` saves recomputing them (a plan page
     draws each workout several times)."""
     from planc.emit.icu import step_line
-    from planc.metrics import workout_metrics
+    from planc.resolve.metrics import workout_metrics
 
     m = metrics or workout_metrics(workout, athlete, indoor=indoor)
     name = workout.name or "Workout"

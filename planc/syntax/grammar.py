@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planc.ast import (
-    Span,
-)
+from planc.ast import Span
 from planc.resources import resource_dir
 
 GRAMMAR_PATH = resource_dir("grammars") / "workout.lark"

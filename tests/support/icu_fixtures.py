@@ -2,7 +2,7 @@
 
 Import what you use explicitly (there is deliberately no conftest.py here)::
 
-    from icu_fixtures import API_KEY, FakeClock, fake_clock, icu_client, icu_server
+    from support.icu_fixtures import API_KEY, FakeClock, fake_clock, icu_client, icu_server
 
 Every server listens on 127.0.0.1 with an ephemeral port and lives for one
 test.  Clients get a :class:`FakeClock`: its ``sleep`` records the wait and

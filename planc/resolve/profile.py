@@ -3,12 +3,12 @@
 This is the one model behind every picture of a workout (``planc compile --to
 svg``, the plan page's small profiles, a session page's large profile), so
 they all agree.  It works in *workout units* (seconds, fractions of a
-threshold); ``planc.render.svgdraw`` turns it into coordinates.
+threshold); ``planc.emit.svgdraw`` turns it into coordinates.
 
 Rules (README "Workout pictures" repeats them):
 
 * **Width is time.**  A step's width is its duration.  A distance step is
-  timed at the middle of its pace band (as ``planc.metrics`` does, so the
+  timed at the middle of its pace band (as ``planc.resolve.metrics`` does, so the
   picture and ``planc stats`` agree).  A distance step with no speed (no
   pace, or a relative pace and no threshold pace) gets an *estimated* time:
   80 % of the athlete's threshold speed (an easy pace), or without a
@@ -17,7 +17,7 @@ Rules (README "Workout pictures" repeats them):
 * **Height is intensity**, as a fraction of the threshold of the step's
   domain: power (% FTP) first, then pace (% threshold speed), then heart rate
   (% LTHR), the same order as the metrics.  Zones resolve to their band
-  (``planc.resolve``).  A range is a band from its low to its high end with
+  (``planc.resolve.targets``).  A range is a band from its low to its high end with
   its midpoint marked; a ramp goes from its first to its last value.
 * **Colour is the zone** of the value in the step's domain, with the
   athlete's zones or planc's defaults: a steady step takes the zone of its
@@ -36,17 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from planc.ast import (
-    Block,
-    Distance,
-    Duration,
-    Intensity,
-    Node,
-    Repeat,
-    Step,
-    Workout,
-    sport_family,
-)
+from planc.ast import Block, Distance, Duration, Intensity, Node, Repeat, Step, Workout
 from planc.athlete import (
     DEFAULT_HR_ZONES_LTHR,
     DEFAULT_PACE_ZONES,
@@ -54,7 +44,7 @@ from planc.athlete import (
     Athlete,
     SportThresholds,
 )
-from planc.resolve import (
+from planc.resolve.targets import (
     Missing,
     MissingThreshold,
     hr_fraction_lthr,
@@ -62,6 +52,7 @@ from planc.resolve import (
     pace_speed,
     power_fraction,
 )
+from planc.units import sport_family
 
 # Zone colours, intervals.icu's order: Z1 grey, Z2 blue, Z3 green, Z4 yellow, Z5 orange,
 # Z6 red, Z7 purple.  Athletes with more zones reuse the last colour.
@@ -96,7 +87,7 @@ def zone_colour(zone: int | None) -> str:
 
 
 def zone_bounds(domain: str, thr: SportThresholds) -> tuple[float, ...]:
-    """Upper zone bounds as fractions of the domain's threshold (as planc.metrics reads them)."""
+    """Upper zone bounds as fractions of the domain's threshold (as planc.resolve.metrics reads them)."""
     if domain == "power":
         return tuple(b / 100 for b in (thr.power_zones or DEFAULT_POWER_ZONES))
     if domain == "pace":

@@ -7,9 +7,9 @@ the profile the measure of a faithful import: ``import(emit(w))`` must have
 ``w``'s profile, within a second and half a percent (tests/test_import_*.py).
 
 Each second is ``(domain, value)``: the domain is the step's first target of
-power, pace, heart rate (the order planc.metrics uses) and the value its
+power, pace, heart rate (the order planc.resolve.metrics uses) and the value its
 fraction of FTP, threshold speed or LTHR, resolved with one athlete through
-planc.resolve; a range counts at its middle, a ramp at each second's middle;
+planc.resolve.targets; a range counts at its middle, a ramp at each second's middle;
 a step without a target (or with one the athlete cannot resolve) is
 ``(None, None)``.  Distance steps last ``metres / speed``: the speed of their
 pace target, else a nominal speed for the sport (:data:`NOMINAL_SPEED`).
@@ -20,16 +20,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planc.ast import Duration, Step, Workout, sport_family
+from planc.ast import Duration, Step, Workout
 from planc.athlete import Athlete, SportThresholds
 from planc.lower import unrolled_steps
-from planc.resolve import (
+from planc.resolve.targets import (
     MissingThreshold,
     hr_fraction_lthr,
     pace_fraction,
     pace_speed,
     power_fraction,
 )
+from planc.units import sport_family
 
 Sample = tuple[str | None, float | None]
 

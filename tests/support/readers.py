@@ -21,7 +21,7 @@ from lxml import etree
 from planc.ast import Duration, Workout
 from planc.athlete import Athlete, SportThresholds
 from planc.lower import unrolled_steps
-from planc.resolve import power_watts
+from planc.resolve.targets import power_watts
 
 ATHLETE = Athlete({
     "ride": SportThresholds(ftp=250, lthr=170, max_hr=190),
@@ -194,17 +194,17 @@ def ast_work_joules(workout: Workout, athlete: Athlete, indoor: bool = False) ->
 
 # ---------------------------------------------------------------- goldens --
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
 DEVICE_GOLDEN = ROOT / "tests" / "golden" / "devices"
 
 
 def example(path: Path) -> Workout:
     """An example workout, parsed with a repository-relative path (goldens name it)."""
-    from planc.parse import parse_workout
+    from planc.check import read_workout
 
     rel = path.relative_to(ROOT).as_posix()
-    parsed = parse_workout(path.read_text(encoding="utf-8"), path=rel)
+    parsed = read_workout(path.read_text(encoding="utf-8"), path=rel)
     assert parsed.workout is not None, parsed.diagnostics
     return parsed.workout
 
@@ -212,7 +212,8 @@ def example(path: Path) -> Workout:
 def compile_example(path: Path, fmt: str) -> tuple[bytes, str]:
     """(bytes, rendered diagnostics) of an example compiled with ATHLETE."""
     from planc.diagnostics import render
-    from planc.emit.registry import EmitOptions, emit
+    from planc.emit import emit
+    from planc.lower.formats import EmitOptions
 
     data, diags = emit(fmt, example(path), ATHLETE, EmitOptions())
     rel = path.relative_to(ROOT).as_posix()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 
 from planc.ast import (
-    METRES_PER_UNIT,
-    PACE_PER_METRES,
     CadenceTarget,
     Distance,
     Duration,
@@ -20,11 +18,10 @@ from planc.ast import (
     Range,
     Span,
     Step,
-    sport_family,
 )
 from planc.diagnostics import Diagnostic, did_you_mean, error, warning
-from planc.parse.grammar import Line, tok_span
-from planc.parse.tokens import (
+from planc.syntax.grammar import Line, tok_span
+from planc.syntax.tokens import (
     DISTANCE_UNITS,
     KEYWORD_FLAGS,
     MINUTES_ONLY_RE,
@@ -40,6 +37,7 @@ from planc.parse.tokens import (
     spans_cover,
     zone_range,
 )
+from planc.units import METRES_PER_UNIT, PACE_PER_METRES, sport_family
 
 # ------------------------------------------------------------------ steps --
 

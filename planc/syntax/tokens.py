@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import re
 
-from planc.ast import (
-    DistanceUnit,
-    PacePer,
-    Range,
-    Span,
-    sport_family,
-)
+from planc.ast import Range, Span
+from planc.units import DistanceUnit, PacePer, sport_family
 
 # ----------------------------------------------------------------- values --
 
@@ -116,7 +111,7 @@ def is_label_word(word: str) -> bool:
     """Would this whitespace-free word stay part of a label?  (Same terminals as the grammar.)"""
     global _VALUE_WORD_RE
     if _VALUE_WORD_RE is None:
-        from planc.parse.grammar import parser
+        from planc.syntax.grammar import parser
 
         defs = {t.name: t.pattern.to_regexp() for t in parser().terminals}
         _VALUE_WORD_RE = re.compile(

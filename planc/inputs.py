@@ -1,0 +1,100 @@
+"""The one way planc reads an input file: bounded, decoded once, remembered.
+
+Every file planc reads (a workout, a plan and what it includes, an athlete file,
+a file to import, standard input) comes through :func:`read_bytes`, which reads
+at most :data:`MAX_INPUT_BYTES` + 1 bytes, so ``/dev/zero``, an endless pipe or
+a 5 GB file is refused without filling memory.  Text inputs go through
+:func:`read_text`, which decodes UTF-8 (a byte-order mark is dropped) and keeps
+the text, so that printing a diagnostic later never reads the file a second time
+(:func:`source_text`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import BinaryIO
+
+MAX_INPUT_BYTES = 4_000_000
+"""Any plan, library, athlete or workout file, in any format; far above a real one."""
+
+STDIN = "-"
+
+
+class InputError(Exception):
+    """An input that cannot be read (missing, a directory, too large, not text).
+
+    ``str(exc)`` is the reason in a user's words, without the path."""
+
+
+class InputTooLarge(InputError):
+    """A file larger than :data:`MAX_INPUT_BYTES` (or endless, like /dev/zero)."""
+
+
+class NotText(InputError):
+    """Bytes that are not UTF-8; ``offset`` is the first bad byte, ``data`` the bytes."""
+
+    def __init__(self, reason: str, offset: int, data: bytes):
+        super().__init__(reason)
+        self.offset = offset
+        self.data = data
+
+
+def shown_name(path: str | os.PathLike) -> str:
+    """How an input is named in messages (standard input is ``<stdin>``)."""
+    return "<stdin>" if str(path) == STDIN else str(path)
+
+
+def read_bytes(source: str | os.PathLike | BinaryIO, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of an input: a path, ``-`` for standard input, or an open binary stream.
+
+    Reads at most ``limit + 1`` bytes.  Raises :class:`InputError` with the reason."""
+    try:
+        if isinstance(source, str | os.PathLike):
+            if str(source) == STDIN:
+                data = sys.stdin.buffer.read(limit + 1)
+            else:
+                with open(source, "rb") as fh:
+                    data = fh.read(limit + 1)
+        else:
+            data = source.read(limit + 1)
+    except IsADirectoryError:
+        raise InputError("is a directory") from None
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc)) from None
+    if len(data) > limit:
+        raise InputTooLarge(f"larger than {limit // 1_000_000} MB; planc reads input files "
+                            f"up to that size")
+    return data
+
+
+_SEEN: dict[str, str] = {}
+_SEEN_LIMIT = 256  # files remembered for diagnostics; a plan includes a handful
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text (a leading byte-order mark dropped); raises :class:`NotText`."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotText(f"not UTF-8 text (byte {exc.start})", exc.start, data) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def read_text(source: str | os.PathLike, limit: int = MAX_INPUT_BYTES) -> str:
+    """The text of an input file, read once and remembered for :func:`source_text`."""
+    text = decode(read_bytes(source, limit))
+    remember(shown_name(source), text)
+    return text
+
+
+def remember(name: str, text: str) -> None:
+    """Keep ``text`` as the source shown under ``name`` in diagnostics."""
+    if len(_SEEN) >= _SEEN_LIMIT and name not in _SEEN:
+        _SEEN.pop(next(iter(_SEEN)))
+    _SEEN[name] = text
+
+
+def source_text(name: str) -> str | None:
+    """The text an input had when planc read it, or None if planc never read it as text."""
+    return _SEEN.get(name)
