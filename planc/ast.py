@@ -18,6 +18,7 @@ rely on.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -281,3 +282,15 @@ def iter_steps(nodes: tuple[Node, ...]):
             yield node
         elif isinstance(node, Repeat | Block):
             yield from iter_steps(node.children)
+
+
+def unrolled_steps(nodes: tuple[Node, ...]) -> Iterator[Step]:
+    """Every step in execution order, repeats expanded."""
+    for node in nodes:
+        if isinstance(node, Step):
+            yield node
+        elif isinstance(node, Repeat):
+            for _ in range(node.count):
+                yield from unrolled_steps(node.children)
+        elif isinstance(node, Block):
+            yield from unrolled_steps(node.children)

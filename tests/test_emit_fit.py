@@ -53,6 +53,7 @@ from planc.ast import (
     Span,
     Step,
     Workout,
+    unrolled_steps,
 )
 from planc.athlete import Athlete, SportThresholds
 from planc.check import read_workout
@@ -68,7 +69,6 @@ from planc.emit.fit import (
     time_created_unix,
 )
 from planc.emit.fit_encoder import MAX_STEPS
-from planc.lower import unrolled_steps
 from planc.lower.fit import (
     DEFAULT_RAMP_SLICE_S,
     LoweredFit,

@@ -28,11 +28,11 @@ from planc.ast import (
     Section,
     Step,
     Workout,
+    unrolled_steps,
 )
 from planc.check import read_workout
 from planc.diagnostics import Diagnostic
 from planc.emit.icu import emit_icu, emit_icu_with_diagnostics, safe_label
-from planc.lower import unrolled_steps
 from planc.syntax import parse_workout as syntax_parse
 from planc.units import DistanceUnit, PacePer
 

@@ -16,11 +16,10 @@ import pytest
 from conftest import CORPUS
 from support.profile_oracle import TEST_ATHLETE, profile_mismatches, target_profile
 
-from planc.ast import Cue, Distance, Repeat
+from planc.ast import Cue, Distance, Repeat, unrolled_steps
 from planc.check import read_workout
 from planc.emit import emit
 from planc.importers import import_file
-from planc.lower import unrolled_steps
 
 NEGATIVES = {
     "zwo/gally74__recovery.zwo": ("not-zwo", "<workoutstep>"),

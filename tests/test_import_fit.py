@@ -25,11 +25,11 @@ from planc.ast import (
     Repeat,
     Section,
     Step,
+    unrolled_steps,
 )
 from planc.emit.fit_encoder import FitStep, crc16, encode_workout
 from planc.importers import import_file
 from planc.importers.fit import CONDITIONAL_REPEATS, OPEN_STEP_SECONDS
-from planc.lower import unrolled_steps
 
 TIME, DISTANCE, HR_LT, CALORIES, OPEN, REPEAT = 0, 1, 2, 4, 5, 6
 REPEAT_TIME, REPEAT_HR_GT, POWER_GT = 7, 11, 15

@@ -50,11 +50,12 @@ from planc.ast import (
     Section,
     Step,
     Workout,
+    unrolled_steps,
 )
 from planc.check import read_workout
 from planc.emit import emit
 from planc.importers import import_file
-from planc.lower import single_level, unrolled_steps
+from planc.lower import single_level
 from planc.lower.fit import lower_fit
 from planc.units import sport_family
 

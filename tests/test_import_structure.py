@@ -5,9 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planc.ast import Duration, PowerTarget, PowerUnit, Range, Repeat, Step
+from planc.ast import Duration, PowerTarget, PowerUnit, Range, Repeat, Step, unrolled_steps
 from planc.importers.structure import MAX_COUNT, recover_repeats
-from planc.lower import unrolled_steps
 
 
 def s(seconds: int, pct: int) -> Step:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from planc.ast import Cue, Duration, PowerTarget, PowerUnit, Range, Repeat, Step
+from planc.ast import Cue, Duration, PowerTarget, PowerUnit, Range, Repeat, Step, unrolled_steps
 from planc.importers import import_file
-from planc.lower import unrolled_steps
 
 MRC_HEAD = "[COURSE HEADER]\nVERSION = 2\nUNITS = ENGLISH\nDESCRIPTION = Test\n" \
            "FILE NAME = test.mrc\nMINUTES PERCENT\n[END COURSE HEADER]\n"

@@ -17,9 +17,9 @@ from planc.ast import (
     Repeat,
     Section,
     Step,
+    unrolled_steps,
 )
 from planc.importers import import_file
-from planc.lower import unrolled_steps
 
 
 def imp(xml: str | bytes, path: str = "t.zwo", **kw):

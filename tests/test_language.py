@@ -19,9 +19,9 @@ from planc.ast import (
     Range,
     Repeat,
     Section,
+    unrolled_steps,
 )
 from planc.check import read_workout
-from planc.lower import unrolled_steps
 from planc.units import DistanceUnit, PacePer
 
 

@@ -32,12 +32,12 @@ from planc.ast import (
     Repeat,
     Step,
     Workout,
+    unrolled_steps,
 )
 from planc.athlete import Athlete, SportThresholds
 from planc.check import read_workout
 from planc.emit import emit
 from planc.emit.svgdraw import CARD, LARGE, THUMB, render_svg
-from planc.lower import unrolled_steps
 from planc.lower.formats import EmitOptions
 from planc.resolve.metrics import workout_metrics
 from planc.resolve.profile import EASY_SPEED, NEUTRAL, PALETTE, SCALE_MIN, zone_bounds, zone_of

@@ -7,6 +7,7 @@ these; they never approximate on their own.  Every rewrite preserves order,
 total time and work, and reports what it did as a diagnostic at the source.
 """
 
-from planc.lower.common import single_level, unrolled_steps
+from planc.ast import unrolled_steps
+from planc.lower.common import single_level
 
 __all__ = ["single_level", "unrolled_steps"]

@@ -4,7 +4,6 @@ a format cannot carry, the missing-threshold error)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from planc.ast import (
@@ -25,18 +24,6 @@ from planc.athlete import SportThresholds
 from planc.diagnostics import Diagnostic, error, warning
 from planc.resolve.targets import Missing, MissingThreshold
 from planc.units import ICU_PACE_UNITS, PACE_PER_METRES, PacePer
-
-
-def unrolled_steps(nodes: tuple[Node, ...]) -> Iterator[Step]:
-    """Every step in execution order, repeats expanded."""
-    for node in nodes:
-        if isinstance(node, Step):
-            yield node
-        elif isinstance(node, Repeat):
-            for _ in range(node.count):
-                yield from unrolled_steps(node.children)
-        elif isinstance(node, Block):
-            yield from unrolled_steps(node.children)
 
 
 def _has_nested(rep: Repeat) -> bool:

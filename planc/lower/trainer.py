@@ -38,7 +38,7 @@ Rules, each reported as a warning at the step (README repeats them):
 
 from __future__ import annotations
 
-from planc.ast import Cue, Duration, PowerTarget, PowerUnit, Range, Step, Workout
+from planc.ast import Cue, Duration, PowerTarget, PowerUnit, Range, Step, Workout, unrolled_steps
 from planc.athlete import Athlete, SportThresholds, ftp_for
 from planc.diagnostics import Diagnostic, error, warning
 from planc.lower.common import (
@@ -51,7 +51,6 @@ from planc.lower.common import (
     missing_threshold,
     start_cue,
     timed_step,
-    unrolled_steps,
 )
 from planc.resolve.targets import MissingThreshold, power_fraction, power_watts
 from planc.units import sport_family

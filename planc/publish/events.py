@@ -30,10 +30,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from planc.ast import Distance, Duration, Node, Note, Repeat, Step, Workout
+from planc.ast import Distance, Duration, Node, Note, Repeat, Step, Workout, unrolled_steps
 from planc.diagnostics import Diagnostic
 from planc.emit.icu import emit_icu_with_diagnostics
-from planc.lower.common import single_level, unrolled_steps
+from planc.lower.common import single_level
 from planc.plan.model import Kind, Session
 
 # The fields planc owns on an event; the diff compares exactly these.

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import sub
 
-from planc.ast import Duration, Step, Workout
+from planc.ast import Duration, Step, Workout, unrolled_steps
 from planc.athlete import (
     DEFAULT_HR_ZONES_LTHR,
     DEFAULT_PACE_ZONES,
@@ -37,7 +37,6 @@ from planc.athlete import (
     Athlete,
     SportThresholds,
 )
-from planc.lower import unrolled_steps
 from planc.resolve.targets import (
     MissingThreshold,
     hr_fraction_lthr,

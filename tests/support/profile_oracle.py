@@ -20,9 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planc.ast import Duration, Step, Workout
+from planc.ast import Duration, Step, Workout, unrolled_steps
 from planc.athlete import Athlete, SportThresholds
-from planc.lower import unrolled_steps
 from planc.resolve.targets import (
     MissingThreshold,
     hr_fraction_lthr,

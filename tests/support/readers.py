@@ -18,9 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from planc.ast import Duration, Workout
+from planc.ast import Duration, Workout, unrolled_steps
 from planc.athlete import Athlete, SportThresholds
-from planc.lower import unrolled_steps
 from planc.resolve.targets import power_watts
 
 ATHLETE = Athlete({
