@@ -5,25 +5,20 @@ Each subcommand lives in ``planc.commands.<name>`` and exposes
 subcommand's module is imported, so ``planc --version`` and ``planc --help``
 never pay for lark, lxml or httpx.
 
-Exit codes: 0 ok, 1 diagnostics (the input has errors), 2 usage,
-3 network or service failure.  No traceback reaches the user: an unexpected
-exception prints one line asking for a bug report (``PLANC_DEBUG=1`` shows it).
+Exit codes are :class:`planc.commands.ExitCode`.  No traceback reaches the user:
+an unexpected exception prints one line asking for a bug report
+(``PLANC_DEBUG=1`` shows it).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import os
 import sys
 
 from planc import __version__
-
-EXIT_OK = 0
-EXIT_DIAGNOSTICS = 1
-EXIT_USAGE = 2
-EXIT_SERVICE = 3
+from planc.commands import ExitCode
 
 # name -> one-line help; the module planc.commands.<name> does the work.
 COMMANDS: dict[str, str] = {
@@ -47,11 +42,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's default exits 2 already; keep text short
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-
-
-def _available(name: str) -> bool:
-    return importlib.util.find_spec(f"planc.commands.{name}") is not None
+        raise SystemExit(ExitCode.USAGE)
 
 
 def build_parser(selected: str | None) -> argparse.ArgumentParser:
@@ -59,7 +50,8 @@ def build_parser(selected: str | None) -> argparse.ArgumentParser:
         prog="planc",
         description="planc compiles training plans kept as text into device files and "
         "intervals.icu calendars.",
-        epilog="Exit codes: 0 ok, 1 diagnostics, 2 usage, 3 network/service.",
+        epilog="Exit codes: 0 ok, 1 diagnostics, 2 usage, 3 network/service, "
+        "70 internal error, 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"planc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -70,7 +62,7 @@ def build_parser(selected: str | None) -> argparse.ArgumentParser:
                                formatter_class=argparse.RawDescriptionHelpFormatter)
             module.add_arguments(p)
             p.set_defaults(_run=module.run)
-        elif _available(name):
+        else:
             sub.add_parser(name, help=help_text, add_help=False)
     return parser
 
@@ -87,26 +79,23 @@ def _selected_command(argv: list[str]) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     selected = _selected_command(argv)
-    if selected and not _available(selected):
-        print(f"planc: '{selected}' is not available in this version", file=sys.stderr)
-        return EXIT_USAGE
     parser = build_parser(selected)
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "_run", None):
             parser.print_help(sys.stderr)
-            return EXIT_USAGE
+            return ExitCode.USAGE
         return int(args._run(args))
     except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
     except UsageError as exc:
         print(f"planc {selected}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except KeyboardInterrupt:
         print("planc: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
-        return EXIT_OK
+        return ExitCode.OK
     except Exception:
         if os.environ.get("PLANC_DEBUG"):
             raise
@@ -115,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             "that caused it (set PLANC_DEBUG=1 to see the traceback)",
             file=sys.stderr,
         )
-        return 70
+        return ExitCode.INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

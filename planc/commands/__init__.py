@@ -1,1 +1,19 @@
-"""Subcommands of the ``planc`` command line, one module each (imported lazily)."""
+"""The command line, one module per subcommand (``add_arguments(parser)``, ``run(args)``).
+
+Commands are thin: they read flags, call one library function, print what it
+returns and choose the exit code.  Library modules below never print, never
+take an ``argparse.Namespace`` and never exit.
+"""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Every exit status planc uses, for every command (README has the same table)."""
+
+    OK = 0  # done; warnings may have been printed
+    DIAGNOSTICS = 1  # the input has errors (diagnostics printed)
+    USAGE = 2  # bad flags, a file that cannot be read
+    SERVICE = 3  # network or intervals.icu failure
+    INTERNAL = 70  # a bug in planc (one line asks for a report)
+    INTERRUPTED = 130  # Ctrl-C

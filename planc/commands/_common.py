@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import math
 import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planc.diagnostics import Diagnostic, render, sort_key
 from planc.inputs import InputError, NotText, read_text, shown_name, source_text
+
+if TYPE_CHECKING:
+    from planc.athlete import Athlete
+    from planc.plan.model import Plan
+    from planc.plan.weeks import Selection
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 WORKOUT_SUFFIXES = (".workout", ".txt", ".icu")
@@ -153,16 +160,18 @@ def add_athlete_args(p: argparse.ArgumentParser) -> None:
 
 @dataclass(slots=True)
 class AthleteResult:
-    athlete: object
+    athlete: Athlete | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
 
 
-def athlete_from_args(args: argparse.Namespace) -> AthleteResult:
+def athlete_from_args(args: argparse.Namespace, base: Athlete | None = None) -> AthleteResult:
+    """The athlete a command works with: ``base`` (a plan's athlete, if any), replaced by
+    ``--athlete FILE`` when it loads, then the threshold flags on top
+    (:meth:`planc.athlete.Athlete.with_flags`, the one override rule)."""
     from planc.athlete import Athlete, SportThresholds
 
-    athlete = Athlete()
-    result = AthleteResult(athlete)
+    result = AthleteResult(base)
     path = getattr(args, "athlete", None)
     if path:
         from planc.plan.athlete_file import load_athlete_file
@@ -170,17 +179,18 @@ def athlete_from_args(args: argparse.Namespace) -> AthleteResult:
         loaded, diags = load_athlete_file(path)
         result.diagnostics.extend(diags)
         if loaded is not None:
-            athlete = loaded
+            result.athlete = loaded
         text = source_text(path)
         if text is not None:
             result.sources[path] = text
-    override = SportThresholds(
+    flags = SportThresholds(
         ftp=getattr(args, "ftp", None),
         lthr=getattr(args, "lthr", None),
         max_hr=getattr(args, "max_hr", None),
         threshold_pace=getattr(args, "threshold_pace", None),
     )
-    result.athlete = athlete.with_flags(override)
+    if flags != SportThresholds():
+        result.athlete = (result.athlete or Athlete()).with_flags(flags)
     return result
 
 
@@ -219,3 +229,53 @@ def report(diagnostics: Iterable[Diagnostic], sources: dict[str, str],
             parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
         print(", ".join(parts), file=stream)
     return errors > 0
+
+
+# ------------------------------------------------------------------ weeks --
+
+
+def add_week_arguments(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("which weeks (default: the whole plan)")
+    g.add_argument("--week", action="append", metavar="WEEK", dest="week",
+                   help="plan week N, a range N-M, or an ISO week YYYY-Www; may be repeated")
+    g.add_argument("--from", dest="date_from", metavar="DATE", type=_date_arg,
+                   help="first local date, YYYY-MM-DD (inclusive)")
+    g.add_argument("--to", dest="date_to", metavar="DATE", type=_date_arg,
+                   help="last local date, YYYY-MM-DD (inclusive)")
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def selection_from_args(args: argparse.Namespace, plan: Plan) -> Selection:
+    """The selection the flags ask for; SelectionError for weeks the plan lacks."""
+    from planc.plan.weeks import select  # plan modules load only for plan commands
+
+    return select(plan, getattr(args, "week", None), getattr(args, "date_from", None),
+                  getattr(args, "date_to", None))
+
+
+# ------------------------------------------------------------- connection --
+
+
+def add_connection_arguments(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("intervals.icu connection (key from INTERVALS_ICU_API_KEY or "
+                             "~/.config/planc/config.toml)")
+    g.add_argument("--base-url", metavar="URL",
+                   help="another intervals.icu server, e.g. the local test server "
+                   "http://127.0.0.1:8765 (default: INTERVALS_ICU_BASE_URL or "
+                   "https://intervals.icu)")
+    g.add_argument("-v", "--verbose", action="store_true",
+                   help="log every request (method, URL, status, time) to standard error; "
+                   "the key is never shown")
+
+
+def client_from_args(args: argparse.Namespace):
+    """An intervals.icu client for ``--base-url``/``--verbose`` (ConnectError if unusable)."""
+    from planc.publish.connect import open_client  # httpx loads only for network commands
+
+    return open_client(args.base_url, args.verbose)

@@ -21,7 +21,7 @@ import sys
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from planc.publish.connect import add_connection_arguments
+    from planc.commands._common import add_connection_arguments
 
     sub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
     pull = sub.add_parser("pull", help="write intervals.icu sport settings as an athlete file",
@@ -48,9 +48,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def pull(args: argparse.Namespace) -> int:
+    from planc.commands._common import client_from_args
     from planc.output.files import write_atomic
     from planc.publish.client import ServiceError
-    from planc.publish.connect import ConnectError, open_client
+    from planc.publish.connect import ConnectError
     from planc.publish.sport_settings import convert, parse_sport_filter, to_yaml
 
     try:
@@ -58,7 +59,7 @@ def pull(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _fail(f"--sport: {exc}", 2)
     try:
-        client = open_client(args)
+        client = client_from_args(args)
     except ConnectError as exc:
         return _fail(str(exc), 2)
     with client:

@@ -22,9 +22,8 @@ from pathlib import Path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from planc.commands._common import add_athlete_args
+    from planc.commands._common import add_athlete_args, add_week_arguments
     from planc.lower.formats import FORMATS
-    from planc.plan.weeks import add_week_arguments
 
     p.add_argument("plan", metavar="PLAN", help="plan file (.yaml)")
     p.add_argument("-o", "--output", metavar="DIR",
@@ -42,12 +41,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planc.commands._common import report
+    from planc.commands._common import athlete_from_args, report, selection_from_args
     from planc.lower.formats import parse_formats
     from planc.plan.build import build_plan
     from planc.plan.load import read_plan
-    from planc.plan.stats import athlete_for
-    from planc.plan.weeks import SelectionError, selection_from_args
+    from planc.plan.weeks import SelectionError
 
     try:
         formats = parse_formats(args.formats)
@@ -61,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     result = read_plan(args.plan, need_plan=True)
     sources = dict(result.sources)
-    athlete, athlete_diags = athlete_for(result.plan, args, sources)
+    found = athlete_from_args(args, result.plan.athlete if result.plan else None)
+    athlete, athlete_diags = found.athlete, found.diagnostics
+    sources.update(found.sources)
     diags = result.diagnostics + athlete_diags
     if not result.ok or result.plan is None or any(d.is_error for d in athlete_diags):
         report(diags, sources, strict=args.strict)

@@ -31,8 +31,7 @@ import sys
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from planc.plan.weeks import add_week_arguments
-    from planc.publish.connect import add_connection_arguments
+    from planc.commands._common import add_connection_arguments, add_week_arguments
 
     p.add_argument("plan", metavar="PLAN", help="plan file (.yaml)")
     add_week_arguments(p)
@@ -61,11 +60,11 @@ def _confirm(count: int) -> bool:
 
 def run(args: argparse.Namespace) -> int:
 
-    from planc.commands._common import report
+    from planc.commands._common import client_from_args, report, selection_from_args
     from planc.plan.load import read_plan
-    from planc.plan.weeks import SelectionError, selection_from_args
+    from planc.plan.weeks import SelectionError
     from planc.publish.client import ServiceError
-    from planc.publish.connect import ConnectError, describe, open_client
+    from planc.publish.connect import ConnectError, describe
     from planc.publish.events import build_events
     from planc.publish.publisher import PartialPublish, apply, read_calendar, window
 
@@ -92,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     if report(result.diagnostics + events.diagnostics, sources):
         return 1
     try:
-        client = open_client(args)
+        client = client_from_args(args)
     except ConnectError as exc:
         return _fail(str(exc), 2)
     with client:

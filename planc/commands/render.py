@@ -26,8 +26,7 @@ from pathlib import Path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from planc.commands._common import add_athlete_args
-    from planc.plan.weeks import add_week_arguments
+    from planc.commands._common import add_athlete_args, add_week_arguments
 
     p.add_argument("plan", metavar="PLAN", help="plan file (.yaml)")
     p.add_argument("-o", "--output", metavar="DIR",
@@ -38,10 +37,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planc.commands._common import plan_path_problem, report
+    from planc.commands._common import (
+        athlete_from_args,
+        plan_path_problem,
+        report,
+        selection_from_args,
+    )
     from planc.plan.load import read_plan
-    from planc.plan.stats import athlete_for
-    from planc.plan.weeks import SelectionError, selection_from_args
+    from planc.plan.weeks import SelectionError
     from planc.render.site import TemplateMissing, render_site
 
     if (problem := plan_path_problem(args.plan)) is not None:
@@ -49,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     result = read_plan(args.plan, need_plan=True)
     sources = dict(result.sources)
-    athlete, athlete_diags = athlete_for(result.plan, args, sources)
+    found = athlete_from_args(args, result.plan.athlete if result.plan else None)
+    athlete, athlete_diags = found.athlete, found.diagnostics
+    sources.update(found.sources)
     diags = result.diagnostics + athlete_diags
     if not result.ok or result.plan is None or any(d.is_error for d in athlete_diags):
         report(diags, sources)

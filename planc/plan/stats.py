@@ -10,15 +10,11 @@ table always adds up.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
-import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from planc.athlete import Athlete, SportThresholds
-from planc.diagnostics import Diagnostic
+from planc.athlete import Athlete
 from planc.plan.fitness import project
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
@@ -187,58 +183,3 @@ def format_stats_table(report: dict[str, Any]) -> str:
         form = f"  (CTL {day['ctl']:.1f}, TSB {day['tsb']:+.1f})" if day else ""
         lines.append(f"{s['kind']}: {s['date']} {s['name']}{form}")
     return "\n".join(lines) + "\n"
-
-
-# ---------------------------------------------------------------- command --
-
-
-def athlete_for(plan: Plan | None, args: argparse.Namespace,
-                sources: dict[str, str]) -> tuple[Athlete | None, list[Diagnostic]]:
-    """The plan's athlete, replaced by ``--athlete FILE`` and adjusted by ``--ftp`` etc."""
-    athlete = plan.athlete if plan is not None else None
-    diags: list[Diagnostic] = []
-    path = getattr(args, "athlete", None)
-    if path:
-        from planc.inputs import source_text
-        from planc.plan.athlete_file import load_athlete_file
-
-        loaded, diags = load_athlete_file(path)
-        text = source_text(path)
-        if text is not None:
-            sources[path] = text
-        athlete = loaded if loaded is not None else athlete
-    override = SportThresholds(ftp=getattr(args, "ftp", None), lthr=getattr(args, "lthr", None),
-                               max_hr=getattr(args, "max_hr", None),
-                               threshold_pace=getattr(args, "threshold_pace", None))
-    if any(getattr(override, f) is not None for f in ("ftp", "lthr", "max_hr", "threshold_pace")):
-        athlete = (athlete or Athlete()).with_flags(override)
-    return athlete, diags
-
-
-def run_stats_command(args: argparse.Namespace, path: str) -> int:
-    """``planc stats PLAN [--week …] [--from D --to D] [--json] [--ctl X --atl Y]``."""
-    from planc.commands._common import report as print_diagnostics
-    from planc.plan.load import read_plan
-    from planc.plan.weeks import SelectionError, selection_from_args
-
-    result = read_plan(path, need_plan=True)
-    sources = dict(result.sources)
-    athlete, athlete_diags = athlete_for(result.plan, args, sources)
-    diags = result.diagnostics + athlete_diags
-    if not result.ok or result.plan is None or any(d.is_error for d in athlete_diags):
-        print_diagnostics(diags, sources)
-        return 1
-    if diags:
-        print_diagnostics(diags, sources)
-    try:
-        selection = selection_from_args(args, result.plan)
-    except SelectionError as exc:
-        print(f"planc stats: error: {exc}", file=sys.stderr)
-        return 2
-    report = plan_report(result.plan, selection, athlete, getattr(args, "ctl", None),
-                         getattr(args, "atl", None))
-    if getattr(args, "json", False):
-        print(json.dumps(report, indent=2, sort_keys=True))
-    else:
-        sys.stdout.write(format_stats_table(report))
-    return 0

@@ -1,7 +1,7 @@
 """Which part of a plan a command works on: ``--week``, ``--from``/``--to``.
 
 Shared by build, stats, publish and render so the flags mean the same
-everywhere:
+everywhere (the flags themselves are defined in planc.commands._common):
 
 * ``--week N`` — plan week N (1-based); ``--week 3-5`` — plan weeks 3 to 5;
 * ``--week 2027-W03`` — the ISO week (Monday to Sunday) of that number;
@@ -17,7 +17,6 @@ week is still seven days.  Formats for ``planc build`` are given with
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -57,23 +56,6 @@ class Selection:
                 if any(self.contains(plan.week_start(w) + dt.timedelta(days=d)) for d in range(7))]
 
 
-def add_week_arguments(parser: argparse.ArgumentParser) -> None:
-    g = parser.add_argument_group("which weeks (default: the whole plan)")
-    g.add_argument("--week", action="append", metavar="WEEK", dest="week",
-                   help="plan week N, a range N-M, or an ISO week YYYY-Www; may be repeated")
-    g.add_argument("--from", dest="date_from", metavar="DATE", type=_date_arg,
-                   help="first local date, YYYY-MM-DD (inclusive)")
-    g.add_argument("--to", dest="date_to", metavar="DATE", type=_date_arg,
-                   help="last local date, YYYY-MM-DD (inclusive)")
-
-
-def _date_arg(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
-
-
 def iso_week_range(text: str) -> tuple[dt.date, dt.date] | None:
     """``2027-W03`` -> (Monday, Sunday); None if not that shape.  Raises SelectionError
     for a week the year does not have (2026-W53 exists, 2027-W53 does not)."""
@@ -87,12 +69,6 @@ def iso_week_range(text: str) -> tuple[dt.date, dt.date] | None:
         last = dt.date(year, 12, 28).isocalendar().week
         raise SelectionError(f"{text}: {year} has ISO weeks 1 to {last}") from None
     return monday, monday + dt.timedelta(days=6)
-
-
-def selection_from_args(args: argparse.Namespace, plan: Plan) -> Selection:
-    """The selection the flags ask for; SelectionError for weeks the plan lacks."""
-    return select(plan, getattr(args, "week", None), getattr(args, "date_from", None),
-                  getattr(args, "date_to", None))
 
 
 def select(plan: Plan, weeks: list[str] | None = None, date_from: dt.date | None = None,
@@ -134,5 +110,3 @@ def select(plan: Plan, weeks: list[str] | None = None, date_from: dt.date | None
             ranges.append((lo_d, hi_d))
     return Selection(tuple(ranges) if ranges else None)
 
-
-add_week_args = add_week_arguments  # the name planc.commands.stats imports

@@ -15,7 +15,6 @@ set it low so that fault storms run in a blink with the real client.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import logging
 import os
@@ -30,18 +29,6 @@ ENV_BACKOFF = "PLANC_RETRY_BACKOFF"
 
 class ConnectError(Exception):
     """No usable credentials or base URL (a usage problem, exit 2)."""
-
-
-def add_connection_arguments(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("intervals.icu connection (key from INTERVALS_ICU_API_KEY or "
-                             "~/.config/planc/config.toml)")
-    g.add_argument("--base-url", metavar="URL",
-                   help="another intervals.icu server, e.g. the local test server "
-                   "http://127.0.0.1:8765 (default: INTERVALS_ICU_BASE_URL or "
-                   "https://intervals.icu)")
-    g.add_argument("-v", "--verbose", action="store_true",
-                   help="log every request (method, URL, status, time) to standard error; "
-                   "the key is never shown")
 
 
 class _Scrub(logging.Formatter):
@@ -71,14 +58,14 @@ def setup_logging(verbose: bool, api_key: str = "") -> None:
     log.propagate = False
 
 
-def open_client(args: argparse.Namespace) -> IntervalsClient:
-    """A client from the credentials, ``--base-url`` applied; ConnectError if unusable."""
+def open_client(base_url: str | None = None, verbose: bool = False) -> IntervalsClient:
+    """A client from the credentials (``base_url`` replaces theirs); ConnectError if unusable."""
     try:
         creds = load_credentials()
     except CredentialsError as exc:
         raise ConnectError(str(exc)) from None
-    setup_logging(getattr(args, "verbose", False), creds.api_key)
-    base_url = (getattr(args, "base_url", None) or creds.base_url).strip().rstrip("/")
+    setup_logging(verbose, creds.api_key)
+    base_url = (base_url or creds.base_url).strip().rstrip("/")
     try:
         backoff = float(os.environ.get(ENV_BACKOFF) or 0.5)
     except ValueError:
