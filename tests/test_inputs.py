@@ -62,3 +62,13 @@ def test_text_is_read_once_and_remembered(tmp_path):
     assert inputs.read_text(path) == "- 10m 50%\n"
     path.write_text("changed")
     assert inputs.source_text(str(path)) == "- 10m 50%\n"
+
+
+def test_mrc_cue_before_the_start_is_moved_to_the_start():
+    mrc = (b"[COURSE HEADER]\r\nMINUTES PERCENT\r\n[END COURSE HEADER]\r\n[COURSE DATA]\r\n"
+           b"0\t50\r\n10\t50\r\n[END COURSE DATA]\r\n[COURSE TEXT]\r\n-1\tGo\t5\r\n"
+           b"[END COURSE TEXT]\r\n")
+    result = import_file(mrc, path="cue.mrc")
+    assert result.ok, result.diagnostics
+    assert "cue-before-start" in [d.code for d in result.diagnostics]
+    assert "- 10m 50%\n> 0s Go\n" in result.text

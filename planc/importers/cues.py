@@ -80,6 +80,10 @@ def place_cues(elements: Sequence[Step | Repeat], cues: Sequence[tuple[float, st
             r.warn("cue-past-end", f"the cue '{text}' at {offset:g} {unit}s is after the end of "
                    f"the workout ({total:g} {unit}s); it is put on the last {unit}")
             offset = max(0.0, total - 1)
+        elif offset < 0:
+            r.warn("cue-before-start", f"the cue '{text}' at {offset:g} {unit}s is before the "
+                   f"start of the workout; it is put at the start")
+            offset = 0.0
         index = max(i for i, s in enumerate(starts) if s <= offset)
         out[index] = _place(out[index], offset - starts[index], text, r, unit)
     return out
