@@ -285,7 +285,6 @@ def _builtin_text(r: Reader, node: YNode | None, what: str, when: Week) -> str |
 
 
 def _race(r: Reader, m: YMap) -> _Draft | None:
-    from planc.plan.load import sport_of
 
     r.mapping(m, "race_session", what="a race session")
     race = r.mapping(m.get("race"), "race", what="a race")
@@ -299,7 +298,7 @@ def _race(r: Reader, m: YMap) -> _Draft | None:
         else:
             r.error("bad-priority", "race priority must be A, B or C", v,
                     "A: the goal race; B: important; C: training race")
-    sport = sport_of(r, race.get("sport")) if "sport" in race else None
+    sport = r.sport(race.get("sport")) if "sport" in race else None
     distance = _distance(r, race.get("distance")) if "distance" in race else None
     if name is None or priority is None:
         return None
@@ -327,10 +326,9 @@ def _distance(r: Reader, node: YNode | None) -> float | None:
 
 
 def _inline(r: Reader, m: YMap, when: Week, compiler: Compiler) -> _Draft | None:
-    from planc.plan.load import sport_of
 
     r.mapping(m, "inline_session", what="an inline workout")
-    sport = sport_of(r, m.get("sport"))
+    sport = r.sport(m.get("sport"))
     body = m.get("body")
     if body is not None and not (isinstance(body, YScalar) and isinstance(body.value, str)):
         r.expected("the workout steps as text (body: |)", body)

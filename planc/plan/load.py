@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 
 from planc.ast import Span
 from planc.athlete import Athlete
-from planc.diagnostics import Diagnostic, DiagnosticError, did_you_mean, error, sort_key
+from planc.diagnostics import Diagnostic, DiagnosticError, error, sort_key
 from planc.inputs import InputError, NotText, read_text, source_text
+from planc.plan.expand import expand_calendar, workout_values
 from planc.plan.instantiate import Compiler, TextPos, Week, report_unknown
 from planc.plan.model import Fitness, LibraryWorkout, Param, Plan
 from planc.plan.reader import Reader
@@ -36,7 +37,6 @@ from planc.plan.schema import (
 )
 from planc.plan.template import placeholders
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq, parse_yaml
-from planc.units import SPORTS
 
 RESERVED_PARAMS = (*SESSION_KEYS, *BUILTIN_PARAMS)
 RESERVED_WORKOUTS = ("rest",)
@@ -165,7 +165,6 @@ class _Loader:
             return None
         plan.athlete = athlete if athlete is not None else plan_athlete
         plan.library = self.library
-        from planc.plan.expand import expand_calendar
 
         plan.sessions = expand_calendar(self.r, plan, top.get("calendar"), self.compiler)
         self.check_library_defaults()
@@ -234,7 +233,7 @@ class _Loader:
         m = r.mapping(node, "workout", what=f"workout '{key}'")
         if m is None:
             return None
-        sport = sport_of(r, m.get("sport"))
+        sport = r.sport(m.get("sport"))
         body = m.get("body")
         if body is not None and not (isinstance(body, YScalar) and isinstance(body.value, str)):
             r.expected("the workout steps as text (body: |)", body)
@@ -320,7 +319,6 @@ class _Loader:
     def check_library_defaults(self) -> None:
         """Compile every library workout no session used whose parameters all have
         defaults, so a mistake in a workout nobody uses (yet) is still reported."""
-        from planc.plan.expand import workout_values
 
         for lw in self.library.values():
             if lw.broken or lw.key in self.compiler.used \
@@ -399,21 +397,3 @@ class _Loader:
         athlete, diags = athlete_from_node(node, path)
         self.r.diagnostics.extend(diags)
         return athlete
-
-
-def sport_of(r: Reader, node: YNode | None) -> str | None:
-    """An intervals.icu activity type, with a did-you-mean for near misses."""
-    if node is None:
-        return None
-    if isinstance(node, YScalar) and isinstance(node.value, str):
-        if node.value in SPORTS:
-            return node.value
-        lower = {s.lower(): s for s in SPORTS}
-        exact = lower.get(node.value.lower().replace(" ", ""))
-        guess = exact or did_you_mean(node.value, SPORTS)
-        r.error("unknown-sport", f"unknown sport '{node.value}'", node,
-                f"did you mean '{guess}'?" if guess else
-                "intervals.icu types: " + ", ".join(SPORTS))
-        return None
-    r.expected("a sport such as Ride, Run or Swim", node)
-    return None

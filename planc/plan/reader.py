@@ -14,6 +14,7 @@ from planc.ast import NO_SPAN, Span
 from planc.diagnostics import Diagnostic, did_you_mean, error, warning
 from planc.plan.schema import DATE_RE, FIELDS, TIME_RE
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq, describe
+from planc.units import SPORTS
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -101,6 +102,23 @@ class Reader:
         guess = did_you_mean(text, choices)
         self.error(code, f"'{text}' is not {what}", node,
                    f"did you mean '{guess}'?" if guess else "one of: " + ", ".join(choices))
+        return None
+
+    def sport(self, node: YNode | None) -> str | None:
+        """An intervals.icu activity type, with a did-you-mean for near misses."""
+        if node is None:
+            return None
+        if isinstance(node, YScalar) and isinstance(node.value, str):
+            if node.value in SPORTS:
+                return node.value
+            lower = {s.lower(): s for s in SPORTS}
+            exact = lower.get(node.value.lower().replace(" ", ""))
+            guess = exact or did_you_mean(node.value, SPORTS)
+            self.error("unknown-sport", f"unknown sport '{node.value}'", node,
+                    f"did you mean '{guess}'?" if guess else
+                    "intervals.icu types: " + ", ".join(SPORTS))
+            return None
+        self.expected("a sport such as Ride, Run or Swim", node)
         return None
 
     def integer(self, node: YNode | None, what: str, lo: int | None = None,
