@@ -57,6 +57,7 @@ from planc.emit import emit
 from planc.importers import import_file
 from planc.lower import single_level
 from planc.lower.fit import lower_fit
+from planc.resolve.profile import sample_counts
 from planc.units import sport_family
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,12 +93,8 @@ def ignored_seconds(w: Workout, fmt: str) -> list[bool]:
     """Per second of w's profile: True where the format cannot say w's target."""
     says = SAYS[fmt].get(sport_family(w.sport), set())
     out: list[bool] = []
-    exact = 0.0
-    for p in step_profiles(w):
-        n = int(round(exact + p.seconds)) - len(out)
-        exact += p.seconds
-        skip = p.domain not in says or (fmt == "fit" and p.step.ramp)
-        out.extend([skip] * max(n, 0))
+    for p, n in sample_counts(step_profiles(w)):
+        out.extend([p.domain not in says or (fmt == "fit" and p.step.ramp)] * n)
     return out
 
 
