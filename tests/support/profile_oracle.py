@@ -11,8 +11,8 @@ unrolled, a distance step timed by its pace or the nominal speed, one domain per
 step, power > pace > heart rate, as fractions of the athlete's thresholds) and
 its per-second sampler, with one rule of its own: a free ride or a max effort asks
 the device for no target, whatever range it shows, so its seconds are
-``(None, None)``.  What is test-only lives here: the fixed athlete, that rule and the
-comparison.
+``(None, None)``.  What is test-only lives here: the fixed athlete, that rule, the
+merging of equal neighbours a flat format does, and the comparison.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from planc.ast import Workout
 from planc.athlete import Athlete, SportThresholds
 from planc.resolve.profile import Sample, TimedStep, per_second, timeline
 
-__all__ = ["TEST_ATHLETE", "Sample", "profile_mismatches", "step_profiles",
+__all__ = ["TEST_ATHLETE", "Sample", "flat_pieces", "profile_mismatches", "step_profiles",
            "target_profile"]
 
 TEST_ATHLETE = Athlete({
@@ -51,6 +51,24 @@ def step_profiles(workout: Workout, athlete: Athlete = TEST_ATHLETE) -> list[Tim
 def target_profile(workout: Workout, athlete: Athlete = TEST_ATHLETE) -> list[Sample]:
     """The workout's per-second (domain, fraction) samples."""
     return per_second(step_profiles(workout, athlete))
+
+
+def flat_pieces(workout: Workout, athlete: Athlete = TEST_ATHLETE,
+                tolerance: float = 1e-6) -> list[tuple[float, str | None, float | None]]:
+    """The steady levels and ramps a flat course file (.mrc/.erg) holds: (seconds, domain,
+    value) per piece, a ramp as ``value`` None.  Neighbouring steady steps at the same
+    level are one piece (nothing in the file separates them: 422.5 W beside 169 % FTP at
+    FTP 250 is one level), as the format's reader merges them."""
+    out: list[tuple[float, str | None, float | None]] = []
+    for s in step_profiles(workout, athlete):
+        value = s.start if s.start == s.end else None
+        steady = s.domain is not None and value is not None
+        if out and steady and out[-1][1] == s.domain and out[-1][2] is not None \
+                and abs(out[-1][2] - value) <= tolerance:
+            out[-1] = (out[-1][0] + s.seconds, s.domain, out[-1][2])
+        else:
+            out.append((s.seconds, s.domain, value))
+    return out
 
 
 def profile_mismatches(actual: Sequence[Sample], expected: Sequence[Sample], *,
