@@ -194,7 +194,7 @@ def _timing(step: Step, thr: SportThresholds,
 
 
 def _timed(step: Step, index: int, t0: float, thr: SportThresholds, family: str,
-           indoor: bool) -> TimedStep:
+           indoor: bool, bounds: dict[str, tuple[float, ...]]) -> TimedStep:
     seconds, estimated, speed, metres = _timing(step, thr, family)
     domain, value, missing = _resolve(step, thr, indoor)
     if domain is None or value is None:
@@ -202,7 +202,7 @@ def _timed(step: Step, index: int, t0: float, thr: SportThresholds, family: str,
                          None, None, missing)
     start, end = (value.start, value.end) if step.ramp else (value.mid, value.mid)
     band = value if not step.ramp and not value.is_single else None
-    zone = zone_of(value.mid, zone_bounds(domain, thr))
+    zone = zone_of(value.mid, bounds[domain])
     return TimedStep(step, index, t0, seconds, estimated, speed, metres, domain, start, end,
                      band, zone, None)
 
@@ -229,6 +229,7 @@ def timeline(workout: Workout, athlete: Athlete | None = None,
     power targets use ``indoor_ftp`` (which sessions are indoors: planc.units.is_indoor)."""
     thr = (athlete or Athlete()).for_sport(workout.sport)
     family = sport_family(workout.sport)
+    bounds = {d: zone_bounds(d, thr) for d in DOMAIN_ORDER}
     steps: list[TimedStep] = []
     repeats: list[TimeSpan] = []
     blocks: list[TimeSpan] = []
@@ -245,7 +246,7 @@ def timeline(workout: Workout, athlete: Athlete | None = None,
                 blocks.append(TimeSpan(t_open, t, depth, 1, node.title.strip()))
         else:
             assert isinstance(node, Step)
-            steps.append(_timed(node, len(steps), t, thr, family, indoor))
+            steps.append(_timed(node, len(steps), t, thr, family, indoor, bounds))
             t += steps[-1].seconds
     repeats.sort(key=lambda r: (r.t0, r.depth))
     blocks.sort(key=lambda b: b.t0)
