@@ -117,6 +117,12 @@ def sport_family(sport: str) -> str:
     return "other"
 
 
+NOMINAL_SPEED: dict[str, float] = {"ride": 8.0, "run": 3.0, "swim": 1.0, "other": 3.0}
+"""m/s per family for a distance step with no pace to time it: the one estimate planc
+makes (the timeline of metrics and pictures marks such a step as estimated; the FIT
+writer sizes the slices of a distance ramp with it)."""
+
+
 def is_indoor(sport: str, indoor: bool = False) -> bool:
     """The indoor rule, in one place: a virtual sport is always indoors (``indoor_ftp``);
     any other sport is indoors only when the author says so (``--indoor``, a plan's

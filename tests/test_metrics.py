@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from planc.athlete import Athlete, SportThresholds
 from planc.check import read_workout
 from planc.resolve.metrics import normalized, workout_metrics
+from planc.resolve.profile import per_second, sample_counts, timeline
+from planc.units import NOMINAL_SPEED
 
 
 def metrics(text: str, sport: str = "Ride", **thr):
@@ -60,9 +62,29 @@ def test_hr_and_pace_loads():
     assert m.intensity == pytest.approx(1.0)
 
 
-def test_distance_steps_without_speed_are_counted_as_unknown():
+def test_distance_steps_without_speed_are_estimated_and_counted_as_unknown():
+    # no threshold pace: 90 % Pace has no speed, so the step is timed at the nominal
+    # running speed (as its picture is drawn) and its time counted as unknown
     m = metrics("- 2km 90% Pace", sport="Run")
-    assert m.unknown_duration_steps == 1 and m.duration_s == 0 and m.distance_m == 2000
+    assert NOMINAL_SPEED["run"] == 3.0
+    assert m.unknown_duration_steps == 1 and m.distance_m == 2000
+    assert m.duration_s == pytest.approx(2000 / 3.0)
+    assert m.zone_seconds == {"PACE Z3": pytest.approx(2000 / 3.0)}
+    assert m.intensity == pytest.approx(0.9)
+
+
+def test_a_run_without_pace_lasts_what_its_picture_shows():
+    # metrics left a 1 km run without pace out while the picture drew it at 3.0 m/s
+    w = read_workout("- 10m Z2 HR\n- 1km Z2 HR", sport="Run").workout
+    tl = timeline(w)
+    assert [s.estimated for s in tl.steps] == [False, True]
+    assert workout_metrics(w).duration_s == pytest.approx(tl.total_s) \
+        == pytest.approx(600 + 1000 / 3.0)
+
+
+def test_a_timed_step_is_never_estimated():
+    m = metrics("- 1km 4:00/km Pace\n- 10m", sport="Run")
+    assert m.unknown_duration_steps == 0 and m.duration_s == pytest.approx(840)
 
 
 def test_untargeted_time_counts_for_duration_only():
@@ -73,6 +95,24 @@ def test_untargeted_time_counts_for_duration_only():
 def test_zone_seconds():
     m = metrics("- 10m 50%\n- 20m 95%")
     assert m.zone_seconds == {"Z1": 600, "Z4": 1200}
+
+
+def test_load_counts_the_rounded_total_time_not_each_step_rounded():
+    # four 2.5 s steps are 10 s; rounding each step on its own gave 4 x 2 = 8 s
+    m = metrics("4x\n- 10mtr 100% Pace", sport="Run", threshold_pace=4.0)
+    assert m.duration_s == pytest.approx(10)
+    assert m.load == pytest.approx(10 / 3600 * 100)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1, 5000), min_size=1, max_size=30), st.integers(1, 3),
+       st.integers(1, 7))
+def test_samples_add_up_to_the_rounded_total(metres, pace_pct, every):
+    text = "\n".join(f"- {m}mtr {50 + 25 * pace_pct}% Pace" for m in metres)
+    w = read_workout(text, sport="Run").workout
+    tl = timeline(w, Athlete({"run": SportThresholds(threshold_pace=3.7)}))
+    assert sum(n for _s, n in sample_counts(tl.steps, every)) == round(tl.total_s / every)
+    assert len(per_second(tl.steps)) == round(tl.total_s)
 
 
 @settings(max_examples=100, deadline=None)

@@ -40,9 +40,9 @@ from planc.emit import emit
 from planc.emit.svgdraw import CARD, LARGE, THUMB, render_svg
 from planc.lower.formats import EmitOptions
 from planc.resolve.metrics import workout_metrics
-from planc.resolve.profile import EASY_SPEED, NEUTRAL, PALETTE, SCALE_MIN, zone_bounds, zone_of
+from planc.resolve.profile import NEUTRAL, PALETTE, SCALE_MIN, zone_bounds, zone_of
 from planc.resolve.targets import hr_fraction_lthr, pace_fraction, pace_speed, power_fraction
-from planc.units import DistanceUnit, PacePer
+from planc.units import NOMINAL_SPEED, DistanceUnit, PacePer
 
 SVG = "{http://www.w3.org/2000/svg}"
 WORKOUTS = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
@@ -412,18 +412,20 @@ def test_distance_without_speed_gets_an_estimated_dashed_width():
     svg = data.decode()
     (outline,) = shapes(svg, "u")
     left, right, _ = geometry(svg)
-    estimated = 2000 / EASY_SPEED["run"]
+    estimated = 2000 / 3.0  # the nominal running speed, 3 m/s
+    assert NOMINAL_SPEED["run"] == 3.0
     xs = [p[0] for p in outline[1]]
     assert max(xs) - min(xs) == pytest.approx(estimated / (600 + estimated) * (right - left),
                                               abs=0.11)
     assert [d.code for d in diags] == ["svg-estimated-width"]
     assert "~" in etree.fromstring(data).find(f"{SVG}title").text
-    # with a threshold pace, the estimate is 80 % of threshold speed
+    # a threshold pace does not time a step without a pace: the estimate stays nominal
     with_pace = Athlete({"run": SportThresholds(lthr=170, threshold_pace=4.0)})
-    svg2 = render_svg(w, with_pace)
-    (outline2,) = shapes(svg2, "u")
-    xs2 = [p[0] for p in outline2[1]]
-    assert max(xs2) - min(xs2) == pytest.approx(625 / 1225 * (right - left), abs=0.11)
+    (outline2,) = shapes(render_svg(w, with_pace), "u")
+    assert outline2[1] == outline[1]
+    # the picture and the numbers agree: metrics times the step the same way
+    m = workout_metrics(w, no_pace)
+    assert m.duration_s == pytest.approx(600 + estimated) and m.unknown_duration_steps == 1
 
 
 def test_missing_threshold_is_a_warning_and_a_grey_block():

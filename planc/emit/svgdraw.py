@@ -30,7 +30,7 @@ from lxml.builder import ElementMaker
 
 from planc.ast import Workout
 from planc.athlete import Athlete
-from planc.resolve.metrics import Metrics
+from planc.resolve.metrics import Metrics, measure
 from planc.resolve.profile import (
     NEUTRAL,
     Profile,
@@ -122,11 +122,10 @@ class Summary:
 def summary(workout: Workout, profile: Profile, athlete: Athlete | None,
             indoor: bool = False, metrics: Metrics | None = None) -> Summary:
     """Caption, title and description; ``metrics`` saves recomputing them (a plan page
-    draws each workout several times)."""
+    draws each workout several times), else they are measured on the picture's timeline."""
     from planc.emit.icu import step_line
-    from planc.resolve.metrics import workout_metrics
 
-    m = metrics or workout_metrics(workout, athlete, indoor=indoor)
+    m = metrics or measure(profile.timeline)
     name = workout.name or "Workout"
     facts = [duration_text(profile)]
     if m.load is not None:
@@ -211,11 +210,12 @@ def render_svg(workout: Workout, athlete: Athlete | None = None, *, style: Style
     paths = _Paths()
     base = num(baseline)
     for s in profile.steps:
-        if s.low is not None and s.high is not None:
+        if s.band is not None:
             colour = zone_colour(s.zone)
             x0, x1 = x(s.t0), x(s.t1)
-            paths.add(0, "s", colour, f"M{x0} {base}V{y(s.low)}H{x1}V{base}z")
-            paths.add(1, "b", colour, f"M{x0} {y(s.low)}V{y(s.high)}H{x1}V{y(s.low)}z")
+            low, high = y(s.band.low), y(s.band.high)
+            paths.add(0, "s", colour, f"M{x0} {base}V{low}H{x1}V{base}z")
+            paths.add(1, "b", colour, f"M{x0} {low}V{high}H{x1}V{low}z")
             paths.add(2, "m", colour, f"M{x0} {y(s.start)}H{x1}")
         else:
             for x0, x1, v0, v1, zone in _visible_pieces(s, x):
@@ -225,8 +225,7 @@ def render_svg(workout: Workout, athlete: Athlete | None = None, *, style: Style
                     d = f"M{x0} {base}V{y(v0)}L{x1} {y(v1)}V{base}z"
                 paths.add(0, "s", zone_colour(zone), d)
         if s.estimated:
-            topv = max(s.start, s.end, s.high or 0.0)
-            paths.add(3, "u", MUTED, f"M{x(s.t0)} {base}V{y(topv)}H{x(s.t1)}V{base}")
+            paths.add(3, "u", MUTED, f"M{x(s.t0)} {base}V{y(s.top)}H{x(s.t1)}V{base}")
     for (_order, cls, colour), ds in sorted(paths.groups.items()):
         el = E.path(d="".join(ds))
         el.set("class", cls)
@@ -372,8 +371,7 @@ def _step_labels(E, root, profile: Profile, style: Style, kx: float, ky: float,
         width = s.seconds * kx
         if not text or not _fits(text, width, 9):
             continue
-        topv = max(s.start, s.end, s.high or 0.0)
-        t = _text(E, text, style.left + (s.t0 + s.seconds / 2) * kx, baseline - topv * ky - 3,
+        t = _text(E, text, style.left + (s.t0 + s.seconds / 2) * kx, baseline - s.top * ky - 3,
                   anchor="middle", size=9)
         root.append(t)
 
@@ -395,7 +393,7 @@ def _cues(E, root, profile: Profile, style: Style, kx: float, baseline: float,
             if secs is None or secs > s.seconds + 1e-6:
                 continue
             xx = style.left + (s.t0 + secs) * kx
-            yy = baseline - max(s.start, s.end, s.high or 0.0) * ky
+            yy = baseline - s.top * ky
             mark = E.path(d=f"M{num(xx - 4)} {num(yy - 8)}H{num(xx + 4)}L{num(xx)} {num(yy - 1)}z")
             mark.set("class", "cue")
             mark.set("fill", TEXT)

@@ -110,6 +110,7 @@ from planc.resolve.targets import (
     pace_speed,
     power_fraction,
 )
+from planc.units import NOMINAL_SPEED as TYPICAL_SPEED
 from planc.units import sport_family
 
 __all__ = [
@@ -136,9 +137,6 @@ RECOVERY_GAP: Final = 0.15
 
 MAX_FTP_FRACTION: Final = 10.0
 """FIT custom power 0-1000 means % FTP; above that it means watts + 1000."""
-
-TYPICAL_SPEED: Final = {"ride": 8.0, "run": 3.0, "swim": 1.0, "other": 3.0}
-"""m/s used only to size the slices of a distance ramp that has no pace target."""
 
 # Resolution of each FIT unit, in the AST's unit (fraction of FTP, W, fraction of max
 # HR, bpm, m/s): ramp slices are rounded to these.

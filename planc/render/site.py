@@ -48,6 +48,7 @@ from planc.emit.svgdraw import (
 from planc.output.files import inside, write_atomic
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
+from planc.resolve.metrics import measure
 from planc.resolve.profile import (
     PALETTE,
     ZONE_NAMES,
@@ -384,7 +385,6 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
     from planc.plan.build import file_stem, week_folder
     from planc.plan.stats import plan_report
     from planc.render.charts import Day, Race, WeekLoad, fitness_chart
-    from planc.resolve.metrics import workout_metrics
 
     selection = selection or Selection()
     athlete = athlete if athlete is not None else plan.athlete
@@ -408,7 +408,7 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
         key = (id(s.workout), s.indoor)
         if key not in per_workout:
             profile = build_profile(s.workout, athlete, s.indoor)
-            metrics = workout_metrics(s.workout, athlete, indoor=s.indoor)
+            metrics = measure(profile.timeline)  # the numbers of the timeline drawn
             words = summary(s.workout, profile, athlete, s.indoor, metrics)
             thumb = Markup(render_svg(s.workout, athlete, style=THUMB, indoor=s.indoor,
                                       standalone=False, profile=profile, describe=False,

@@ -6,35 +6,26 @@ unrolled steps, 75 % or 187.5 W at FTP 250, a zone or its band).  That makes
 the profile the measure of a faithful import: ``import(emit(w))`` must have
 ``w``'s profile, within a second and half a percent (tests/test_import_*.py).
 
-Each second is ``(domain, value)``: the domain is the step's first target of
-power, pace, heart rate (the order planc.resolve.metrics uses) and the value its
-fraction of FTP, threshold speed or LTHR, resolved with one athlete through
-planc.resolve.targets; a range counts at its middle, a ramp at each second's middle;
-a step without a target (or with one the athlete cannot resolve) is
-``(None, None)``.  Distance steps last ``metres / speed``: the speed of their
-pace target, else a nominal speed for the sport (:data:`NOMINAL_SPEED`).
+The profile is planc's own resolved timeline (planc.resolve.profile: repeats
+unrolled, a distance step timed by its pace or the nominal speed, one domain per
+step, power > pace > heart rate, as fractions of the athlete's thresholds) and
+its per-second sampler, with one rule of its own: a free ride or a max effort asks
+the device for no target, whatever range it shows, so its seconds are
+``(None, None)``.  What is test-only lives here: the fixed athlete, that rule, the
+merging of equal neighbours a flat format does, and the comparison.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 
-from planc.ast import Duration, Step, Workout, unrolled_steps
+from planc.ast import Workout
 from planc.athlete import Athlete, SportThresholds
-from planc.resolve.targets import (
-    MissingThreshold,
-    hr_fraction_lthr,
-    pace_fraction,
-    pace_speed,
-    power_fraction,
-)
-from planc.units import sport_family
+from planc.resolve.profile import Sample, TimedStep, per_second, timeline
 
-Sample = tuple[str | None, float | None]
-
-NOMINAL_SPEED = {"ride": 8.0, "run": 3.0, "swim": 1.0, "other": 3.0}
-"""m/s for a distance step with no pace target (only its length in seconds needs it)."""
+__all__ = ["TEST_ATHLETE", "Sample", "flat_pieces", "profile_mismatches", "step_profiles",
+           "target_profile"]
 
 TEST_ATHLETE = Athlete({
     family: SportThresholds(ftp=250.0, lthr=170.0, max_hr=190.0,
@@ -45,73 +36,39 @@ TEST_ATHLETE = Athlete({
 4:00/km (1:45/100m in the pool)."""
 
 
-@dataclass(frozen=True, slots=True)
-class StepProfile:
-    """One step's contribution: its length in seconds and its target at start and end."""
-
-    seconds: float
-    domain: str | None
-    start: float | None
-    end: float | None
-    step: Step
+def _asked(s: TimedStep) -> TimedStep:
+    """What the device is asked for: nothing during a free ride or a max effort."""
+    if s.step.freeride or s.step.maxeffort:
+        return replace(s, domain=None, start=None, end=None, band=None, zone=None)
+    return s
 
 
-def step_profile(step: Step, thr: SportThresholds, family: str) -> StepProfile:
-    speed = None
-    if step.pace is not None:
-        try:
-            speed = pace_speed(step.pace, thr).mid
-        except MissingThreshold:
-            speed = None
-    if isinstance(step.amount, Duration):
-        seconds = step.amount.seconds
-    else:
-        seconds = step.amount.metres / (speed or NOMINAL_SPEED[family])
-    if step.freeride or step.maxeffort:
-        return StepProfile(seconds, None, None, None, step)
-    for domain, target, resolve in (
-        ("power", step.power, lambda t: power_fraction(t, thr)),
-        ("pace", step.pace, lambda t: pace_fraction(t, thr)),
-        ("hr", step.hr, lambda t: hr_fraction_lthr(t, thr)),
-    ):
-        if target is None:
-            continue
-        try:
-            r = resolve(target)
-        except MissingThreshold:
-            continue
-        if step.ramp:
-            return StepProfile(seconds, domain, r.start, r.end, step)
-        return StepProfile(seconds, domain, r.mid, r.mid, step)
-    return StepProfile(seconds, None, None, None, step)
-
-
-def step_profiles(workout: Workout, athlete: Athlete = TEST_ATHLETE) -> list[StepProfile]:
-    thr = athlete.for_sport(workout.sport)
-    family = sport_family(workout.sport)
-    return [step_profile(s, thr, family) for s in unrolled_steps(workout.body)]
-
-
-def samples(parts: Sequence[StepProfile]) -> list[Sample]:
-    """One sample per second; step boundaries fall on the rounded running total."""
-    out: list[Sample] = []
-    exact = 0.0
-    for p in parts:
-        begin = len(out)
-        exact += p.seconds
-        n = int(round(exact)) - begin
-        for i in range(max(n, 0)):
-            if p.domain is None or p.start is None or p.end is None:
-                out.append((None, None))
-            else:
-                f = (i + 0.5) / n
-                out.append((p.domain, p.start + (p.end - p.start) * f))
-    return out
+def step_profiles(workout: Workout, athlete: Athlete = TEST_ATHLETE) -> list[TimedStep]:
+    """The executed steps of ``workout`` in time, as a device is asked for them."""
+    return [_asked(s) for s in timeline(workout, athlete).steps]
 
 
 def target_profile(workout: Workout, athlete: Athlete = TEST_ATHLETE) -> list[Sample]:
     """The workout's per-second (domain, fraction) samples."""
-    return samples(step_profiles(workout, athlete))
+    return per_second(step_profiles(workout, athlete))
+
+
+def flat_pieces(workout: Workout, athlete: Athlete = TEST_ATHLETE,
+                tolerance: float = 1e-6) -> list[tuple[float, str | None, float | None]]:
+    """The steady levels and ramps a flat course file (.mrc/.erg) holds: (seconds, domain,
+    value) per piece, a ramp as ``value`` None.  Neighbouring steady steps at the same
+    level are one piece (nothing in the file separates them: 422.5 W beside 169 % FTP at
+    FTP 250 is one level), as the format's reader merges them."""
+    out: list[tuple[float, str | None, float | None]] = []
+    for s in step_profiles(workout, athlete):
+        value = s.start if s.start == s.end else None
+        steady = s.domain is not None and value is not None
+        if out and steady and out[-1][1] == s.domain and out[-1][2] is not None \
+                and abs(out[-1][2] - value) <= tolerance:
+            out[-1] = (out[-1][0] + s.seconds, s.domain, out[-1][2])
+        else:
+            out.append((s.seconds, s.domain, value))
+    return out
 
 
 def profile_mismatches(actual: Sequence[Sample], expected: Sequence[Sample], *,
