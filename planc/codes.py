@@ -609,6 +609,10 @@ CODES: tuple[Code, ...] = (
          "step", "check the cue's time in the file",
          warn(reading("mrc"), _MRC.format("0\t50\n10\t50\n")
               + "[COURSE TEXT]\n900\tLate\t10\n[END COURSE TEXT]\n")),
+    code("cue-before-start", "an imported cue before the start of the workout (a negative "
+         "time) is put at the start", "check the cue's time in the file",
+         warn(reading("mrc"), _MRC.format("0\t50\n10\t50\n")
+              + "[COURSE TEXT]\n-1\tEarly\t10\n[END COURSE TEXT]\n")),
     code("fit-header", "not a valid FIT file header", "copy or download the file again",
          err(reading("fit"), "b'\\x0e\\x10' + bytes(16)")),
     code("fit-crc", "the FIT file's checksum does not match", "copy or download the file again",
