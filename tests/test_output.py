@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, run_planc
 
 import planc.output.files
 import planc.output.tree
@@ -223,3 +224,16 @@ def test_write_file_takes_a_name_planc_did_not_make(tmp_path: Path) -> None:
 def test_the_manifest_bytes_are_sorted_indented_and_end_with_a_newline() -> None:
     assert dumps_manifest({"b": 1, "a": ["é"]}) == '{\n  "a": [\n    "é"\n  ],\n  "b": 1\n}\n'.encode()
 
+
+def test_compile_into_a_folder_writes_no_manifest_and_removes_nothing(tmp_path: Path) -> None:
+    sweet = ROOT / "plans" / "workouts" / "sweet-spot-3x15.workout"
+    out = tmp_path / "zwift"
+    out.mkdir()
+    (out / "old.zwo").write_text("the coach's")
+    proc = run_planc("compile", str(sweet), "--to", "zwo,mrc", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr_text
+    assert sorted(p.name for p in out.iterdir()) == [
+        "old.zwo", "sweet-spot-3x15.mrc", "sweet-spot-3x15.zwo"]
+    before = {p: p.stat().st_mtime_ns for p in out.iterdir()}
+    assert run_planc("compile", str(sweet), "--to", "zwo,mrc", "-o", str(out)).returncode == 0
+    assert {p: p.stat().st_mtime_ns for p in out.iterdir()} == before
