@@ -93,8 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         weeks = len({s.week for s in selection.sessions(plan.sessions)})
         print(f"built {built.sessions} session{'s' * (built.sessions != 1)} in {weeks} "
-              f"week{'s' * (weeks != 1)} to {out_dir}: {len(built.written)} written, "
-              f"{len(built.unchanged)} unchanged, {len(built.removed)} removed",
+              f"week{'s' * (weeks != 1)} to {out_dir}: {built.files.summary()}",
               file=sys.stderr)
     return 0
 
