@@ -60,7 +60,7 @@ def settle(fmt: str, diags: list[Diagnostic], options: EmitOptions) -> tuple[
             level = row.level(d.code)
             if level is Level.IGNORE:
                 continue
-            if level is Level.ERROR:
+            if level is Level.ERROR or options.strict:
                 d = d.promoted()
         out.append(d)
     return out, any(d.is_error for d in out)
