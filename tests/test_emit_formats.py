@@ -153,3 +153,15 @@ def test_fit_step_limit():
     text = "".join(f"- {i % 50 + 1}s 60%\n" for i in range(row.max_steps + 1))
     result = lower("fit", workout(text), ATHLETE)
     assert result.workout is None and "too-many-steps" in {d.code for d in result.diagnostics}
+
+
+def test_settle_applies_each_level():
+    from planc.diagnostics import warning
+    from planc.lower import settle
+
+    ignored = warning("unrolled-repeat", "exact")  # the .mrc row ignores it
+    said = warning("range-midpoint", "the middle")
+    assert settle("mrc", [ignored, said], EmitOptions()) == ([said], False)
+    promoted, failed = settle("mrc", [ignored, said], EmitOptions(strict=True))
+    assert failed and [(d.code, d.is_error) for d in promoted] == [("range-midpoint", True)]
+    assert settle("zwo", [ignored], EmitOptions()) == ([ignored], False)  # warn in .zwo

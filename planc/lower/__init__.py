@@ -53,14 +53,16 @@ def settle(fmt: str, diags: list[Diagnostic], options: EmitOptions) -> tuple[
     (:func:`planc.emit.emit`) can apply it to formats whose writer does not
     lower through :func:`lower`.
     """
-    row = FORMATS[fmt]
+    levels, strict = FORMATS[fmt].levels, options.strict
+    if not strict and levels.keys().isdisjoint(d.code for d in diags):
+        return diags, any(d.is_error for d in diags)  # the common case: nothing to change
     out: list[Diagnostic] = []
     for d in diags:
         if not d.is_error:
-            level = row.level(d.code)
+            level = levels.get(d.code, Level.WARN)
             if level is Level.IGNORE:
                 continue
-            if level is Level.ERROR or options.strict:
+            if level is Level.ERROR or strict:
                 d = d.promoted()
         out.append(d)
     return out, any(d.is_error for d in out)

@@ -105,7 +105,7 @@ from planc.ast import (
 from planc.athlete import Athlete, SportThresholds
 from planc.diagnostics import Diagnostic, error, warning
 from planc.lower.common import Lowered, dedupe, describe_targets, missing_threshold
-from planc.lower.fit_text import FORMAT, TARGET, fit_texts, fmt_metres, fmt_seconds
+from planc.lower.fit_text import FORMAT, TARGET, FitTexts, fmt_metres, fmt_seconds
 from planc.lower.formats import EmitOptions
 from planc.resolve.targets import (
     MissingThreshold,
@@ -256,6 +256,7 @@ class _Lowerer:
         self.indoor = indoor
         self.slice_s = slice_s
         self.diags: list[Diagnostic] = []
+        self.texts = FitTexts(self.diags)
         self.prose: list[str] = []
         self.seen_step = False
 
@@ -275,7 +276,8 @@ class _Lowerer:
                 ]
                 inner = self.nodes(node.children, max(fractions) if fractions else None)
                 if inner:  # a repeat of nothing (only prose) has no FIT form
-                    out.append(Repeat(node.count, tuple(inner), node.title, node.span))
+                    out.append(Repeat(node.count, tuple(inner), self.texts.repeat_name(node),
+                                      node.span))
             elif isinstance(node, Block):
                 out.extend(self.nodes(node.children, hardest))
             elif isinstance(node, Note):
@@ -345,6 +347,7 @@ class _Lowerer:
             ))
         if not ramping:
             self.cue_warnings(step.cues, ())
+            changes.update(self.texts.step_fields(step, changes["trailing"], step.cues))
             return [dataclasses.replace(step, ramp=False, **changes)]
         return self.slice(step, dataclasses.replace(step, **changes), ramping)
 
@@ -464,7 +467,8 @@ class _Lowerer:
             mids = {n: getattr(step, n).value.mid for n in ramping}
             return [dataclasses.replace(step, ramp=False, **{
                 n: dataclasses.replace(getattr(step, n), value=Range(v, v))
-                for n, v in mids.items()})]
+                for n, v in mids.items()}, **self.texts.step_fields(step, step.trailing,
+                                                                     step.cues))]
         count = max(1, min(self.slice_count(step), total))
         parts = _partition(total, count)
         edges = [0]
@@ -490,9 +494,8 @@ class _Lowerer:
         for i, part in enumerate(parts):
             piece = Duration(part / 1000, amount.span) if is_time \
                 else Distance(part / 100, amount.unit, amount.span)
-            changes: dict[str, object] = {
-                "amount": piece, "ramp": False, "cues": tuple(cues_by_slice[i]),
-            }
+            changes: dict[str, object] = {"amount": piece, "ramp": False, **self.texts.step_fields(
+                step, step.trailing, tuple(cues_by_slice[i]))}
             for name in ramping:
                 target = getattr(step, name)
                 v = values[name][i]
@@ -591,5 +594,6 @@ def lower_fit(
         ))
         return Lowered(None, diags)
     description = "\n\n".join(t for t in (workout.description, *low.prose) if t) or None
-    lowered = fit_texts(workout, body, description, diags)
-    return Lowered(lowered, dedupe(diags))
+    said = len(low.diags)
+    lowered = low.texts.workout(workout, body, description)  # may add text-truncated
+    return Lowered(lowered, dedupe([*diags, *low.diags[said:]]))

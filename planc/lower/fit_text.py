@@ -1,6 +1,6 @@
 """FIT's texts: step names, step notes, the workout name and description, within the row's limits.
 
-The last pass of :func:`planc.lower.fit.lower_fit`.  After it, a lowered step's
+Used by :func:`planc.lower.fit.lower_fit` on every step it writes.  A lowered step's
 ``label`` is its ``wkt_step_name`` and its ``trailing`` its ``notes``, exactly
 as the file holds them (its cues are in the notes), and a repeat's ``title`` is
 the repeat step's name, so the writer copies text and never changes it:
@@ -26,7 +26,7 @@ import dataclasses
 import math
 from typing import Final
 
-from planc.ast import Duration, Node, Repeat, Span, Step, Workout
+from planc.ast import Cue, Duration, Node, Repeat, Span, Step, Workout
 from planc.diagnostics import Diagnostic, warning
 from planc.lower.common import header_span
 from planc.lower.formats import FORMATS
@@ -71,20 +71,11 @@ def short_name(label: str | None) -> tuple[str | None, bool]:
     return name, name != label
 
 
-class _Texts:
+class FitTexts:
+    """Names and notes for the lowering to put on each step it writes (module docstring)."""
+
     def __init__(self, diags: list[Diagnostic]):
         self.diags = diags
-
-    def nodes(self, nodes: tuple[Node, ...]) -> tuple[Node, ...]:
-        """A lowered FIT body holds only steps and repeats."""
-        out: list[Node] = []
-        for node in nodes:
-            if isinstance(node, Step):
-                out.append(self.step(node))
-            elif isinstance(node, Repeat):
-                out.append(dataclasses.replace(node, children=self.nodes(node.children),
-                                               title=self.repeat_name(node)))
-        return tuple(out)
 
     def name(self, label: str | None, span: Span, then: str) -> tuple[str | None, bool]:
         """The visible name, whether it lost characters, and the warning if it did."""
@@ -102,17 +93,20 @@ class _Texts:
         name, _ = self.name(rep.title, rep.span, " (a repeat step has no notes for the rest)")
         return name or ""
 
-    def step(self, step: Step) -> Step:
+    def step_fields(self, step: Step, trailing: str | None,
+                    cues: tuple[Cue, ...]) -> dict[str, object]:
+        """``label``, ``trailing`` and ``cues`` of a lowered step: its name, its notes (with
+        ``trailing`` and ``cues`` in them) and no cues left."""
         name, cut = self.name(step.label, step.span,
                               ", and the full label goes into the step's notes")
-        notes = plain_text(_notes(step, cut)) or None
+        notes = plain_text(_notes(step, cut, trailing, cues)) or None
         if too_long(notes, LIMITS.notes_bytes):
             self.diags.append(warning(
                 "text-truncated",
                 f"the step's notes are longer than FIT's {LIMITS.notes_bytes} bytes and are cut",
                 step.span, "shorten the label, the cues or the free text"))
             notes = cut_utf8(notes or "", LIMITS.notes_bytes or 0)
-        return dataclasses.replace(step, label=name, trailing=notes, cues=())
+        return {"label": name, "trailing": notes, "cues": ()}
 
     def workout(self, workout: Workout, body: tuple[Node, ...],
                 description: str | None) -> Workout:
@@ -132,11 +126,11 @@ class _Texts:
                 f"the description (with the workout's prose) is longer than FIT's "
                 f"{LIMITS.description_bytes} bytes and is cut", span, None))
             description = cut_utf8(description or "", LIMITS.description_bytes or 0)
-        return dataclasses.replace(workout, body=self.nodes(body), name=name,
-                                   description=description)
+        return dataclasses.replace(workout, body=body, name=name, description=description)
 
 
-def _notes(step: Step, name_was_cut: bool) -> str:
+def _notes(step: Step, name_was_cut: bool, trailing: str | None,
+           cues: tuple[Cue, ...]) -> str:
     parts: list[str] = []
     if name_was_cut and step.label:
         parts.append(" ".join(step.label.split()))
@@ -144,17 +138,11 @@ def _notes(step: Step, name_was_cut: bool) -> str:
         parts.append("Max effort")
     elif step.freeride:
         parts.append("Free ride")
-    if step.trailing:
-        parts.append(step.trailing)
-    for cue in step.cues:
+    if trailing:
+        parts.append(trailing)
+    for cue in cues:
         at = clock(cue.offset) if isinstance(step.amount, Duration) else fmt_metres(cue.offset)
         parts.append(f"({at}) {cue.text}")
     if step.until_lap_press:
         parts.append("Press lap to move on")
     return SEPARATOR.join(parts)
-
-
-def fit_texts(workout: Workout, body: tuple[Node, ...], description: str | None,
-              diags: list[Diagnostic]) -> Workout:
-    """The lowered workout with every text as the file holds it (module docstring)."""
-    return _Texts(diags).workout(workout, body, description)

@@ -79,7 +79,7 @@ from planc.lower.common import (
     start_cue,
     timed_step,
 )
-from planc.lower.formats import FORMATS, EmitOptions, Format
+from planc.lower.formats import FORMATS, EmitOptions, Format, Level
 from planc.lower.text import changed, in_charset, quoted, transliterated
 from planc.resolve.targets import Missing, MissingThreshold, power_fraction, power_watts
 
@@ -243,22 +243,30 @@ class _Lowerer:
     def cues(self, step: Step, head: list[str], per_offset: float) -> tuple[Cue, ...]:
         """The step's cues in seconds, the start cue first, each in the file's characters."""
         written = [Cue(0.0, text, step.span)] if (text := start_cue(head)) else []
-        written.extend(Cue(c.offset * per_offset, c.text, c.span if c.span.line else step.span)
+        written.extend(c if per_offset == 1.0 else Cue(c.offset * per_offset, c.text, c.span)
                        for c in step.cues)
+        charset = self.row.text.charset
         out: list[Cue] = []
         for cue in written:
-            shown = in_charset(cue.text, self.row.text.charset)
-            if changed(cue.text, shown):
-                self.diags.append(transliterated(self.target, self.row.text.charset, cue.text,
-                                                 shown, cue.span))
+            shown = in_charset(cue.text, charset)
+            if shown == cue.text:
+                out.append(cue)
+                continue
+            # ASCII text keeps what it says (spacing and control characters aside)
+            if not cue.text.isascii() and changed(cue.text, shown):
+                self.diags.append(transliterated(self.target, charset, cue.text, shown,
+                                                 cue.span if cue.span.line else step.span))
             if shown:
-                out.append(cue if shown == cue.text else Cue(cue.offset, shown, cue.span))
+                out.append(Cue(cue.offset, shown, cue.span))
         return tuple(out)
 
     # -------------------------------------------------------- structure --
 
     def repeats(self, nodes: tuple[Node, ...]) -> None:
-        """Each repeat is written out (exact: the row's level for this is ``ignore``)."""
+        """Each repeat is written out (exact: the row's level for this is ``ignore``, and
+        a rewrite at level ignore is not even described)."""
+        if self.row.level("unrolled-repeat") is Level.IGNORE:
+            return
         for node in nodes:
             if isinstance(node, Repeat):
                 title = f"{node.title} {node.count}x" if node.title else f"{node.count}x"
@@ -274,14 +282,19 @@ class _Lowerer:
         A repeated step is one object in every pass; only a step whose cues
         change in a pass gets a copy for that pass.
         """
+        flat = [cue_second(start, c.offset) for start, step in step_starts(body) for c in step.cues]
+        if len(flat) == len(set(flat)):
+            return body  # the common case: every cue on a second of its own
+        seconds = [[cue_second(start, c.offset) for c in step.cues]
+                   for start, step in step_starts(body)]
         first: dict[int, tuple[int, int]] = {}  # second -> (position, cue index)
         joined: dict[tuple[int, int], list[Cue]] = {}
         gone: dict[int, set[int]] = {}  # position -> indexes of the cues joined into another
-        for pos, (start, step) in enumerate(step_starts(body)):
-            for i, cue in enumerate(step.cues):
-                owner = first.setdefault(cue_second(start, cue.offset), (pos, i))
+        for pos, ats in enumerate(seconds):
+            for i, at in enumerate(ats):
+                owner = first.setdefault(at, (pos, i))
                 if owner != (pos, i):
-                    joined.setdefault(owner, []).append(cue)
+                    joined.setdefault(owner, []).append(body[pos].cues[i])
                     gone.setdefault(pos, set()).add(i)
         out = list(body)
         for pos in {pos for pos, _ in joined} | gone.keys():
