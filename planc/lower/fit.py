@@ -62,8 +62,8 @@ is reported as a warning at the source line it affects.  The rules:
 * **Step limit**: FIT's ``message_index`` allows 4096 steps; a workout that needs
   more after slicing is a positioned error at the first step that does not fit.
 
-* **Text** is the last pass (:mod:`planc.lower.fit_text`): step names cut for the
-  screen, notes, byte limits.
+* **Text** is set on every step the lowering writes (:mod:`planc.lower.fit_text`):
+  step names cut for the screen, notes, byte limits.
 
 The lowered workout uses only what FIT can say: no ramps, no blocks, no notes in the
 body; power in % FTP or watts, heart rate in % max or bpm, pace as speed; every step
