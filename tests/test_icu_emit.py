@@ -32,8 +32,9 @@ from planc.ast import (
 )
 from planc.check import read_workout
 from planc.diagnostics import Diagnostic
-from planc.emit.icu import emit_icu, emit_icu_with_diagnostics, safe_label
+from planc.emit.icu import emit_icu_with_diagnostics
 from planc.syntax import parse_workout as syntax_parse
+from planc.syntax.printer import safe_label
 from planc.units import DistanceUnit, PacePer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,11 @@ def _parse(text: str, sport: str = "Ride") -> Workout:
     parsed = read_workout(text, sport=sport)
     assert parsed.workout is not None, parsed.diagnostics
     return parsed.workout
+
+
+def emit_icu(w: Workout) -> str:
+    """The intervals.icu text of ``w`` (lowered, then printed)."""
+    return emit_icu_with_diagnostics(w)[0]
 
 
 def _strip_meta(w: Workout) -> Workout:

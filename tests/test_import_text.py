@@ -1,8 +1,8 @@
-"""The planc text an import writes (planc.importers.text) parses back to the same workout.
+"""The planc text an import writes (the printer's planc dialect) parses back to the same workout.
 
 Importers only build workouts this writer can say exactly (labels through
 ``safe_label``, whole-second cue offsets, one-line header values); within that,
-``parse(workout_text(w)) == w`` must hold for anything, nesting and cues included.
+``parse(write(w, "planc")) == w`` must hold for anything, nesting and cues included.
 """
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ from planc.ast import (
 )
 from planc.check import read_workout
 from planc.importers.common import clean_label
-from planc.importers.text import clean_tag, front_matter, one_line, workout_text
+from planc.syntax.printer import clean_tag, front_matter, one_line, write
 from planc.units import DistanceUnit
 
 
 def reparsed(w: Workout) -> Workout:
-    text = workout_text(w)
+    text = write(w, "planc")
     parsed = read_workout(text)
     assert parsed.workout is not None, (text, parsed.diagnostics)
     return parsed.workout
@@ -157,7 +157,7 @@ def test_nested_repeats_are_indented_and_cues_follow_their_step():
     inner = Repeat(4, (Step(Duration(60.0), cues=(Cue(30.0, "5m left? no"),)),
                        Step(Duration(120.0))))
     w = Workout((Repeat(3, (inner, Step(Duration(360.0), label="Set recovery")), "Main set"),))
-    text = workout_text(w)
+    text = write(w, "planc")
     assert "Main set 3x\n  4x\n    - 1m\n    > 30s 5m left? no\n    - 2m\n  - Set recovery 6m" \
         in text
     assert reparsed(w) == w
@@ -172,7 +172,7 @@ def test_two_inner_repeats_in_a_row_stay_siblings():
 def test_distance_cue_offsets_are_metres():
     step = Step(Distance(1000.0), cues=(Cue(200.0, "Halfway soon"),))
     w = Workout((Block((step,)),), sport="Run")
-    assert "> 200mtr Halfway soon" in workout_text(w)
+    assert "> 200mtr Halfway soon" in write(w, "planc")
     assert reparsed(w) == w
 
 

@@ -2,7 +2,7 @@
 
 One stage, one package: ``common`` holds the rewrites several targets share
 (unrolling, single-level repeats); each target with needs of its own has a
-module here (``zwo``, ``trainer`` for .mrc/.erg, ``fit``).  Emitters call
+module here (``icu``, ``zwo``, ``trainer`` for .mrc/.erg, ``fit``).  Emitters call
 these; they never approximate on their own.  Every rewrite preserves order,
 total time and work, and reports what it did as a diagnostic at the source.
 """

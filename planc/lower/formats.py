@@ -32,7 +32,7 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("icu", ".txt", False, "icu_target", "intervals.icu workout text"),
+        Format("icu", ".txt", False, "icu", "intervals.icu workout text"),
         Format("zwo", ".zwo", False, "zwo", "Zwift workout (XML)", frozenset({"ride", "run"})),
         Format("mrc", ".mrc", False, "mrc", "CompuTrainer course, % FTP", frozenset({"ride"})),
         Format("erg", ".erg", False, "erg", "CompuTrainer course, watts", frozenset({"ride"})),

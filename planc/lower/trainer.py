@@ -53,6 +53,7 @@ from planc.lower.common import (
     timed_step,
 )
 from planc.resolve.targets import MissingThreshold, power_fraction, power_watts
+from planc.syntax.printer import fmt_duration, fmt_power
 from planc.units import sport_family
 
 OPEN_FRACTION = 0.5
@@ -82,8 +83,6 @@ class _Lowerer:
 
     def power(self, step: Step) -> Range | None:
         """The step's power target in the file's unit."""
-        from planc.emit.icu import fmt_power
-
         p = step.power
         assert p is not None
         try:
@@ -183,8 +182,6 @@ class _Lowerer:
                 f"{t} has no cadence: '{text}' is shown as a text cue", step.cadence.span
                 if step.cadence.span.line else step.span, None))
         if step.until_lap_press:
-            from planc.emit.icu import fmt_duration
-
             d.append(warning(
                 "lap-press",
                 f"{t} has no lap button: the 'Press lap' step ends after its "
