@@ -1,4 +1,5 @@
-"""Shared test set-up: where the repository, the corpus and the installed planc are."""
+"""Shared test set-up: where the repository, the corpus and the installed planc are, and the
+one switch that rewrites goldens (``--regen``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from support import golden
 
 # CI runs every property test on a fixed sequence of examples (HYPOTHESIS_PROFILE=ci in
 # .ci/run): a landing must not depend on luck.  Local runs keep exploring new examples,
@@ -19,6 +21,27 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("PLANC_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+# .ci/run sets this: a landing compares goldens, it never rewrites them
+NO_REGEN_ENV = "PLANC_NO_REGEN"
+OLD_REGEN_ENV = "PLANC_REGEN"  # the switch --regen replaced; refused so it is not ignored
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen", action="store_true", default=False,
+                     help="rewrite the goldens under tests/golden/ that the selected tests "
+                          "compare, instead of comparing them (review the diff; CI refuses it)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    regen = bool(config.getoption("regen"))
+    if os.environ.get(OLD_REGEN_ENV):
+        raise pytest.UsageError(f"{OLD_REGEN_ENV} is gone: run pytest --regen to rewrite "
+                                "goldens")
+    if regen and os.environ.get(NO_REGEN_ENV):
+        raise pytest.UsageError(f"--regen refused: {NO_REGEN_ENV} is set (CI compares goldens, "
+                                "it never rewrites them)")
+    golden.set_regen(regen)
 
 
 def planc_command() -> list[str]:

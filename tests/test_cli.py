@@ -6,6 +6,7 @@ import json
 
 import pytest
 from conftest import ROOT, run_planc
+from support.golden import emitted
 
 SWEET = ROOT / "plans" / "workouts" / "sweet-spot-3x15.workout"
 
@@ -88,7 +89,7 @@ def test_check_directory():
 def test_compile_icu_to_stdout_matches_golden():
     proc = run_planc("compile", str(SWEET), "--to", "icu")
     assert proc.returncode == 0
-    golden = ROOT / "tests" / "golden" / "workouts" / "sweet-spot-3x15.txt"
+    golden = emitted("icu") / "sweet-spot-3x15.txt"
     assert proc.stdout_text == golden.read_text(encoding="utf-8")
     assert "cue-dropped" in proc.stderr_text  # the cue cannot go to intervals.icu: said so
 

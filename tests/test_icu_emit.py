@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.golden import check_golden, emitted
 
 from planc.ast import (
     Block,
@@ -38,7 +38,7 @@ from planc.units import DistanceUnit, PacePer
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKOUTS = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
-GOLDEN = ROOT / "tests" / "golden" / "workouts"
+GOLDEN = emitted("icu")
 
 
 def _parse(text: str, sport: str = "Ride") -> Workout:
@@ -60,11 +60,7 @@ def test_golden_icu(path: Path):
     parsed = read_workout(path.read_text(encoding="utf-8"), path=str(path))
     assert parsed.workout is not None
     text = emit_icu(parsed.workout)
-    golden = GOLDEN / f"{path.stem}.txt"
-    if os.environ.get("PLANC_REGEN"):
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+    check_golden(GOLDEN / f"{path.stem}.txt", text)
 
 
 def test_every_example_has_a_golden():
