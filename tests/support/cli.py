@@ -1,0 +1,130 @@
+"""Run the ``planc`` command line two ways: in this process, or as the installed script.
+
+:func:`run_in_process` calls :func:`planc.cli.main` with captured standard streams,
+so a test of command logic costs no interpreter start-up and coverage sees the
+commands.  :func:`run_installed` runs the console script in a subprocess, for the
+few tests about the real entry point (its exit status, ``--version``, the one-line
+internal error, a closed pipe).  Both return a :class:`CliResult` with the same
+fields, so a test can move from one to the other by changing one name.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from planc import cli
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TIMEOUT_S = 120  # a subprocess that runs longer than this is hung, not slow
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What a run of planc left behind: its exit status and both output streams."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+    @property
+    def stdout_text(self) -> str:
+        return self.stdout.decode("utf-8", "replace")
+
+    @property
+    def stderr_text(self) -> str:
+        return self.stderr.decode("utf-8", "replace")
+
+
+def _input_bytes(data: str | bytes | None) -> bytes:
+    return data.encode() if isinstance(data, str) else (data or b"")
+
+
+def installed_command() -> list[str]:
+    """The installed console script (the real thing), next to this interpreter."""
+    beside = Path(sys.executable).with_name("planc")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("planc")
+    if found:
+        return [found]
+    pytest.skip("the planc console script is not installed (pip install -e .)")
+
+
+def run_installed(*args: str, input: str | bytes | None = None, cwd: Path | None = None,
+                  env: Mapping[str, str] | None = None) -> CliResult:
+    """The console script in a subprocess, as a user's shell runs it (PLANC_DEBUG unset)."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("PLANC_DEBUG", None)
+    proc = subprocess.run([*installed_command(), *args], input=_input_bytes(input),
+                          capture_output=True, cwd=cwd or ROOT, env=full_env, timeout=TIMEOUT_S)
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@contextmanager
+def _environment(overrides: Mapping[str, str]) -> Iterator[None]:
+    """``os.environ`` with ``overrides`` and without PLANC_DEBUG, restored afterwards."""
+    saved = dict(os.environ)
+    os.environ.update(overrides)
+    if "PLANC_DEBUG" not in overrides:
+        os.environ.pop("PLANC_DEBUG", None)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextmanager
+def _directory(path: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+class _Stream(io.TextIOWrapper):
+    """A text stream over bytes, like a process's own: UTF-8, with a ``.buffer``."""
+
+    def __init__(self, data: bytes = b"", errors: str = "strict"):
+        super().__init__(io.BytesIO(data), encoding="utf-8", errors=errors, write_through=True)
+
+    def value(self) -> bytes:
+        self.flush()
+        return self.buffer.getvalue()
+
+
+@contextmanager
+def _streams(stdin: bytes) -> Iterator[tuple[_Stream, _Stream]]:
+    """Standard input holding ``stdin``, and captured standard output and error."""
+    saved = sys.stdin, sys.stdout, sys.stderr
+    out, err = _Stream(), _Stream(errors="backslashreplace")  # as CPython's own stderr
+    sys.stdin, sys.stdout, sys.stderr = _Stream(stdin), out, err
+    try:
+        yield out, err
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+
+
+def run_in_process(*args: str, input: str | bytes | None = None, cwd: Path | None = None,
+                   env: Mapping[str, str] | None = None) -> CliResult:
+    """``planc.cli.main(args)`` here, with the working directory, environment and standard
+    streams a subprocess would have had; an empty standard input unless ``input`` is given.
+
+    PLANC_DEBUG is unset, as for the installed script, unless ``env`` sets it (then an
+    internal error propagates to the test as the exception itself)."""
+    with _environment(env or {}), _directory(cwd or ROOT), \
+            _streams(_input_bytes(input)) as (out, err):
+        code = cli.main(list(args))
+    return CliResult(int(code), out.value(), err.value())
