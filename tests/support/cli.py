@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import io
 import os
+import resource
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -60,13 +62,28 @@ def installed_command() -> list[str]:
     pytest.skip("the planc console script is not installed (pip install -e .)")
 
 
-def run_installed(*args: str, input: str | bytes | None = None, cwd: Path | None = None,
-                  env: Mapping[str, str] | None = None) -> CliResult:
-    """The console script in a subprocess, as a user's shell runs it (PLANC_DEBUG unset)."""
+def _memory_limit(max_bytes: int | None) -> Callable[[], None] | None:
+    """A pre-exec hook capping the child's address space, so a reader without a bound
+    fails fast with MemoryError instead of taking the machine's memory."""
+    if max_bytes is None:
+        return None
+    return lambda: resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+
+
+def run_installed(*args: str, input: str | bytes | BinaryIO | None = None,
+                  cwd: Path | None = None, env: Mapping[str, str] | None = None,
+                  timeout: float = TIMEOUT_S, max_memory: int | None = None) -> CliResult:
+    """The console script in a subprocess, as a user's shell runs it (PLANC_DEBUG unset).
+
+    ``input`` may be an open file (``open("/dev/zero", "rb")``) to be the child's stdin;
+    ``timeout`` bounds the run (subprocess.TimeoutExpired fails the test) and
+    ``max_memory`` its address space in bytes."""
     full_env = {**os.environ, **(env or {})}
     full_env.pop("PLANC_DEBUG", None)
-    proc = subprocess.run([*installed_command(), *args], input=_input_bytes(input),
-                          capture_output=True, cwd=cwd or ROOT, env=full_env, timeout=TIMEOUT_S)
+    stdin = {"stdin": input} if hasattr(input, "fileno") else {"input": _input_bytes(input)}
+    proc = subprocess.run([*installed_command(), *args], **stdin, capture_output=True,
+                          cwd=cwd or ROOT, env=full_env, timeout=timeout,
+                          preexec_fn=_memory_limit(max_memory))
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
