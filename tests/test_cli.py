@@ -9,6 +9,7 @@ one-line internal error, a closed pipe, and a run without the editable-install h
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -306,10 +307,24 @@ def test_a_missing_plan_file_is_a_usage_error(tmp_path, command):
     assert proc.returncode == 2 and "nope.yaml: no such file" in proc.stderr_text
 
 
+def _process_state() -> tuple:
+    loggers = [logging.getLogger(), *(v for v in logging.Logger.manager.loggerDict.values()
+                                      if isinstance(v, logging.Logger))]
+    logs = {lg.name: (list(lg.handlers), lg.level, lg.propagate) for lg in loggers}
+    return os.getcwd(), dict(os.environ), sys.stdin, sys.stdout, sys.stderr, logs
+
+
 def test_in_process_runs_leave_the_process_as_they_found_it(tmp_path):
-    """The in-process runner restores the working directory, environment and streams,
-    so one command's run cannot change what the next test sees."""
-    before = (os.getcwd(), dict(os.environ), sys.stdin, sys.stdout, sys.stderr)
-    proc = run_planc("check", "-", input="- 1m 50%\n", cwd=tmp_path, env={"PLANC_X": "1"})
-    assert proc.returncode == 0
-    assert (os.getcwd(), dict(os.environ), sys.stdin, sys.stdout, sys.stderr) == before
+    """The in-process runner restores the working directory, environment, streams and
+    logging (athlete pull routes the client's log to its stderr), so one command's run
+    cannot change what the next test sees."""
+    before = _process_state()
+    proc = run_planc("athlete", "pull", cwd=tmp_path, input="", env={
+        "INTERVALS_ICU_API_KEY": "k" * 20, "INTERVALS_ICU_BASE_URL": "http://127.0.0.1:9",
+        "PLANC_RETRY_BACKOFF": "0.01"})
+    assert proc.returncode == 3, proc.stderr_text  # nothing listens on port 9
+    after = _process_state()
+    assert after[:5] == before[:5]
+    assert {k: v for k, v in after[5].items() if k in before[5]} == before[5]
+    assert all(v == ([], logging.NOTSET, True) for k, v in after[5].items()
+               if k not in before[5])

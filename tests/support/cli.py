@@ -11,6 +11,7 @@ fields, so a test can move from one to the other by changing one name.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import resource
 import shutil
@@ -111,6 +112,28 @@ def _directory(path: Path) -> Iterator[None]:
         os.chdir(before)
 
 
+def _loggers() -> list[logging.Logger]:
+    manager = logging.Logger.manager
+    return [logging.getLogger(), *(v for v in list(manager.loggerDict.values())
+                                   if isinstance(v, logging.Logger))]
+
+
+@contextmanager
+def _logging_state() -> Iterator[None]:
+    """Every logger's handlers, level and propagation, restored afterwards: a command that
+    sets up its own logging (publish, athlete pull) must not leave it to later tests."""
+    saved = {lg: (list(lg.handlers), lg.level, lg.propagate, lg.disabled) for lg in _loggers()}
+    try:
+        yield
+    finally:
+        for lg in _loggers():  # a logger the command created goes back to a new one's state
+            handlers, level, propagate, disabled = saved.get(lg, ([], logging.NOTSET, True,
+                                                                  False))
+            lg.handlers[:] = handlers
+            lg.setLevel(level)
+            lg.propagate, lg.disabled = propagate, disabled
+
+
 class _Stream(io.TextIOWrapper):
     """A text stream over bytes, like a process's own: UTF-8, with a ``.buffer``."""
 
@@ -138,10 +161,11 @@ def run_in_process(*args: str, input: str | bytes | None = None, cwd: Path | Non
                    env: Mapping[str, str] | None = None) -> CliResult:
     """``planc.cli.main(args)`` here, with the working directory, environment and standard
     streams a subprocess would have had; an empty standard input unless ``input`` is given.
+    All of them, and the logging set-up, are restored afterwards.
 
     PLANC_DEBUG is unset, as for the installed script, unless ``env`` sets it (then an
     internal error propagates to the test as the exception itself)."""
-    with _environment(env or {}), _directory(cwd or ROOT), \
+    with _environment(env or {}), _directory(cwd or ROOT), _logging_state(), \
             _streams(_input_bytes(input)) as (out, err):
         code = cli.main(list(args))
     return CliResult(int(code), out.value(), err.value())
