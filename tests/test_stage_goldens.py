@@ -18,14 +18,15 @@ from support.readers import ATHLETE, EXAMPLES, example
 
 from planc.ast import Workout
 from planc.lower.fit import lower_fit
+from planc.lower.icu import lower_icu
 from planc.lower.trainer import lower_trainer
 from planc.lower.zwo import lower_zwo
 from planc.syntax import parse_workout
 
-# format -> its lowering, called as the emitted goldens are compiled (ATHLETE, outdoors).
-# intervals.icu text gets its row when planc.lower.icu.lower_icu exists:
-#     "icu": lambda w: lower_icu(w),
+# format -> its lowering, called as the emitted goldens are compiled (ATHLETE, outdoors);
+# a new target format adds its row here
 LOWERINGS: dict[str, Callable[[Workout], object]] = {
+    "icu": lambda w: lower_icu(w),
     "zwo": lambda w: lower_zwo(w, ATHLETE),
     "mrc": lambda w: lower_trainer(w, ATHLETE, "mrc"),
     "erg": lambda w: lower_trainer(w, ATHLETE, "erg"),
