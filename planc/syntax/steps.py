@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from planc.ast import (
     CadenceTarget,
@@ -59,6 +60,30 @@ def _targetish(words: list[str], spans: list[Span]) -> list[tuple[str, Span]]:
     return found
 
 
+@dataclass(slots=True)
+class _Reading:
+    """What the tokens of one step line have said so far (one per line read)."""
+
+    line: Line
+    label_toks: list = field(default_factory=list)
+    label_open: bool = True
+    label_dropped_by: object = None  # the zone token that came before the duration
+    words_after_zone: list[str] = field(default_factory=list)
+    amount: Duration | Distance | None = None
+    amount_tok: object = None
+    ramp_tok: object = None
+    targets: dict[str, object] = field(default_factory=dict)
+    target_toks: dict[str, object] = field(default_factory=dict)
+    flags: dict[str, bool] = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict)
+    trailing: list[str] = field(default_factory=list)
+    trailing_spans: list[Span] = field(default_factory=list)
+    bad: bool = False  # a diagnostic error: the step is left out
+
+
+_ZONE_KINDS = ("POWER_ZONE", "HR_ZONE", "PACE_ZONE")
+
+
 class StepReader:
     """Applies intervals.icu's rules to the tokens of one step line."""
 
@@ -66,111 +91,155 @@ class StepReader:
         self.source_lines = source.split("\n")
         self.sport = sport
         self.diags = diags
+        self._by_kind = {
+            "DURATION": self._amount_token, "DISTANCE": self._amount_token,
+            "POWER_PCT": self._power_token, "POWER_W": self._power_token,
+            "POWER_ZONE": self._power_token,
+            "HR_PCT": self._hr_token, "HR_ZONE": self._hr_token, "HR_BPM": self._hr_token,
+            "PACE_PCT": self._pace_token, "PACE_ZONE": self._pace_token,
+            "PACE_ABS": self._pace_token,
+            "PACE_NO_KEYWORD": self._pace_without_keyword,
+            "CADENCE": self._cadence_token,
+            "PRESS_LAP": self._press_lap,
+            "OPTION": self._option_token,
+            "INLINE_REPEAT": self._inline_repeat,
+        }
 
     def _slice(self, first, last) -> str:
         line = self.source_lines[first.line - 1]
         return line[first.column - 1 : (last.end_column or last.column + len(last)) - 1].strip()
 
     def read(self, line: Line) -> Step | None:
-        d = self.diags
-        tokens = line.tokens
-        label_toks: list = []
-        label_open = True
-        label_dropped_by = None
-        words_after_zone: list[str] = []
-        amount = None
-        amount_tok = None
-        ramp_tok = None
-        targets: dict[str, object] = {}
-        target_toks: dict[str, object] = {}
-        flags: dict[str, bool] = {}
-        options: dict[str, str] = {}
-        trailing: list[str] = []
-        trailing_spans: list[Span] = []
-        bad = False
-        dash_span = Span.point(line.line, line.column)
+        """The step a line says, or None when it is dropped or has errors (reported)."""
+        r = _Reading(line)
+        for tok in line.tokens:
+            if not self._label_token(r, tok):
+                self._value_token(r, tok)
+        self._warn_targetish(r)
+        label = self._label(r)
+        if r.amount is None:
+            if not r.bad:
+                self._no_amount(line)
+            return None
+        ramp = self._ramp(r)
+        self._check_amount(r)
+        if r.bad:
+            return None
+        return self._step(r, label, ramp)
 
-        for tok in tokens:
-            kind = tok.type
-            value = str(tok)
-            span = tok_span(tok)
-            low = value.lower()
-            if label_open:
-                if kind in ("WORD", "PUNCT") and low not in KEYWORD_FLAGS and not UNITISH_RE.match(value):
-                    label_toks.append(tok)
-                    continue
-                label_open = False
-                if kind in ("POWER_ZONE", "HR_ZONE", "PACE_ZONE") and amount is None:
-                    label_dropped_by = tok
-            elif kind == "WORD" and amount is None and label_dropped_by is not None:
-                words_after_zone.append(value)
-            if kind in ("DURATION", "DISTANCE"):
-                if amount is not None:
-                    d.append(error(
-                        "two-durations",
-                        f"step has a second duration or distance '{value}' (the first is "
-                        f"'{amount_tok}')",
-                        span,
-                        "a step takes exactly one; for a rest after it add its own step, "
-                        "e.g. '- 20s intensity=rest'",
-                    ))
-                    bad = True
-                    continue
-                amount_tok = tok
-                amount = self._amount(kind, value, span)
-                if amount is None:
-                    bad = True
-            elif kind in ("POWER_PCT", "POWER_W", "POWER_ZONE"):
-                self._set_target(targets, target_toks, "power", self._power(kind, value, span), tok)
-            elif kind in ("HR_PCT", "HR_ZONE", "HR_BPM"):
-                self._set_target(targets, target_toks, "hr", self._hr(kind, value, span), tok)
-            elif kind in ("PACE_PCT", "PACE_ZONE", "PACE_ABS"):
-                pace = self._pace(kind, value, span)
-                if pace is None:
-                    bad = True
-                else:
-                    self._set_target(targets, target_toks, "pace", pace, tok)
-            elif kind == "PACE_NO_KEYWORD":
-                d.append(error(
-                    "pace-without-keyword",
-                    f"pace '{value}' has no 'Pace' after it; intervals.icu silently drops it",
-                    span,
-                    f"write '{value} Pace'",
-                ))
-                bad = True
-            elif kind == "CADENCE":
-                self._set_target(targets, target_toks, "cadence",
-                                 CadenceTarget(range_of(value), span), tok)
-            elif kind == "PRESS_LAP":
-                flags["until_lap_press"] = True
-            elif kind == "OPTION":
-                if not self._option(value, span, options):
-                    bad = True
-            elif kind == "INLINE_REPEAT":
-                d.append(error(
-                    "inline-repeat",
-                    f"'{value}' on a step line is not a repeat for intervals.icu",
-                    span,
-                    f"put '{value}' on its own line before the steps to repeat, and end the "
-                    "block with a blank line",
-                ))
-                bad = True
-            elif low == "ramp":
-                ramp_tok = tok
-            elif low in KEYWORD_FLAGS:
-                flags[KEYWORD_FLAGS[low]] = True
-            elif UNITISH_RE.match(value):
-                self._unknown(value, span)
-                bad = True
-            elif kind == "PUNCT" and trailing:
-                trailing[-1] += value
-                trailing_spans[-1] = Span(trailing_spans[-1].line, trailing_spans[-1].column,
-                                          span.end_line, span.end_column)
-            elif kind != "PUNCT":
-                trailing.append(value)
-                trailing_spans.append(span)
-        for text, where in _targetish(trailing, trailing_spans):
-            d.append(warning(
+    # -- the tokens, left to right
+
+    def _label_token(self, r: _Reading, tok) -> bool:
+        """Take ``tok`` into the label while the label is open; True when taken."""
+        value = str(tok)
+        if r.label_open:
+            if (tok.type in ("WORD", "PUNCT") and value.lower() not in KEYWORD_FLAGS
+                    and not UNITISH_RE.match(value)):
+                r.label_toks.append(tok)
+                return True
+            r.label_open = False
+            if tok.type in _ZONE_KINDS and r.amount is None:
+                r.label_dropped_by = tok
+        elif tok.type == "WORD" and r.amount is None and r.label_dropped_by is not None:
+            r.words_after_zone.append(value)
+        return False
+
+    def _value_token(self, r: _Reading, tok) -> None:
+        handler = self._by_kind.get(tok.type)
+        if handler is not None:
+            handler(r, tok)
+        else:
+            self._word_token(r, tok)
+
+    def _amount_token(self, r: _Reading, tok) -> None:
+        value, span = str(tok), tok_span(tok)
+        if r.amount is not None:
+            self.diags.append(error(
+                "two-durations",
+                f"step has a second duration or distance '{value}' (the first is "
+                f"'{r.amount_tok}')",
+                span,
+                "a step takes exactly one; for a rest after it add its own step, "
+                "e.g. '- 20s intensity=rest'",
+            ))
+            r.bad = True
+            return
+        r.amount_tok = tok
+        r.amount = self._amount(tok.type, value, span)
+        if r.amount is None:
+            r.bad = True
+
+    def _power_token(self, r: _Reading, tok) -> None:
+        self._set_target(r.targets, r.target_toks, "power",
+                         self._power(tok.type, str(tok), tok_span(tok)), tok)
+
+    def _hr_token(self, r: _Reading, tok) -> None:
+        self._set_target(r.targets, r.target_toks, "hr",
+                         self._hr(tok.type, str(tok), tok_span(tok)), tok)
+
+    def _pace_token(self, r: _Reading, tok) -> None:
+        pace = self._pace(tok.type, str(tok), tok_span(tok))
+        if pace is None:
+            r.bad = True
+        else:
+            self._set_target(r.targets, r.target_toks, "pace", pace, tok)
+
+    def _pace_without_keyword(self, r: _Reading, tok) -> None:
+        value = str(tok)
+        self.diags.append(error(
+            "pace-without-keyword",
+            f"pace '{value}' has no 'Pace' after it; intervals.icu silently drops it",
+            tok_span(tok),
+            f"write '{value} Pace'",
+        ))
+        r.bad = True
+
+    def _cadence_token(self, r: _Reading, tok) -> None:
+        self._set_target(r.targets, r.target_toks, "cadence",
+                         CadenceTarget(range_of(str(tok)), tok_span(tok)), tok)
+
+    def _press_lap(self, r: _Reading, tok) -> None:
+        r.flags["until_lap_press"] = True
+
+    def _option_token(self, r: _Reading, tok) -> None:
+        if not self._option(str(tok), tok_span(tok), r.options):
+            r.bad = True
+
+    def _inline_repeat(self, r: _Reading, tok) -> None:
+        value = str(tok)
+        self.diags.append(error(
+            "inline-repeat",
+            f"'{value}' on a step line is not a repeat for intervals.icu",
+            tok_span(tok),
+            f"put '{value}' on its own line before the steps to repeat, and end the "
+            "block with a blank line",
+        ))
+        r.bad = True
+
+    def _word_token(self, r: _Reading, tok) -> None:
+        """A word after the label: a keyword, a value planc cannot read, or trailing text."""
+        value, span = str(tok), tok_span(tok)
+        low = value.lower()
+        if low == "ramp":
+            r.ramp_tok = tok
+        elif low in KEYWORD_FLAGS:
+            r.flags[KEYWORD_FLAGS[low]] = True
+        elif UNITISH_RE.match(value):
+            self._unknown(value, span)
+            r.bad = True
+        elif tok.type == "PUNCT" and r.trailing:
+            r.trailing[-1] += value
+            last = r.trailing_spans[-1]
+            r.trailing_spans[-1] = Span(last.line, last.column, span.end_line, span.end_column)
+        elif tok.type != "PUNCT":
+            r.trailing.append(value)
+            r.trailing_spans.append(span)
+
+    # -- after the last token
+
+    def _warn_targetish(self, r: _Reading) -> None:
+        for text, where in _targetish(r.trailing, r.trailing_spans):
+            self.diags.append(warning(
                 "unread-target",
                 f"'{text}' looks like a target but is not one planc or intervals.icu can "
                 "read: it stays text, and the step has no such target",
@@ -179,108 +248,119 @@ class StepReader:
                 "no sign)",
             ))
 
-        label = self._slice(label_toks[0], label_toks[-1]) if label_toks else None
-        if label and label.lower().split()[0] == "ramp" and not ramp_tok:
-            d.append(warning(
+    def _label(self, r: _Reading) -> str | None:
+        """The label as intervals.icu keeps it (None when it drops it), with warnings."""
+        toks = r.label_toks
+        label = self._slice(toks[0], toks[-1]) if toks else None
+        if label and label.lower().split()[0] == "ramp" and not r.ramp_tok:
+            self.diags.append(warning(
                 "ramp-in-label",
                 "'ramp' before the duration is read as label text, so this step is steady",
-                tok_span(label_toks[0]),
+                tok_span(toks[0]),
                 "write the keyword after the duration, e.g. '- 10m ramp 50-75%'",
             ))
-        if label_dropped_by is not None and (label or words_after_zone):
-            dropped = label or " ".join(words_after_zone)
-            d.append(warning(
+        if r.label_dropped_by is not None and (label or r.words_after_zone):
+            dropped = label or " ".join(r.words_after_zone)
+            self.diags.append(warning(
                 "label-dropped",
                 f"intervals.icu drops the label '{dropped}' because the zone "
-                f"'{label_dropped_by}' comes before the duration",
-                tok_span(label_dropped_by),
+                f"'{r.label_dropped_by}' comes before the duration",
+                tok_span(r.label_dropped_by),
                 "put the zone after the duration, e.g. '- Easy 10m Z2'",
             ))
             label = None
         if label and any(c in label for c in "<>&"):
-            d.append(warning(
+            self.diags.append(warning(
                 "label-html",
                 "intervals.icu stores '<', '>' and '&' in labels HTML-escaped",
-                spans_cover(tok_span(label_toks[0]), tok_span(label_toks[-1])),
+                spans_cover(tok_span(toks[0]), tok_span(toks[-1])),
                 "write the label with plain words",
             ))
+        return label
 
-        if amount is None:
-            if not bad:
-                full = Span(line.line, line.column, line.line, line.column + 1 + sum(
-                    len(str(t)) + 1 for t in tokens))
-                if not tokens or all(set(str(t)) <= set("-=_*~") for t in tokens[:1]):
-                    d.append(warning(
-                        "divider",
-                        "a line starting with '-' is a step for intervals.icu; this one has no "
-                        "duration, so it is dropped",
-                        full,
-                        "remove the line, or start it with '//' to make it a comment",
-                    ))
-                else:
-                    d.append(error(
-                        "no-duration",
-                        "step has no duration or distance; intervals.icu silently drops it",
-                        full,
-                        "add a duration such as '5m' or '30s', or a distance such as '400mtr'",
-                    ))
-            return None
+    def _no_amount(self, line: Line) -> None:
+        tokens = line.tokens
+        full = Span(line.line, line.column, line.line, line.column + 1 + sum(
+            len(str(t)) + 1 for t in tokens))
+        if not tokens or all(set(str(t)) <= set("-=_*~") for t in tokens[:1]):
+            self.diags.append(warning(
+                "divider",
+                "a line starting with '-' is a step for intervals.icu; this one has no "
+                "duration, so it is dropped",
+                full,
+                "remove the line, or start it with '//' to make it a comment",
+            ))
+        else:
+            self.diags.append(error(
+                "no-duration",
+                "step has no duration or distance; intervals.icu silently drops it",
+                full,
+                "add a duration such as '5m' or '30s', or a distance such as '400mtr'",
+            ))
 
-        ramp = ramp_tok is not None
-        if ramp:
-            ramp_target = next((targets[k] for k in ("power", "hr", "pace") if k in targets), None)
+    def _ramp(self, r: _Reading) -> bool:
+        """Whether the step ramps; checks the range it ramps over (or a reversed band)."""
+        if r.ramp_tok is not None:
+            ramp_target = next((r.targets[k] for k in ("power", "hr", "pace")
+                                if k in r.targets), None)
             if ramp_target is None or ramp_target.value.is_single:
-                d.append(error(
+                self.diags.append(error(
                     "ramp-without-range",
                     "'ramp' needs a range to ramp over",
-                    tok_span(ramp_tok),
+                    tok_span(r.ramp_tok),
                     "give start and end, e.g. 'ramp 50-75%' (or 'ramp 75-50%' going down)",
                 ))
-                bad = True
-        else:
-            for key in ("power", "hr"):
-                t = targets.get(key)
-                if t is not None and t.value.start > t.value.end:
-                    tv = target_toks[key]
-                    d.append(warning(
-                        "reversed-range",
-                        f"range '{tv}' goes down; without 'ramp' it is a steady band",
-                        tok_span(tv),
-                        "write it low-high, or add 'ramp' before it for a falling ramp",
-                    ))
+                r.bad = True
+            return True
+        for key in ("power", "hr"):
+            t = r.targets.get(key)
+            if t is not None and t.value.start > t.value.end:
+                tv = r.target_toks[key]
+                self.diags.append(warning(
+                    "reversed-range",
+                    f"range '{tv}' goes down; without 'ramp' it is a steady band",
+                    tok_span(tv),
+                    "write it low-high, or add 'ramp' before it for a falling ramp",
+                ))
+        return False
+
+    def _check_amount(self, r: _Reading) -> None:
+        amount, amount_tok = r.amount, r.amount_tok
         if isinstance(amount, Duration) and amount.seconds <= 0:
-            d.append(error(
+            self.diags.append(error(
                 "zero-duration",
                 f"step duration '{amount_tok}' is zero; intervals.icu drops it",
                 amount.span,
                 "give the step a length, or remove it",
             ))
-            bad = True
+            r.bad = True
         if isinstance(amount, Distance) and amount.metres <= 0:
-            d.append(error("zero-distance", f"step distance '{amount_tok}' is zero", amount.span,
-                           "give the step a length, or remove it"))
-            bad = True
+            self.diags.append(error("zero-distance", f"step distance '{amount_tok}' is zero",
+                                    amount.span, "give the step a length, or remove it"))
+            r.bad = True
         if amount_tok is not None and amount_tok.type == "DURATION":
             self._minutes_or_metres(str(amount_tok), amount, tok_span(amount_tok))
-        if bad:
-            return None
-        intensity = options.get("intensity")
+
+    def _step(self, r: _Reading, label: str | None, ramp: bool) -> Step:
+        tokens, line = r.line.tokens, r.line
+        dash_span = Span.point(line.line, line.column)
+        intensity = r.options.get("intensity")
         return Step(
-            amount=amount,
+            amount=r.amount,
             label=label,
             ramp=ramp,
-            power=targets.get("power"),
-            hr=targets.get("hr"),
-            pace=targets.get("pace"),
-            cadence=targets.get("cadence"),
+            power=r.targets.get("power"),
+            hr=r.targets.get("hr"),
+            pace=r.targets.get("pace"),
+            cadence=r.targets.get("cadence"),
             intensity=Intensity(intensity) if intensity else None,
-            until_lap_press=flags.get("until_lap_press", False),
-            freeride=flags.get("freeride", False),
-            maxeffort=flags.get("maxeffort", False),
-            hidepower=flags.get("hidepower", False),
-            power_window=options.get("power"),
-            hr_window=options.get("hr"),
-            trailing=" ".join(trailing) or None,
+            until_lap_press=r.flags.get("until_lap_press", False),
+            freeride=r.flags.get("freeride", False),
+            maxeffort=r.flags.get("maxeffort", False),
+            hidepower=r.flags.get("hidepower", False),
+            power_window=r.options.get("power"),
+            hr_window=r.options.get("hr"),
+            trailing=" ".join(r.trailing) or None,
             span=spans_cover(dash_span, tok_span(tokens[-1])) if tokens else dash_span,
         )
 
