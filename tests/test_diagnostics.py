@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+from conftest import run_planc
 
 from planc.check import read_workout
 from planc.diagnostics import render
@@ -189,3 +193,61 @@ def test_limits_keep_hostile_input_cheap():
 def test_huge_input_is_refused_quickly():
     parsed = read_workout("- 1m 50%\n" * 200_000)
     assert [d.code for d in parsed.diagnostics] == ["too-large"]
+
+
+# ---------------------------------------------------------------- plans --
+
+PLAN = """\
+id: p
+name: p
+start: 2026-11-30
+weeks: 2
+workouts:
+  w:
+    sport: Ride
+    params: {reps: 3, work: 4m}
+    body: |
+      Main set {reps}x
+      - {work} 90%
+calendar:
+  - tue: {workout: w, ARGS}
+"""
+
+
+def _plan_errors(tmp_path, text):
+    from planc.plan.load import read_plan
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    return [(d.code, d.span.line) for d in read_plan(path).diagnostics if d.is_error]
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    ("reps: ²", "bad-count"),  # '²'.isdigit() is true, int('²') raised (issue 11, item 3)
+    ("reps: ١", "bad-count"),
+    ("work: 5:00/km", "pace-without-keyword"),
+])
+def test_one_bad_argument_is_one_error(tmp_path, args, code):
+    """... not also an 'empty-repeat' for the repeat its step was in (issue 12, point 4)."""
+    assert _plan_errors(tmp_path, PLAN.replace("ARGS", args)) == [(code, 13)]
+
+
+@pytest.mark.parametrize("weeks", ["'1_2'", "'١'", "'1-²'"])
+def test_weeks_are_ascii_whole_numbers(tmp_path, weeks):
+    text = PLAN.replace("  - tue: {workout: w, ARGS}", f"  - weeks: {weeks}\n    tue: w")
+    assert [code for code, _ in _plan_errors(tmp_path, text)] == ["bad-weeks"]
+
+
+HOSTILE = Path(os.environ.get("PLANC_HOSTILE", Path(__file__).resolve().parents[1].parent
+                              / "shared" / "hostile"))
+
+
+@pytest.mark.parametrize(("name", "code"), [("parse-keyerror-dotted-I.workout", "no-steps"),
+                                            ("plan-superscript-count.yaml", "bad-count")])
+def test_hostile_reproducers_are_clean_errors(name, code):
+    path = HOSTILE / name
+    if not path.is_file():
+        pytest.skip(f"hostile reproducer not found at {path} (set PLANC_HOSTILE)")
+    proc = run_planc("check", str(path))
+    assert proc.returncode == 1, proc.stderr_text
+    assert f"error[{code}]" in proc.stderr_text and "internal error" not in proc.stderr_text
