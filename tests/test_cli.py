@@ -79,7 +79,7 @@ def test_binary_garbage_is_a_clean_error(tmp_path):
     f = tmp_path / "junk.workout"
     f.write_bytes(bytes(range(256)) * 4)
     proc = run_planc("check", str(f))
-    assert proc.returncode == 2 and "not UTF-8" in proc.stderr_text
+    assert proc.returncode == 1 and "not UTF-8" in proc.stderr_text  # a positioned error
     assert "Traceback" not in proc.stderr_text
 
 

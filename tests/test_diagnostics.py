@@ -251,3 +251,37 @@ def test_hostile_reproducers_are_clean_errors(name, code):
     proc = run_planc("check", str(path))
     assert proc.returncode == 1, proc.stderr_text
     assert f"error[{code}]" in proc.stderr_text and "internal error" not in proc.stderr_text
+
+
+# ------------------------------------------------------------ encodings --
+
+
+@pytest.mark.parametrize("command", [("check",), ("stats",), ("compile", "--to", "icu")])
+def test_a_file_that_is_not_utf8_is_a_positioned_error(tmp_path, command):
+    path = tmp_path / "w.workout"
+    path.write_bytes("- 10m 50%\n- Café crème 5m 60%\n".encode("cp1252"))  # a Windows editor
+    proc = run_planc(*command, str(path))
+    assert proc.returncode == 1, proc.stderr_text
+    lines = proc.stderr_text.splitlines()
+    assert lines[0] == (f"{path}:2:6: error[encoding]: the file is not UTF-8 text: byte 0xE9 "
+                        "('é') looks like Windows-1252 (cp1252)")
+    assert lines[1:4] == ["  2 | - Caf� cr�me 5m 60%", "    |      ^",
+                          "  hint: save the file as UTF-8 (in most editors: Save As, Encoding: "
+                          "UTF-8)"]
+
+
+def test_a_plan_that_is_not_utf8_is_a_positioned_error(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(PLAN.replace("ARGS", "reps: 3").replace("name: p", "name: “Base”")
+                     .encode("cp1252"))
+    proc = run_planc("check", str(path))
+    assert proc.returncode == 1, proc.stderr_text
+    assert proc.stderr_text.startswith(f"{path}:2:7: error[encoding]: the file is not UTF-8 "
+                                       "text: byte 0x93 ('“') looks like Windows-1252")
+
+
+def test_utf16_is_named(tmp_path):
+    path = tmp_path / "w.workout"
+    path.write_bytes("- 10m 50%\n".encode("utf-16"))
+    proc = run_planc("check", str(path))
+    assert proc.returncode == 1 and "looks like UTF-16" in proc.stderr_text

@@ -14,6 +14,7 @@ import sys
 
 from planc.commands import ExitCode
 from planc.commands._common import (
+    BadEncoding,
     InputError,
     add_athlete_args,
     add_sport_arg,
@@ -117,6 +118,11 @@ def run_workouts(args: argparse.Namespace, paths: list[str]) -> int:
     for path in paths:
         try:
             src = read_source(path)
+        except BadEncoding as exc:
+            sources[exc.source.path] = exc.source.text
+            diags.append(exc.diagnostic)
+            failed = True
+            continue
         except InputError as exc:
             print(f"planc stats: error: {exc}", file=sys.stderr)
             return ExitCode.USAGE

@@ -121,8 +121,12 @@ class _Loader:
     def read(self, path: str, cause: YNode | None = None) -> YNode | None:
         try:
             text = read_text(path)
+        except NotText as exc:  # positioned in the file itself, shown as far as it is text
+            self.sources[path] = exc.text()
+            self.r.diagnostics.append(exc.diagnostic(path))
+            return None
         except InputError as exc:
-            reason = f"{exc}; save it as UTF-8" if isinstance(exc, NotText) else str(exc)
+            reason = str(exc)
             if cause is not None:
                 self.r.error("include-missing", f"cannot read '{path}': {reason}", cause,
                              "paths are relative to the file that names them")
