@@ -35,6 +35,7 @@ from planc.plan.schema import (
     SESSION_KEYS,
     WORKOUT_KEY_RE,
 )
+from planc.plan.stats import threshold_warnings
 from planc.plan.template import placeholders
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq, parse_yaml
 
@@ -70,8 +71,12 @@ def load_plan(path: str | os.PathLike, *, athlete: Athlete | None = None) -> Pla
 
 
 def check_plan(path: str | os.PathLike) -> list[Diagnostic]:
-    """Every diagnostic for a plan (or library) file, sorted by file and position."""
-    return read_plan(path).diagnostics
+    """Every diagnostic for a plan (or library) file, sorted by file and position, and
+    which figures its athlete's thresholds leave unknown (planc.plan.stats)."""
+    result = read_plan(path)
+    if result.plan is None or not result.ok:
+        return result.diagnostics
+    return result.diagnostics + threshold_warnings(result.plan)
 
 
 def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,

@@ -179,3 +179,13 @@ def pace_speed(t: PaceTarget, thr: SportThresholds) -> Range:
         raise MissingThreshold(Missing("a threshold pace", "--threshold-pace"))
     f = pace_fraction(t, thr)
     return Range(f.start * thr.threshold_pace, f.end * thr.threshold_pace)
+
+
+def pace_band_speed(t: PaceTarget, thr: SportThresholds) -> float:
+    """The one speed a pace target is run at, as intervals.icu times a distance step: an
+    absolute band at the midpoint of its paces (800 m at 4:15-3:55/km: 245 s/km, 196 s),
+    a relative band or zone at its middle.  Raises MissingThreshold like pace_speed."""
+    band = pace_speed(t, thr)
+    if t.unit is PaceUnit.SPEED and not band.is_single:
+        return 2 / (1 / band.start + 1 / band.end)
+    return band.mid
