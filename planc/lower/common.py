@@ -17,12 +17,21 @@ from planc.ast import (
     PaceUnit,
     PowerUnit,
     Repeat,
+    Span,
     Step,
     Workout,
 )
 from planc.athlete import SportThresholds
 from planc.diagnostics import Diagnostic, error, warning
 from planc.resolve.targets import Missing, MissingThreshold
+from planc.syntax.printer import (
+    fmt_distance,
+    fmt_duration,
+    fmt_hr,
+    fmt_pace,
+    fmt_pace_clock,
+    fmt_power,
+)
 from planc.units import ICU_PACE_UNITS, PACE_PER_METRES, PacePer
 
 
@@ -158,21 +167,27 @@ def dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def notes_text(nodes: tuple[Node, ...]) -> list[str]:
-    """Every note's prose in source order (devices have no prose between steps)."""
-    out: list[str] = []
+def note_nodes(nodes: tuple[Node, ...]) -> list[Note]:
+    """Every note in source order, inside repeats and blocks too."""
+    out: list[Note] = []
     for node in nodes:
         if isinstance(node, Note):
-            out.append(node.text.strip())
+            out.append(node)
         elif isinstance(node, Repeat | Block):
-            out.extend(notes_text(node.children))
-    return [t for t in out if t]
+            out.extend(note_nodes(node.children))
+    return out
 
 
-def description_parts(workout: Workout) -> list[str]:
-    """The header description, then the notes: what a device shows as the description."""
-    parts = [workout.description.strip()] if workout.description else []
-    return [p for p in (*parts, *notes_text(workout.body)) if p]
+def header_span(workout: Workout) -> Span:
+    """Where the header's texts (name, description) are reported: the workout, else line 1."""
+    return workout.span if workout.span.line else Span.point(1, 1)
+
+
+def description_sources(workout: Workout) -> list[tuple[str, Span]]:
+    """The header description, then the notes, each with the span it came from."""
+    parts = [(workout.description.strip(), header_span(workout))] if workout.description else []
+    parts.extend((n.text.strip(), n.span) for n in note_nodes(workout.body))
+    return [(text, span) for text, span in parts if text]
 
 
 def label_text(step: Step) -> str:
@@ -204,7 +219,6 @@ def describe_targets(step: Step, thr: SportThresholds, *, omit: str | None = Non
     if not ((omit != "power" and step.power is not None) or (omit != "hr" and step.hr is not None)
             or (omit != "pace" and step.pace is not None)):
         return ""  # the common case, kept cheap: nothing beyond the carried target
-    from planc.emit.icu import fmt_hr, fmt_pace, fmt_power
     from planc.resolve.targets import hr_bpm, pace_speed, power_watts
 
     parts: list[str] = []
@@ -247,8 +261,6 @@ def cadence_text(step: Step) -> str:
 
 def _pace_clock(slow: float, fast: float, thr: SportThresholds) -> str:
     """m/s band -> ``4:10-4:15/km`` in the athlete's pace unit (per km by default)."""
-    from planc.emit.icu import fmt_pace_clock
-
     unit = ICU_PACE_UNITS.get(thr.pace_units or "", PacePer.KM)
     per, metres = unit.value, PACE_PER_METRES[unit]
     a, b = fmt_pace_clock(metres / fast), fmt_pace_clock(metres / slow)
@@ -282,7 +294,6 @@ def timed_step(step: Step, thr: SportThresholds, target: str,
     if isinstance(amount, Duration):
         return Timed(amount.seconds)
     assert isinstance(amount, Distance)
-    from planc.emit.icu import fmt_distance, fmt_duration, fmt_pace
     from planc.resolve.targets import pace_band_speed
 
     dist = fmt_distance(amount)

@@ -94,8 +94,9 @@ class Reader:
         return None
 
     def choice(self, node: YNode | None, what: str, choices: tuple[str, ...],
-               code: str = "bad-value") -> str | None:
-        """One of ``choices`` exactly (intervals.icu's enums are case-sensitive)."""
+               code: str) -> str | None:
+        """One of ``choices`` exactly (intervals.icu's enums are case-sensitive); ``code``
+        names the mistake (each field has its own, declared in planc.codes)."""
         text = self.string(node, what)
         if text is None or text in choices:
             return text
