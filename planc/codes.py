@@ -15,6 +15,8 @@ How an example is read depends on its stage:
 
 * ``syntax``, ``check``: workout text, read with :func:`planc.check.read_workout`
   (no header means a Ride).
+* ``check:plan``: the text of ``plan.yaml``, checked as ``planc check`` checks a plan
+  (:func:`planc.plan.check_plan`: also what its athlete leaves unknown).
 * ``lower:<format>``: workout text compiled with :func:`planc.emit.emit` for an
   athlete with ride FTP 250 W, LTHR 170 bpm, max HR 190 bpm and run threshold
   pace 4:00/km (no other thresholds), or for the ``athlete.yaml`` in ``files``.
@@ -130,26 +132,30 @@ _ERG = "[COURSE HEADER]\n{}MINUTES WATTS\n[END COURSE HEADER]\n[COURSE DATA]\n0\
 
 CODES: tuple[Code, ...] = (
     # ------------------------------------------------------------------ syntax --
-    code("unknown-token", "a word on a step line is not a duration, distance or target",
-         "durations 30s 10m 1h, distances 2km 400mtr, targets 75% 200w Z2 70% HR",
-         err(SYNTAX, "- Hard 20min 120%")),
-    code("no-duration", "a step has no duration or distance", "add a duration such as '5m'",
-         err(SYNTAX, "- Hard 120%")),
+    code("dropped-by-icu", "a step line with no duration or distance, or a zero one: "
+         "intervals.icu drops it, and so does planc", "add a duration such as '5m' (or remove "
+         "the line)", warn(SYNTAX, "- Hard 120%\n- 10m 50%")),
+    code("unknown-token", "a word that looks like a value but is none: intervals.icu ignores "
+         "it, planc keeps it as text", "durations 30s 10m 1h, distances 2km 400mtr, targets "
+         "75% 200w Z2 70% HR", warn(SYNTAX, "- 45m 120w first 10min easy")),
+    code("label-cut", "a number with a unit ended the label before words meant for it",
+         "keep numbers with units out of labels, e.g. '20 min'",
+         warn(SYNTAX, "- Easy <40% MAP 10m 50%")),
+    code("unknown-word", "a misspelt keyword after the duration stays text",
+         "did you mean the keyword it names ('ramp', 'freeride', ...)?",
+         warn(SYNTAX, "- 10m rmp 50-70%")),
     code("two-durations", "a step has two durations or distances",
          "give the rest its own step, e.g. '- 20s intensity=rest'",
          err(SYNTAX, "- 5m 2m 60%")),
-    code("zero-duration", "a step lasts zero time", "give the step a length, or remove it",
-         err(SYNTAX, "- 0s 200w")),
-    code("zero-distance", "a step covers zero distance", "give the step a length, or remove it",
-         err(SYNTAX, "---\nsport: Run\n---\n- 0km 5:00/km Pace")),
     code("pace-without-keyword", "a pace has no 'Pace' after it", "write '5:00/km Pace'",
          err(SYNTAX, "---\nsport: Run\n---\n- 10m 5:00/km")),
     code("pace-unit", "a pace unit intervals.icu cannot read (error), or no unit (warning)",
          "write the pace per km, mi, 100m, 100y, 500m, 400m or 250m",
          err(SYNTAX, "---\nsport: Swim\n---\n- 100mtr 1:45/100mtr Pace"),
          warn(SYNTAX, "---\nsport: Run\n---\n- 10m 5:00 Pace")),
-    code("bad-pace", "a pace with 60 or more seconds", "write minutes:seconds, e.g. 5:00/km",
-         err(SYNTAX, "---\nsport: Run\n---\n- 10m 4:60/km Pace")),
+    code("bad-pace", "a pace with 60 or more seconds, or a number before 'Pace' that is no "
+         "pace ('4.30/km Pace')", "write minutes:seconds and a unit, e.g. 5:00/km",
+         err(SYNTAX, "---\nsport: Run\n---\n- 5km 4.30/km Pace")),
     code("zero-pace", "a pace of zero", "write minutes:seconds, e.g. 5:00/km",
          err(SYNTAX, "---\nsport: Run\n---\n- 10m 0:00/km Pace")),
     code("inline-repeat", "'2x' on a step line is not a repeat",
@@ -209,10 +215,10 @@ CODES: tuple[Code, ...] = (
     code("missing-blank-line", "a header or section follows steps without a blank line",
          "leave a blank line before it", warn(SYNTAX, "- 5m 60%\nMain 3x\n- 1m 100%")),
     code("section-spelling", "'Warm up', 'Cool Down' and the like are written back as "
-         "'Warmup'/'Cooldown'", "write 'Warmup' or 'Cooldown'",
-         warn(SYNTAX, "Warm up\n- 10m 50%")),
-    code("non-ascii-dash", "an en dash where intervals.icu expects '-'", "write '-'",
-         warn(SYNTAX, "- 10m 50\u201375%")),
+         "'Warmup'/'Cooldown'; a misspelt one ('Warmpu') is a plain title",
+         "write 'Warmup' or 'Cooldown'", warn(SYNTAX, "Warm up\n- 10m 50%")),
+    code("non-ascii-dash", "a range with an en dash: intervals.icu reads its first number only",
+         "write '-'", warn(SYNTAX, "- 10m 50\u201375%")),
     code("divider", "a '-' line with no duration (a divider) is dropped as a step",
          "remove the line, or start it with '//'", warn(SYNTAX, "- 10m 50%\n---------\n- 5m 60%")),
     code("unread-target", "something that looks like a target but is not one",
@@ -229,8 +235,9 @@ CODES: tuple[Code, ...] = (
          err(CHECK, "A 200x\n  B 100x\n    - 1s 50%"),
          err(lower("fit"), "- 20h ramp 50-75%\n- 20h ramp 75-50%\n- 20h ramp 50-75%\n"
                            "- 20h ramp 75-50%")),
-    code("no-steps", "a workout with no steps", "steps start with '-', e.g. '- 10m 60%'",
-         warn(CHECK, "Just a note")),
+    code("no-steps", "a workout with no steps (a warning), or whose every step line is dropped "
+         "(an error)", "steps start with '-', e.g. '- 10m 60%'",
+         warn(CHECK, "Just a note"), err(SYNTAX, "- MAX effort")),
     code("step-too-long", "a step over 24 hours or 1,000 km", "check the number and its unit",
          err(CHECK, "- 100000h 100%")),
     code("bad-zone", "a zone that does not exist", "use Z1 to Z7, or a percentage",
@@ -262,8 +269,13 @@ CODES: tuple[Code, ...] = (
                    "*a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, "
                    "*c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d, "
                    "*d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n")),
-    code("file", "the plan file cannot be read", "save it as UTF-8 text",
-         err(PLAN, "id: caf\udce9\n")),
+    code("file", "the plan file cannot be read (over 4 MB, say)", "check the path and the file",
+         err(PLAN, "<<#*4000001>>")),
+    code("unknown-figure", "a figure planc stats cannot know: the plan's athlete lacks the "
+         "threshold it needs", "give the threshold it names in the plan's athlete",
+         warn("check:plan", "id: p\nname: P\nstart: 2027-01-04\nweeks: 1\nworkouts:\n  w:\n"
+                            "    sport: Run\n    body: '- 8km 80% Pace'\n"
+                            "calendar:\n  - mon: w\n")),
     code("empty-file", "the file is empty", "a plan needs id, name, start, weeks, calendar",
          err(PLAN, ""), err(IMPORT, ""), err(reading("zwo"), " "), err(reading("fit"), "b''"),
          err(reading("mrc"), "\n"), err(reading("icu"), "\n")),
@@ -520,9 +532,10 @@ CODES: tuple[Code, ...] = (
          "(a bug in planc)", "please report it with the file",
          err(reading("zwo"), _ZWO.format("<SteadyState Duration='60' Power='0.5'/>"),
              needs="text-does-not-read-back")),
-    code("encoding", "a text file that is not UTF-8 is read in a Windows code page",
-         "re-save the file as UTF-8 if any text looks wrong",
-         warn(reading("icu"), "- Caf\udce9 10m 50%")),
+    code("encoding", "a file that is not UTF-8: an error where it is (naming the encoding it "
+         "looks like), or imported text read in a Windows code page (a warning)",
+         "save the file as UTF-8", warn(reading("icu"), "- Caf\udce9 10m 50%"),
+         err(PLAN, "id: caf\udce9"), err(ATHLETE, "ride: {ftp: 250} # caf\udce9")),
     code("xml-doctype", "a .zwo file declares a DTD", "remove the <!DOCTYPE ...> declaration",
          err(reading("zwo"), "<!DOCTYPE x>" + _ZWO.format(""))),
     code("xml-syntax", "a .zwo file that is not well-formed XML",

@@ -35,7 +35,7 @@ from planc.emit.fit_encoder import FitEncodeError, FitStep, crc16, encode_workou
 from planc.importers import common as import_common
 from planc.importers import import_file
 from planc.plan.athlete_file import load_athlete_file
-from planc.plan.load import read_plan
+from planc.plan.load import check_plan, read_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "planc"
@@ -205,6 +205,8 @@ def lowering_athlete():
 
 
 def run_workout(ex: Example, ctx: Context) -> list[Diagnostic]:
+    if ex.stage == "check:plan":
+        return check_plan(ctx.write("plan.yaml", ex.text))
     return read_workout(expand(ex.text), path="w.workout").diagnostics
 
 
@@ -358,7 +360,8 @@ def _service(ctx: Context):
 
 def _service_parses_no_steps(ctx: Context) -> None:
     _service(ctx)
-    ctx.monkeypatch.setattr(icu_store, "parse_workout", lambda text: {"steps": [], "duration": 0})
+    ctx.monkeypatch.setattr(icu_store, "parse_workout",
+                            lambda text, settings=None: {"steps": [], "duration": 0})
 
 
 def _event_of_another_client(ctx: Context) -> None:

@@ -298,7 +298,9 @@ def assert_played_equals(played: Played, step: Step) -> None:
             assert low - half <= r.start <= high + half
             if low > 0 and not (unit == "ftp" and high >= 10) and not (
                     unit == "max" and high >= 1):
-                assert abs((low + high) / 2 - r.start) <= half
+                # a pace band is centred in pace: its middle pace is the pace written
+                middle = 2 / (1 / low + 1 / high) if unit == "mps" else (low + high) / 2
+                assert abs(middle - r.start) <= half
             assert low < high
         else:
             assert abs(low - r.low) <= half and abs(high - r.high) <= half
@@ -771,8 +773,9 @@ def test_single_values_get_a_centred_band() -> None:
     p, hr, pace, cad = steps_of("- 5m 100%\n- 5m 150bpm\n- 5m 4:00/km Pace\n- 5m 90rpm\n", "Run")
     assert (p["custom_low"], p["custom_high"]) == (97, 103)  # ±2.5 %, rounded
     assert (hr["custom_low"], hr["custom_high"]) == (248, 252)  # 150 ± 2 bpm (+100)
-    # 4:00/km = 4.1667 m/s = 4167 mm/s, ± round(2.5 % of it) = 104
-    assert (pace["target_type"], pace["custom_low"], pace["custom_high"]) == (0, 4063, 4271)
+    # 4:00/km ± 2.5 % of the pace (6 s): 4:06-3:54/km, 4065-4274 mm/s, whose middle pace
+    # is 4:00/km (a pace band is timed at its middle pace, as intervals.icu does)
+    assert (pace["target_type"], pace["custom_low"], pace["custom_high"]) == (0, 4065, 4274)
     assert (cad["target_type"], cad["custom_low"], cad["custom_high"]) == (3, 88, 92)
     (tiny,) = steps_of("- 5m 10%\n")
     assert (tiny["custom_low"], tiny["custom_high"]) == (9, 11)  # never narrower than ±1

@@ -406,9 +406,12 @@ def test_parse_workout_steps_and_repeats():
     assert doc["steps"][1] == {
         "reps": 3,
         "text": "Main set 3x",
-        "steps": [{"text": "8m 90%", "duration": 480}, {"text": "2m 55%", "duration": 120}],
+        "steps": [{"duration": 480, "power": {"value": 90, "units": "%ftp"}},
+                  {"duration": 120, "power": {"value": 55, "units": "%ftp"}}],
         "duration": 1800,
+        "distance": 0,
     }
-    assert doc["steps"][4] == {"text": "2km easy"}  # kept, without a duration
+    # a distance step without a pace and without a threshold pace: no duration to estimate
+    assert doc["steps"][4] == {"distance": 2000.0}
     assert doc["duration"] == 600 + 1800 + 240 + 300
-    assert parse_workout("just prose") == {"steps": [], "duration": 0}
+    assert parse_workout("just prose") == {"steps": [], "duration": 0, "distance": 0}

@@ -514,7 +514,8 @@ def test_plan_with_errors_is_not_published(icu_server, tmp_path):
 def _doc_hook(monkeypatch, change) -> None:
     """Make the local server's workout parser answer something else (a server hook)."""
     real = icu_store.parse_workout
-    monkeypatch.setattr(icu_store, "parse_workout", lambda text: change(real(text)))
+    monkeypatch.setattr(icu_store, "parse_workout",
+                        lambda text, settings=None: change(real(text, settings)))
 
 
 def test_no_steps_parsed_is_an_error_naming_the_session(icu_server, tmp_path, monkeypatch):

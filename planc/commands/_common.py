@@ -75,13 +75,24 @@ def _looks_like_plan(path: Path) -> bool:
         return False
 
 
+class BadEncoding(InputError):
+    """A file that is read but is not UTF-8: a mistake in the input (exit 1), reported as
+    the positioned ``diagnostic``; ``source`` is its text to show the line from."""
+
+    def __init__(self, source: Source, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.source = source
+        self.diagnostic = diagnostic
+
+
 def read_source(path: str) -> Source:
-    """A workout or plan file's text (``-`` is standard input); InputError names the file."""
+    """A workout or plan file's text (``-`` is standard input).  InputError names the file;
+    BadEncoding carries the positioned error for a file that is not UTF-8."""
     name = shown_name(path)
     try:
         return Source(name, read_text(path))
     except NotText as exc:
-        raise InputError(f"{name}: {exc}; save it as UTF-8") from None
+        raise BadEncoding(Source(name, exc.text()), exc.diagnostic(name)) from None
     except InputError as exc:
         raise InputError(f"{name}: {exc}") from None
 

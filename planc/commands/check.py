@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from planc.commands._common import (
+    BadEncoding,
     InputError,
     add_sport_arg,
     expand_paths,
@@ -53,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
             continue
         try:
             src = read_source(path)
+        except BadEncoding as exc:
+            sources[exc.source.path] = exc.source.text
+            diags.append(exc.diagnostic)
+            continue
         except InputError as exc:
             print(f"planc check: error: {exc}", file=sys.stderr)
             unreadable += 1

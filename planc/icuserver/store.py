@@ -86,12 +86,20 @@ class Store:
                 data[key] = copy.deepcopy(value)
         data["updated"] = _now()
         if data.get("category") == "WORKOUT" and isinstance(data.get("description"), str):
-            doc = parse_workout(data["description"])
+            settings = self._settings_for(stored.data.get("athlete_id"), data.get("type"))
+            doc = parse_workout(data["description"], settings)
             data["workout_doc"] = doc
             if doc["steps"]:
                 data["moving_time"] = doc["duration"]
         else:
             data.pop("workout_doc", None)
+
+    def _settings_for(self, athlete_id: Any, sport: Any) -> dict[str, Any] | None:
+        """The athlete's sport settings for an event's sport (thresholds the parse uses)."""
+        for settings in self._sport_settings.get(str(athlete_id), []):
+            if sport in (settings.get("types") or ()):
+                return settings
+        return None
 
     def create(self, athlete_id: str, fields: dict[str, Any], client: str | None) -> dict[str, Any]:
         with self.lock:

@@ -294,7 +294,7 @@ def timed_step(step: Step, thr: SportThresholds, target: str,
     if isinstance(amount, Duration):
         return Timed(amount.seconds)
     assert isinstance(amount, Distance)
-    from planc.resolve.targets import pace_speed
+    from planc.resolve.targets import pace_band_speed
 
     dist = fmt_distance(amount)
     if step.pace is None:
@@ -305,7 +305,7 @@ def timed_step(step: Step, thr: SportThresholds, target: str,
             "write the step as a time (e.g. '20m'), or give it a pace target"))
         return None
     try:
-        speed = pace_speed(step.pace, thr).mid
+        speed = pace_band_speed(step.pace, thr)
     except MissingThreshold as exc:
         diags.append(missing_threshold(
             target, exc.missing, f"to turn '{dist} {fmt_pace(step.pace)}' into a time",

@@ -50,8 +50,8 @@ def load_athlete_file(path: str | Path) -> tuple[Athlete | None, list[Diagnostic
     name = str(path)
     try:
         text = read_text(path)
-    except NotText:
-        return None, [error("athlete-file", "athlete file is not UTF-8 text", path=name)]
+    except NotText as exc:
+        return None, [exc.diagnostic(name)]
     except InputError as exc:
         return None, [error("athlete-file", f"cannot read athlete file: {exc}", path=name)]
     tree, diags = parse_yaml(text, name)

@@ -79,8 +79,8 @@ def parse_weeks(r: Reader, node: YNode, plan: Plan) -> list[int] | None:
             part = part.strip()
             lo_text, sep, hi_text = part.partition("-")
             try:
-                lo = int(lo_text)
-                hi = int(hi_text) if sep else lo
+                lo = _whole(lo_text)
+                hi = _whole(hi_text) if sep else lo
             except ValueError:
                 r.error("bad-weeks", f"'{part}' is not a week or a range of weeks", item,
                         "write 3, 1-4, '1-3, 5-7' or [1, 2, 3]")
@@ -95,6 +95,15 @@ def parse_weeks(r: Reader, node: YNode, plan: Plan) -> list[int] | None:
                 return None
             weeks.update(range(lo, hi + 1))
     return sorted(weeks)
+
+
+def _whole(text: str) -> int:
+    """A week number, in ASCII digits (int() also takes other digits, '١', and
+    underscores, '1_0'); ValueError otherwise."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(text)
+    return int(text)
 
 
 def weeks_text(weeks: list[int]) -> str:

@@ -230,7 +230,8 @@ def check_counts(r: Reader, filled: Filled) -> None:
         rest = lines[reg.line - 1][reg.end - 1:]
         if rest.strip() == "x":
             value = lines[reg.line - 1][reg.start - 1:reg.end - 1]
-            if not (value.isdigit() and int(value) >= 1):
+            # '²'.isdigit() is true but int('²') fails: a count is ASCII digits only
+            if not (value.isascii() and value.isdigit() and int(value) >= 1):
                 r.error("bad-count", f"{reg.origin.what} fills a repeat count "
                         f"({{{reg.name}}}x) and must be a whole number, got '{value}'",
                         reg.origin.span, "e.g. 4", reg.origin.path)

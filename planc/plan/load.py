@@ -35,6 +35,7 @@ from planc.plan.schema import (
     SESSION_KEYS,
     WORKOUT_KEY_RE,
 )
+from planc.plan.stats import threshold_warnings
 from planc.plan.template import placeholders
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq, parse_yaml
 
@@ -70,8 +71,12 @@ def load_plan(path: str | os.PathLike, *, athlete: Athlete | None = None) -> Pla
 
 
 def check_plan(path: str | os.PathLike) -> list[Diagnostic]:
-    """Every diagnostic for a plan (or library) file, sorted by file and position."""
-    return read_plan(path).diagnostics
+    """Every diagnostic for a plan (or library) file, sorted by file and position, and
+    which figures its athlete's thresholds leave unknown (planc.plan.stats)."""
+    result = read_plan(path)
+    if result.plan is None or not result.ok:
+        return result.diagnostics
+    return result.diagnostics + threshold_warnings(result.plan)
 
 
 def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
@@ -121,8 +126,12 @@ class _Loader:
     def read(self, path: str, cause: YNode | None = None) -> YNode | None:
         try:
             text = read_text(path)
+        except NotText as exc:  # positioned in the file itself, shown as far as it is text
+            self.sources[path] = exc.text()
+            self.r.diagnostics.append(exc.diagnostic(path))
+            return None
         except InputError as exc:
-            reason = f"{exc}; save it as UTF-8" if isinstance(exc, NotText) else str(exc)
+            reason = str(exc)
             if cause is not None:
                 self.r.error("include-missing", f"cannot read '{path}': {reason}", cause,
                              "paths are relative to the file that names them")
