@@ -301,6 +301,9 @@ CODES: tuple[Code, ...] = (
     code("athlete-missing", "the plan's athlete file is not found",
          "paths are relative to the plan file",
          err(PLAN, _lib("athlete: nobody.yaml, calendar: []"))),
+    code("bad-key", "a session key planc cannot use", "use letters, digits, '-' and '_', "
+         "starting with a letter",
+         err(PLAN, _lib(f"{_W}, calendar: [{{mon: {{workout: w, key: '2 x'}}}}]"))),
     code("bad-workout-name", "a workout name planc cannot use ('rest', or odd characters)",
          "use letters, digits, '-' and '_', starting with a letter",
          err(PLAN, _lib("workouts: {rest: {sport: Ride, body: '- 10m 50%'}}, calendar: []"))),

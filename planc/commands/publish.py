@@ -58,6 +58,14 @@ def _confirm(count: int) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def _sport_change_message(n: int) -> str:
+    return (f"{n} update{'s' * (n != 1)} would change an event's sport (SPORT CHANGES above); "
+            "intervals.icu may have paired a done activity with "
+            f"{'those events' if n != 1 else 'that event'}: pass --yes to re-type "
+            f"{'them' if n != 1 else 'it'}, or give the session a new 'key:' to publish it "
+            "as a new event")
+
+
 def run(args: argparse.Namespace) -> int:
 
     from planc.commands._common import client_from_args, report, selection_from_args
@@ -115,7 +123,9 @@ def run(args: argparse.Namespace) -> int:
         if changes.nothing_to_do:
             print("nothing to publish: the calendar is up to date")
             return 0
-        count = len(changes.writes) + len(changes.deletions)
+        if changes.sport_changes and not args.yes:
+            return _fail(_sport_change_message(len(changes.sport_changes)), 2)
+        count = changes.count
         if not args.yes and not _confirm(count):
             print("not published", file=sys.stderr)
             return 0

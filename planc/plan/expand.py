@@ -11,7 +11,9 @@ Rules (README "Plan files" repeats them):
   entry covers; ``= expr`` is evaluated with ``week`` and ``n``.
 * Slots number a day's sessions 1..n: timed sessions first, by time, then
   untimed ones in the order written.  Two sessions at the same time on one
-  day is an error.
+  day is an error.  A session's external id does not use its slot but its key
+  (``planc.plan.identity``), so that the other sessions of a day can change
+  without moving its calendar event.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 
 from planc.ast import NO_SPAN, Span, Workout
 from planc.diagnostics import did_you_mean
+from planc.plan.identity import event_id, key_from_name, occurrence_keys
 from planc.plan.instantiate import (
     Compiler,
     SourceMap,
@@ -32,7 +35,7 @@ from planc.plan.instantiate import (
 )
 from planc.plan.model import Kind, LibraryWorkout, Plan, Session
 from planc.plan.reader import Reader, value_span
-from planc.plan.schema import BUILTIN_PARAMS, DATE_RE, SESSION_KEYS, WEEKDAYS
+from planc.plan.schema import BUILTIN_PARAMS, DATE_RE, SESSION_KEYS, WEEKDAYS, WORKOUT_KEY_RE
 from planc.plan.template import Origin, placeholders
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq
 from planc.units import is_indoor
@@ -192,6 +195,17 @@ class _Draft:
     tags: tuple[str, ...] = ()
     distance_m: float | None = None
     source_map: SourceMap | None = None
+    key: str | None = None  # an explicit ``key:``
+
+    def identity(self) -> str:
+        """The key before occurrence numbering (``planc.plan.identity``)."""
+        if self.key:
+            return self.key
+        if self.ref:
+            return self.ref
+        kind = "note" if self.kind is Kind.NOTE else \
+            "race" if self.kind.startswith("RACE_") else "workout"
+        return key_from_name(self.name, kind)
 
 
 def _day_sessions(r: Reader, plan: Plan, day: dt.date, d: _Day, compiler: Compiler) -> list[Session]:
@@ -211,6 +225,7 @@ def _day_sessions(r: Reader, plan: Plan, day: dt.date, d: _Day, compiler: Compil
     order = sorted(range(len(drafts)), key=lambda i: (drafts[i].time is None, drafts[i].time or "", i))
     out: list[Session] = []
     seen_time: dict[str, _Draft] = {}
+    keys = occurrence_keys([drafts[i].identity() for i in order])
     for slot, i in enumerate(order, 1):
         s = drafts[i]
         if s.time is not None:
@@ -225,9 +240,9 @@ def _day_sessions(r: Reader, plan: Plan, day: dt.date, d: _Day, compiler: Compil
             name=s.name, description=s.description, indoor=s.indoor,
             workout=(compiler.dressed(s.workout, s.name, s.description, s.tags)
                      if s.workout is not None else None),
-            external_id=f"planc:{plan.id}:{day.isoformat()}:{slot}", span=s.span, path=s.path,
-            text=s.source_map.text if s.source_map else None, ref=s.ref, tags=s.tags,
-            distance_m=s.distance_m, source_map=s.source_map,
+            external_id=event_id(plan.id, plan.athlete_name, day, keys[slot - 1]), span=s.span,
+            path=s.path, text=s.source_map.text if s.source_map else None, ref=s.ref,
+            tags=s.tags, distance_m=s.distance_m, source_map=s.source_map, key=keys[slot - 1],
         ))
     return out
 
@@ -261,6 +276,19 @@ def _common(r: Reader, m: YMap, draft: _Draft) -> None:
         draft.indoor = bool(r.boolean(v, "indoor: true or false"))
     if (v := m.get("tags")) is not None:
         draft.tags = r.strings(v, "tags") or ()
+    if (v := m.get("key")) is not None:
+        draft.key = _session_key(r, v)
+
+
+def _session_key(r: Reader, node: YNode) -> str | None:
+    text = r.string(node, "a session key")
+    if text is None:
+        return None
+    if not WORKOUT_KEY_RE.match(text):
+        r.error("bad-key", f"'{text}' cannot be a session key", node,
+                "use letters, digits, '-' and '_', starting with a letter")
+        return None
+    return text
 
 
 def _note(r: Reader, m: YMap, when: Week) -> _Draft | None:

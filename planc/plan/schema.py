@@ -22,7 +22,7 @@ SCHEMA_ID = "https://planc.dev/schema/plan.json"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PRIORITIES = ("A", "B", "C")
 # Session keys that are not workout arguments.
-SESSION_KEYS = ("workout", "time", "name", "indoor", "description", "tags")
+SESSION_KEYS = ("workout", "time", "name", "indoor", "description", "tags", "key")
 # Template names every workout gets for free.
 BUILTIN_PARAMS = ("week", "n")
 
@@ -40,6 +40,7 @@ _TIME = {"type": "string", "pattern": TIME_RE.pattern}
 _SPORT = {"enum": list(SPORTS)}
 _TAGS = {"type": "array", "items": _STR}
 _VALUE = {"type": ["string", "number", "integer"]}  # an argument value, or "= expression"
+_KEY = {"type": "string", "pattern": WORKOUT_KEY_RE.pattern}
 _ZONES = {"type": "array", "items": _NUM, "minItems": 1}
 _PACE = {"anyOf": [{"type": "number", "exclusiveMinimum": 0},
                    {"type": "string", "pattern": r"^\d{1,2}:[0-5]\d\s*/\s*(km|mi|100m|100y|500m|400m|250m)$"}]}
@@ -62,7 +63,8 @@ def ref(name: str) -> dict[str, str]:
 FIELDS: dict[str, dict[str, F]] = {
     "plan": {
         "id": F({"type": "string", "pattern": ID_RE.pattern},
-                "stable slug; publish uses planc:<id>:<date>:<slot> as external id", True),
+                "stable slug; publish uses planc:<id>:<date>:<session key> as external id",
+                True),
         "name": F(_STR, "plan name", True),
         "description": F(_STR, "what the plan is for"),
         "start": F(_DATE, "first day of week 1, a Monday (YYYY-MM-DD)", True),
@@ -70,6 +72,11 @@ FIELDS: dict[str, dict[str, F]] = {
         "athlete": F({"anyOf": [_STR, ref("athlete")]},
                      "athlete file path (relative to this file) or inline thresholds"),
         "fitness": F(ref("fitness"), "CTL/ATL on the day before the plan starts"),
+        "params": F({"type": "object", "propertyNames": {"pattern": PARAM_RE.pattern},
+                     "additionalProperties": {"type": ["number", "string"]}},
+                    "plan parameters: name -> a number, duration or distance, used by name "
+                    "in '= expressions'; a roster may give each athlete other values"),
+        "roster": F(_STR, "roster file (relative to this file): the athletes the plan is for"),
         "include": F({"anyOf": [_STR, {"type": "array", "items": _STR}]},
                      "library files with more workouts (relative to this file)"),
         "workouts": F(ref("workouts"), "the workout library: name -> workout"),
@@ -106,6 +113,8 @@ FIELDS: dict[str, dict[str, F]] = {
         "indoor": F(_BOOL, "overrides the workout's indoor flag"),
         "description": F(_STR, "overrides the workout's description"),
         "tags": F(_TAGS, "overrides the workout's tags"),
+        "key": F(_KEY, "the session's identity on its day (default: its workout, or a slug "
+                       "of its name); keeps its calendar event when the session changes"),
     },
     "inline_session": {
         "sport": F(_SPORT, "intervals.icu activity type", True),
@@ -115,15 +124,21 @@ FIELDS: dict[str, dict[str, F]] = {
         "indoor": F(_BOOL, "an indoor session"),
         "description": F(_STR, "shown with the workout"),
         "tags": F(_TAGS, "intervals.icu tags"),
+        "key": F(_KEY, "the session's identity on its day (default: its workout, or a slug "
+                       "of its name); keeps its calendar event when the session changes"),
     },
     "note_session": {
         "note": F(_STR, "the note's title", True),
         "description": F(_STR, "the note's text"),
         "time": F(_TIME, "time HH:MM"),
+        "key": F(_KEY, "the session's identity on its day (default: its workout, or a slug "
+                       "of its name); keeps its calendar event when the session changes"),
     },
     "race_session": {
         "race": F(ref("race"), "a race or target event", True),
         "time": F(_TIME, "start time HH:MM"),
+        "key": F(_KEY, "the session's identity on its day (default: its workout, or a slug "
+                       "of its name); keeps its calendar event when the session changes"),
     },
     "race": {
         "name": F(_STR, "race name", True),
