@@ -140,22 +140,25 @@ def _entry(r: Reader, plan: Plan, node: YNode, days: dict[dt.date, _Day]) -> Non
             continue
         if name in WEEKDAYS:
             has_weekday = True
-            offset = WEEKDAYS.index(name)
+            offset = plan.moves[WEEKDAYS.index(name)]  # an athlete's own weekdays (roster)
             for n, w in enumerate(weeks, 1):
                 day = plan.week_start(w) + dt.timedelta(days=offset)
-                put(day, knode, value, Week(w, n, len(weeks), text))
+                put(day, knode, value, Week(w, n, len(weeks), text, plan.variables))
         elif DATE_RE.match(name) or name[:1].isdigit():
             day = r.date_text(name, knode, "the date")
             if day is None:
                 continue
-            if not plan.start <= day <= plan.end:
+            shift = dt.timedelta(days=plan.shift_days)  # a roster start moves the whole plan
+            if not plan.start - shift <= day <= plan.end - shift:
                 r.error("date-outside-plan",
                         f"{day.isoformat()} is outside the plan "
-                        f"({plan.start.isoformat()} to {plan.end.isoformat()})", knode,
+                        f"({(plan.start - shift).isoformat()} to "
+                        f"{(plan.end - shift).isoformat()})", knode,
                         "move the session, or change the plan's start or weeks")
                 continue
+            day += shift
             w = plan.week_of(day)
-            put(day, knode, value, Week(w, 1, 1, f"week {w}"))
+            put(day, knode, value, Week(w, 1, 1, f"week {w}", plan.variables))
         else:
             guess = did_you_mean(name, [*WEEKDAYS, "weeks"])
             if guess is None and name[:3].lower() in WEEKDAYS:

@@ -32,11 +32,11 @@ import re
 from dataclasses import dataclass
 
 from planc.output.files import slugify
+from planc.plan.schema import ATHLETE_RE, DATE_RE, WORKOUT_KEY_RE
 
 PREFIX = "planc"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*(?:#[2-9]\d*|#1\d+)?$")
-_ATHLETE = re.compile(r"^[a-z][a-z0-9_-]*$")
+# a workout name, or an explicit key, with an occurrence number from 2
+_KEY = re.compile(WORKOUT_KEY_RE.pattern.rstrip("$") + r"(?:#[2-9]\d*|#1\d+)?$")
 _SLOT = re.compile(r"^\d+$")
 
 
@@ -87,11 +87,11 @@ def parse_event_id(text: object) -> EventId | None:
         athlete = None
     elif len(parts) == 5:
         _, plan, athlete, day, key = parts
-        if not _ATHLETE.match(athlete):
+        if not ATHLETE_RE.match(athlete):
             return None
     else:
         return None
-    if not plan or not _DATE.match(day):
+    if not plan or not DATE_RE.match(day):
         return None
     try:
         date = dt.date.fromisoformat(day)

@@ -165,6 +165,13 @@ class Plan:
     roster_span: Span | None = None
     athlete_name: str | None = None  # whose plan this is (a roster's short name)
     shift_days: int = 0  # a roster start: how far dated entries move
+    moves: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)  # weekday -> the weekday it is done on
+    measured: Fitness | None = None  # CTL/ATL intervals.icu measured (athlete file)
+
+    @property
+    def variables(self) -> tuple[tuple[str, object], ...]:
+        """The plan parameters as ``= expressions`` see them (name, Quantity)."""
+        return tuple((p.name, p.value) for p in self.params.values())
 
     @property
     def end(self) -> dt.date:
