@@ -14,8 +14,10 @@ import sys
 
 from planc.commands import ExitCode
 from planc.commands._common import (
+    CommandFailed,
     InputError,
     add_athlete_args,
+    add_for_arguments,
     add_sport_arg,
     add_week_arguments,
     athlete_from_args,
@@ -25,6 +27,7 @@ from planc.commands._common import (
     read_source,
     report,
     selection_from_args,
+    squad_plans,
 )
 
 
@@ -48,6 +51,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_week_arguments(p)
     p.add_argument("--ctl", type=load_value, help="starting fitness (CTL) for the projection")
     p.add_argument("--atl", type=load_value, help="starting fatigue (ATL) for the projection")
+    add_for_arguments(p)
 
 
 def _hms(seconds: float) -> str:
@@ -82,6 +86,8 @@ def run_plan(args: argparse.Namespace, path: str) -> int:
     from planc.plan.stats import format_stats_table, plan_report
     from planc.plan.weeks import SelectionError
 
+    if args.squad:
+        return run_squad(args, path)
     result = read_plan(path, need_plan=True)
     found = athlete_from_args(args, result.plan.athlete if result.plan else None)
     sources = {**result.sources, **found.sources}
@@ -100,6 +106,41 @@ def run_plan(args: argparse.Namespace, path: str) -> int:
         print(json.dumps(plan_stats, indent=2, sort_keys=True))
     else:
         sys.stdout.write(format_stats_table(plan_stats))
+    return ExitCode.OK
+
+
+def run_squad(args: argparse.Namespace, path: str) -> int:
+    """``planc stats PLAN --for WHO``: each athlete's weeks, side by side."""
+    from planc.plan.load import read_plan
+    from planc.plan.stats import format_squad_table, plan_report
+    from planc.plan.weeks import SelectionError
+
+    result = read_plan(path, need_plan=True)
+    sources = dict(result.sources)
+    if result.diagnostics:
+        report(result.diagnostics, sources)
+    if not result.ok or result.plan is None:
+        return ExitCode.DIAGNOSTICS
+    try:
+        _, plans = squad_plans(args, path, result.plan, sources, result.diagnostics)
+        reports = []
+        for mp in plans:
+            plan = mp.result.plan
+            selection = selection_from_args(args, plan)
+            found = plan_report(plan, selection, None, args.ctl, args.atl)
+            found["id"] = mp.member.id
+            reports.append(found)
+    except CommandFailed as exc:
+        return exc.exit("stats")
+    except SelectionError as exc:
+        print(f"planc stats: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    plan = result.plan
+    if args.json:
+        print(json.dumps({"plan": {"id": plan.id, "name": plan.name}, "athletes": reports},
+                         indent=2, sort_keys=True))
+    else:
+        sys.stdout.write(format_squad_table(plan.name, plan.id, reports))
     return ExitCode.OK
 
 

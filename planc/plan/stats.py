@@ -210,3 +210,37 @@ def format_stats_table(report: dict[str, Any]) -> str:
         form = f"  (CTL {day['ctl']:.1f}, TSB {day['tsb']:+.1f})" if day else ""
         lines.append(f"{s['kind']}: {s['date']} {s['name']}{form}")
     return "\n".join(lines) + "\n"
+
+
+def format_squad_table(name: str, plan_id: str, reports: list[dict[str, Any]]) -> str:
+    """``stats --for``: one row per athlete per week (weeks in order, athletes in roster
+    order), then each athlete's total, races, and where their projection started."""
+    width = max(7, *(len(str(r.get("athlete", ""))) for r in reports))
+    head = (f"{'week':<6}{'athlete':<{width + 2}}{'dates':<25}{'sessions':>8}{'time':>8}"
+            f"{'km':>8}{'load':>7}{'CTL':>7}{'ATL':>7}{'TSB':>7}")
+    lines = [f"{name} ({plan_id}): {len(reports)} athlete{'s' * (len(reports) != 1)}",
+             head, "-" * len(head)]
+    weeks = sorted({w["week"] for r in reports for w in r["weeks"]})
+    for week in weeks:
+        for r in reports:
+            for w in (w for w in r["weeks"] if w["week"] == week):
+                dates = f"{w['start']} - {w['end']}"
+                lines.append(
+                    f"{week:<6}{r['athlete']:<{width + 2}}{dates:<25}{w['sessions']:>8}"
+                    f"{_hm(w['duration_s']):>8}{_km(w['distance_m']):>8}{_num(w['load']):>7}"
+                    f"{_num(w['ctl'], '.1f'):>7}{_num(w['atl'], '.1f'):>7}"
+                    f"{_num(w['tsb'], '.1f'):>7}")
+    lines.append("-" * len(head))
+    for r in reports:
+        t = r["totals"]
+        lines.append(f"{'total':<6}{r['athlete']:<{width + 2}}{'':<25}{t['sessions']:>8}"
+                     f"{_hm(t['duration_s']):>8}{_km(t['distance_m']):>8}{_num(t['load']):>7}")
+    for r in reports:
+        for s in (s for s in r["sessions"] if s["kind"].startswith("RACE")):
+            day = next((d for d in r["fitness"] if d["date"] == s["date"]), None)
+            form = f"  (CTL {day['ctl']:.1f}, TSB {day['tsb']:+.1f})" if day else ""
+            lines.append(f"{r['athlete']}: {s['kind']}: {s['date']} {s['name']}{form}")
+        if (m := r.get("measured")) is not None:
+            lines.append(f"{r['athlete']}: fitness from intervals.icu on {m['date']}: "
+                         f"CTL {m['ctl']:.1f}, ATL {m['atl']:.1f}")
+    return "\n".join(lines) + "\n"

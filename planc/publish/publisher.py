@@ -23,7 +23,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from planc.diagnostics import Diagnostic, warning
+from planc.ast import Span
+from planc.diagnostics import Diagnostic, error, printable, warning
 from planc.plan.model import Plan
 from planc.plan.weeks import Selection
 from planc.publish.client import IntervalsClient, ServiceError
@@ -80,6 +81,24 @@ def read_calendar(client: IntervalsClient, plan: Plan, selection: Selection, eve
 def owner_of(plan: Plan) -> Owner:
     """Whose events publishing ``plan`` may touch: its own, for its athlete."""
     return Owner(plan.id, plan.athlete_name)
+
+
+def wrong_calendar(changes: Changes, plan: Plan, athlete_id: str, path: str,
+                   span: Span | None) -> Diagnostic | None:
+    """An error when the calendar planc is about to write holds planc events of another
+    athlete (the roster gives this athlete someone else's id), positioned at that id."""
+    if not changes.other_athletes or plan.athlete_name is None:
+        return None
+    owner = owner_of(plan)
+    names = sorted({str(owner.other_athlete(e.get("external_id")))
+                    for e in changes.other_athletes})
+    example = printable(str(changes.other_athletes[0].get("external_id")))
+    return error(
+        "publish-other-athlete",
+        f"the calendar of {athlete_id} holds planc events of {', '.join(names)} (e.g. "
+        f"{example}), not {plan.athlete_name}'s: nothing was written there", span, path=path,
+        hint=f"check {plan.athlete_name}'s id in the roster; if {', '.join(names)} is the "
+        f"same athlete under another name, use one short name in every roster")
 
 
 def apply(client: IntervalsClient, changes: Changes, plan: Plan, selection: Selection,
