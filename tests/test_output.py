@@ -13,7 +13,8 @@ from conftest import ROOT, run_planc
 
 import planc.output.files
 import planc.output.tree
-from planc.output.files import inside, safe_relative, slugify, write_atomic
+from planc.names import slugify
+from planc.output.files import inside, safe_relative, write_atomic
 from planc.output.tree import ManifestKind, OutputTree, UnsafePath, dumps_manifest, write_file
 
 

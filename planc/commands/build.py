@@ -63,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
     athlete, athlete_diags = found.athlete, found.diagnostics
     sources.update(found.sources)
     diags = result.diagnostics + athlete_diags
-    if not result.ok or result.plan is None or any(d.is_error for d in athlete_diags):
+    # under --strict a warning in the plan is an error: nothing is built
+    if not result.ok or result.plan is None or any(d.is_error for d in athlete_diags) \
+            or (args.strict and diags):
         report(diags, sources, strict=args.strict)
         return 1
     plan = result.plan

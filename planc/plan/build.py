@@ -28,7 +28,7 @@ from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic
 from planc.emit import emit
 from planc.lower.formats import FORMATS, EmitOptions, formats_for
-from planc.output.files import slugify
+from planc.names import slugify
 from planc.output.tree import ManifestKind, OutputTree, TreeResult
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
