@@ -541,6 +541,15 @@ CODES: tuple[Code, ...] = (
     code("publish-prune", "intervals.icu did not delete an event planc asked it to",
          "it may have been created with other credentials; delete it by hand",
          warn(PUBLISH, _plan(), needs="event-of-another-client")),
+    code("publish-no-id", "an athlete of the roster without an intervals.icu id",
+         "add 'id: i12345' (the athlete's id) under the athlete",
+         err(PUBLISH, "roster: squad.yaml\n" + _plan(),
+             files=(("squad.yaml", "athletes: {anna: {}}\n"),))),
+    code("publish-other-athlete", "the calendar holds another athlete's planc events: the "
+         "roster gives this athlete someone else's id", "check the athlete's id in the roster",
+         err(PUBLISH, "roster: squad.yaml\n" + _plan(),
+             files=(("squad.yaml", "athletes: {anna: {id: i4242}}\n"),),
+             needs="calendar-of-another-athlete")),
     # ------------------------------------------------------------------ import --
     code("unreadable", "the file cannot be read", "check the path",
          err(IMPORT, "<<x*4000001>>")),

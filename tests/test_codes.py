@@ -380,12 +380,21 @@ def _event_of_another_client(ctx: Context) -> None:
                       client="other-key")
 
 
+def _calendar_of_another_athlete(ctx: Context) -> None:
+    """The calendar the roster names (the key's own, i4242) holds ben's events of plan p."""
+    server = _service(ctx)
+    server.seed_event({"category": "NOTE", "start_date_local": "2027-01-05T00:00:00",
+                       "name": "Ben's", "external_id": "planc:p:ben:2027-01-05:rest-day"},
+                      client=server.client)
+
+
 NEEDS: dict[str, Callable[[Context], None]] = {
     "": lambda ctx: None,
     "encoder-refuses": _encoder_refuses,
     "text-does-not-read-back": _text_does_not_read_back,
     "service-parses-no-steps": _service_parses_no_steps,
     "event-of-another-client": _event_of_another_client,
+    "calendar-of-another-athlete": _calendar_of_another_athlete,
 }
 
 

@@ -31,7 +31,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from planc.output.files import slugify
+from planc.names import slugify
 from planc.plan.schema import ATHLETE_RE, DATE_RE, WORKOUT_KEY_RE
 
 PREFIX = "planc"
