@@ -221,7 +221,7 @@ def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: 
         t.changes = read_calendar(t.client, t.plan, t.selection, t.events, args.prune)
     except ServiceError as exc:
         t.failed, t.result = True, f"FAILED: {exc}"
-        _fail(f"{t.name}: {exc}" if coach else str(exc), ExitCode.SERVICE)
+        _fail(f"{t.member.label}: {exc}" if coach else str(exc), ExitCode.SERVICE)
         return
     print(f"plan of action for {t.plan.id}, {oldest} to {newest}, on {describe(t.client)}:",
           flush=True)

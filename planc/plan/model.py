@@ -108,13 +108,14 @@ class Variant:
     """What a roster entry changes in a plan for one athlete (``planc.plan.roster``).
 
     ``moves`` maps a weekday (0 = Monday) to the weekday the athlete does it on;
-    ``params`` holds the roster's values by name (each a YAML scalar, positioned
-    in the roster, checked against the plan's parameters when the plan loads)."""
+    ``params`` holds the roster's values by name (the key and the value as YAML
+    scalars, positioned in the roster, checked against the plan's parameters when
+    the plan loads)."""
 
     athlete: str
     start: dt.date | None = None
     moves: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
-    params: dict[str, YScalar] = field(default_factory=dict)
+    params: dict[str, tuple[YScalar, YScalar]] = field(default_factory=dict)
     thresholds: Athlete | None = None
     fitness: Fitness | None = None
 

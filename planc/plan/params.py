@@ -60,19 +60,19 @@ def plan_parameters(r: Reader, node: YNode | None,
             else:
                 params[name] = PlanParam(name, q, knode.span, knode.path)
     if variant is not None:
-        for name, value in variant.params.items():
-            _override(r, params, name, value, variant.athlete)
+        for name, (key, value) in variant.params.items():
+            _override(r, params, name, key, value, variant.athlete)
     return params
 
 
-def _override(r: Reader, params: dict[str, PlanParam], name: str, node: YScalar,
-              athlete: str) -> None:
+def _override(r: Reader, params: dict[str, PlanParam], name: str, key: YScalar,
+              node: YScalar, athlete: str) -> None:
     """One roster value in place of a plan parameter's default."""
     declared = params.get(name)
     if declared is None:
         guess = did_you_mean(name, params)
         r.error("roster-parameter", f"{athlete}'s '{name}' is not a parameter of this plan",
-                node, f"did you mean '{guess}'?" if guess else
+                key, f"did you mean '{guess}'?" if guess else
                 (f"the plan's parameters: {', '.join(params)}" if params else
                  "declare it under 'params:' at the top of the plan"))
         return

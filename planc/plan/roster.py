@@ -66,7 +66,7 @@ class Member:
     athlete: YNode | None = None  # a path, 'pull', or inline thresholds
     start: dt.date | None = None
     tags: tuple[str, ...] = ()
-    params: dict[str, YScalar] = field(default_factory=dict)
+    params: dict[str, tuple[YScalar, YScalar]] = field(default_factory=dict)  # key, value
     moves: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
     timezone: str | None = None
 
@@ -222,14 +222,14 @@ def _monday(r: Reader, node: YNode) -> dt.date | None:
     return day
 
 
-def _params(r: Reader, node: YNode) -> dict[str, YScalar] | None:
+def _params(r: Reader, node: YNode) -> dict[str, tuple[YScalar, YScalar]] | None:
     if not isinstance(node, YMap):
         r.expected("params as a mapping of plan parameter -> value", node)
         return None
     out = {}
-    for name, (_, value) in node.items.items():
+    for name, (key, value) in node.items.items():
         if isinstance(value, YScalar) and value.value is not None:
-            out[name] = value
+            out[name] = (key, value)
         else:
             r.expected(f"one value for '{name}'", value)
     return out
