@@ -45,11 +45,13 @@ SESSION_KINDS = ("workout", "body", "note", "race")
 
 @dataclass(slots=True)
 class _Day:
-    """What the latest entry naming a date put there."""
+    """What the latest entry naming a date put there (``weekday``: through ``mon`` … ``sun``,
+    so an athlete's weekday moves apply to it; a dated entry stays on its date)."""
 
     node: YNode
     key: YScalar
     when: Week
+    weekday: bool = False
 
 
 def expand_calendar(r: Reader, plan: Plan, node: YNode | None, compiler: Compiler) -> list[Session]:
@@ -62,9 +64,24 @@ def expand_calendar(r: Reader, plan: Plan, node: YNode | None, compiler: Compile
     for entry in node.items:
         _entry(r, plan, entry, days)
     sessions: list[Session] = []
-    for day in sorted(days):
-        sessions.extend(_day_sessions(r, plan, day, days[day], compiler))
+    placed = _moved(plan, days)
+    for day in sorted(placed):
+        sessions.extend(_day_sessions(r, plan, day, placed[day], compiler))
     return sessions
+
+
+def _moved(plan: Plan, days: dict[dt.date, _Day]) -> dict[dt.date, list[_Day]]:
+    """The days where the athlete does them: a roster's ``move`` takes what the weekday
+    keys put on a day (after later entries replaced days) to the athlete's own weekday of
+    the same week; two days landing on one date (a dated entry stays) keep all their
+    sessions, in the order the plan file wrote them."""
+    placed: dict[dt.date, list[_Day]] = {}
+    for day, d in days.items():
+        shift = plan.moves[day.weekday()] - day.weekday() if d.weekday else 0
+        placed.setdefault(day + dt.timedelta(days=shift), []).append(d)
+    for found in placed.values():
+        found.sort(key=lambda d: (d.key.span.line, d.key.span.column))
+    return placed
 
 
 # ------------------------------------------------------------------ entries --
@@ -126,13 +143,13 @@ def _entry(r: Reader, plan: Plan, node: YNode, days: dict[dt.date, _Day]) -> Non
     text = weeks_text(weeks)
     here: dict[dt.date, YScalar] = {}
 
-    def put(day: dt.date, key: YScalar, value: YNode, when: Week) -> None:
+    def put(day: dt.date, key: YScalar, value: YNode, when: Week, weekday: bool) -> None:
         if day in here:
             r.error("day-twice", f"{day.isoformat()} is given twice in this entry", key,
                     f"'{here[day].text}' on line {here[day].span.line} names the same day")
             return
         here[day] = key
-        days[day] = _Day(value, key, when)
+        days[day] = _Day(value, key, when, weekday)
 
     has_weekday = False
     for name, (knode, value) in node.items.items():
@@ -140,10 +157,10 @@ def _entry(r: Reader, plan: Plan, node: YNode, days: dict[dt.date, _Day]) -> Non
             continue
         if name in WEEKDAYS:
             has_weekday = True
-            offset = plan.moves[WEEKDAYS.index(name)]  # an athlete's own weekdays (roster)
+            offset = WEEKDAYS.index(name)
             for n, w in enumerate(weeks, 1):
                 day = plan.week_start(w) + dt.timedelta(days=offset)
-                put(day, knode, value, Week(w, n, len(weeks), text, plan.variables))
+                put(day, knode, value, Week(w, n, len(weeks), text, plan.variables), True)
         elif DATE_RE.match(name) or name[:1].isdigit():
             day = r.date_text(name, knode, "the date")
             if day is None:
@@ -158,7 +175,7 @@ def _entry(r: Reader, plan: Plan, node: YNode, days: dict[dt.date, _Day]) -> Non
                 continue
             day += shift
             w = plan.week_of(day)
-            put(day, knode, value, Week(w, 1, 1, f"week {w}", plan.variables))
+            put(day, knode, value, Week(w, 1, 1, f"week {w}", plan.variables), False)
         else:
             guess = did_you_mean(name, [*WEEKDAYS, "weeks"])
             if guess is None and name[:3].lower() in WEEKDAYS:
@@ -211,20 +228,24 @@ class _Draft:
         return key_from_name(self.name, kind)
 
 
-def _day_sessions(r: Reader, plan: Plan, day: dt.date, d: _Day, compiler: Compiler) -> list[Session]:
-    items: list[YNode]
-    if isinstance(d.node, YSeq):
-        items = d.node.items
-        for item in items:
+def _items(r: Reader, node: YNode) -> list[YNode]:
+    """The sessions a day's value lists ('rest' is none)."""
+    if isinstance(node, YSeq):
+        for item in node.items:
             if isinstance(item, YScalar) and item.value == "rest":
                 r.error("rest-with-sessions", "'rest' cannot be combined with sessions", item,
                         "a rest day is 'rest' alone; a note on a rest day is just the note")
-        items = [i for i in items if not (isinstance(i, YScalar) and i.value == "rest")]
-    elif isinstance(d.node, YScalar) and d.node.value == "rest":
-        items = []
-    else:
-        items = [d.node]
-    drafts = [x for x in (_session(r, plan, item, d.when, compiler) for item in items) if x]
+        return [i for i in node.items if not (isinstance(i, YScalar) and i.value == "rest")]
+    if isinstance(node, YScalar) and node.value == "rest":
+        return []
+    return [node]
+
+
+def _day_sessions(r: Reader, plan: Plan, day: dt.date, placed: list[_Day],
+                  compiler: Compiler) -> list[Session]:
+    drafts = [x for d in placed for item in _items(r, d.node)
+              if (x := _session(r, plan, item, d.when, compiler))]
+    week = placed[0].when.week  # moves stay inside a week
     order = sorted(range(len(drafts)), key=lambda i: (drafts[i].time is None, drafts[i].time or "", i))
     out: list[Session] = []
     seen_time: dict[str, _Draft] = {}
@@ -239,7 +260,7 @@ def _day_sessions(r: Reader, plan: Plan, day: dt.date, d: _Day, compiler: Compil
                         s.path)
             seen_time[s.time] = s
         out.append(Session(
-            date=day, time=s.time, slot=slot, week=d.when.week, kind=s.kind, sport=s.sport,
+            date=day, time=s.time, slot=slot, week=week, kind=s.kind, sport=s.sport,
             name=s.name, description=s.description, indoor=s.indoor,
             workout=(compiler.dressed(s.workout, s.name, s.description, s.tags)
                      if s.workout is not None else None),

@@ -21,6 +21,7 @@ plans/`` works on a whole folder.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 
@@ -114,6 +115,15 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(out, key=sort_key)
 
 
+@functools.lru_cache(maxsize=32)
+def _parsed(text: str, path: str) -> tuple[YNode | None, tuple[Diagnostic, ...]]:
+    """The positioned YAML of one file, parsed once per content: a coach's command loads
+    the same plan and libraries once per athlete, and YAML parsing is most of a load.
+    The trees are never modified after parsing, so sharing them is safe."""
+    tree, diags = parse_yaml(text, path)
+    return tree, tuple(diags)
+
+
 class _Loader:
     def __init__(self, variant: Variant | None = None) -> None:
         self.variant = variant
@@ -139,7 +149,7 @@ class _Loader:
                 self.r.diagnostics.append(error("file", f"cannot read plan: {reason}", path=path))
             return None
         self.sources[path] = text
-        tree, diags = parse_yaml(text, path)
+        tree, diags = _parsed(text, path)
         self.r.diagnostics.extend(diags)
         if tree is None and not diags:
             self.r.diagnostics.append(error("empty-file", "the file is empty", path=path,

@@ -172,7 +172,7 @@ FIELDS: dict[str, dict[str, F]] = {
         "description": F(_STR, "who the squad is"),
         "timezone": F(_STR, "IANA time zone of every athlete without their own, e.g. "
                             "Europe/Berlin"),
-        "athletes": F({"type": "object", "minProperties": 1,
+        "athletes": F({"type": "object",
                        "propertyNames": {"pattern": ATHLETE_RE.pattern},
                        "additionalProperties": ref("roster_athlete")},
                       "short name (used in --for, output folders and external ids) -> "
