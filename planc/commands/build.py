@@ -81,14 +81,20 @@ def run(args: argparse.Namespace) -> int:
         _, plans = squad_plans(args, args.plan, plan, sources, diags, strict=args.strict)
     except CommandFailed as exc:
         return exc.exit("build")
+    approximations: list = []  # summarised once for the squad, not once per athlete
     codes = [_build_one(args, mp.result.plan, None, out_dir / mp.member.name, formats,
-                        diags if n == 0 else [], sources) for n, mp in enumerate(plans)]
+                        diags if n == 0 else [], sources, approximations, mp.member.label)
+             for n, mp in enumerate(plans)]
+    if approximations:
+        _summarise(approximations)
     return max(codes)
 
 
 def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: list[str],
-               diags: list, sources: dict[str, str]) -> int:
-    """Build one plan (the plan as written, or one athlete's) into ``out_dir``."""
+               diags: list, sources: dict[str, str], approximations: list | None = None,
+               who: str | None = None) -> int:
+    """Build one plan (the plan as written, or one athlete's) into ``out_dir``; the
+    formats' approximations go to ``approximations`` when given (else summarised here)."""
     from planc.commands._common import report, selection_from_args
     from planc.plan.build import build_plan
     from planc.plan.weeks import SelectionError
@@ -109,9 +115,14 @@ def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: 
     own = [d for d in built.diagnostics if d.code.startswith("manifest-")]
     lowering = [d for d in built.diagnostics if not d.code.startswith("manifest-")]
     if not args.verbose and not args.strict and not any(d.is_error for d in lowering):
-        _summarise(lowering)
+        if approximations is None:
+            _summarise(lowering)
+        else:
+            approximations.extend(lowering)
         lowering = []
     lowering = own + lowering
+    if who and lowering:
+        print(f"for {who}:", file=sys.stderr)
     failed = report(diags + lowering, sources, strict=args.strict)
     if failed:
         return 1

@@ -162,18 +162,9 @@ def _entry(r: Reader, plan: Plan, node: YNode, days: dict[dt.date, _Day]) -> Non
                 day = plan.week_start(w) + dt.timedelta(days=offset)
                 put(day, knode, value, Week(w, n, len(weeks), text, plan.variables), True)
         elif DATE_RE.match(name) or name[:1].isdigit():
-            day = r.date_text(name, knode, "the date")
+            day = _dated(r, plan, name, knode)
             if day is None:
                 continue
-            shift = dt.timedelta(days=plan.shift_days)  # a roster start moves the whole plan
-            if not plan.start - shift <= day <= plan.end - shift:
-                r.error("date-outside-plan",
-                        f"{day.isoformat()} is outside the plan "
-                        f"({(plan.start - shift).isoformat()} to "
-                        f"{(plan.end - shift).isoformat()})", knode,
-                        "move the session, or change the plan's start or weeks")
-                continue
-            day += shift
             w = plan.week_of(day)
             put(day, knode, value, Week(w, 1, 1, f"week {w}", plan.variables), False)
         else:
@@ -186,6 +177,22 @@ def _entry(r: Reader, plan: Plan, node: YNode, days: dict[dt.date, _Day]) -> Non
     if "weeks" in node and not has_weekday:
         r.warn("weeks-unused", "'weeks' has no effect on an entry without weekday keys",
                node.key_span("weeks"), "dates are absolute; remove 'weeks:'", node.path)
+
+
+def _dated(r: Reader, plan: Plan, name: str, knode: YScalar) -> dt.date | None:
+    """The day a date key names, inside the plan as written; a roster start moves the
+    whole plan, so the day moves with it (it keeps its place in the plan's weeks)."""
+    day = r.date_text(name, knode, "the date")
+    if day is None:
+        return None
+    shift = dt.timedelta(days=plan.shift_days)
+    if not plan.start - shift <= day <= plan.end - shift:
+        r.error("date-outside-plan",
+                f"{day.isoformat()} is outside the plan ({(plan.start - shift).isoformat()} "
+                f"to {(plan.end - shift).isoformat()})", knode,
+                "move the session, or change the plan's start or weeks")
+        return None
+    return day + shift
 
 
 def _with_hint(d, hint: str):
