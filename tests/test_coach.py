@@ -316,6 +316,11 @@ def test_a_plan_with_a_roster_publishes_only_with_for(coach, tmp_path):
     proc = planc(coach, "publish", "plan.yaml", "--yes", cwd=tmp_path)
     assert proc.returncode == 2
     assert "has a roster" in proc.stderr_text and "--for all" in proc.stderr_text
+    for command in ("publish", "stats", "build", "render"):
+        alone = planc(coach, command, "plan.yaml", "--roster", "squad.yaml", cwd=tmp_path)
+        assert alone.returncode == 2 and "--roster says which roster" in alone.stderr_text
+    flags = planc(coach, "stats", "plan.yaml", "--for", "all", "--ftp", "300", cwd=tmp_path)
+    assert flags.returncode == 2 and "leave out --athlete, --ftp" in flags.stderr_text
     assert coach.requests == []
 
 

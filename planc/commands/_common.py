@@ -311,6 +311,14 @@ def add_for_arguments(p: argparse.ArgumentParser, *, roster_required: bool = Fal
 _ATHLETE_FLAGS = ("athlete", "ftp", "lthr", "max_hr", "threshold_pace")
 
 
+def roster_without_for(args: argparse.Namespace) -> str | None:
+    """Why ``--roster`` alone is a usage error (it says which roster, not whose plans)."""
+    if getattr(args, "roster", None) and not getattr(args, "squad", None):
+        return "--roster says which roster; say whose plans with --for NAME[,NAME…], " \
+               "--for tag:TAG or --for all"
+    return None
+
+
 def squad_from_args(args: argparse.Namespace, roster_path: str | None,
                     sources: dict[str, str], spec: str | None = None):
     """The roster and the athletes ``--for`` names (``planc.plan.roster``).

@@ -112,10 +112,12 @@ def _write(text: str, output: str) -> str:
 
 
 def pull(args: argparse.Namespace) -> int:
-    from planc.commands._common import client_from_args
+    from planc.commands._common import client_from_args, roster_without_for
     from planc.publish.connect import ConnectError
     from planc.publish.sport_settings import parse_sport_filter
 
+    if (problem := roster_without_for(args)) is not None:
+        return _fail(problem, ExitCode.USAGE)
     try:
         families = parse_sport_filter(args.sport)
     except ValueError as exc:

@@ -48,11 +48,15 @@ def run(args: argparse.Namespace) -> int:
         athlete_from_args,
         plan_path_problem,
         report,
+        roster_without_for,
         squad_plans,
     )
     from planc.lower.formats import parse_formats
     from planc.plan.load import read_plan
 
+    if (problem := roster_without_for(args)) is not None:
+        print(f"planc build: error: {problem}", file=sys.stderr)
+        return 2
     try:
         formats = parse_formats(args.formats)
     except ValueError as exc:

@@ -110,9 +110,16 @@ class _Target:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planc.commands._common import CommandFailed, plan_path_problem, report
+    from planc.commands._common import (
+        CommandFailed,
+        plan_path_problem,
+        report,
+        roster_without_for,
+    )
     from planc.plan.load import read_plan
 
+    if (problem := roster_without_for(args)) is not None:
+        return _fail(problem, ExitCode.USAGE)
     interactive = sys.stdin.isatty()
     if not (args.yes or args.dry_run or interactive):
         return _fail("standard input is not a terminal, so planc cannot ask before writing "

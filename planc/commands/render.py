@@ -46,10 +46,14 @@ def run(args: argparse.Namespace) -> int:
         athlete_from_args,
         plan_path_problem,
         report,
+        roster_without_for,
         squad_plans,
     )
     from planc.plan.load import read_plan
 
+    if (problem := roster_without_for(args)) is not None:
+        print(f"planc render: error: {problem}", file=sys.stderr)
+        return 2
     if (problem := plan_path_problem(args.plan)) is not None:
         print(f"planc render: error: {problem}", file=sys.stderr)
         return 2

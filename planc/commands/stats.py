@@ -26,6 +26,7 @@ from planc.commands._common import (
     plan_path_problem,
     read_source,
     report,
+    roster_without_for,
     selection_from_args,
     squad_plans,
 )
@@ -64,6 +65,9 @@ def _fmt(value, spec: str, empty: str = "-") -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if (problem := roster_without_for(args)) is not None:
+        print(f"planc stats: error: {problem}", file=sys.stderr)
+        return ExitCode.USAGE
     try:
         paths = expand_paths(args.paths)
     except InputError as exc:
@@ -77,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"planc stats: error: {problem}", file=sys.stderr)
             return ExitCode.USAGE
         return run_plan(args, paths[0])
+    if args.squad:
+        print("planc stats: error: --for works on a plan (each athlete's plan); for workout "
+              "files use --athlete FILE", file=sys.stderr)
+        return ExitCode.USAGE
     return run_workouts(args, paths)
 
 
