@@ -22,6 +22,9 @@ How an example is read depends on its stage:
   pace 4:00/km (no other thresholds), or for the ``athlete.yaml`` in ``files``.
 * ``plan``: the text of ``plan.yaml``, read as a plan to build.
 * ``athlete``: the text of ``athlete.yaml``, read as an athlete file.
+* ``roster``: the text of ``squad.yaml``, a roster, run through ``planc check
+  plan.yaml --roster squad.yaml --for anna`` with :data:`ROSTER_PLAN` as
+  ``plan.yaml`` (unless ``files`` gives one).
 * ``import``, ``import:<format>``: the bytes of ``workout.<format>``
   (``workout.txt`` for intervals.icu text, ``workout`` for ``import``), imported
   with :func:`planc.importers.import_file`.  FIT examples are written with the
@@ -46,7 +49,7 @@ from planc.diagnostics import Severity
 
 ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
-SYNTAX, CHECK, PLAN, ATHLETE = "syntax", "check", "plan", "athlete"
+SYNTAX, CHECK, PLAN, ATHLETE, ROSTER = "syntax", "check", "plan", "athlete", "roster"
 IMPORT, BUILD, RENDER, PUBLISH = "import", "build", "render", "publish"
 
 
@@ -118,6 +121,11 @@ def _lib(text: str) -> str:
     """A plan header with a workout library and calendar given as YAML flow text."""
     return "{id: p, name: P, start: 2027-01-04, weeks: 2, " + text + "}"
 
+
+ROSTER_PLAN = ("id: p\nname: P\nstart: 2027-01-04\nweeks: 1\nparams: {volume: 1}\n"
+               "athlete: {ride: {ftp: 250}}\nworkouts: {w: {sport: Ride, body: '- 10m 50%'}}\n"
+               "calendar: [{mon: {workout: w, duration: '= 10m * volume'}}]\n")
+"""The plan the roster examples are checked with (one parameter, 'volume')."""
 
 _NO_FTP = (("athlete.yaml", "run: {threshold_pace: '4:00/km'}\n"),)
 """An athlete file without an FTP, for the lowering examples that need one."""
@@ -300,9 +308,10 @@ CODES: tuple[Code, ...] = (
     code("bad-id", "a plan id that is not a slug",
          "use lower-case letters, digits and '-', e.g. base-build-2027",
          err(PLAN, "{id: My Plan, name: P, start: 2027-01-04, weeks: 1, calendar: []}")),
-    code("start-not-monday", "a plan that does not start on a Monday",
-         "start on the Monday before",
-         err(PLAN, "{id: p, name: P, start: 2027-01-05, weeks: 1, calendar: []}")),
+    code("start-not-monday", "a plan (or an athlete's plan in a roster) that does not start "
+         "on a Monday", "start on the Monday before",
+         err(PLAN, "{id: p, name: P, start: 2027-01-05, weeks: 1, calendar: []}"),
+         err(ROSTER, "athletes: {anna: {start: 2027-01-05}}\n")),
     code("include-missing", "an included library cannot be read",
          "paths are relative to the file that names them",
          err(PLAN, _lib("include: [nothing.yaml], calendar: []"))),
@@ -310,9 +319,16 @@ CODES: tuple[Code, ...] = (
          "a library cannot include a file that includes it",
          err(PLAN, _lib("include: [lib.yaml], calendar: []"),
              files=(("lib.yaml", "include: [plan.yaml]\n"),))),
-    code("athlete-missing", "the plan's athlete file is not found",
+    code("athlete-missing", "the athlete file a plan or roster names is not found",
+         "paths are relative to the file that names it; 'planc athlete pull' writes one",
+         err(PLAN, _lib("athlete: nobody.yaml, calendar: []")),
+         err(ROSTER, "athletes: {anna: {athlete: pull}}\n")),
+    code("bad-key", "a session key planc cannot use", "use letters, digits, '-' and '_', "
+         "starting with a letter",
+         err(PLAN, _lib(f"{_W}, calendar: [{{mon: {{workout: w, key: '2 x'}}}}]"))),
+    code("roster-missing", "the plan's roster file is not found",
          "paths are relative to the plan file",
-         err(PLAN, _lib("athlete: nobody.yaml, calendar: []"))),
+         err(PLAN, _lib("roster: nobody.yaml, calendar: []"))),
     code("bad-workout-name", "a workout name planc cannot use ('rest', or odd characters)",
          "use letters, digits, '-' and '_', starting with a letter",
          err(PLAN, _lib("workouts: {rest: {sport: Ride, body: '- 10m 50%'}}, calendar: []"))),
@@ -510,6 +526,26 @@ CODES: tuple[Code, ...] = (
                                       '{"plan": {"id": "other"}, "sessions": []}'),)),
          warn(RENDER, _plan(), files=(("site/site-manifest.json",
                                        '{"plan": "other", "files": []}'),))),
+    # ------------------------------------------------------------------ roster --
+    code("roster-name", "an athlete's short name planc cannot use (or 'all')",
+         "lower-case letters, digits, '-' and '_', starting with a letter",
+         err(ROSTER, "athletes: {Anna K: {id: i1}}\n")),
+    code("roster-id", "an intervals.icu athlete id that is not one (or 0)",
+         "athlete ids look like i12345", err(ROSTER, "athletes: {anna: {id: 0}}\n")),
+    code("roster-duplicate-id", "two athletes of a roster with the same intervals.icu id",
+         "each athlete has their own calendar: check both ids",
+         err(ROSTER, "athletes: {anna: {id: i7}, ben: {id: i7}}\n")),
+    code("roster-move", "weekday moves that are not a swap or rotation of days",
+         "move the day you move to as well, e.g. {sat: sun, sun: sat}",
+         err(ROSTER, "athletes: {anna: {move: {sat: sun}}}\n")),
+    code("roster-timezone", "a time zone the machine does not know",
+         "IANA names such as Europe/Berlin", err(ROSTER, "athletes: {anna: {timezone: Mars}}\n")),
+    code("roster-parameter", "a roster value for a plan parameter the plan lacks, or of "
+         "another kind", "use the plan's parameters, with values of their kind",
+         err(ROSTER, "athletes: {anna: {params: {volum: 0.8}}}\n")),
+    code("roster-unknown", "--for names an athlete or tag the roster does not have",
+         "use a short name of the roster, tag:TAG or all",
+         err(ROSTER, "athletes: {ann: {id: i1}}\n")),
     # ----------------------------------------------------------------- publish --
     code("publish-verify", "intervals.icu read a published workout differently from planc",
          "compare the description with what 'planc build PLAN --formats icu' writes",
@@ -517,6 +553,15 @@ CODES: tuple[Code, ...] = (
     code("publish-prune", "intervals.icu did not delete an event planc asked it to",
          "it may have been created with other credentials; delete it by hand",
          warn(PUBLISH, _plan(), needs="event-of-another-client")),
+    code("publish-no-id", "an athlete of the roster without an intervals.icu id",
+         "add 'id: i12345' (the athlete's id) under the athlete",
+         err(PUBLISH, "roster: squad.yaml\n" + _plan(),
+             files=(("squad.yaml", "athletes: {anna: {}}\n"),))),
+    code("publish-other-athlete", "the calendar holds another athlete's planc events: the "
+         "roster gives this athlete someone else's id", "check the athlete's id in the roster",
+         err(PUBLISH, "roster: squad.yaml\n" + _plan(),
+             files=(("squad.yaml", "athletes: {anna: {id: i4242}}\n"),),
+             needs="calendar-of-another-athlete")),
     # ------------------------------------------------------------------ import --
     code("unreadable", "the file cannot be read", "check the path",
          err(IMPORT, "<<x*4000001>>")),

@@ -290,3 +290,99 @@ def client_from_args(args: argparse.Namespace):
     from planc.publish.connect import open_client  # httpx loads only for network commands
 
     return open_client(args.base_url, args.verbose)
+
+
+# ------------------------------------------------------------------ coach --
+
+
+class CommandFailed(Exception):
+    """A command stops with ``code`` after printing ``message`` (if any) as its error."""
+
+    def __init__(self, code: int, message: str | None = None) -> None:
+        super().__init__(message or "")
+        self.code = code
+        self.message = message
+
+    def exit(self, command: str) -> int:
+        if self.message:
+            print(f"planc {command}: error: {self.message}", file=sys.stderr)
+        return self.code
+
+
+def add_for_arguments(p: argparse.ArgumentParser, *, roster_required: bool = False) -> None:
+    g = p.add_argument_group("coach mode: one plan, a squad of athletes (README 'Coach mode')")
+    g.add_argument("--for", dest="squad", metavar="WHO",
+                   help="the athletes of the roster: NAME[,NAME…], tag:TAG or all; each gets "
+                   "the plan with their own thresholds, start date, days and parameters")
+    g.add_argument("--roster", metavar="FILE",
+                   help="the roster file" + ("" if roster_required else
+                                             " (default: the plan's 'roster:')"))
+
+
+_ATHLETE_FLAGS = ("athlete", "ftp", "lthr", "max_hr", "threshold_pace")
+
+
+def roster_without_for(args: argparse.Namespace) -> str | None:
+    """Why ``--roster`` alone is a usage error (it says which roster, not whose plans)."""
+    if getattr(args, "roster", None) and not getattr(args, "squad", None):
+        return "--roster says which roster; say whose plans with --for NAME[,NAME…], " \
+               "--for tag:TAG or --for all"
+    return None
+
+
+def squad_from_args(args: argparse.Namespace, roster_path: str | None,
+                    sources: dict[str, str], spec: str | None = None):
+    """The roster and the athletes ``--for`` names (``planc.plan.roster``).
+
+    Prints the roster's diagnostics; raises :class:`CommandFailed` when there is no
+    roster, it has errors (exit 1), or ``--for`` names nobody in it (exit 2)."""
+    from planc.commands import ExitCode
+    from planc.plan.roster import choose, read_roster
+
+    if any(getattr(args, flag, None) is not None for flag in _ATHLETE_FLAGS):
+        raise CommandFailed(ExitCode.USAGE, "--for takes each athlete's thresholds from the "
+                            "roster: leave out --athlete, --ftp, --lthr, --max-hr and "
+                            "--threshold-pace")
+    path = getattr(args, "roster", None) or roster_path
+    if not path:
+        raise CommandFailed(ExitCode.USAGE, "--for needs a roster: add 'roster: FILE' to the "
+                            "plan or pass --roster FILE")
+    if not Path(path).is_file():
+        raise CommandFailed(ExitCode.USAGE, f"{path}: no such roster file")
+    found = read_roster(path)
+    sources.update(found.sources)
+    if found.diagnostics:
+        report(found.diagnostics, sources)
+    if not found.ok or found.roster is None:
+        raise CommandFailed(ExitCode.DIAGNOSTICS)
+    members, problems = choose(found.roster, spec or args.squad)
+    if problems:
+        report(problems, sources)
+        raise CommandFailed(ExitCode.USAGE)
+    return found.roster, members
+
+
+def squad_plans(args: argparse.Namespace, plan_path: str, plan: Plan, sources: dict[str, str],
+                known: Iterable[Diagnostic] = (), strict: bool = False,
+                spec: str | None = None):
+    """Each chosen athlete's plan (``planc.plan.roster.MemberPlan``), their diagnostics
+    printed once under the athlete's name (not those of the plan as written, ``known``,
+    already printed); CommandFailed (exit 1) if any athlete's plan has errors."""
+    from planc.commands import ExitCode
+    from planc.plan.roster import plan_for
+
+    roster, members = squad_from_args(args, plan.roster, sources, spec)
+    seen = set(known)
+    plans = [plan_for(plan_path, m, roster) for m in members]
+    failed = False
+    for mp in plans:
+        sources.update(mp.result.sources)
+        own = [d for d in mp.result.diagnostics if d not in seen]
+        seen.update(own)
+        if own:
+            print(f"for {mp.member.label}:", file=sys.stderr)
+            failed = report(own, sources, strict=strict) or failed
+        failed = failed or not mp.ok
+    if failed:
+        raise CommandFailed(ExitCode.DIAGNOSTICS)
+    return roster, plans

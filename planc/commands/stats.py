@@ -15,8 +15,10 @@ import sys
 from planc.commands import ExitCode
 from planc.commands._common import (
     BadEncoding,
+    CommandFailed,
     InputError,
     add_athlete_args,
+    add_for_arguments,
     add_sport_arg,
     add_week_arguments,
     athlete_from_args,
@@ -25,7 +27,9 @@ from planc.commands._common import (
     plan_path_problem,
     read_source,
     report,
+    roster_without_for,
     selection_from_args,
+    squad_plans,
 )
 
 
@@ -49,6 +53,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_week_arguments(p)
     p.add_argument("--ctl", type=load_value, help="starting fitness (CTL) for the projection")
     p.add_argument("--atl", type=load_value, help="starting fatigue (ATL) for the projection")
+    add_for_arguments(p)
 
 
 def _hms(seconds: float) -> str:
@@ -61,6 +66,9 @@ def _fmt(value, spec: str, empty: str = "-") -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if (problem := roster_without_for(args)) is not None:
+        print(f"planc stats: error: {problem}", file=sys.stderr)
+        return ExitCode.USAGE
     try:
         paths = expand_paths(args.paths)
     except InputError as exc:
@@ -74,6 +82,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"planc stats: error: {problem}", file=sys.stderr)
             return ExitCode.USAGE
         return run_plan(args, paths[0])
+    if args.squad:
+        print("planc stats: error: --for works on a plan (each athlete's plan); for workout "
+              "files use --athlete FILE", file=sys.stderr)
+        return ExitCode.USAGE
     return run_workouts(args, paths)
 
 
@@ -83,6 +95,8 @@ def run_plan(args: argparse.Namespace, path: str) -> int:
     from planc.plan.stats import format_stats_table, plan_report
     from planc.plan.weeks import SelectionError
 
+    if args.squad:
+        return run_squad(args, path)
     result = read_plan(path, need_plan=True)
     found = athlete_from_args(args, result.plan.athlete if result.plan else None)
     sources = {**result.sources, **found.sources}
@@ -101,6 +115,41 @@ def run_plan(args: argparse.Namespace, path: str) -> int:
         print(json.dumps(plan_stats, indent=2, sort_keys=True))
     else:
         sys.stdout.write(format_stats_table(plan_stats))
+    return ExitCode.OK
+
+
+def run_squad(args: argparse.Namespace, path: str) -> int:
+    """``planc stats PLAN --for WHO``: each athlete's weeks, side by side."""
+    from planc.plan.load import read_plan
+    from planc.plan.stats import format_squad_table, plan_report
+    from planc.plan.weeks import SelectionError
+
+    result = read_plan(path, need_plan=True)
+    sources = dict(result.sources)
+    if result.diagnostics:
+        report(result.diagnostics, sources)
+    if not result.ok or result.plan is None:
+        return ExitCode.DIAGNOSTICS
+    try:
+        _, plans = squad_plans(args, path, result.plan, sources, result.diagnostics)
+        reports = []
+        for mp in plans:
+            plan = mp.result.plan
+            selection = selection_from_args(args, plan)
+            found = plan_report(plan, selection, None, args.ctl, args.atl)
+            found["id"] = mp.member.id
+            reports.append(found)
+    except CommandFailed as exc:
+        return exc.exit("stats")
+    except SelectionError as exc:
+        print(f"planc stats: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    plan = result.plan
+    if args.json:
+        print(json.dumps({"plan": {"id": plan.id, "name": plan.name}, "athletes": reports},
+                         indent=2, sort_keys=True))
+    else:
+        sys.stdout.write(format_squad_table(plan.name, plan.id, reports))
     return ExitCode.OK
 
 

@@ -66,6 +66,8 @@ class Store:
         self.lock = threading.RLock()
         self._events: dict[str, dict[int, StoredEvent]] = {}
         self._sport_settings: dict[str, list[dict[str, Any]]] = {}
+        self._profiles: dict[str, dict[str, Any]] = {}
+        self._wellness: dict[str, dict[str, dict[str, Any]]] = {}  # athlete -> day -> record
         self._next_id = first_id
 
     # -- events ------------------------------------------------------------------
@@ -208,6 +210,27 @@ class Store:
     def sport_settings(self, athlete_id: str) -> list[dict[str, Any]]:
         with self.lock:
             return copy.deepcopy(self._sport_settings.get(athlete_id, []))
+
+    # -- athletes and wellness -------------------------------------------------------
+    def set_profile(self, athlete_id: str, profile: dict[str, Any]) -> None:
+        with self.lock:
+            self._profiles[athlete_id] = copy.deepcopy(profile)
+
+    def profile(self, athlete_id: str) -> dict[str, Any] | None:
+        with self.lock:
+            found = self._profiles.get(athlete_id)
+            return copy.deepcopy(found) if found is not None else None
+
+    def set_wellness(self, athlete_id: str, day: str, record: dict[str, Any]) -> None:
+        with self.lock:
+            self._wellness.setdefault(athlete_id, {})[day] = copy.deepcopy(record)
+
+    def wellness(self, athlete_id: str, oldest: date, newest: date) -> list[dict[str, Any]]:
+        """Records whose day (``id``) lies in ``[oldest, newest]``, oldest first."""
+        with self.lock:
+            records = self._wellness.get(athlete_id, {})
+            return [copy.deepcopy(records[day]) for day in sorted(records)
+                    if oldest.isoformat() <= day <= newest.isoformat()]
 
 
 DEFAULT_SPORT_SETTINGS: list[dict[str, Any]] = [

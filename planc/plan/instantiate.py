@@ -59,6 +59,7 @@ class Week:
     n: int
     count: int
     weeks_text: str  # e.g. "weeks 1-4", for messages
+    variables: tuple[tuple[str, object], ...] = ()  # plan parameters: name, Quantity
 
 
 def resolve_arg(r: Reader, name: str, node: YNode, when: Week) -> tuple[str, Origin] | None:
@@ -88,7 +89,7 @@ def resolve_arg(r: Reader, name: str, node: YNode, when: Week) -> tuple[str, Ori
         return None
     if text.startswith("="):
         try:
-            q = evaluate(text[1:], {"week": when.week, "n": when.n})
+            q = evaluate(text[1:], {"week": when.week, "n": when.n, **dict(when.variables)})
         except ExprError as exc:
             pos = TextPos.of(node)
             lead = len(node.value) - len(node.value.lstrip())

@@ -83,7 +83,8 @@ def _monday(day: dt.date) -> dt.date:
 def plan_stats(plan_sessions: Iterable[Session], athlete: Athlete | None,
                start_ctl: float = 0.0, start_atl: float = 0.0, *,
                first_day: dt.date | None = None, last_day: dt.date | None = None,
-               keep: Callable[[dt.date], bool] | None = None) -> dict[str, Any]:
+               keep: Callable[[dt.date], bool] | None = None,
+               anchor: tuple[dt.date, float, float] | None = None) -> dict[str, Any]:
     """Statistics of ``plan_sessions``.
 
     Fitness is projected daily from ``first_day`` (default: the Monday of the
@@ -112,7 +113,7 @@ def plan_stats(plan_sessions: Iterable[Session], athlete: Athlete | None,
         rows.append(row)
     first = first_day or (_monday(sessions[0].date) if sessions else None)
     last = last_day or (_monday(sessions[-1].date) + dt.timedelta(days=6) if sessions else None)
-    days = project(daily, first, last, start_ctl, start_atl) if first and last else []
+    days = project(daily, first, last, start_ctl, start_atl, anchor) if first and last else []
     fitness = {d.date: d for d in days}
 
     weeks: dict[int, dict[str, Any]] = {}
@@ -196,17 +197,43 @@ def _threshold_hint(sport: str, missing: str) -> str:
             f"pass {flag} to planc stats")
 
 
+def starting_fitness(plan: Plan, start_ctl: float | None = None,
+                     start_atl: float | None = None
+                     ) -> tuple[float, float, tuple[dt.date, float, float] | None]:
+    """CTL and ATL the day before the plan, and the day the projection is anchored on.
+
+    Flags (``--ctl``/``--atl``) win.  Else fitness intervals.icu measured (the
+    athlete file ``planc athlete pull`` wrote): measured before the plan starts, it
+    is the starting point; measured during the plan, it replaces the projection on
+    that day (the plan's ``fitness:`` starts it).  Else the plan's ``fitness:``."""
+    base = plan.fitness
+    measured = plan.measured if start_ctl is None and start_atl is None else None
+    anchor = None
+    if measured is not None and measured.date is not None:
+        if measured.date < plan.start:
+            base = measured
+        elif measured.date <= plan.end:
+            anchor = (measured.date, measured.ctl, measured.atl)
+    ctl = base.ctl if start_ctl is None else start_ctl
+    atl = base.atl if start_atl is None else start_atl
+    return ctl, atl, anchor
+
+
 def plan_report(plan: Plan, selection: Selection | None = None, athlete: Athlete | None = None,
                 start_ctl: float | None = None, start_atl: float | None = None) -> dict[str, Any]:
-    """``plan_stats`` over the whole plan (fitness from ``plan.fitness`` unless
-    overridden), reporting the selected weeks only."""
-    ctl = plan.fitness.ctl if start_ctl is None else start_ctl
-    atl = plan.fitness.atl if start_atl is None else start_atl
+    """``plan_stats`` over the whole plan (fitness from :func:`starting_fitness`),
+    reporting the selected weeks only."""
+    ctl, atl, anchor = starting_fitness(plan, start_ctl, start_atl)
     report = plan_stats(plan.sessions, athlete if athlete is not None else plan.athlete, ctl, atl,
                         first_day=plan.start, last_day=plan.end,
-                        keep=selection.contains if selection else None)
+                        keep=selection.contains if selection else None, anchor=anchor)
     report["plan"] = {"id": plan.id, "name": plan.name, "start": plan.start.isoformat(),
                       "weeks": plan.weeks}
+    if plan.measured is not None and plan.measured.date is not None:
+        m = plan.measured
+        report["measured"] = {"date": m.date.isoformat(), "ctl": m.ctl, "atl": m.atl}
+    if plan.athlete_name is not None:
+        report["athlete"] = plan.athlete_name
     return report
 
 
@@ -283,4 +310,38 @@ def format_stats_table(report: dict[str, Any]) -> str:
         form = f"  (CTL {day['ctl']:.1f}, TSB {day['tsb']:+.1f})" if day else ""
         lines.append(f"{s['kind']}: {s['date']} {s['name']}{form}")
     lines += _unknown_lines(report)
+    return "\n".join(lines) + "\n"
+
+
+def format_squad_table(name: str, plan_id: str, reports: list[dict[str, Any]]) -> str:
+    """``stats --for``: one row per athlete per week (weeks in order, athletes in roster
+    order), then each athlete's total, races, and where their projection started."""
+    width = max(7, *(len(str(r.get("athlete", ""))) for r in reports))
+    head = (f"{'week':<6}{'athlete':<{width + 2}}{'dates':<25}{'sessions':>8}{'time':>8}"
+            f"{'km':>8}{'load':>7}{'CTL':>7}{'ATL':>7}{'TSB':>7}")
+    lines = [f"{name} ({plan_id}): {len(reports)} athlete{'s' * (len(reports) != 1)}",
+             head, "-" * len(head)]
+    weeks = sorted({w["week"] for r in reports for w in r["weeks"]})
+    for week in weeks:
+        for r in reports:
+            for w in (w for w in r["weeks"] if w["week"] == week):
+                dates = f"{w['start']} - {w['end']}"
+                lines.append(
+                    f"{week:<6}{r['athlete']:<{width + 2}}{dates:<25}{w['sessions']:>8}"
+                    f"{_hm(w['duration_s']):>8}{_km(w['distance_m']):>8}{_num(w['load']):>7}"
+                    f"{_num(w['ctl'], '.1f'):>7}{_num(w['atl'], '.1f'):>7}"
+                    f"{_num(w['tsb'], '.1f'):>7}")
+    lines.append("-" * len(head))
+    for r in reports:
+        t = r["totals"]
+        lines.append(f"{'total':<6}{r['athlete']:<{width + 2}}{'':<25}{t['sessions']:>8}"
+                     f"{_hm(t['duration_s']):>8}{_km(t['distance_m']):>8}{_num(t['load']):>7}")
+    for r in reports:
+        for s in (s for s in r["sessions"] if s["kind"].startswith("RACE")):
+            day = next((d for d in r["fitness"] if d["date"] == s["date"]), None)
+            form = f"  (CTL {day['ctl']:.1f}, TSB {day['tsb']:+.1f})" if day else ""
+            lines.append(f"{r['athlete']}: {s['kind']}: {s['date']} {s['name']}{form}")
+        if (m := r.get("measured")) is not None:
+            lines.append(f"{r['athlete']}: fitness from intervals.icu on {m['date']}: "
+                         f"CTL {m['ctl']:.1f}, ATL {m['atl']:.1f}")
     return "\n".join(lines) + "\n"
