@@ -1,0 +1,208 @@
+"""``planc lsp`` end to end: a real LSP client (pytest-lsp) talks to ``planc lsp`` over stdio.
+
+Each test starts the server as a user's editor does (``python -m planc lsp``), opens
+documents, edits them and asks questions, and checks the answers the way an editor
+would use them: diagnostics at the right LSP range (0-based, UTF-16), cleared by an
+edit; a hover with watts at the athlete's FTP; completions; go-to-definition into an
+included library.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp is in the test extras")
+from lsprotocol import types  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
+
+from planc.lsp import analysis  # noqa: E402
+
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "planc", "lsp"])
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, tmp_path: Path):
+    athlete = tmp_path / "athlete.yaml"
+    athlete.write_text("ride: {ftp: 250, lthr: 170}\n", encoding="utf-8")
+    params = types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        initialization_options={"planc": {"athlete": str(athlete)}},
+        root_uri=tmp_path.as_uri())
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def diagnostics(client: LanguageClient, uri: str, version: int | None = None,
+                      timeout: float = 20.0) -> list[types.Diagnostic]:
+    """The diagnostics the server published for ``uri`` (for ``version`` when given)."""
+    async def wait() -> list[types.Diagnostic]:
+        while True:
+            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            if params.uri == uri and (version is None or params.version == version):
+                return list(params.diagnostics)
+    return await asyncio.wait_for(wait(), timeout)
+
+
+def open_doc(client: LanguageClient, path: Path, text: str, language: str = "planc") -> str:
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)))
+    return uri
+
+
+def change(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        [types.TextDocumentContentChangeWholeDocument(text=text)]))
+
+
+def rng(line: int, start: int, end: int) -> types.Range:
+    return types.Range(start=types.Position(line=line, character=start),
+                       end=types.Position(line=line, character=end))
+
+
+@pytest.mark.asyncio
+async def test_an_error_appears_at_its_range_and_an_edit_clears_it(client: LanguageClient,
+                                                                   tmp_path: Path):
+    text = "Warmup\n- 10m 50%\n\n- Hard 20min 120%\n"
+    uri = open_doc(client, tmp_path / "w.workout", text)
+    found = await diagnostics(client, uri, 1)
+    assert [(d.code, d.severity, d.range) for d in found] == [
+        ("unknown-token", types.DiagnosticSeverity.Error, rng(3, 7, 12))]
+    assert "hint: minutes are written '20m'" in found[0].message
+    change(client, uri, 2, text.replace("20min", "20m"))
+    assert await diagnostics(client, uri, 2) == []
+
+
+@pytest.mark.asyncio
+async def test_ranges_count_utf16_units_after_wide_characters(client: LanguageClient,
+                                                              tmp_path: Path):
+    # the emoji is one code point (planc's column) but two UTF-16 units (the client's)
+    uri = open_doc(client, tmp_path / "e.workout", "- Sprint 🚀 5m 20min\n")
+    found = await diagnostics(client, uri, 1)
+    assert [(d.code, d.range) for d in found] == [("unknown-token", rng(0, 15, 20))]
+
+
+@pytest.mark.asyncio
+async def test_hover_gives_watts_and_zone_at_the_athlete_ftp(client: LanguageClient,
+                                                             tmp_path: Path):
+    text = "Main set 5x\n- VO2 3m 110-120% 95rpm\n- Easy 3m 50%\n"
+    uri = open_doc(client, tmp_path / "h.workout", text)
+    await diagnostics(client, uri, 1)
+    hover = await client.text_document_hover_async(types.HoverParams(
+        types.TextDocumentIdentifier(uri=uri), types.Position(line=1, character=4)))
+    assert hover is not None
+    value = hover.contents.value
+    assert "**VO2** · 3:00 · 5×, first at 0:00" in value
+    assert "275–300 W" in value and "Z5" in value and "95 rpm" in value
+    header = await client.text_document_hover_async(types.HoverParams(
+        types.TextDocumentIdentifier(uri=uri), types.Position(line=0, character=2)))
+    assert header is not None and "5× 6:00 = **30:00**" in header.contents.value
+
+
+@pytest.mark.asyncio
+async def test_completion_offers_units_after_a_number(client: LanguageClient,
+                                                      tmp_path: Path):
+    uri = open_doc(client, tmp_path / "c.workout", "- 10\n")
+    await diagnostics(client, uri, 1)
+    result = await client.text_document_completion_async(types.CompletionParams(
+        types.TextDocumentIdentifier(uri=uri), types.Position(line=0, character=4)))
+    labels = [i.label for i in result.items]
+    assert {"10m", "10s", "10mtr", "10%", "10rpm"} <= set(labels)
+
+
+PLAN = """\
+id: p
+name: P
+start: 2027-01-04
+weeks: 2
+athlete: {{ride: {{ftp: 250}}}}
+include: [lib.yaml]
+calendar:
+  - mon: {{workout: intervals, work: {work}}}
+"""
+LIBRARY = """\
+workouts:
+  intervals:
+    sport: Ride
+    params: [work]
+    body: |
+      - Hard {work} 105%
+      - Easy 5m 50%
+"""
+
+
+@pytest.mark.asyncio
+async def test_a_bad_library_argument_is_reported_at_the_argument(client: LanguageClient,
+                                                                  tmp_path: Path):
+    (tmp_path / "lib.yaml").write_text(LIBRARY, encoding="utf-8")
+    text = PLAN.format(work="10min")
+    uri = open_doc(client, tmp_path / "plan.yaml", text, "yaml")
+    found = await diagnostics(client, uri, 1)
+    column = text.split("\n")[7].index("10min")
+    assert [(d.code, d.range) for d in found] == [("unknown-token",
+                                                  rng(7, column, column + 5))]
+    assert "'work' fills {work}" in found[0].message
+    change(client, uri, 2, PLAN.format(work="10m"))
+    assert await diagnostics(client, uri, 2) == []
+
+    # the library's workout name completes after 'workout:', its parameters after it
+    result = await client.text_document_completion_async(types.CompletionParams(
+        types.TextDocumentIdentifier(uri=uri), types.Position(line=7, character=20)))
+    assert "intervals" in [i.label for i in result.items]
+    result = await client.text_document_completion_async(types.CompletionParams(
+        types.TextDocumentIdentifier(uri=uri), types.Position(line=7, character=31)))
+    assert "work" in [i.label for i in result.items]
+
+    # go to the definition of 'intervals' in the included library
+    location = await client.text_document_definition_async(types.DefinitionParams(
+        types.TextDocumentIdentifier(uri=uri), types.Position(line=7, character=24)))
+    assert location is not None
+    assert location.uri == (tmp_path / "lib.yaml").as_uri()
+    assert location.range == rng(1, 2, 11)
+
+    # hovering the library body (open beside the plan) shows the plan's first session
+    lib_uri = open_doc(client, tmp_path / "lib.yaml", LIBRARY, "yaml")
+    await diagnostics(client, lib_uri, 1)
+    hover = await client.text_document_hover_async(types.HoverParams(
+        types.TextDocumentIdentifier(uri=lib_uri), types.Position(line=5, character=9)))
+    assert hover is not None
+    assert "week 1, Mon 2027-01-04 (intervals)" in hover.contents.value
+    assert "105% FTP = **262 W**" in hover.contents.value
+
+
+@pytest.mark.asyncio
+async def test_an_error_in_an_unopened_library_is_published_for_it(client: LanguageClient,
+                                                                   tmp_path: Path):
+    (tmp_path / "lib.yaml").write_text(LIBRARY.replace("50%", "50 %"), encoding="utf-8")
+    uri = open_doc(client, tmp_path / "plan.yaml", PLAN.format(work="10m"), "yaml")
+    lib_uri = (tmp_path / "lib.yaml").as_uri()
+    found = await diagnostics(client, lib_uri)
+    assert found and found[0].range.start.line == 6
+    change(client, uri, 2, PLAN.format(work="10m").replace("include: [lib.yaml]\n", ""))
+    assert await diagnostics(client, lib_uri) == []
+
+
+def test_the_analysis_matches_planc_check_on_the_example_plans():
+    """The editor shows exactly what 'planc check' reports (same codes, same spans)."""
+    from planc.plan import check_plan
+
+    root = Path(__file__).resolve().parent.parent / "plans"
+    for plan in sorted(root.glob("*.yaml")):
+        text = plan.read_text(encoding="utf-8").replace("weeks: ", "weeks: x", 1)
+        path = str(plan.resolve())
+        got = analysis.analyse(path, text).diagnostics
+        assert got, "the broken plan has a diagnostic"
+        plan_copy = Path(path).with_name(".check-copy.yaml")
+        try:
+            plan_copy.write_text(text, encoding="utf-8")
+            want = check_plan(str(plan_copy))
+        finally:
+            plan_copy.unlink()
+        assert [(d.code, d.span) for d in got] == [(d.code, d.span) for d in want]
