@@ -37,14 +37,16 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
     await lsp_client.shutdown_session()
 
 
-async def diagnostics(client: LanguageClient, uri: str, version: int | None = None,
+async def diagnostics(client: LanguageClient, uri: str, cleared: bool = False,
                       timeout: float = 20.0) -> list[types.Diagnostic]:
-    """The diagnostics the server published for ``uri`` (for ``version`` when given)."""
+    """The diagnostics the server has published for ``uri``: the first ones, or with
+    ``cleared`` once they are empty (the client records each publication as it comes)."""
     async def wait() -> list[types.Diagnostic]:
         while True:
-            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-            if params.uri == uri and (version is None or params.version == version):
-                return list(params.diagnostics)
+            found = client.diagnostics.get(uri)
+            if found is not None and (not cleared or not found):
+                return list(found)
+            await asyncio.sleep(0.01)
     return await asyncio.wait_for(wait(), timeout)
 
 
@@ -72,12 +74,12 @@ async def test_an_error_appears_at_its_range_and_an_edit_clears_it(client: Langu
                                                                    tmp_path: Path):
     text = "Warmup\n- 10m 50%\n\n- Hard 20min 120%\n"
     uri = open_doc(client, tmp_path / "w.workout", text)
-    found = await diagnostics(client, uri, 1)
+    found = await diagnostics(client, uri)
     assert [(d.code, d.severity, d.range) for d in found] == [
         ("unknown-token", types.DiagnosticSeverity.Error, rng(3, 7, 12))]
     assert "hint: minutes are written '20m'" in found[0].message
     change(client, uri, 2, text.replace("20min", "20m"))
-    assert await diagnostics(client, uri, 2) == []
+    assert await diagnostics(client, uri, cleared=True) == []
 
 
 @pytest.mark.asyncio
@@ -85,7 +87,7 @@ async def test_ranges_count_utf16_units_after_wide_characters(client: LanguageCl
                                                               tmp_path: Path):
     # the emoji is one code point (planc's column) but two UTF-16 units (the client's)
     uri = open_doc(client, tmp_path / "e.workout", "- Sprint 🚀 5m 20min\n")
-    found = await diagnostics(client, uri, 1)
+    found = await diagnostics(client, uri)
     assert [(d.code, d.range) for d in found] == [("unknown-token", rng(0, 15, 20))]
 
 
@@ -94,7 +96,7 @@ async def test_hover_gives_watts_and_zone_at_the_athlete_ftp(client: LanguageCli
                                                              tmp_path: Path):
     text = "Main set 5x\n- VO2 3m 110-120% 95rpm\n- Easy 3m 50%\n"
     uri = open_doc(client, tmp_path / "h.workout", text)
-    await diagnostics(client, uri, 1)
+    await diagnostics(client, uri)
     hover = await client.text_document_hover_async(types.HoverParams(
         types.TextDocumentIdentifier(uri=uri), types.Position(line=1, character=4)))
     assert hover is not None
@@ -110,7 +112,7 @@ async def test_hover_gives_watts_and_zone_at_the_athlete_ftp(client: LanguageCli
 async def test_completion_offers_units_after_a_number(client: LanguageClient,
                                                       tmp_path: Path):
     uri = open_doc(client, tmp_path / "c.workout", "- 10\n")
-    await diagnostics(client, uri, 1)
+    await diagnostics(client, uri)
     result = await client.text_document_completion_async(types.CompletionParams(
         types.TextDocumentIdentifier(uri=uri), types.Position(line=0, character=4)))
     labels = [i.label for i in result.items]
@@ -144,13 +146,13 @@ async def test_a_bad_library_argument_is_reported_at_the_argument(client: Langua
     (tmp_path / "lib.yaml").write_text(LIBRARY, encoding="utf-8")
     text = PLAN.format(work="10min")
     uri = open_doc(client, tmp_path / "plan.yaml", text, "yaml")
-    found = await diagnostics(client, uri, 1)
+    found = await diagnostics(client, uri)
     column = text.split("\n")[7].index("10min")
     assert [(d.code, d.range) for d in found] == [("unknown-token",
                                                   rng(7, column, column + 5))]
     assert "'work' fills {work}" in found[0].message
     change(client, uri, 2, PLAN.format(work="10m"))
-    assert await diagnostics(client, uri, 2) == []
+    assert await diagnostics(client, uri, cleared=True) == []
 
     # the library's workout name completes after 'workout:', its parameters after it
     result = await client.text_document_completion_async(types.CompletionParams(
@@ -169,7 +171,7 @@ async def test_a_bad_library_argument_is_reported_at_the_argument(client: Langua
 
     # hovering the library body (open beside the plan) shows the plan's first session
     lib_uri = open_doc(client, tmp_path / "lib.yaml", LIBRARY, "yaml")
-    await diagnostics(client, lib_uri, 1)
+    await diagnostics(client, lib_uri)
     hover = await client.text_document_hover_async(types.HoverParams(
         types.TextDocumentIdentifier(uri=lib_uri), types.Position(line=5, character=9)))
     assert hover is not None
@@ -186,7 +188,7 @@ async def test_an_error_in_an_unopened_library_is_published_for_it(client: Langu
     found = await diagnostics(client, lib_uri)
     assert found and found[0].range.start.line == 6
     change(client, uri, 2, PLAN.format(work="10m").replace("include: [lib.yaml]\n", ""))
-    assert await diagnostics(client, lib_uri) == []
+    assert await diagnostics(client, lib_uri, cleared=True) == []
 
 
 def test_the_analysis_matches_planc_check_on_the_example_plans():
@@ -206,3 +208,37 @@ def test_the_analysis_matches_planc_check_on_the_example_plans():
         finally:
             plan_copy.unlink()
         assert [(d.code, d.span) for d in got] == [(d.code, d.span) for d in want]
+
+
+def test_the_vscode_grammar_reads_the_example_workouts():
+    """The TextMate grammar is valid JSON whose patterns compile, and it scopes every
+    step line of the example workouts as a step with a duration or distance."""
+    import json
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    ext = root / "editors" / "vscode"
+    package = json.loads((ext / "package.json").read_text(encoding="utf-8"))
+    grammar_path = ext / package["contributes"]["grammars"][0]["path"]
+    assert (ext / package["main"]).is_file()
+    assert (ext / package["contributes"]["languages"][0]["configuration"]).is_file()
+    grammar = json.loads(grammar_path.read_text(encoding="utf-8"))
+    rules = grammar["repository"]
+    compiled = {name: re.compile(rule.get("match") or rule["begin"])
+                for name, rule in rules.items()}
+    amounts = [re.compile(p["match"]) for p in rules["step"]["patterns"][:2]]
+    for path in sorted((root / "plans" / "workouts").glob("*.workout")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if compiled["step"].match(line) and not line.strip("- "):
+                continue
+            if compiled["step"].match(line):
+                assert any(a.search(line) for a in amounts), (path.name, line)
+
+
+def test_yaml_that_is_not_plancs_gets_no_diagnostics(tmp_path: Path):
+    ci = str(tmp_path / "ci.yaml")
+    assert analysis.analyse(ci, "jobs:\n  test:\n    runs-on: x\n").diagnostics == []
+    lib = "workouts:\n  w: {sport: Ride, body: '- Hard 20min'}\n"
+    assert [d.code for d in analysis.analyse(ci, lib).diagnostics] == ["unknown-token"]
+    athlete = "ride: {ftp: -5}\n"
+    assert analysis.analyse(ci, athlete).diagnostics

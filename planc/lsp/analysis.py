@@ -64,12 +64,32 @@ def same_path(a: str, b: str) -> bool:
     return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.MULTILINE)
+
+
+def is_planc_yaml(text: str) -> bool:
+    """Whether a YAML document is planc's: a plan or library (a top-level ``calendar`` or
+    ``workouts``) or an athlete file (only athlete sections).  An editor opens every
+    YAML file (CI configuration, ...), and those are not planc's to report on."""
+    from planc.plan.schema import FIELDS
+
+    keys = set(_TOP_KEY.findall(text))
+    if keys & {"calendar", "workouts"}:
+        return True
+    if keys and keys <= set(FIELDS["athlete"]):
+        return True
+    return text.lstrip().startswith("{") and ("calendar" in text or "workouts" in text)
+
+
 def analyse(path: str, text: str, *, open_texts: dict[str, str] | None = None,
             settings: Settings | None = None) -> Analysis:
     """Read ``text`` as the document at ``path`` (absolute); ``open_texts`` are the other
-    documents the editor has open (path -> text), read instead of the files on disk."""
+    documents the editor has open (path -> text), read instead of the files on disk.
+    YAML that is not planc's has nothing to say (:func:`is_planc_yaml`)."""
     settings = settings or Settings()
     if document_kind(path) == PLAN:
+        if not is_planc_yaml(text):
+            return Analysis(path, PLAN, text, files=(path,))
         return _analyse_plan(path, text, open_texts or {})
     return _analyse_workout(path, text, settings)
 
