@@ -242,3 +242,14 @@ def test_yaml_that_is_not_plancs_gets_no_diagnostics(tmp_path: Path):
     assert [d.code for d in analysis.analyse(ci, lib).diagnostics] == ["unknown-token"]
     athlete = "ride: {ftp: -5}\n"
     assert analysis.analyse(ci, athlete).diagnostics
+
+
+@pytest.mark.asyncio
+async def test_formatting_is_planc_fmt(client: LanguageClient, tmp_path: Path):
+    uri = open_doc(client, tmp_path / "f.workout", "-   10m   50%\n\n\n- 5m 60%  \n")
+    await diagnostics(client, uri)
+    edits = await client.text_document_formatting_async(types.DocumentFormattingParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        options=types.FormattingOptions(tab_size=2, insert_spaces=True)))
+    assert [e.new_text for e in edits] == ["- 10m 50%\n\n- 5m 60%\n"]
+    assert edits[0].range.start == types.Position(line=0, character=0)

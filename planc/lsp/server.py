@@ -204,6 +204,7 @@ def create_server() -> PlancServer:
         ls.forget(params.text_document.uri)
 
     _register_questions(server)
+    _register_formatting(server)
     return server
 
 
@@ -251,6 +252,34 @@ def _register_questions(server: PlancServer) -> None:
         else:
             lines, codec = _source_lines(path), ls.workspace.position_codec
         return types.Location(uri=target, range=to_lsp_range(span, lines, codec))
+
+
+def _register_formatting(server: PlancServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    def formatting(ls: PlancServer,
+                   params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+        """The whole document laid out by planc fmt (nothing for a file with errors)."""
+        from planc.fmt import FmtError, format_text
+
+        uri = params.text_document.uri
+        path = to_fs_path(uri)
+        if path is None or uri not in ls.analyses:
+            return None
+        doc = ls.workspace.get_text_document(uri)
+        if analysis.document_kind(path) == PLAN and not analysis.is_planc_yaml(doc.source):
+            return None
+        try:
+            done = format_text(doc.source, path, sport=ls.settings.sport)
+        except FmtError as exc:
+            ls.window_show_message(types.ShowMessageParams(
+                type=types.MessageType.Error, message=str(exc)))
+            return None
+        if done.text is None or done.text == doc.source:
+            return []
+        lines = list(doc.lines)
+        end = types.Position(line=len(lines), character=0)
+        whole = types.Range(start=types.Position(line=0, character=0), end=end)
+        return [types.TextEdit(range=whole, new_text=done.text)]
 
 
 def serve() -> None:
