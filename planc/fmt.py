@@ -63,6 +63,23 @@ def format_text(text: str, path: str, *, sport: str | None = None) -> Formatted:
     return format_workout(text, path=path, sport=sport)
 
 
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.MULTILINE)
+
+
+def is_planc_yaml(text: str) -> bool:
+    """Whether a YAML document is planc's: a plan or library (a top-level ``calendar`` or
+    ``workouts``) or an athlete file (only athlete sections).  An editor opens every
+    YAML file (CI configuration, ...), and those are not planc's to report on."""
+    from planc.plan.schema import FIELDS  # the plan layer loads only for YAML
+
+    keys = set(_TOP_KEY.findall(text))
+    if keys & {"calendar", "workouts"}:
+        return True
+    if keys and keys <= set(FIELDS["athlete"]):
+        return True
+    return text.lstrip().startswith("{") and ("calendar" in text or "workouts" in text)
+
+
 # --------------------------------------------------------------- workouts --
 
 

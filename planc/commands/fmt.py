@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _looks_like_yaml(text: str) -> bool:
-    from planc.lsp.analysis import is_planc_yaml
+    from planc.fmt import is_planc_yaml
 
     return is_planc_yaml(text)
 

@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from planc.ast import Node, Repeat, Span, Step, Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic
+from planc.fmt import is_planc_yaml
+from planc.lsp.complete import Completion, plan_completions, workout_completions
+from planc.lsp.describe import describe_repeat, describe_step
 from planc.plan.model import LibraryWorkout, Session
 
 WORKOUT, PLAN = "workout", "plan"
@@ -62,23 +65,6 @@ class Analysis:
 
 def same_path(a: str, b: str) -> bool:
     return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
-
-
-_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.MULTILINE)
-
-
-def is_planc_yaml(text: str) -> bool:
-    """Whether a YAML document is planc's: a plan or library (a top-level ``calendar`` or
-    ``workouts``) or an athlete file (only athlete sections).  An editor opens every
-    YAML file (CI configuration, ...), and those are not planc's to report on."""
-    from planc.plan.schema import FIELDS
-
-    keys = set(_TOP_KEY.findall(text))
-    if keys & {"calendar", "workouts"}:
-        return True
-    if keys and keys <= set(FIELDS["athlete"]):
-        return True
-    return text.lstrip().startswith("{") and ("calendar" in text or "workouts" in text)
 
 
 def analyse(path: str, text: str, *, open_texts: dict[str, str] | None = None,
@@ -180,8 +166,6 @@ def _sessions_on_line(an: Analysis, line: int, path: str | None = None):
 
 def _hover_workout(workout: Workout, line: int, athlete: Athlete | None, *, indoor: bool,
                    heading: str | None) -> str | None:
-    from planc.lsp.describe import describe_repeat, describe_step
-
     node = _node_on_line(workout.body, line)
     if node is None:
         return None
@@ -251,24 +235,14 @@ def definition(an: Analysis, line: int, column: int) -> tuple[str, Span] | None:
 # ------------------------------------------------------------- completion --
 
 
-@dataclass(frozen=True, slots=True)
-class Completion:
-    label: str
-    kind: str  # keyword | unit | value | workout | parameter | key
-    detail: str = ""
-    insert: str | None = None  # text to insert, when it is not the label
-
-
 def completions(an: Analysis, line: int, column: int) -> list[Completion]:
     """What may be typed at ``line``/``column`` (the column after the cursor's text)."""
-    from planc.lsp import complete
-
     prefix = line_text(an.text, line)[:max(column - 1, 0)]
     if an.kind == WORKOUT:
-        return complete.workout_completions(prefix, in_header=_in_front_matter(an.text, line))
+        return workout_completions(prefix, in_header=_in_front_matter(an.text, line))
     if _in_body(an, line):
-        return complete.workout_completions(prefix, in_header=False)
-    return complete.plan_completions(prefix, an.text.split("\n")[:line - 1], an.library)
+        return workout_completions(prefix, in_header=False)
+    return plan_completions(prefix, an.text.split("\n")[:line - 1], an.library)
 
 
 def _in_front_matter(text: str, line: int) -> bool:
@@ -295,4 +269,4 @@ def _in_body(an: Analysis, line: int) -> bool:
 
 
 __all__ = ["PLAN", "WORKOUT", "Analysis", "Completion", "Settings", "analyse", "completions",
-           "definition", "document_kind", "hover", "line_text", "word_at"]
+           "definition", "document_kind", "hover", "is_planc_yaml", "line_text", "word_at"]

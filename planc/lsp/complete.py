@@ -10,14 +10,23 @@ that nothing here can offer a word the parser would reject.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from planc.ast import Intensity
-from planc.lsp.analysis import Completion
 from planc.plan.model import LibraryWorkout
 from planc.plan.schema import FIELDS, SESSION_KEYS, WEEKDAYS
 from planc.syntax import HEADER_KEYS
 from planc.syntax.tokens import KEYWORD_FLAGS, WINDOWS
 from planc.units import SPORTS
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    label: str
+    kind: str  # keyword | unit | value | workout | parameter | key
+    detail: str = ""
+    insert: str | None = None  # text to insert, when it is not the label
+
 
 # what a number becomes with each unit: (suffix, kind of value)
 NUMBER_UNITS: tuple[tuple[str, str], ...] = (
