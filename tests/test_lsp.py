@@ -38,14 +38,15 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
 
 
 async def diagnostics(client: LanguageClient, uri: str, cleared: bool = False,
-                      timeout: float = 20.0) -> list[types.Diagnostic]:
-    """The diagnostics the server has published for ``uri``: the first ones, or with
-    ``cleared`` once they are empty (the client records each publication as it comes)."""
+                      timeout: float = 20.0, found: bool = False) -> list[types.Diagnostic]:
+    """The diagnostics the server has published for ``uri``: the first ones, with
+    ``cleared`` once they are empty, with ``found`` once there are some (the client
+    records each publication as it comes)."""
     async def wait() -> list[types.Diagnostic]:
         while True:
-            found = client.diagnostics.get(uri)
-            if found is not None and (not cleared or not found):
-                return list(found)
+            now = client.diagnostics.get(uri)
+            if now is not None and (not cleared or not now) and (not found or now):
+                return list(now)
             await asyncio.sleep(0.01)
     return await asyncio.wait_for(wait(), timeout)
 
@@ -253,3 +254,21 @@ async def test_formatting_is_planc_fmt(client: LanguageClient, tmp_path: Path):
         options=types.FormattingOptions(tab_size=2, insert_spaces=True)))
     assert [e.new_text for e in edits] == ["- 10m 50%\n\n- 5m 60%\n"]
     assert edits[0].range.start == types.Position(line=0, character=0)
+
+
+@pytest.mark.asyncio
+async def test_a_plan_reads_an_unsaved_library_and_the_disk_again_when_it_closes(
+        client: LanguageClient, tmp_path: Path):
+    (tmp_path / "lib.yaml").write_text(LIBRARY, encoding="utf-8")
+    uri = open_doc(client, tmp_path / "plan.yaml", PLAN.format(work="10m"), "yaml")
+    assert await diagnostics(client, uri) == []
+    lib = tmp_path / "lib.yaml"
+    lib_uri = lib.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri=lib_uri, language_id="yaml", version=1, text=LIBRARY)))
+    change(client, lib_uri, 2, LIBRARY.replace("intervals:", "renamed:"))  # not saved
+    found = await diagnostics(client, uri, found=True)
+    assert [d.code for d in found] == ["unknown-workout"]
+    client.text_document_did_close(types.DidCloseTextDocumentParams(
+        types.TextDocumentIdentifier(uri=lib_uri)))
+    assert await diagnostics(client, uri, cleared=True) == []

@@ -30,7 +30,7 @@ from pygls.workspace import PositionCodec
 
 from planc import __version__
 from planc.ast import NO_SPAN, Span
-from planc.diagnostics import Diagnostic, Severity
+from planc.diagnostics import Diagnostic, Severity, error
 from planc.inputs import MAX_INPUT_BYTES
 from planc.lsp import analysis
 from planc.lsp.analysis import PLAN, Analysis, Settings
@@ -81,22 +81,18 @@ class PlancServer(LanguageServer):
         doc = self.workspace.get_text_document(uri)
         text = doc.source
         if len(text.encode("utf-8", "surrogatepass")) > MAX_INPUT_BYTES:
-            self.analyses[uri] = Analysis(path, analysis.document_kind(path), "")
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[
-                types.Diagnostic(range=to_lsp_range(NO_SPAN, [], self.workspace.position_codec),
-                                 message=f"file larger than {MAX_INPUT_BYTES // 1_000_000} MB: not "
-                                 "checked", severity=types.DiagnosticSeverity.Error,
-                                 code="too-large", source="planc")]))
+            an = Analysis(path, analysis.document_kind(path), "", diagnostics=[error(
+                "too-large", f"the file is larger than {MAX_INPUT_BYTES // 1_000_000} MB, "
+                "the most planc reads", path=path, hint="split it")])
+            self.analyses[uri] = an
+            self.publish(uri, an)
             return
         an = analysis.analyse(path, text, open_texts=self.open_texts(uri),
                               settings=self.settings)
         self.analyses[uri] = an
         self.publish(uri, an)
         if dependants:
-            for other, known in list(self.analyses.items()):
-                if other != uri and known.kind == PLAN and any(
-                        analysis.same_path(f, path) for f in known.files[1:]):
-                    self.refresh(other, dependants=False)
+            self.refresh_dependants(uri)
 
     def publish(self, uri: str, an: Analysis) -> None:
         doc = self.workspace.get_text_document(uri)
@@ -114,17 +110,31 @@ class PlancServer(LanguageServer):
             others.setdefault(from_fs_path(d.path) or d.path, []).append(
                 to_lsp(d, lines, self.workspace.position_codec))
         for stale in self.published.get(uri, set()) - set(others):
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=stale, diagnostics=[]))
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=stale, diagnostics=[]))
         for other_uri, diags in others.items():
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=other_uri,
-                                                                                  diagnostics=diags))
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=other_uri, diagnostics=diags))
         self.published[uri] = set(others)
 
     def forget(self, uri: str) -> None:
+        """A closed document: its diagnostics go, and the open plans that include it read
+        it from disk again (its unsaved text is gone)."""
         self.analyses.pop(uri, None)
         for stale in self.published.pop(uri, set()):
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=stale, diagnostics=[]))
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=stale, diagnostics=[]))
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, diagnostics=[]))
+        self.refresh_dependants(uri)
+
+    def refresh_dependants(self, uri: str) -> None:
+        """Read again the open plans that include the file at ``uri``."""
+        path = to_fs_path(uri)
+        for other, known in list(self.analyses.items()):
+            if path and other != uri and known.kind == PLAN and any(
+                    analysis.same_path(f, path) for f in known.files[1:]):
+                self.refresh(other, dependants=False)
 
     def configure(self, options: Any) -> None:
         if isinstance(options, dict):
