@@ -342,8 +342,9 @@ def _encoder_refuses(ctx: Context) -> None:
 
 def _text_does_not_read_back(ctx: Context) -> None:
     """The planc text written for an import gains a step (a writer bug)."""
-    real = import_common.workout_text
-    ctx.monkeypatch.setattr(import_common, "workout_text", lambda w: real(w) + "\n- 1m 50%\n")
+    real = import_common.write
+    ctx.monkeypatch.setattr(import_common, "write",
+                            lambda w, dialect: real(w, dialect) + "\n- 1m 50%\n")
 
 
 def _service(ctx: Context):

@@ -7,8 +7,8 @@ repeats re-expanded from the repeat steps, following their back-pointers) must e
 the lowered AST's steps.  The lowering itself is checked against the *original* AST:
 same order, same total time, same work.
 
-Goldens: ``tests/golden/fit/<name>.fit`` (bytes) and ``<name>.json`` (the decoded
-messages plus the diagnostics, readable in review).  Regenerate with PLANC_REGEN=1.
+Goldens: ``tests/golden/emit/fit/<name>.fit`` (bytes) and ``<name>.json`` (the decoded
+messages plus the diagnostics, readable in review).  Regenerate with ``pytest --regen``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import dataclasses
 import datetime as dt
 import io
 import json
-import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from conftest import run_planc
 from garmin_fit_sdk import Decoder, Stream
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from support.golden import check_golden, emitted
 
 from planc.ast import (
     Block,
@@ -81,7 +81,7 @@ from planc.units import PACE_PER_METRES, DistanceUnit, PacePer
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKOUTS = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
-GOLDEN = ROOT / "tests" / "golden" / "fit"
+GOLDEN = emitted("fit")
 
 STEP_NAME_CHARS = FORMATS["fit"].text.label_chars
 FTP = 250.0
@@ -392,12 +392,8 @@ def test_golden_fit(path: Path) -> None:
     data, diags, _ = check_file(parsed.workout)
     text = golden_dump(data, diags)
     fit_file, json_file = GOLDEN / f"{path.stem}.fit", GOLDEN / f"{path.stem}.json"
-    if os.environ.get("PLANC_REGEN"):
-        GOLDEN.mkdir(parents=True, exist_ok=True)
-        fit_file.write_bytes(data)
-        json_file.write_text(text, encoding="utf-8")
-    assert text == json_file.read_text(encoding="utf-8")
-    assert data == fit_file.read_bytes()
+    check_golden(json_file, text)
+    check_golden(fit_file, data)
 
 
 def test_every_example_has_fit_goldens() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from lxml import etree
+from support.golden import emitted
 from support.readers import (
     ATHLETE,
     EXAMPLES,
@@ -95,11 +96,9 @@ def test_examples_read_back_with_the_same_time(path):
 
 
 def test_every_example_has_zwo_goldens():
-    from support.readers import DEVICE_GOLDEN
-
-    names = {p.name for p in DEVICE_GOLDEN.glob("*.zwo.diagnostics")}
+    names = {p.name for p in emitted("zwo").glob("*.zwo.diagnostics")}
     assert names == {f"{p.stem}.zwo.diagnostics" for p in EXAMPLES}
-    assert len(list(DEVICE_GOLDEN.glob("*.zwo"))) >= 10
+    assert len(list(emitted("zwo").glob("*.zwo"))) >= 10
 
 
 def test_same_input_same_bytes():

@@ -6,12 +6,12 @@ The random-AST round trip for both dialects of the printer is tests/test_printer
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.golden import check_golden, emitted
 
 from planc.ast import (
     Block,
@@ -35,7 +35,7 @@ from planc.syntax.printer import safe_label, write
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKOUTS = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
-GOLDEN = ROOT / "tests" / "golden" / "workouts"
+GOLDEN = emitted("icu")
 
 
 def _parse(text: str, sport: str = "Ride") -> Workout:
@@ -57,11 +57,7 @@ def test_golden_icu(path: Path):
     parsed = read_workout(path.read_text(encoding="utf-8"), path=str(path))
     assert parsed.workout is not None
     text = emit_icu(parsed.workout)
-    golden = GOLDEN / f"{path.stem}.txt"
-    if os.environ.get("PLANC_REGEN"):
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+    check_golden(GOLDEN / f"{path.stem}.txt", text)
 
 
 def test_every_example_has_a_golden():
