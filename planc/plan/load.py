@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from planc.ast import Span
@@ -62,6 +63,9 @@ class PlanResult:
     plan: Plan | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    # the workouts the plan and its includes define, also when the plan itself has errors
+    # (an editor completes and follows workout names from it)
+    library: dict[str, LibraryWorkout] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -87,10 +91,15 @@ def check_plan(path: str | os.PathLike) -> list[Diagnostic]:
 
 
 def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
-              need_plan: bool = False, variant: Variant | None = None) -> PlanResult:
+              need_plan: bool = False, variant: Variant | None = None,
+              texts: Mapping[str, str] | None = None) -> PlanResult:
     """``need_plan``: the caller builds, renders or publishes, so a library or athlete
-    file (fine for ``check``) is an error that says what the file is."""
-    loader = _Loader(variant)
+    file (fine for ``check``) is an error that says what the file is.
+
+    ``texts`` maps absolute paths to texts that replace those files' contents on disk:
+    an editor's unsaved buffers (``planc lsp``) or a plan handed over as text
+    (``planc mcp``); included files not in it are read from disk as usual."""
+    loader = _Loader(variant, {overlay_key(k): v for k, v in (texts or {}).items()})
     plan = loader.run(str(path), athlete)
     if need_plan and plan is None and loader.kind and not any(
             d.is_error for d in loader.r.diagnostics):
@@ -104,7 +113,7 @@ def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
     if plan is not None:
         plan.diagnostics = [d for d in diags if not d.is_error]
         plan.sources = loader.sources
-    return PlanResult(plan, diags, loader.sources)
+    return PlanResult(plan, diags, loader.sources, loader.library)
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -129,10 +138,17 @@ def _parsed(text: str, path: str) -> tuple[YNode | None, tuple[Diagnostic, ...]]
     return tree, tuple(diags)
 
 
+def overlay_key(path: str | os.PathLike) -> str:
+    """How a path is looked up in :func:`read_plan`'s ``texts``: absolute and normalised."""
+    return os.path.normcase(os.path.abspath(path))
+
+
 class _Loader:
-    def __init__(self, variant: Variant | None = None) -> None:
+    def __init__(self, variant: Variant | None = None,
+                 texts: Mapping[str, str] | None = None) -> None:
         self.variant = variant
         self.variables: tuple[tuple[str, object], ...] = ()  # plan parameters, for defaults
+        self.texts = texts or {}
         self.kind: str | None = None  # "a workout library" / "an athlete file": not a plan
         self.r = Reader("<plan>")
         self.sources: dict[str, str] = {}
@@ -143,8 +159,10 @@ class _Loader:
     # ------------------------------------------------------------ files --
 
     def read(self, path: str, cause: YNode | None = None) -> YNode | None:
+        text = self.texts.get(overlay_key(path)) if self.texts else None
         try:
-            text = read_text(path)
+            if text is None:
+                text = read_text(path)
         except NotText as exc:  # positioned in the file itself, shown as far as it is text
             self.sources[path] = exc.text()
             self.r.diagnostics.append(exc.diagnostic(path))
