@@ -63,19 +63,19 @@ from planc.emit import fit as fit_emit
 from planc.emit.fit import (
     DEFAULT_TIME_CREATED_UNIX,
     INTENSITY,
-    STEP_NAME_CHARS,
     emit,
-    short_name,
     time_created_unix,
+    write_fit,
 )
 from planc.emit.fit_encoder import MAX_STEPS
+from planc.lower import Lowered
 from planc.lower.fit import (
     DEFAULT_RAMP_SLICE_S,
-    LoweredFit,
     fit_message_count,
     lower_fit,
 )
-from planc.lower.formats import EmitOptions
+from planc.lower.fit_text import FALLBACK_NAME, short_name
+from planc.lower.formats import FORMATS, EmitOptions
 from planc.resolve.targets import power_watts
 from planc.units import PACE_PER_METRES, DistanceUnit, PacePer
 
@@ -83,6 +83,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKOUTS = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
 GOLDEN = ROOT / "tests" / "golden" / "fit"
 
+STEP_NAME_CHARS = FORMATS["fit"].text.label_chars
 FTP = 250.0
 RIDE = SportThresholds(ftp=FTP, lthr=170, max_hr=190)
 ATHLETE = Athlete({
@@ -302,22 +303,28 @@ def assert_played_equals(played: Played, step: Step) -> None:
         else:
             assert abs(low - r.low) <= half and abs(high - r.high) <= half
     assert played.intensity == INTENSITY[step.intensity]
-    name, cut = short_name(step.label)
-    assert played.name == name
-    notes = played.notes or ""
-    if cut:
-        assert notes.startswith(" ".join(step.label.split())[:40])
-    if step.until_lap_press:
-        assert "Press lap to move on" in notes or len(notes.encode()) >= 254
-    for cue in step.cues:
-        assert cue.text[:20] in notes or len(notes.encode()) >= 254
+    # the lowering leaves each text as the file holds it: the name, and the notes
+    # (the full label when the name was cut, free text, cues, "Press lap to move on")
+    assert played.name == step.label
+    assert played.notes == step.trailing
+    assert step.cues == ()
+
+
+def fit_bytes(workout: Workout, athlete: Athlete = ATHLETE, options: EmitOptions = OPTIONS,
+              ramp_slice_s: float | None = None) -> tuple[bytes, list[Diagnostic]]:
+    """emit(), or with another ramp slice the lowering and the writer one after the other."""
+    if ramp_slice_s is None:
+        return emit(workout, athlete, options)
+    lowered = lower_fit(workout, athlete, indoor=options.indoor, ramp_slice_s=ramp_slice_s)
+    assert lowered.workout is not None, lowered.diagnostics
+    return write_fit(lowered.workout, options.date), lowered.diagnostics
 
 
 def compile_fit(workout: Workout, athlete: Athlete = ATHLETE, options: EmitOptions = OPTIONS,
-                **kwargs: Any) -> tuple[bytes, list[Diagnostic], LoweredFit]:
-    data, diags = emit(workout, athlete, options, **kwargs)
+                ramp_slice_s: float | None = None) -> tuple[bytes, list[Diagnostic], Lowered]:
+    data, diags = fit_bytes(workout, athlete, options, ramp_slice_s)
     lowered = lower_fit(workout, athlete, indoor=options.indoor,
-                        ramp_slice_s=kwargs.get("ramp_slice_s") or DEFAULT_RAMP_SLICE_S)
+                        ramp_slice_s=ramp_slice_s or DEFAULT_RAMP_SLICE_S)
     return data, diags, lowered
 
 
@@ -416,6 +423,14 @@ def _ramping(step: Step) -> bool:
         t is not None and not t.value.is_single for t in (step.power, step.hr, step.pace))
 
 
+def _named(piece: Step, step: Step) -> bool:
+    """The lowered step is named by the start of its source label (the whole label is
+    in its notes when the name was cut)."""
+    label = " ".join((step.label or "").split())
+    name = piece.label or ""
+    return label.startswith(name) and (name == label or label in (piece.trailing or ""))
+
+
 def assert_lowering_preserves(original: Workout, lowered: Workout) -> None:
     """Same steps in the same order: each source step is one lowered step, or a run of
     ramp slices whose amounts add up to it; labels and flags travel along."""
@@ -428,14 +443,14 @@ def assert_lowering_preserves(original: Workout, lowered: Workout) -> None:
                       else step.amount.metres)
             while total < target - 1e-6:
                 piece = low[j]
-                assert piece.label == step.label and piece.span == step.span
+                assert _named(piece, step) and piece.span == step.span
                 total += (piece.amount.seconds if isinstance(piece.amount, Duration)
                           else piece.amount.metres)
                 j += 1
             assert abs(total - target) < 1e-6
         else:
             piece = low[j]
-            assert piece.amount == step.amount and piece.label == step.label
+            assert piece.amount == step.amount and _named(piece, step)
             assert piece.until_lap_press == step.until_lap_press
             j += 1
     assert j == len(low)
@@ -735,7 +750,7 @@ def test_registry_routes_to_this_emitter() -> None:
 
 def steps_of(text: str, sport: str = "Ride", athlete: Athlete = ATHLETE,
              **kwargs: Any) -> list[dict[str, Any]]:
-    data, diags = emit(parse(text, sport), athlete, OPTIONS, **kwargs)
+    data, diags = fit_bytes(parse(text, sport), athlete, OPTIONS, **kwargs)
     assert data, diags
     return raw_steps(data)
 
@@ -860,7 +875,7 @@ def test_workout_message_names_sport_and_description() -> None:
 def test_unnamed_workout_gets_the_fallback_name() -> None:
     data, _ = emit(parse("- 10m 60%\n"), ATHLETE, OPTIONS)
     (wkt,) = fitdecode_messages(data)["workout"]
-    assert wkt.get_value("wkt_name") == fit_emit.FALLBACK_NAME
+    assert wkt.get_value("wkt_name") == FALLBACK_NAME
 
 
 @pytest.mark.parametrize(("sport", "fit_sport", "sub_sport"), [
@@ -904,6 +919,21 @@ def test_names_are_short_and_the_full_label_goes_to_notes() -> None:
     assert short_name("Short") == ("Short", False)
     assert short_name("Supercalifragilisticexpialidocious") == ("Supercalifragilistic", True)
     assert short_name(None) == (None, False)
+
+
+def test_a_shortened_name_is_said_at_its_line() -> None:
+    text = "- 5m\n- Romanian deadlift with a pause at the bottom 3m\n"
+    _, diags = _diags(text, "WeightTraining")
+    d = only(diags, "label-shortened")
+    assert (d.severity, d.span.line) == ("warning", 2)
+    assert d.message == (".fit step names show about 20 characters: 'Romanian deadlift with a "
+                         "pause at the b…' is named 'Romanian deadlift', and the full label goes "
+                         "into the step's notes")
+    _, diags = _diags("- 5m 50%\n\nOver-unders with a surge 3x\n- 1m 95%\n- 1m 105%\n")
+    d = only(diags, "label-shortened")
+    assert d.span.line == 3 and "(a repeat step has no notes for the rest)" in d.message
+    _, diags = _diags("- Short label 3m 50%\n")
+    assert not [d for d in diags if d.code == "label-shortened"]
 
 
 def test_notes_hold_label_free_text_cues_and_lap_press() -> None:
@@ -980,17 +1010,6 @@ def test_ramp_slice_length_is_an_option() -> None:
     assert [s["duration_value"] for s in odd] == [56_250] * 8
     with pytest.raises(ValueError, match="ramp_slice_s"):
         lower_fit(parse("- 10m 60%\n"), ATHLETE, ramp_slice_s=0)
-
-
-def test_ramp_options_attribute_is_honoured() -> None:
-    @dataclasses.dataclass(frozen=True)
-    class Options:
-        ramp_slice_s: float = 120.0
-        indoor: bool = False
-        date: str | None = None
-
-    data, _ = emit(parse("- 10m ramp 50-70%\n"), ATHLETE, Options())
-    assert len(raw_steps(data)) == 5
 
 
 def test_distance_ramp_slices_by_distance() -> None:
@@ -1106,8 +1125,8 @@ def test_every_lowering_warning_code_is_tested() -> None:
     """A new warning code without a test here fails this test (keeps the list honest)."""
     import re
 
-    src = (ROOT / "planc" / "lower" / "fit.py").read_text() + (
-        ROOT / "planc" / "emit" / "fit.py").read_text()
+    src = "".join((ROOT / "planc" / path).read_text()
+                  for path in ("lower/fit.py", "lower/fit_text.py", "emit/fit.py"))
     found = set(re.findall(r'(?:warning|error)\(\s*"([a-z-]+)"', src))
     if "missing_threshold(" in src:  # planc.lower.common's helper writes that code
         found.add("missing-threshold")
@@ -1117,7 +1136,7 @@ def test_every_lowering_warning_code_is_tested() -> None:
     assert found >= {"ramp-sliced", "cue-untimed", "lap-press", "hidepower-ignored",
                      "hr-window", "free-step", "target-as-text", "prose-moved",
                      "text-truncated", "missing-threshold", "target-range", "empty-workout",
-                     "too-many-steps", "bad-date"}
+                     "too-many-steps", "bad-date", "label-shortened"}
 
 
 # --------------------------------------------------------------------------- errors

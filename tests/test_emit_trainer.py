@@ -14,12 +14,24 @@ from support.readers import (
     read_course,
 )
 
-from planc.ast import Block, Cue, Duration, PowerTarget, PowerUnit, Range, Step, Workout
+from planc.ast import (
+    Block,
+    Cue,
+    Duration,
+    PowerTarget,
+    PowerUnit,
+    Range,
+    Repeat,
+    Span,
+    Step,
+    Workout,
+)
 from planc.athlete import Athlete, SportThresholds
 from planc.check import read_workout
 from planc.emit import emit
-from planc.emit.trainer import ascii_text, environment, render_course
+from planc.emit.trainer import environment, render_course
 from planc.lower.formats import EmitOptions
+from planc.lower.text import ascii_text
 from planc.lower.trainer import lower_trainer
 from planc.resolve.metrics import workout_metrics
 
@@ -155,8 +167,38 @@ def test_cues_are_whole_seconds_and_labels_cue_the_step():
 def test_cues_on_the_same_second_are_joined_and_durations_fit():
     step = Step(Duration(4.0), label="Go", power=PowerTarget(PowerUnit.FTP, Range(1, 1)),
                 cues=(Cue(0.2, "now"), Cue(2.0, "hold")))
-    c = read_course(emit("mrc", Workout((Block((step,)),)), ATHLETE)[0])
-    assert c.cues == [(0, "Go / now", 2), (2, "hold", 2)]
+    data, diags = emit("mrc", Workout((Block((step,)),)), ATHLETE)
+    assert read_course(data).cues == [(0, "Go / now", 2), (2, "hold", 2)]
+    d = only(diags, "cues-merged")
+    assert d.severity == "warning" and d.message == (
+        ".mrc shows cues at whole seconds: 'now' falls on the second of 'Go', and both are "
+        "shown as one cue, 'Go / now'")
+
+
+def _ftp_step(seconds: float, label: str, value: float, line: int,
+              cues: tuple[Cue, ...] = ()) -> Step:
+    return Step(Duration(seconds), label=label, power=PowerTarget(PowerUnit.FTP,
+                Range(value, value)), cues=cues, span=Span(line, 1, line, 10))
+
+
+def test_merged_cues_name_the_line_of_the_cue_that_joined():
+    hard = _ftp_step(60.0, "Hard", 1.2, 1, (Cue(59.6, "Ease off", Span(2, 1, 2, 9)),))
+    w = Workout((Block((hard, _ftp_step(60.0, "Easy", 0.5, 3))),))
+    data, diags = emit("mrc", w, ATHLETE)
+    assert read_course(data).cues == [(0, "Hard", 10), (60, "Ease off / Easy", 10)]
+    assert only(diags, "cues-merged").span.line == 3  # 'Easy' joined the cue of line 2
+
+
+def test_merging_in_one_pass_of_a_repeat_leaves_the_others():
+    # 10.3 s steps: the cue at 9.6 s meets the next label on the same second in the
+    # first pass only (10.1 s and 10.8 s; then 30.7/31.4 and 51.3/52.0)
+    hard = _ftp_step(10.3, "Hard", 1.2, 2, (Cue(9.6, "Ease", Span(3, 1, 3, 5)),))
+    w = Workout((Repeat(3, (hard, _ftp_step(10.3, "Easy", 0.5, 4))),))
+    data, diags = emit("mrc", w, ATHLETE)
+    assert [(at, text) for at, text, _ in read_course(data).cues] == [
+        (0, "Hard"), (10, "Ease / Easy"), (21, "Hard"), (30, "Ease"), (31, "Easy"),
+        (41, "Hard"), (51, "Ease"), (52, "Easy")]
+    assert len([d for d in diags if d.code == "cues-merged"]) == 1  # said once, at its line
 
 
 def test_text_is_ascii_on_one_line():
@@ -165,12 +207,31 @@ def test_text_is_ascii_on_one_line():
     step = Step(Duration(60.0), label="Ström 漢字 — go", power=PowerTarget(PowerUnit.FTP,
                                                                             Range(1, 1)))
     w = Workout((Block((step,)),), name="Été 2x", description="FTP = 250\nline two")
-    data, _ = emit("mrc", w, ATHLETE)
+    data, diags = emit("mrc", w, ATHLETE)
     data.decode("ascii")
     c = read_course(data)
     assert c.header["DESCRIPTION"] == "FTP: 250 line two"
     assert c.header["FILE NAME"] == "ete-2x.mrc"
     assert c.cues[0][1] == "Strom - go"
+    assert [d.message for d in diags if d.code == "text-transliterated"] == [
+        ".mrc text is ASCII on one line: in 'Ström 漢字 — go', 'ö' as 'o', '漢' is left out, "
+        "'字' is left out, '—' as '-'",
+        ".mrc DESCRIPTION cannot hold '=' (Golden Cheetah's reader stops at it): it is "
+        "written as ':'"]
+
+
+def test_a_cue_with_no_ascii_text_is_left_out_and_said():
+    data, diags = course("- 1m 60%\n> 30s 加油\n- 1m 70%\n> 10s Café\n")
+    assert read_course(data).cues == [(70, "Cafe", 10)]
+    found = [(d.span.line, d.message) for d in diags if d.code == "text-transliterated"]
+    assert found == [
+        (2, ".mrc text is ASCII on one line: '加油' has no such characters and is left out"),
+        (4, ".mrc text is ASCII on one line: in 'Café', 'é' as 'e'")]
+
+
+def test_plain_ascii_text_and_spacing_are_not_reported():
+    _, diags = course("---\ndescription: Two\tspaces  here\n---\n- Go 1m 60%\n> 30s Keep  going\n")
+    assert not [d for d in diags if d.code == "text-transliterated"], diags
 
 
 def test_templates_load_once():
@@ -310,7 +371,7 @@ def test_only_rides_have_a_course_form(fmt):
 
 def test_repeats_are_unrolled_without_a_warning():
     data, diags = course("Sets 2x\n  3x\n    - 30s 120%\n    - 30s 50%\n  - 2m 55%\n")
-    assert diags == []
+    assert diags == []  # unrolling is exact: the row's level for unrolled-repeat is ignore
     assert len(read_course(data).segments()) == 2 * (6 + 1)
 
 

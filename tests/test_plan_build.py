@@ -65,11 +65,11 @@ def test_rebuild_with_no_change_touches_nothing(tmp_path):
     plan = load_plan(ROOT / "plans" / "cycling-base-build-8w.yaml")
     out = tmp_path / "out"
     first = build_plan(plan, out, ["icu"], Selection())
-    assert first.written and not first.unchanged
+    assert first.files.written and not first.files.unchanged
     before = snapshot(out)
     again = build_plan(load_plan(ROOT / "plans" / "cycling-base-build-8w.yaml"), out, ["icu"],
                        Selection())
-    assert again.written == [] and again.removed == []
+    assert again.files.written == [] and again.files.removed == []
     assert snapshot(out) == before
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
 
@@ -82,7 +82,7 @@ def test_stale_files_listed_in_the_manifest_are_removed_and_nothing_else(tmp_pat
     mine.write_text("the coach's own file\n")
     write(tmp_path, plan_text("- tue: sweetspot\n"))  # Saturdays dropped
     result = build_plan(load_plan(path), out, ["icu"], Selection())
-    assert sorted(p.name for p in result.removed) == [
+    assert sorted(p.name for p in result.files.removed) == [
         "2027-01-09-1-endurance.txt", "2027-01-16-1-endurance.txt",
         "2027-01-23-1-endurance.txt", "2027-01-30-1-endurance.txt"]
     assert mine.read_text() == "the coach's own file\n"
@@ -98,7 +98,7 @@ def test_partial_build_keeps_other_weeks_in_the_manifest(tmp_path):
     full = (out / "manifest.json").read_bytes()
     plan = load_plan(path)
     result = build_plan(plan, out, ["icu"], select(plan, ["2"]))
-    assert result.sessions == 1 and result.removed == []
+    assert result.sessions == 1 and result.files.removed == []
     assert (out / "manifest.json").read_bytes() == full
 
 
@@ -122,6 +122,19 @@ def test_manifest_of_another_plan_is_never_used_to_delete(tmp_path):
     result = build_plan(load_plan(path), out, ["icu"], Selection())
     assert (out / "keep.txt").exists()
     assert [d.code for d in result.diagnostics] == ["manifest-other-plan"]
+
+
+
+def test_an_unreadable_manifest_removes_nothing_and_is_replaced(tmp_path):
+    path = write(tmp_path, plan_text("- tue: sweetspot\n"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
+    (out / "manifest.json").write_text("{not json")
+    result = build_plan(load_plan(path), out, ["icu"], Selection())
+    assert [d.code for d in result.diagnostics] == ["manifest-unreadable"]
+    assert result.files.removed == [] and (out / "keep.txt").exists()
+    assert json.loads((out / "manifest.json").read_text())["plan"]["id"] == "test-plan"
 
 
 # ----------------------------------------------------------------------- CLI --

@@ -3,6 +3,7 @@ output is deterministic and idempotent, and the pages show what the plan says.""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -192,12 +193,32 @@ def test_week_selection_and_stale_files(tmp_path: Path):
     keep = out / "notes.txt"  # not ours: never removed
     keep.write_text("mine")
     result = render_site(plan, out, select(plan, ["2"]))
-    assert result.removed and not any("week-02" in str(p) for p in result.removed)
+    assert result.files.removed and not any("week-02" in str(p) for p in result.files.removed)
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["week-02-2026-12-07"]
     assert keep.read_text() == "mine"
     doc = lxml.html.fromstring((out / "index.html").read_bytes())
     assert [w.get("id") for w in doc.xpath("//section[@class='week']")] == ["week-2"]
     assert "(of 8)" in doc.xpath("//p[@class='dates']")[0].text_content()
+
+
+
+def test_site_manifest_lists_what_the_render_wrote(cycling_site: Path):
+    data = (cycling_site / "site-manifest.json").read_bytes()
+    files = sorted(p.relative_to(cycling_site).as_posix() for p in cycling_site.rglob("*")
+                   if p.is_file() and p.name != "site-manifest.json")
+    manifest = {"plan": "cycling-base-build-8w", "files": files}
+    assert data == (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+
+
+def test_another_plans_site_is_never_cleaned_up(tmp_path: Path):
+    out = tmp_path / "site"
+    render_site(load_plan(RUNNING), out)
+    before = sorted(out.rglob("*.html"))
+    result = render_site(load_plan(CYCLING), out, select(load_plan(CYCLING), ["1"]))
+    (d,) = [d for d in result.diagnostics if d.code.startswith("manifest-")]
+    assert d.code == "manifest-other-plan" and "holds a rendering of plan 'half-marathon-12w'" \
+        in d.message and d.hint.endswith("(the default is out/<id>-site)")
+    assert result.files.removed == [] and all(p.exists() for p in before)
 
 
 def test_user_text_is_escaped(tmp_path: Path):

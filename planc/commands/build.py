@@ -63,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
     athlete, athlete_diags = found.athlete, found.diagnostics
     sources.update(found.sources)
     diags = result.diagnostics + athlete_diags
-    if not result.ok or result.plan is None or any(d.is_error for d in athlete_diags):
+    # under --strict a warning in the plan is an error: nothing is built
+    if not result.ok or result.plan is None or any(d.is_error for d in athlete_diags) \
+            or (args.strict and diags):
         report(diags, sources, strict=args.strict)
         return 1
     plan = result.plan
@@ -93,8 +95,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         weeks = len({s.week for s in selection.sessions(plan.sessions)})
         print(f"built {built.sessions} session{'s' * (built.sessions != 1)} in {weeks} "
-              f"week{'s' * (weeks != 1)} to {out_dir}: {len(built.written)} written, "
-              f"{len(built.unchanged)} unchanged, {len(built.removed)} removed",
+              f"week{'s' * (weeks != 1)} to {out_dir}: {built.files.summary()}",
               file=sys.stderr)
     return 0
 

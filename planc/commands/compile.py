@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from planc.check import read_workout
     from planc.emit import emit
     from planc.lower.formats import FORMATS, EmitOptions, formats_for, parse_formats
-    from planc.output.files import inside, slugify, write_atomic
+    from planc.names import slugify
 
     all_formats = "all" in [p.strip().lower() for p in args.to.split(",")]
     try:
@@ -63,24 +63,11 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(f"planc compile: error: {exc}", file=sys.stderr)
         return 2
-    to_stdout = args.output is None
-    if to_stdout and (len(formats) > 1 or FORMATS[formats[0]].binary):
-        print("planc compile: error: binary or several formats need -o DIR", file=sys.stderr)
+    try:
+        out_dir, out_file = _destination(args.output, len(paths), formats)
+    except ValueError as exc:
+        print(f"planc compile: error: {exc}", file=sys.stderr)
         return 2
-    out_dir: Path | None = None
-    out_file: Path | None = None
-    if args.output is not None:
-        target = Path(args.output)
-        single = len(paths) == 1 and len(formats) == 1
-        if single and not target.is_dir() and not args.output.endswith(("/", "\\")) \
-                and target.suffix:
-            out_file = target
-        else:
-            out_dir = target
-            if target.exists() and not target.is_dir():
-                print(f"planc compile: error: -o {args.output} is a file, not a directory "
-                      "(several files are written into a directory)", file=sys.stderr)
-                return 2
 
     athlete_result = athlete_from_args(args)
     diags = list(athlete_result.diagnostics)
@@ -89,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
         report(diags, sources)
         return 1
     options = EmitOptions(strict=args.strict, indoor=args.indoor)
-    outputs: list[tuple[Path | None, bytes]] = []
+    files: dict[str, bytes] = {}  # -o DIR: file name -> bytes
+    texts: list[bytes] = []  # standard output, or the one -o FILE
     used_names: set[str] = set()
     failed = False
     for path in paths:
@@ -126,23 +114,53 @@ def run(args: argparse.Namespace) -> int:
             data, emitted = emit(fmt, workout, athlete_result.athlete, workout_options)
             diags.extend(d.with_path(src.path) if d.path == "<input>" else d for d in emitted)
             if out_dir is not None:
-                dest = out_dir / f"{base}{FORMATS[fmt].extension}"
-                if not inside(out_dir, dest):  # slugify already forbids this; belt and braces
-                    raise RuntimeError(f"refusing to write outside {out_dir}")
-                outputs.append((dest, data))
+                files[f"{base}{FORMATS[fmt].extension}"] = data
             else:
-                outputs.append((out_file, data))
+                texts.append(data)
     failed = report(diags, sources, strict=args.strict) or failed
     if failed:
         return 1
-    for dest, data in outputs:
-        if dest is None:
-            sys.stdout.write(data.decode("utf-8"))
-        else:
-            try:
-                write_atomic(dest, data)
-            except OSError as exc:
-                print(f"planc compile: error: cannot write {dest}: {exc.strerror or exc}",
-                      file=sys.stderr)
-                return 2
+    return _write(files, texts, out_dir, out_file)
+
+
+def _destination(output: str | None, inputs: int,
+                 formats: list[str]) -> tuple[Path | None, Path | None]:
+    """Where ``-o`` sends the files: ``(folder, None)``, ``(None, file)`` for one input in
+    one format, or ``(None, None)`` for standard output; ValueError says why not."""
+    from planc.lower.formats import FORMATS  # lazy, like run's: start-up of other commands
+
+    if output is None:
+        if len(formats) > 1 or FORMATS[formats[0]].binary:
+            raise ValueError("binary or several formats need -o DIR")
+        return None, None
+    target = Path(output)
+    single = inputs == 1 and len(formats) == 1
+    if single and not target.is_dir() and not output.endswith(("/", "\\")) and target.suffix:
+        return None, target
+    if target.exists() and not target.is_dir():
+        raise ValueError(f"-o {output} is a file, not a directory "
+                         "(several files are written into a directory)")
+    return target, None
+
+
+def _write(files: dict[str, bytes], texts: list[bytes], out_dir: Path | None,
+           out_file: Path | None) -> int:
+    """Write the compiled files: into -o DIR (no manifest: the folder may hold the coach's
+    own files, and each compile writes only what it was given), to -o FILE, or to stdout."""
+    # imported here, not at the top: json and tempfile cost ~15 ms of start-up that
+    # compiling to standard output does not need
+    from planc.output.tree import OutputTree, write_file
+
+    try:
+        if out_dir is not None:
+            OutputTree.open(out_dir).write(files)
+        for data in texts:
+            if out_file is not None:
+                write_file(out_file, data)
+            else:
+                sys.stdout.write(data.decode("utf-8"))
+    except OSError as exc:
+        print(f"planc compile: error: cannot write {exc.filename or out_dir or out_file}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0

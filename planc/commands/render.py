@@ -79,7 +79,5 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if not args.quiet:
         print(f"rendered {rendered.pages} page{'s' * (rendered.pages != 1)} to "
-              f"{out_dir / 'index.html'}: {len(rendered.written)} written, "
-              f"{len(rendered.unchanged)} unchanged, {len(rendered.removed)} removed",
-              file=sys.stderr)
+              f"{out_dir / 'index.html'}: {rendered.files.summary()}", file=sys.stderr)
     return 0

@@ -12,12 +12,21 @@ import importlib
 from planc.ast import Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic
+from planc.lower import settle
 from planc.lower.formats import FORMATS, EmitOptions
 
 
 def emit(fmt: str, workout: Workout, athlete: Athlete | None = None,
          options: EmitOptions | None = None) -> tuple[bytes, list[Diagnostic]]:
-    """The bytes of ``workout`` in format ``fmt``, and what lowering had to say."""
-    spec = FORMATS[fmt]
-    module = importlib.import_module(f"planc.emit.{spec.module}")
-    return module.emit(workout, athlete or Athlete(), options or EmitOptions())
+    """The bytes of ``workout`` in format ``fmt``, and what lowering had to say.
+
+    No bytes when lowering failed: an error, or a warning under ``--strict``.
+    The levels are applied again here (it changes nothing for a writer that
+    lowers through :func:`planc.lower.lower`) so that the rule holds for every
+    row, the picture and intervals.icu text included.
+    """
+    options = options or EmitOptions()
+    module = importlib.import_module(f"planc.emit.{FORMATS[fmt].module}")
+    data, diags = module.emit(workout, athlete or Athlete(), options)
+    diags, failed = settle(fmt, diags, options)
+    return (b"" if failed else data), diags

@@ -12,14 +12,15 @@ from planc.ast import Workout
 from planc.athlete import Athlete, ftp_for
 from planc.diagnostics import Diagnostic
 from planc.emit.trainer import render_course
-from planc.lower.trainer import lower_trainer
+from planc.lower import lower
+from planc.lower.formats import EmitOptions
 
 
-def emit(workout: Workout, athlete: Athlete, options) -> tuple[bytes, list[Diagnostic]]:
-    """Registry entry point: no bytes when lowering found an error."""
-    indoor = getattr(options, "indoor", False)
-    lowered = lower_trainer(workout, athlete, "erg", indoor=indoor)
+def emit(workout: Workout, athlete: Athlete, options: EmitOptions) -> tuple[
+        bytes, list[Diagnostic]]:
+    """Registry entry point: no bytes when lowering failed."""
+    lowered = lower("erg", workout, athlete, options)
     if lowered.workout is None:
         return b"", lowered.diagnostics
-    ftp = ftp_for((athlete or Athlete()).for_sport(workout.sport), indoor)
+    ftp = ftp_for(athlete.for_sport(workout.sport), options.indoor)
     return render_course(lowered.workout, "erg", ftp), lowered.diagnostics

@@ -22,13 +22,9 @@ binary encoder (:mod:`planc.emit.fit_encoder`).  The mapping:
   defaults for Garmin exports, intervals.md §2.2).  A range keeps its rounded ends.
 * **Intensity**: 0 active, 1 rest, 2 warmup, 3 cooldown, 4 recovery, 5 interval,
   6 other, as decided by the lowering.
-* **Text**: ``wkt_step_name`` is the label, cut to :data:`STEP_NAME_CHARS`
-  characters at a word boundary when it is longer (watch screens show about 15-20);
-  ``notes`` carry the full label when it was cut, the step's free text, the cues with
-  their offsets ("(7:30) Halfway"), and "press lap to move on".  The workout name is
-  ``Workout.name`` (else :data:`FALLBACK_NAME`), ``wkt_description`` the description
-  plus the workout's prose.  Text over FIT's limits (254 bytes) is cut on a UTF-8
-  character boundary, with a warning.
+* **Text**: ``wkt_step_name`` is the lowered step's label, ``notes`` its trailing
+  text, the workout name and ``wkt_description`` the lowered workout's; the lowering
+  (:mod:`planc.lower.fit_text`) has already cut them to FIT's limits and reported it.
 * **Sport** (``sport``/``sub_sport``): see :data:`SPORTS`; pool swims carry
   ``pool_length`` (cm) and its unit (metric, or statute for yards).
 * **Reproducible bytes**: ``time_created`` is noon UTC of ``EmitOptions.date`` (noon,
@@ -60,42 +56,33 @@ from planc.ast import (
     PowerTarget,
     PowerUnit,
     Repeat,
-    Span,
     Step,
     Workout,
 )
 from planc.athlete import Athlete
-from planc.diagnostics import CONTROL_RE, Diagnostic, error, warning
+from planc.diagnostics import Diagnostic, error
 from planc.emit.fit_encoder import (
     FIT_DATETIME_MIN,
-    MAX_STRING_SIZES,
     FitEncodeError,
     FitStep,
     encode_workout,
     fit_time,
     stable_serial,
 )
-from planc.lower.fit import DEFAULT_RAMP_SLICE_S, fmt_metres, lower_fit
+from planc.lower import lower
+from planc.lower.formats import EmitOptions
 from planc.units import DistanceUnit
 
 __all__ = [
     "DEFAULT_TIME_CREATED_UNIX",
-    "FALLBACK_NAME",
     "INTENSITY",
     "SINGLE_VALUE_BAND",
     "SPORTS",
-    "STEP_NAME_CHARS",
     "emit",
     "fit_steps",
     "time_created_unix",
+    "write_fit",
 ]
-
-STEP_NAME_CHARS: Final = 20
-"""Visible length of a step name.  Device limits are undocumented; watch and head-unit
-screens show about 15-20 characters (formats.md §3.3), and a device cuts a longer
-name itself, so 20 keeps whole words for the wider screens.  A longer label is cut at
-a word boundary (or hard, when that would keep fewer than 12 characters) and kept in
-full in the notes."""
 
 SINGLE_VALUE_BAND: Final[Mapping[str, float]] = {
     "power": 0.025,
@@ -107,8 +94,6 @@ SINGLE_VALUE_BAND: Final[Mapping[str, float]] = {
 
 DEFAULT_TIME_CREATED_UNIX: Final = 946_728_000
 """2000-01-01T12:00:00Z: ``time_created`` when neither a date nor SOURCE_DATE_EPOCH is given."""
-
-FALLBACK_NAME: Final = "planc workout"
 
 SPORTS: Final[Mapping[str, tuple[int, int | None]]] = {
     # intervals.icu sport -> (FIT sport, FIT sub_sport or None for "not written")
@@ -150,12 +135,6 @@ _SPEED, _HEART_RATE, _OPEN, _CADENCE, _POWER = 0, 1, 2, 3, 4
 _HEART_RATE_LAP = 13
 _POWER_WINDOWS: Final = {None: _POWER, "1s": _POWER, "3s": 7, "10s": 8, "30s": 9, "lap": 10}
 _POOL_METRIC, _POOL_STATUTE = 0, 1
-
-_NOTES_MAX = MAX_STRING_SIZES["notes"] - 1
-_NAME_MAX = MAX_STRING_SIZES["wkt_name"] - 1
-_DESCRIPTION_MAX = MAX_STRING_SIZES["wkt_description"] - 1
-_SEPARATOR = " | "
-_NAME_MIN_WORD_CUT = 12
 
 
 def _round(x: float) -> int:
@@ -210,89 +189,26 @@ def _target(t: PowerTarget | HrTarget | PaceTarget | CadenceTarget,
 
 def _targets(step: Step) -> list[tuple[int, int, int]]:
     """Primary then secondary: power > pace > heart rate > cadence (the lowering keeps two)."""
-    found: list[PowerTarget | HrTarget | PaceTarget | CadenceTarget] = []
-    if step.power is not None and not (step.freeride or step.maxeffort):
-        found.append(step.power)
-    found.extend(t for t in (step.pace, step.hr, step.cadence) if t is not None)
-    return [_target(t, step) for t in found[:2]]
-
-
-# --------------------------------------------------------------------------- text
-
-
-def short_name(label: str | None) -> tuple[str | None, bool]:
-    """(visible step name, whether it was shortened): at most STEP_NAME_CHARS characters."""
-    if not label:
-        return None, False
-    label = " ".join(label.split())
-    if len(label) <= STEP_NAME_CHARS:
-        return label, False
-    cut = label[: STEP_NAME_CHARS + 1].rfind(" ")
-    if cut < _NAME_MIN_WORD_CUT:
-        cut = STEP_NAME_CHARS
-    return label[:cut].rstrip(" -,;:/"), True
-
-
-def _clock(seconds: float) -> str:
-    s = _round(seconds)
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
-
-
-def _notes(step: Step, name_was_cut: bool) -> str | None:
-    parts: list[str] = []
-    if name_was_cut and step.label:
-        parts.append(" ".join(step.label.split()))
-    if step.maxeffort:
-        parts.append("Max effort")
-    elif step.freeride:
-        parts.append("Free ride")
-    if step.trailing:
-        parts.append(step.trailing)
-    for cue in step.cues:
-        at = _clock(cue.offset) if isinstance(step.amount, Duration) else fmt_metres(cue.offset)
-        parts.append(f"({at}) {cue.text}")
-    if step.until_lap_press:
-        parts.append("Press lap to move on")
-    return _SEPARATOR.join(parts) or None
-
-
-def _plain(text: str | None) -> str | None:
-    """Text without control characters: a NUL would end a FIT string early, and the
-    others mean nothing on a watch screen (.zwo drops them the same way)."""
-    return CONTROL_RE.sub("", text) if text else text
-
-
-def _too_long(text: str | None, limit: int) -> bool:
-    return text is not None and len(text.encode("utf-8")) > limit
+    found = [t for t in (step.power, step.pace, step.hr, step.cadence) if t is not None]
+    return [_target(t, step) for t in found]
 
 
 # --------------------------------------------------------------------------- steps
 
 
-def _fit_step(step: Step, diags: list[Diagnostic]) -> FitStep:
+def _fit_step(step: Step) -> FitStep:
     amount = step.amount
     if isinstance(amount, Duration):
         duration_type, duration_value = _TIME, _round(amount.seconds * 1000)
     else:
         duration_type, duration_value = _DISTANCE, _round(amount.metres * 100)
     targets = _targets(step)
-    name, cut = short_name(_plain(step.label))
-    notes = _plain(_notes(step, cut))
-    if _too_long(notes, _NOTES_MAX):
-        diags.append(warning(
-            "text-truncated",
-            f"the step's notes are longer than FIT's {_NOTES_MAX} bytes and are cut",
-            step.span,
-            "shorten the label, the cues or the free text",
-        ))
     fields: dict[str, int | str | None] = {
         "duration_type": duration_type,
         "duration_value": duration_value,
         "intensity": INTENSITY[step.intensity or Intensity.ACTIVE],
-        "name": name,
-        "notes": notes,
+        "name": step.label,
+        "notes": step.trailing,
     }
     if targets:
         kind, low, high = targets[0]
@@ -306,27 +222,25 @@ def _fit_step(step: Step, diags: list[Diagnostic]) -> FitStep:
     return FitStep(**fields)  # type: ignore[arg-type]
 
 
-def _walk(nodes: tuple[Node, ...], out: list[FitStep], diags: list[Diagnostic]) -> None:
+def _walk(nodes: tuple[Node, ...], out: list[FitStep]) -> None:
     for node in nodes:
         if isinstance(node, Step):
-            out.append(_fit_step(node, diags))
+            out.append(_fit_step(node))
         elif isinstance(node, Repeat):
             first = len(out)
-            _walk(node.children, out, diags)
+            _walk(node.children, out)
             if len(out) == first:
                 continue  # nothing to repeat (the lowering drops these already)
-            name, _ = short_name(_plain(node.title))
-            out.append(FitStep(_REPEAT, first, _OPEN, node.count, name=name))
+            out.append(FitStep(_REPEAT, first, _OPEN, node.count, name=node.title or None))
         elif isinstance(node, Block):
-            _walk(node.children, out, diags)
+            _walk(node.children, out)
 
 
-def fit_steps(lowered: Workout) -> tuple[list[FitStep], list[Diagnostic]]:
+def fit_steps(lowered: Workout) -> list[FitStep]:
     """The ``workout_step`` messages of a workout already lowered by ``lower_fit``."""
     out: list[FitStep] = []
-    diags: list[Diagnostic] = []
-    _walk(lowered.body, out, diags)
-    return out, diags
+    _walk(lowered.body, out)
+    return out
 
 
 # --------------------------------------------------------------------------- metadata
@@ -382,35 +296,45 @@ def _pool(workout: Workout, sport: int) -> tuple[int | None, int | None]:
 # --------------------------------------------------------------------------- entry point
 
 
-def emit(workout: Workout, athlete: Athlete, options: object, *,
-         ramp_slice_s: float | None = None) -> tuple[bytes, list[Diagnostic]]:
+def emit(workout: Workout, athlete: Athlete, options: EmitOptions) -> tuple[
+        bytes, list[Diagnostic]]:
     """Compile ``workout`` to FIT workout-file bytes, with the diagnostics.
 
-    ``options`` is an :class:`planc.lower.formats.EmitOptions` (``indoor``, ``date``;
-    a ``ramp_slice_s`` attribute is honoured when present).  On an error the bytes are
-    empty and the diagnostics say why; bad input never raises.
+    On an error the bytes are empty and the diagnostics say why; bad input never
+    raises.
     """
-    slice_s = ramp_slice_s or getattr(options, "ramp_slice_s", None) or DEFAULT_RAMP_SLICE_S
     try:
-        created = _fit_created(getattr(options, "date", None))
+        created = _fit_created(options.date)
     except ValueError as exc:
         return b"", [error("bad-date", str(exc), NO_SPAN,
                            "give the session date as YYYY-MM-DD, or unset SOURCE_DATE_EPOCH")]
-    prepared = _prepare(workout, athlete, bool(getattr(options, "indoor", False)), slice_s)
+    prepared = _prepare(workout, athlete, options)
     diags = list(prepared.diagnostics)
     if prepared.fields is None:
         return b"", diags
-    fields = {**prepared.fields, "time_created": created}
-    # The serial is a hash of everything the file says (dataclass reprs are stable), so
-    # it changes with the content and never between two compiles of the same input.
-    serial = stable_serial(repr(sorted(fields.items())).encode("utf-8"))
     try:
-        data = encode_workout(serial_number=serial, **fields)  # type: ignore[arg-type]
+        return _encode(prepared.fields, created), diags
     except FitEncodeError as exc:  # a value the lowering let through; never a traceback
         diags.append(error("fit-encode", f"cannot encode the FIT file: {exc}", workout.span,
                            "please report this with the workout text"))
         return b"", diags
-    return data, diags
+
+
+def write_fit(lowered: Workout, date: str | None = None) -> bytes:
+    """The bytes of a workout already lowered by :func:`planc.lower.fit.lower_fit`.
+
+    Raises ValueError for a date FIT cannot hold (FitEncodeError, a ValueError, for a
+    value the lowering should not have let through).
+    """
+    return _encode(_fields(lowered), _fit_created(date))
+
+
+def _encode(fields: dict, created: int) -> bytes:
+    fields = {**fields, "time_created": created}
+    # The serial is a hash of everything the file says (dataclass reprs are stable), so
+    # it changes with the content and never between two compiles of the same input.
+    serial = stable_serial(repr(sorted(fields.items())).encode("utf-8"))
+    return encode_workout(serial_number=serial, **fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,54 +348,34 @@ class _Prepared:
     diagnostics: tuple[Diagnostic, ...]
 
 
-_PREPARED: dict[tuple[int, int, bool, float], _Prepared] = {}
+_PREPARED: dict[tuple[int, int, bool, bool], _Prepared] = {}
 _PREPARED_MAX = 512
 
 
-def _prepare(workout: Workout, athlete: Athlete, indoor: bool, slice_s: float) -> _Prepared:
-    key = (id(workout), id(athlete), indoor, slice_s)
+def _prepare(workout: Workout, athlete: Athlete, options: EmitOptions) -> _Prepared:
+    key = (id(workout), id(athlete), options.indoor, options.strict)
     hit = _PREPARED.get(key)
     # the entry holds both objects, so their ids cannot be reused while it lives
     if hit is not None and hit.workout is workout and hit.athlete is athlete:
         return hit
-    lowered = lower_fit(workout, athlete, indoor=indoor, ramp_slice_s=slice_s)
-    diags = list(lowered.diagnostics)
-    fields = None
-    if lowered.workout is not None:
-        fields = _fields(workout, lowered.workout, diags)
+    lowered = lower("fit", workout, athlete, options)
+    fields = None if lowered.workout is None else _fields(lowered.workout)
     if len(_PREPARED) >= _PREPARED_MAX:
         _PREPARED.clear()
-    prepared = _PREPARED[key] = _Prepared(workout, athlete, fields, tuple(diags))
+    prepared = _PREPARED[key] = _Prepared(workout, athlete, fields, tuple(lowered.diagnostics))
     return prepared
 
 
-def _fields(workout: Workout, low: Workout, diags: list[Diagnostic]) -> dict:
+def _fields(low: Workout) -> dict:
     """The encoder's arguments for a lowered workout, all but ``time_created``."""
-    steps, step_diags = fit_steps(low)
-    diags.extend(step_diags)
     sport, sub_sport = SPORTS.get(low.sport, (0, None))
-    name = " ".join((_plain(low.name) or "").split()) or FALLBACK_NAME
-    if _too_long(name, _NAME_MAX):
-        diags.append(warning("text-truncated",
-                             f"the workout name is longer than FIT's {_NAME_MAX} bytes and is cut",
-                             _header_span(workout), None))
-    description = _plain(low.description)
-    if _too_long(description, _DESCRIPTION_MAX):
-        diags.append(warning(
-            "text-truncated",
-            f"the description (with the workout's prose) is longer than FIT's "
-            f"{_DESCRIPTION_MAX} bytes and is cut", _header_span(workout), None))
     pool_cm, pool_unit = _pool(low, sport)
     return {
-        "name": name,
+        "name": low.name,
         "sport": sport,
         "sub_sport": sub_sport,
-        "steps": steps,
-        "description": description,
+        "steps": fit_steps(low),
+        "description": low.description,
         "pool_length_cm": pool_cm,
         "pool_length_unit": pool_unit,
     }
-
-
-def _header_span(workout: Workout) -> Span:
-    return workout.span if workout.span.line else Span.point(1, 1)

@@ -64,6 +64,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from planc.lower.formats import FORMATS
+from planc.lower.text import cut_utf8
+
 __all__ = [
     "FIT_DATETIME_MIN",
     "FIT_EPOCH_UNIX",
@@ -82,6 +85,8 @@ __all__ = [
 
 # --------------------------------------------------------------------------- constants
 
+FIT: Final = FORMATS["fit"]
+
 PROTOCOL_VERSION: Final = 0x10
 """FIT protocol 1.0: no developer fields and no 64-bit types are written (see module doc)."""
 
@@ -95,21 +100,23 @@ FIT_DATETIME_MIN: Final = 0x10000000
 """``date_time`` values below this are device "system time" (seconds since power-on) per
 the FIT profile, not absolute times; decoders then return a bare number, not a date."""
 
-MAX_STEPS: Final = 0x1000
+MAX_STEPS: Final = FIT.max_steps or 0
 """``message_index`` keeps the step index in its low 12 bits (0x0FFF is the profile's
-``mask``; 0x8000 is the ``selected`` flag), so a workout holds at most 4096 steps."""
+``mask``; 0x8000 is the ``selected`` flag), so a workout holds at most 4096 steps (the
+row of :data:`planc.lower.formats.FORMATS` says so, for the lowering too)."""
 
 MAX_STRING_SIZES: Final[Mapping[str, int]] = MappingProxyType(
     {
-        "wkt_name": 64,
-        "wkt_step_name": 64,
-        "notes": 255,
-        "wkt_description": 255,
+        "wkt_name": (FIT.text.name_bytes or 0) + 1,
+        "wkt_step_name": (FIT.text.label_bytes or 0) + 1,
+        "notes": (FIT.text.notes_bytes or 0) + 1,
+        "wkt_description": (FIT.text.description_bytes or 0) + 1,
     }
 )
-"""Largest declared size, in bytes *including* the NUL terminator, per string field.
+"""Largest declared size, in bytes *including* the NUL terminator, per string field:
+the byte limits of the FIT row's text, plus the NUL.
 
-Why these numbers:
+Why these numbers (64 for names, 255 for long text):
 
 * 255 is the hard ceiling: a definition stores a field's size in one byte.  Long text
   (``notes``, ``wkt_description``) gets all of it.  Real exporters go there too: Stages
@@ -117,7 +124,7 @@ Why these numbers:
   coaching sentences in ``notes``.
 * Names are labels.  Devices show only a short prefix (formats.md §3.3 advises about
   15-20 characters; the display limit is undocumented), so shortening for display is the
-  caller's decision, not the encoder's.  The cap here only keeps desktop tools (Garmin
+  lowering's decision, not the encoder's.  The cap here only keeps desktop tools (Garmin
   Connect, TrainingPeaks, ...) from losing a reasonable title while bounding the cost of
   the shared step definition: every step pays for the *longest* name, so a 64-byte cap
   limits that padding to 63 bytes per step, where 255 would allow 254.
@@ -125,8 +132,9 @@ Why these numbers:
   step carry a 255-byte notes field.  That worst case (about 320 bytes per step with a
   full name) is accepted in exchange for a single, fully deterministic step definition;
   a workout file of a few kilobytes is still tiny for any device.
-* Text longer than ``size - 1`` bytes is truncated on a UTF-8 character boundary by
-  :func:`truncate_utf8`; it is not an error.
+* The lowering cuts text to these sizes and says so; the encoder still cuts anything
+  longer than ``size - 1`` bytes on a UTF-8 character boundary
+  (:func:`truncate_utf8`), so a caller's long text is never an error.
 """
 
 # Base types: the wire byte (type number, with 0x80 set on multi-byte types).
@@ -294,15 +302,10 @@ def truncate_utf8(text: str, max_bytes: int) -> bytes:
     if max_bytes < 0:
         raise FitEncodeError(f"max_bytes must be >= 0, got {max_bytes}")
     try:
-        raw = text.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise FitEncodeError(f"text {text!r} is not encodable as UTF-8: {exc.reason}") from exc
-    if len(raw) <= max_bytes:
-        return raw
-    cut = max_bytes
-    while cut > 0 and (raw[cut] & 0xC0) == 0x80:
-        cut -= 1
-    return raw[:cut]
+    return cut_utf8(text, max_bytes).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- validation
@@ -562,6 +565,35 @@ def encode_workout(
         raise FitEncodeError(f"workout name must be a non-empty str, got {name!r}")
     name_raw = _text("workout name", name, "wkt_name")
     description_raw = _text("description", description, "wkt_description")
+    _check_workout(sport, sub_sport, capabilities, pool_length_cm, pool_length_unit)
+    _check_file_id(serial_number, time_created, manufacturer, product)
+    step_records = _step_records(steps)
+    records = [
+        _file_id(manufacturer, product, serial_number, time_created),
+        _workout(
+            name=name_raw,
+            sport=sport,
+            num_steps=len(steps),
+            sub_sport=sub_sport,
+            capabilities=capabilities,
+            pool_length_cm=pool_length_cm,
+            pool_length_unit=pool_length_unit,
+            description=description_raw,
+        ),
+        *step_records,
+    ]
+    body = b"".join(records)
+
+    header = _HEADER_NO_CRC.pack(
+        _HEADER_SIZE, PROTOCOL_VERSION, PROFILE_VERSION, len(body), b".FIT"
+    )
+    header += _U16.pack(crc16(header))
+    return header + body + _U16.pack(crc16(body, crc16(header)))
+
+
+def _check_workout(sport: int, sub_sport: int | None, capabilities: int | None,
+                   pool_length_cm: int | None, pool_length_unit: int | None) -> None:
+    """The workout message's numbers (pool fields only for swimming)."""
     _enum("sport", sport)
     if sub_sport is not None:
         _enum("sub_sport", sub_sport)
@@ -584,6 +616,10 @@ def encode_workout(
         _checked("pool_length_cm", pool_length_cm, 1, 0xFFFE, "uint16 centimetres")
         if pool_length_unit is not None:
             _enum("pool_length_unit", pool_length_unit)
+
+
+def _check_file_id(serial_number: int, time_created: int, manufacturer: int,
+                   product: int) -> None:
     _checked("serial_number", serial_number, 1, 0xFFFFFFFF, "uint32z; 0 is FIT's invalid value")
     _checked(
         "time_created",
@@ -595,6 +631,9 @@ def encode_workout(
     _u16("manufacturer", manufacturer)
     _u16("product", product)
 
+
+def _step_records(steps: Sequence[FitStep]) -> list[bytes]:
+    """The workout_step definition (sized for the longest strings) and one record per step."""
     if isinstance(steps, str | bytes) or not isinstance(steps, Sequence):
         raise FitEncodeError(f"steps must be a sequence of FitStep, got {type(steps).__name__}")
     count = len(steps)
@@ -616,27 +655,5 @@ def encode_workout(
         (*_STEP_NUMERIC_FIELDS, (0, name_size, _STRING), (8, notes_size, _STRING)),
     )
     pack = struct.Struct(f"{_STEP_NUMERIC_FORMAT}{name_size}s{notes_size}s").pack
-    records = [
-        _file_id(manufacturer, product, serial_number, time_created),
-        _workout(
-            name=name_raw,
-            sport=sport,
-            num_steps=count,
-            sub_sport=sub_sport,
-            capabilities=capabilities,
-            pool_length_cm=pool_length_cm,
-            pool_length_unit=pool_length_unit,
-            description=description_raw,
-        ),
-        step_definition,
-    ]
-    records.extend(
-        pack(_LOCAL_STEP, i, *values, names[i], notes[i]) for i, values in enumerate(numeric)
-    )
-    body = b"".join(records)
-
-    header = _HEADER_NO_CRC.pack(
-        _HEADER_SIZE, PROTOCOL_VERSION, PROFILE_VERSION, len(body), b".FIT"
-    )
-    header += _U16.pack(crc16(header))
-    return header + body + _U16.pack(crc16(body, crc16(header)))
+    return [step_definition, *(pack(_LOCAL_STEP, i, *values, names[i], notes[i])
+                               for i, values in enumerate(numeric))]

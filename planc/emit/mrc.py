@@ -11,12 +11,14 @@ from planc.ast import Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic
 from planc.emit.trainer import render_course
-from planc.lower.trainer import lower_trainer
+from planc.lower import lower
+from planc.lower.formats import EmitOptions
 
 
-def emit(workout: Workout, athlete: Athlete, options) -> tuple[bytes, list[Diagnostic]]:
-    """Registry entry point: no bytes when lowering found an error."""
-    lowered = lower_trainer(workout, athlete, "mrc", indoor=getattr(options, "indoor", False))
+def emit(workout: Workout, athlete: Athlete, options: EmitOptions) -> tuple[
+        bytes, list[Diagnostic]]:
+    """Registry entry point: no bytes when lowering failed."""
+    lowered = lower("mrc", workout, athlete, options)
     if lowered.workout is None:
         return b"", lowered.diagnostics
     return render_course(lowered.workout, "mrc"), lowered.diagnostics

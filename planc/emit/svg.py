@@ -13,6 +13,7 @@ from __future__ import annotations
 from planc.ast import NO_SPAN, Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, warning
+from planc.lower.formats import EmitOptions
 from planc.resolve.profile import Profile, build_profile
 
 
@@ -47,10 +48,11 @@ def diagnostics(profile: Profile, sport: str) -> list[Diagnostic]:
     return out
 
 
-def emit(workout: Workout, athlete: Athlete, options) -> tuple[bytes, list[Diagnostic]]:
+def emit(workout: Workout, athlete: Athlete, options: EmitOptions) -> tuple[
+        bytes, list[Diagnostic]]:
     from planc.emit.svgdraw import CARD, render_svg
 
-    indoor = bool(getattr(options, "indoor", False))
+    indoor = options.indoor
     profile = build_profile(workout, athlete, indoor)
     text = render_svg(workout, athlete, style=CARD, indoor=indoor, profile=profile)
     return text.encode("utf-8"), diagnostics(profile, workout.sport)

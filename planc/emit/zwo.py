@@ -18,30 +18,24 @@ and prints blocks (formats.md §1.9):
   workout counts distance) from the block start; in an IntervalsT the offset
   counts from the start of the whole set, so cues repeat once per repetition;
 * UTF-8 with a declaration, LF, two-space indentation, attributes in a fixed
-  order, power with at most 4 decimals.  lxml does all escaping; characters
-  XML 1.0 cannot hold (control characters) are dropped.
+  order, power with at most 4 decimals.  lxml does all escaping; the lowering
+  has already left out what XML 1.0 cannot hold (control characters).
 """
 
 from __future__ import annotations
-
-import re
 
 from lxml import etree
 
 from planc.ast import Distance, Repeat, Section, Step, Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic
-from planc.lower.zwo import RUN_PACE_INDEX, lower_zwo
+from planc.lower import lower
+from planc.lower.formats import EmitOptions
+from planc.lower.zwo import RUN_PACE_INDEX
 from planc.units import sport_family
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 AUTHOR = "planc"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def xml_text(text: str) -> str:
-    """Text XML 1.0 can hold (lxml refuses control characters rather than escaping them)."""
-    return _NOT_XML.sub("", text)
 
 
 def fmt_power(x: float) -> str:
@@ -90,7 +84,7 @@ class _Writer:
         for cue in step.cues:  # .set is measurably cheaper in lxml than an attribute dict
             ev = etree.SubElement(el, "textevent")
             ev.set(attr, str(int(base + cue.offset)))
-            ev.set("message", xml_text(cue.text))
+            ev.set("message", cue.text)
 
     def pace(self, el) -> None:
         if self.run:
@@ -141,14 +135,14 @@ def render_zwo(workout: Workout) -> bytes:
     w = _Writer(workout)
     root = etree.Element("workout_file")
     etree.SubElement(root, "author").text = AUTHOR
-    etree.SubElement(root, "name").text = xml_text(workout.name or "Workout")
-    etree.SubElement(root, "description").text = xml_text(workout.description or "")
+    etree.SubElement(root, "name").text = workout.name or "Workout"
+    etree.SubElement(root, "description").text = workout.description or ""
     etree.SubElement(root, "sportType").text = "run" if w.run else "bike"
     if w.run:
         etree.SubElement(root, "durationType").text = "distance" if w.by_distance else "time"
     tags = etree.SubElement(root, "tags")
     for tag in workout.tags:
-        etree.SubElement(tags, "tag", name=xml_text(tag))
+        etree.SubElement(tags, "tag", name=tag)
     blocks = etree.SubElement(root, "workout")
     for node in workout.body:
         if isinstance(node, Repeat):
@@ -160,9 +154,10 @@ def render_zwo(workout: Workout) -> bytes:
     return DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
 
 
-def emit(workout: Workout, athlete: Athlete, options) -> tuple[bytes, list[Diagnostic]]:
-    """Registry entry point: lower, then print; no bytes when lowering found an error."""
-    lowered = lower_zwo(workout, athlete, indoor=getattr(options, "indoor", False))
+def emit(workout: Workout, athlete: Athlete, options: EmitOptions) -> tuple[
+        bytes, list[Diagnostic]]:
+    """Registry entry point: lower, then print; no bytes when lowering failed."""
+    lowered = lower("zwo", workout, athlete, options)
     if lowered.workout is None:
         return b"", lowered.diagnostics
     return render_zwo(lowered.workout), lowered.diagnostics

@@ -17,6 +17,7 @@ from planc.ast import (
     PaceUnit,
     PowerUnit,
     Repeat,
+    Span,
     Step,
     Workout,
 )
@@ -158,21 +159,27 @@ def dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def notes_text(nodes: tuple[Node, ...]) -> list[str]:
-    """Every note's prose in source order (devices have no prose between steps)."""
-    out: list[str] = []
+def note_nodes(nodes: tuple[Node, ...]) -> list[Note]:
+    """Every note in source order, inside repeats and blocks too."""
+    out: list[Note] = []
     for node in nodes:
         if isinstance(node, Note):
-            out.append(node.text.strip())
+            out.append(node)
         elif isinstance(node, Repeat | Block):
-            out.extend(notes_text(node.children))
-    return [t for t in out if t]
+            out.extend(note_nodes(node.children))
+    return out
 
 
-def description_parts(workout: Workout) -> list[str]:
-    """The header description, then the notes: what a device shows as the description."""
-    parts = [workout.description.strip()] if workout.description else []
-    return [p for p in (*parts, *notes_text(workout.body)) if p]
+def header_span(workout: Workout) -> Span:
+    """Where the header's texts (name, description) are reported: the workout, else line 1."""
+    return workout.span if workout.span.line else Span.point(1, 1)
+
+
+def description_sources(workout: Workout) -> list[tuple[str, Span]]:
+    """The header description, then the notes, each with the span it came from."""
+    parts = [(workout.description.strip(), header_span(workout))] if workout.description else []
+    parts.extend((n.text.strip(), n.span) for n in note_nodes(workout.body))
+    return [(text, span) for text, span in parts if text]
 
 
 def label_text(step: Step) -> str:

@@ -62,9 +62,14 @@ is reported as a warning at the source line it affects.  The rules:
 * **Step limit**: FIT's ``message_index`` allows 4096 steps; a workout that needs
   more after slicing is a positioned error at the first step that does not fit.
 
+* **Text** is set on every step the lowering writes (:mod:`planc.lower.fit_text`):
+  step names cut for the screen, notes, byte limits.
+
 The lowered workout uses only what FIT can say: no ramps, no blocks, no notes in the
 body; power in % FTP or watts, heart rate in % max or bpm, pace as speed; every step
-carries its intensity.  Its step list, with repeats re-expanded, is exactly what a
+carries its intensity, its name as ``label`` and its notes as ``trailing``.  The facts
+about FIT (no ramps, two targets, the step and text limits) are its row in
+:data:`planc.lower.formats.FORMATS`.  Its step list, with repeats re-expanded, is exactly what a
 device runs, which is what the tests compare decoded files against.
 """
 
@@ -73,7 +78,6 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, Final
 
@@ -100,8 +104,9 @@ from planc.ast import (
 )
 from planc.athlete import Athlete, SportThresholds
 from planc.diagnostics import Diagnostic, error, warning
-from planc.emit.fit_encoder import MAX_STEPS
-from planc.lower.common import dedupe, describe_targets, missing_threshold
+from planc.lower.common import Lowered, dedupe, describe_targets, missing_threshold
+from planc.lower.fit_text import FORMAT, TARGET, FitTexts, fmt_metres, fmt_seconds
+from planc.lower.formats import EmitOptions
 from planc.resolve.targets import (
     MissingThreshold,
     hr_bpm,
@@ -119,8 +124,8 @@ __all__ = [
     "RECOVERY_GAP",
     "RECOVERY_MAX",
     "TYPICAL_SPEED",
-    "LoweredFit",
     "fit_message_count",
+    "lower",
     "lower_fit",
 ]
 
@@ -151,33 +156,11 @@ _QUANTUM: Final = {
 _SECTION_INTENSITY: Final = {Section.WARMUP: Intensity.WARMUP, Section.COOLDOWN: Intensity.COOLDOWN}
 _HR_WINDOWS_WITHOUT_FIT_TYPE: Final = frozenset({"3s", "10s", "30s"})
 
-TARGET: Final = ".fit"
-
-
-@dataclass(frozen=True, slots=True)
-class LoweredFit:
-    """The lowered workout (None when an error stops the lowering) and what was done."""
-
-    workout: Workout | None
-    diagnostics: list[Diagnostic]
+MAX_STEPS: Final = FORMAT.max_steps or 0
+TARGETS_PER_STEP: Final = FORMAT.targets_per_step or 2
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def fmt_seconds(seconds: float) -> str:
-    """``450`` -> ``7m30s``: the way the workout text writes durations."""
-    s = round(seconds)
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    out = (f"{h}h" if h else "") + (f"{m}m" if m else "") + (f"{sec}s" if sec else "")
-    if not out or abs(seconds - s) >= 0.05:
-        return f"{seconds:g}s"
-    return out
-
-
-def fmt_metres(metres: float) -> str:
-    return f"{metres / 1000:g}km" if metres >= 1000 else f"{metres:g}m"
 
 
 def _fmt_amount(step: Step) -> str:
@@ -271,6 +254,7 @@ class _Lowerer:
         self.indoor = indoor
         self.slice_s = slice_s
         self.diags: list[Diagnostic] = []
+        self.texts = FitTexts(self.diags)
         self.prose: list[str] = []
         self.seen_step = False
 
@@ -290,7 +274,8 @@ class _Lowerer:
                 ]
                 inner = self.nodes(node.children, max(fractions) if fractions else None)
                 if inner:  # a repeat of nothing (only prose) has no FIT form
-                    out.append(Repeat(node.count, tuple(inner), node.title, node.span))
+                    out.append(Repeat(node.count, tuple(inner), self.texts.repeat_name(node),
+                                      node.span))
             elif isinstance(node, Block):
                 out.extend(self.nodes(node.children, hardest))
             elif isinstance(node, Note):
@@ -329,7 +314,8 @@ class _Lowerer:
         changes["intensity"] = self.intensity(step, hardest)
         ramping = [
             name for name in ("power", "hr", "pace")
-            if step.ramp and (t := changes[name]) is not None and not t.value.is_single
+            if step.ramp and not FORMAT.ramps
+            and (t := changes[name]) is not None and not t.value.is_single
         ]
         if step.until_lap_press:
             sliced = (", and as the ramp is sliced a press ends only the current slice"
@@ -359,6 +345,7 @@ class _Lowerer:
             ))
         if not ramping:
             self.cue_warnings(step.cues, ())
+            changes.update(self.texts.step_fields(step, changes["trailing"], step.cues))
             return [dataclasses.replace(step, ramp=False, **changes)]
         return self.slice(step, dataclasses.replace(step, **changes), ramping)
 
@@ -435,9 +422,8 @@ class _Lowerer:
             power = None
         written = [("power", power), ("pace", step.pace), ("hr", step.hr)]
         main = [(name, t) for name, t in written if t is not None]
-        keep = {name for name, _ in main[:1]}
-        if step.cadence is None and len(main) > 1:
-            keep.add(main[1][0])
+        # cadence, when written, takes the secondary place
+        keep = {name for name, _ in main[:max(1, TARGETS_PER_STEP - (step.cadence is not None))]}
         for name, target in main:
             if name in keep:
                 continue
@@ -446,7 +432,8 @@ class _Lowerer:
             kept = [n for n, _ in main if n in keep] + (["cadence"] if step.cadence else [])
             self.diags.append(warning(
                 "target-as-text",
-                f"{TARGET} steps hold two targets ({' and '.join(_KIND[k] for k in kept)} "
+                f"{TARGET} steps hold {_COUNT[TARGETS_PER_STEP]} targets "
+                f"({' and '.join(_KIND[k] for k in kept)} "
                 f"here): '{text}' goes into the step's notes",
                 _span(target, step),
                 None,
@@ -478,7 +465,8 @@ class _Lowerer:
             mids = {n: getattr(step, n).value.mid for n in ramping}
             return [dataclasses.replace(step, ramp=False, **{
                 n: dataclasses.replace(getattr(step, n), value=Range(v, v))
-                for n, v in mids.items()})]
+                for n, v in mids.items()}, **self.texts.step_fields(step, step.trailing,
+                                                                     step.cues))]
         count = max(1, min(self.slice_count(step), total))
         parts = _partition(total, count)
         edges = [0]
@@ -504,9 +492,8 @@ class _Lowerer:
         for i, part in enumerate(parts):
             piece = Duration(part / 1000, amount.span) if is_time \
                 else Distance(part / 100, amount.unit, amount.span)
-            changes: dict[str, object] = {
-                "amount": piece, "ramp": False, "cues": tuple(cues_by_slice[i]),
-            }
+            changes: dict[str, object] = {"amount": piece, "ramp": False, **self.texts.step_fields(
+                step, step.trailing, tuple(cues_by_slice[i]))}
             for name in ramping:
                 target = getattr(step, name)
                 v = values[name][i]
@@ -543,6 +530,7 @@ class _Lowerer:
             ))
 
 
+_COUNT: Final = {1: "one", 2: "two", 3: "three"}
 _KIND: Final = {"power": "power", "hr": "heart rate", "pace": "pace", "cadence": "cadence"}
 
 
@@ -560,18 +548,24 @@ def _span_of_message(nodes: tuple[Node, ...], limit: int) -> Span | None:
     return None
 
 
+def lower(fmt: str, workout: Workout, athlete: Athlete, options: EmitOptions) -> Lowered:
+    """The stage's entry for this module (:func:`planc.lower.lower`)."""
+    return lower_fit(workout, athlete, indoor=options.indoor)
+
+
 def lower_fit(
     workout: Workout,
     athlete: Athlete | None = None,
     *,
     indoor: bool = False,
     ramp_slice_s: float = DEFAULT_RAMP_SLICE_S,
-) -> LoweredFit:
+) -> Lowered:
     """Lower ``workout`` for a FIT file (rules in the module docstring).
 
     Returns the lowered workout and every warning, or ``workout=None`` with the errors
     (missing thresholds, values FIT cannot hold, no steps, too many steps).  Raises
-    ``ValueError`` only for a non-positive ``ramp_slice_s``, a caller bug.
+    ``ValueError`` only for a non-positive ``ramp_slice_s``, a caller bug.  Levels are
+    not applied here: :func:`planc.lower.lower` applies them.
     """
     if not (isinstance(ramp_slice_s, int | float) and math.isfinite(ramp_slice_s)
             and ramp_slice_s > 0):
@@ -580,14 +574,14 @@ def lower_fit(
     body = tuple(low.nodes(workout.body, None))
     diags = dedupe(low.diags)
     if any(d.is_error for d in diags):
-        return LoweredFit(None, diags)
+        return Lowered(None, diags)
     count = fit_message_count(body)
     if count == 0:
         diags.append(error(
             "empty-workout", f"{TARGET} needs at least one step", workout.span,
             "steps start with '-', e.g. '- 10m 60%'",
         ))
-        return LoweredFit(None, diags)
+        return Lowered(None, diags)
     if count > MAX_STEPS:
         diags.append(error(
             "too-many-steps",
@@ -596,8 +590,8 @@ def lower_fit(
             _span_of_message(body, MAX_STEPS) or workout.span,
             "use fewer steps, more repeats, or longer ramp slices",
         ))
-        return LoweredFit(None, diags)
+        return Lowered(None, diags)
     description = "\n\n".join(t for t in (workout.description, *low.prose) if t) or None
-    lowered = dataclasses.replace(workout, body=body, description=description)
-    return LoweredFit(lowered, diags)
-
+    said = len(low.diags)
+    lowered = low.texts.workout(workout, body, description)  # may add text-truncated
+    return Lowered(lowered, dedupe([*diags, *low.diags[said:]]))

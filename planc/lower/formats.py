@@ -1,7 +1,20 @@
 """The table of target formats: one row per format, the one place its facts live.
 
 A row names the file extension, whether the file is binary, the writer module
-(``planc.emit.<module>``), and the sport families the format can express.
+(``planc.emit.<module>``), the lowering that prepares a workout for it
+(``planc.lower.<lowering>``), the importer that reads it back, and what the
+format can express: sports, repeat nesting, ramps, cues, distance steps, lap
+presses, targets, text (character set and length limits) and steps.  The
+lowering modules read these facts from the row instead of keeping constants of
+their own, and ``tests/test_emit_formats.py`` checks that each lowering does
+what its row declares.
+
+Every rewrite a lowering makes is reported with its code at a :class:`Level`:
+``warn`` unless the row says otherwise (``ignore`` for a rewrite that is exact,
+such as unrolling the repeats of a course file); ``--strict``
+(:attr:`EmitOptions.strict`) turns every ``warn`` into ``error``, and a
+workout with an error has no file (:func:`planc.lower.lower`).
+
 Adding a target is one row here, one lower module, one writer and one reader
 (ARCHITECTURE.md).  ``planc compile`` and ``planc build`` only ever go through
 :func:`planc.emit.emit`, which imports a writer on first use, so compiling to
@@ -10,10 +23,61 @@ intervals.icu text never loads lxml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
 
+from planc.ast import PowerUnit
 from planc.diagnostics import did_you_mean
 from planc.units import sport_family
+
+
+class Level(StrEnum):
+    """What a rewrite is reported as: ``ignore`` (exact, not worth saying), ``warn``, ``error``."""
+
+    IGNORE = "ignore"
+    WARN = "warn"
+    ERROR = "error"
+
+
+class Cues(StrEnum):
+    """How a format carries a cue (``> 30s Spin up``)."""
+
+    TIMED = "timed"  # shown at its time (text events, [COURSE TEXT])
+    UNTIMED = "untimed"  # kept as text in the step's notes, without its time (FIT)
+    NONE = "none"  # no place for it (intervals.icu text): dropped
+
+
+class DistanceSteps(StrEnum):
+    """How a format counts a distance step (``- 2km Z2 Pace``)."""
+
+    KEPT = "kept"  # in distance, as written
+    ALL_OR_NONE = "all-or-none"  # in distance only when every step is (a .zwo run)
+    AS_TIME = "as-time"  # turned into time at its pace
+
+
+class Charset(StrEnum):
+    """The characters a format's text can hold."""
+
+    UNICODE = "unicode"  # UTF-8 without control characters
+    XML = "xml"  # what XML 1.0 can hold
+    ASCII = "ascii"  # ASCII look-alikes on one line (course files declare no encoding)
+
+
+@dataclass(frozen=True, slots=True)
+class TextLimits:
+    """Character set and lengths (None: no limit) of the texts a format holds."""
+
+    charset: Charset = Charset.UNICODE
+    name_bytes: int | None = None  # the workout name
+    label_chars: int | None = None  # what a screen shows of a step name; cut at a word
+    label_bytes: int | None = None  # step names and repeat titles
+    notes_bytes: int | None = None  # a step's notes
+    description_bytes: int | None = None
+
+
+ALL_TARGETS: frozenset[str] = frozenset({"power", "hr", "pace", "cadence"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,19 +88,68 @@ class Format:
     module: str  # planc.emit.<module>.emit(workout, athlete, options) -> (bytes, diagnostics)
     title: str
     families: frozenset[str] | None = None  # sport families it can express; None = every sport
+    lowering: str | None = None  # planc.lower.<lowering>.lower(fmt, workout, athlete, options)
+    reader: str | None = None  # "module:function" of the importer that reads it back
+    nesting: int | None = None  # levels of repeats it holds (0 = none); None = as the language
+    ramps: bool = True
+    cues: Cues = Cues.TIMED
+    distance: DistanceSteps = DistanceSteps.KEPT
+    lap_press: bool = False  # can a step end on a lap press
+    targets: Mapping[str, frozenset[str]] = field(default_factory=dict)  # family -> kinds
+    targets_per_step: int | None = None
+    power_unit: PowerUnit | None = None  # the one unit power is written in; None = as written
+    max_steps: int | None = None  # file steps (repeat steps and ramp slices included)
+    text: TextLimits = TextLimits()
+    levels: Mapping[str, Level] = field(default_factory=dict)  # code -> level (default warn)
 
     def applies_to(self, sport: str) -> bool:
         return self.families is None or sport_family(sport) in self.families
 
+    def targets_for(self, sport: str) -> frozenset[str]:
+        """The target kinds a step of ``sport`` keeps as targets (the rest become text)."""
+        return self.targets.get(sport_family(sport), ALL_TARGETS)
+
+    def level(self, code: str) -> Level:
+        return self.levels.get(code, Level.WARN)
+
+
+def _frozen(mapping: Mapping) -> Mapping:
+    return MappingProxyType(dict(mapping))
+
+
+_RIDE_POWER = _frozen({"ride": frozenset({"power"})})
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("icu", ".txt", False, "icu_target", "intervals.icu workout text"),
-        Format("zwo", ".zwo", False, "zwo", "Zwift workout (XML)", frozenset({"ride", "run"})),
-        Format("mrc", ".mrc", False, "mrc", "CompuTrainer course, % FTP", frozenset({"ride"})),
-        Format("erg", ".erg", False, "erg", "CompuTrainer course, watts", frozenset({"ride"})),
-        Format("fit", ".fit", True, "fit", "Garmin FIT workout"),
+        Format("icu", ".txt", False, "icu_target", "intervals.icu workout text",
+               reader="planc.importers.icu:read_icu", nesting=1, cues=Cues.NONE,
+               lap_press=True),
+        Format("zwo", ".zwo", False, "zwo", "Zwift workout (XML)", frozenset({"ride", "run"}),
+               lowering="zwo", reader="planc.importers.zwo:read_zwo",
+               nesting=1,  # an IntervalsT: exactly two steady steps
+               distance=DistanceSteps.ALL_OR_NONE,
+               targets=_frozen({"ride": frozenset({"power", "cadence"}),
+                                "run": frozenset({"pace", "cadence"})}),
+               power_unit=PowerUnit.FTP, text=TextLimits(Charset.XML)),
+        Format("mrc", ".mrc", False, "mrc", "CompuTrainer course, % FTP", frozenset({"ride"}),
+               lowering="trainer", reader="planc.importers.trainer:read_trainer",
+               nesting=0, distance=DistanceSteps.AS_TIME, targets=_RIDE_POWER,
+               power_unit=PowerUnit.FTP, text=TextLimits(Charset.ASCII),
+               levels=_frozen({"unrolled-repeat": Level.IGNORE})),
+        Format("erg", ".erg", False, "erg", "CompuTrainer course, watts", frozenset({"ride"}),
+               lowering="trainer", reader="planc.importers.trainer:read_trainer",
+               nesting=0, distance=DistanceSteps.AS_TIME, targets=_RIDE_POWER,
+               power_unit=PowerUnit.WATTS, text=TextLimits(Charset.ASCII),
+               levels=_frozen({"unrolled-repeat": Level.IGNORE})),
+        # FIT strings are at most 255 bytes with their NUL; planc declares names 64
+        # (planc.emit.fit_encoder says why).  Screens show about 20 characters of a
+        # step name (formats.md §3.3).  message_index counts 4096 steps.
+        Format("fit", ".fit", True, "fit", "Garmin FIT workout",
+               lowering="fit", reader="planc.importers.fit:read_fit", ramps=False,
+               cues=Cues.UNTIMED, targets_per_step=2, max_steps=0x1000,
+               text=TextLimits(Charset.UNICODE, name_bytes=63, label_chars=20,
+                               label_bytes=63, notes_bytes=254, description_bytes=254)),
         Format("svg", ".svg", False, "svg", "workout profile picture (SVG)"),
     )
 }
@@ -70,7 +183,6 @@ def parse_formats(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class EmitOptions:
-    strict: bool = False
+    strict: bool = False  # every rewrite at level warn is an error: no file
     indoor: bool = False
     date: str | None = None  # ISO date of the session, for deterministic FIT timestamps
-

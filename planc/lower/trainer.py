@@ -1,17 +1,20 @@
 """Lowering for CompuTrainer course files (.mrc in % FTP, .erg in watts).
 
-A course file is a power-over-time line and nothing else, so the lowered
-workout (``Lowered.workout``) is in *trainer normal form*:
+A course file is a power-over-time line and a list of timed texts, so the
+lowered workout (``Lowered.workout``) is in *trainer normal form*:
 
 * the body is a flat tuple of ``Step`` nodes in riding order (repeats
-  unrolled: the file has no repeats, and unrolling is exact, so it is not
-  reported);
+  unrolled: the file has no repeats, and unrolling is exact, so the row's
+  level for ``unrolled-repeat`` is ``ignore``);
 * every step has a ``Duration`` in seconds (fractions kept: the file's minutes
-  carry them) and a ``PowerTarget`` in % FTP (.mrc) or watts (.erg) whose
-  range is the value at the step's start and end (equal unless a ramp);
-* cues (``Cue``) are offsets in seconds from the step start; the label, and
-  whatever the file cannot carry, is a cue at offset 0;
-* notes and the description are joined into ``description``.
+  carry them) and a ``PowerTarget`` in the row's unit (% FTP for .mrc, watts
+  for .erg) whose range is the value at the step's start and end (equal
+  unless a ramp);
+* cues (``Cue``) are offsets in seconds from the step start, their text ASCII
+  on one line; the label, and whatever the file cannot carry, is a cue at
+  offset 0; no two cues fall on the same whole second (:func:`cue_second`);
+* ``description`` is the file's DESCRIPTION line: the description and the
+  notes (else the name) in ASCII on one line, without '='.
 
 Rules, each reported as a warning at the step (README repeats them):
 
@@ -31,6 +34,12 @@ Rules, each reported as a warning at the step (README repeats them):
 * ``Press lap`` has no form: the step lasts its written time (``lap-press``).
 * A distance step needs a time: from its pace (``distance-as-time``), else an
   error naming ``--threshold-pace`` or asking for a time.
+* Text is ASCII (the row's character set): typographic dashes, quotes and the
+  like become their ASCII look-alikes, accents are stripped, anything else is
+  dropped, and DESCRIPTION loses '=' (Golden Cheetah's reader stops at it)
+  (``text-transliterated``; a cue left with no text is left out).
+* The file shows cues at whole seconds: cues that fall on the same second are
+  joined with `` / `` into one (``cues-merged``, at the cue that joined).
 * .erg needs an FTP for anything not in watts, .mrc for anything in watts
   (``missing-threshold``).  Only rides have a course-file form
   (``unsupported-sport``).
@@ -38,7 +47,24 @@ Rules, each reported as a warning at the step (README repeats them):
 
 from __future__ import annotations
 
-from planc.ast import Cue, Duration, PowerTarget, PowerUnit, Range, Step, Workout, unrolled_steps
+import dataclasses
+import math
+from collections.abc import Iterator
+
+from planc.ast import (
+    Block,
+    Cue,
+    Duration,
+    Node,
+    PowerTarget,
+    PowerUnit,
+    Range,
+    Repeat,
+    Span,
+    Step,
+    Workout,
+    unrolled_steps,
+)
 from planc.athlete import Athlete, SportThresholds, ftp_for
 from planc.diagnostics import Diagnostic, error, warning
 from planc.lower.common import (
@@ -46,23 +72,39 @@ from planc.lower.common import (
     cadence_text,
     dedupe,
     describe_targets,
-    description_parts,
+    description_sources,
+    header_span,
     label_text,
     missing_threshold,
     start_cue,
     timed_step,
 )
-from planc.resolve.targets import MissingThreshold, power_fraction, power_watts
-from planc.units import sport_family
+from planc.lower.formats import FORMATS, EmitOptions, Format, Level
+from planc.lower.text import changed, in_charset, quoted, transliterated
+from planc.resolve.targets import Missing, MissingThreshold, power_fraction, power_watts
 
 OPEN_FRACTION = 0.5
-_FORMATS = {"mrc": PowerUnit.FTP, "erg": PowerUnit.WATTS}
+FALLBACK_DESCRIPTION = "planc workout"
+
+
+def cue_second(start: float, offset: float) -> int:
+    """The whole second a cue is shown at: its step's start plus its offset, rounded."""
+    return math.floor(start + offset + 0.5)
+
+
+def step_starts(body: tuple[Step, ...] | list[Step]) -> Iterator[tuple[float, Step]]:
+    """Each step with its start in seconds, summed in riding order (as the file writes it)."""
+    t = 0.0
+    for step in body:
+        yield t, step
+        t += step.amount.seconds  # type: ignore[union-attr]
 
 
 class _Lowerer:
-    def __init__(self, fmt: str, thr: SportThresholds, indoor: bool):
-        self.target = f".{fmt}"
-        self.unit = _FORMATS[fmt]
+    def __init__(self, row: Format, thr: SportThresholds, indoor: bool):
+        self.row = row
+        self.target = row.extension
+        self.unit = row.power_unit
         self.thr = thr
         self.indoor = indoor
         self.diags: list[Diagnostic] = []
@@ -71,6 +113,9 @@ class _Lowerer:
     def _fail(self, d: Diagnostic) -> None:
         self.diags.append(d)
         self.failed = True
+
+    def _warn(self, code: str, message: str, span: Span) -> None:
+        self.diags.append(warning(code, message, span, None))
 
     def value_text(self, r: float) -> str:
         return f"{r * 100:.4g}% FTP" if self.unit is PowerUnit.FTP else f"{r:.4g} W"
@@ -102,8 +147,6 @@ class _Lowerer:
             return OPEN_FRACTION
         ftp = ftp_for(self.thr, self.indoor)
         if not ftp:
-            from planc.resolve.targets import Missing
-
             self._fail(missing_threshold(
                 self.target, Missing("an FTP", "--ftp"),
                 f"to hold {OPEN_FRACTION:.0%} FTP on a step without a power target",
@@ -111,105 +154,210 @@ class _Lowerer:
             return None
         return OPEN_FRACTION * ftp
 
+    # ------------------------------------------------------------ steps --
+
     def step(self, step: Step) -> Step | None:
-        t = self.target
-        d = self.diags
-        timed = timed_step(step, self.thr, t, d)
+        timed = timed_step(step, self.thr, self.target, self.diags)
         if timed is None:
             self.failed = True
             return None
         head = [label_text(step)]
-        if step.power is not None:
-            r = self.power(step)
-            if r is None:
-                return None
-            if step.ramp and r.start != r.end:
-                start, end = r.start, r.end
-            else:
-                start = end = r.mid
-                if not r.is_single:
-                    d.append(warning(
-                        "range-midpoint",
-                        f"a {t} step holds one value: {self.range_text(r)} is written as its "
-                        f"middle, {self.value_text(start)}",
-                        step.power.span if step.power.span.line else step.span, None))
-            if step.freeride or step.maxeffort:
-                word = "maxeffort" if step.maxeffort else "freeride"
-                head.append("Max effort" if step.maxeffort else "Free ride")
-                d.append(warning(
-                    "free-step",
-                    f"{t} has no free riding: the '{word}' step holds its target, "
-                    f"{self.value_text(start)}"
-                    f"{f' to {self.value_text(end)}' if start != end else ''}",
-                    step.span, None))
-            others = describe_targets(step, self.thr, omit="power", indoor=self.indoor)
-            if others:
-                head.append(others)
-                d.append(warning(
-                    "target-as-text",
-                    f"{t} carries only power: '{others}' is shown as a text cue",
-                    step.span, None))
+        values = self.powered(step, head) if step.power is not None else self.unpowered(step, head)
+        if values is None:
+            return None
+        start, end = values
+        self.cadence_and_lap(step, timed.length, head)
+        cues = self.cues(step, head, timed.per_offset)
+        return Step(Duration(timed.length), power=PowerTarget(self.unit, Range(start, end)),
+                    ramp=start != end, cues=cues, span=step.span)
+
+    def powered(self, step: Step, head: list[str]) -> tuple[float, float] | None:
+        """(start, end) of a step with a power target; its other targets join ``head``."""
+        t = self.target
+        r = self.power(step)
+        if r is None:
+            return None
+        if step.ramp and r.start != r.end:
+            start, end = r.start, r.end
         else:
-            v = self.open_value(step)
-            if v is None:
-                return None
-            start = end = v
-            fallback = (f"{self.value_text(v)} (planc's fallback)" if self.unit is PowerUnit.FTP
-                        else f"{self.value_text(v)} ({OPEN_FRACTION:.0%} FTP, planc's fallback)")
-            if step.freeride or step.maxeffort:
-                word = "maxeffort" if step.maxeffort else "freeride"
-                head.append("Max effort (ERG off)" if step.maxeffort else "Free ride (ERG off)")
-                d.append(warning(
-                    "free-step",
-                    f"{t} has no free riding: the '{word}' step holds {fallback} with a text "
-                    "cue to switch ERG off", step.span, None))
-            if step.hr is not None or step.pace is not None:
-                text = describe_targets(step, self.thr, omit="power", indoor=self.indoor)
-                head.append(text)
-                d.append(warning(
-                    "no-power-target",
-                    f"{t} carries only power, and '{text}' has no honest power: the step "
-                    f"holds {fallback} with its target as a text cue", step.span, None))
-            elif not (step.freeride or step.maxeffort):
-                d.append(warning(
-                    "open-step",
-                    f"{t} steps always hold a power: this step has no target, so it holds "
-                    f"{fallback}", step.span, None))
+            start = end = r.mid
+            if not r.is_single:
+                self._warn("range-midpoint",
+                           f"a {t} step holds one value: {self.range_text(r)} is written as its "
+                           f"middle, {self.value_text(start)}",
+                           step.power.span if step.power.span.line else step.span)
+        if step.freeride or step.maxeffort:
+            word = "maxeffort" if step.maxeffort else "freeride"
+            head.append("Max effort" if step.maxeffort else "Free ride")
+            self._warn("free-step",
+                       f"{t} has no free riding: the '{word}' step holds its target, "
+                       f"{self.value_text(start)}"
+                       f"{f' to {self.value_text(end)}' if start != end else ''}", step.span)
+        others = describe_targets(step, self.thr, omit="power", indoor=self.indoor)
+        if others:
+            head.append(others)
+            self._warn("target-as-text",
+                       f"{t} carries only power: '{others}' is shown as a text cue", step.span)
+        return start, end
+
+    def unpowered(self, step: Step, head: list[str]) -> tuple[float, float] | None:
+        """(value, value) of the fallback power a step without a power target holds."""
+        t = self.target
+        v = self.open_value(step)
+        if v is None:
+            return None
+        fallback = (f"{self.value_text(v)} (planc's fallback)" if self.unit is PowerUnit.FTP
+                    else f"{self.value_text(v)} ({OPEN_FRACTION:.0%} FTP, planc's fallback)")
+        if step.freeride or step.maxeffort:
+            word = "maxeffort" if step.maxeffort else "freeride"
+            head.append("Max effort (ERG off)" if step.maxeffort else "Free ride (ERG off)")
+            self._warn("free-step",
+                       f"{t} has no free riding: the '{word}' step holds {fallback} with a text "
+                       "cue to switch ERG off", step.span)
+        if step.hr is not None or step.pace is not None:
+            text = describe_targets(step, self.thr, omit="power", indoor=self.indoor)
+            head.append(text)
+            self._warn("no-power-target",
+                       f"{t} carries only power, and '{text}' has no honest power: the step "
+                       f"holds {fallback} with its target as a text cue", step.span)
+        elif not (step.freeride or step.maxeffort):
+            self._warn("open-step",
+                       f"{t} steps always hold a power: this step has no target, so it holds "
+                       f"{fallback}", step.span)
+        return v, v
+
+    def cadence_and_lap(self, step: Step, seconds: float, head: list[str]) -> None:
+        t = self.target
         if step.cadence is not None:
             text = cadence_text(step)
             head.append(text)
-            d.append(warning(
-                "target-as-text",
-                f"{t} has no cadence: '{text}' is shown as a text cue", step.cadence.span
-                if step.cadence.span.line else step.span, None))
+            self._warn("target-as-text", f"{t} has no cadence: '{text}' is shown as a text cue",
+                       step.cadence.span if step.cadence.span.line else step.span)
         if step.until_lap_press:
             from planc.emit.icu import fmt_duration
 
-            d.append(warning(
-                "lap-press",
-                f"{t} has no lap button: the 'Press lap' step ends after its "
-                f"{fmt_duration(timed.length)}", step.span, None))
-        cues: list[Cue] = []
-        text = start_cue(head)
-        if text:
-            cues.append(Cue(0.0, text))
-        cues.extend(Cue(c.offset * timed.per_offset, c.text) for c in step.cues)
-        return Step(Duration(timed.length), power=PowerTarget(self.unit, Range(start, end)),
-                    ramp=start != end, cues=tuple(cues), span=step.span)
+            self._warn("lap-press",
+                       f"{t} has no lap button: the 'Press lap' step ends after its "
+                       f"{fmt_duration(seconds)}", step.span)
+
+    def cues(self, step: Step, head: list[str], per_offset: float) -> tuple[Cue, ...]:
+        """The step's cues in seconds, the start cue first, each in the file's characters."""
+        written = [Cue(0.0, text, step.span)] if (text := start_cue(head)) else []
+        written.extend(c if per_offset == 1.0 else Cue(c.offset * per_offset, c.text, c.span)
+                       for c in step.cues)
+        charset = self.row.text.charset
+        out: list[Cue] = []
+        for cue in written:
+            shown = in_charset(cue.text, charset)
+            if shown == cue.text:
+                out.append(cue)
+                continue
+            # ASCII text keeps what it says (spacing and control characters aside)
+            if not cue.text.isascii() and changed(cue.text, shown):
+                self.diags.append(transliterated(self.target, charset, cue.text, shown,
+                                                 cue.span if cue.span.line else step.span))
+            if shown:
+                out.append(Cue(cue.offset, shown, cue.span))
+        return tuple(out)
+
+    # -------------------------------------------------------- structure --
+
+    def repeats(self, nodes: tuple[Node, ...]) -> None:
+        """Each repeat is written out (exact: the row's level for this is ``ignore``, and
+        a rewrite at level ignore is not even described)."""
+        if self.row.level("unrolled-repeat") is Level.IGNORE:
+            return
+        for node in nodes:
+            if isinstance(node, Repeat):
+                title = f"{node.title} {node.count}x" if node.title else f"{node.count}x"
+                self._warn("unrolled-repeat",
+                           f"{self.target} has no repeats: '{title}' is written out "
+                           f"{node.count} times (same steps, same order)", node.span)
+            if isinstance(node, Repeat | Block):
+                self.repeats(node.children)
+
+    def merge_cues(self, body: list[Step]) -> list[Step]:
+        """Cues on the same whole second joined into the first of them (``cues-merged``).
+
+        A repeated step is one object in every pass; only a step whose cues
+        change in a pass gets a copy for that pass.
+        """
+        flat = [cue_second(start, c.offset) for start, step in step_starts(body) for c in step.cues]
+        if len(flat) == len(set(flat)):
+            return body  # the common case: every cue on a second of its own
+        seconds = [[cue_second(start, c.offset) for c in step.cues]
+                   for start, step in step_starts(body)]
+        first: dict[int, tuple[int, int]] = {}  # second -> (position, cue index)
+        joined: dict[tuple[int, int], list[Cue]] = {}
+        gone: dict[int, set[int]] = {}  # position -> indexes of the cues joined into another
+        for pos, ats in enumerate(seconds):
+            for i, at in enumerate(ats):
+                owner = first.setdefault(at, (pos, i))
+                if owner != (pos, i):
+                    joined.setdefault(owner, []).append(body[pos].cues[i])
+                    gone.setdefault(pos, set()).add(i)
+        out = list(body)
+        for pos in {pos for pos, _ in joined} | gone.keys():
+            out[pos] = dataclasses.replace(body[pos], cues=tuple(
+                self._joined(cue, joined.get((pos, i), []))
+                for i, cue in enumerate(body[pos].cues) if i not in gone.get(pos, ())))
+        return out
+
+    def _joined(self, cue: Cue, others: list[Cue]) -> Cue:
+        if not others:
+            return cue
+        text = " / ".join([cue.text, *(c.text for c in others)])
+        for other in others:
+            self._warn("cues-merged",
+                       f"{self.target} shows cues at whole seconds: {quoted(other.text)} falls "
+                       f"on the second of {quoted(cue.text)}, and both are shown as one cue, "
+                       f"{quoted(text)}", other.span if other.span.line else cue.span)
+        return Cue(cue.offset, text, cue.span)
+
+    # ------------------------------------------------------ description --
+
+    def description(self, workout: Workout) -> str:
+        """The DESCRIPTION line: the description and notes, else the name, in ASCII."""
+        sources = description_sources(workout)
+        if not sources:
+            sources = [(workout.name or FALLBACK_DESCRIPTION, header_span(workout))]
+        for text, span in sources:
+            shown = in_charset(text, self.row.text.charset)
+            if changed(text, shown):
+                self.diags.append(transliterated(self.target, self.row.text.charset, text,
+                                                 shown, span))
+            elif "=" in shown:
+                self._warn("text-transliterated",
+                           f"{self.target} DESCRIPTION cannot hold '=' (Golden Cheetah's reader "
+                           "stops at it): it is written as ':'", span)
+        return _without_equals(in_charset("\n\n".join(text for text, _ in sources),
+                                          self.row.text.charset))
+
+
+def _without_equals(text: str) -> str:
+    return " ".join(text.replace(" = ", ": ").replace("=", ":").split())
+
+
+def lower(fmt: str, workout: Workout, athlete: Athlete, options: EmitOptions) -> Lowered:
+    """The stage's entry for this module (:func:`planc.lower.lower`)."""
+    return lower_trainer(workout, athlete, fmt, indoor=options.indoor)
 
 
 def lower_trainer(workout: Workout, athlete: Athlete | None, fmt: str,
                   indoor: bool = False) -> Lowered:
-    """``workout`` in trainer normal form for ``fmt`` ("mrc" or "erg"), or None and the errors."""
-    target = f".{fmt}"
-    if sport_family(workout.sport) != "ride":
+    """``workout`` in trainer normal form for ``fmt`` ("mrc" or "erg"), or None and the errors.
+
+    Levels are not applied here: :func:`planc.lower.lower` applies them.
+    """
+    row = FORMATS[fmt]
+    target = row.extension
+    if not row.applies_to(workout.sport):
         return Lowered(None, [error(
             "unsupported-sport",
             f"{target} is an indoor-trainer (cycling) format; a {workout.sport} workout has no "
             f"{target} form", workout.span,
             "compile runs to zwo or fit, and other sports to fit or icu")])
-    thr = (athlete or Athlete()).for_sport(workout.sport)
-    lw = _Lowerer(fmt, thr, indoor)
+    lw = _Lowerer(row, (athlete or Athlete()).for_sport(workout.sport), indoor)
     done: dict[int, Step | None] = {}
     body: list[Step] = []
     for step in unrolled_steps(workout.body):
@@ -224,7 +372,8 @@ def lower_trainer(workout: Workout, athlete: Athlete | None, fmt: str,
     if not body:
         return Lowered(None, [error("empty-workout", f"{target} needs at least one step",
                                     workout.span, "add a step such as '- 10m 60%'")])
-    description = "\n\n".join(description_parts(workout)) or None
-    lowered_workout = Workout(tuple(body), workout.sport, workout.name, description,
+    lw.repeats(workout.body)
+    body = lw.merge_cues(body)
+    lowered_workout = Workout(tuple(body), workout.sport, workout.name, lw.description(workout),
                               workout.tags, None, workout.span)
     return Lowered(lowered_workout, dedupe(lw.diags))

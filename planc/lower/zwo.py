@@ -66,6 +66,7 @@ from planc.ast import (
     Range,
     Repeat,
     Section,
+    Span,
     Step,
     Workout,
     iter_steps,
@@ -78,16 +79,19 @@ from planc.lower.common import (
     cadence_text,
     dedupe,
     describe_targets,
-    description_parts,
+    description_sources,
+    header_span,
     label_text,
     missing_threshold,
     start_cue,
     timed_step,
 )
+from planc.lower.formats import FORMATS, DistanceSteps, EmitOptions
+from planc.lower.text import changed, in_charset, transliterated
 from planc.resolve.targets import MissingThreshold, pace_fraction, power_fraction
-from planc.units import sport_family
 
-TARGET = ".zwo"
+FORMAT = FORMATS["zwo"]
+TARGET = FORMAT.extension
 RUN_PACE_INDEX = 2  # Zwift's reference paces: 0 mile, 1 5 km, 2 10 km, 3 half, 4 marathon
 _EPS = 1e-6
 
@@ -120,7 +124,9 @@ def _pct_range(r: Range) -> str:
 
 class _Lowerer:
     def __init__(self, workout: Workout, thr: SportThresholds, indoor: bool, by_distance: bool):
-        self.run = sport_family(workout.sport) == "run"
+        carried = FORMAT.targets_for(workout.sport)
+        self.run = "pace" in carried
+        self.carried = "pace" if self.run else "power"
         self.thr = thr
         self.indoor = indoor
         self.by_distance = by_distance
@@ -138,81 +144,113 @@ class _Lowerer:
         return self._pieces[key]
 
     def _make_piece(self, step: Step) -> _Piece | None:
-        d = self.diags
         if self.by_distance:
             assert isinstance(step.amount, Distance)
             timed: Timed | None = Timed(step.amount.metres)
         else:
-            timed = timed_step(step, self.thr, TARGET, d)
+            timed = timed_step(step, self.thr, TARGET, self.diags)
         if timed is None:
             self.failed = True
             return None
         head = [label_text(step)]
-        carried = "pace" if self.run else "power"
-        target = step.pace if self.run else step.power
-        kind, start, end = "free", 0.0, 0.0
         cadence = step.cadence
         if step.freeride or step.maxeffort:
-            kind = "max" if step.maxeffort else "free"
-            block = "MaxEffort" if step.maxeffort else "FreeRide"
-            text = describe_targets(step, self.thr, indoor=self.indoor)
-            if kind == "max" and cadence is not None:
-                text = ", ".join(t for t in (text, cadence_text(step)) if t)
-                cadence = None
-            if text:
-                head.append(text)
-                d.append(warning(
-                    "target-as-text",
-                    f"a {TARGET} {block} block has no target: '{text}' is shown as a text cue",
-                    step.span, None))
-        elif target is not None:
-            value = self._fraction(step)
+            kind, start, end = ("max" if step.maxeffort else "free"), 0.0, 0.0
+            cadence = self._free(step, head)
+        elif (step.pace if self.run else step.power) is not None:
+            value = self._carried(step, head)
             if value is None:
                 return None
-            if step.ramp and value.start != value.end:
-                kind, start, end = "ramp", value.start, value.end
-            else:
-                kind, start = "steady", value.mid
-                end = start
-                if not value.is_single:
-                    what = "threshold pace" if self.run else "FTP"
-                    d.append(warning(
-                        "range-midpoint",
-                        f"a {TARGET} block holds one value: the range {_pct_range(value)} of "
-                        f"{what} is written as its middle, {_pct(start)}", (target.span if target.span.line else step.span),
-                        None))
-            others = describe_targets(step, self.thr, omit=carried, indoor=self.indoor)
-            if others:
-                head.append(others)
-                d.append(warning(
-                    "target-as-text",
-                    f"{TARGET} {'runs' if self.run else 'rides'} carry only {carried}: "
-                    f"'{others}' is shown as a text cue", step.span, None))
-        elif step.has_target:
-            text = describe_targets(step, self.thr, indoor=self.indoor)
+            kind, start, end = value
+        else:
+            kind, start, end = "free", 0.0, 0.0
+            if step.has_target:
+                self._untargeted(step, head)
+        self._length_notes(step, timed.length)
+        return _Piece(step, timed.length, kind, start, end, cadence,
+                      self._cues(step, head, timed.per_offset))
+
+    def _free(self, step: Step, head: list[str]) -> CadenceTarget | None:
+        """A FreeRide / MaxEffort block: its targets are text; MaxEffort has no cadence."""
+        block = "MaxEffort" if step.maxeffort else "FreeRide"
+        cadence = step.cadence
+        text = describe_targets(step, self.thr, indoor=self.indoor)
+        if step.maxeffort and cadence is not None:
+            text = ", ".join(t for t in (text, cadence_text(step)) if t)
+            cadence = None
+        if text:
             head.append(text)
-            d.append(warning(
+            self.diags.append(warning(
                 "target-as-text",
-                f"{TARGET} {'runs' if self.run else 'rides'} carry only {carried}: the step is "
-                f"a free block (no target) and '{text}' is shown as a text cue",
+                f"a {TARGET} {block} block has no target: '{text}' is shown as a text cue",
                 step.span, None))
+        return cadence
+
+    def _carried(self, step: Step, head: list[str]) -> tuple[str, float, float] | None:
+        """(kind, start, end) of a step whose target the file carries; the others are text."""
+        value = self._fraction(step)
+        if value is None:
+            return None
+        if step.ramp and value.start != value.end:
+            kind, start, end = "ramp", value.start, value.end
+        else:
+            kind, start = "steady", value.mid
+            end = start
+            if not value.is_single:
+                target = step.pace if self.run else step.power
+                what = "threshold pace" if self.run else "FTP"
+                self.diags.append(warning(
+                    "range-midpoint",
+                    f"a {TARGET} block holds one value: the range {_pct_range(value)} of "
+                    f"{what} is written as its middle, {_pct(start)}",
+                    target.span if target.span.line else step.span, None))
+        others = describe_targets(step, self.thr, omit=self.carried, indoor=self.indoor)
+        if others:
+            head.append(others)
+            self.diags.append(warning(
+                "target-as-text",
+                f"{TARGET} {'runs' if self.run else 'rides'} carry only {self.carried}: "
+                f"'{others}' is shown as a text cue", step.span, None))
+        return kind, start, end
+
+    def _untargeted(self, step: Step, head: list[str]) -> None:
+        """A step whose only targets the file cannot carry: a free block, targets as text."""
+        text = describe_targets(step, self.thr, indoor=self.indoor)
+        head.append(text)
+        self.diags.append(warning(
+            "target-as-text",
+            f"{TARGET} {'runs' if self.run else 'rides'} carry only {self.carried}: the step is "
+            f"a free block (no target) and '{text}' is shown as a text cue",
+            step.span, None))
+
+    def _length_notes(self, step: Step, length: float) -> None:
+        """What the block's length loses: the lap press, fractions of a second."""
         if step.until_lap_press:
-            d.append(warning(
+            self.diags.append(warning(
                 "lap-press",
                 f"{TARGET} has no lap button: the 'Press lap' step ends after its "
-                f"{_length_text(timed.length, self.unit)}", step.span, None))
-        if abs(timed.length - _rnd(timed.length)) > _EPS:
-            d.append(warning(
+                f"{_length_text(length, self.unit)}", step.span, None))
+        if abs(length - _rnd(length)) > _EPS:
+            self.diags.append(warning(
                 "rounded-duration",
                 f"{TARGET} takes whole {'metres' if self.by_distance else 'seconds'}: "
-                f"{timed.length:.2f}{self.unit} is rounded, the remainder carried to the next "
+                f"{length:.2f}{self.unit} is rounded, the remainder carried to the next "
                 "block (the total stays exact to the second)", step.span, None))
-        cues = []
-        text = start_cue(head)
-        if text:
-            cues.append((0.0, text))
-        cues.extend((c.offset * timed.per_offset, c.text) for c in step.cues)
-        return _Piece(step, timed.length, kind, start, end, cadence, tuple(cues))
+
+    def _cues(self, step: Step, head: list[str],
+              per_offset: float) -> tuple[tuple[float, str], ...]:
+        """(offset, text) of the start cue and the step's cues, in what XML can hold."""
+        written = [(0.0, text, step.span)] if (text := start_cue(head)) else []
+        written.extend((c.offset * per_offset, c.text, c.span if c.span.line else step.span)
+                       for c in step.cues)
+        return tuple((offset, self.text(text, span)) for offset, text, span in written)
+
+    def text(self, text: str, span: Span) -> str:
+        """``text`` in the row's character set, reported where that changes what it says."""
+        shown = in_charset(text, FORMAT.text.charset)
+        if shown != text and changed(text, shown):
+            self.diags.append(transliterated(TARGET, FORMAT.text.charset, text, shown, span))
+        return shown
 
     def _fraction(self, step: Step) -> Range | None:
         try:
@@ -363,7 +401,7 @@ class _Lowerer:
             if self.run:
                 pace = PaceTarget(PaceUnit.THRESHOLD, value)
             else:
-                power = PowerTarget(PowerUnit.FTP, value)
+                power = PowerTarget(FORMAT.power_unit or PowerUnit.FTP, value)
         return Step(amount, ramp=p.kind == "ramp", power=power, pace=pace, cadence=p.cadence,
                     freeride=p.kind == "free", maxeffort=p.kind == "max", cues=cues,
                     span=p.source.span)
@@ -393,26 +431,41 @@ def _length_text(length: float, unit: str) -> str:
     return fmt_duration(length)
 
 
+def _counts_distance(workout: Workout) -> bool:
+    """Zwift counts distance only in runs, and only when every step does."""
+    steps = list(iter_steps(workout.body))
+    return (FORMAT.distance is DistanceSteps.ALL_OR_NONE
+            and "pace" in FORMAT.targets_for(workout.sport)
+            and bool(steps) and all(isinstance(s.amount, Distance) for s in steps))
+
+
+def lower(fmt: str, workout: Workout, athlete: Athlete, options: EmitOptions) -> Lowered:
+    """The stage's entry for this module (:func:`planc.lower.lower`)."""
+    return lower_zwo(workout, athlete, indoor=options.indoor)
+
+
 def lower_zwo(workout: Workout, athlete: Athlete | None = None,
               indoor: bool = False) -> Lowered:
-    """``workout`` in ZWO normal form (module docstring), or None and the errors."""
-    family = sport_family(workout.sport)
-    if family not in ("ride", "run"):
+    """``workout`` in ZWO normal form (module docstring), or None and the errors.
+
+    Levels are not applied here: :func:`planc.lower.lower` applies them.
+    """
+    if not FORMAT.applies_to(workout.sport):
         return Lowered(None, [error(
             "unsupported-sport",
             f"{TARGET} holds bike and run workouts; a {workout.sport} workout has no {TARGET} "
             "form", workout.span, "compile it to fit or icu instead")])
     thr = (athlete or Athlete()).for_sport(workout.sport)
-    steps = list(iter_steps(workout.body))
-    by_distance = family == "run" and bool(steps) and all(
-        isinstance(s.amount, Distance) for s in steps)
-    lw = _Lowerer(workout, thr, indoor, by_distance)
+    lw = _Lowerer(workout, thr, indoor, _counts_distance(workout))
     units: list = []
     lw.walk(workout.body, units)
     if lw.failed:
         return Lowered(None, dedupe([d for d in lw.diags if d.is_error]))
     body = tuple(lw.finish(lw.place(units)))
-    description = "\n\n".join(description_parts(workout)) or None
-    lowered = Workout(body, workout.sport, workout.name, description, workout.tags,
+    span = header_span(workout)
+    description = "\n\n".join(lw.text(text, span)
+                               for text, span in description_sources(workout)) or None
+    lowered = Workout(body, workout.sport, workout.name and lw.text(workout.name, span),
+                      description, tuple(lw.text(tag, span) for tag in workout.tags),
                       None, workout.span)
     return Lowered(lowered, dedupe(lw.diags))

@@ -6,14 +6,12 @@ Layout (stable, so the output can live in git)::
     out/<plan id>/manifest.json
     out/<plan id>/week-01-2027-01-04/2027-01-05-1-sweet-spot-3x10m.txt
 
-Guarantees:
-
-* a file whose bytes would not change is not written (its mtime stays);
-* every write is atomic (temporary file in the same folder, then rename);
-* a file from an earlier build that this build no longer produces is removed
-  only if the earlier ``manifest.json`` lists it and it lies in the selected
-  weeks; nothing else is ever deleted (an emptied week folder is removed);
-* a partial build (``--week``) keeps the manifest rows of the other weeks.
+The folder is written by :class:`planc.output.tree.OutputTree` (the writer
+``render`` and ``compile -o`` share): atomic writes, unchanged files untouched,
+``manifest.json`` last, and a file removed only when the previous manifest lists
+it and this one does not (an emptied week folder goes with it).  A partial build
+(``--week``) keeps the manifest rows of the other weeks, so their files stay
+listed and are never removed.
 
 Formats come from ``planc.lower.formats`` (one table): adding a format there
 adds it here.
@@ -22,27 +20,43 @@ adds it here.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planc.athlete import Athlete
-from planc.diagnostics import Diagnostic, warning
-from planc.output.files import inside, safe_relative, slugify, write_atomic
+from planc.diagnostics import Diagnostic
+from planc.emit import emit
+from planc.lower.formats import FORMATS, EmitOptions, formats_for
+from planc.names import slugify
+from planc.output.tree import ManifestKind, OutputTree, TreeResult
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
+from planc.resolve.metrics import workout_metrics
 
-MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
+
+
+def _listed_files(manifest: Any) -> list[str]:
+    """The files a build manifest lists: every session row's ``files`` values."""
+    rows = manifest["sessions"]
+    if not isinstance(rows, list):
+        raise TypeError("sessions is not a list")
+    return [rel for row in rows if isinstance(row, dict) and isinstance(row.get("files"), dict)
+            for rel in row["files"].values() if isinstance(rel, str)]
+
+
+BUILD_MANIFEST = ManifestKind(
+    name="manifest.json", product="build",
+    hint="build each plan into its own folder (the default is out/<id>)",
+    owner=lambda manifest: manifest["plan"]["id"], files=_listed_files)
 
 
 @dataclass(slots=True)
 class BuildResult:
-    written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
-    removed: list[Path] = field(default_factory=list)
+    """What a build did: sessions seen, diagnostics, and the files (nothing on an error)."""
+
+    files: TreeResult = field(default_factory=TreeResult)
     sessions: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -53,11 +67,6 @@ def week_folder(plan: Plan, week: int) -> str:
 
 def file_stem(session: Session) -> str:
     return f"{session.date.isoformat()}-{session.slot}-{slugify(session.name)}"
-
-
-def dumps_manifest(manifest: dict[str, Any]) -> bytes:
-    """Sorted keys, 2-space indent, trailing newline: diff-friendly and byte-stable."""
-    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
 def _round(x: float | None, digits: int = 1) -> float | int | None:
@@ -87,27 +96,11 @@ def _manifest_row(plan: Plan, s: Session, files: dict[str, str], metrics: Any) -
     return row
 
 
-def _previous(out_dir: Path, plan: Plan, diags: list[Diagnostic]) -> list[dict[str, Any]]:
-    """The rows of the manifest a previous build of *this* plan left (else none)."""
-    path = out_dir / MANIFEST
-    if not path.exists():
+def _previous_rows(tree: OutputTree) -> list[dict[str, Any]]:
+    """The session rows of the manifest a previous build of *this* plan left (else none)."""
+    if tree.previous.data is None:
         return []
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        rows = data["sessions"]
-        same = data["plan"]["id"] == plan.id
-        assert isinstance(rows, list)
-    except (OSError, ValueError, KeyError, TypeError, AssertionError):
-        diags.append(warning("manifest-unreadable", "the previous manifest.json cannot be read; "
-                             "no stale file is removed", path=str(path)))
-        return []
-    if not same:
-        diags.append(warning("manifest-other-plan",
-                             f"{out_dir} holds a build of plan '{data['plan']['id']}'; "
-                             "no stale file is removed", path=str(path),
-                             hint="build each plan into its own folder (the default is out/<id>)"))
-        return []
-    return [r for r in rows if isinstance(r, dict)]
+    return [r for r in tree.previous.data["sessions"] if isinstance(r, dict)]
 
 
 def _row_date(row: dict[str, Any]) -> dt.date | None:
@@ -129,8 +122,6 @@ class MetricsCache:
             return None
         key = (id(s.workout), s.indoor)
         if key not in self._cache:
-            from planc.resolve.metrics import workout_metrics
-
             self._cache[key] = workout_metrics(s.workout, self.athlete, indoor=s.indoor)
         return self._cache[key]
 
@@ -138,16 +129,13 @@ class MetricsCache:
 def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selection,
                athlete: Athlete | None = None, strict: bool = False) -> BuildResult:
     """Write the selected sessions in ``formats`` under ``out_dir`` (see module doc)."""
-    from planc.emit import emit
-    from planc.lower.formats import FORMATS, EmitOptions, formats_for
-
     athlete = athlete if athlete is not None else plan.athlete
     result = BuildResult()
-    previous = _previous(out_dir, plan, result.diagnostics)
+    tree = OutputTree.open(out_dir, BUILD_MANIFEST, plan.id)
+    result.diagnostics.extend(tree.diagnostics)
     metrics = MetricsCache(athlete)
     rows: list[dict[str, Any]] = []
-    produced: set[str] = set()
-    outputs: list[tuple[Path, bytes]] = []
+    outputs: dict[str, bytes] = {}
     emitted: dict[tuple[int, str, bool, str], tuple[bytes, list[Diagnostic]]] = {}
     for s in selection.sessions(plan.sessions):
         result.sessions += 1
@@ -164,52 +152,22 @@ def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selecti
                 data, diags = emitted[key]
                 result.diagnostics.extend(s.locate(d) for d in diags)
                 rel = f"{folder}/{stem}{spec.extension}"
-                if not safe_relative(rel):  # slugs cannot escape; belt and braces
-                    raise RuntimeError(f"refusing to write outside {out_dir}")
-                dest = out_dir / rel
                 files[fmt] = rel
-                produced.add(rel)
-                outputs.append((dest, data))
+                outputs[rel] = data
         rows.append(_manifest_row(plan, s, files, metrics.get(s)))
     if any(d.is_error for d in result.diagnostics):
         return result
-    for dest, data in outputs:
-        (result.written if write_atomic(dest, data) else result.unchanged).append(dest)
-    # Rows of earlier builds outside this selection stay; inside it they are replaced.
-    kept = [r for r in previous if (d := _row_date(r)) is not None and not selection.contains(d)]
-    stale = [r for r in previous if r not in kept]
-    _remove_stale(out_dir, stale, produced, result)
-    rows = sorted(kept + rows, key=lambda r: (str(r["date"]), int(r.get("slot") or 0)))
-    manifest = {
-        "manifest_version": MANIFEST_VERSION,
-        "plan": {"id": plan.id, "name": plan.name, "start": plan.start.isoformat(),
-                 "weeks": plan.weeks, "end": plan.end.isoformat()},
-        "sessions": rows,
-    }
-    dest = out_dir / MANIFEST
-    (result.written if write_atomic(dest, dumps_manifest(manifest)) else
-     result.unchanged).append(dest)
+    result.files = tree.write(outputs, _manifest(plan, selection, _previous_rows(tree), rows))
     return result
 
 
-def _remove_stale(out_dir: Path, stale: list[dict[str, Any]], produced: set[str],
-                  result: BuildResult) -> None:
-    folders: set[Path] = set()
-    for row in stale:
-        files = row.get("files")
-        if not isinstance(files, dict):
-            continue
-        for rel in files.values():
-            if not isinstance(rel, str) or rel in produced or os.path.isabs(rel):
-                continue
-            target = out_dir / rel
-            if not inside(out_dir, target) or not target.is_file():
-                continue
-            target.unlink()
-            result.removed.append(target)
-            folders.add(target.parent)
-    for folder in sorted(folders, reverse=True):
-        try:
-            folder.rmdir()  # only succeeds when empty
-        except OSError:
-            pass
+def _manifest(plan: Plan, selection: Selection, previous: list[dict[str, Any]],
+              rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The new manifest: this build's rows, and the earlier rows outside the selection."""
+    kept = [r for r in previous if (d := _row_date(r)) is not None and not selection.contains(d)]
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "plan": {"id": plan.id, "name": plan.name, "start": plan.start.isoformat(),
+                 "weeks": plan.weeks, "end": plan.end.isoformat()},
+        "sessions": sorted(kept + rows, key=lambda r: (str(r["date"]), int(r.get("slot") or 0))),
+    }

@@ -14,9 +14,12 @@ page sits under the same name as its built files.
 
 Guarantees: every link is relative and resolves inside the folder; nothing is
 fetched from the network (no CDN, fonts or scripts); the same plan gives the
-same bytes; every write is atomic and a file whose bytes would not change is
-not touched; a file is removed only when the previous render's manifest lists
-it and this render no longer produces it.
+same bytes.  The folder is written by :class:`planc.output.tree.OutputTree`
+(the writer ``build`` and ``compile -o`` share): atomic writes, unchanged files
+untouched, a file removed only when the previous render's manifest lists it and
+this render no longer produces it.  A render replaces the whole site (the
+index shows only the selected weeks), so its manifest lists this render's files
+only, where a partial ``build`` keeps the other weeks.
 """
 
 from __future__ import annotations
@@ -24,8 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from markupsafe import Markup
 
 from planc.ast import Block, Node, Note, Repeat, Step, Workout
 from planc.athlete import Athlete
-from planc.diagnostics import Diagnostic, warning
+from planc.diagnostics import Diagnostic
 from planc.emit.svgdraw import (
     LARGE,
     THUMB,
@@ -45,9 +46,10 @@ from planc.emit.svgdraw import (
     render_svg,
     summary,
 )
-from planc.output.files import inside, write_atomic
+from planc.output.tree import ManifestKind, OutputTree, TreeResult
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
+from planc.render.charts import Day, Race, WeekLoad, fitness_chart
 from planc.resolve.metrics import measure
 from planc.resolve.profile import (
     PALETTE,
@@ -60,10 +62,23 @@ from planc.resolve.profile import (
 from planc.resources import resource_dir
 
 TEMPLATES = resource_dir("templates")
-MANIFEST = "site-manifest.json"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 RACE_WORDS = {Kind.RACE_A: "A race", Kind.RACE_B: "B race", Kind.RACE_C: "C race"}
+
+
+def _listed_files(manifest: Any) -> list[str]:
+    """The files a site manifest lists."""
+    files = manifest["files"]
+    if not isinstance(files, list):
+        raise TypeError("files is not a list")
+    return [f for f in files if isinstance(f, str)]
+
+
+SITE_MANIFEST = ManifestKind(
+    name="site-manifest.json", product="rendering",
+    hint="render each plan into its own folder (the default is out/<id>-site)",
+    owner=lambda manifest: manifest["plan"], files=_listed_files)
 
 
 class TemplateMissing(RuntimeError):
@@ -184,9 +199,9 @@ class SessionView:
 
 @dataclass(slots=True)
 class RenderResult:
-    written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
-    removed: list[Path] = field(default_factory=list)
+    """What a render did: pages, diagnostics, and the files written, unchanged, removed."""
+
+    files: TreeResult = field(default_factory=TreeResult)
     pages: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -384,7 +399,6 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
     """Render the selected weeks of ``plan`` into ``out_dir`` (module doc has the layout)."""
     from planc.plan.build import file_stem, week_folder
     from planc.plan.stats import plan_report
-    from planc.render.charts import Day, Race, WeekLoad, fitness_chart
 
     selection = selection or Selection()
     athlete = athlete if athlete is not None else plan.athlete
@@ -433,7 +447,34 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
     for a, b in itertools.pairwise(workouts):
         a.next, b.prev = b, a
 
-    # ---- the calendar: weeks x days
+    weeks = _calendar(plan, selection, views, report)
+    chart = _chart(plan, weeks, views, report)
+
+    sports = {v.session.sport for v in workouts if v.session.sport}
+    common = {"plan": plan, "plan_file": Path(plan.path).name,
+              "athlete_lines": _athlete_lines(athlete, sports), "palette": PALETTE,
+              "zone_names": ZONE_NAMES}
+    index = env.get_template("plan.html.j2").render(
+        **common, root="", weeks=weeks, weekdays=WEEKDAYS, chart=chart, report=report,
+        selected=not selection.everything, first=weeks[0]["start"] if weeks else plan.start,
+        last=weeks[-1]["end"] if weeks else plan.end)
+    outputs["index.html"] = index.encode("utf-8")
+    session_tpl = env.get_template("session.html.j2")
+    for v in workouts:
+        page = session_tpl.render(**common, root="../", v=v, s=v.session)
+        outputs[v.href] = page.encode("utf-8")
+    outputs["style.css"] = (TEMPLATES / "site.css").read_bytes()
+    result.pages = 1 + len(workouts)
+
+    tree = OutputTree.open(out_dir, SITE_MANIFEST, plan.id)
+    result.diagnostics.extend(tree.diagnostics)
+    result.files = tree.write(outputs, {"plan": plan.id, "files": sorted(outputs)})
+    return result
+
+
+def _calendar(plan: Plan, selection: Selection, views: list[SessionView],
+              report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The calendar of the index page: the selected weeks x 7 days, with week totals."""
     by_day: dict[dt.date, list[SessionView]] = {}
     for v in views:
         by_day.setdefault(v.session.date, []).append(v)
@@ -453,78 +494,16 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
         weeks.append({"number": n, "start": start, "end": start + dt.timedelta(days=6),
                       "iso": f"{start.isocalendar().year}-W{start.isocalendar().week:02d}",
                       "days": days, "stats": stats, "by_sport": by_sport})
+    return weeks
 
+
+def _chart(plan: Plan, weeks: list[dict[str, Any]], views: list[SessionView],
+           report: dict[str, Any]) -> Markup:
+    """The weekly load bars with the CTL/ATL projection and the races, as inline SVG."""
     chart_weeks = [WeekLoad(w["number"], w["start"], (w["stats"] or {}).get("load") or 0.0)
                    for w in weeks]
     chart_days = [Day(dt.date.fromisoformat(d["date"]), d["ctl"], d["atl"])
                   for d in report["fitness"]]
     races = [Race(v.session.date, v.session.name) for v in views if v.session.kind in RACE_WORDS]
-    chart = Markup(fitness_chart(chart_weeks, chart_days, races,
-                                 f"Weekly load and fitness projection, {plan.name}"))
-
-    sports = {v.session.sport for v in workouts if v.session.sport}
-    common = {"plan": plan, "plan_file": Path(plan.path).name,
-              "athlete_lines": _athlete_lines(athlete, sports), "palette": PALETTE,
-              "zone_names": ZONE_NAMES}
-    index = env.get_template("plan.html.j2").render(
-        **common, root="", weeks=weeks, weekdays=WEEKDAYS, chart=chart, report=report,
-        selected=not selection.everything, first=weeks[0]["start"] if weeks else plan.start,
-        last=weeks[-1]["end"] if weeks else plan.end)
-    outputs["index.html"] = index.encode("utf-8")
-    session_tpl = env.get_template("session.html.j2")
-    for v in workouts:
-        page = session_tpl.render(**common, root="../", v=v, s=v.session)
-        outputs[v.href] = page.encode("utf-8")
-    outputs["style.css"] = (TEMPLATES / "site.css").read_bytes()
-    result.pages = 1 + len(workouts)
-
-    _write(out_dir, plan, outputs, result)
-    return result
-
-
-def _write(out_dir: Path, plan: Plan, outputs: dict[str, bytes], result: RenderResult) -> None:
-    previous = _previous_files(out_dir, plan, result.diagnostics)
-    for rel in sorted(outputs):
-        dest = out_dir / rel
-        if os.path.isabs(rel) or ".." in Path(rel).parts:  # names are slugs; belt and braces
-            raise RuntimeError(f"refusing to write outside {out_dir}")
-        (result.written if write_atomic(dest, outputs[rel]) else result.unchanged).append(dest)
-    folders: set[Path] = set()
-    for rel in sorted(set(previous) - set(outputs)):
-        target = out_dir / rel
-        if os.path.isabs(rel) or not inside(out_dir, target) or not target.is_file():
-            continue
-        target.unlink()
-        result.removed.append(target)
-        folders.add(target.parent)
-    for folder in sorted(folders, reverse=True):
-        try:
-            folder.rmdir()  # only when empty
-        except OSError:
-            pass
-    manifest = {"plan": plan.id, "files": sorted(outputs)}
-    dest = out_dir / MANIFEST
-    data = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
-    (result.written if write_atomic(dest, data) else result.unchanged).append(dest)
-
-
-def _previous_files(out_dir: Path, plan: Plan, diags: list[Diagnostic]) -> list[str]:
-    path = out_dir / MANIFEST
-    if not path.exists():
-        return []
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        files = data["files"]
-        same = data["plan"] == plan.id
-        assert isinstance(files, list)
-    except (OSError, ValueError, KeyError, TypeError, AssertionError):
-        diags.append(warning("manifest-unreadable", f"{path} cannot be read; no stale file "
-                             "is removed", path=str(path)))
-        return []
-    if not same:
-        diags.append(warning("manifest-other-plan", f"{out_dir} holds a rendering of plan "
-                             f"'{data['plan']}'; no stale file is removed", path=str(path),
-                             hint="render each plan into its own folder "
-                             "(the default is out/<id>-site)"))
-        return []
-    return [f for f in files if isinstance(f, str)]
+    return Markup(fitness_chart(chart_weeks, chart_days, races,
+                                f"Weekly load and fitness projection, {plan.name}"))
