@@ -415,6 +415,14 @@ CODES: tuple[Code, ...] = (
     code("text-transliterated", "text a course file cannot hold is written in ASCII "
          "look-alikes (or left out)", "write the label or cue in plain ASCII",
          warn(lower("mrc"), "- Café 10m 50%")),
+    code("course-text-rewritten", "course-file text Golden Cheetah would read as a course "
+         "point, a lap, a setting or a section is rewritten (quoted, ':' for '=', "
+         "parentheses for brackets)", "word the cue so it is not only a number, and does not "
+         "start with 'Lap'",
+         warn(lower("mrc"), "- 10m 50%\n> 3-2-1")),
+    code("ftp-rounded", "an .erg's FTP line is a whole number: a fractional FTP is rounded "
+         "and the watts worked out from it", "nothing to do, or give a whole-watt FTP",
+         warn(lower("erg"), "- 10m 50%", files=(("athlete.yaml", "ride: {ftp: 252.5}"),))),
     code("cues-merged", "cues that fall on the same whole second are shown as one cue",
          "move one of the cues a second or more away",
          warn(lower("mrc"), "- 1m 50%\n> 10s A\n> 10s B")),

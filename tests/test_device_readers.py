@@ -18,8 +18,6 @@ sport (tests/support/device_cases.py).  Readers:
 target as a fraction of the athlete's threshold.  A property test holds random
 workouts, including text that Golden Cheetah would misread, to the same rules.
 
-Cases that today's planc writes wrongly are marked xfail with the issue's reason;
-the strict marks fail the moment they pass.
 """
 
 from __future__ import annotations
@@ -62,10 +60,6 @@ FIT_DOMAINS = {"power", "pace", "hr"}
 FIT_CLOSE = oracle.within(0.012)  # 1 % FTP / 1 W, 1 bpm, 1 mm/s and a band's rounding
 ZWIFT_CLOSE = oracle.within(0.001)  # powers are written with three decimals
 REST = 1  # FIT intensity rest
-
-
-def xfail_if(condition: bool, why: str = ISSUE):
-    return [pytest.mark.xfail(reason=why, strict=True)] if condition else []
 
 
 # ----------------------------------------------------------- the checks --
@@ -266,16 +260,7 @@ def test_gc_reader_reads_golden_cheetahs_own_files(corpus) -> None:
 # ------------------------------------------------------- example files --
 
 
-def _known_wrong(case: Case, fmt: str) -> bool:
-    """Files today's planc writes wrongly (measured; the issue's points 1-3)."""
-    if fmt != "zwo":
-        return False
-    data, _ = case.compile("zwo")
-    return bool(problems_of(case, fmt, data))
-
-
-FILES = [pytest.param(c, fmt, id=f"{c.name}.{fmt}", marks=xfail_if(_known_wrong(c, fmt)))
-         for c, fmt in file_cases()]
+FILES = [pytest.param(c, fmt, id=f"{c.name}.{fmt}") for c, fmt in file_cases()]
 
 
 @pytest.mark.parametrize(("case", "fmt"), FILES)
@@ -325,16 +310,7 @@ def rest_problems(case: Case, data: bytes) -> list[str]:
     return problems
 
 
-def _rest_cases() -> list:
-    out = []
-    for p in _fit_cases(says_rest):
-        (case,) = p.values
-        data, _ = case.compile("fit")
-        out.append(pytest.param(case, id=p.id, marks=xfail_if(bool(rest_problems(case, data)))))
-    return out
-
-
-@pytest.mark.parametrize("case", _rest_cases())
+@pytest.mark.parametrize("case", _fit_cases(says_rest))
 def test_rest_steps_are_rest_on_the_watch(case: Case) -> None:
     data, _ = case.compile("fit")
     assert rest_problems(case, data) == []
