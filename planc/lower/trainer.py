@@ -88,6 +88,7 @@ from planc.lower.common import (
     header_span,
     label_text,
     missing_threshold,
+    said_once,
     start_cue,
     timed_step,
 )
@@ -439,4 +440,5 @@ def lower_trainer(workout: Workout, athlete: Athlete | None, fmt: str,
     body = lw.merge_cues(body)
     lowered_workout = Workout(tuple(body), workout.sport, workout.name, lw.description(workout),
                               workout.tags, None, workout.span)
-    return Lowered(lowered_workout, dedupe(lw.diags))
+    return Lowered(lowered_workout, said_once(dedupe(lw.diags), "lap-press",
+                                              "'Press lap' steps"))

@@ -16,8 +16,8 @@ against one source by one comparison, :func:`disagreements`, which says
   allowed to be sliced: where its time is cut into ``n`` pieces, each may be off
   by half a piece's change of the ramp.
 
-A ``Piece`` whose ``seconds`` is None is open (it ends at a lap press): it takes
-the length of the source step at that point, which must be a ``Press lap`` step.
+A ``Piece`` whose ``seconds`` is None is open (it ends at a lap press): it lasts
+until the end of the source step it falls in, which must be a ``Press lap`` step.
 """
 
 from __future__ import annotations
@@ -140,17 +140,19 @@ def disagreements(tl: Timeline, pieces: list[Piece], domains: set[str], close: C
 
 
 def _close_open_pieces(tl: Timeline, pieces: list[Piece], problems: list[str]) -> list[Piece]:
-    starts = [s.t0 for s in tl.steps]
+    """Give each open piece the rest of the 'Press lap' step it falls in (the last slice
+    of a sliced ramp waits for the press: it lasts from its start to the step's end)."""
+    ends = [s.t1 for s in tl.steps]
     out, t = [], 0.0
     for p in pieces:
         if p.seconds is None:
-            i = bisect.bisect_left(starts, t - 1)
-            step = tl.steps[i] if i < len(starts) and abs(starts[i] - t) <= 1 else None
-            if step is None or not step.step.until_lap_press:
+            i = bisect.bisect_right(ends, t + 1)
+            step = tl.steps[i] if i < len(ends) else None
+            if step is None or not step.step.until_lap_press or step.t0 > t + 1:
                 problems.append(f"an open step at {t:.0f} s, where the workout has no 'Press lap'")
                 p = Piece(0.0, p.domain, p.start, p.end)
             else:
-                p = Piece(step.seconds, p.domain, p.start, p.end)
+                p = Piece(max(step.t1 - t, 0.0), p.domain, p.start, p.end)
         out.append(p)
         t += p.seconds or 0
     return out
