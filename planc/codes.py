@@ -238,9 +238,11 @@ CODES: tuple[Code, ...] = (
          "to import)", "flatten the inner repeats",
          err(CHECK, "A 2x\n B 2x\n  C 2x\n   D 2x\n    E 2x\n     - 1m 50%"),
          err(reading("fit"), "fit(step(TIME, 60000), *[step(REPEAT, 0, target_value=2)] * 3000)")),
-    code("too-many-steps", "a workout that expands to more than 10,000 steps (or more than "
-         "a FIT file holds)", "check the repeat counts",
+    code("too-many-steps", "a workout that expands to more than 10,000 steps (or more FIT "
+         "steps than the device takes: 50, or --fit-max-steps)", "check the repeat counts; "
+         "split the workout, or raise --fit-max-steps for a device that takes more",
          err(CHECK, "A 200x\n  B 100x\n    - 1s 50%"),
+         err(lower("fit"), "<<- 1m 50%\n*51>>"),
          err(lower("fit"), "- 20h ramp 50-75%\n- 20h ramp 75-50%\n- 20h ramp 50-75%\n"
                            "- 20h ramp 75-50%")),
     code("no-steps", "a workout with no steps (a warning), or whose every step line is dropped "
@@ -443,6 +445,14 @@ CODES: tuple[Code, ...] = (
     code("text-transliterated", "text a course file cannot hold is written in ASCII "
          "look-alikes (or left out)", "write the label or cue in plain ASCII",
          warn(lower("mrc"), "- Café 10m 50%")),
+    code("course-text-rewritten", "course-file text Golden Cheetah would read as a course "
+         "point, a lap, a setting or a section is rewritten (quoted, ':' for '=', "
+         "parentheses for brackets)", "word the cue so it is not only a number, and does not "
+         "start with 'Lap'",
+         warn(lower("mrc"), "- 10m 50%\n> 3-2-1")),
+    code("ftp-rounded", "an .erg's FTP line is a whole number: a fractional FTP is rounded "
+         "and the watts worked out from it", "nothing to do, or give a whole-watt FTP",
+         warn(lower("erg"), "- 10m 50%", files=(("athlete.yaml", "ride: {ftp: 252.5}"),))),
     code("cues-merged", "cues that fall on the same whole second are shown as one cue",
          "move one of the cues a second or more away",
          warn(lower("mrc"), "- 1m 50%\n> 10s A\n> 10s B")),
@@ -470,10 +480,9 @@ CODES: tuple[Code, ...] = (
     code("free-step", "'freeride' or 'maxeffort' where the format has no free riding",
          "compile to .zwo for free riding, or give the step a target",
          warn(lower("mrc"), "- 10m freeride"), warn(lower("fit"), "- 10m 60% freeride")),
-    code("lap-press", "'Press lap' where the format has no lap button (or cannot say both)",
+    code("lap-press", "'Press lap' where the format has no lap button (said once per workout)",
          "give the step the length you expect; the device ends it on time",
-         warn(lower("zwo"), "- 10m 50% Press lap"), warn(lower("mrc"), "- 10m 50% Press lap"),
-         warn(lower("fit"), "- 10m 50% Press lap")),
+         warn(lower("zwo"), "- 10m 50% Press lap"), warn(lower("mrc"), "- 10m 50% Press lap")),
     code("unrolled-repeat", "a Zwift repeat that is not two steady steps is written out",
          "nothing to do: same steps, same order",
          warn(lower("zwo"), "3x\n- 1m 100%\n- 1m 70%\n- 1m 50%")),
@@ -484,6 +493,10 @@ CODES: tuple[Code, ...] = (
     code("empty-workout", "a device format needs at least one step",
          "add a step such as '- 10m 60%'", err(lower("fit"), "Just a note"),
          err(lower("mrc"), "Just a note")),
+    code("fit-step-limit", "a FIT ramp sliced more coarsely so the workout fits the device's "
+         "steps (50, or --fit-max-steps)", "nothing to do, or raise --fit-max-steps for a "
+         "device that takes more",
+         warn(lower("fit"), "- 40m ramp 50-75%\n- 40m ramp 75-50%")),
     code("ramp-sliced", "FIT has no ramps: a ramp becomes steady slices",
          "nothing to do: same time and work",
          warn(lower("fit"), "- 10m ramp 50-75%")),

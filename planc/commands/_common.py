@@ -243,6 +243,26 @@ def add_sport_arg(p: argparse.ArgumentParser) -> None:
                    "default Ride): Ride, VirtualRide, Run, Swim, …")
 
 
+FIT_FILE_STEPS = 4096  # FIT's message_index (planc.lower.formats, the FIT row's max_steps)
+
+
+def _fit_steps(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= FIT_FILE_STEPS:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a step count from 1 to {FIT_FILE_STEPS} (what a FIT file holds)")
+    return n
+
+
+def add_fit_max_steps(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--fit-max-steps", type=_fit_steps, metavar="N",
+                   help="steps the FIT device takes (default 50, Garmin's limit; repeat "
+                   "steps and ramp slices count); ramps are sliced more coarsely to fit")
+
+
 def add_athlete_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("athlete thresholds (flags override --athlete)")
     g.add_argument("--athlete", metavar="FILE", help="athlete thresholds file (YAML)")

@@ -23,7 +23,8 @@ from pathlib import Path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from planc.commands._common import add_athlete_args, add_for_arguments, add_week_arguments
+    from planc.commands._common import (add_athlete_args, add_fit_max_steps,
+                                        add_for_arguments, add_week_arguments)
     from planc.lower.formats import FORMATS
 
     p.add_argument("plan", metavar="PLAN", help="plan file (.yaml)")
@@ -36,6 +37,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_athlete_args(p)
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (approximations a format forces) as errors")
+    add_fit_max_steps(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="list every approximation a format forces (default: one line per kind)")
@@ -109,7 +111,8 @@ def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: 
         print(f"planc build: error: {exc}", file=sys.stderr)
         return 2
     try:
-        built = build_plan(plan, out_dir, formats, selection, athlete, strict=args.strict)
+        built = build_plan(plan, out_dir, formats, selection, athlete, strict=args.strict,
+                           fit_max_steps=args.fit_max_steps)
     except OSError as exc:
         print(f"planc build: error: cannot write {exc.filename or out_dir}: "
               f"{exc.strerror or exc}", file=sys.stderr)

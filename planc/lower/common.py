@@ -4,6 +4,7 @@ a format cannot carry, the missing-threshold error)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from planc.ast import (
@@ -147,6 +148,19 @@ def missing_threshold(target: str, missing: Missing, purpose: str, span) -> Diag
     noun, key = _THRESHOLD_WORDS.get(missing.flag, (missing.what, ""))
     how = f"pass {missing.flag}" + (f" or set {key} in --athlete" if key else "")
     return error("missing-threshold", f"{target} needs {noun} {purpose} ({how})", span)
+
+
+def said_once(diags: list[Diagnostic], code: str, what: str) -> list[Diagnostic]:
+    """The warnings with ``code`` as one, at the first, naming the lines of the others:
+    a rule that applies to every step of a kind is worth saying once per workout."""
+    same = [d for d in diags if d.code == code and not d.is_error]
+    if len(same) < 2:
+        return diags
+    lines = sorted({d.span.line for d in same[1:] if d.span.line})
+    where = f" (lines {', '.join(map(str, lines))})" if lines else ""
+    first = dataclasses.replace(
+        same[0], message=f"{same[0].message}; so do the {len(same) - 1} other {what}{where}")
+    return [first if d is same[0] else d for d in diags if d is same[0] or d not in same]
 
 
 def dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:

@@ -127,7 +127,8 @@ class MetricsCache:
 
 
 def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selection,
-               athlete: Athlete | None = None, strict: bool = False) -> BuildResult:
+               athlete: Athlete | None = None, strict: bool = False,
+               fit_max_steps: int | None = None) -> BuildResult:
     """Write the selected sessions in ``formats`` under ``out_dir`` (see module doc)."""
     athlete = athlete if athlete is not None else plan.athlete
     result = BuildResult()
@@ -147,7 +148,8 @@ def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selecti
                 spec = FORMATS[fmt]
                 key = (id(s.workout), fmt, s.indoor, s.date.isoformat() if spec.binary else "")
                 if key not in emitted:
-                    options = EmitOptions(strict=strict, indoor=s.indoor, date=s.date.isoformat())
+                    options = EmitOptions(strict=strict, indoor=s.indoor, date=s.date.isoformat(),
+                                          fit_max_steps=fit_max_steps)
                     emitted[key] = emit(fmt, s.workout, athlete, options)
                 data, diags = emitted[key]
                 result.diagnostics.extend(s.locate(d) for d in diags)
