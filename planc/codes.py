@@ -143,8 +143,8 @@ CODES: tuple[Code, ...] = (
     code("dropped-by-icu", "a step line with no duration or distance, or a zero one: "
          "intervals.icu drops it, and so does planc", "add a duration such as '5m' (or remove "
          "the line)", warn(SYNTAX, "- Hard 120%\n- 10m 50%")),
-    code("unknown-token", "a word that looks like a value but is none: intervals.icu ignores "
-         "it, planc keeps it as text", "durations 30s 10m 1h, distances 2km 400mtr, targets "
+    code("unknown-token", "a word that looks like a value but is none ('10min', 'Z2HR', a bare "
+         "number after a value): intervals.icu ignores it, planc keeps it as text", "durations 30s 10m 1h, distances 2km 400mtr, targets "
          "75% 200w Z2 70% HR", warn(SYNTAX, "- 45m 120w first 10min easy")),
     code("label-cut", "a number with a unit ended the label before words meant for it",
          "keep numbers with units out of labels, e.g. '20 min'",

@@ -30,6 +30,8 @@ from planc.diagnostics import Diagnostic, error, warning
 from planc.syntax import values
 from planc.syntax.grammar import Line, tok_span
 from planc.syntax.tokens import (
+    BARE_NUMBER_RE,
+    GLUED_ZONE_RE,
     KEYWORD_FLAGS,
     LABEL_CUT_RE,
     VALUE_SHAPED_RE,
@@ -252,7 +254,10 @@ class StepReader:
             r.flags[KEYWORD_FLAGS[low]] = True
         elif low == "pace" and r.unread and r.unread[-1] is r.previous:
             self._bad_pace(r, r.unread.pop(), tok)
-        elif tok.type == "WORD" and VALUE_SHAPED_RE.match(value):
+        elif value == "%" and r.unread and r.unread[-1] is r.previous:
+            r.unread.pop()  # '50 %': reported whole as a target with a space (unread-target)
+            self._keep_text(r, tok)
+        elif tok.type == "WORD" and self._value_shaped(r, value):
             r.unread.append(tok)
             self._keep_text(r, tok)
         elif tok.type == "PUNCT" and r.trailing:
@@ -262,6 +267,15 @@ class StepReader:
         elif tok.type != "PUNCT":
             self._keep_text(r, tok)
             self._misspelt_keyword(r, tok)
+
+    @staticmethod
+    def _value_shaped(r: _Reading, value: str) -> bool:
+        """A word meant as a value: a number with a unit glued on ('20min'), a zone glued to
+        its kind ('Z2HR'), or a bare number right after a value ('- 10m 200')."""
+        if VALUE_SHAPED_RE.match(value) or GLUED_ZONE_RE.match(value):
+            return True
+        after_value = r.previous is not None and r.previous.type not in ("WORD", "PUNCT")
+        return after_value and BARE_NUMBER_RE.match(value) is not None
 
     def _keep_text(self, r: _Reading, tok) -> None:
         r.trailing.append(str(tok))

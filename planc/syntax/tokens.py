@@ -20,6 +20,10 @@ _PACE_RE = re.compile(r"(\d+):(\d\d(?:\.\d+)?)")
 VALUE_SHAPED_RE = re.compile(r"^[<>~≈]?\d+(?:[.,]\d+)?(?:[^\W\d_]|[%'\"]|:\d|/[a-zA-Z])")
 # intervals.icu ends a label inside a word that ends in a whole number and a unit
 # ('<40%', '(150w', '20min'); a decimal ('0.33s', '23.21s') or a bare number does not (§1.11)
+# after a value, a bare number or range ('- 10m 200', '- 10m 200-250') is a target without its
+# unit, and a zone glued to its kind ('Z2HR') is no target either: both value-shaped
+BARE_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?(?:[-–]\d+(?:\.\d+)?)?$")
+GLUED_ZONE_RE = re.compile(r"^[zZ]\d+(?:[-–][zZ]?\d+)?(?:hr|lthr|pace)$", re.IGNORECASE)
 LABEL_CUT_RE = re.compile(r"(?<![\d.])\d+(?:%|w|h|s|min|mtr|mi|km|rpm|m)$",
                           re.IGNORECASE | re.ASCII)
 MINUTES_ONLY_RE = re.compile(r"^(\d+)m$")
@@ -50,6 +54,10 @@ UNIT_HINTS = (
     (re.compile(r"^(\d+):(\d\d)$"), "{0}m{1}s",
      "a duration is written {0}m{1}s; a pace needs a unit and the word Pace, e.g. {0}:{1}/km Pace"),
     (re.compile(r"^(\d+)\s*W(att)?s?$", re.I), "{0}w", "watts are written {0}w"),
+    (re.compile(r"^([zZ]\d+(?:[-–][zZ]?\d+)?)(hr|lthr|pace)$", re.I), "{0} {1}",
+     "a zone and its kind are two words: {0} {1}"),
+    (re.compile(r"^(\d+(?:\.\d+)?(?:[-–]\d+(?:\.\d+)?)?)$"), None,
+     "a target needs its unit, e.g. '{0}%' (of FTP), '{0}w', '{0}rpm', '{0}bpm'"),
 )
 
 
