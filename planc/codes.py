@@ -225,6 +225,9 @@ CODES: tuple[Code, ...] = (
     code("section-spelling", "'Warm up', 'Cool Down' and the like are written back as "
          "'Warmup'/'Cooldown'; a misspelt one ('Warmpu') is a plain title",
          "write 'Warmup' or 'Cooldown'", warn(SYNTAX, "Warm up\n- 10m 50%")),
+    code("not-a-repeat", "a title that ends like a repeat count but is not one ('Main set x3', "
+         "'3x:', '3 times'): intervals.icu runs its steps once", "end the line with the count, "
+         "e.g. 'Main set 3x'", warn(SYNTAX, "Main set x3\n- 1m 100%")),
     code("non-ascii-dash", "a range with an en dash: intervals.icu reads its first number only",
          "write '-'", warn(SYNTAX, "- 10m 50\u201375%")),
     code("divider", "a '-' line with no duration (a divider) is dropped as a step",

@@ -138,6 +138,15 @@ CASES = [
      "unknown pool length unit 'furlongs'", "25y"),
     ("- Ramp 10m 50-60%\n", "Ride", "ramp-in-label", "warning", 1, 3, "read as label text",
      "'- 10m ramp 50-75%'"),
+    # a title that ends like a repeat count but is not one: its steps run once
+    ("Main set x3\n- 1m 100%\n", "Ride", "not-a-repeat", "warning", 1, 1, "not a repeat",
+     "'Main set 3x'"),
+    ("Main set 3x:\n- 1m 100%\n", "Ride", "not-a-repeat", "warning", 1, 1, "run once",
+     "'Main set 3x'"),
+    ("Hills 6 times\n- 1m 100%\n", "Ride", "not-a-repeat", "warning", 1, 1, "'Hills 6 times'",
+     "'Hills 6x'"),
+    ("Main set 3x\n- 1m 100%\n", "Ride", "not-a-repeat", None, 0, 0, None, None),
+    ("Box 2x4\n- 1m 100%\n", "Ride", "not-a-repeat", None, 0, 0, None, None),
     ("- 10m 5:20 Pace\n", "Run", "pace-unit", "warning", 1, 7, "assumes /km", "'5:20/km Pace'"),
 ]
 
