@@ -26,6 +26,11 @@ CASES = [
     ("- Cool Down 0s\n- 10m 50%\n", "Ride", "dropped-by-icu", "warning", 1, 13,
      "its length '0s' is zero", "remove"),
     ("- 0mtr 50%\n- 10m 50%\n", "Ride", "dropped-by-icu", "warning", 1, 3, "'0mtr'", None),
+    ("- 10 min 50%\n- 5m 50%\n", "Ride", "dropped-by-icu", "warning", 1, 3, "'10 min' is not one",
+     "'10m'"),
+    ("- Easy 2 km 50% Pace\n- 5m 50%\n", "Run", "dropped-by-icu", "warning", 1, 8, "'2 km'",
+     "'2km'"),
+    ("- 10m (200w)\n", "Ride", "unread-target", "warning", 1, 7, "'(200w)'", "'200w'"),
     ("- MAX effort\n", "Ride", "no-steps", "error", 1, 1, "every step line is dropped",
      "duration"),
     # a value-shaped word planc does not read: said, never silently text

@@ -34,6 +34,7 @@ from planc.syntax.tokens import (
     GLUED_ZONE_RE,
     KEYWORD_FLAGS,
     LABEL_CUT_RE,
+    SPACED_UNIT_RE,
     VALUE_SHAPED_RE,
     range_of,
     spans_cover,
@@ -42,8 +43,9 @@ from planc.syntax.tokens import (
 # ------------------------------------------------------------------ steps --
 
 
-# leftover words that were meant as targets: '-50%', '50 %' (joined), '50-60-70%', '-5:00/km'
-TARGETISH_RE = re.compile(r"\d-?%|\d(?:w|rpm|bpm)$|\d:\d\d/", re.IGNORECASE)
+# leftover words that were meant as targets: '-50%', '50 %' (joined), '50-60-70%', '-5:00/km',
+# '(200w)'
+TARGETISH_RE = re.compile(r"\d-?%|\d(?:w|rpm|bpm)[)\].,;!]*$|\d:\d\d/", re.IGNORECASE)
 
 
 def _targetish(words: list[str], spans: list[Span]) -> list[tuple[str, Span]]:
@@ -57,6 +59,22 @@ def _targetish(words: list[str], spans: list[Span]) -> list[tuple[str, Span]]:
         elif TARGETISH_RE.search(text):
             found.append((text, where))
     return found
+
+
+def _meant_amount(tokens: list) -> tuple[str, Span] | None:
+    """The word(s) of a dropped line that were meant as its duration or distance: a
+    value-shaped word ('20min', '1h30'), or a number and a unit apart ('10 min')."""
+    for i, tok in enumerate(tokens):
+        text = str(tok)
+        if tok.type != "WORD":
+            continue
+        if VALUE_SHAPED_RE.match(text):
+            return text, tok_span(tok)
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (after is not None and BARE_NUMBER_RE.match(text)
+                and SPACED_UNIT_RE.match(str(after))):
+            return f"{text} {after}", spans_cover(tok_span(tok), tok_span(after))
+    return None
 
 
 @dataclass(slots=True)
@@ -417,15 +435,14 @@ class StepReader:
                 "remove the line, or start it with '//' to make it a comment",
             ))
             return
-        cause = next((t for t in tokens if t.type == "WORD" and VALUE_SHAPED_RE.match(str(t))),
-                     None)
-        hint = values.unit_hint(str(cause)) if cause is not None else None
+        cause = _meant_amount(tokens)
+        hint = values.unit_hint(cause[0]) if cause is not None else None
         r.diags.append(warning(
             "dropped-by-icu",
             "intervals.icu drops this step: it has no duration or distance"
-            + (f" ('{cause}' is not one)" if cause is not None else "")
+            + (f" ('{cause[0]}' is not one)" if cause is not None else "")
             + "; planc drops it too",
-            tok_span(cause) if cause is not None else full,
+            cause[1] if cause is not None else full,
             hint or _DROPPED_HINT,
         ))
 

@@ -24,6 +24,9 @@ VALUE_SHAPED_RE = re.compile(r"^[<>~≈]?\d+(?:[.,]\d+)?(?:[^\W\d_]|[%'\"]|:\d|/
 # unit, and a zone glued to its kind ('Z2HR') is no target either: both value-shaped
 BARE_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?(?:[-–]\d+(?:\.\d+)?)?$")
 GLUED_ZONE_RE = re.compile(r"^[zZ]\d+(?:[-–][zZ]?\d+)?(?:hr|lthr|pace)$", re.IGNORECASE)
+# a unit written apart from its number ('10 min', '2 km'): not a duration or distance
+SPACED_UNIT_RE = re.compile(r"^(?:h|hrs?|hours?|min|mins|minutes?|s|secs?|seconds?|km|mtr|mi|"
+                            r"miles?|meters?|metres?|yrd|yards?)$", re.IGNORECASE)
 LABEL_CUT_RE = re.compile(r"(?<![\d.])\d+(?:%|w|h|s|min|mtr|mi|km|rpm|m)$",
                           re.IGNORECASE | re.ASCII)
 MINUTES_ONLY_RE = re.compile(r"^(\d+)m$")
@@ -54,6 +57,9 @@ UNIT_HINTS = (
     (re.compile(r"^(\d+):(\d\d)$"), "{0}m{1}s",
      "a duration is written {0}m{1}s; a pace needs a unit and the word Pace, e.g. {0}:{1}/km Pace"),
     (re.compile(r"^(\d+)\s*W(att)?s?$", re.I), "{0}w", "watts are written {0}w"),
+    (re.compile(r"^(\d+(?:\.\d+)?) (km|mtr|mi|yrd)$", re.I), "{0}{1}",
+     "a distance is written without a space: {0}{1}"),
+    (re.compile(r"^(\d+) (h|s)$", re.I), "{0}{1}", "a duration is written without a space: {0}{1}"),
     (re.compile(r"^([zZ]\d+(?:[-–][zZ]?\d+)?)(hr|lthr|pace)$", re.I), "{0} {1}",
      "a zone and its kind are two words: {0} {1}"),
     (re.compile(r"^(\d+(?:\.\d+)?(?:[-–]\d+(?:\.\d+)?)?)$"), None,
