@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _check_yaml(args: argparse.Namespace, path: str, sources: dict[str, str]) -> bool:
     """A plan (and its athletes) or a roster, reported here; True if any error."""
-    from planc.plan.load import read_plan
+    from planc.plan.load import checked_diagnostics, read_plan
     from planc.plan.roster import check_roster, is_roster
     from planc.plan.yamlsrc import parse_yaml
 
@@ -102,7 +102,7 @@ def _check_yaml(args: argparse.Namespace, path: str, sources: dict[str, str]) ->
         return report(found.diagnostics, sources, strict=args.strict)
     result = read_plan(path)
     sources.update(result.sources)
-    failed = report(result.diagnostics, sources, strict=args.strict)
+    failed = report(checked_diagnostics(result), sources, strict=args.strict)
     plan = result.plan
     if plan is None or not (args.squad or plan.roster or args.roster):
         return failed
