@@ -84,12 +84,7 @@ def load_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
 def check_plan(path: str | os.PathLike) -> list[Diagnostic]:
     """Every diagnostic for a plan (or library) file, sorted by file and position, and
     which figures its athlete's thresholds leave unknown (planc.plan.stats)."""
-    return checked_diagnostics(read_plan(path))
-
-
-def checked_diagnostics(result: PlanResult) -> list[Diagnostic]:
-    """What ``planc check`` reports for a read plan: its diagnostics and, when it has no
-    error, which figures its athlete's thresholds leave unknown (planc.plan.stats)."""
+    result = read_plan(path)
     if result.plan is None or not result.ok:
         return result.diagnostics
     return result.diagnostics + threshold_warnings(result.plan)
