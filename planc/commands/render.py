@@ -12,15 +12,19 @@ next to the page.
 
 The site works offline and from file:// (no CDN, fonts or scripts; relative
 links only), prints cleanly and fits a phone screen.  Rendering the same plan
-again rewrites nothing; a file from an earlier render is removed only if that
-render's site-manifest.json lists it.
+again rewrites nothing and costs little more than reading the plan; a file from
+an earlier render is removed only if that render's site-manifest.json lists it,
+and a file planc did not write (your own index.html) is never replaced unless
+--force.
 
-Exit status: 0 rendered, 1 the plan has errors, 2 bad command line.
+Exit status: 0 rendered, 1 the plan has errors or the folder holds what planc
+must not replace, 2 bad command line.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 
@@ -33,6 +37,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="output directory (default: out/<plan id>-site)")
     add_week_arguments(p)
     add_athlete_args(p)
+    p.add_argument("--force", action="store_true",
+                   help="replace files in the output folder that planc did not write")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
 
 
@@ -43,9 +49,15 @@ def run(args: argparse.Namespace) -> int:
         report,
         selection_from_args,
     )
+    from planc.inputs import record_reads
+    from planc.output.cache import Stamp, default_folder, save_transcript
+    from planc.output.tree import OutputRefused
     from planc.plan.load import read_plan
     from planc.plan.weeks import SelectionError
     from planc.render.site import TemplateMissing, render_site
+
+    argv = getattr(args, "_argv", None)  # the command line as typed: the cache's key
+    stamp = Stamp("render", argv, record_reads()) if argv is not None else None
 
     if (problem := plan_path_problem(args.plan)) is not None:
         print(f"planc render: error: {problem}", file=sys.stderr)
@@ -65,9 +77,12 @@ def run(args: argparse.Namespace) -> int:
     except SelectionError as exc:
         print(f"planc render: error: {exc}", file=sys.stderr)
         return 2
-    out_dir = Path(args.output) if args.output else Path("out") / f"{plan.id}-site"
+    out_dir = Path(args.output or default_folder("render", plan.id))
     try:
-        rendered = render_site(plan, out_dir, selection, athlete)
+        rendered = render_site(plan, out_dir, selection, athlete, force=args.force, stamp=stamp)
+    except OutputRefused as exc:
+        report(diags + exc.diagnostics, sources)
+        return 1
     except OSError as exc:
         print(f"planc render: error: cannot write {exc.filename or out_dir}: "
               f"{exc.strerror or exc}", file=sys.stderr)
@@ -75,9 +90,24 @@ def run(args: argparse.Namespace) -> int:
     except TemplateMissing as exc:
         print(f"planc render: error: {exc} (reinstall planc)", file=sys.stderr)
         return 2
-    if report(diags + rendered.diagnostics, sources):
+    # the folder's own warnings (with --force) are not kept for a no-change render
+    own = [d for d in rendered.diagnostics if d.code.startswith("manifest-")]
+    if own:
+        report(own, sources)
+    shown = io.StringIO()  # what a no-change render prints again
+    failed = report(diags + [d for d in rendered.diagnostics if d not in own], sources,
+                    stream=shown)
+    sys.stderr.write(shown.getvalue())
+    if failed:
         return 1
-    if not args.quiet:
-        print(f"rendered {rendered.pages} page{'s' * (rendered.pages != 1)} to "
-              f"{out_dir / 'index.html'}: {rendered.files.summary()}", file=sys.stderr)
+
+    def closing(files) -> str:
+        return "" if args.quiet else (
+            f"rendered {rendered.pages} page{'s' * (rendered.pages != 1)} to "
+            f"{out_dir / 'index.html'}: {files.summary()}\n")
+
+    sys.stderr.write(closing(rendered.files))
+    if stamp is not None and rendered.files.key is not None:
+        save_transcript(str(out_dir), stamp, rendered.files.key,
+                        shown.getvalue() + closing(rendered.files.no_change()))
     return 0
