@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _side import ROOT, Tree, bare_python, run, table, trees  # noqa: E402
+from _side import ROOT, Tree, bare_python, run, table, trees
 
 PLAN = """\
 id: bench-52w

@@ -416,6 +416,12 @@ CODES: tuple[Code, ...] = (
          "nothing to do; write the step as a time to choose its length yourself",
          warn(lower("zwo"), "---\nsport: Run\n---\n- 10m 70% Pace\n- 1km 4:00/km Pace\n"
                                 "- 10m 70% Pace")),
+    code("text-transliterated", "text a course file cannot hold is written in ASCII "
+         "look-alikes (or left out)", "write the label or cue in plain ASCII",
+         warn(lower("mrc"), "- Café 10m 50%")),
+    code("cues-merged", "cues that fall on the same whole second are shown as one cue",
+         "move one of the cues a second or more away",
+         warn(lower("mrc"), "- 1m 50%\n> 10s A\n> 10s B")),
     code("lowered-nesting", "nested repeats written with one level",
          "nothing to do: same steps, same order",
          warn(lower("icu"), "A 2x\n  B 2x\n    - 1m 100%\n    - 1m 50%")),
@@ -474,6 +480,9 @@ CODES: tuple[Code, ...] = (
     code("text-truncated", "text longer than a FIT field holds is cut",
          "shorten the label, the cues or the free text",
          warn(lower("fit"), "---\nname: <<Long *20>>\n---\n- 10m 50%")),
+    code("label-shortened", "a step name longer than the device screen shows is shortened; "
+         "the whole label moves into the step's notes", "shorten the label",
+         warn(lower("fit"), "- A very long label for a small screen indeed 10m 50%")),
     code("fit-encode", "the FIT encoder refused a value (a bug in planc)",
          "please report this with the workout text",
          err(lower("fit"), "- 10m 50%", needs="encoder-refuses")),

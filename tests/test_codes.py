@@ -44,7 +44,7 @@ CODE_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 # ------------------------------------------------------------ source scan --
 
 SEVERITY_OF_CALL = {"error": Severity.ERROR, "warning": Severity.WARNING,
-                    "warn": Severity.WARNING, "note": Severity.NOTE}
+                    "warn": Severity.WARNING, "_warn": Severity.WARNING, "note": Severity.NOTE}
 """Functions and methods whose first argument is a code: planc.diagnostics'
 error/warning and the Reader.error/Reader.warn methods of plans and importers."""
 
@@ -55,7 +55,9 @@ PASS_THROUGH = {
     ("diagnostics.py", "error"), ("diagnostics.py", "warning"),
     ("plan/reader.py", "error"), ("plan/reader.py", "warn"), ("plan/reader.py", "choice"),
     ("importers/common.py", "error"), ("importers/common.py", "warn"),
+    ("lower/trainer.py", "_warn"),
     ("importers/__init__.py", "_finish"),  # re-reports the read-back's own codes
+    ("plan/build.py", "_diagnostic"),  # re-reports a format's warning kept in the build cache
 }
 """(file, function) that hand on a code they were given instead of naming one."""
 

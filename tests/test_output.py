@@ -12,7 +12,8 @@ import pytest
 from conftest import ROOT, run_planc
 
 import planc.output.folder
-from planc.output.files import inside, safe_relative, slugify, write_atomic
+from planc.names import slugify
+from planc.output.files import inside, safe_relative, write_atomic
 from planc.output.tree import (
     ManifestKind,
     OutputRefused,

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from planc.check import read_workout
     from planc.emit import emit
     from planc.lower.formats import FORMATS, EmitOptions, formats_for, parse_formats
-    from planc.output.files import slugify
+    from planc.names import slugify
 
     all_formats = "all" in [p.strip().lower() for p in args.to.split(",")]
     try:

@@ -57,7 +57,8 @@ def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
 def run(args: argparse.Namespace) -> int:
     from planc.commands._common import report
     from planc.importers import import_file
-    from planc.output.files import inside, same_content, slugify, write_atomic
+    from planc.names import slugify
+    from planc.output.files import inside, same_content, write_atomic
 
     sport = args.sport
     paths, problems = _expand(args.paths)

@@ -26,7 +26,7 @@ import math
 
 from planc.ast import Workout
 from planc.lower.trainer import cue_second, step_starts
-from planc.output.files import slugify
+from planc.names import slugify
 from planc.resources import resource_dir
 
 TEMPLATES = resource_dir("templates")

@@ -8,9 +8,7 @@ file: we write a temporary file beside the target and rename it over.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-import unicodedata
 from pathlib import Path
 
 
@@ -35,20 +33,6 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> bool:
             pass
         raise
     return True
-
-
-def slugify(name: str, default: str = "workout", max_length: int = 60) -> str:
-    """A file-name-safe slug: ASCII letters, digits and '-', never empty, never '..'."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-    text = text[:max_length].strip("-")
-    if text in _WINDOWS_RESERVED:  # 'con.zwo' cannot be created or copied on Windows
-        text = f"{text}-{default}"
-    return text or default
-
-
-_WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                               *(f"lpt{i}" for i in range(1, 10))])
 
 
 def inside(directory: Path, candidate: Path) -> bool:

@@ -37,6 +37,7 @@ when it is a warning and the manifest is replaced; either way nothing is removed
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -272,8 +273,7 @@ class OutputTree:
             last = found[MAX_REFUSALS - 1]
             more = len(found) - MAX_REFUSALS
             found = [*found[:MAX_REFUSALS - 1],
-                     error(last.code, f"{last.message} (and {more} more like it)",
-                           path=last.path, hint=last.hint)]
+                     dataclasses.replace(last, message=f"{last.message} (and {more} more)")]
         return found
 
     def _owns(self, folder: Folder, rel: str, data: bytes, size: int) -> bool:
@@ -488,26 +488,26 @@ def _read_previous(folder: Folder, root: Path, kind: ManifestKind, owner: str, f
         found = kind.owner(data)
         files = frozenset(kind.files(data))
     except (ValueError, KeyError, TypeError):
-        _complain(diagnostics, force, "manifest-unreadable",
-                  f"{path} cannot be read, so planc cannot tell which files here are its own",
-                  path, "pass --force to replace it (no file is removed), or write somewhere "
-                  "else with -o")
+        message = f"{path} cannot be read, so planc cannot tell which files here are its own"
+        if not force:
+            raise OutputRefused([error(
+                "manifest-unreadable", message, path=path, hint="pass --force to replace it "
+                "(no file is removed), or write somewhere else with -o")]) from None
+        diagnostics.append(warning("manifest-unreadable", f"{message}; {FORCED}", path=path))
         return Previous()
     if found != owner:
-        _complain(diagnostics, force, "manifest-other-plan",
-                  f"{root} holds a {kind.product} of plan '{found}'", path,
-                  f"{kind.hint}; or pass --force to replace its manifest (no file is removed)")
+        message = f"{root} holds a {kind.product} of plan '{found}'"
+        if not force:
+            raise OutputRefused([error(
+                "manifest-other-plan", message, path=path,
+                hint=f"{kind.hint}; or pass --force to replace its manifest (no file is removed)")])
+        diagnostics.append(warning("manifest-other-plan", f"{message}; {FORCED}", path=path))
         return Previous()
     return Previous(data, files)
 
 
-def _complain(diagnostics: list[Diagnostic], force: bool, code: str, message: str, path: str,
-              hint: str) -> None:
-    """An error that refuses the write, or with --force a warning saying what happens."""
-    if not force:
-        raise OutputRefused([error(code, message, path=path, hint=hint)])
-    diagnostics.append(warning(code, f"{message}; replacing it (--force), no file is removed",
-                               path=path))
+FORCED = "replacing it (--force); no file is removed"
+"""What a refusal becomes with --force."""
 
 
 def _read_record(folder: Folder) -> dict[str, str]:

@@ -39,8 +39,8 @@ from planc.diagnostics import Diagnostic, Severity
 from planc.emit import emit
 from planc.inputs import digest
 from planc.lower.formats import FORMATS, EmitOptions, formats_for
+from planc.names import slugify
 from planc.output.cache import Stamp, fingerprint
-from planc.output.files import slugify
 from planc.output.tree import KEEP, Keep, ManifestKind, OutputTree, TreeResult
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
