@@ -177,8 +177,9 @@ class _Sessions:
         previous = tree.cached.get("sessions")
         self.previous: dict[str, Any] = previous if isinstance(previous, dict) else {}
         self.now: dict[str, Any] = {}
-        self._common = json.dumps([fingerprint(), repr(athlete), strict])
+        self._common = json.dumps([fingerprint(), strict])
         self._reprs: dict[int, str] = {}
+        self._thresholds: dict[str, str] = {}
 
     def files(self, s: Session, diagnostics: list[Diagnostic]) -> dict[str, str]:
         """Format -> file of session ``s`` (none for a note or a rest day); its formats'
@@ -195,13 +196,18 @@ class _Sessions:
         return files
 
     def key(self, s: Session, files: dict[str, str]) -> str:
-        """:func:`session_key`, with the workout's repr made once per distinct workout."""
+        """:func:`session_key`, with the reprs made once per distinct workout and sport."""
         assert s.workout is not None
         text = self._reprs.get(id(s.workout))
         if text is None:
             text = self._reprs[id(s.workout)] = repr(s.workout)
+        sport = s.workout.sport
+        if sport not in self._thresholds:
+            athlete = self.athlete or Athlete()
+            self._thresholds[sport] = repr((athlete.for_sport(sport), athlete.timezone))
         options = EmitOptions(strict=self.strict, indoor=s.indoor, date=s.date.isoformat())
-        return session_key(self._common, repr(options), s.text or "", text, files)
+        return session_key(self._common, self._thresholds[sport], repr(options),
+                           s.text or "", text, files)
 
     def _kept(self, sid: str, key: str, files: dict[str, str]) -> list[list[Any]] | None:
         """The stored warnings if the session's key and files are unchanged (its files
@@ -244,12 +250,14 @@ class _Sessions:
         return {**kept, **self.now}
 
 
-def session_key(common: str, options: str, text: str, workout: str,
+def session_key(common: str, thresholds: str, options: str, text: str, workout: str,
                 files: dict[str, str]) -> str:
-    """What a session's files and warnings depend on: planc itself, the athlete and
-    --strict (``common``), the emit options, the workout text (positions of its
-    warnings) and tree, and the files' names."""
-    return digest(json.dumps([common, options, text, workout, sorted(files.items())]).encode())
+    """What a session's files and warnings depend on: planc itself and --strict
+    (``common``), the athlete's thresholds for the workout's sport (every writer reads
+    only those: ``Athlete.for_sport``), the emit options, the workout text (where its
+    warnings point) and tree, and the files' names."""
+    return digest(json.dumps([common, thresholds, options, text, workout,
+                              sorted(files.items())]).encode())
 
 
 def session_id(s: Session) -> str:
