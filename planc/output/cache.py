@@ -288,10 +288,28 @@ def state_record(stamp: Stamp, key: str, inputs: list[list[str]],
                       ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def data_record(key: str, data: Mapping[str, Any]) -> bytes:
-    """The bytes of a data file: the command's data, and the key of its state."""
-    return json.dumps({"key": key, "data": dict(data)}, ensure_ascii=False,
-                      separators=(",", ":")).encode()
+def data_record(key: str, data: Mapping[str, Any], owner: str, owned: Sequence[str]) -> bytes:
+    """The bytes of a data file: the key of its state, the command's data, and the plan
+    and the files the folder's manifest lists (should the manifest be deleted)."""
+    return json.dumps({"key": key, "owner": owner, "owned": sorted(owned), "data": dict(data)},
+                      ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def read_owned(folder: Folder, command: str, owner: str) -> frozenset[str]:
+    """The files the last complete write of ``owner``'s plan listed, from the cache (for a
+    folder whose manifest was deleted: they are still planc's to replace)."""
+    read = read_state(folder, command)
+    if read is None:
+        return frozenset()
+    try:
+        raw = folder.read(data_name(command), MAX_INPUT_BYTES)
+        found = json.loads(raw) if raw else None
+    except (FolderProblem, OSError, ValueError):
+        return frozenset()
+    if not isinstance(found, dict) or found.get("key") != read[0]["key"] \
+            or found.get("owner") != owner or not isinstance(found.get("owned"), list):
+        return frozenset()
+    return frozenset(f for f in found["owned"] if isinstance(f, str))
 
 
 def read_data(folder: Folder, command: str, key: str) -> dict[str, Any]:

@@ -101,10 +101,16 @@ class ManifestKind:
 
 @dataclass(frozen=True, slots=True)
 class Previous:
-    """The manifest an earlier run left, if it is usable (else no data, no files)."""
+    """The manifest an earlier run left, if it is usable (else no data, no files).
+
+    ``files`` also holds the files the cache knows the last write listed (should the
+    manifest have been deleted, or edited by hand): they are planc's all the same."""
 
     data: Any = None
     files: frozenset[str] = frozenset()
+
+    def owns(self, rel: str) -> bool:
+        return rel in self.files
 
 
 @dataclass(slots=True)
@@ -185,6 +191,11 @@ class OutputTree:
         if self.kind is not None:
             self.previous = _read_previous(folder, self.root, self.kind, self._owner,
                                            self.force, self.diagnostics)
+            ours = self.previous.data is not None or _missing(folder, self.kind.name)
+            if self.stamp is not None and ours:  # what the manifest may no longer list
+                owned = cache.read_owned(folder, self.stamp.command, self._owner)
+                self.previous = dataclasses.replace(self.previous,
+                                                    files=self.previous.files | owned)
         else:
             self._record = _read_record(folder)
         if self.stamp is not None:
@@ -202,7 +213,7 @@ class OutputTree:
     def unchanged(self, rel: str) -> bool:
         """True if ``rel`` is planc's and exactly as the previous write left it (size and
         mtime as recorded), so it may be passed as :data:`KEEP`."""
-        if self._state is None or self._folder is None or rel not in self.previous.files:
+        if self._state is None or self._folder is None or not self.previous.owns(rel):
             return False
         state, mtime = self._state
         return cache.unchanged(self._folder, rel, state["outputs"].get(rel), mtime)
@@ -248,7 +259,8 @@ class OutputTree:
         if result.written or result.removed or (self.stamp is not None and self._state is None):
             folder.sync()
         if self.kind is not None and self.stamp is not None:
-            result.key = self._save_state(folder, [*files, self.kind.name], data or {})
+            owned = set(self.kind.files(manifest)) | set(files)
+            result.key = self._save_state(folder, [*files, self.kind.name], data or {}, owned)
         return result
 
     def _refusals(self, folder: Folder, files: Mapping[str, bytes | Keep]) -> list[Diagnostic]:
@@ -278,7 +290,7 @@ class OutputTree:
 
     def _owns(self, folder: Folder, rel: str, data: bytes, size: int) -> bool:
         """True if the existing file ``rel`` is planc's to replace, or already ``data``."""
-        if self.kind is not None and rel in self.previous.files:
+        if self.kind is not None and self.previous.owns(rel):
             return True
         current = folder.read(rel, MAX_INPUT_BYTES) if size <= MAX_INPUT_BYTES else None
         if current is None:
@@ -344,7 +356,8 @@ class OutputTree:
 
     # ---------------------------------------------------------------- records --
 
-    def _save_state(self, folder: Folder, outputs: list[str], data: Mapping[str, Any]) -> str | None:
+    def _save_state(self, folder: Folder, outputs: list[str], data: Mapping[str, Any],
+                    owned: set[str]) -> str | None:
         """Store the cache state (after the sync); the key, or None if not cacheable."""
         assert self.stamp is not None
         inputs = self.stamp.inputs()
@@ -358,7 +371,8 @@ class OutputTree:
             stats[rel] = cache.output_stat(st)
         key = self.stamp.key(inputs)
         _ensure_cache_dir(folder)
-        folder.write(cache.data_name(self.stamp.command), cache.data_record(key, data))
+        folder.write(cache.data_name(self.stamp.command),
+                     cache.data_record(key, data, self._owner, sorted(owned)))
         name = cache.state_name(self.stamp.command)
         folder.write(name, cache.state_record(self.stamp, key, inputs, stats))
         # an output changed within the clock tick it was written in would keep its mtime:
@@ -435,6 +449,13 @@ def _ensure_cache_dir(folder: Folder) -> None:
     except FolderProblem as exc:
         raise OutputRefused([_folder_problem(Path(folder.root), exc)]) from None
     folder.write(f"{cache.CACHE_DIR}/.gitignore", b"# planc's build cache: never commit it\n*\n")
+
+
+def _missing(folder: Folder, rel: str) -> bool:
+    try:
+        return folder.entry(rel) is None
+    except FolderProblem:
+        return False
 
 
 def _exists(folder: Folder, rel: str) -> bool:
