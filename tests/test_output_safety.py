@@ -316,8 +316,9 @@ def test_nothing_is_left_open_or_locked_after_a_library_build(plan: Path, tmp_pa
     from planc.plan.weeks import Selection
 
     out = tmp_path / "out"
+    build_plan(load_plan(plan), out, ["icu"], Selection())  # what a first build loads stays
     before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
     for _ in range(3):  # a second build in the same process would find its own lock
         build_plan(load_plan(plan), out, ["icu"], Selection())
     if before is not None:
-        assert len(os.listdir("/proc/self/fd")) == before
+        assert len(os.listdir("/proc/self/fd")) <= before  # (other tests' files may close)
