@@ -261,7 +261,7 @@ def test_a_different_command_line_is_never_answered_from_the_cache(folder, spy, 
     assert planc_run(*BUILD)[0] == 0
     args = [*BUILD, *extra]
     with counted(spy):
-        status, err = planc_run(*args)
+        status, _err = planc_run(*args)
     assert spy.reads == 1
     if status == 0:  # what this command line builds is in the folder (a partial build's
         built = outputs(folder / "out")  # manifest also keeps the other weeks)

@@ -3,8 +3,9 @@
     planc build PLAN [-o DIR] [--formats icu,zwo,…|all] [--week N|N-M|YYYY-Www]…
                      [--from DATE] [--to DATE]
 
-Output goes to out/<plan id> unless -o says otherwise.  Files are named
-<date>-<slot>-<name>.<ext> inside week-NN-<monday>/ folders; manifest.json
+Output goes to out/<plan id> unless -o says otherwise; with --for (coach mode),
+each athlete's plan goes to out/<plan id>/<athlete>/ (-o DIR: DIR/<athlete>/).
+Files are named <date>-<slot>-<name>.<ext> inside week-NN-<monday>/ folders; manifest.json
 lists every session (date, time, sport, kind, external id, files, duration,
 distance, load).  Rebuilding with no change rewrites nothing, and costs little
 more than reading the plan (.planc-cache/ in the folder keeps what that takes);
@@ -27,7 +28,12 @@ from pathlib import Path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from planc.commands._common import add_athlete_args, add_week_arguments
+    from planc.commands._common import (
+        add_athlete_args,
+        add_fit_max_steps,
+        add_for_arguments,
+        add_week_arguments,
+    )
     from planc.lower.formats import FORMATS
 
     p.add_argument("plan", metavar="PLAN", help="plan file (.yaml)")
@@ -42,31 +48,39 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="treat warnings (approximations a format forces) as errors")
     p.add_argument("--force", action="store_true",
                    help="replace files in the output folder that planc did not write")
+    add_fit_max_steps(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="list every approximation a format forces (default: one line per kind)")
+    add_for_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    from planc.commands._common import athlete_from_args, report, selection_from_args
+    from planc.commands._common import (
+        CommandFailed,
+        athlete_from_args,
+        plan_path_problem,
+        report,
+        roster_without_for,
+        squad_plans,
+    )
     from planc.inputs import record_reads
     from planc.lower.formats import parse_formats
-    from planc.output.cache import Stamp, default_folder, save_transcript
-    from planc.output.tree import OutputRefused
-    from planc.plan.build import build_plan
+    from planc.output.cache import Stamp, default_folder
     from planc.plan.load import read_plan
-    from planc.plan.weeks import SelectionError
 
     argv = getattr(args, "_argv", None)  # the command line as typed: the cache's key
-    stamp = Stamp("build", argv, record_reads()) if argv is not None else None
-
+    # coach mode writes several folders, which one cache state cannot vouch for
+    stamp = Stamp("build", argv, record_reads()) if argv is not None and not args.squad \
+        else None
+    if (problem := roster_without_for(args)) is not None:
+        print(f"planc build: error: {problem}", file=sys.stderr)
+        return 2
     try:
         formats = parse_formats(args.formats)
     except ValueError as exc:
         print(f"planc build: error: --formats: {exc}", file=sys.stderr)
         return 2
-    from planc.commands._common import plan_path_problem
-
     if (problem := plan_path_problem(args.plan)) is not None:
         print(f"planc build: error: {problem}", file=sys.stderr)
         return 2
@@ -82,15 +96,43 @@ def run(args: argparse.Namespace) -> int:
         report(diags, sources, strict=args.strict)
         return 1
     plan = result.plan
+    out_dir = Path(args.output or default_folder("build", plan.id))
+    if not args.squad:
+        return _build_one(args, plan, athlete, out_dir, formats, diags, sources, stamp=stamp)
+    # --for: each athlete's plan into <out>/<athlete>/ (their thresholds, dates, days)
+    try:
+        _, plans = squad_plans(args, args.plan, plan, sources, diags, strict=args.strict)
+    except CommandFailed as exc:
+        return exc.exit("build")
+    approximations: list = []  # summarised once for the squad, not once per athlete
+    codes = [_build_one(args, mp.result.plan, None, out_dir / mp.member.name, formats,
+                        diags if n == 0 else [], sources, approximations, mp.member.label)
+             for n, mp in enumerate(plans)]
+    if approximations:
+        _summarise(approximations, sys.stderr)
+    return max(codes)
+
+
+def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: list[str],
+               diags: list, sources: dict[str, str], approximations: list | None = None,
+               who: str | None = None, stamp=None) -> int:
+    """Build one plan (the plan as written, or one athlete's) into ``out_dir``; the
+    formats' approximations go to ``approximations`` when given (else summarised here).
+    With ``stamp``, what is printed is stored for a no-change rebuild to print again."""
+    from planc.commands._common import report, selection_from_args
+    from planc.output.cache import save_transcript
+    from planc.output.tree import OutputRefused
+    from planc.plan.build import build_plan
+    from planc.plan.weeks import SelectionError
+
     try:
         selection = selection_from_args(args, plan)
     except SelectionError as exc:
         print(f"planc build: error: {exc}", file=sys.stderr)
         return 2
-    out_dir = Path(args.output or default_folder("build", plan.id))
     try:
         built = build_plan(plan, out_dir, formats, selection, athlete, strict=args.strict,
-                           force=args.force, stamp=stamp)
+                           fit_max_steps=args.fit_max_steps, force=args.force, stamp=stamp)
     except OutputRefused as exc:
         report(diags + exc.diagnostics, sources, strict=args.strict)
         return 1
@@ -103,12 +145,17 @@ def run(args: argparse.Namespace) -> int:
     # summarised unless -v
     own = [d for d in built.diagnostics if d.code.startswith("manifest-")]
     lowering = [d for d in built.diagnostics if not d.code.startswith("manifest-")]
-    if own:
-        report(own, sources)
     shown = io.StringIO()  # what a no-change rebuild prints again
     if not args.verbose and not args.strict and not any(d.is_error for d in lowering):
-        _summarise(lowering, shown)
+        if approximations is None:
+            _summarise(lowering, shown)
+        else:
+            approximations.extend(lowering)
         lowering = []
+    if who and (own or lowering):
+        print(f"for {who}:", file=sys.stderr)
+    if own:
+        report(own, sources)
     failed = report(diags + lowering, sources, stream=shown, strict=args.strict)
     sys.stderr.write(shown.getvalue())
     if failed:

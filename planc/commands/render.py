@@ -2,7 +2,10 @@
 
     planc render PLAN [-o DIR] [--week N|N-M|YYYY-Www]… [--from DATE] [--to DATE]
 
-Output goes to out/<plan id>-site unless -o says otherwise.  index.html shows
+Output goes to out/<plan id>-site unless -o says otherwise.  With --for (coach
+mode) each athlete's site goes to <that folder>/<athlete>/, and its index.html
+becomes the squad page: every athlete, linked, with their weekly load side by
+side.  index.html shows
 one row per week and one cell per day, each session with a small profile,
 its duration and load, notes and races, the week totals per sport, and a
 chart of weekly load with the CTL/ATL/TSB projection.  Each workout session
@@ -30,7 +33,7 @@ from pathlib import Path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from planc.commands._common import add_athlete_args, add_week_arguments
+    from planc.commands._common import add_athlete_args, add_for_arguments, add_week_arguments
 
     p.add_argument("plan", metavar="PLAN", help="plan file (.yaml)")
     p.add_argument("-o", "--output", metavar="DIR",
@@ -40,25 +43,29 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true",
                    help="replace files in the output folder that planc did not write")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    add_for_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
     from planc.commands._common import (
+        CommandFailed,
         athlete_from_args,
         plan_path_problem,
         report,
-        selection_from_args,
+        roster_without_for,
+        squad_plans,
     )
     from planc.inputs import record_reads
-    from planc.output.cache import Stamp, default_folder, save_transcript
-    from planc.output.tree import OutputRefused
+    from planc.output.cache import Stamp, default_folder
     from planc.plan.load import read_plan
-    from planc.plan.weeks import SelectionError
-    from planc.render.site import TemplateMissing, render_site
 
     argv = getattr(args, "_argv", None)  # the command line as typed: the cache's key
-    stamp = Stamp("render", argv, record_reads()) if argv is not None else None
-
+    # coach mode writes several folders, which one cache state cannot vouch for
+    stamp = Stamp("render", argv, record_reads()) if argv is not None and not args.squad \
+        else None
+    if (problem := roster_without_for(args)) is not None:
+        print(f"planc render: error: {problem}", file=sys.stderr)
+        return 2
     if (problem := plan_path_problem(args.plan)) is not None:
         print(f"planc render: error: {problem}", file=sys.stderr)
         return 2
@@ -72,14 +79,64 @@ def run(args: argparse.Namespace) -> int:
         report(diags, sources)
         return 1
     plan = result.plan
+    out_dir = Path(args.output or default_folder("render", plan.id))
+    if not args.squad:
+        return _render(args, out_dir, lambda: _site(args, plan, out_dir, athlete, stamp), diags,
+                       sources, stamp)
+    # --for: each athlete's site in <out>/<athlete>/, and the squad page over them
     try:
-        selection = selection_from_args(args, plan)
+        _, plans = squad_plans(args, args.plan, plan, sources, diags)
+    except CommandFailed as exc:
+        return exc.exit("render")
+    return _render(args, out_dir, lambda: _squad(args, plan, plans, out_dir), diags, sources)
+
+
+def _site(args: argparse.Namespace, plan, out_dir: Path, athlete, stamp):
+    from planc.commands._common import selection_from_args
+    from planc.render.site import render_site
+
+    return render_site(plan, out_dir, selection_from_args(args, plan), athlete,
+                       force=args.force, stamp=stamp)
+
+
+def _squad(args: argparse.Namespace, plan, plans, out_dir: Path):
+    """Every athlete's site, then the squad page: one result for the report."""
+    from planc.commands._common import selection_from_args
+    from planc.plan.stats import plan_report
+    from planc.render.site import render_site
+    from planc.render.squad import SquadEntry, render_squad
+
+    entries, sites = [], []
+    for mp in plans:
+        own = mp.result.plan
+        selection = selection_from_args(args, own)
+        sites.append(render_site(own, out_dir / mp.member.name, selection, force=args.force))
+        entries.append(SquadEntry(mp.member.name, mp.member.full_name, own,
+                                  plan_report(own, selection)))
+    squad = render_squad(plan, entries, out_dir, force=args.force)
+    for site in sites:
+        squad.pages += site.pages
+        squad.diagnostics.extend(site.diagnostics)
+        for name in ("written", "unchanged", "removed", "temporaries"):
+            getattr(squad.files, name).extend(getattr(site.files, name))
+    return squad
+
+
+def _render(args: argparse.Namespace, out_dir: Path, render, diags, sources,
+            stamp=None) -> int:
+    """Run ``render`` and report it (exit codes of the command); with ``stamp``, store
+    what was printed for a no-change render to print again."""
+    from planc.commands._common import report
+    from planc.output.cache import save_transcript
+    from planc.output.tree import OutputRefused
+    from planc.plan.weeks import SelectionError
+    from planc.render.site import TemplateMissing
+
+    try:
+        rendered = render()
     except SelectionError as exc:
         print(f"planc render: error: {exc}", file=sys.stderr)
         return 2
-    out_dir = Path(args.output or default_folder("render", plan.id))
-    try:
-        rendered = render_site(plan, out_dir, selection, athlete, force=args.force, stamp=stamp)
     except OutputRefused as exc:
         report(diags + exc.diagnostics, sources)
         return 1

@@ -139,18 +139,20 @@ class MetricsCache:
 
 
 def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selection,
-               athlete: Athlete | None = None, strict: bool = False, *, force: bool = False,
+               athlete: Athlete | None = None, strict: bool = False,
+               fit_max_steps: int | None = None, *, force: bool = False,
                stamp: Stamp | None = None) -> BuildResult:
     """Write the selected sessions in ``formats`` under ``out_dir`` (see module doc).
 
-    ``force`` replaces files planc did not write; ``stamp`` (from the command) lets
-    the tree store the cache state.  Raises OutputRefused for a folder planc must
+    ``fit_max_steps`` caps a .fit's steps (EmitOptions); ``force`` replaces files
+    planc did not write; ``stamp`` (from the command) lets the tree store the cache
+    state.  Raises OutputRefused for a folder planc must
     not write into."""
     athlete = athlete if athlete is not None else plan.athlete
     result = BuildResult()
     with OutputTree.open(out_dir, BUILD_MANIFEST, plan.id, force=force, stamp=stamp) as tree:
         result.diagnostics.extend(tree.diagnostics)
-        compiler = _Sessions(tree, athlete, formats, strict, plan)
+        compiler = _Sessions(tree, athlete, formats, strict, plan, fit_max_steps)
         rows: list[dict[str, Any]] = []
         for s in selection.sessions(plan.sessions):
             result.sessions += 1
@@ -168,9 +170,10 @@ class _Sessions:
     """The files of each session: emitted, or kept when its key and files are unchanged."""
 
     def __init__(self, tree: OutputTree, athlete: Athlete | None, formats: list[str],
-                 strict: bool, plan: Plan):
+                 strict: bool, plan: Plan, fit_max_steps: int | None = None):
         self.tree, self.athlete, self.formats, self.strict, self.plan = \
             tree, athlete, formats, strict, plan
+        self.fit_max_steps = fit_max_steps
         self.metrics = MetricsCache(athlete)
         self.outputs: dict[str, bytes | Keep] = {}
         self.emitted: dict[tuple[int, str, bool, str], tuple[bytes, list[Diagnostic]]] = {}
@@ -190,7 +193,9 @@ class _Sessions:
         chosen = formats_for(s.workout.sport, self.formats)  # no .erg of a swim
         files = {fmt: f"{folder}/{stem}{FORMATS[fmt].extension}" for fmt in chosen}
         key = self.key(s, files)
-        raw = self._kept(session_id(s), key, files) or self._emit(s, files)
+        raw = self._kept(session_id(s), key, files)
+        if raw is None:  # (an empty list is a kept session without warnings)
+            raw = self._emit(s, files)
         self.now[session_id(s)] = {"key": key, "diagnostics": raw}
         diagnostics.extend(s.locate(d) for d in (_diagnostic(r) for r in raw))
         return files
@@ -205,9 +210,13 @@ class _Sessions:
         if sport not in self._thresholds:
             athlete = self.athlete or Athlete()
             self._thresholds[sport] = repr((athlete.for_sport(sport), athlete.timezone))
-        options = EmitOptions(strict=self.strict, indoor=s.indoor, date=s.date.isoformat())
-        return session_key(self._common, self._thresholds[sport], repr(options),
+        return session_key(self._common, self._thresholds[sport], repr(self.options(s)),
                            s.text or "", text, files)
+
+    def options(self, s: Session) -> EmitOptions:
+        """What the writers are told about session ``s`` (part of its key)."""
+        return EmitOptions(strict=self.strict, indoor=s.indoor, date=s.date.isoformat(),
+                           fit_max_steps=self.fit_max_steps)
 
     def _kept(self, sid: str, key: str, files: dict[str, str]) -> list[list[Any]] | None:
         """The stored warnings if the session's key and files are unchanged (its files
@@ -234,9 +243,7 @@ class _Sessions:
             spec = FORMATS[fmt]
             key = (id(s.workout), fmt, s.indoor, s.date.isoformat() if spec.binary else "")
             if key not in self.emitted:
-                options = EmitOptions(strict=self.strict, indoor=s.indoor,
-                                      date=s.date.isoformat())
-                self.emitted[key] = emit(fmt, s.workout, self.athlete, options)
+                self.emitted[key] = emit(fmt, s.workout, self.athlete, self.options(s))
             data, diags = self.emitted[key]
             raw.extend(diags)
             self.outputs[rel] = data
