@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from planc.ast import Span
-from planc.diagnostics import Diagnostic, error
+if TYPE_CHECKING:
+    from planc.diagnostics import Diagnostic
 
 MAX_INPUT_BYTES = 4_000_000
 """Any plan, library, athlete or workout file, in any format; far above a real one."""
@@ -69,6 +69,11 @@ class NotText(InputError):
 
     def diagnostic(self, path: str) -> Diagnostic:
         """The positioned error: ``path:line:col: error[encoding]: ...``."""
+        # lazy: the build cache's no-change path reads its inputs through this module
+        # and must not pay for importing the AST and diagnostics (planc.output.cache)
+        from planc.ast import Span
+        from planc.diagnostics import error
+
         start = self.data.rfind(b"\n", 0, self.offset) + 1
         line = self.data.count(b"\n", 0, self.offset) + 1
         column = len(self.data[start:self.offset].decode("utf-8")) + 1
