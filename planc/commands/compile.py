@@ -6,8 +6,9 @@ DIR every workout gets one file per format, named from a safe slug of its name
 rewritten.  A file in DIR that planc did not write there (or that was edited
 since) is never replaced unless --force, and nothing is written through a
 symbolic link; DIR/.planc-cache/ keeps the record of what planc wrote.  -o FILE
-names one file: it is replaced, unless it is a link.  Approximations a format forces (nested repeats, dropped cues, …)
-are warnings naming the source line; --strict makes them errors.
+names one file: it is replaced, unless it is a link.  Approximations a format
+forces (nested repeats, dropped cues, …) are warnings naming the source line;
+--strict makes them errors.
 """
 
 from __future__ import annotations
