@@ -227,6 +227,18 @@ def test_an_edited_input_is_read_again_and_re_emits_exactly_what_it_changes(
     assert outputs(folder / "out") == fresh_build()
 
 
+def test_a_kept_session_without_warnings_is_not_emitted_again(folder, spy):
+    """Regression: a kept session's stored warnings are an empty list, which once read
+    as "not kept" and re-emitted every session without warnings."""
+    args = [*BUILD[:-1], "icu"]  # intervals.icu text: no approximation, no warning
+    status, err = planc_run(*args)
+    assert status == 0 and "approximations the formats force" not in err, err
+    _edit_plan_comment(folder)
+    with counted(spy):
+        assert planc_run(*args)[0] == 0
+    assert spy.reads == 1 and spy.emitted == []
+
+
 @pytest.mark.parametrize("change", [_version, _planc_source])
 def test_a_new_planc_rebuilds_every_session(folder, spy, monkeypatch, change):
     assert planc_run(*BUILD)[0] == 0
