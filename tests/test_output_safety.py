@@ -322,3 +322,63 @@ def test_nothing_is_left_open_or_locked_after_a_library_build(plan: Path, tmp_pa
         build_plan(load_plan(plan), out, ["icu"], Selection())
     if before is not None:
         assert len(os.listdir("/proc/self/fd")) <= before  # (other tests' files may close)
+
+
+# ------------------------------------------------------------ coach mode --
+
+SQUAD_PLAN = """\
+id: squad-safety
+name: Squad safety
+start: 2027-01-04
+weeks: 1
+roster: squad.yaml
+workouts:
+  easy:
+    sport: Ride
+    body: |
+      - 30m 60%
+calendar:
+  - tue: easy
+"""
+
+ROSTER = """\
+athletes:
+  anna: {id: i101, athlete: {ride: {ftp: 200}}}
+  ben: {id: i102, athlete: {ride: {ftp: 250}}}
+"""
+
+
+@pytest.fixture
+def squad(tmp_path: Path) -> Path:
+    (tmp_path / "squad.yaml").write_text(ROSTER, encoding="utf-8")
+    (tmp_path / "plan.yaml").write_text(SQUAD_PLAN, encoding="utf-8")
+    return tmp_path
+
+
+def test_render_for_a_squad_never_overwrites_a_user_s_page_and_force_replaces_it(squad: Path):
+    site = squad / "site"
+    (site / "ben").mkdir(parents=True)
+    (site / "index.html").write_text("my squad page")
+    (site / "ben" / "style.css").write_text("my style")
+    proc = planc("render", "plan.yaml", "--for", "all", "-o", "site", cwd=squad)
+    assert proc.returncode == 1 and "error[output-not-planc]" in proc.stderr_text
+    assert "Traceback" not in proc.stderr_text
+    assert (site / "index.html").read_text() == "my squad page"
+    assert (site / "ben" / "style.css").read_text() == "my style"
+    forced = planc("render", "plan.yaml", "--for", "all", "-o", "site", "--force", cwd=squad)
+    assert forced.returncode == 0, forced.stderr_text
+    assert (site / "index.html").read_text() != "my squad page"
+    assert (site / "ben" / "style.css").read_text() != "my style"
+    again = planc("render", "plan.yaml", "--for", "all", "-o", "site", cwd=squad)
+    assert again.returncode == 0 and " 0 written" in again.stderr_text, again.stderr_text
+
+
+def test_build_for_a_squad_refuses_an_athlete_folder_it_cannot_read(squad: Path):
+    (squad / "out" / "ben").mkdir(parents=True)
+    (squad / "out" / "ben" / "manifest.json").write_text("{not json")
+    proc = planc("build", "plan.yaml", "--for", "all", "-o", "out", cwd=squad)
+    assert proc.returncode == 1 and "error[manifest-unreadable]" in proc.stderr_text
+    assert (squad / "out" / "ben" / "manifest.json").read_text() == "{not json"
+    assert (squad / "out" / "anna" / "manifest.json").is_file()  # anna's own folder is fine
+    forced = planc("build", "plan.yaml", "--for", "all", "-o", "out", "--force", cwd=squad)
+    assert forced.returncode == 0, forced.stderr_text
