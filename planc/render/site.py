@@ -430,16 +430,7 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
             continue
         key = (id(s.workout), s.indoor)
         if key not in per_workout:
-            profile = build_profile(s.workout, athlete, s.indoor)
-            metrics = measure(profile.timeline)  # the numbers of the timeline drawn
-            words = summary(s.workout, profile, athlete, s.indoor, metrics)
-            thumb = Markup(render_svg(s.workout, athlete, style=THUMB, indoor=s.indoor,
-                                      standalone=False, profile=profile, describe=False,
-                                      metrics=metrics))
-            large = Markup(render_svg(s.workout, athlete, style=LARGE, indoor=s.indoor,
-                                      standalone=False, profile=profile, metrics=metrics))
-            rows = step_rows(s.workout, profile, athlete, s.indoor)
-            per_workout[key] = (profile, metrics, thumb, large, words.desc, rows)
+            per_workout[key] = _drawn(s, athlete)
         profile, metrics, thumb, large, desc, rows = per_workout[key]
         view.duration = duration_text(profile)
         view.duration_s = profile.total_s
@@ -479,6 +470,23 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
         result.diagnostics.extend(tree.diagnostics)
         result.files = tree.write(outputs, {"plan": plan.id, "files": sorted(outputs)})
     return result
+
+
+def _drawn(s: Session, athlete: Athlete | None) -> tuple[Profile, Any, Markup, Markup, str,
+                                                         list[Row]]:
+    """What the pages show of one workout (made once per workout and indoor flag): its
+    profile, metrics, small and large pictures, summary and step table."""
+    assert s.workout is not None
+    profile = build_profile(s.workout, athlete, s.indoor)
+    metrics = measure(profile.timeline)  # the numbers of the timeline drawn
+    words = summary(s.workout, profile, athlete, s.indoor, metrics)
+    thumb = Markup(render_svg(s.workout, athlete, style=THUMB, indoor=s.indoor,
+                              standalone=False, profile=profile, describe=False,
+                              metrics=metrics))
+    large = Markup(render_svg(s.workout, athlete, style=LARGE, indoor=s.indoor,
+                              standalone=False, profile=profile, metrics=metrics))
+    rows = step_rows(s.workout, profile, athlete, s.indoor)
+    return profile, metrics, thumb, large, words.desc, rows
 
 
 def _calendar(plan: Plan, selection: Selection, views: list[SessionView],
