@@ -13,14 +13,17 @@ list of inputs and each output's size and mtime in
 beside it (``<command>.txt``).  :func:`up_to_date` is the whole no-change path:
 it re-reads the listed inputs, recomputes the key, compares every output's
 ``lstat`` with what was stored and, if all match, hands back the text to print
-again (warnings included, as the first build printed them).
+again (warnings included, as the first build printed them).  An output whose size
+matches but whose mtime does not (a fresh ``git checkout`` gives every file a new
+one) is read and its digest compared with the one stored: same bytes, still
+unchanged, so a checkout costs reading the outputs, not a rebuild.
 
 Correct first: anything not proven unchanged is rebuilt.  A state is removed
 before a write set starts, so an interrupted build leaves none; it is written
 only after the outputs are synced to disk; an output whose recorded mtime is
 not older than the state file itself could have been changed within the same
-clock tick, so it does not count as unchanged (git's "racily clean" rule).  A
-file changed with its size and mtime put back is not noticed: delete
+clock tick, so its bytes are compared (git's "racily clean" rule).  A file
+changed with its size and mtime put back is not noticed: delete
 ``.planc-cache`` (or the output folder) to rebuild from scratch.
 
 The state is not in ``manifest.json`` because it holds mtimes, which a
@@ -49,7 +52,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 CACHE_DIR = ".planc-cache"
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: outputs are [size, mtime, digest]
 DEFAULT_FOLDERS = {"build": "out/{id}", "render": "out/{id}-site"}
 """Where each cached command writes when ``-o`` is not given (the commands use this too)."""
 
@@ -158,21 +161,28 @@ def read_state(folder: Folder, command: str) -> tuple[dict[str, Any], int] | Non
     return state, st.st_mtime_ns
 
 
-def output_stat(st: os.stat_result) -> list[int]:
-    """What the state keeps of an output: size and mtime (ns)."""
-    return [st.st_size, st.st_mtime_ns]
+def output_stat(st: os.stat_result, digested: str) -> list[int | str]:
+    """What the state keeps of an output: size, mtime (ns) and the digest of its bytes."""
+    return [st.st_size, st.st_mtime_ns, digested]
 
 
 def unchanged(folder: Folder, rel: str, recorded: object, state_mtime: int) -> bool:
-    """True if ``rel`` is the regular file the state recorded (same size and mtime, and
-    that mtime older than the state file: otherwise it is "racily" unproven)."""
-    if not (isinstance(recorded, list) and len(recorded) == 2):
+    """True if ``rel`` is the regular file the state recorded: same size and mtime, that
+    mtime older than the state file; or else (a checkout's new mtime, or one "racily"
+    within the state's clock tick) same size and the same digest of its bytes."""
+    if not (isinstance(recorded, list) and len(recorded) == 3):
         return False
+    size, mtime, digested = recorded
     try:
         st = folder.regular(rel)
+        if st is None or st.st_size != size:
+            return False
+        if st.st_mtime_ns == mtime and isinstance(mtime, int) and mtime < state_mtime:
+            return True
+        data = folder.read(rel, st.st_size)
     except (FolderProblem, OSError):
         return False
-    return st is not None and output_stat(st) == recorded and recorded[1] < state_mtime
+    return data is not None and len(data) == size and digest(data) == digested
 
 
 # -------------------------------------------------------- the fast path --

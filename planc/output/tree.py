@@ -260,8 +260,18 @@ class OutputTree:
             folder.sync()
         if self.kind is not None and self.stamp is not None:
             owned = set(self.kind.files(manifest)) | set(files)
-            result.key = self._save_state(folder, [*files, self.kind.name], data or {}, owned)
+            digests = {rel: self._digest(rel, body) for rel, body in files.items()}
+            digests[self.kind.name] = digest(dumps_manifest(manifest))
+            result.key = self._save_state(folder, digests, data or {}, owned)
         return result
+
+    def _digest(self, rel: str, body: bytes | Keep) -> str:
+        """The digest of what ``rel`` now holds: of its bytes, or for a kept file the one
+        the previous state recorded (:meth:`unchanged` checked the file against it)."""
+        if isinstance(body, bytes):
+            return digest(body)
+        assert self._state is not None
+        return self._state[0]["outputs"][rel][2]
 
     def _refusals(self, folder: Folder, files: Mapping[str, bytes | Keep]) -> list[Diagnostic]:
         """Every reason not to write this set (nothing is written if there is one)."""
@@ -356,19 +366,20 @@ class OutputTree:
 
     # ---------------------------------------------------------------- records --
 
-    def _save_state(self, folder: Folder, outputs: list[str], data: Mapping[str, Any],
+    def _save_state(self, folder: Folder, digests: Mapping[str, str], data: Mapping[str, Any],
                     owned: set[str]) -> str | None:
-        """Store the cache state (after the sync); the key, or None if not cacheable."""
+        """Store the cache state (after the sync) of the outputs in ``digests`` (relative
+        path -> digest of the bytes written); the key, or None if not cacheable."""
         assert self.stamp is not None
         inputs = self.stamp.inputs()
         if inputs is None:
             return None
         stats = {}
-        for rel in outputs:
+        for rel, digested in digests.items():
             st = folder.regular(rel)
             if st is None:
                 return None
-            stats[rel] = cache.output_stat(st)
+            stats[rel] = cache.output_stat(st, digested)
         key = self.stamp.key(inputs)
         _ensure_cache_dir(folder)
         folder.write(cache.data_name(self.stamp.command),
@@ -376,8 +387,8 @@ class OutputTree:
         name = cache.state_name(self.stamp.command)
         folder.write(name, cache.state_record(self.stamp, key, inputs, stats))
         # an output changed within the clock tick it was written in would keep its mtime:
-        # the state must be younger than every output, or those count as unproven
-        folder.stamp_after(name, max((m for _, m in stats.values()), default=0))
+        # the state must be younger than every output, or their bytes are compared
+        folder.stamp_after(name, max((int(s[1]) for s in stats.values()), default=0))
         return key
 
     def _save_record(self, folder: Folder, files: Mapping[str, bytes | Keep]) -> None:
