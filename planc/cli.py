@@ -79,15 +79,28 @@ def _selected_command(argv: list[str]) -> str | None:
     return None
 
 
+CACHED = ("build", "render")
+"""Commands whose no-change run stops before the parser (planc.output.cache)."""
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     selected = _selected_command(argv)
-    parser = build_parser(selected)
     try:
+        if selected in CACHED:
+            # lazy, and before the parser: a no-change rebuild imports nothing more
+            from planc.output.cache import up_to_date
+
+            fresh = up_to_date(selected, argv)
+            if fresh is not None:
+                sys.stderr.write(fresh.transcript)
+                return ExitCode.OK
+        parser = build_parser(selected)
         args = parser.parse_args(argv)
         if not getattr(args, "_run", None):
             parser.print_help(sys.stderr)
             return ExitCode.USAGE
+        args._argv = argv  # the command line as typed, which the build cache keys on
         return int(args._run(args))
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
