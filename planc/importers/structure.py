@@ -44,10 +44,11 @@ from collections import deque
 from collections.abc import Sequence
 
 from planc.ast import Repeat, Step
+from planc.syntax import MAX_REPEAT_COUNT
 
 Element = Step | Repeat
 
-MAX_COUNT = 200  # planc.syntax.MAX_REPEAT_COUNT: more is an error in the language
+MAX_COUNT = MAX_REPEAT_COUNT  # more is an error in the language
 MAX_PERIOD = 256  # longest body searched: keeps the search to O(n * MAX_PERIOD) comparisons
 _PRIMES = (2, 3, 5, 7, 11, 13)  # every body length up to MAX_PERIOD has at most four of them
 
