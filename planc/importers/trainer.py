@@ -40,8 +40,8 @@ from planc.importers.common import (
     fraction,
 )
 from planc.importers.cues import place_cues
-from planc.importers.text import one_line
 from planc.limits import THRESHOLDS, WATTS, WORKOUT_SECONDS
+from planc.syntax.printer import one_line
 
 _NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 _POINT_RE = re.compile(rf"^({_NUM})[ \t]+({_NUM})[ \t]*(%?)[ \t]*(?:;.*)?$")
@@ -161,7 +161,8 @@ def _data_line(course: _Course, line: str, span: Span, r: Reader) -> bool:
 def _text_line(course: _Course, raw: str, line: str, span: Span, r: Reader) -> None:
     m = (_CUE_TAB_RE.match(raw) if "\t" in raw else None) or _CUE_SPACE_RE.match(raw)
     at = finite(m.group(1)) if m else None
-    if not m or not m.group(2).strip() or at is None or not WORKOUT_SECONDS.contains(at):
+    # a negative time is a cue before the start (place_cues says so); a huge one no cue
+    if not m or not m.group(2).strip() or at is None or not WORKOUT_SECONDS.contains(abs(at)):
         r.warn("course-text", f"cannot read the cue '{line[:40]}'; expected 'seconds "
                "text duration'", span)
         return

@@ -55,8 +55,8 @@ from planc.importers.common import (
     fraction,
     repeated,
 )
-from planc.importers.text import one_line
 from planc.limits import CADENCE, POWER_FRACTION, REPEAT_COUNT, THRESHOLDS, Limit
+from planc.syntax.printer import one_line
 from planc.units import DistanceUnit
 
 _DECL_RE = re.compile(r"^\s*<\?xml[^>]*?\?>", re.IGNORECASE)
