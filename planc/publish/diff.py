@@ -49,9 +49,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from planc.diagnostics import printable
 from planc.plan.identity import parse_event_id
 from planc.publish.events import PlannedEvent
+from planc.sanitise import for_terminal
 
 
 class Change(StrEnum):
@@ -120,11 +120,11 @@ class Action:
     def line(self) -> str:
         when = f"{self.date.isoformat()} {self.time or '     '}"
         # one line per event, whatever the name holds (line breaks, escape sequences)
-        name = printable(" ".join(str(self.name).split()))
+        name = for_terminal(" ".join(str(self.name).split()))
         text = f"  {self.change.value:<9}  {when}  {(self.sport or '-'):<14} {name}"
         notes = []
         if self.change is Change.ADOPT and self.existing is not None:
-            notes.append(f"was {printable(str(self.existing.get('external_id')))}")
+            notes.append(f"was {for_terminal(str(self.existing.get('external_id')))}")
         notes.extend(self.fields)
         if notes:
             text += f"  ({', '.join(notes)})"

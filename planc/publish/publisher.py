@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planc.ast import Span
-from planc.diagnostics import Diagnostic, error, printable, warning
+from planc.diagnostics import Diagnostic, error, warning
 from planc.plan.model import Plan
 from planc.plan.weeks import Selection
 from planc.publish.client import IntervalsClient, ServiceError
 from planc.publish.diff import Change, Changes, Owner, diff, event_day
 from planc.publish.events import Events
 from planc.publish.verify import verify_saved
+from planc.sanitise import for_terminal
 
 CHUNK_SIZE = 50  # events per bulk request: a week is one request, a 12-week plan two
 
@@ -92,7 +93,7 @@ def wrong_calendar(changes: Changes, plan: Plan, athlete_id: str, path: str,
     owner = owner_of(plan)
     names = sorted({str(owner.other_athlete(e.get("external_id")))
                     for e in changes.other_athletes})
-    example = printable(str(changes.other_athletes[0].get("external_id")))
+    example = for_terminal(str(changes.other_athletes[0].get("external_id")))
     return error(
         "publish-other-athlete",
         f"the calendar of {athlete_id} holds planc events of {', '.join(names)} (e.g. "
