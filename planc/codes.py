@@ -566,6 +566,10 @@ CODES: tuple[Code, ...] = (
     code("publish-prune", "intervals.icu did not delete an event planc asked it to",
          "it may have been created with other credentials; delete it by hand",
          warn(PUBLISH, _plan(), needs="event-of-another-client")),
+    code("publish-duplicate-id", "several events carry one external id of the plan: one is "
+         "planc's, the others were copied in intervals.icu or made by another tool",
+         "delete the extra copies in intervals.icu (or clear their external id)",
+         warn(PUBLISH, _plan(), needs="copied-event")),
     code("publish-no-id", "an athlete of the roster without an intervals.icu id",
          "add 'id: i12345' (the athlete's id) under the athlete",
          err(PUBLISH, "roster: squad.yaml\n" + _plan(),

@@ -1,8 +1,11 @@
 """Hostile or absurd input gets a clear message and a documented exit code, never a
 traceback, a hang or a flood (found by a black-box hunt through the CLI)."""
 
+# ruff: noqa: F811  (pytest injects the imported fixtures by parameter name)
+
 from __future__ import annotations
 
+import datetime as dt
 import os
 import resource
 import subprocess
@@ -13,10 +16,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_installed, run_planc
 from support.cli import installed_command
+from support.icu_fixtures import fake_clock, icu_client, icu_server  # noqa: F401  (fixtures)
 from support.timing import within
 
 from planc.diagnostics import Diagnostic, Severity, Span, render
+from planc.icuserver import Fault
 from planc.plan.expr import ExprError, evaluate
+from planc.publish.client import ServiceError
 from planc.publish.credentials import CredentialsError, load_credentials
 from planc.sanitise import CONTROL_RE
 
@@ -282,3 +288,58 @@ def test_a_cadence_planc_wrote_to_a_zwo_imports_back_without_a_bug(tmp_path):
     assert proc.returncode == 0, proc.stderr_text
     assert "warning[implausible-value]" in proc.stderr_text
     assert "is not a cadence (1 to 255 rpm)" in proc.stderr_text
+
+
+# ---------------------------------------------------------------- a hostile server
+# Fixtures come from support.icu_fixtures (the local intervals.icu over real HTTP);
+# the answers are injected there as faults of status 200.
+
+WINDOW = (dt.date(2027, 1, 4), dt.date(2027, 1, 10))
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    ('[1, "x", null]', "item 0 of the list is not an object: 1"),
+    ("[" * 100_000, "nested too deeply"),
+    ('{"events": []}', "not a list"),
+    ('[{"id": "7", "external_id": "planc-x"}]', "event 0 has id '7'"),
+    ('[{"id": 7, "start_date_local": 20270104}]', "event 0 has start_date_local 20270104"),
+    ('[{"id": 7, "external_id": ["a"]}]', "event 0 has external_id ['a']"),
+], ids=["scalars", "deep", "object", "text-id", "number-date", "list-external-id"])
+def test_an_odd_events_answer_is_a_service_error(icu_server, icu_client, body, said):
+    icu_server.faults.add(Fault.status_code(200, body=body, content_type="application/json"))
+    with pytest.raises(ServiceError) as caught:
+        icu_client.list_events(*WINDOW)
+    assert said in str(caught.value)
+
+
+def test_a_server_error_body_cannot_drive_the_terminal(icu_server, icu_client):
+    icu_server.faults.add(Fault.status_code(418, body="\x1b]0;owned\x07\x1b[2J\x9bX\u202eok"))
+    with pytest.raises(ServiceError) as caught:
+        icu_client.sport_settings()
+    shown = str(caught.value)
+    assert caught.value.message == "?]0;owned??[2J?X?ok" and caught.value.message in shown
+    assert not any(c in shown for c in "\x1b\x07\x9b\u202e")
+
+
+def test_an_event_copied_with_plancs_external_id_fails_one_publish_not_every_one(
+        icu_server, tmp_path):
+    """A hand-made event (copied in the web UI) carrying planc's exact external id: the
+    service will not let planc update it, so the first publish creates planc's own event
+    and says so (exit 1, with the way out); later publishes keep planc's copy and warn
+    once (exit 0), where each of them used to exit 1."""
+    from test_publish import PREFIX, publish, write_plan
+
+    plan = write_plan(tmp_path)
+    external_id = f"{PREFIX}2027-01-10:week-1-done"
+    icu_server.seed_event({"category": "NOTE", "start_date_local": "2027-01-10T00:00:00",
+                           "name": "Old", "description": "", "external_id": external_id})
+    first = publish(icu_server, plan, "--week", "1", "--yes")
+    assert first.returncode == 1, first.stderr_text
+    assert "was not created with planc's credentials" in first.stderr_text
+    for _ in range(2):
+        again = publish(icu_server, plan, "--week", "1", "--yes")
+        assert again.returncode == 0, again.stdout_text + again.stderr_text
+        assert again.stderr_text.count("warning[publish-duplicate-id]") == 1
+        assert f"all carry the external id {external_id}" in again.stderr_text
+    copies = [e for e in icu_server.events() if e.get("external_id") == external_id]
+    assert sorted(e["name"] for e in copies) == ["Old", "Week 1 done"]
