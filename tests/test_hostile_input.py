@@ -343,3 +343,12 @@ def test_an_event_copied_with_plancs_external_id_fails_one_publish_not_every_one
         assert f"all carry the external id {external_id}" in again.stderr_text
     copies = [e for e in icu_server.events() if e.get("external_id") == external_id]
     assert sorted(e["name"] for e in copies) == ["Old", "Week 1 done"]
+
+
+@pytest.mark.parametrize("epoch", ["99999999999999999999", "-99999999999999999999"])
+def test_a_source_date_epoch_past_any_date_is_an_error(tmp_path, epoch):
+    proc = run_planc("compile", str(VO2), "--to", "fit", "--ftp", "250", "-o", str(tmp_path),
+                     env={"SOURCE_DATE_EPOCH": epoch})
+    assert proc.returncode == 1, proc.stderr_text
+    assert f"error[bad-date]: FIT file times start at 1998-07-03; {epoch} seconds after " \
+           "1970 is outside the range a FIT file can hold" in proc.stderr_text
