@@ -352,3 +352,15 @@ def test_a_source_date_epoch_past_any_date_is_an_error(tmp_path, epoch):
     assert proc.returncode == 1, proc.stderr_text
     assert f"error[bad-date]: FIT file times start at 1998-07-03; {epoch} seconds after " \
            "1970 is outside the range a FIT file can hold" in proc.stderr_text
+
+
+def test_absurd_pulled_thresholds_are_left_out_with_a_note():
+    """intervals.icu's sport settings go into an athlete file planc must read back: a
+    threshold outside planc.limits is left out (it used to be written, then refused)."""
+    from planc.publish.sport_settings import convert
+
+    pulled = convert([{"types": ["Ride"], "ftp": 1e-300, "lthr": 1e308, "max_hr": 190,
+                       "power_zones": [55, 75, 1e9]}])
+    assert pulled.sections == {"ride": {"max_hr": 190}}
+    assert "ride: left out ftp = 1e-300 (not 10 to 3000 W)" in pulled.notes
+    assert "ride: left out lthr = 1e+308 (not 40 to 240 bpm)" in pulled.notes
