@@ -201,6 +201,7 @@ def renders(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
 @given(mutated_text(workout_seeds()))
 @example("- 10m 50% 90-75219707177rpm\n")
 @example("- 1mİ 50%\n")
+@example("- 30s\n- ramp300mtr 50%\n")  # found by the long run: IndexError in the label
 def test_fuzz_the_workout_parser(text):
     with bounded("read_workout"):
         parsed = read_workout(text, path="fuzz.workout")

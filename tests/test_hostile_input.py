@@ -364,3 +364,12 @@ def test_absurd_pulled_thresholds_are_left_out_with_a_note():
     assert pulled.sections == {"ride": {"max_hr": 190}}
     assert "ride: left out ftp = 1e-300 (not 10 to 3000 W)" in pulled.notes
     assert "ride: left out lthr = 1e+308 (not 40 to 240 bpm)" in pulled.notes
+
+
+def test_ramp_glued_to_a_distance_is_a_warning_not_a_crash():
+    """Found by fuzzing: 'ramp300mtr' is a label that is the start of a cut word, with
+    no token of its own, and the ramp-in-label warning indexed the label's tokens."""
+    from planc.check import read_workout
+
+    parsed = read_workout("- 30s 50%\n- ramp300mtr 50%\n", path="x.workout")
+    assert [(d.code, d.span.line) for d in parsed.diagnostics] == [("dropped-by-icu", 2)]
