@@ -35,11 +35,10 @@ import functools
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from conftest import CORPUS, ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -123,8 +122,10 @@ INTERESTING = (
 
 
 @st.composite
-def mutated_text(draw, seeds: tuple[str, ...]) -> str:
-    """A seed with a few edits: insert a nasty token, cut, repeat or swap a slice."""
+def mutated_text(draw, seeds: tuple[str, ...] | Callable[[], tuple[str, ...]]) -> str:
+    """A seed with a few edits: insert a nasty token, cut, repeat or swap a slice.
+    ``seeds`` may be a function, called on first use (collecting stays fast)."""
+    seeds = seeds() if callable(seeds) else seeds
     text = draw(st.sampled_from(seeds)) if seeds else ""
     for _ in range(draw(st.integers(0, 6))):
         at = draw(st.integers(0, len(text)))
@@ -144,9 +145,10 @@ def mutated_text(draw, seeds: tuple[str, ...]) -> str:
 
 
 @st.composite
-def mutated_bytes(draw, seeds: tuple[bytes, ...]) -> bytes:
+def mutated_bytes(draw, seeds: Callable[[], tuple[bytes, ...]]) -> bytes:
     """A seed with a few byte edits: flip, set to an edge value, cut, repeat."""
-    data = bytearray(draw(st.sampled_from(seeds)) if seeds else b"")
+    found = seeds()
+    data = bytearray(draw(st.sampled_from(found)) if found else b"")
     for _ in range(draw(st.integers(0, 8))):
         at = draw(st.integers(0, max(len(data) - 1, 0)))
         kind = draw(st.sampled_from(("flip", "edge", "edge", "cut", "repeat", "insert")))
@@ -226,20 +228,29 @@ def _import(fmt: str, data: bytes) -> None:
     renders(result.diagnostics, {shown: data.decode("utf-8", "replace")})
 
 
-@pytest.mark.parametrize("fmt", ["zwo", "mrc", "erg", "icu"])
-def test_fuzz_the_text_importers(fmt):
-    seeds = tuple(s.decode("utf-8", "replace") for s in file_seeds(fmt))
+def _text_seeds(fmt: str) -> Callable[[], tuple[str, ...]]:
+    return lambda: tuple(s.decode("utf-8", "replace") for s in file_seeds(fmt))
 
+
+def _text_importer(fmt: str) -> Callable:
+    """One fuzz test per text format (its own statistics in the long run)."""
     @fuzz_settings
-    @given(mutated_text(seeds))
-    def check(text):
+    @given(mutated_text(_text_seeds(fmt)))
+    def check(text: str) -> None:
         _import(fmt, text.encode("utf-8", "surrogatepass"))
 
-    check()
+    check.__name__ = f"test_fuzz_the_{fmt}_importer"
+    return check
+
+
+test_fuzz_the_zwo_importer = _text_importer("zwo")
+test_fuzz_the_mrc_importer = _text_importer("mrc")
+test_fuzz_the_erg_importer = _text_importer("erg")
+test_fuzz_the_icu_text_importer = _text_importer("icu")
 
 
 @fuzz_settings
-@given(mutated_bytes(file_seeds("fit")))
+@given(mutated_bytes(lambda: file_seeds("fit")))
 def test_fuzz_the_fit_importer(data):
     _import("fit", data)
 
