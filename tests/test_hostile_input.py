@@ -9,13 +9,13 @@ import datetime as dt
 import os
 import resource
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_installed, run_planc
-from support.cli import installed_command
 from support.icu_fixtures import fake_clock, icu_client, icu_server  # noqa: F401  (fixtures)
 from support.timing import within
 
@@ -204,21 +204,38 @@ class Measured:
     peak_bytes: int
 
 
+_PEAK = """
+import sys
+from planc.cli import main
+peak = sys.argv.pop(1)
+try:
+    code = main(sys.argv[1:])
+finally:
+    with open("/proc/self/status") as status, open(peak, "w") as out:
+        out.write(next(line for line in status if line.startswith("VmHWM")).split()[1])
+sys.exit(code)
+"""
+"""planc's main with its peak resident memory written out at the end: VmHWM is this
+process's own (ru_maxrss also counts the parent's memory at fork, pytest's included)."""
+
+
 def measured(*args: str, cwd: Path) -> Measured:
-    """The installed planc run on ``args``: its exit status, stderr, CPU time and peak
-    memory (ru_maxrss of this one child, in KiB on Linux)."""
+    """planc run on ``args`` in a subprocess: its exit status, stderr, CPU time (the
+    child's rusage from os.wait4) and peak resident memory (its VmHWM)."""
     env = {k: v for k, v in os.environ.items() if k != "PLANC_DEBUG"}
+    peak = cwd / ".peak-kib"
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([*installed_command(), *args], cwd=cwd, env=env,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        proc = subprocess.Popen([sys.executable, "-c", _PEAK, str(peak), *args], cwd=cwd,
+                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=err, preexec_fn=lambda: resource.setrlimit(
                                     resource.RLIMIT_AS, (GIB, GIB)))
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
-    return Measured(proc.returncode, stderr, usage.ru_utime + usage.ru_stime,
-                    usage.ru_maxrss * 1024)
+    kib = int(peak.read_text()) if peak.exists() else 0
+    peak.unlink(missing_ok=True)
+    return Measured(proc.returncode, stderr, usage.ru_utime + usage.ru_stime, kib * 1024)
 
 
 def hostile(name: str) -> Path:
