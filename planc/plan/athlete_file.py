@@ -26,7 +26,7 @@ from pathlib import Path
 from planc.athlete import Athlete, SportThresholds
 from planc.diagnostics import Diagnostic, error
 from planc.inputs import InputError, NotText, read_text
-from planc.limits import THRESHOLDS, ZONE_BOUND
+from planc.limits import THRESHOLDS, TRAINING_LOAD, ZONE_BOUND
 from planc.plan.model import Fitness
 from planc.plan.reader import Reader
 from planc.plan.schema import FIELDS
@@ -134,12 +134,7 @@ def _fitness(r: Reader, node: YNode) -> Fitness | None:
         return None
     values = []
     for key in ("ctl", "atl"):
-        v = r.number(m.get(key), f"{key} (a number)")
-        if v is not None and not 0 <= v <= 1000:
-            r.error("out-of-range", f"{key} {v:g} is not a training load", m.get(key),
-                    "CTL and ATL are between 0 and about 200")
-            v = None
-        values.append(v)
+        values.append(r.bounded(m.get(key), key, TRAINING_LOAD))
     day = r.date(m.get("date"), "the day the fitness was measured")
     if values[0] is None or values[1] is None or day is None:
         return None
