@@ -249,6 +249,8 @@ CODES: tuple[Code, ...] = (
          "steps than the device takes: 50, or --fit-max-steps)", "check the repeat counts; "
          "split the workout, or raise --fit-max-steps for a device that takes more",
          err(CHECK, "A 200x\n  B 100x\n    - 1s 50%"),
+         err(reading("zwo"), _ZWO.format("<IntervalsT Repeat='999999' OnDuration='1' "
+                                         "OnPower='1' OffDuration='1' OffPower='0.5'/>")),
          err(lower("fit"), "<<- 1m 50%\n*51>>")),
     code("no-steps", "a workout with no steps (a warning), or whose every step line is dropped "
          "(an error)", "steps start with '-', e.g. '- 10m 60%'",
@@ -595,6 +597,10 @@ CODES: tuple[Code, ...] = (
     code("publish-prune", "intervals.icu did not delete an event planc asked it to",
          "it may have been created with other credentials; delete it by hand",
          warn(PUBLISH, _plan(), needs="event-of-another-client")),
+    code("publish-duplicate-id", "several events carry one external id of the plan: one is "
+         "planc's, the others were copied in intervals.icu or made by another tool",
+         "delete the extra copies in intervals.icu (or clear their external id)",
+         warn(PUBLISH, _plan(), needs="copied-event")),
     code("publish-no-id", "an athlete of the roster without an intervals.icu id",
          "add 'id: i12345' (the athlete's id) under the athlete",
          err(PUBLISH, "roster: squad.yaml\n" + _plan(),
@@ -639,6 +645,10 @@ CODES: tuple[Code, ...] = (
     code("zwo-attribute", "a .zwo block without a needed attribute, or not a number",
          "add the attribute it names",
          err(reading("zwo"), _ZWO.format("<SteadyState Power='1'/>"))),
+    code("implausible-value", "an imported value no workout has (a cadence of 75,219,707,177 "
+         "rpm, an FTP of 1e-300 W) is left out", "check the value in the file",
+         warn(reading("zwo"), _ZWO.format("<SteadyState Duration='60' Power='0.5' "
+                                          "Cadence='75219707177'/>"))),
     code("zwo-two-workouts", "a second <workout> element is ignored", "keep one <workout> per file",
          warn(reading("zwo"), _ZWO.format("<SteadyState Duration='60' Power='0.5'/>")
               .replace("</workout_file>", "<workout/></workout_file>"))),

@@ -414,6 +414,16 @@ def _folder_locked(ctx: Context) -> None:
         ctx.request.addfinalizer(fh.close)
 
 
+def _copied_event(ctx: Context) -> None:
+    """planc's event of the example plan, and a copy of it with its external id made with
+    other credentials (as copying in the web UI does)."""
+    server = _service(ctx)
+    for client in (server.client, None):
+        server.seed_event({"category": "WORKOUT", "type": "Ride", "name": "Copy",
+                           "start_date_local": "2027-01-04T00:00:00", "description": "- 1h 50%",
+                           "external_id": "planc:p:2027-01-04:w"}, client=client)
+
+
 def _calendar_of_another_athlete(ctx: Context) -> None:
     """The calendar the roster names (the key's own, i4242) holds ben's events of plan p."""
     server = _service(ctx)
@@ -432,6 +442,7 @@ NEEDS: dict[str, Callable[[Context], None]] = {
     "service-parses-no-steps": _service_parses_no_steps,
     "event-of-another-client": _event_of_another_client,
     "calendar-of-another-athlete": _calendar_of_another_athlete,
+    "copied-event": _copied_event,
 }
 
 

@@ -283,9 +283,12 @@ def _fit_created(date: str | None) -> int:
         value = -1
     if value < FIT_DATETIME_MIN:
         first = dt.datetime.fromtimestamp(631_065_600 + FIT_DATETIME_MIN, dt.UTC).date()
-        raise ValueError(f"FIT file times start at {first.isoformat()}; "
-                         f"{dt.datetime.fromtimestamp(unix, dt.UTC).date().isoformat()} is "
-                         "outside that range")
+        try:  # SOURCE_DATE_EPOCH may be any whole number, past what a date can be
+            shown = dt.datetime.fromtimestamp(unix, dt.UTC).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            shown = f"{unix} seconds after 1970"
+        raise ValueError(f"FIT file times start at {first.isoformat()}; {shown} is "
+                         "outside the range a FIT file can hold")
     return value
 
 

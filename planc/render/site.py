@@ -64,6 +64,7 @@ from planc.resolve.profile import (
     zone_colour,
 )
 from planc.resources import resource_dir
+from planc.sanitise import for_xml
 
 TEMPLATES = resource_dir("templates")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -89,6 +90,14 @@ class TemplateMissing(RuntimeError):
     """The templates folder is not where planc expects it (a broken installation)."""
 
 
+def _html_text(value: object) -> object:
+    """Every ``{{ value }}`` of a page: outside text without what HTML cannot hold
+    (planc.sanitise.for_xml); markup planc made (an inlined SVG) is already clean."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return for_xml(value)
+    return value
+
+
 @functools.cache
 def environment():
     """The one jinja2 Environment of the process (autoescape on: plan text is user text)."""
@@ -103,6 +112,7 @@ def environment():
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_html_text,
     )
     env.filters["day"] = day_text
     env.filters["longday"] = long_day_text

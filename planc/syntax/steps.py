@@ -375,7 +375,8 @@ class StepReader:
             r.diags.append(warning(
                 "ramp-in-label",
                 "'ramp' before the duration is read as label text, so this step is steady",
-                tok_span(toks[0]),
+                # the label may be the start of a cut word ('ramp300mtr'): no token of its own
+                tok_span(toks[0] if toks else r.closer),
                 "write the keyword after the duration, e.g. '- 10m ramp 50-75%'",
             ))
         if r.label_dropped_by is not None and (label or r.words_after_zone):

@@ -86,7 +86,7 @@ def power(kind: str, value: str, span: Span) -> PowerTarget:
 def hr(kind: str, value: str, span: Span) -> HrTarget:
     if kind == "HR_PCT":
         unit = HrUnit.LTHR if value.lower().endswith("lthr") else HrUnit.MAX
-        number = value[: value.lower().rfind("%") + 1]
+        number = value[: value.rfind("%") + 1]  # not .lower(): 'İ' lowers to two characters
         return HrTarget(unit, range_of(number, 100), span)
     if kind == "HR_BPM":
         return HrTarget(HrUnit.BPM, range_of(value), span)
