@@ -128,12 +128,13 @@ def test_check_ok_and_warnings_go_to_stderr():
 
 def test_check_reports_errors_with_position_caret_and_hint(tmp_path):
     bad = tmp_path / "bad.workout"
-    bad.write_text("- 10m 50%\n- Hard 20min 120%\n- 5m 5:00/km\n", encoding="utf-8")
-    proc = run_planc("check", str(bad))
+    bad.write_text("- 10m 50%\n- Hard 5km 4.30/km Pace\n- 5m 5:00/km\n", encoding="utf-8")
+    proc = run_planc("check", str(bad), "--sport", "Run")
     assert proc.returncode == 1
     err = proc.stderr_text
-    assert f"{bad}:2:8: error[unknown-token]:" in err
-    assert "  2 | - Hard 20min 120%" in err and "    |        ^^^^^" in err
+    assert f"{bad}:2:12: error[bad-pace]:" in err
+    assert "  2 | - Hard 5km 4.30/km Pace" in err and "    |            ^^^^^^^^^^^^\n" in err
+    assert "hint: write minutes:seconds and a unit, e.g. '4:30/km Pace'" in err
     assert f"{bad}:3:6: error[pace-without-keyword]:" in err
     assert "2 errors" in err
     assert "Traceback" not in err
@@ -150,8 +151,10 @@ def test_check_strict_turns_warnings_into_errors(tmp_path):
 
 
 def test_check_stdin():
+    proc = run_planc("check", "-", input="- 10m 50%\n- 10m 5:00/km\n")
+    assert proc.returncode == 1 and "<stdin>:2:7: error[pace-without-keyword]" in proc.stderr_text
     proc = run_planc("check", "-", input="- 10m 50%\n- oops\n")
-    assert proc.returncode == 1 and "<stdin>:2:1: error[no-duration]" in proc.stderr_text
+    assert proc.returncode == 0 and "<stdin>:2:1: warning[dropped-by-icu]" in proc.stderr_text
 
 
 def test_missing_file_is_usage_error_without_traceback():
@@ -164,7 +167,7 @@ def test_binary_garbage_is_a_clean_error(tmp_path):
     f = tmp_path / "junk.workout"
     f.write_bytes(bytes(range(256)) * 4)
     proc = run_planc("check", str(f))
-    assert proc.returncode == 2 and "not UTF-8" in proc.stderr_text
+    assert proc.returncode == 1 and "not UTF-8" in proc.stderr_text  # a positioned error
     assert "Traceback" not in proc.stderr_text
 
 
@@ -264,7 +267,7 @@ def test_check_reports_the_readable_files_when_one_is_missing(tmp_path):
     proc = run_planc("check", str(bad), str(tmp_path / "missing.workout"))
     assert proc.returncode == 2  # an unreadable file is a usage error, and it wins
     assert "missing.workout: No such file" in proc.stderr_text
-    assert "error[zero-duration]" in proc.stderr_text
+    assert "warning[dropped-by-icu]" in proc.stderr_text
 
 
 @pytest.mark.parametrize("command", ["build", "render", "publish"])

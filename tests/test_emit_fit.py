@@ -29,6 +29,7 @@ from conftest import run_planc
 from garmin_fit_sdk import Decoder, Stream
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from support.fit_readers import read_all
 from support.golden import check_golden, emitted
 
 from planc.ast import (
@@ -97,6 +98,8 @@ ATHLETE = Athlete({
 FULL = Athlete({**ATHLETE.sports, "ride": dataclasses.replace(RIDE, threshold_pace=1000 / 255),
                 "other": dataclasses.replace(RIDE, threshold_pace=1000 / 255)})
 OPTIONS = EmitOptions()
+# random workouts are checked for what they say, not for Garmin's 50 steps (own tests)
+ROOMY = EmitOptions(fit_max_steps=MAX_STEPS)
 
 # workout_step field numbers -> names (raw values are compared by number).
 STEP_FIELDS = {
@@ -116,7 +119,7 @@ GARMIN_NAMES = {
     "secondary_custom_target_value_low": "secondary_custom_low",
     "secondary_custom_target_value_high": "secondary_custom_high",
 }
-TIME, DISTANCE, REPEAT = 0, 1, 6
+TIME, DISTANCE, LAP_BUTTON, REPEAT = 0, 1, 5, 6
 POWER_TYPES = {4, 7, 8, 9, 10}
 HR_TYPES = {1, 13}
 
@@ -177,7 +180,7 @@ def raw_steps(data: bytes) -> list[dict[str, Any]]:
 class Played:
     """One step as a device runs it, in natural units."""
 
-    duration: tuple[str, float]  # ("time", s) | ("distance", m)
+    duration: tuple[str, float | None]  # ("time", s) | ("distance", m) | ("open", None)
     targets: tuple[tuple[str, str, float, float], ...]  # (kind, unit, low, high)
     intensity: int | None
     name: str | None
@@ -206,6 +209,9 @@ def _played(step: dict[str, Any]) -> Played:
     kind = step["duration_type"]
     if kind == TIME:
         duration = ("time", step["duration_value"] / 1000)
+    elif kind == LAP_BUTTON:
+        assert step["duration_value"] is None, step
+        duration = ("open", None)
     else:
         assert kind == DISTANCE, step
         duration = ("distance", step["duration_value"] / 100)
@@ -279,7 +285,9 @@ def _expected_targets(step: Step) -> list[tuple[str, str, Range]]:
 
 def assert_played_equals(played: Played, step: Step) -> None:
     """A decoded step says what the lowered AST step says (within FIT's resolution)."""
-    if isinstance(step.amount, Duration):
+    if step.until_lap_press:
+        assert played.duration == ("open", None)
+    elif isinstance(step.amount, Duration):
         assert played.duration[0] == "time"
         assert abs(played.duration[1] - step.amount.seconds) <= 0.0005
     else:
@@ -298,7 +306,9 @@ def assert_played_equals(played: Played, step: Step) -> None:
             assert low - half <= r.start <= high + half
             if low > 0 and not (unit == "ftp" and high >= 10) and not (
                     unit == "max" and high >= 1):
-                assert abs((low + high) / 2 - r.start) <= half
+                # a pace band is centred in pace: its middle pace is the pace written
+                middle = 2 / (1 / low + 1 / high) if unit == "mps" else (low + high) / 2
+                assert abs(middle - r.start) <= half
             assert low < high
         else:
             assert abs(low - r.low) <= half and abs(high - r.high) <= half
@@ -315,7 +325,8 @@ def fit_bytes(workout: Workout, athlete: Athlete = ATHLETE, options: EmitOptions
     """emit(), or with another ramp slice the lowering and the writer one after the other."""
     if ramp_slice_s is None:
         return emit(workout, athlete, options)
-    lowered = lower_fit(workout, athlete, indoor=options.indoor, ramp_slice_s=ramp_slice_s)
+    lowered = lower_fit(workout, athlete, indoor=options.indoor, ramp_slice_s=ramp_slice_s,
+                        max_steps=options.fit_max_steps)
     assert lowered.workout is not None, lowered.diagnostics
     return write_fit(lowered.workout, options.date), lowered.diagnostics
 
@@ -324,7 +335,8 @@ def compile_fit(workout: Workout, athlete: Athlete = ATHLETE, options: EmitOptio
                 ramp_slice_s: float | None = None) -> tuple[bytes, list[Diagnostic], Lowered]:
     data, diags = fit_bytes(workout, athlete, options, ramp_slice_s)
     lowered = lower_fit(workout, athlete, indoor=options.indoor,
-                        ramp_slice_s=ramp_slice_s or DEFAULT_RAMP_SLICE_S)
+                        ramp_slice_s=ramp_slice_s or DEFAULT_RAMP_SLICE_S,
+                        max_steps=options.fit_max_steps)
     return data, diags, lowered
 
 
@@ -408,7 +420,7 @@ def test_examples_keep_time_order_and_work(path: Path) -> None:
     w = read_workout(path.read_text(encoding="utf-8")).workout
     data, _, lowered = check_file(w)
     assert_lowering_preserves(w, lowered)
-    assert_file_preserves(w, data, rel=0.005)
+    assert_file_preserves(w, data, rel=0.005, lowered=lowered)
 
 
 # --------------------------------------------------------------------------- invariants
@@ -466,16 +478,25 @@ def ast_time_and_work(workout: Workout, athlete: Athlete = ATHLETE) -> tuple[flo
     return seconds, joules
 
 
-def file_time_and_work(data: bytes, ftp: float = FTP) -> tuple[float, float]:
+def file_time_and_work(data: bytes, ftp: float = FTP,
+                       lowered: Workout | None = None) -> tuple[float, float]:
+    """Time and work of the file's time steps; a lap-button step lasts what its lowered
+    step planned (the file cannot say: the rider presses lap)."""
+    played = played_steps(data)
+    planned: list[Step | None] = (list(unrolled_steps(lowered.body)) if lowered is not None
+                                  else [None] * len(played))
     seconds = joules = 0.0
-    for p in played_steps(data):
-        if p.duration[0] != "time":
+    for p, step in zip(played, planned, strict=True):
+        length = p.duration[1]
+        if p.duration[0] == "open" and step is not None and isinstance(step.amount, Duration):
+            length = step.amount.seconds
+        elif p.duration[0] != "time":
             continue
-        seconds += p.duration[1]
+        seconds += length
         for kind, unit, low, high in p.targets:
             if kind == "power":
                 watts = (low + high) / 2 * (ftp if unit == "ftp" else 1)
-                joules += watts * p.duration[1]
+                joules += watts * length
     return seconds, joules
 
 
@@ -491,9 +512,9 @@ def ramp_slack(workout: Workout, slice_s: float = DEFAULT_RAMP_SLICE_S) -> float
 
 
 def assert_file_preserves(original: Workout, data: bytes, rel: float,
-                          slack_joules: float = 0.0) -> None:
+                          slack_joules: float = 0.0, lowered: Workout | None = None) -> None:
     t0, w0 = ast_time_and_work(original)
-    t1, w1 = file_time_and_work(data)
+    t1, w1 = file_time_and_work(data, lowered=lowered)
     assert abs(t1 - t0) <= 1.0
     assert abs(w1 - w0) <= rel * w0 + slack_joules + 1e-6, (w0, w1)
 
@@ -624,14 +645,14 @@ HYPO = settings(max_examples=120, deadline=None,
                        power=PowerTarget(PowerUnit.ZONE, Range(1.0, 1.0)),
                        pace=PaceTarget(PaceUnit.ZONE, Range(1.0, 2.0))),)))
 def test_random_workouts_decode_and_match_the_lowered_ast(w: Workout) -> None:
-    data, _, lowered = check_file(w, FULL)
+    data, _, lowered = check_file(w, FULL, options=ROOMY)
     assert data[8:12] == b".FIT"
     assert_lowering_preserves(w, lowered)
     # time survives exactly (to the ms); work within 0.5 % (bands are rounded to whole
     # units), plus for each ramp half a unit over one slice: the rounding error carried
     # between slices ends on the last one ('ramp Z1' over 10 s is 49.5 % FTP -> 50 %)
-    assert_file_preserves(w, data, rel=0.005, slack_joules=ramp_slack(w))
-    again, _ = emit(w, FULL, OPTIONS)
+    assert_file_preserves(w, data, rel=0.005, slack_joules=ramp_slack(w), lowered=lowered)
+    again, _ = emit(w, FULL, ROOMY)
     assert again == data  # deterministic
 
 
@@ -652,7 +673,7 @@ def wild_ramp_t(draw: st.DrawFn) -> Workout:
 @HYPO
 @given(wild_ramp_t(), st.sampled_from([10.0, 30.0, 60.0, 300.0]))
 def test_ramp_work_error_is_at_most_half_a_unit_over_one_slice(w: Workout, slice_s: float) -> None:
-    data, _, _ = check_file(w, ramp_slice_s=slice_s)
+    data, _, _ = check_file(w, ramp_slice_s=slice_s, options=ROOMY)
     # the bound: per ramp, half a unit (0.5 % FTP or 0.5 W) over its last slice, plus
     # nothing else (the band around each slice is centred on it)
     slack = 0.0
@@ -771,8 +792,9 @@ def test_single_values_get_a_centred_band() -> None:
     p, hr, pace, cad = steps_of("- 5m 100%\n- 5m 150bpm\n- 5m 4:00/km Pace\n- 5m 90rpm\n", "Run")
     assert (p["custom_low"], p["custom_high"]) == (97, 103)  # ±2.5 %, rounded
     assert (hr["custom_low"], hr["custom_high"]) == (248, 252)  # 150 ± 2 bpm (+100)
-    # 4:00/km = 4.1667 m/s = 4167 mm/s, ± round(2.5 % of it) = 104
-    assert (pace["target_type"], pace["custom_low"], pace["custom_high"]) == (0, 4063, 4271)
+    # 4:00/km ± 2.5 % of the pace (6 s): 4:06-3:54/km, 4065-4274 mm/s, whose middle pace
+    # is 4:00/km (a pace band is timed at its middle pace, as intervals.icu does)
+    assert (pace["target_type"], pace["custom_low"], pace["custom_high"]) == (0, 4065, 4274)
     assert (cad["target_type"], cad["custom_low"], cad["custom_high"]) == (3, 88, 92)
     (tiny,) = steps_of("- 5m 10%\n")
     assert (tiny["custom_low"], tiny["custom_high"]) == (9, 11)  # never narrower than ±1
@@ -934,7 +956,8 @@ def test_a_shortened_name_is_said_at_its_line() -> None:
 
 def test_notes_hold_label_free_text_cues_and_lap_press() -> None:
     (step,) = steps_of("- Big gear efforts in the drops 4m 80% 55rpm Press lap\n> 2m Relax\n")
-    assert step["notes"] == "Big gear efforts in the drops | (2:00) Relax | Press lap to move on"
+    assert step["notes"] == ("Big gear efforts in the drops | (2:00) Relax | "
+                             "Press lap to move on (planned 4m)")
     (run,) = steps_of("- 2km 4:10/km Pace\n> 400mtr Settle in\n> 1.5km Kick\n", "Run")
     assert run["notes"] == "(400m) Settle in | (1.5km) Kick"
 
@@ -1060,14 +1083,27 @@ def test_warning_cue() -> None:
     assert "no timed text" in d.message
 
 
-def test_warning_lap_press() -> None:
-    _, diags = _diags("- 5m 60%\n- Float 2m 55% Press lap\n")
-    d = only(diags, "lap-press")
-    assert d.span.line == 2
-    assert "ends after 2m or on a lap press" in d.message and "keeps its length" in d.message
-    assert "ends only the current slice" not in d.message
-    _, diags = _diags("- 10m ramp 150-100w Press lap\n")
-    assert "a press ends only the current slice" in only(diags, "lap-press").message
+def test_press_lap_is_a_lap_button_step() -> None:
+    """Issue 13: 'Press lap' is an open (lap-button) step, decoded as such by fitdecode,
+    garmin-fit-sdk and fit-tool; the notes keep the written length; no warning."""
+    data, diags = _diags("- 5m 60%\n- Float 2m 55% Press lap\n")
+    assert not [d for d in diags if d.code == "lap-press"]
+    for fit in read_all(data):
+        first, float_ = fit.steps
+        assert (first.duration, float_.duration) == ("time", "open")
+        assert float_.duration_value is None
+        assert float_.notes == "Press lap to move on (planned 2m)"
+    # a sliced ramp: the slices keep their time and only the last waits for the press
+    steps = steps_of("- 10m ramp 150-100w Press lap\n")
+    assert [s["duration_type"] for s in steps] == [TIME] * 9 + [LAP_BUTTON]
+    assert [bool(s["notes"]) for s in steps] == [False] * 9 + [True]
+
+
+def test_rest_steps_without_a_target_are_rest() -> None:
+    """Issue 13: '- Rest 20s' / '- 15s rest' in a swim were written active."""
+    text = ("- 100mtr 1:45/100m Pace\n- Rest 20s\n- 15s rest\n- 10s Recover\n"
+            "- 30s intensity=recovery\n- 20s\n- Rest 1m 50% Pace\n- Restful 20s\n")
+    assert _intensities(text, "Swim") == [0, 1, 1, 1, 1, 0, 0, 0]
 
 
 def test_warning_hidepower() -> None:
@@ -1129,7 +1165,7 @@ def test_every_lowering_warning_code_is_tested() -> None:
     me = Path(__file__).read_text()
     untested = {code for code in found if f'"{code}"' not in me}
     assert untested <= {"fit-encode"}  # an internal error: the encoder never refuses our steps
-    assert found >= {"ramp-sliced", "cue-untimed", "lap-press", "hidepower-ignored",
+    assert found >= {"ramp-sliced", "cue-untimed", "fit-step-limit", "hidepower-ignored",
                      "hr-window", "free-step", "target-as-text", "prose-moved",
                      "text-truncated", "missing-threshold", "target-range", "empty-workout",
                      "too-many-steps", "bad-date", "label-shortened"}
@@ -1184,14 +1220,17 @@ def test_too_many_steps_is_a_positioned_error() -> None:
     body = tuple(Step(Duration(60.0), power=PowerTarget(PowerUnit.FTP, Range(0.6, 0.6)))
                  for _ in range(MAX_STEPS - 1))
     ok = Workout((Repeat(2, body[:1]), *body[1:]))
-    assert fit_message_count(lower_fit(ok, ATHLETE).workout.body) == MAX_STEPS
-    data, diags = emit(ok, ATHLETE, OPTIONS)
+    everything = EmitOptions(fit_max_steps=MAX_STEPS)  # what the file format holds
+    assert fit_message_count(lower_fit(ok, ATHLETE, max_steps=MAX_STEPS).workout.body) \
+        == MAX_STEPS
+    data, diags = emit(ok, ATHLETE, everything)
     assert len(raw_steps(data)) == MAX_STEPS and not codes(diags)
-    text = "- 1m 60%\n" * 4090 + "- 10m ramp 50-70%\n"
-    data, diags = _diags(text)
+    # the ramp is sliced as coarsely as the tolerance allows (2 slices), still one too many
+    text = "- 1m 60%\n" * 4095 + "- 10m ramp 50-70%\n"
+    data, diags = _diags(text, options=everything)
     d = only(diags, "too-many-steps")
-    assert data == b"" and d.is_error and d.span.line == 4091
-    assert "4100 steps" in d.message and "4096" in d.message
+    assert data == b"" and d.is_error and d.span.line == 4096
+    assert "4097 steps even with its ramps" in d.message and "take 4096" in d.message
 
 
 # --------------------------------------------------------------------------- lowering API
@@ -1249,3 +1288,72 @@ def test_control_characters_are_left_out_of_fit_text() -> None:
     assert [p.name for p in played_steps(data)] == ["Nulx", None, "Nulx", None]
     workout = fitdecode_messages(data)["workout"][0]
     assert workout.get_value("wkt_name") == "Badname"
+
+
+# ------------------------------------------------------- device step limit (issue 13) --
+
+LONG_RAMPS = ("Warmup\n- 20m ramp 40-75%\n\n- 15m ramp 60-90%\n- 10m 90%\n"
+              "- 15m ramp 90-60%\n- 10m 70%\n\nCooldown\n- 20m ramp 75-40%\n")
+
+
+def test_long_ramps_fit_garmins_50_steps_within_the_tolerance() -> None:
+    # sliced at 60 s this would be 20 + 15 + 1 + 15 + 1 + 20 = 72 steps
+    data, diags = _diags(LONG_RAMPS)
+    steps = raw_steps(data)
+    assert len(steps) <= 50
+    limits = [d for d in diags if d.code == "fit-step-limit"]
+    assert {d.span.line for d in limits} == {2, 4, 6, 10}
+    assert all(f"the file has {len(steps)} steps" in d.message for d in limits)
+    # every second of the file is within 5 % FTP of the ramp it came from
+    w = parse(LONG_RAMPS, "Ride")
+    t, worst = 0.0, 0.0
+    timeline = [(s.amount.seconds, s) for s in unrolled_steps(w.body)]
+    for played in played_steps(data):
+        seconds = played.duration[1]
+        (_, _, low, high), = played.targets
+        mid = (low + high) / 2
+        for k in range(int(seconds)):
+            at, start = t + k + 0.5, 0.0
+            for length, step in timeline:
+                if at < start + length:
+                    r = step.power.value
+                    want = r.start + (r.end - r.start) * (at - start) / length if step.ramp \
+                        else r.mid
+                    worst = max(worst, abs(want - mid))
+                    break
+                start += length
+        t += seconds
+    assert worst <= 0.05 + 0.005  # the tolerance, plus FIT's 1 % resolution
+
+
+STRUCTURE_60 = "".join(f"- {i + 1}m {50 + i}%\n" for i in range(60))
+
+
+def test_a_structure_over_the_limit_is_an_error_with_a_hint() -> None:
+    data, diags = _diags(STRUCTURE_60)
+    assert data == b""
+    d = only(diags, "too-many-steps")
+    assert d.is_error and d.span.line == 51  # the first step past 50
+    assert "60 steps" in d.message and "devices take 50" in d.message
+    assert "--fit-max-steps" in (d.hint or "") and "split" in (d.hint or "")
+    # a device that takes more
+    data, diags = _diags(STRUCTURE_60, options=EmitOptions(fit_max_steps=100))
+    assert len(raw_steps(data)) == 60 and not [d for d in diags if d.is_error]
+    # the limit counts repeat steps
+    data, _ = _diags("25x\n- 1m 100%\n- 1m 50%\n", options=EmitOptions(fit_max_steps=2))
+    assert data == b""
+
+
+def test_fit_max_steps_on_the_command_line(tmp_path) -> None:
+    src = tmp_path / "long.workout"
+    src.write_text(STRUCTURE_60, encoding="utf-8")
+    refused = run_planc("compile", str(src), "--to", "fit", "-o", str(tmp_path / "a"))
+    assert refused.returncode == 1 and "too-many-steps" in refused.stderr_text
+    assert "--fit-max-steps" in refused.stderr_text
+    ok = run_planc("compile", str(src), "--to", "fit", "--fit-max-steps", "100",
+                   "-o", str(tmp_path / "b"))
+    assert ok.returncode == 0, ok.stderr_text
+    (written,) = (tmp_path / "b").glob("*.fit")
+    assert len(raw_steps(written.read_bytes())) == 60
+    bad = run_planc("compile", str(src), "--to", "fit", "--fit-max-steps", "5000")
+    assert bad.returncode == 2 and "4096" in bad.stderr_text

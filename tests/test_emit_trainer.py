@@ -4,6 +4,7 @@ safety, and one test per lowering rule (code, line, message)."""
 from __future__ import annotations
 
 import pytest
+from support.gc_reader import read_like_golden_cheetah
 from support.golden import emitted
 from support.readers import (
     ATHLETE,
@@ -403,3 +404,50 @@ def test_cli_names_the_missing_flag(tmp_path):
     assert ("sweet-spot-3x15.workout:10:12: error[missing-threshold]: .erg needs an FTP to turn "
             "50-75% into watts (pass --ftp or set ftp in --athlete)") in proc.stderr_text
     assert "Traceback" not in proc.stderr_text
+
+
+# ------------------------------------------- what Golden Cheetah reads (issue 13) --
+
+HOSTILE_CUES = ("100", "20", "3-2-1", "90-95", "5.5", "Lap window", "lap 2 of 4",
+                "FTP = 250 W", "Cadence=90", "[COURSE DATA] now", "go [END COURSE TEXT]")
+
+
+@pytest.mark.parametrize("fmt", ["mrc", "erg"])
+@pytest.mark.parametrize("text", HOSTILE_CUES)
+def test_text_golden_cheetah_would_misread_is_rewritten(fmt, text):
+    """formats.md §2.6: each of these, written as it stands, made Golden Cheetah read
+    points, laps or settings (a 30-minute workout read as 0 s, 2,100 s as 1,448 s)."""
+    label = "Go" if text == "Cadence=90" else text  # 'key=value' in a step is an option
+    source = f"- {label} 10m 50%\n- 10m 100%\n> 1m {text}\n> 2m After\n- 15m 80%\n"
+    w = read_workout(source, path="hostile.workout").workout
+    data, diags = emit(fmt, w, ATHLETE, EmitOptions())
+    gc = read_like_golden_cheetah(data, 300)
+    assert gc.valid and gc.seconds == 2100
+    assert not (gc.laps or gc.slope_points or gc.ignored)
+    assert [(s, d) for s, _, d in gc.cues] == [(0, 10), (660, 10), (720, 10)]
+    assert gc.cues[2][1] == "After"
+    assert len(gc.points) == 6  # the three steps' points and nothing else
+    rewritten = [d for d in diags if d.code == "course-text-rewritten"]
+    assert rewritten and {d.span.line for d in rewritten} <= {1, 3}
+
+
+def test_description_with_a_section_marker_stays_in_the_header():
+    source = "---\nname: X\ndescription: Read [COURSE DATA] twice\n---\n- 10m 50%\n"
+    w = read_workout(source, path="d.workout").workout
+    data, diags = emit("mrc", w, ATHLETE, EmitOptions())
+    gc = read_like_golden_cheetah(data, 250)
+    assert gc.settings["DESCRIPTION"] == "Read (COURSE DATA) twice" and gc.seconds == 600
+    assert any(d.code == "course-text-rewritten" for d in diags)
+
+
+def test_fractional_ftp_is_a_whole_number_and_the_watts_agree():
+    athlete = Athlete({"ride": SportThresholds(ftp=252.5)})
+    w = read_workout("- 10m 80%\n- 10m 200W\n", path="f.workout").workout
+    data, diags = emit("erg", w, athlete, EmitOptions())
+    course = read_course(data)
+    assert course.header["FTP"] == "253"
+    assert [v for _, v in course.points] == [202.4, 202.4, 200, 200]  # 80 % of 253 W
+    assert [d.code for d in diags] == ["ftp-rounded"]
+    # a rider with another CP gets the watts rescaled, as the file's FTP says
+    gc = read_like_golden_cheetah(data, 300)
+    assert gc.ftp == 253 and gc.points[0][1] == int(202 * 300 / 253)

@@ -50,7 +50,7 @@ def test_golden_manifest_shape():
     assert race | {"description": None} == {
         "date": "2027-03-28", "time": "09:00", "slot": 1, "week": 12, "sport": "Run",
         "name": "City Half Marathon", "kind": "RACE_A", "indoor": False, "files": {},
-        "external_id": "planc:half-marathon-12w:2027-03-28:1", "duration_s": None,
+        "external_id": "planc:half-marathon-12w:2027-03-28:city-half-marathon", "duration_s": None,
         "distance_m": 21100, "load": None, "intensity": None, "description": None}
     text = (GOLDEN / "half-marathon-12w" / "manifest.json").read_text()
     assert text.endswith("}\n") and text.startswith('{\n  "manifest_version": 1,')

@@ -15,8 +15,10 @@ import sys
 from pathlib import Path
 
 from planc.commands._common import (
+    BadEncoding,
     InputError,
     add_athlete_args,
+    add_fit_max_steps,
     add_sport_arg,
     athlete_from_args,
     expand_paths,
@@ -44,6 +46,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="use indoor_ftp where set (always for VirtualRide/VirtualRun/VirtualRow)")
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (approximations a format forces) as errors")
+    add_fit_max_steps(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     if any(d.is_error for d in diags):
         report(diags, sources)
         return 1
-    options = EmitOptions(strict=args.strict, indoor=args.indoor)
+    options = EmitOptions(strict=args.strict, indoor=args.indoor,
+                          fit_max_steps=args.fit_max_steps)
     files: dict[str, bytes] = {}  # -o DIR: file name -> bytes
     texts: list[bytes] = []  # standard output, or the one -o FILE
     used_names: set[str] = set()
@@ -87,6 +91,11 @@ def run(args: argparse.Namespace) -> int:
                       file=sys.stderr)
                 return 2
             src = read_source(path)
+        except BadEncoding as exc:
+            sources[exc.source.path] = exc.source.text
+            diags.append(exc.diagnostic)
+            failed = True
+            continue
         except InputError as exc:
             print(f"planc compile: error: {exc}", file=sys.stderr)
             return 2

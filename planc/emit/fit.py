@@ -4,7 +4,8 @@
 module only chooses FIT's numbers for what is left and hands them to the in-house
 binary encoder (:mod:`planc.emit.fit_encoder`).  The mapping:
 
-* **Durations**: time in ms (``duration_type`` 0), distance in cm (1).  Repeats are
+* **Durations**: time in ms (``duration_type`` 0), distance in cm (1), a
+  ``Press lap`` step open (5, the lap button; its notes keep the written length).  Repeats are
   a step after their body: ``duration_type`` 6 (repeat_until_steps_cmplt),
   ``duration_value`` = index of the body's first step, ``target_value`` = total
   number of passes.  Nested repeats nest the same way.
@@ -130,7 +131,7 @@ INTENSITY: Final[Mapping[Intensity, int]] = {
 }
 
 # wkt_step_duration / wkt_step_target values.
-_TIME, _DISTANCE, _REPEAT = 0, 1, 6
+_TIME, _DISTANCE, _LAP_BUTTON, _REPEAT = 0, 1, 5, 6
 _SPEED, _HEART_RATE, _OPEN, _CADENCE, _POWER = 0, 1, 2, 3, 4
 _HEART_RATE_LAP = 13
 _POWER_WINDOWS: Final = {None: _POWER, "1s": _POWER, "3s": 7, "10s": 8, "30s": 9, "lap": 10}
@@ -179,7 +180,11 @@ def _target(t: PowerTarget | HrTarget | PaceTarget | CadenceTarget,
             lo, hi = _band(r.low, r.high, "hr", None)
             return kind, max(lo, 1) + 100, max(hi, 1) + 100
     elif isinstance(t, PaceTarget):
-        lo, hi = _band(r.low * 1000, r.high * 1000, "pace", None)
+        if r.is_single:  # a band even in pace, so its middle pace is the pace written (a
+            w = SINGLE_VALUE_BAND["pace"]  # pace band is timed at its middle pace)
+            lo, hi = _band(r.low / (1 + w) * 1000, r.low / (1 - w) * 1000, "pace", None)
+        else:
+            lo, hi = _band(r.low * 1000, r.high * 1000, "pace", None)
         return _SPEED, lo, hi
     elif isinstance(t, CadenceTarget):
         lo, hi = _band(r.low, r.high, "cadence", None)
@@ -198,7 +203,9 @@ def _targets(step: Step) -> list[tuple[int, int, int]]:
 
 def _fit_step(step: Step) -> FitStep:
     amount = step.amount
-    if isinstance(amount, Duration):
+    if step.until_lap_press:  # open: the watch moves on at a lap press
+        duration_type, duration_value = _LAP_BUTTON, None
+    elif isinstance(amount, Duration):
         duration_type, duration_value = _TIME, _round(amount.seconds * 1000)
     else:
         duration_type, duration_value = _DISTANCE, _round(amount.metres * 100)
@@ -348,12 +355,12 @@ class _Prepared:
     diagnostics: tuple[Diagnostic, ...]
 
 
-_PREPARED: dict[tuple[int, int, bool, bool], _Prepared] = {}
+_PREPARED: dict[tuple[int, int, bool, bool, int | None], _Prepared] = {}
 _PREPARED_MAX = 512
 
 
 def _prepare(workout: Workout, athlete: Athlete, options: EmitOptions) -> _Prepared:
-    key = (id(workout), id(athlete), options.indoor, options.strict)
+    key = (id(workout), id(athlete), options.indoor, options.strict, options.fit_max_steps)
     hit = _PREPARED.get(key)
     # the entry holds both objects, so their ids cannot be reused while it lives
     if hit is not None and hit.workout is workout and hit.athlete is athlete:

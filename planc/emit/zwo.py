@@ -17,12 +17,22 @@ and prints blocks (formats.md §1.9):
 * cues are ``textevent`` children with ``timeoffset`` (``distoffset`` when the
   workout counts distance) from the block start; in an IntervalsT the offset
   counts from the start of the whole set, so cues repeat once per repetition;
-* UTF-8 with a declaration, LF, two-space indentation, attributes in a fixed
-  order, power with at most 4 decimals.  lxml does all escaping; the lowering
+* UTF-8 without an XML declaration, as Zwift's own files are (UTF-8 is XML's
+  default, so the declaration says nothing; at least one third-party reader
+  crashes on it, formats.md §2.6), LF, two-space indentation, attributes in a
+  fixed order;
+* power with at most 4 decimals, written so that a reader which truncates
+  ``100 x value`` to whole percent (Golden Cheetah: ``int(100 * 1.15)`` is 114 in
+  binary floating point) still gets the intended percent: when it would not,
+  the value gains 0.00001 (``1.15001``), which moves Zwift's watts by at most
+  0.005 W per 500 W of FTP, nothing it shows (Zwift's own files carry values like
+  ``0.50449997`` for the same reason).  lxml does all escaping; the lowering
   has already left out what XML 1.0 cannot hold (control characters).
 """
 
 from __future__ import annotations
+
+import math
 
 from lxml import etree
 
@@ -34,14 +44,17 @@ from planc.lower.formats import EmitOptions
 from planc.lower.zwo import RUN_PACE_INDEX
 from planc.units import sport_family
 
-DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 AUTHOR = "planc"
+TRUNCATION_NUDGE = 0.00001
 
 
 def fmt_power(x: float) -> str:
-    """At most 4 decimals, at least one: ``0.75``, ``1.0``, ``0.8875``."""
+    """At most 4 decimals, at least one (``0.75``, ``1.0``, ``0.8875``), nudged when a
+    truncating reader would lose a whole percent (``1.15001``; module doc)."""
     text = f"{x:.4f}".rstrip("0")
     text = text + "0" if text.endswith(".") else text
+    if int(100 * float(text)) < math.floor(round(100 * x, 6)):
+        return f"{float(text) + TRUNCATION_NUDGE:.5f}"
     return "0.0" if text == "-0.0" else text
 
 
@@ -151,7 +164,7 @@ def render_zwo(workout: Workout) -> bytes:
             assert isinstance(node, Step)
             w.step(blocks, node)
     etree.indent(root, space="  ")
-    return DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
 
 
 def emit(workout: Workout, athlete: Athlete, options: EmitOptions) -> tuple[

@@ -304,6 +304,24 @@ _CLOCK_CUE = re.compile(r"^\((?:(\d+):)?(\d+):(\d\d)\) (.+)$")
 _DIST_CUE = re.compile(r"^\((\d+(?:\.\d+)?)(k?m)\) (.+)$")
 _FLAGS = {"Free ride": "freeride", "Max effort": "maxeffort",
           "Press lap to move on": "until_lap_press"}
+# planc writes a lap-button step's planned length into its notes
+_PLANNED = re.compile(r"^Press lap to move on \(planned (?:(?:(\d+)h)?(?:(\d+)m)?"
+                      r"(?:(\d+(?:\.\d+)?)s)?|(\d+(?:\.\d+)?)(mtr|km))\)$")
+
+
+def _planned(part: str) -> Duration | Distance | None:
+    """The planned length in 'Press lap to move on (planned 2m)', else None."""
+    m = _PLANNED.match(part)
+    if not m or not any(m.groups()):
+        return None
+    h, mi, s, dist, unit = m.groups()
+    if dist is not None:
+        return Distance(float(dist) * (1000 if unit == "km" else 1), DistanceUnit.METRE)
+    return Duration(int(h or 0) * 3600 + int(mi or 0) * 60 + float(s or 0))
+
+
+def _planned_in(notes: str | None) -> Duration | Distance | None:
+    return next((p for part in (notes or "").split(" | ") if (p := _planned(part))), None)
 
 
 def _read_notes(notes: str | None, name: str | None) -> tuple[str | None, list[Cue], dict]:
@@ -317,6 +335,8 @@ def _read_notes(notes: str | None, name: str | None) -> tuple[str | None, list[C
     for i, part in enumerate(parts):
         if part in _FLAGS:
             flags[_FLAGS[part]] = True
+        elif _planned(part) is not None:
+            flags["until_lap_press"] = True
         elif m := _CLOCK_CUE.match(part):
             h, mi, s = (int(g) if g else 0 for g in m.groups()[:3])
             cues.append(Cue(float(h * 3600 + mi * 60 + s), one_line(m.group(4))))
@@ -371,6 +391,8 @@ class _FitReader:
             amount: Duration | Distance = Duration(self.seconds(value))
         elif kind == _DISTANCE and value not in (None, _U32_INVALID):
             amount = Distance(round(value / 100, 2), DistanceUnit.METRE)
+        elif kind == _OPEN and (planned := _planned_in(raw.text(8))) is not None:
+            amount, lap = planned, True  # planc's own lap-button step: its planned length
         else:
             amount = Duration(float(OPEN_STEP_SECONDS))
             lap = True

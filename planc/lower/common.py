@@ -4,6 +4,7 @@ a format cannot carry, the missing-threshold error)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from planc.ast import (
@@ -147,6 +148,19 @@ def missing_threshold(target: str, missing: Missing, purpose: str, span) -> Diag
     noun, key = _THRESHOLD_WORDS.get(missing.flag, (missing.what, ""))
     how = f"pass {missing.flag}" + (f" or set {key} in --athlete" if key else "")
     return error("missing-threshold", f"{target} needs {noun} {purpose} ({how})", span)
+
+
+def said_once(diags: list[Diagnostic], code: str, what: str) -> list[Diagnostic]:
+    """The warnings with ``code`` as one, at the first, naming the lines of the others:
+    a rule that applies to every step of a kind is worth saying once per workout."""
+    same = [d for d in diags if d.code == code and not d.is_error]
+    if len(same) < 2:
+        return diags
+    lines = sorted({d.span.line for d in same[1:] if d.span.line})
+    where = f" (lines {', '.join(map(str, lines))})" if lines else ""
+    first = dataclasses.replace(
+        same[0], message=f"{same[0].message}; so do the {len(same) - 1} other {what}{where}")
+    return [first if d is same[0] else d for d in diags if d is same[0] or d not in same]
 
 
 def dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -294,7 +308,7 @@ def timed_step(step: Step, thr: SportThresholds, target: str,
     if isinstance(amount, Duration):
         return Timed(amount.seconds)
     assert isinstance(amount, Distance)
-    from planc.resolve.targets import pace_speed
+    from planc.resolve.targets import pace_band_speed
 
     dist = fmt_distance(amount)
     if step.pace is None:
@@ -305,7 +319,7 @@ def timed_step(step: Step, thr: SportThresholds, target: str,
             "write the step as a time (e.g. '20m'), or give it a pace target"))
         return None
     try:
-        speed = pace_speed(step.pace, thr).mid
+        speed = pace_band_speed(step.pace, thr)
     except MissingThreshold as exc:
         diags.append(missing_threshold(
             target, exc.missing, f"to turn '{dist} {fmt_pace(step.pace)}' into a time",

@@ -34,20 +34,22 @@ is reported as a warning at the source line it affects.  The rules:
   distance, into parts that take about one slice at the step's mean pace (or at a
   typical speed for the sport when it has no pace target).  Cues move into the
   slice they fall in.
-* **Intensity** (the device's step class): an explicit ``intensity=`` wins; else a
-  step under a ``Warmup``/``Cooldown`` header is warmup/cooldown; else a step inside
-  a repeat is *recovery* when its target is at most :data:`RECOVERY_MAX` (75 %) of
+* **Intensity** (the device's step class): a step with no target (and not a free
+  ride or max effort) is *rest* when its ``intensity=`` is rest or recovery, or,
+  without one, when its label or the words after it have "rest", "recover" or "recovery"
+  (``- Rest 20s``, ``- 15s rest``): a watch then counts it as the pause between
+  intervals, not as one.  Otherwise an explicit ``intensity=`` wins; else a step
+  under a ``Warmup``/``Cooldown`` header is warmup/cooldown; else a step inside a
+  repeat is *recovery* when its target is at most :data:`RECOVERY_MAX` (75 %) of
   threshold and at least :data:`RECOVERY_GAP` (15 points) easier than the hardest
   step of its innermost repeat (the easy half of an interval set); everything else
-  is *active*.  FIT's *rest* is only written when the author asks for it: devices
-  treat it as standing still (pool swims stop recording distance).
-* **Press lap** (intervals.icu: the step ends at its duration *or* on a lap press):
-  FIT cannot say "or", so the step keeps its duration and the notes say
-  "Press lap to move on": on Garmin devices a lap press moves a workout on to its
-  next step anyway, which gives back the "or" (user guides say so; not checked on a
-  device).  Making the step ``open`` instead would lose its length for every other
-  reader and for the device's countdown.  The ``lap-press`` warning says so; on a
-  sliced ramp a press ends only the current slice.
+  is *active*.  A step with a target is never *rest*: devices treat rest as
+  standing still (pool swims stop recording distance).
+* **Press lap** is a lap-button step (FIT ``duration_type`` open): the watch moves on
+  when lap is pressed, which is what intervals.icu's "End when lap button pressed"
+  means.  The written length stays in the workout (totals, the intervals.icu text)
+  and in the step's notes ("Press lap to move on (planned 2m)").  On a sliced ramp
+  the slices keep their time and the last one waits for the press.
 * **Free ride / max effort**: the power target is dropped (a Garmin head unit would
   otherwise put the trainer in ERG); a suggested range moves into the notes.
   ``hidepower`` cannot be expressed (the target stays visible); ``hr=3s/10s/30s``
@@ -59,8 +61,19 @@ is reported as a warning at the source line it affects.  The rules:
   converter added nesting for that reason), and both decoders planc tests against
   read them.  No evidence was found of a device refusing them, so nothing is
   unrolled (unrolling would multiply the step count and lose the structure).
-* **Step limit**: FIT's ``message_index`` allows 4096 steps; a workout that needs
-  more after slicing is a positioned error at the first step that does not fit.
+* **Step limit**: Garmin devices and Garmin Connect take at most 50 steps (repeat
+  steps and ramp slices count; formats.md §2.6), the row's ``device_steps``;
+  ``--fit-max-steps N`` (``EmitOptions.fit_max_steps``, at most the 4096 FIT's
+  ``message_index`` holds) sets another.  Steps are counted as the file holds
+  them: after slicing, with repeats kept as repeat steps.  A workout over the limit
+  has its ramps sliced more coarsely: the shortest slice length among
+  :data:`COARSER_SLICES_S` that fits, but never fewer slices than keep every slice
+  within the row's ``ramp_tolerance`` (5 % of threshold) of the ramp, so the
+  device's target is never further than that from what the ramp says
+  (``fit-step-limit``, at each ramp, with the file's step count).  A workout that
+  needs more steps even then (its structure is too big) is an error
+  (``too-many-steps``) at the first step past the limit: split it, or raise the
+  limit for a device that takes more.
 
 * **Text** is set on every step the lowering writes (:mod:`planc.lower.fit_text`):
   step names cut for the screen, notes, byte limits.
@@ -77,6 +90,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any, Final
@@ -102,7 +116,7 @@ from planc.ast import (
     Step,
     Workout,
 )
-from planc.athlete import Athlete, SportThresholds
+from planc.athlete import Athlete, SportThresholds, ftp_for
 from planc.diagnostics import Diagnostic, error, warning
 from planc.lower.common import Lowered, dedupe, describe_targets, missing_threshold
 from planc.lower.fit_text import FORMAT, TARGET, FitTexts, fmt_metres, fmt_seconds
@@ -157,7 +171,13 @@ _SECTION_INTENSITY: Final = {Section.WARMUP: Intensity.WARMUP, Section.COOLDOWN:
 _HR_WINDOWS_WITHOUT_FIT_TYPE: Final = frozenset({"3s", "10s", "30s"})
 
 MAX_STEPS: Final = FORMAT.max_steps or 0
+DEVICE_STEPS: Final = FORMAT.device_steps or MAX_STEPS
+RAMP_TOLERANCE: Final = FORMAT.ramp_tolerance or 0.05
 TARGETS_PER_STEP: Final = FORMAT.targets_per_step or 2
+COARSER_SLICES_S: Final = (90.0, 120.0, 180.0, 240.0, 300.0, 450.0, 600.0, 900.0, 1200.0,
+                           1800.0, 3600.0, math.inf)
+"""Slice lengths tried, in order, when a workout has more steps than the device takes."""
+_REST_WORDS: Final = re.compile(r"\b(?:rest|recover|recovery)\b", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -247,12 +267,15 @@ def _diffused(averages: list[float], weights: list[int], quantum: float) -> list
 
 
 class _Lowerer:
-    def __init__(self, workout: Workout, athlete: Athlete, indoor: bool, slice_s: float):
+    def __init__(self, workout: Workout, athlete: Athlete, indoor: bool, slice_s: float,
+                 coarse: bool = False):
         self.workout = workout
         self.family = sport_family(workout.sport)
         self.thr = athlete.for_sport(workout.sport)
         self.indoor = indoor
         self.slice_s = slice_s
+        self.coarse = coarse  # slicing to fit the step limit: keep the ramp tolerance
+        self.ramps: list[tuple[Span, int]] = []  # each sliced ramp, with its slice count
         self.diags: list[Diagnostic] = []
         self.texts = FitTexts(self.diags)
         self.prose: list[str] = []
@@ -296,6 +319,8 @@ class _Lowerer:
     # ------------------------------------------------------------------ steps
 
     def intensity(self, step: Step, hardest: float | None) -> Intensity:
+        if _says_rest(step):
+            return Intensity.REST
         if step.intensity is not None:
             return step.intensity
         if step.section is not None:
@@ -317,17 +342,6 @@ class _Lowerer:
             if step.ramp and not FORMAT.ramps
             and (t := changes[name]) is not None and not t.value.is_single
         ]
-        if step.until_lap_press:
-            sliced = (", and as the ramp is sliced a press ends only the current slice"
-                      if ramping else "")
-            self.diags.append(warning(
-                "lap-press",
-                f"{TARGET} cannot say 'ends after {_fmt_amount(step)} or on a lap press': the "
-                "step keeps its length and its notes say 'Press lap to move on' (Garmin "
-                f"devices also end a step early when lap is pressed{sliced})",
-                step.span,
-                None,
-            ))
         if step.hidepower:
             self.diags.append(warning(
                 "hidepower-ignored",
@@ -447,14 +461,37 @@ class _Lowerer:
 
     # ------------------------------------------------------------------ ramps
 
-    def slice_count(self, step: Step) -> int:
+    def slice_count(self, step: Step, ramping: list[str]) -> int:
         amount = step.amount
         if isinstance(amount, Duration):
             seconds = amount.seconds
         else:
             speed = step.pace.value.mid if step.pace is not None else TYPICAL_SPEED[self.family]
             seconds = amount.metres / speed
-        return max(1, _round_half_up(seconds / self.slice_s))
+        count = max(1, _round_half_up(seconds / self.slice_s))
+        if self.coarse:  # never coarser than the tolerance, never finer than the default
+            default = max(1, _round_half_up(seconds / DEFAULT_RAMP_SLICE_S))
+            count = min(default, max(count, self.tolerated_count(step, ramping)))
+        return count
+
+    def tolerated_count(self, step: Step, ramping: list[str]) -> int:
+        """The fewest slices that keep each within RAMP_TOLERANCE of the ramp: a slice at
+        its average is off by half its change at its two ends."""
+        return max(math.ceil(abs(t.value.end - t.value.start)
+                             / (2 * self.tolerance(t)) - 1e-9)
+                   for t in (getattr(step, name) for name in ramping))
+
+    def tolerance(self, t: PowerTarget | HrTarget | PaceTarget) -> float:
+        """RAMP_TOLERANCE of threshold, in the target's (lowered) unit."""
+        thr = self.thr
+        if isinstance(t, PowerTarget):
+            ftp = ftp_for(thr, self.indoor)
+            return RAMP_TOLERANCE * (ftp or 250.0) if t.unit is PowerUnit.WATTS \
+                else RAMP_TOLERANCE
+        if isinstance(t, HrTarget):
+            return RAMP_TOLERANCE * (thr.lthr or thr.max_hr or 170.0) \
+                if t.unit is HrUnit.BPM else RAMP_TOLERANCE
+        return RAMP_TOLERANCE * (thr.threshold_pace or t.value.mid)
 
     def slice(self, source: Step, step: Step, ramping: list[str]) -> list[Step]:
         amount = step.amount
@@ -467,7 +504,8 @@ class _Lowerer:
                 n: dataclasses.replace(getattr(step, n), value=Range(v, v))
                 for n, v in mids.items()}, **self.texts.step_fields(step, step.trailing,
                                                                      step.cues))]
-        count = max(1, min(self.slice_count(step), total))
+        count = max(1, min(self.slice_count(step, ramping), total))
+        self.ramps.append((source.span, count))
         parts = _partition(total, count)
         edges = [0]
         for p in parts:
@@ -492,12 +530,15 @@ class _Lowerer:
         for i, part in enumerate(parts):
             piece = Duration(part / 1000, amount.span) if is_time \
                 else Distance(part / 100, amount.unit, amount.span)
+            pressed = step.until_lap_press and i == count - 1  # the last slice waits
+            base = dataclasses.replace(step, amount=piece, until_lap_press=pressed)
             changes: dict[str, object] = {"amount": piece, "ramp": False, **self.texts.step_fields(
-                step, step.trailing, tuple(cues_by_slice[i]))}
+                base, step.trailing, tuple(cues_by_slice[i]))}
             for name in ramping:
                 target = getattr(step, name)
                 v = values[name][i]
                 changes[name] = dataclasses.replace(target, value=Range(v, v))
+            changes["until_lap_press"] = pressed
             out.append(dataclasses.replace(step, **changes))
         kinds = " and ".join(_KIND[n] for n in ramping)
         if count == 1:
@@ -540,6 +581,16 @@ def _span(target: object, step: Step) -> Span:
     return span if isinstance(span, Span) and span.line else step.span
 
 
+def _says_rest(step: Step) -> bool:
+    """No target, and the intensity or the label says rest (module doc, Intensity)."""
+    if step.has_target or step.freeride or step.maxeffort:
+        return False
+    if step.intensity is not None:
+        return step.intensity in (Intensity.REST, Intensity.RECOVERY)
+    words = " ".join(t for t in (step.label, step.trailing) if t)
+    return bool(_REST_WORDS.search(words))
+
+
 def _span_of_message(nodes: tuple[Node, ...], limit: int) -> Span | None:
     """Span of the message at index ``limit`` (the first that does not fit)."""
     for i, node in enumerate(_messages(nodes)):
@@ -550,7 +601,7 @@ def _span_of_message(nodes: tuple[Node, ...], limit: int) -> Span | None:
 
 def lower(fmt: str, workout: Workout, athlete: Athlete, options: EmitOptions) -> Lowered:
     """The stage's entry for this module (:func:`planc.lower.lower`)."""
-    return lower_fit(workout, athlete, indoor=options.indoor)
+    return lower_fit(workout, athlete, indoor=options.indoor, max_steps=options.fit_max_steps)
 
 
 def lower_fit(
@@ -559,39 +610,79 @@ def lower_fit(
     *,
     indoor: bool = False,
     ramp_slice_s: float = DEFAULT_RAMP_SLICE_S,
+    max_steps: int | None = None,
 ) -> Lowered:
     """Lower ``workout`` for a FIT file (rules in the module docstring).
 
+    ``max_steps`` is the device's step limit (None: the row's ``device_steps``, 50).
     Returns the lowered workout and every warning, or ``workout=None`` with the errors
     (missing thresholds, values FIT cannot hold, no steps, too many steps).  Raises
-    ``ValueError`` only for a non-positive ``ramp_slice_s``, a caller bug.  Levels are
-    not applied here: :func:`planc.lower.lower` applies them.
+    ``ValueError`` only for a non-positive ``ramp_slice_s`` or a ``max_steps`` outside
+    1..4096, caller bugs.  Levels are not applied here: :func:`planc.lower.lower`
+    applies them.
     """
     if not (isinstance(ramp_slice_s, int | float) and math.isfinite(ramp_slice_s)
             and ramp_slice_s > 0):
         raise ValueError(f"ramp_slice_s must be a positive number of seconds, got {ramp_slice_s!r}")
-    low = _Lowerer(workout, athlete or Athlete(), indoor, float(ramp_slice_s))
+    limit = DEVICE_STEPS if max_steps is None else max_steps
+    if not 1 <= limit <= MAX_STEPS:
+        raise ValueError(f"max_steps must be 1..{MAX_STEPS}, got {limit!r}")
+    athlete = athlete or Athlete()
+    low = _Lowerer(workout, athlete, indoor, float(ramp_slice_s))
     body = tuple(low.nodes(workout.body, None))
-    diags = dedupe(low.diags)
-    if any(d.is_error for d in diags):
-        return Lowered(None, diags)
+    if any(d.is_error for d in low.diags):
+        return Lowered(None, dedupe(low.diags))
     count = fit_message_count(body)
+    if count > limit and low.ramps:
+        low, body, count = _coarser(workout, athlete, indoor, limit, low)
+    diags = dedupe(low.diags)
     if count == 0:
         diags.append(error(
             "empty-workout", f"{TARGET} needs at least one step", workout.span,
             "steps start with '-', e.g. '- 10m 60%'",
         ))
         return Lowered(None, diags)
-    if count > MAX_STEPS:
-        diags.append(error(
-            "too-many-steps",
-            f"the {TARGET} file would need {count} steps (repeat steps and ramp slices included); "
-            f"FIT allows {MAX_STEPS}, and this is where the limit is passed",
-            _span_of_message(body, MAX_STEPS) or workout.span,
-            "use fewer steps, more repeats, or longer ramp slices",
-        ))
+    if count > limit:
+        diags.append(_too_many(workout, body, count, limit, bool(low.ramps)))
         return Lowered(None, diags)
     description = "\n\n".join(t for t in (workout.description, *low.prose) if t) or None
     said = len(low.diags)
     lowered = low.texts.workout(workout, body, description)  # may add text-truncated
     return Lowered(lowered, dedupe([*diags, *low.diags[said:]]))
+
+
+def _coarser(workout: Workout, athlete: Athlete, indoor: bool, limit: int,
+             first: _Lowerer) -> tuple[_Lowerer, tuple[Node, ...], int]:
+    """The workout lowered again with the shortest slices among COARSER_SLICES_S that
+    fit ``limit`` (the coarsest the tolerance allows when none does), each ramp that
+    lost slices warned about."""
+    for slice_s in COARSER_SLICES_S:
+        low = _Lowerer(workout, athlete, indoor, slice_s, coarse=True)
+        body = tuple(low.nodes(workout.body, None))
+        count = fit_message_count(body)
+        if count <= limit:
+            break
+    if count <= limit:
+        for (span, before), (_, after) in zip(first.ramps, low.ramps, strict=True):
+            if after < before:
+                low.diags.append(warning(
+                    "fit-step-limit",
+                    f"FIT devices take at most {limit} steps (Garmin's limit; --fit-max-steps "
+                    f"sets another): this ramp is sliced into {after} steps instead of "
+                    f"{before}, each within {RAMP_TOLERANCE:.0%} of the ramp, and the file "
+                    f"has {count} steps", span, None))
+    return low, body, count
+
+
+def _too_many(workout: Workout, body: tuple[Node, ...], count: int, limit: int,
+              ramps: bool) -> Diagnostic:
+    how = (f" even with its ramps sliced as coarsely as the {RAMP_TOLERANCE:.0%} tolerance "
+           "allows" if ramps else "")
+    return error(
+        "too-many-steps",
+        f"the {TARGET} file would need {count} steps{how} (repeat steps and ramp slices "
+        f"included); devices take {limit}, and this is where the limit is passed",
+        _span_of_message(body, limit) or workout.span,
+        "split the workout in two, use more repeats, or for a device that takes more "
+        f"steps raise the limit with --fit-max-steps (at most {MAX_STEPS})",
+    )

@@ -13,7 +13,8 @@ the repeat step's name, so the writer copies text and never changes it:
 * A step's notes are the full label when the name was cut, "Max effort" or
   "Free ride", the step's free text (with the targets FIT could not hold),
   the cues with their offsets ("(7:30) Halfway", "(400m) Settle in") and
-  "Press lap to move on", joined with " | ".
+  "Press lap to move on (planned 2m)" (the step is a lap-button step; the notes
+  keep its written length), joined with " | ".
 * The workout name is ``Workout.name`` on one line, else :data:`FALLBACK_NAME`.
 * Text over the row's byte limits is cut on a UTF-8 character boundary
   (``text-truncated``).  Control characters are left out (the check stage has
@@ -52,6 +53,11 @@ def fmt_seconds(seconds: float) -> str:
 
 def fmt_metres(metres: float) -> str:
     return f"{metres / 1000:g}km" if metres >= 1000 else f"{metres:g}m"
+
+
+def planned_metres(metres: float) -> str:
+    """``400mtr``, ``1.5km``: a distance as the workout text writes it ('m' is minutes)."""
+    return f"{metres / 1000:g}km" if metres >= 1000 else f"{metres:g}mtr"
 
 
 def clock(seconds: float) -> str:
@@ -144,5 +150,7 @@ def _notes(step: Step, name_was_cut: bool, trailing: str | None,
         at = clock(cue.offset) if isinstance(step.amount, Duration) else fmt_metres(cue.offset)
         parts.append(f"({at}) {cue.text}")
     if step.until_lap_press:
-        parts.append("Press lap to move on")
+        planned = (fmt_seconds(step.amount.seconds) if isinstance(step.amount, Duration)
+                   else planned_metres(step.amount.metres))
+        parts.append(f"Press lap to move on (planned {planned})")
     return SEPARATOR.join(parts)

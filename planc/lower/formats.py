@@ -99,6 +99,8 @@ class Format:
     targets_per_step: int | None = None
     power_unit: PowerUnit | None = None  # the one unit power is written in; None = as written
     max_steps: int | None = None  # file steps (repeat steps and ramp slices included)
+    device_steps: int | None = None  # steps the devices that read it take, by default
+    ramp_tolerance: float | None = None  # how far (fraction of threshold) a ramp slice may be
     text: TextLimits = TextLimits()
     levels: Mapping[str, Level] = field(default_factory=dict)  # code -> level (default warn)
 
@@ -144,10 +146,13 @@ FORMATS: dict[str, Format] = {
                levels=_frozen({"unrolled-repeat": Level.IGNORE})),
         # FIT strings are at most 255 bytes with their NUL; planc declares names 64
         # (planc.emit.fit_encoder says why).  Screens show about 20 characters of a
-        # step name (formats.md §3.3).  message_index counts 4096 steps.
+        # step name (formats.md §3.3).  message_index counts 4096 steps; Garmin
+        # devices and Garmin Connect take 50 (formats.md §2.6; --fit-max-steps).
+        # A lap press is an open (lap-button) step.
         Format("fit", ".fit", True, "fit", "Garmin FIT workout",
                lowering="fit", reader="planc.importers.fit:read_fit", ramps=False,
-               cues=Cues.UNTIMED, targets_per_step=2, max_steps=0x1000,
+               cues=Cues.UNTIMED, lap_press=True, targets_per_step=2, max_steps=0x1000,
+               device_steps=50, ramp_tolerance=0.05,
                text=TextLimits(Charset.UNICODE, name_bytes=63, label_chars=20,
                                label_bytes=63, notes_bytes=254, description_bytes=254)),
         Format("svg", ".svg", False, "svg", "workout profile picture (SVG)"),
@@ -186,3 +191,4 @@ class EmitOptions:
     strict: bool = False  # every rewrite at level warn is an error: no file
     indoor: bool = False
     date: str | None = None  # ISO date of the session, for deterministic FIT timestamps
+    fit_max_steps: int | None = None  # steps the FIT device takes (None: the row's, 50)

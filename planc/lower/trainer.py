@@ -40,8 +40,20 @@ Rules, each reported as a warning at the step (README repeats them):
   (``text-transliterated``; a cue left with no text is left out).
 * The file shows cues at whole seconds: cues that fall on the same second are
   joined with `` / `` into one (``cues-merged``, at the cue that joined).
+* Text that Golden Cheetah's reader would take for something else is rewritten
+  (``course-text-rewritten``; formats.md §2.6: it tries every line against its
+  section, setting, lap and data patterns before its cue pattern).  A text that
+  is one number, range or count-down (``100``, ``90-95``, ``3-2-1``) would be a
+  course point, one starting with ``Lap`` a lap marker: both are written in
+  double quotes (``"90-95"``).  ``=`` would make the line a setting: it becomes
+  ``:``.  A section marker (``[COURSE DATA]``) would switch section: its brackets
+  become parentheses, in the DESCRIPTION line too.
 * .erg needs an FTP for anything not in watts, .mrc for anything in watts
-  (``missing-threshold``).  Only rides have a course-file form
+  (``missing-threshold``).  An .erg's ``FTP =`` line is a whole number (Golden
+  Cheetah reads it as one, and ``252.5`` as no FTP at all, so it would not
+  rescale the watts to its rider): a fractional FTP is rounded half up, and the
+  watts of the file are worked out from that same FTP, so the file agrees with
+  itself (``ftp-rounded``).  Only rides have a course-file form
   (``unsupported-sport``).
 """
 
@@ -76,6 +88,7 @@ from planc.lower.common import (
     header_span,
     label_text,
     missing_threshold,
+    said_once,
     start_cue,
     timed_step,
 )
@@ -86,6 +99,36 @@ from planc.syntax.printer import fmt_duration, fmt_power
 
 OPEN_FRACTION = 0.5
 FALLBACK_DESCRIPTION = "planc workout"
+SECTION_MARKERS = ("[COURSE HEADER]", "[END COURSE HEADER]", "[COURSE DATA]",
+                   "[END COURSE DATA]", "[COURSE TEXT]", "[END COURSE TEXT]")
+
+
+def golden_cheetah_safe(text: str) -> tuple[str, str | None]:
+    """``text`` as a course file can show it to Golden Cheetah, and what Golden Cheetah
+    would have read the original as (None: it reads it as written).  Module doc."""
+    misread = None
+    if any(marker in text.upper() for marker in SECTION_MARKERS):
+        text, misread = text.replace("[", "(").replace("]", ")"), "a section marker"
+    if "=" in text:
+        text, misread = _without_equals(text), "a setting"
+    bare = text.strip()
+    if bare and all(c in "0123456789.-" for c in bare):
+        return f'"{bare}"', "a course point"
+    if bare[:3].lower() == "lap":
+        return f'"{bare}"', "a lap marker"
+    return text, misread
+
+
+def course_ftp(thr: SportThresholds, indoor: bool) -> int | None:
+    """The FTP an .erg is written for: the athlete's, to the whole watt (module doc)."""
+    ftp = ftp_for(thr, indoor)
+    return math.floor(ftp + 0.5) if ftp else None
+
+
+def _whole_ftp(thr: SportThresholds, indoor: bool) -> SportThresholds:
+    ftp = course_ftp(thr, indoor)
+    return dataclasses.replace(thr, ftp=ftp, indoor_ftp=ftp if indoor and thr.indoor_ftp
+                               else thr.indoor_ftp)
 
 
 def cue_second(start: float, offset: float) -> int:
@@ -245,16 +288,19 @@ class _Lowerer:
         charset = self.row.text.charset
         out: list[Cue] = []
         for cue in written:
+            span = cue.span if cue.span.line else step.span
             shown = in_charset(cue.text, charset)
-            if shown == cue.text:
-                out.append(cue)
-                continue
             # ASCII text keeps what it says (spacing and control characters aside)
-            if not cue.text.isascii() and changed(cue.text, shown):
-                self.diags.append(transliterated(self.target, charset, cue.text, shown,
-                                                 cue.span if cue.span.line else step.span))
-            if shown:
-                out.append(Cue(cue.offset, shown, cue.span))
+            if shown != cue.text and not cue.text.isascii() and changed(cue.text, shown):
+                self.diags.append(transliterated(self.target, charset, cue.text, shown, span))
+            if not shown:
+                continue
+            safe, misread = golden_cheetah_safe(shown)
+            if misread:
+                self._warn("course-text-rewritten",
+                           f"Golden Cheetah would read the {self.target} text {quoted(shown)} "
+                           f"as {misread}: it is written as {quoted(safe)}", span)
+            out.append(cue if safe == cue.text else Cue(cue.offset, safe, cue.span))
         return tuple(out)
 
     # -------------------------------------------------------- structure --
@@ -327,8 +373,16 @@ class _Lowerer:
                 self._warn("text-transliterated",
                            f"{self.target} DESCRIPTION cannot hold '=' (Golden Cheetah's reader "
                            "stops at it): it is written as ':'", span)
-        return _without_equals(in_charset("\n\n".join(text for text, _ in sources),
+            if any(marker in shown.upper() for marker in SECTION_MARKERS):
+                self._warn("course-text-rewritten",
+                           f"Golden Cheetah would read the {self.target} DESCRIPTION "
+                           f"{quoted(shown)} as a section marker: its brackets are written as "
+                           "parentheses", span)
+        text = _without_equals(in_charset("\n\n".join(text for text, _ in sources),
                                           self.row.text.charset))
+        if any(marker in text.upper() for marker in SECTION_MARKERS):
+            text = text.replace("[", "(").replace("]", ")")
+        return text
 
 
 def _without_equals(text: str) -> str:
@@ -354,7 +408,17 @@ def lower_trainer(workout: Workout, athlete: Athlete | None, fmt: str,
             f"{target} is an indoor-trainer (cycling) format; a {workout.sport} workout has no "
             f"{target} form", workout.span,
             "compile runs to zwo or fit, and other sports to fit or icu")])
-    lw = _Lowerer(row, (athlete or Athlete()).for_sport(workout.sport), indoor)
+    thr = (athlete or Athlete()).for_sport(workout.sport)
+    ftp = ftp_for(thr, indoor)
+    rounded: list[Diagnostic] = []
+    if row.power_unit is PowerUnit.WATTS and ftp and ftp != course_ftp(thr, indoor):
+        thr = _whole_ftp(thr, indoor)
+        rounded.append(warning(
+            "ftp-rounded", f"{target} writes its FTP as a whole number (Golden Cheetah reads "
+            f"no other): FTP {ftp:g} W is written as {course_ftp(thr, indoor)} W and the "
+            "watts are worked out from it", header_span(workout)))
+    lw = _Lowerer(row, thr, indoor)
+    lw.diags.extend(rounded)
     done: dict[int, Step | None] = {}
     body: list[Step] = []
     for step in unrolled_steps(workout.body):
@@ -373,4 +437,5 @@ def lower_trainer(workout: Workout, athlete: Athlete | None, fmt: str,
     body = lw.merge_cues(body)
     lowered_workout = Workout(tuple(body), workout.sport, workout.name, lw.description(workout),
                               workout.tags, None, workout.span)
-    return Lowered(lowered_workout, dedupe(lw.diags))
+    return Lowered(lowered_workout, said_once(dedupe(lw.diags), "lap-press",
+                                              "'Press lap' steps"))

@@ -83,6 +83,7 @@ from planc.lower.common import (
     header_span,
     label_text,
     missing_threshold,
+    said_once,
     start_cue,
     timed_step,
 )
@@ -465,4 +466,4 @@ def lower_zwo(workout: Workout, athlete: Athlete | None = None,
     lowered = Workout(body, workout.sport, workout.name and lw.text(workout.name, span),
                       description, tuple(lw.text(tag, span) for tag in workout.tags),
                       None, workout.span)
-    return Lowered(lowered, dedupe(lw.diags))
+    return Lowered(lowered, said_once(dedupe(lw.diags), "lap-press", "'Press lap' steps"))

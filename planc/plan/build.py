@@ -127,7 +127,8 @@ class MetricsCache:
 
 
 def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selection,
-               athlete: Athlete | None = None, strict: bool = False) -> BuildResult:
+               athlete: Athlete | None = None, strict: bool = False,
+               fit_max_steps: int | None = None) -> BuildResult:
     """Write the selected sessions in ``formats`` under ``out_dir`` (see module doc)."""
     athlete = athlete if athlete is not None else plan.athlete
     result = BuildResult()
@@ -147,7 +148,8 @@ def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selecti
                 spec = FORMATS[fmt]
                 key = (id(s.workout), fmt, s.indoor, s.date.isoformat() if spec.binary else "")
                 if key not in emitted:
-                    options = EmitOptions(strict=strict, indoor=s.indoor, date=s.date.isoformat())
+                    options = EmitOptions(strict=strict, indoor=s.indoor, date=s.date.isoformat(),
+                                          fit_max_steps=fit_max_steps)
                     emitted[key] = emit(fmt, s.workout, athlete, options)
                 data, diags = emitted[key]
                 result.diagnostics.extend(s.locate(d) for d in diags)
@@ -165,9 +167,12 @@ def _manifest(plan: Plan, selection: Selection, previous: list[dict[str, Any]],
               rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The new manifest: this build's rows, and the earlier rows outside the selection."""
     kept = [r for r in previous if (d := _row_date(r)) is not None and not selection.contains(d)]
+    about: dict[str, Any] = {"id": plan.id, "name": plan.name, "start": plan.start.isoformat(),
+                             "weeks": plan.weeks, "end": plan.end.isoformat()}
+    if plan.athlete_name is not None:  # one athlete's plan of a roster (build --for)
+        about["athlete"] = plan.athlete_name
     return {
         "manifest_version": MANIFEST_VERSION,
-        "plan": {"id": plan.id, "name": plan.name, "start": plan.start.isoformat(),
-                 "weeks": plan.weeks, "end": plan.end.isoformat()},
+        "plan": about,
         "sessions": sorted(kept + rows, key=lambda r: (str(r["date"]), int(r.get("slot") or 0))),
     }

@@ -134,8 +134,8 @@ class ZwoBlock:
 
 def read_zwo(data: bytes) -> tuple[etree._Element, list[ZwoBlock]]:
     """Parse a .zwo as planc writes it and list its blocks; ValueError on a wrong shape."""
-    if not data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n'):
-        raise ValueError("missing XML declaration")
+    if not data.startswith(b"<workout_file>\n"):
+        raise ValueError("not starting with <workout_file> (no XML declaration, as Zwift's)")
     if b"\r" in data:
         raise ValueError("CR in a .zwo")
     root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
