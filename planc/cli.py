@@ -19,7 +19,6 @@ import os
 import sys
 
 from planc import __version__
-from planc.commands import ExitCode
 
 TYPE_CHECKING = False  # typing costs an import; this is how typing.TYPE_CHECKING reads
 if TYPE_CHECKING:
@@ -75,8 +74,6 @@ def top_help() -> str:
     """``planc --help`` exactly as argparse lays it out, built without argparse (its
     import and the parser tree cost more than the rest of planc's start-up);
     tests/test_cli.py compares the two."""
-    import textwrap  # lazy: only --help and the no-command usage error need it
-
     width = help_width()
     if len(USAGE) - 1 > width:  # argparse would wrap the usage line: let it
         return build_parser(None).format_help()
@@ -84,27 +81,43 @@ def top_help() -> str:
                    + 2)
 
     def entry(indent: int, name: str, text: str) -> list[str]:
-        lines = textwrap.wrap(text, max(width - position, 11))
+        lines = _wrap(text, max(width - position, 11))
         head = " " * indent + name
         if len(head) + 2 > position:
             return [head] + [" " * position + line for line in lines]
         first = head.ljust(position) + lines[0]
         return [first] + [" " * position + line for line in lines[1:]]
 
-    out = [USAGE.rstrip("\n"), "", *textwrap.wrap(DESCRIPTION, width), "",
+    out = [USAGE.rstrip("\n"), "", *_wrap(DESCRIPTION, width), "",
            "positional arguments:", "  COMMAND"]
     for name, text in COMMANDS.items():
         out += entry(4, name, text)
     out += ["", "options:"]
     for flags, text in _OPTIONS:
         out += entry(2, flags, text)
-    out += ["", *textwrap.wrap(EPILOG, width)]
+    out += ["", *_wrap(EPILOG, width)]
     return "\n".join(out) + "\n"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Greedy word wrap: what ``textwrap.wrap`` does with these texts (words between
+    single spaces, no hyphens), without its import of re and enum."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
 
 
 def build_parser(selected: str | None) -> argparse.ArgumentParser:
     """The argparse tree: every command listed, only ``selected`` built in full."""
     import argparse  # lazy: --version and --help never need it (see the module docstring)
+
+    from planc.commands import ExitCode  # lazy, with argparse (enum: 2.5 ms)
 
     class Parser(argparse.ArgumentParser):
         def __init__(self, *args, **kwargs) -> None:
@@ -145,27 +158,41 @@ def _selected_command(argv: list[str]) -> str | None:
     return None
 
 
+# ExitCode.OK and ExitCode.USAGE, for the answers that import nothing (not even enum);
+# tests/test_cli.py checks they are the same
+_OK, _USAGE = 0, 2
+
+
 def _answered_at_once(argv: list[str]) -> int | None:
     """``planc --version``, ``planc --help`` and plain ``planc``: no parser needed."""
-    if argv == ["--version"]:
-        sys.stdout.write(f"planc {__version__}\n")
-        return ExitCode.OK
-    if argv in (["--help"], ["-h"]):
-        sys.stdout.write(top_help())
-        return ExitCode.OK
-    if not argv:
-        sys.stderr.write(top_help())
-        return ExitCode.USAGE
+    try:
+        if argv == ["--version"]:
+            sys.stdout.write(f"planc {__version__}\n")
+            return _OK
+        if argv in (["--help"], ["-h"]):
+            sys.stdout.write(top_help())
+            return _OK
+        if not argv:
+            sys.stderr.write(top_help())
+            return _USAGE
+    except BrokenPipeError:  # planc --help | head -1
+        return _OK
     return None
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one planc command line; the exit status (:class:`planc.commands.ExitCode`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    at_once = _answered_at_once(argv)
+    return _run(argv) if at_once is None else at_once
+
+
+def _run(argv: list[str]) -> int:
+    """A command line the parser reads, run with planc's exit-status rules."""
+    from planc.commands import ExitCode  # lazy: see _answered_at_once
+
     selected = _selected_command(argv)
     try:
-        at_once = _answered_at_once(argv)
-        if at_once is not None:
-            return at_once
         parser = build_parser(selected)
         args = parser.parse_args(argv)
         if not getattr(args, "_run", None):

@@ -22,7 +22,7 @@ from planc import ast
 from planc.check import read_workout
 
 sys.path.insert(0, str(ROOT / "bench"))
-from _gen import workout_text  # noqa: E402
+from _gen import workout_text
 
 NODE_CLASSES = [c for c in vars(ast).values()
                 if isinstance(c, type) and issubclass(c, ast._Frozen) and c is not ast._Frozen]
