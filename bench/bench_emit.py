@@ -51,6 +51,19 @@ def main(argv: list[str]) -> int:
             return emit(fmt, w, ATHLETE, OPTIONS)
         print(row(f"  {fmt} alone (lower + write)", *per_item_us(one, workouts), None))
 
+    dates = [EmitOptions(date=f"2026-{m:02d}-{d:02d}") for m in (2, 5, 9) for d in (3, 17)]
+
+    def other_dates(w):  # a plan's sessions of one workout: only the date differs
+        for options in dates:
+            emit("fit", w, ATHLETE, options)
+
+    forget_caches()
+    for w in workouts:
+        emit("fit", w, ATHLETE, OPTIONS)
+    wall, cpu = per_item_us(other_dates, workouts)
+    print(row("  fit, each further session date of a workout", wall / len(dates),
+              cpu / len(dates), None))
+
     def parse_and_all(text):
         forget_caches()
         w = read_workout(text).workout
