@@ -70,6 +70,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--venv", default=DEFAULT_VENV, help="where to install planc from the "
                     "checkout as a wheel")
     ap.add_argument("--zwog", default=DEFAULT_ZWOG)
+    ap.add_argument("--before", help="another planc script (e.g. main's, installed in its own "
+                    "venv) whose rows are printed under each row, measured in the same run")
     args = ap.parse_args(argv)
     env = user_env()
     planc = args.planc or installed_planc(Path(args.venv))
@@ -94,6 +96,10 @@ def main(argv: list[str]) -> int:
                          [args.zwog, "-i", f"{tmp}/ride.zwog", "-o", f"{tmp}/zwog.zwo"], 0.5))
         for figure, a, b, target in rows:
             print(report_line(figure, side_by_side(a, b, args.pairs, env), target), flush=True)
+            if args.before:
+                a = [args.before, *a[1:]]
+                print(report_line("  (before)", side_by_side(a, b, args.pairs, env), target),
+                      flush=True)
         if not Path(args.zwog).is_file():
             print(f"cold planc compile W --to zwo / zwog: skipped, no zwog at {args.zwog} "
                   "(python3 -m venv /tmp/zwog-venv && /tmp/zwog-venv/bin/pip install zwog)")
