@@ -354,7 +354,8 @@ FIT_BUILDERS = {
 def _encoder_refuses(ctx: Context) -> None:
     def refuse(**_):
         raise FitEncodeError("a value out of range")
-    ctx.monkeypatch.setattr(fit_writer, "encode_workout", refuse)
+    ctx.monkeypatch.setattr(fit_writer, "prepare_workout", refuse)
+    ctx.monkeypatch.setattr(fit_writer, "_PREPARED", {})  # nothing encoded before
 
 
 def _text_does_not_read_back(ctx: Context) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import re
 import sys
@@ -17,6 +16,8 @@ from planc.inputs import InputError, NotText, read_text, shown_name, source_text
 from planc.limits import THRESHOLDS, as_float
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from planc.athlete import Athlete
     from planc.plan.model import Plan
     from planc.plan.weeks import Selection
@@ -372,6 +373,8 @@ def add_week_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _date_arg(text: str) -> dt.date:
+    import datetime as dt  # lazy: only a --from/--until flag needs it, not every start
+
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -303,6 +302,8 @@ class BlockBuilder:
     def _near_section(self, title: str, span: Span) -> None:
         """'Warmpu' is a title for intervals.icu, so its steps are not marked: say so."""
         word = re.sub(r"[\s_-]", "", title).lower()
+        import difflib  # lazy: only a misspelt header needs it, not every start
+
         guess = difflib.get_close_matches(word, ("warmup", "cooldown"), n=1, cutoff=0.75)
         if guess and len(title) <= 12:
             name = guess[0].capitalize()

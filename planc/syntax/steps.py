@@ -21,7 +21,6 @@ What the rules are (README "The workout language"; ../shared/ref/intervals.md
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -316,6 +315,8 @@ class StepReader:
         low = str(tok).lower()
         if r.amount is None or len(low) < 3 or not low.isalpha():
             return  # before the duration a word is label text, not a would-be keyword
+        import difflib  # lazy: only a misspelt keyword needs it, not every start
+
         match = difflib.get_close_matches(low, _KEYWORDS, n=1, cutoff=0.85)
         if match:
             r.diags.append(warning(
