@@ -100,7 +100,9 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             continue
         workout = parsed.workout
-        stem = slugify(workout.name or (Path(path).stem if path != "-" else "workout"))
+        # the workout's name, else (nothing to spell in it) the input file's, else 'workout'
+        stem = (slugify(workout.name or "", default="")
+                or slugify(Path(path).stem if path != "-" else "", default="") or "workout")
         base = stem
         n = 2
         while base in used_names:
