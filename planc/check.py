@@ -143,77 +143,91 @@ def _check_zone(value, kind: str, span) -> Diagnostic | None:
 
 
 def _check_step(step: Step, sport: str, family: str) -> list[Diagnostic]:
+    """What is legal text but a likely mistake in one step, target by target."""
     out: list[Diagnostic] = []
     length = _step_length(step)
     if length is not None:
         out.append(length)
-    p = step.power
-    if p is not None:
-        if sport not in POWER_SPORTS:
-            out.append(error(
-                "power-on-sport",
-                f"a bare '{_fmt_power(p)}' is a power target, and {sport} has no power",
-                p.span,
-                "add ' HR' or ' Pace' after it (e.g. 'Z2 HR', '80% Pace')",
-            ))
-        elif family == "run":
-            out.append(warning(
-                "power-on-run",
-                f"a bare '{_fmt_power(p)}' is a power target on a run (intervals.icu gives no "
-                "load without run power)",
-                p.span,
-                "for heart rate or pace write e.g. 'Z2 HR' or 'Z2 Pace'",
-            ))
-        if p.unit is PowerUnit.ZONE:
-            d = _check_zone(p.value, "power", p.span)
-            if d:
-                out.append(d)
-            elif p.value.high >= 7:
-                out.append(warning(
-                    "absurd-zone",
-                    "power Z7 resolves to an absurd target on intervals.icu (the midpoint up to "
-                    "999% FTP, e.g. 1644 W at FTP 286)",
-                    p.span,
-                    "give an explicit target instead, e.g. '150-200%' or 'maxeffort'",
-                ))
-        elif p.unit is PowerUnit.FTP:
-            if p.value.high > MAX_FTP_FRACTION:
-                out.append(error("absurd-target", f"power {_fmt_power(p)} of FTP is not a "
-                                 f"target (planc allows up to {MAX_FTP_FRACTION * 100:g}%)",
-                                 p.span, "check the number, or use 'maxeffort'"))
-            elif p.value.high > 3.0 or p.value.low <= 0:
-                out.append(warning("absurd-target", f"power {_fmt_power(p)} of FTP is unusual",
-                                   p.span, "check the number"))
-        elif p.unit is PowerUnit.WATTS and (p.value.high > 2500 or p.value.low <= 0):
-            out.append(warning("absurd-target", f"power {_fmt_power(p)} is unusual", p.span,
-                               "check the number"))
-    h = step.hr
-    if h is not None:
-        if h.unit is HrUnit.ZONE:
-            d = _check_zone(h.value, "heart-rate", h.span)
-            if d:
-                out.append(d)
-        elif h.unit in (HrUnit.MAX, HrUnit.LTHR) and (h.value.high > 1.2 or h.value.low < 0.3):
-            out.append(warning("absurd-target", f"heart rate {h.value.low * 100:g}-"
-                               f"{h.value.high * 100:g}% is unusual", h.span, "check the number"))
-        elif h.unit is HrUnit.BPM and (h.value.high > 230 or h.value.low < 40):
-            out.append(warning("absurd-target", "heart rate outside 40-230 bpm", h.span,
-                               "check the number"))
-    pc = step.pace
-    if pc is not None:
-        if family == "ride":
-            out.append(warning("pace-on-ride", f"pace target on a {sport}", pc.span,
-                               "rides take power or heart-rate targets"))
-        if pc.unit is PaceUnit.ZONE:
-            d = _check_zone(pc.value, "pace", pc.span)
-            if d:
-                out.append(d)
-        elif pc.unit is PaceUnit.THRESHOLD and (pc.value.high > 2.0 or pc.value.low < 0.2):
-            out.append(warning("absurd-target", "pace outside 20-200% of threshold", pc.span,
-                               "check the number"))
+    if step.power is not None:
+        out.extend(_check_power(step.power, sport, family))
+    if step.hr is not None:
+        out.extend(_check_hr(step.hr))
+    if step.pace is not None:
+        out.extend(_check_pace(step.pace, sport, family))
     c = step.cadence
     if c is not None and (c.value.high > 200 or c.value.low < 20):
         out.append(warning("absurd-target", "cadence outside 20-200 rpm", c.span,
+                           "check the number"))
+    return out
+
+
+def _check_power(p, sport: str, family: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    if sport not in POWER_SPORTS:
+        out.append(error(
+            "power-on-sport",
+            f"a bare '{_fmt_power(p)}' is a power target, and {sport} has no power",
+            p.span,
+            "add ' HR' or ' Pace' after it (e.g. 'Z2 HR', '80% Pace')",
+        ))
+    elif family == "run":
+        out.append(warning(
+            "power-on-run",
+            f"a bare '{_fmt_power(p)}' is a power target on a run (intervals.icu gives no "
+            "load without run power)",
+            p.span,
+            "for heart rate or pace write e.g. 'Z2 HR' or 'Z2 Pace'",
+        ))
+    if p.unit is PowerUnit.ZONE:
+        d = _check_zone(p.value, "power", p.span)
+        if d:
+            out.append(d)
+        elif p.value.high >= 7:
+            out.append(warning(
+                "absurd-zone",
+                "power Z7 resolves to an absurd target on intervals.icu (the midpoint up to "
+                "999% FTP, e.g. 1644 W at FTP 286)",
+                p.span,
+                "give an explicit target instead, e.g. '150-200%' or 'maxeffort'",
+            ))
+    elif p.unit is PowerUnit.FTP:
+        if p.value.high > MAX_FTP_FRACTION:
+            out.append(error("absurd-target", f"power {_fmt_power(p)} of FTP is not a "
+                             f"target (planc allows up to {MAX_FTP_FRACTION * 100:g}%)",
+                             p.span, "check the number, or use 'maxeffort'"))
+        elif p.value.high > 3.0 or p.value.low <= 0:
+            out.append(warning("absurd-target", f"power {_fmt_power(p)} of FTP is unusual",
+                               p.span, "check the number"))
+    elif p.unit is PowerUnit.WATTS and (p.value.high > 2500 or p.value.low <= 0):
+        out.append(warning("absurd-target", f"power {_fmt_power(p)} is unusual", p.span,
+                           "check the number"))
+    return out
+
+
+def _check_hr(h) -> list[Diagnostic]:
+    if h.unit is HrUnit.ZONE:
+        d = _check_zone(h.value, "heart-rate", h.span)
+        return [d] if d else []
+    if h.unit in (HrUnit.MAX, HrUnit.LTHR) and (h.value.high > 1.2 or h.value.low < 0.3):
+        return [warning("absurd-target", f"heart rate {h.value.low * 100:g}-"
+                        f"{h.value.high * 100:g}% is unusual", h.span, "check the number")]
+    if h.unit is HrUnit.BPM and (h.value.high > 230 or h.value.low < 40):
+        return [warning("absurd-target", "heart rate outside 40-230 bpm", h.span,
+                        "check the number")]
+    return []
+
+
+def _check_pace(pc, sport: str, family: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    if family == "ride":
+        out.append(warning("pace-on-ride", f"pace target on a {sport}", pc.span,
+                           "rides take power or heart-rate targets"))
+    if pc.unit is PaceUnit.ZONE:
+        d = _check_zone(pc.value, "pace", pc.span)
+        if d:
+            out.append(d)
+    elif pc.unit is PaceUnit.THRESHOLD and (pc.value.high > 2.0 or pc.value.low < 0.2):
+        out.append(warning("absurd-target", "pace outside 20-200% of threshold", pc.span,
                            "check the number"))
     return out
 

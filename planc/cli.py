@@ -31,6 +31,9 @@ COMMANDS: dict[str, str] = {
     "import": "turn .zwo, .mrc, .erg, .fit or intervals.icu text into planc text",
     "render": "render a plan as an offline HTML site with workout profiles",
     "schema": "print the JSON Schema of plan files",
+    "fmt": "lay out workout files and plan YAML the canonical way",
+    "lsp": "language server for editors (diagnostics, hover, completion) on stdio",
+    "mcp": "tool server for AI assistants (Model Context Protocol) on stdio",
 }
 
 

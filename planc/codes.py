@@ -15,11 +15,16 @@ How an example is read depends on its stage:
 
 * ``syntax``, ``check``: workout text, read with :func:`planc.check.read_workout`
   (no header means a Ride).
+* ``check:plan``: the text of ``plan.yaml``, checked as ``planc check`` checks a plan
+  (:func:`planc.plan.check_plan`: also what its athlete leaves unknown).
 * ``lower:<format>``: workout text compiled with :func:`planc.emit.emit` for an
   athlete with ride FTP 250 W, LTHR 170 bpm, max HR 190 bpm and run threshold
   pace 4:00/km (no other thresholds), or for the ``athlete.yaml`` in ``files``.
 * ``plan``: the text of ``plan.yaml``, read as a plan to build.
 * ``athlete``: the text of ``athlete.yaml``, read as an athlete file.
+* ``roster``: the text of ``squad.yaml``, a roster, run through ``planc check
+  plan.yaml --roster squad.yaml --for anna`` with :data:`ROSTER_PLAN` as
+  ``plan.yaml`` (unless ``files`` gives one).
 * ``import``, ``import:<format>``: the bytes of ``workout.<format>``
   (``workout.txt`` for intervals.icu text, ``workout`` for ``import``), imported
   with :func:`planc.importers.import_file`.  FIT examples are written with the
@@ -44,7 +49,7 @@ from planc.diagnostics import Severity
 
 ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
-SYNTAX, CHECK, PLAN, ATHLETE = "syntax", "check", "plan", "athlete"
+SYNTAX, CHECK, PLAN, ATHLETE, ROSTER = "syntax", "check", "plan", "athlete", "roster"
 IMPORT, BUILD, RENDER, PUBLISH = "import", "build", "render", "publish"
 
 
@@ -117,6 +122,11 @@ def _lib(text: str) -> str:
     return "{id: p, name: P, start: 2027-01-04, weeks: 2, " + text + "}"
 
 
+ROSTER_PLAN = ("id: p\nname: P\nstart: 2027-01-04\nweeks: 1\nparams: {volume: 1}\n"
+               "athlete: {ride: {ftp: 250}}\nworkouts: {w: {sport: Ride, body: '- 10m 50%'}}\n"
+               "calendar: [{mon: {workout: w, duration: '= 10m * volume'}}]\n")
+"""The plan the roster examples are checked with (one parameter, 'volume')."""
+
 _NO_FTP = (("athlete.yaml", "run: {threshold_pace: '4:00/km'}\n"),)
 """An athlete file without an FTP, for the lowering examples that need one."""
 _HIGH_ZONES = (("athlete.yaml",
@@ -130,26 +140,30 @@ _ERG = "[COURSE HEADER]\n{}MINUTES WATTS\n[END COURSE HEADER]\n[COURSE DATA]\n0\
 
 CODES: tuple[Code, ...] = (
     # ------------------------------------------------------------------ syntax --
-    code("unknown-token", "a word on a step line is not a duration, distance or target",
-         "durations 30s 10m 1h, distances 2km 400mtr, targets 75% 200w Z2 70% HR",
-         err(SYNTAX, "- Hard 20min 120%")),
-    code("no-duration", "a step has no duration or distance", "add a duration such as '5m'",
-         err(SYNTAX, "- Hard 120%")),
+    code("dropped-by-icu", "a step line with no duration or distance, or a zero one: "
+         "intervals.icu drops it, and so does planc", "add a duration such as '5m' (or remove "
+         "the line)", warn(SYNTAX, "- Hard 120%\n- 10m 50%")),
+    code("unknown-token", "a word that looks like a value but is none: intervals.icu ignores "
+         "it, planc keeps it as text", "durations 30s 10m 1h, distances 2km 400mtr, targets "
+         "75% 200w Z2 70% HR", warn(SYNTAX, "- 45m 120w first 10min easy")),
+    code("label-cut", "a number with a unit ended the label before words meant for it",
+         "keep numbers with units out of labels, e.g. '20 min'",
+         warn(SYNTAX, "- Easy <40% MAP 10m 50%")),
+    code("unknown-word", "a misspelt keyword after the duration stays text",
+         "did you mean the keyword it names ('ramp', 'freeride', ...)?",
+         warn(SYNTAX, "- 10m rmp 50-70%")),
     code("two-durations", "a step has two durations or distances",
          "give the rest its own step, e.g. '- 20s intensity=rest'",
          err(SYNTAX, "- 5m 2m 60%")),
-    code("zero-duration", "a step lasts zero time", "give the step a length, or remove it",
-         err(SYNTAX, "- 0s 200w")),
-    code("zero-distance", "a step covers zero distance", "give the step a length, or remove it",
-         err(SYNTAX, "---\nsport: Run\n---\n- 0km 5:00/km Pace")),
     code("pace-without-keyword", "a pace has no 'Pace' after it", "write '5:00/km Pace'",
          err(SYNTAX, "---\nsport: Run\n---\n- 10m 5:00/km")),
     code("pace-unit", "a pace unit intervals.icu cannot read (error), or no unit (warning)",
          "write the pace per km, mi, 100m, 100y, 500m, 400m or 250m",
          err(SYNTAX, "---\nsport: Swim\n---\n- 100mtr 1:45/100mtr Pace"),
          warn(SYNTAX, "---\nsport: Run\n---\n- 10m 5:00 Pace")),
-    code("bad-pace", "a pace with 60 or more seconds", "write minutes:seconds, e.g. 5:00/km",
-         err(SYNTAX, "---\nsport: Run\n---\n- 10m 4:60/km Pace")),
+    code("bad-pace", "a pace with 60 or more seconds, or a number before 'Pace' that is no "
+         "pace ('4.30/km Pace')", "write minutes:seconds and a unit, e.g. 5:00/km",
+         err(SYNTAX, "---\nsport: Run\n---\n- 5km 4.30/km Pace")),
     code("zero-pace", "a pace of zero", "write minutes:seconds, e.g. 5:00/km",
          err(SYNTAX, "---\nsport: Run\n---\n- 10m 0:00/km Pace")),
     code("inline-repeat", "'2x' on a step line is not a repeat",
@@ -209,10 +223,10 @@ CODES: tuple[Code, ...] = (
     code("missing-blank-line", "a header or section follows steps without a blank line",
          "leave a blank line before it", warn(SYNTAX, "- 5m 60%\nMain 3x\n- 1m 100%")),
     code("section-spelling", "'Warm up', 'Cool Down' and the like are written back as "
-         "'Warmup'/'Cooldown'", "write 'Warmup' or 'Cooldown'",
-         warn(SYNTAX, "Warm up\n- 10m 50%")),
-    code("non-ascii-dash", "an en dash where intervals.icu expects '-'", "write '-'",
-         warn(SYNTAX, "- 10m 50\u201375%")),
+         "'Warmup'/'Cooldown'; a misspelt one ('Warmpu') is a plain title",
+         "write 'Warmup' or 'Cooldown'", warn(SYNTAX, "Warm up\n- 10m 50%")),
+    code("non-ascii-dash", "a range with an en dash: intervals.icu reads its first number only",
+         "write '-'", warn(SYNTAX, "- 10m 50\u201375%")),
     code("divider", "a '-' line with no duration (a divider) is dropped as a step",
          "remove the line, or start it with '//'", warn(SYNTAX, "- 10m 50%\n---------\n- 5m 60%")),
     code("unread-target", "something that looks like a target but is not one",
@@ -228,9 +242,12 @@ CODES: tuple[Code, ...] = (
          "steps than the device takes: 50, or --fit-max-steps)", "check the repeat counts; "
          "split the workout, or raise --fit-max-steps for a device that takes more",
          err(CHECK, "A 200x\n  B 100x\n    - 1s 50%"),
-         err(lower("fit"), "<<- 1m 50%\n*51>>")),
-    code("no-steps", "a workout with no steps", "steps start with '-', e.g. '- 10m 60%'",
-         warn(CHECK, "Just a note")),
+         err(lower("fit"), "<<- 1m 50%\n*51>>"),
+         err(lower("fit"), "- 20h ramp 50-75%\n- 20h ramp 75-50%\n- 20h ramp 50-75%\n"
+                           "- 20h ramp 75-50%")),
+    code("no-steps", "a workout with no steps (a warning), or whose every step line is dropped "
+         "(an error)", "steps start with '-', e.g. '- 10m 60%'",
+         warn(CHECK, "Just a note"), err(SYNTAX, "- MAX effort")),
     code("step-too-long", "a step over 24 hours or 1,000 km", "check the number and its unit",
          err(CHECK, "- 100000h 100%")),
     code("bad-zone", "a zone that does not exist", "use Z1 to Z7, or a percentage",
@@ -262,8 +279,13 @@ CODES: tuple[Code, ...] = (
                    "*a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, "
                    "*c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d, "
                    "*d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n")),
-    code("file", "the plan file cannot be read", "save it as UTF-8 text",
-         err(PLAN, "id: caf\udce9\n")),
+    code("file", "the plan file cannot be read (over 4 MB, say)", "check the path and the file",
+         err(PLAN, "<<#*4000001>>")),
+    code("unknown-figure", "a figure planc stats cannot know: the plan's athlete lacks the "
+         "threshold it needs", "give the threshold it names in the plan's athlete",
+         warn("check:plan", "id: p\nname: P\nstart: 2027-01-04\nweeks: 1\nworkouts:\n  w:\n"
+                            "    sport: Run\n    body: '- 8km 80% Pace'\n"
+                            "calendar:\n  - mon: w\n")),
     code("empty-file", "the file is empty", "a plan needs id, name, start, weeks, calendar",
          err(PLAN, ""), err(IMPORT, ""), err(reading("zwo"), " "), err(reading("fit"), "b''"),
          err(reading("mrc"), "\n"), err(reading("icu"), "\n")),
@@ -288,9 +310,10 @@ CODES: tuple[Code, ...] = (
     code("bad-id", "a plan id that is not a slug",
          "use lower-case letters, digits and '-', e.g. base-build-2027",
          err(PLAN, "{id: My Plan, name: P, start: 2027-01-04, weeks: 1, calendar: []}")),
-    code("start-not-monday", "a plan that does not start on a Monday",
-         "start on the Monday before",
-         err(PLAN, "{id: p, name: P, start: 2027-01-05, weeks: 1, calendar: []}")),
+    code("start-not-monday", "a plan (or an athlete's plan in a roster) that does not start "
+         "on a Monday", "start on the Monday before",
+         err(PLAN, "{id: p, name: P, start: 2027-01-05, weeks: 1, calendar: []}"),
+         err(ROSTER, "athletes: {anna: {start: 2027-01-05}}\n")),
     code("include-missing", "an included library cannot be read",
          "paths are relative to the file that names them",
          err(PLAN, _lib("include: [nothing.yaml], calendar: []"))),
@@ -298,9 +321,16 @@ CODES: tuple[Code, ...] = (
          "a library cannot include a file that includes it",
          err(PLAN, _lib("include: [lib.yaml], calendar: []"),
              files=(("lib.yaml", "include: [plan.yaml]\n"),))),
-    code("athlete-missing", "the plan's athlete file is not found",
+    code("athlete-missing", "the athlete file a plan or roster names is not found",
+         "paths are relative to the file that names it; 'planc athlete pull' writes one",
+         err(PLAN, _lib("athlete: nobody.yaml, calendar: []")),
+         err(ROSTER, "athletes: {anna: {athlete: pull}}\n")),
+    code("bad-key", "a session key planc cannot use", "use letters, digits, '-' and '_', "
+         "starting with a letter",
+         err(PLAN, _lib(f"{_W}, calendar: [{{mon: {{workout: w, key: '2 x'}}}}]"))),
+    code("roster-missing", "the plan's roster file is not found",
          "paths are relative to the plan file",
-         err(PLAN, _lib("athlete: nobody.yaml, calendar: []"))),
+         err(PLAN, _lib("roster: nobody.yaml, calendar: []"))),
     code("bad-workout-name", "a workout name planc cannot use ('rest', or odd characters)",
          "use letters, digits, '-' and '_', starting with a letter",
          err(PLAN, _lib("workouts: {rest: {sport: Ride, body: '- 10m 50%'}}, calendar: []"))),
@@ -509,6 +539,26 @@ CODES: tuple[Code, ...] = (
                                       '{"plan": {"id": "other"}, "sessions": []}'),)),
          warn(RENDER, _plan(), files=(("site/site-manifest.json",
                                        '{"plan": "other", "files": []}'),))),
+    # ------------------------------------------------------------------ roster --
+    code("roster-name", "an athlete's short name planc cannot use (or 'all')",
+         "lower-case letters, digits, '-' and '_', starting with a letter",
+         err(ROSTER, "athletes: {Anna K: {id: i1}}\n")),
+    code("roster-id", "an intervals.icu athlete id that is not one (or 0)",
+         "athlete ids look like i12345", err(ROSTER, "athletes: {anna: {id: 0}}\n")),
+    code("roster-duplicate-id", "two athletes of a roster with the same intervals.icu id",
+         "each athlete has their own calendar: check both ids",
+         err(ROSTER, "athletes: {anna: {id: i7}, ben: {id: i7}}\n")),
+    code("roster-move", "weekday moves that are not a swap or rotation of days",
+         "move the day you move to as well, e.g. {sat: sun, sun: sat}",
+         err(ROSTER, "athletes: {anna: {move: {sat: sun}}}\n")),
+    code("roster-timezone", "a time zone the machine does not know",
+         "IANA names such as Europe/Berlin", err(ROSTER, "athletes: {anna: {timezone: Mars}}\n")),
+    code("roster-parameter", "a roster value for a plan parameter the plan lacks, or of "
+         "another kind", "use the plan's parameters, with values of their kind",
+         err(ROSTER, "athletes: {anna: {params: {volum: 0.8}}}\n")),
+    code("roster-unknown", "--for names an athlete or tag the roster does not have",
+         "use a short name of the roster, tag:TAG or all",
+         err(ROSTER, "athletes: {ann: {id: i1}}\n")),
     # ----------------------------------------------------------------- publish --
     code("publish-verify", "intervals.icu read a published workout differently from planc",
          "compare the description with what 'planc build PLAN --formats icu' writes",
@@ -516,6 +566,15 @@ CODES: tuple[Code, ...] = (
     code("publish-prune", "intervals.icu did not delete an event planc asked it to",
          "it may have been created with other credentials; delete it by hand",
          warn(PUBLISH, _plan(), needs="event-of-another-client")),
+    code("publish-no-id", "an athlete of the roster without an intervals.icu id",
+         "add 'id: i12345' (the athlete's id) under the athlete",
+         err(PUBLISH, "roster: squad.yaml\n" + _plan(),
+             files=(("squad.yaml", "athletes: {anna: {}}\n"),))),
+    code("publish-other-athlete", "the calendar holds another athlete's planc events: the "
+         "roster gives this athlete someone else's id", "check the athlete's id in the roster",
+         err(PUBLISH, "roster: squad.yaml\n" + _plan(),
+             files=(("squad.yaml", "athletes: {anna: {id: i4242}}\n"),),
+             needs="calendar-of-another-athlete")),
     # ------------------------------------------------------------------ import --
     code("unreadable", "the file cannot be read", "check the path",
          err(IMPORT, "<<x*4000001>>")),
@@ -531,9 +590,10 @@ CODES: tuple[Code, ...] = (
          "(a bug in planc)", "please report it with the file",
          err(reading("zwo"), _ZWO.format("<SteadyState Duration='60' Power='0.5'/>"),
              needs="text-does-not-read-back")),
-    code("encoding", "a text file that is not UTF-8 is read in a Windows code page",
-         "re-save the file as UTF-8 if any text looks wrong",
-         warn(reading("icu"), "- Caf\udce9 10m 50%")),
+    code("encoding", "a file that is not UTF-8: an error where it is (naming the encoding it "
+         "looks like), or imported text read in a Windows code page (a warning)",
+         "save the file as UTF-8", warn(reading("icu"), "- Caf\udce9 10m 50%"),
+         err(PLAN, "id: caf\udce9"), err(ATHLETE, "ride: {ftp: 250} # caf\udce9")),
     code("xml-doctype", "a .zwo file declares a DTD", "remove the <!DOCTYPE ...> declaration",
          err(reading("zwo"), "<!DOCTYPE x>" + _ZWO.format(""))),
     code("xml-syntax", "a .zwo file that is not well-formed XML",

@@ -2,10 +2,10 @@
 
 A diagnostic renders like a compiler's::
 
-    plans/vo2.workout:7:9: error[no-duration]: step has no duration or distance
-      7 | - Hard 120%
-        |        ^^^^
-      hint: add a duration such as 3m
+    plans/vo2.workout:7:11: error[pace-without-keyword]: pace '5:00/km' has no 'Pace' ...
+      7 | - Hard 3m 5:00/km
+        |           ^^^^^^^
+      hint: write '5:00/km Pace'
 
 Stages never print; they return or raise diagnostics, and the command line
 renders them against the source text it read.  Bad input never becomes a

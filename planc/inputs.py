@@ -15,6 +15,9 @@ import os
 import sys
 from typing import BinaryIO
 
+from planc.ast import Span
+from planc.diagnostics import Diagnostic, error
+
 MAX_INPUT_BYTES = 4_000_000
 """Any plan, library, athlete or workout file, in any format; far above a real one."""
 
@@ -32,12 +35,45 @@ class InputTooLarge(InputError):
 
 
 class NotText(InputError):
-    """Bytes that are not UTF-8; ``offset`` is the first bad byte, ``data`` the bytes."""
+    """Bytes that are not UTF-8; ``offset`` is the first bad byte, ``data`` the bytes.
+
+    :meth:`diagnostic` says it the way every other mistake is said: at the line and
+    column of that byte, naming the encoding the file looks like (Windows editors
+    often save Windows-1252)."""
 
     def __init__(self, reason: str, offset: int, data: bytes):
         super().__init__(reason)
         self.offset = offset
         self.data = data
+
+    def looks_like(self) -> tuple[str, str]:
+        """(name for people, Python codec) of the encoding the bytes most likely are."""
+        head = self.data[:4000]
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(0) > len(head) // 4:
+            return "UTF-16", "utf-16"
+        try:
+            self.data.decode("cp1252")
+        except UnicodeDecodeError:
+            return "Latin-1 (ISO-8859-1)", "latin-1"
+        return "Windows-1252 (cp1252)", "cp1252"
+
+    def text(self) -> str:
+        """The text to show the diagnostic's line from: UTF-8 with each bad byte as '�'
+        (so the caret stands under it)."""
+        return self.data.decode("utf-8", "replace")
+
+    def diagnostic(self, path: str) -> Diagnostic:
+        """The positioned error: ``path:line:col: error[encoding]: ...``."""
+        start = self.data.rfind(b"\n", 0, self.offset) + 1
+        line = self.data.count(b"\n", 0, self.offset) + 1
+        column = len(self.data[start:self.offset].decode("utf-8")) + 1
+        name, codec = self.looks_like()
+        byte = self.data[self.offset]
+        char = bytes([byte]).decode(codec, "replace") if codec != "utf-16" else ""
+        shown = f" ('{char}')" if char.isprintable() and char.strip() else ""
+        return error("encoding", f"the file is not UTF-8 text: byte 0x{byte:02X}{shown} looks "
+                     f"like {name}", Span.point(line, column), "save the file as UTF-8 (in "
+                     "most editors: Save As, Encoding: UTF-8)", path)
 
 
 def shown_name(path: str | os.PathLike) -> str:
@@ -83,7 +119,12 @@ def decode(data: bytes) -> str:
 
 def read_text(source: str | os.PathLike, limit: int = MAX_INPUT_BYTES) -> str:
     """The text of an input file, read once and remembered for :func:`source_text`."""
-    text = decode(read_bytes(source, limit))
+    data = read_bytes(source, limit)
+    try:
+        text = decode(data)
+    except NotText as exc:  # the diagnostic about it shows its line
+        remember(shown_name(source), exc.text())
+        raise
     remember(shown_name(source), text)
     return text
 

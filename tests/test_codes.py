@@ -27,7 +27,7 @@ import planc.icuserver.store as icu_store
 from planc.athlete import Athlete, SportThresholds
 from planc.check import read_workout
 from planc.cli import main
-from planc.codes import BY_NAME, CODES, Code, Example
+from planc.codes import BY_NAME, CODES, ROSTER_PLAN, Code, Example
 from planc.diagnostics import Diagnostic, Severity
 from planc.emit import emit
 from planc.emit import fit as fit_writer
@@ -35,7 +35,7 @@ from planc.emit.fit_encoder import FitEncodeError, FitStep, crc16, encode_workou
 from planc.importers import common as import_common
 from planc.importers import import_file
 from planc.plan.athlete_file import load_athlete_file
-from planc.plan.load import read_plan
+from planc.plan.load import check_plan, read_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "planc"
@@ -205,6 +205,8 @@ def lowering_athlete():
 
 
 def run_workout(ex: Example, ctx: Context) -> list[Diagnostic]:
+    if ex.stage == "check:plan":
+        return check_plan(ctx.write("plan.yaml", ex.text))
     return read_workout(expand(ex.text), path="w.workout").diagnostics
 
 
@@ -227,6 +229,13 @@ def run_athlete(ex: Example, ctx: Context) -> list[Diagnostic]:
     return load_athlete_file(ctx.write("athlete.yaml", ex.text))[1]
 
 
+def run_roster(ex: Example, ctx: Context) -> list[tuple[Severity, str]]:
+    if not (ctx.tmp / "plan.yaml").exists():
+        ctx.write("plan.yaml", ROSTER_PLAN)
+    ctx.write("squad.yaml", ex.text)
+    return _cli(["check", "plan.yaml", "--roster", "squad.yaml", "--for", "anna"], ctx)
+
+
 def run_import(ex: Example, ctx: Context) -> list[Diagnostic]:
     fmt = ex.stage.partition(":")[2]
     name = {"": "workout", "icu": "workout.txt"}.get(fmt, f"workout.{fmt}")
@@ -239,15 +248,21 @@ def run_import(ex: Example, ctx: Context) -> list[Diagnostic]:
     return import_file(path).diagnostics
 
 
+def _cli(args: list[str], ctx: Context) -> list[tuple[Severity, str]]:
+    """Run planc in the example's folder; the (severity, code) pairs it printed."""
+    err = io.StringIO()
+    with contextlib.chdir(ctx.tmp), contextlib.redirect_stderr(err), \
+            contextlib.redirect_stdout(io.StringIO()):
+        main(args)
+    return [(Severity(s), c) for s, c in
+            re.findall(r"\b(error|warning|note)\[([a-z0-9-]+)\]", err.getvalue())]
+
+
 def run_cli(args: list[str]) -> Callable[[Example, Context], list[tuple[Severity, str]]]:
     def run(ex: Example, ctx: Context) -> list[tuple[Severity, str]]:
         ctx.write("plan.yaml", ex.text)
-        err = io.StringIO()
-        with contextlib.chdir(ctx.tmp), contextlib.redirect_stderr(err), \
-                contextlib.redirect_stdout(io.StringIO()):
-            main(args)
-        return [(Severity(s), c) for s, c in
-                re.findall(r"\b(error|warning|note)\[([a-z0-9-]+)\]", err.getvalue())]
+        coach = ["--for", "all"] if (ctx.tmp / "squad.yaml").exists() else []
+        return _cli(args + coach, ctx)
     return run
 
 
@@ -267,7 +282,7 @@ class Context:
 
 RUNNERS: dict[str, Callable] = {
     "syntax": run_workout, "check": run_workout, "lower": run_lowering, "plan": run_plan,
-    "athlete": run_athlete, "import": run_import,
+    "athlete": run_athlete, "import": run_import, "roster": run_roster,
     "build": run_cli(["build", "plan.yaml", "-o", "out"]),
     "render": run_cli(["render", "plan.yaml", "-o", "site"]),
     "publish": run_cli(["publish", "plan.yaml", "--yes", "--prune"]),
@@ -342,8 +357,9 @@ def _encoder_refuses(ctx: Context) -> None:
 
 def _text_does_not_read_back(ctx: Context) -> None:
     """The planc text written for an import gains a step (a writer bug)."""
-    real = import_common.workout_text
-    ctx.monkeypatch.setattr(import_common, "workout_text", lambda w: real(w) + "\n- 1m 50%\n")
+    real = import_common.write
+    ctx.monkeypatch.setattr(import_common, "write",
+                            lambda w, dialect: real(w, dialect) + "\n- 1m 50%\n")
 
 
 def _service(ctx: Context):
@@ -357,7 +373,8 @@ def _service(ctx: Context):
 
 def _service_parses_no_steps(ctx: Context) -> None:
     _service(ctx)
-    ctx.monkeypatch.setattr(icu_store, "parse_workout", lambda text: {"steps": [], "duration": 0})
+    ctx.monkeypatch.setattr(icu_store, "parse_workout",
+                            lambda text, settings=None: {"steps": [], "duration": 0})
 
 
 def _event_of_another_client(ctx: Context) -> None:
@@ -367,12 +384,21 @@ def _event_of_another_client(ctx: Context) -> None:
                       client="other-key")
 
 
+def _calendar_of_another_athlete(ctx: Context) -> None:
+    """The calendar the roster names (the key's own, i4242) holds ben's events of plan p."""
+    server = _service(ctx)
+    server.seed_event({"category": "NOTE", "start_date_local": "2027-01-05T00:00:00",
+                       "name": "Ben's", "external_id": "planc:p:ben:2027-01-05:rest-day"},
+                      client=server.client)
+
+
 NEEDS: dict[str, Callable[[Context], None]] = {
     "": lambda ctx: None,
     "encoder-refuses": _encoder_refuses,
     "text-does-not-read-back": _text_does_not_read_back,
     "service-parses-no-steps": _service_parses_no_steps,
     "event-of-another-client": _event_of_another_client,
+    "calendar-of-another-athlete": _calendar_of_another_athlete,
 }
 
 

@@ -7,8 +7,8 @@ repeats re-expanded from the repeat steps, following their back-pointers) must e
 the lowered AST's steps.  The lowering itself is checked against the *original* AST:
 same order, same total time, same work.
 
-Goldens: ``tests/golden/fit/<name>.fit`` (bytes) and ``<name>.json`` (the decoded
-messages plus the diagnostics, readable in review).  Regenerate with PLANC_REGEN=1.
+Goldens: ``tests/golden/emit/fit/<name>.fit`` (bytes) and ``<name>.json`` (the decoded
+messages plus the diagnostics, readable in review).  Regenerate with ``pytest --regen``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import dataclasses
 import datetime as dt
 import io
 import json
-import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from garmin_fit_sdk import Decoder, Stream
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from support.fit_readers import read_all
+from support.golden import check_golden, emitted
 
 from planc.ast import (
     Block,
@@ -82,7 +82,7 @@ from planc.units import PACE_PER_METRES, DistanceUnit, PacePer
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKOUTS = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
-GOLDEN = ROOT / "tests" / "golden" / "fit"
+GOLDEN = emitted("fit")
 
 STEP_NAME_CHARS = FORMATS["fit"].text.label_chars
 FTP = 250.0
@@ -306,7 +306,9 @@ def assert_played_equals(played: Played, step: Step) -> None:
             assert low - half <= r.start <= high + half
             if low > 0 and not (unit == "ftp" and high >= 10) and not (
                     unit == "max" and high >= 1):
-                assert abs((low + high) / 2 - r.start) <= half
+                # a pace band is centred in pace: its middle pace is the pace written
+                middle = 2 / (1 / low + 1 / high) if unit == "mps" else (low + high) / 2
+                assert abs(middle - r.start) <= half
             assert low < high
         else:
             assert abs(low - r.low) <= half and abs(high - r.high) <= half
@@ -402,12 +404,8 @@ def test_golden_fit(path: Path) -> None:
     data, diags, _ = check_file(parsed.workout)
     text = golden_dump(data, diags)
     fit_file, json_file = GOLDEN / f"{path.stem}.fit", GOLDEN / f"{path.stem}.json"
-    if os.environ.get("PLANC_REGEN"):
-        GOLDEN.mkdir(parents=True, exist_ok=True)
-        fit_file.write_bytes(data)
-        json_file.write_text(text, encoding="utf-8")
-    assert text == json_file.read_text(encoding="utf-8")
-    assert data == fit_file.read_bytes()
+    check_golden(json_file, text)
+    check_golden(fit_file, data)
 
 
 def test_every_example_has_fit_goldens() -> None:
@@ -794,8 +792,9 @@ def test_single_values_get_a_centred_band() -> None:
     p, hr, pace, cad = steps_of("- 5m 100%\n- 5m 150bpm\n- 5m 4:00/km Pace\n- 5m 90rpm\n", "Run")
     assert (p["custom_low"], p["custom_high"]) == (97, 103)  # ±2.5 %, rounded
     assert (hr["custom_low"], hr["custom_high"]) == (248, 252)  # 150 ± 2 bpm (+100)
-    # 4:00/km = 4.1667 m/s = 4167 mm/s, ± round(2.5 % of it) = 104
-    assert (pace["target_type"], pace["custom_low"], pace["custom_high"]) == (0, 4063, 4271)
+    # 4:00/km ± 2.5 % of the pace (6 s): 4:06-3:54/km, 4065-4274 mm/s, whose middle pace
+    # is 4:00/km (a pace band is timed at its middle pace, as intervals.icu does)
+    assert (pace["target_type"], pace["custom_low"], pace["custom_high"]) == (0, 4065, 4274)
     assert (cad["target_type"], cad["custom_low"], cad["custom_high"]) == (3, 88, 92)
     (tiny,) = steps_of("- 5m 10%\n")
     assert (tiny["custom_low"], tiny["custom_high"]) == (9, 11)  # never narrower than ±1

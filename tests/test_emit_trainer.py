@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from conftest import run_planc
 from support.gc_reader import read_like_golden_cheetah
+from support.golden import emitted
 from support.readers import (
     ATHLETE,
-    DEVICE_GOLDEN,
     EXAMPLES,
     check_golden,
     compile_example,
@@ -71,9 +71,9 @@ def test_golden(path, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_example_has_goldens(fmt):
-    names = {p.name for p in DEVICE_GOLDEN.glob(f"*.{fmt}.diagnostics")}
+    names = {p.name for p in emitted(fmt).glob(f"*.{fmt}.diagnostics")}
     assert names == {f"{p.stem}.{fmt}.diagnostics" for p in EXAMPLES}
-    assert len(list(DEVICE_GOLDEN.glob(f"*.{fmt}"))) >= 8
+    assert len(list(emitted(fmt).glob(f"*.{fmt}"))) >= 8
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -414,7 +414,7 @@ def test_cli_writes_the_golden_bytes_and_strict_fails(tmp_path):
     assert proc.returncode == 0, proc.stderr_text
     for ext in ("zwo", "mrc", "erg"):
         assert (tmp_path / f"sweet-spot-3x15.{ext}").read_bytes() == (
-            DEVICE_GOLDEN / f"sweet-spot-3x15.{ext}").read_bytes()
+            emitted(ext) / f"sweet-spot-3x15.{ext}").read_bytes()
     assert "warning[range-midpoint]" in proc.stderr_text
     strict = run_planc("compile", src, "--to", "mrc", "-o", str(tmp_path / "s"), "--strict",
                        *flags)

@@ -1,44 +1,41 @@
-"""intervals.icu text: goldens, round trips, fixed points, and hypothesis over ASTs and text."""
+"""intervals.icu text: goldens, round trips, fixed points, lowering, and hypothesis over text.
+
+The random-AST round trip for both dialects of the printer is tests/test_printer.py.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.golden import check_golden, emitted
 
 from planc.ast import (
     Block,
-    CadenceTarget,
-    Distance,
+    Cue,
     Duration,
-    HrTarget,
-    HrUnit,
-    Intensity,
     Note,
-    PaceTarget,
-    PaceUnit,
     PowerTarget,
     PowerUnit,
     Range,
     Repeat,
-    Section,
     Step,
     Workout,
     unrolled_steps,
 )
 from planc.check import read_workout
 from planc.diagnostics import Diagnostic
-from planc.emit.icu import emit_icu, emit_icu_with_diagnostics, safe_label
+from planc.emit.icu import emit_icu_with_diagnostics
+from planc.lower.icu import lower_icu
 from planc.syntax import parse_workout as syntax_parse
-from planc.units import DistanceUnit, PacePer
+from planc.syntax.printer import safe_label, write
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKOUTS = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
-GOLDEN = ROOT / "tests" / "golden" / "workouts"
+GOLDEN = emitted("icu")
 
 
 def _parse(text: str, sport: str = "Ride") -> Workout:
@@ -47,9 +44,9 @@ def _parse(text: str, sport: str = "Ride") -> Workout:
     return parsed.workout
 
 
-def _strip_meta(w: Workout) -> Workout:
-    """The parts of a workout the intervals.icu text carries (no header fields)."""
-    return dataclasses.replace(w, name=None, description=None, tags=())
+def emit_icu(w: Workout) -> str:
+    """The intervals.icu text of ``w`` (lowered, then printed)."""
+    return emit_icu_with_diagnostics(w)[0]
 
 
 # ---------------------------------------------------------------- goldens --
@@ -60,11 +57,7 @@ def test_golden_icu(path: Path):
     parsed = read_workout(path.read_text(encoding="utf-8"), path=str(path))
     assert parsed.workout is not None
     text = emit_icu(parsed.workout)
-    golden = GOLDEN / f"{path.stem}.txt"
-    if os.environ.get("PLANC_REGEN"):
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+    check_golden(GOLDEN / f"{path.stem}.txt", text)
 
 
 def test_every_example_has_a_golden():
@@ -170,119 +163,47 @@ def test_prose_that_looks_like_syntax_is_escaped():
     assert again.body[0] == Note("- dash first\n> quote\nDo this 3x.")
 
 
-# ------------------------------------------------------------- hypothesis --
-
-pct = st.integers(1, 250).map(lambda p: p / 100)
-zone = st.integers(1, 6).map(float)
+# --------------------------------------------------------------- lowering --
 
 
-def _range(values, ordered=True):
-    def build(pair):
-        a, b = pair
-        if ordered and a > b:
-            a, b = b, a
-        return Range(a, b)
-    return st.one_of(values.map(lambda v: Range(v, v)), st.tuples(values, values).map(build))
+def test_lowering_drops_cues_and_rounds_seconds_and_says_so():
+    step = Step(Duration(90.4), cues=(Cue(10.0, "spin up"), Cue(60.0, "last 30")))
+    w = Workout((Block((step, Step(Duration(60.0))), "Main Set"),))
+    lowered = lower_icu(w)
+    assert [d.code for d in lowered.diagnostics] == ["cue-dropped", "cue-dropped",
+                                                     "rounded-duration"]
+    assert "the cue 'spin up' is left out" in lowered.diagnostics[0].message
+    assert "90.4s is written as 1m30s" in lowered.diagnostics[2].message
+    (block,) = lowered.workout.body
+    assert block.children[0] == Step(Duration(90.0))
+    assert block.children[1] is w.body[0].children[1]  # nothing to lower: the same step
+    assert write(lowered.workout, "icu") == "Main Set\n- 1m30s\n- 1m\n"
+    assert emit_icu_with_diagnostics(w) == (write(lowered.workout, "icu"), lowered.diagnostics)
 
 
-power = st.one_of(
-    st.builds(PowerTarget, st.just(PowerUnit.FTP), _range(pct)),
-    st.builds(PowerTarget, st.just(PowerUnit.WATTS), _range(st.integers(50, 900).map(float))),
-    st.builds(PowerTarget, st.just(PowerUnit.ZONE), _range(zone)),
-)
-hr = st.one_of(
-    st.builds(HrTarget, st.sampled_from([HrUnit.MAX, HrUnit.LTHR]),
-              _range(st.integers(50, 105).map(lambda p: p / 100))),
-    st.builds(HrTarget, st.just(HrUnit.BPM), _range(st.integers(90, 200).map(float))),
-    st.builds(HrTarget, st.just(HrUnit.ZONE), _range(zone)),
-)
-pace_speed = st.builds(
-    lambda per, a, b: PaceTarget(PaceUnit.SPEED, Range(
-        _per_m(per) / a, _per_m(per) / b), per, True),
-    st.sampled_from(list(PacePer)), st.integers(60, 600).map(float),
-    st.integers(60, 600).map(float))
+def test_lowering_rounds_half_seconds_as_the_text_does():
+    # round half to even, as fmt_duration writes it: 2.5 s is 2 s, 3.5 s is 4 s
+    w = Workout((Block((Step(Duration(2.5)), Step(Duration(3.5)))),))
+    assert emit_icu(w) == "- 2s\n- 4s\n"
 
 
-def _per_m(per):
-    from planc.units import PACE_PER_METRES
-    return PACE_PER_METRES[per]
+def test_lowering_reports_a_step_once_per_time_the_text_writes_it():
+    # the inner repeat is unrolled inside the outer one: its step is written twice
+    inner = Repeat(2, (Step(Duration(30.0), cues=(Cue(5.0, "go"),)),))
+    w = Workout((Repeat(3, (inner, Step(Duration(60.0)))),))
+    codes = [d.code for d in lower_icu(w).diagnostics]
+    assert codes == ["lowered-nesting", "cue-dropped", "cue-dropped"]
 
 
-pace = st.one_of(
-    st.builds(PaceTarget, st.just(PaceUnit.THRESHOLD),
-              _range(st.integers(50, 130).map(lambda p: p / 100))),
-    st.builds(PaceTarget, st.just(PaceUnit.ZONE), _range(zone)),
-    pace_speed,
-)
-amount = st.one_of(
-    st.integers(1, 4 * 3600).map(lambda s: Duration(float(s))),
-    st.builds(lambda n: Distance(float(n), DistanceUnit.METRE), st.integers(25, 5000)),
-    st.builds(lambda n: Distance(n / 10 * 1000, DistanceUnit.KM), st.integers(1, 300)),
-)
-label = st.one_of(st.none(), st.text(
-    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzABC -'"), min_size=1, max_size=20,
-).map(lambda s: " ".join(s.split())).filter(
-    lambda s: bool(s) and s.lower().split()[0] not in ("ramp", "press", "freeride", "maxeffort",
-                                                        "hidepower")))
-
-
-@st.composite
-def steps(draw, sport="Ride"):
-    p = draw(st.one_of(st.none(), power))
-    h = draw(st.one_of(st.none(), hr))
-    pc = draw(st.one_of(st.none(), pace))
-    ramp = False
-    for target in (p, h, pc):
-        if target is not None:
-            ramp = draw(st.booleans()) and not target.value.is_single
-            break
-    return Step(
-        amount=draw(amount),
-        label=draw(label),
-        ramp=ramp,
-        power=p, hr=h, pace=pc,
-        cadence=draw(st.one_of(st.none(), st.builds(
-            CadenceTarget, _range(st.integers(40, 130).map(float))))),
-        intensity=draw(st.one_of(st.none(), st.sampled_from(list(Intensity)))),
-        until_lap_press=draw(st.booleans()),
-        freeride=draw(st.booleans()),
-        maxeffort=draw(st.booleans()),
-        power_window=draw(st.sampled_from([None, "1s", "3s", "lap"])),
-        hr_window=draw(st.sampled_from([None, "1s", "lap"])),
-    )
-
-
-@st.composite
-def workouts(draw):
-    nodes = []
-    for _ in range(draw(st.integers(1, 5))):
-        kind = draw(st.sampled_from(["block", "repeat", "note", "section"]))
-        if kind == "note":
-            nodes.append(Note(draw(st.sampled_from(["Easy day.", "Intent: base", "Stay smooth"]))))
-        elif kind == "repeat":
-            nodes.append(Repeat(draw(st.integers(2, 12)),
-                                tuple(draw(st.lists(steps(), min_size=1, max_size=4))),
-                                draw(st.sampled_from(["", "Main set", "Set"]))))
-        else:
-            section = draw(st.sampled_from(list(Section))) if kind == "section" else None
-            children = tuple(dataclasses.replace(s, section=section)
-                             for s in draw(st.lists(steps(), min_size=1, max_size=4)))
-            title = section.value.capitalize() if section else draw(
-                st.sampled_from([None, "Main Set", "Drills"]))
-            nodes.append(Block(children, title, section))
-    # two untitled blocks in a row stay two blocks (separated by a blank line)
-    return Workout(tuple(nodes), sport="Ride")
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(workouts())
-def test_random_asts_survive_emit_parse(w):
+def test_a_repeat_title_ending_in_a_full_stop_ends_in_a_colon():
+    w = Workout((Repeat(2, (Step(Duration(60.0)),), "Easy."),
+                 Repeat(3, (Step(Duration(60.0)),), "Then 2x")))
     text = emit_icu(w)
-    parsed = syntax_parse(text, sport=w.sport)
-    assert parsed.workout is not None, (text, parsed.diagnostics)
-    assert _strip_meta(parsed.workout) == w, text
-    assert emit_icu(parsed.workout) == text
+    assert text == "Easy: 2x\n- 1m\n\nThen 2x: 3x\n- 1m\n"
+    assert [n.count for n in _parse(text).body] == [2, 3]
 
+
+# ------------------------------------------------------------- hypothesis --
 
 FRAGMENTS = [*"- \n\t%wWzZ:/.0123456789xXmshkpaceHRLTrbd=>`'\"abcdef", "Pace", "ramp",
              "Press lap", "---", "\n\n", "rpm", "intensity=", "  ", "Warmup\n", "3x\n", "//"]

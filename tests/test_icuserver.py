@@ -406,9 +406,71 @@ def test_parse_workout_steps_and_repeats():
     assert doc["steps"][1] == {
         "reps": 3,
         "text": "Main set 3x",
-        "steps": [{"text": "8m 90%", "duration": 480}, {"text": "2m 55%", "duration": 120}],
+        "steps": [{"duration": 480, "power": {"value": 90, "units": "%ftp"}},
+                  {"duration": 120, "power": {"value": 55, "units": "%ftp"}}],
         "duration": 1800,
+        "distance": 0,
     }
-    assert doc["steps"][4] == {"text": "2km easy"}  # kept, without a duration
+    # a distance step without a pace and without a threshold pace: no duration to estimate
+    assert doc["steps"][4] == {"distance": 2000.0}
     assert doc["duration"] == 600 + 1800 + 240 + 300
-    assert parse_workout("just prose") == {"steps": [], "duration": 0}
+    assert parse_workout("just prose") == {"steps": [], "duration": 0, "distance": 0}
+
+
+# -- a coach's key ------------------------------------------------------------------------
+COACH_KEY = "c0ach-K3y-9fWq2"
+
+
+def test_subset_has_the_coach_endpoints():
+    doc = load_subset()
+    assert {"AthleteWithTags", "Wellness"} <= set(doc["components"]["schemas"])
+    assert "get" in doc["paths"]["/api/v1/athletes"]
+    assert "ctl" in doc["components"]["schemas"]["Wellness"]["properties"]
+
+
+def test_a_coach_reaches_the_calendars_it_coaches_and_no_other(icu_server):
+    icu_server.add_coach(COACH_KEY, {"i101": "WRITE", "i102": "READ"})
+    icu_server.add_athlete("i103")  # on the server, not coached by this key
+    with httpx.Client(base_url=icu_server.url, auth=("API_KEY", COACH_KEY), timeout=5) as coach:
+        def bulk(athlete: str) -> httpx.Response:
+            return coach.post(f"/api/v1/athlete/{athlete}/events/bulk",
+                              params={"upsert": "true"}, json=[workout(1)])
+
+        assert bulk("i101").status_code == 200
+        assert coach.get("/api/v1/athlete/i101/events",
+                         params={"oldest": "2026-11-01", "newest": "2026-11-30"}).json()
+        assert coach.get("/api/v1/athlete/i102/sport-settings").status_code == 200
+        assert bulk("i102").status_code == 403  # read-only
+        for denied in (bulk("i103"), coach.get("/api/v1/athlete/i103/events"),
+                       coach.get(f"/api/v1/athlete/{ATHLETE_ID}/wellness")):
+            assert denied.status_code == 403 and denied.json()["error"] == "Access denied"
+        again = bulk("i101").json()  # the coach's own events match its external ids
+        assert len(icu_server.events("i101")) == 1 and again[0]["athlete_id"] == "i101"
+    assert icu_server.events("i102") == [] and icu_server.events("i103") == []
+    assert [r.status for r in icu_server.requests if r.method == "POST"] == [
+        200, 403, 403, 200]
+
+
+def test_the_athletes_list_is_the_caller_and_the_coached_without_keys(icu_server):
+    icu_server.add_coach(COACH_KEY, {"i101": "WRITE", "i102": "READ"}, athlete_id="i9")
+    icu_server.add_athlete("i101", name="Anna Keller", timezone="Europe/London")
+    with httpx.Client(base_url=icu_server.url, auth=("API_KEY", COACH_KEY), timeout=5) as coach:
+        found = coach.get("/api/v1/athletes").json()
+    assert [(a["id"], a.get("icu_permission"), a.get("icu_coach")) for a in found] == [
+        ("i9", None, True), ("i101", "WRITE", None), ("i102", "READ", None)]
+    assert found[1]["name"] == "Anna Keller" and found[1]["timezone"] == "Europe/London"
+    assert all("icu_api_key" not in a for a in found)
+    schema = load_subset()["components"]["schemas"]["AthleteWithTags"]["properties"]
+    assert all(set(a) <= set(schema) for a in found)
+
+
+def test_wellness_records_by_local_date(icu_server, http):
+    for day, ctl in (("2027-01-01", 50.0), ("2027-01-02", 51.5), ("2027-01-05", 49.0)):
+        icu_server.seed_wellness(day, ctl, ctl - 5)
+    got = http.get("/api/v1/athlete/0/wellness",
+                   params={"oldest": "2027-01-02", "newest": "2027-01-05"}).json()
+    assert [(w["id"], w["ctl"], w["atl"]) for w in got] == [
+        ("2027-01-02", 51.5, 46.5), ("2027-01-05", 49.0, 44.0)]
+    bad = http.get("/api/v1/athlete/0/wellness", params={"oldest": "2027-1-2"})
+    assert bad.status_code == 422
+    assert http.get("/api/v1/athlete/0/wellness.csv").status_code == 404

@@ -1,4 +1,4 @@
-"""planc import, run as the installed command: stdout, -o DIR, per-file errors, exit codes."""
+"""planc import (in process, tests/support/cli.py): stdout, -o DIR, per-file errors, exit codes."""
 
 from __future__ import annotations
 
@@ -80,7 +80,11 @@ def test_directory_argument_imports_its_workout_files(tmp_path):
     out = tmp_path / "out"
     proc = run_planc("import", str(GOLDEN), "-o", str(out))
     assert proc.returncode == 0, proc.stderr_text
-    assert len(list(out.iterdir())) == 4  # .zwo x2, .mrc, .erg (text files are not picked)
+    # .zwo x2, .mrc, .erg, named after the workouts; text files (.txt) are not picked
+    assert sorted(p.name for p in out.iterdir()) == [
+        "cafe-quirks-edition.workout", "distance-run.workout", "erg-file.workout",
+        "pyramid.workout"]
+    assert (out / "pyramid.workout").read_bytes() == (GOLDEN / "pyramid.mrc.workout").read_bytes()
 
 
 def test_standard_input_and_options():
@@ -91,20 +95,22 @@ def test_standard_input_and_options():
     assert proc.stdout_text.startswith("---\nname: From stdin\n")
     assert "- 5m 50%" in proc.stdout_text and "> 0s Spin up" in proc.stdout_text
     proc = run_planc("import", "-", input=b"- 10m 60% Pace\n")
-    assert "sport: Ride" in proc.stdout_text
+    assert proc.returncode == 0, proc.stderr_text
+    assert proc.stdout_text == "---\nsport: Ride\n---\n- 10m 60% Pace\n"
     proc = run_planc("import", "-", "--sport", "run", input=b"- 10m 60% Pace\n")
-    assert proc.returncode == 0 and "sport: Run" in proc.stdout_text
+    assert proc.returncode == 0
+    assert proc.stdout_text == "---\nsport: Run\n---\n- 10m 60% Pace\n"
 
 
-@pytest.mark.parametrize("args", [
-    ("a.zwo", "b.zwo"),                      # several files need -o
-    ("x.zwo", "--sport", "Cycling"),         # unknown sport
-    ("x.zwo", "--cue-times", "hours"),       # bad choice
+@pytest.mark.parametrize(("args", "said"), [
+    (("a.zwo", "b.zwo"), "planc import: error: several files need -o DIR"),
+    (("x.zwo", "--sport", "Cycling"), "argument --sport: unknown sport 'Cycling'"),
+    (("x.zwo", "--cue-times", "hours"), "argument --cue-times: invalid choice: 'hours'"),
 ])
-def test_usage_errors_exit_2(args):
+def test_usage_errors_exit_2(args, said):
     proc = run_planc("import", *args)
-    assert proc.returncode == 2
-    assert "Traceback" not in proc.stderr_text
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert said in proc.stderr_text and "Traceback" not in proc.stderr_text
 
 
 def test_output_that_is_a_file_is_a_usage_error(files, tmp_path):
@@ -120,8 +126,10 @@ def test_missing_and_non_workout_files_are_errors_naming_them(tmp_path):
     proc = run_planc("import", str(tmp_path / "missing.zwo"), str(fit), "-o",
                      str(tmp_path / "out"))
     assert proc.returncode == 1
-    assert "missing.zwo: error[unreadable]" in proc.stderr_text
-    assert f"{fit}: error[" in proc.stderr_text
+    assert "missing.zwo: error[unreadable]: cannot read the file: No such file" in \
+        proc.stderr_text
+    assert f"{fit}: error[fit-header]: not a valid FIT file" in proc.stderr_text
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
 def test_an_edited_workout_is_not_overwritten_without_force(files, tmp_path):

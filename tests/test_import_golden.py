@@ -7,22 +7,19 @@ namespace, fractional durations), a distance-based run .zwo, an .mrc with CR
 line ends, LAP lines and comments, an .erg with an FTP header and minute cues,
 and intervals.icu text with odd spacing.  The FIT inputs are built here with
 planc's encoder.  Each input has ``<name>.workout`` (the text) and
-``<name>.diagnostics`` (what the import said).  ``PLANC_REGEN=1`` rewrites them.
+``<name>.diagnostics`` (what the import said).  ``pytest --regen`` rewrites them.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
+from support.golden import IMPORT, check_golden
 
 from planc.diagnostics import render
 from planc.emit.fit_encoder import FitStep, encode_workout
 from planc.importers import import_file
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = ROOT / "tests" / "golden" / "import"
+GOLDEN = IMPORT
 INPUTS = sorted(p for p in GOLDEN.iterdir()
                 if p.is_file() and p.suffix not in (".workout", ".diagnostics"))
 
@@ -79,13 +76,8 @@ def test_golden_import(name):
     text = res.text
     sources = {res.path: res.source} if res.source is not None else {}
     diagnostics = "".join(render(d, sources) + "\n" for d in res.diagnostics)
-    text_path = GOLDEN / f"{name}.workout"
-    diag_path = GOLDEN / f"{name}.diagnostics"
-    if os.environ.get("PLANC_REGEN"):
-        text_path.write_text(text, encoding="utf-8")
-        diag_path.write_text(diagnostics, encoding="utf-8")
-    assert text == text_path.read_text(encoding="utf-8")
-    assert diagnostics == diag_path.read_text(encoding="utf-8")
+    check_golden(GOLDEN / f"{name}.workout", text)
+    check_golden(GOLDEN / f"{name}.diagnostics", diagnostics)
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support.timing import within
 
 from planc.ast import (
     CadenceTarget,
@@ -271,10 +272,15 @@ def test_other_xml_roots_are_rejected():
 
 
 def test_dtd_and_entities_are_refused():
-    bomb = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>\n<workout_file><name>&lol2;</name>'
-            '<workout><SteadyState Duration="60" Power="0.5"/></workout></workout_file>')
-    res = imp(bomb)
+    # the classic billion laughs: lol9 expands to 10**9 "lol"s if entities are honoured
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10 if n > 1 else "&lol;" * 10}">'
+        for n in range(1, 10))
+    bomb = (f'<?xml version="1.0"?>\n<!DOCTYPE lolz [{entities}]>\n<workout_file>'
+            '<name>&lol9;</name><workout><SteadyState Duration="60" Power="0.5"/></workout>'
+            '</workout_file>')
+    with within(5, "refusing an entity bomb"):
+        res = imp(bomb)
     assert res.workout is None and codes(res) == ["xml-doctype"]
     assert res.diagnostics[0].span.line == 2
 
@@ -286,16 +292,21 @@ def test_truncated_xml_has_a_position():
     assert res.diagnostics[0].span.line == 2
 
 
-@pytest.mark.parametrize(("blocks", "code"), [
-    ('<SteadyState Power="0.5"/>', "zwo-attribute"),
-    ('<SteadyState Duration="abc" Power="0.5"/>', "zwo-attribute"),
-    ('<SteadyState Duration="nan" Power="0.5"/>', "zwo-attribute"),
-    ('<SteadyState Duration="-5" Power="0.5"/>', "zwo-attribute"),
-    ("", "zwo-no-steps"),
+@pytest.mark.parametrize(("blocks", "code", "message"), [
+    ('<SteadyState Power="0.5"/>', "zwo-attribute", "<SteadyState> has no Duration"),
+    ('<SteadyState Duration="abc" Power="0.5"/>', "zwo-attribute",
+     '<SteadyState> Duration="abc" is not a valid number'),
+    ('<SteadyState Duration="nan" Power="0.5"/>', "zwo-attribute",
+     '<SteadyState> Duration="nan" is not a valid number'),
+    ('<SteadyState Duration="-5" Power="0.5"/>', "zwo-attribute",
+     '<SteadyState> Duration="-5" is not a valid number'),
+    ("", "zwo-no-steps", "the <workout> element has no blocks planc can read"),
 ])
-def test_broken_blocks_are_errors(blocks, code):
+def test_broken_blocks_are_errors(blocks, code, message):
     res = imp(wrap(blocks))
-    assert res.workout is None and code in codes(res)
+    assert res.workout is None and codes(res) == [code]
+    (d,) = res.diagnostics
+    assert d.is_error and d.message == message and d.span.line == 1
 
 
 def test_no_workout_element():

@@ -440,3 +440,116 @@ def test_leading_divider_is_not_a_header():
     assert parsed.workout is not None
     assert [d.code for d in parsed.diagnostics] == ["divider"]
     assert parsed.workout.body[0] == Note("Easy day")
+
+
+# ----------------------------------------- measured on real events (§1.11) --
+
+
+def codes(text: str, sport: str = "Ride") -> list[str]:
+    return [d.code for d in read_workout(text, sport=sport).diagnostics]
+
+
+def test_a_line_intervals_icu_drops_is_dropped_with_a_warning():
+    w = parse_ok("4x\n- MAX standing start from near-stop\n- 15s 700w\n- Easy 3m45s 150w\n\n"
+                 "- Cool Down 0s\n")
+    (rep,) = w.body
+    assert rep.count == 4 and [s.amount.seconds for s in rep.children] == [15, 225]
+    assert codes("- Cool Down 0s\n- 10m 50%\n") == ["dropped-by-icu"]
+    # what else the dropped line says is not reported: it reaches no device
+    assert codes("- Easy <40% MAP 10min\n- 10m 50%\n") == ["dropped-by-icu"]
+
+
+def test_strict_turns_a_dropped_line_into_an_error():
+    from planc.diagnostics import Severity
+
+    (d,) = read_workout("- Cool Down 0s\n- 10m 50%\n").diagnostics
+    assert d.severity is Severity.WARNING and d.promoted().is_error
+
+
+def test_a_workout_whose_every_step_is_dropped_is_an_error():
+    parsed = read_workout("- MAX effort\n- Cool Down 0s\n")
+    assert parsed.workout is None and codes("- MAX effort\n") == ["dropped-by-icu", "no-steps"]
+    parsed = read_workout("- 1mİ 50%\n")  # the dotted capital I (issue 11): no crash
+    assert parsed.workout is None
+    assert sorted(d.code for d in parsed.diagnostics) == ["dropped-by-icu", "no-steps"]
+
+
+@pytest.mark.parametrize(("line", "label"), [
+    # the label ends inside a word that ends in a whole number and a unit
+    ("- Rest or very easy commute only — <40% MAP. Do not add load. 30m 150w",
+     "Rest or very easy commute only — <"),
+    ("- 20min effort 20m 276w-305w", None),
+    ("- Recovery spin, HARD CEILING 150w (RPE 2/10). In the first 10min, easy. 45m 120w-150w",
+     "Recovery spin, HARD CEILING"),
+    # ... but not at a decimal, a bare number, or a number with a unit it does not read
+    ("- The race suit is worth 0.33s per lap, 23.21s last year 20m 210w",
+     "The race suit is worth 0.33s per lap, 23.21s last year"),
+    ("- Kit: 64x16 on 165 mm cranks 20m 210w", "Kit: 64x16 on 165 mm cranks"),
+    ("- Start — 500w+ 30s 500w", "Start — 500w+"),
+    ("- Cadence about 109 rpm 2m20s 380w", "Cadence about 109 rpm"),
+    ("- Fuel 60–90g carbs/hr 1h45m 197w-256w", "Fuel 60–90g carbs/hr"),
+    ("- Ramp 1 1m 200w", "Ramp 1"),
+])
+def test_labels_end_where_intervals_icu_ends_them(line, label):
+    assert one_step(line).label == label
+
+
+def test_press_lap_at_the_start_of_a_line_is_the_label_too():
+    step = one_step("- Press lap 10m Z1")
+    assert step.label == "Press lap" and step.until_lap_press
+    step = one_step("- Cooldown 10m Z1 power=1s Press lap")
+    assert step.label == "Cooldown" and step.until_lap_press
+
+
+def test_an_en_dash_range_is_read_as_its_first_number():
+    step = one_step("- Spin 45m 120w-150w Cadence 85–95rpm, no efforts")
+    assert step.cadence.value == Range(85, 85)
+    assert step.power.value == Range(120, 150)
+
+
+def test_junk_after_the_duration_is_ignored_and_said():
+    parsed = read_workout("- Z2 197–256w. NP cap 268w (68% MAP). Ease 5min after. 2h30m "
+                          "197w-256w\n")
+    step = next(unrolled_steps(parsed.workout.body))
+    assert step.amount.seconds == 9000 and step.power.value == Range(197, 256)
+    assert step.label is None
+    unknown = [d for d in parsed.diagnostics if d.code == "unknown-token"]
+    assert [d.message.split("'")[1] for d in unknown] == ["5min"]
+    assert not [d for d in parsed.diagnostics if d.is_error]
+
+
+def test_a_title_line_directly_above_a_bare_repeat_count_is_its_title():
+    w = parse_ok("Main set\n3x\n- 4m 100%\n- 2m 50%\n")
+    (rep,) = w.body
+    assert isinstance(rep, Repeat) and rep.title == "Main set" and rep.count == 3
+    assert rep.span.line == 1 and rep.span.end_line == 2  # the header is both lines
+    w = parse_ok("Intent: VO2.\n\nMain set\n3x\n- 4m 100%\n")
+    assert w.body[0] == Note("Intent: VO2.") and w.body[1].title == "Main set"
+    w = parse_ok("Warmup\n3x\n- 1m 60%\n")  # a section header is not a repeat title
+    assert w.body[0] == Note("Warmup") and w.body[1].title == ""
+
+
+def test_misspelt_keywords_are_text_with_a_did_you_mean():
+    step = one_step("- 10m rmp 50-70%")
+    assert not step.ramp and step.power.value == Range(0.5, 0.7) and step.trailing == "rmp"
+    assert codes("- 10m rmp 50-70%") == ["unknown-word"]
+    w = parse_ok("Warmpu\n- 10m ramp 50-75%\n\nCooldwon\n- 10m ramp 65-45%\n")
+    assert [s.section for s in unrolled_steps(w.body)] == [None, None]
+    assert codes("Warmpu\n- 10m ramp 50-75%\n\nCooldwon\n- 10m ramp 65-45%\n") == [
+        "section-spelling", "section-spelling"]
+
+
+def test_a_step_with_an_error_does_not_also_empty_its_repeat():
+    parsed = read_workout("Main set 3x\n- 10q 90%\n- 5m 5:00/km\n", sport="Run")
+    assert [d.code for d in parsed.diagnostics if d.is_error] == ["pace-without-keyword"]
+    assert codes("Main set 4x\n\n- 5m 50%\n") == ["empty-repeat"]
+
+
+@pytest.mark.parametrize("text", ["- 1mİ 50%\n", "- 1mı 50%\n", "- 2yardſ 50%\n",
+                                  "- ١٠m 50%\n", "- 10m 50% 2\u212am\n"])
+def test_only_ascii_digits_and_letters_make_values(text):
+    """Case folding that changes length ('İ'.lower() is two characters) or maps a foreign
+    letter to an ASCII one, and non-ASCII digits, never make a value (issue 11)."""
+    parsed = read_workout(text)
+    assert all(d.code in ("no-steps", "unknown-token", "dropped-by-icu")
+               for d in parsed.diagnostics), parsed.diagnostics

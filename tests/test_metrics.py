@@ -62,24 +62,47 @@ def test_hr_and_pace_loads():
     assert m.intensity == pytest.approx(1.0)
 
 
-def test_distance_steps_without_speed_are_estimated_and_counted_as_unknown():
-    # no threshold pace: 90 % Pace has no speed, so the step is timed at the nominal
-    # running speed (as its picture is drawn) and its time counted as unknown
+def test_a_figure_that_needs_a_missing_threshold_is_unknown_not_partial():
+    # no threshold pace: 90 % Pace has no speed, so the step's time, and with it the load,
+    # cannot be known (the picture draws it at the nominal running speed, dashed)
     m = metrics("- 2km 90% Pace", sport="Run")
     assert NOMINAL_SPEED["run"] == 3.0
     assert m.unknown_duration_steps == 1 and m.distance_m == 2000
-    assert m.duration_s == pytest.approx(2000 / 3.0)
-    assert m.zone_seconds == {"PACE Z3": pytest.approx(2000 / 3.0)}
-    assert m.intensity == pytest.approx(0.9)
+    assert m.duration_s is None and m.load is None and m.intensity is None
+    assert m.unknown_load_steps == 1 and m.missing == ("a threshold pace (--threshold-pace)",)
+    assert m.as_dict()["missing"] == ["a threshold pace (--threshold-pace)"]
+    # the three: an 8 km run, a swim drill, absolute paces (load needs threshold)
+    m = metrics("- 8km 80% Pace", sport="Run")
+    assert (m.duration_s, m.load, m.unknown_duration_steps) == (None, None, 1)
+    m = metrics("- 400mtr 1:45/100m Pace\n- Drill 200mtr\n- 5m 70% Pace", sport="Swim")
+    assert m.duration_s is None and m.distance_m is None
+    assert (m.unknown_duration_steps, m.unknown_distance_steps) == (1, 1)
+    m = metrics("12x\n- 400mtr 3:40/km Pace\n- 1m 6:00/km Pace", sport="Run")
+    assert m.duration_s == pytest.approx(12 * (88 + 60)) and m.load is None
+    assert m.unknown_load_steps == 24 and not m.complete
+
+
+def test_distance_steps_are_timed_as_intervals_icu_times_them():
+    # no pace target: at threshold pace (2 km at 6:00/km is 720 s, intervals.md 1.11)
+    m = metrics("- 2km Z2 HR", sport="Run", threshold_pace=1000 / 360, lthr=170)
+    assert m.duration_s == pytest.approx(720) and m.complete
+    # an absolute band: at the midpoint of its paces (800 m at 4:15-3:55/km is 196 s)
+    m = metrics("- 800mtr 4:15-3:55/km Pace", sport="Run")
+    assert m.duration_s == pytest.approx(196)
+    # the distance counts timed pace steps (LeonardHd's run)
+    m = metrics("- 2m 5:20/km Pace\n- 2km 5:10-5:30/km Pace", sport="Run")
+    assert m.distance_m == pytest.approx(120 * 1000 / 320 + 2000)
 
 
 def test_a_run_without_pace_lasts_what_its_picture_shows():
-    # metrics left a 1 km run without pace out while the picture drew it at 3.0 m/s
     w = read_workout("- 10m Z2 HR\n- 1km Z2 HR", sport="Run").workout
     tl = timeline(w)
     assert [s.estimated for s in tl.steps] == [False, True]
-    assert workout_metrics(w).duration_s == pytest.approx(tl.total_s) \
-        == pytest.approx(600 + 1000 / 3.0)
+    assert tl.total_s == pytest.approx(600 + 1000 / 3.0)  # the picture: nominal speed
+    assert workout_metrics(w).duration_s is None  # the figure: unknown
+    athlete = Athlete({"run": SportThresholds(threshold_pace=1000 / 300)})
+    assert workout_metrics(w, athlete).duration_s == pytest.approx(timeline(w, athlete).total_s) \
+        == pytest.approx(600 + 300)
 
 
 def test_a_timed_step_is_never_estimated():

@@ -1,18 +1,18 @@
 """planc build: golden outputs of the example plans, idempotent rebuilds, stale files.
 
-Regenerate the goldens after an intended change with ``PLANC_REGEN=1 pytest
+Regenerate the goldens after an intended change with ``pytest --regen
 tests/test_plan_build.py`` and review the diff.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_planc
+from support.golden import check_golden_tree
 from support.plan_helpers import plan_text, write
 
 from planc.plan.build import build_plan
@@ -21,7 +21,6 @@ from planc.plan.weeks import Selection, select
 
 GOLDEN = ROOT / "tests" / "golden" / "plans"
 PLANS = ["cycling-base-build-8w", "half-marathon-12w"]
-REGEN = bool(os.environ.get("PLANC_REGEN"))
 
 
 def tree(directory: Path) -> dict[str, bytes]:
@@ -40,11 +39,7 @@ def test_golden_build(tmp_path, name):
     out = tmp_path / name
     result = build_plan(plan, out, ["icu"], Selection())
     assert not [d for d in result.diagnostics if d.is_error]
-    golden = GOLDEN / name
-    if REGEN:
-        shutil.rmtree(golden, ignore_errors=True)
-        shutil.copytree(out, golden)
-    assert tree(out) == tree(golden), f"build differs from {golden} (PLANC_REGEN=1 to update)"
+    check_golden_tree(GOLDEN / name, out)
 
 
 def test_golden_manifest_shape():
@@ -55,7 +50,7 @@ def test_golden_manifest_shape():
     assert race | {"description": None} == {
         "date": "2027-03-28", "time": "09:00", "slot": 1, "week": 12, "sport": "Run",
         "name": "City Half Marathon", "kind": "RACE_A", "indoor": False, "files": {},
-        "external_id": "planc:half-marathon-12w:2027-03-28:1", "duration_s": None,
+        "external_id": "planc:half-marathon-12w:2027-03-28:city-half-marathon", "duration_s": None,
         "distance_m": 21100, "load": None, "intensity": None, "description": None}
     text = (GOLDEN / "half-marathon-12w" / "manifest.json").read_text()
     assert text.endswith("}\n") and text.startswith('{\n  "manifest_version": 1,')

@@ -72,7 +72,10 @@ def test_slots_order_timed_sessions_first_then_written_order(tmp_path):
         (2, "17:00", Kind.WORKOUT, "Endurance"),
         (3, None, Kind.NOTE, "Fuel"),
     ]
-    assert sessions[0].external_id == "planc:test-plan:2027-01-09:1"
+    # the external id names the session, not its slot (planc.plan.identity)
+    assert [s.external_id for s in sessions] == [
+        "planc:test-plan:2027-01-09:sweetspot", "planc:test-plan:2027-01-09:endurance",
+        "planc:test-plan:2027-01-09:fuel"]
     assert sessions[2].description == "Eat"
 
 

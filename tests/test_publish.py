@@ -34,7 +34,7 @@ from planc.ast import Block, Distance, Duration, Note, Repeat, Step, Workout
 from planc.icuserver import Fault, IcuServer
 from planc.plan.load import load_plan
 from planc.plan.weeks import select
-from planc.publish.diff import Change, changed_fields, diff
+from planc.publish.diff import Change, Owner, changed_fields, diff
 from planc.publish.events import build_events, expectation
 from planc.publish.verify import check_doc, doc_outline
 
@@ -207,8 +207,8 @@ def test_publish_twice_keeps_ids_then_updates_in_place_and_creates(icu_server, t
     third = publish(icu_server, plan, "--week", "1", "--yes")
     ok(third)
     after = by_external(icu_server)
-    sat = f"{PREFIX}2027-01-09:1"
-    wed = f"{PREFIX}2027-01-06:1"
+    sat = f"{PREFIX}2027-01-09:endurance"
+    wed = f"{PREFIX}2027-01-06:endurance"
     assert after[sat]["id"] == before[sat]["id"]
     assert "Endurance 2h" in after[sat]["description"]
     assert after[sat]["workout_doc"]["duration"] == 7200
@@ -226,21 +226,21 @@ def test_events_carry_planc_fields(icu_server, tmp_path):
     ok(publish(icu_server, plan, "--yes"))
     events = by_external(icu_server)
     assert set(events) == expected_ids(plan)
-    ss = events[f"{PREFIX}2027-01-05:1"]
+    ss = events[f"{PREFIX}2027-01-05:sweetspot"]
     assert (ss["category"], ss["type"], ss["name"], ss["indoor"]) == (
         "WORKOUT", "VirtualRide", "Sweet spot 3x10m", True)
     assert ss["start_date_local"] == "2027-01-05T00:00:00"
     # prose first, escaped so that it cannot become a step or a repeat
     assert ss["description"].startswith("Seated, smooth.\n`- not a step\nNot a repeat 3x.\n\n")
     assert len(ss["workout_doc"]["steps"]) == 3
-    note = events[f"{PREFIX}2027-01-10:1"]
+    note = events[f"{PREFIX}2027-01-10:week-1-done"]
     assert (note["category"], note["name"], note["description"]) == (
         "NOTE", "Week 1 done", "Rest well.")
     assert "type" not in note and "workout_doc" not in note
-    race = events[f"{PREFIX}2027-01-17:1"]
+    race = events[f"{PREFIX}2027-01-17:test-10k"]
     assert (race["category"], race["type"], race["start_date_local"], race["distance"]) == (
         "RACE_C", "Run", "2027-01-17T10:00:00", 10000.0)
-    assert events[f"{PREFIX}2027-01-09:1"]["indoor"] is False
+    assert events[f"{PREFIX}2027-01-09:endurance"]["indoor"] is False
 
 
 # -- reliability ------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ def test_connection_dropped_after_commit_then_rerun_has_no_duplicate(icu_server,
     assert failed.returncode == 3, failed.stderr_text
     assert "Traceback" not in failed.stderr_text
     assert "Safe to re-run" in failed.stderr_text
-    assert "Sweet spot 5x10m" in by_external(icu_server)[f"{PREFIX}2027-01-05:1"]["name"]
+    assert "Sweet spot 5x10m" in by_external(icu_server)[f"{PREFIX}2027-01-05:sweetspot"]["name"]
     icu_server.clear_log()
     rerun = publish(icu_server, plan, "--yes")
     ok(rerun)
@@ -351,7 +351,7 @@ def test_prune_deletes_only_this_plans_stale_events(icu_server, tmp_path):
 
     # Thursdays leave the plan.
     write_plan(tmp_path, plan_yaml(CALENDAR.replace("    thu: {workout: track}\n", "")))
-    stale = {f"{PREFIX}2027-01-07:1", f"{PREFIX}2027-01-14:1"}
+    stale = {f"{PREFIX}2027-01-07:track", f"{PREFIX}2027-01-14:track"}
 
     kept = publish(icu_server, plan, "--yes")  # without --prune: nothing deleted
     ok(kept)
@@ -365,8 +365,8 @@ def test_prune_deletes_only_this_plans_stale_events(icu_server, tmp_path):
     ok(week1)
     assert "  delete     2027-01-07        Run            Track 5x1km" in week1.stdout_text
     (delete,) = writes(icu_server)
-    assert (delete.method, delete.body) == ("PUT", [{"external_id": f"{PREFIX}2027-01-07:1"}])
-    assert set(by_external(icu_server)) == set(before) - {f"{PREFIX}2027-01-07:1"}
+    assert (delete.method, delete.body) == ("PUT", [{"external_id": f"{PREFIX}2027-01-07:track"}])
+    assert set(by_external(icu_server)) == set(before) - {f"{PREFIX}2027-01-07:track"}
 
     everything = publish(icu_server, plan, "--prune", "--yes")
     ok(everything)
@@ -463,7 +463,7 @@ def test_local_dates_whatever_the_time_zones(icu_server, tmp_path, athlete_tz, p
     for s in loaded.sessions:
         assert stored[s.external_id]["start_date_local"] == (
             f"{s.date.isoformat()}T{s.time or '00:00'}:00")
-        assert s.external_id.endswith(f":{s.date.isoformat()}:{s.slot}")
+        assert s.external_id == f"{PREFIX}{s.date.isoformat()}:{s.key}"
 
 
 # -- dry run and confirmation -----------------------------------------------------------------
@@ -514,7 +514,8 @@ def test_plan_with_errors_is_not_published(icu_server, tmp_path):
 def _doc_hook(monkeypatch, change) -> None:
     """Make the local server's workout parser answer something else (a server hook)."""
     real = icu_store.parse_workout
-    monkeypatch.setattr(icu_store, "parse_workout", lambda text: change(real(text)))
+    monkeypatch.setattr(icu_store, "parse_workout",
+                        lambda text, settings=None: change(real(text, settings)))
 
 
 def test_no_steps_parsed_is_an_error_naming_the_session(icu_server, tmp_path, monkeypatch):
@@ -559,7 +560,7 @@ def test_a_second_event_instead_of_an_update_is_an_error(icu_server, tmp_path):
     plan = write_plan(tmp_path)
     icu_server.seed_event({"category": "NOTE", "start_date_local": "2027-01-10T00:00:00",
                            "name": "Old", "description": "",
-                           "external_id": f"{PREFIX}2027-01-10:1"}, client="other-key")
+                           "external_id": f"{PREFIX}2027-01-10:week-1-done"}, client="other-key")
     proc = publish(icu_server, plan, "--week", "1", "--yes")
     assert proc.returncode == 1
     assert "2027-01-10 'Week 1 done': intervals.icu created event" in proc.stderr_text
@@ -605,10 +606,13 @@ def test_changed_fields_normalises_what_the_service_rewrites():
 
 HALF = Path(__file__).resolve().parents[1] / "plans" / "half-marathon-12w.yaml"
 _HALF_ID = "half-marathon-12w"
-_ID = st.sampled_from([f"planc:{_HALF_ID}:2027-01-04:1", f"planc:{_HALF_ID}:2027-01-05:1",
-                       f"planc:{_HALF_ID}:2027-01-08:1", f"planc:{_HALF_ID}:2027-01-20:1",
-                       f"planc:{_HALF_ID}-2:2027-01-05:1", "planc:other:2027-01-05:1",
-                       "othertool:1", "", None])
+_ID = st.sampled_from([
+    f"planc:{_HALF_ID}:2027-01-04:swim-aerobic", f"planc:{_HALF_ID}:2027-01-05:threshold-run",
+    f"planc:{_HALF_ID}:2027-01-08:easy-run", f"planc:{_HALF_ID}:2027-01-20:tempo",
+    f"planc:{_HALF_ID}:2027-01-04:1", f"planc:{_HALF_ID}:2027-01-05:2",  # the legacy form
+    f"planc:{_HALF_ID}:anna:2027-01-05:threshold-run",  # a roster athlete's
+    f"planc:{_HALF_ID}-2:2027-01-05:threshold-run", "planc:other:2027-01-05:easy",
+    "othertool:1", "", None])
 
 
 @functools.cache
@@ -617,34 +621,44 @@ def _half_plan():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(_ID, st.integers(0, 20)), max_size=12), st.booleans())
+@given(st.lists(st.tuples(_ID, st.integers(0, 20), st.sampled_from(["Run", "Swim", None])),
+                max_size=12), st.booleans())
 def test_diff_only_ever_touches_this_plans_external_ids(existing, prune):
     plan = _half_plan()
     events = build_events(plan.sessions[:2]).events
     calendar = []
-    for n, (external_id, day) in enumerate(existing):
-        event = {"id": n, "category": "WORKOUT", "name": "x",
+    for n, (external_id, day, sport) in enumerate(existing):
+        event = {"id": n, "category": "WORKOUT", "name": "x", "type": sport,
                  "start_date_local": f"{dt.date(2027, 1, 1) + dt.timedelta(days=day)}T00:00:00"}
         if external_id is not None:
             event["external_id"] = external_id
         calendar.append(event)
     in_range = select(plan, ["1"]).contains
-    changes = diff(events, calendar, plan.id, in_range, prune)
-    prefix = f"planc:{plan.id}:"
+    owner = Owner(plan.id)
+    changes = diff(events, calendar, owner, in_range, prune)
     planned_ids = {e.external_id for e in events}
     for action in changes.actions:
         if action.change is Change.DELETE:
-            assert prune and action.external_id.startswith(prefix)
+            assert prune and (owner.owns(action.external_id)
+                              or owner.may_adopt(action.external_id))
             assert in_range(action.date)
             assert action.external_id not in planned_ids
         if action.existing is not None:
-            assert str(action.existing.get("external_id")).startswith(prefix)
+            ext = action.existing.get("external_id")
+            assert owner.owns(ext) or (action.change in (Change.ADOPT, Change.DELETE)
+                                       and owner.may_adopt(ext))
+            if action.change is Change.ADOPT:  # same day, category and sport as the session
+                assert action.existing["start_date_local"][:10] == action.date.isoformat()
+                assert action.existing["type"] == action.planned.payload["type"]
+    assert not [e for e in calendar if "anna" in str(e.get("external_id"))
+                and any(a.existing is e for a in changes.actions)]
     deleted = {a.external_id for a in changes.deletions}
+    adopted = {id(a.existing) for a in changes.adoptions}
     for event in calendar:  # every stale event of the plan in week 1 is found
         ext = event.get("external_id")
         day = dt.date.fromisoformat(event["start_date_local"][:10])
-        if isinstance(ext, str) and ext.startswith(prefix) and ext not in planned_ids \
-                and in_range(day):
+        if (owner.owns(ext) or owner.may_adopt(ext)) and ext not in planned_ids \
+                and in_range(day) and id(event) not in adopted:
             assert ext in deleted if prune else event in changes.stale
     planned = [a for a in changes.actions if a.change is not Change.DELETE]
     assert [a.external_id for a in planned] == [e.external_id for e in events]

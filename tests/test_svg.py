@@ -41,7 +41,12 @@ from planc.emit.svgdraw import CARD, LARGE, THUMB, render_svg
 from planc.lower.formats import EmitOptions
 from planc.resolve.metrics import workout_metrics
 from planc.resolve.profile import NEUTRAL, PALETTE, SCALE_MIN, zone_bounds, zone_of
-from planc.resolve.targets import hr_fraction_lthr, pace_fraction, pace_speed, power_fraction
+from planc.resolve.targets import (
+    hr_fraction_lthr,
+    pace_band_speed,
+    pace_fraction,
+    power_fraction,
+)
 from planc.units import NOMINAL_SPEED, DistanceUnit, PacePer
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -185,7 +190,7 @@ def value_of(step: Step, thr: SportThresholds) -> Range | None:
 def seconds_of(step: Step, thr: SportThresholds) -> float:
     if isinstance(step.amount, Duration):
         return step.amount.seconds
-    return step.amount.metres / pace_speed(step.pace, thr).mid
+    return step.amount.metres / pace_band_speed(step.pace, thr)  # as intervals.icu times it
 
 
 # ------------------------------------------------------------ properties --
@@ -419,13 +424,13 @@ def test_distance_without_speed_gets_an_estimated_dashed_width():
                                               abs=0.11)
     assert [d.code for d in diags] == ["svg-estimated-width"]
     assert "~" in etree.fromstring(data).find(f"{SVG}title").text
-    # a threshold pace does not time a step without a pace: the estimate stays nominal
-    with_pace = Athlete({"run": SportThresholds(lthr=170, threshold_pace=4.0)})
-    (outline2,) = shapes(render_svg(w, with_pace), "u")
-    assert outline2[1] == outline[1]
-    # the picture and the numbers agree: metrics times the step the same way
+    # the numbers do not pretend: the step's time is unknown
     m = workout_metrics(w, no_pace)
-    assert m.duration_s == pytest.approx(600 + estimated) and m.unknown_duration_steps == 1
+    assert m.duration_s is None and m.unknown_duration_steps == 1
+    # with a threshold pace the step is timed at it, as intervals.icu does: no estimate
+    with_pace = Athlete({"run": SportThresholds(lthr=170, threshold_pace=4.0)})
+    assert not shapes(render_svg(w, with_pace), "u")
+    assert workout_metrics(w, with_pace).duration_s == pytest.approx(600 + 2000 / 4.0)
 
 
 def test_missing_threshold_is_a_warning_and_a_grey_block():

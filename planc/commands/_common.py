@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -46,20 +47,103 @@ def plan_path_problem(path: str) -> str | None:
 
 
 def expand_paths(paths: Iterable[str]) -> list[str]:
-    """Files as given; a directory stands for the workout and plan files below it."""
+    """Files as given; a directory stands for the workout and plan files below it.
+
+    Below a directory, planc skips what is not the author's: files git ignores (inside a
+    git work tree, ``git ls-files`` lists the files that are not ignored, so
+    ``.gitignore``, ``.git/info/exclude`` and the global excludes all count; outside
+    one, nothing is ignored), folders whose name starts with a dot, and folders that
+    carry a planc manifest (what ``build`` and ``render`` write).  A file named
+    explicitly is always read."""
     out: list[str] = []
     for p in paths:
         if p != "-" and Path(p).is_dir():
-            found = sorted(
-                str(f) for f in Path(p).rglob("*")
-                if f.is_file() and (f.suffix.lower() in WORKOUT_SUFFIXES or (
-                    f.suffix.lower() in PLAN_SUFFIXES and _looks_like_plan(f)))
-            )
+            root = Path(p)
+            if (manifest := planc_manifest(root)) is not None:
+                raise InputError(f"{p}: planc wrote this folder (it has {manifest.name}); "
+                                 "check the plan or the workouts it came from instead")
+            found = sorted(str(f) for f in files_below(root) if _is_input(f))
+            if not found and any(_is_input(f) for f in _walk(root)):
+                raise InputError(f"{p}: git ignores every workout and plan file in this "
+                                 "directory (.gitignore); name the files to check them")
             if not found:
                 raise InputError(f"{p}: no .workout or plan files in this directory")
             out.extend(found)
         else:
             out.append(p)
+    return out
+
+
+MANIFEST_NAMES = ("manifest.json", "site-manifest.json")  # planc build, planc render
+
+
+def planc_manifest(folder: Path) -> Path | None:
+    """The manifest ``build`` or ``render`` left in ``folder``, or None: a manifest file
+    name holding a JSON object with the plan it was written for."""
+    import json
+
+    from planc.inputs import read_bytes
+
+    for name in MANIFEST_NAMES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        try:
+            data = json.loads(read_bytes(path))
+        except (InputError, ValueError):
+            continue
+        if isinstance(data, dict) and "plan" in data:
+            return path
+    return None
+
+
+def _is_input(f: Path) -> bool:
+    suffix = f.suffix.lower()
+    return suffix in WORKOUT_SUFFIXES or (suffix in PLAN_SUFFIXES and _looks_like_plan(f))
+
+
+def files_below(root: Path) -> list[Path]:
+    """Every file below ``root`` that is the author's (see :func:`expand_paths`)."""
+    listed = _git_files(root)
+    if listed is None:
+        return _walk(root)
+    folders: dict[Path, bool] = {}  # folder -> carries a manifest (or is hidden)
+
+    def skipped(folder: Path) -> bool:
+        if folder not in folders:
+            folders[folder] = folder != root and (
+                folder.name.startswith(".") or planc_manifest(folder) is not None
+                or skipped(folder.parent))
+        return folders[folder]
+
+    return [f for f in listed if not skipped(f.parent) and f.is_file()]
+
+
+def _git_files(root: Path) -> list[Path] | None:
+    """The files below ``root`` git does not ignore (tracked or not), or None when
+    ``root`` is not in a git work tree (or git is not installed)."""
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
+             "--exclude-standard", "--deduplicate", "--", "."],
+            capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return [root / n for n in names if n]
+
+
+def _walk(root: Path) -> list[Path]:
+    out: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs
+                   if not d.startswith(".") and planc_manifest(here / d) is None]
+        out.extend(here / f for f in files)
     return out
 
 
@@ -75,13 +159,24 @@ def _looks_like_plan(path: Path) -> bool:
         return False
 
 
+class BadEncoding(InputError):
+    """A file that is read but is not UTF-8: a mistake in the input (exit 1), reported as
+    the positioned ``diagnostic``; ``source`` is its text to show the line from."""
+
+    def __init__(self, source: Source, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.source = source
+        self.diagnostic = diagnostic
+
+
 def read_source(path: str) -> Source:
-    """A workout or plan file's text (``-`` is standard input); InputError names the file."""
+    """A workout or plan file's text (``-`` is standard input).  InputError names the file;
+    BadEncoding carries the positioned error for a file that is not UTF-8."""
     name = shown_name(path)
     try:
         return Source(name, read_text(path))
     except NotText as exc:
-        raise InputError(f"{name}: {exc}; save it as UTF-8") from None
+        raise BadEncoding(Source(name, exc.text()), exc.diagnostic(name)) from None
     except InputError as exc:
         raise InputError(f"{name}: {exc}") from None
 
@@ -299,3 +394,99 @@ def client_from_args(args: argparse.Namespace):
     from planc.publish.connect import open_client  # httpx loads only for network commands
 
     return open_client(args.base_url, args.verbose)
+
+
+# ------------------------------------------------------------------ coach --
+
+
+class CommandFailed(Exception):
+    """A command stops with ``code`` after printing ``message`` (if any) as its error."""
+
+    def __init__(self, code: int, message: str | None = None) -> None:
+        super().__init__(message or "")
+        self.code = code
+        self.message = message
+
+    def exit(self, command: str) -> int:
+        if self.message:
+            print(f"planc {command}: error: {self.message}", file=sys.stderr)
+        return self.code
+
+
+def add_for_arguments(p: argparse.ArgumentParser, *, roster_required: bool = False) -> None:
+    g = p.add_argument_group("coach mode: one plan, a squad of athletes (README 'Coach mode')")
+    g.add_argument("--for", dest="squad", metavar="WHO",
+                   help="the athletes of the roster: NAME[,NAME…], tag:TAG or all; each gets "
+                   "the plan with their own thresholds, start date, days and parameters")
+    g.add_argument("--roster", metavar="FILE",
+                   help="the roster file" + ("" if roster_required else
+                                             " (default: the plan's 'roster:')"))
+
+
+_ATHLETE_FLAGS = ("athlete", "ftp", "lthr", "max_hr", "threshold_pace")
+
+
+def roster_without_for(args: argparse.Namespace) -> str | None:
+    """Why ``--roster`` alone is a usage error (it says which roster, not whose plans)."""
+    if getattr(args, "roster", None) and not getattr(args, "squad", None):
+        return "--roster says which roster; say whose plans with --for NAME[,NAME…], " \
+               "--for tag:TAG or --for all"
+    return None
+
+
+def squad_from_args(args: argparse.Namespace, roster_path: str | None,
+                    sources: dict[str, str], spec: str | None = None):
+    """The roster and the athletes ``--for`` names (``planc.plan.roster``).
+
+    Prints the roster's diagnostics; raises :class:`CommandFailed` when there is no
+    roster, it has errors (exit 1), or ``--for`` names nobody in it (exit 2)."""
+    from planc.commands import ExitCode
+    from planc.plan.roster import choose, read_roster
+
+    if any(getattr(args, flag, None) is not None for flag in _ATHLETE_FLAGS):
+        raise CommandFailed(ExitCode.USAGE, "--for takes each athlete's thresholds from the "
+                            "roster: leave out --athlete, --ftp, --lthr, --max-hr and "
+                            "--threshold-pace")
+    path = getattr(args, "roster", None) or roster_path
+    if not path:
+        raise CommandFailed(ExitCode.USAGE, "--for needs a roster: add 'roster: FILE' to the "
+                            "plan or pass --roster FILE")
+    if not Path(path).is_file():
+        raise CommandFailed(ExitCode.USAGE, f"{path}: no such roster file")
+    found = read_roster(path)
+    sources.update(found.sources)
+    if found.diagnostics:
+        report(found.diagnostics, sources)
+    if not found.ok or found.roster is None:
+        raise CommandFailed(ExitCode.DIAGNOSTICS)
+    members, problems = choose(found.roster, spec or args.squad)
+    if problems:
+        report(problems, sources)
+        raise CommandFailed(ExitCode.USAGE)
+    return found.roster, members
+
+
+def squad_plans(args: argparse.Namespace, plan_path: str, plan: Plan, sources: dict[str, str],
+                known: Iterable[Diagnostic] = (), strict: bool = False,
+                spec: str | None = None):
+    """Each chosen athlete's plan (``planc.plan.roster.MemberPlan``), their diagnostics
+    printed once under the athlete's name (not those of the plan as written, ``known``,
+    already printed); CommandFailed (exit 1) if any athlete's plan has errors."""
+    from planc.commands import ExitCode
+    from planc.plan.roster import plan_for
+
+    roster, members = squad_from_args(args, plan.roster, sources, spec)
+    seen = set(known)
+    plans = [plan_for(plan_path, m, roster) for m in members]
+    failed = False
+    for mp in plans:
+        sources.update(mp.result.sources)
+        own = [d for d in mp.result.diagnostics if d not in seen]
+        seen.update(own)
+        if own:
+            print(f"for {mp.member.label}:", file=sys.stderr)
+            failed = report(own, sources, strict=strict) or failed
+        failed = failed or not mp.ok
+    if failed:
+        raise CommandFailed(ExitCode.DIAGNOSTICS)
+    return roster, plans

@@ -3,7 +3,8 @@
     planc build PLAN [-o DIR] [--formats icu,zwo,…|all] [--week N|N-M|YYYY-Www]…
                      [--from DATE] [--to DATE]
 
-Output goes to out/<plan id> unless -o says otherwise.  Files are named
+Output goes to out/<plan id> unless -o says otherwise; with --for (coach mode),
+each athlete's plan goes to out/<plan id>/<athlete>/ (-o DIR: DIR/<athlete>/).  Files are named
 <date>-<slot>-<name>.<ext> inside week-NN-<monday>/ folders; manifest.json
 lists every session (date, time, sport, kind, external id, files, duration,
 distance, load).  Rebuilding with no change rewrites nothing.  A file from an
@@ -22,7 +23,8 @@ from pathlib import Path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from planc.commands._common import add_athlete_args, add_fit_max_steps, add_week_arguments
+    from planc.commands._common import (add_athlete_args, add_fit_max_steps,
+                                        add_for_arguments, add_week_arguments)
     from planc.lower.formats import FORMATS
 
     p.add_argument("plan", metavar="PLAN", help="plan file (.yaml)")
@@ -39,22 +41,29 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="list every approximation a format forces (default: one line per kind)")
+    add_for_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    from planc.commands._common import athlete_from_args, report, selection_from_args
+    from planc.commands._common import (
+        CommandFailed,
+        athlete_from_args,
+        plan_path_problem,
+        report,
+        roster_without_for,
+        squad_plans,
+    )
     from planc.lower.formats import parse_formats
-    from planc.plan.build import build_plan
     from planc.plan.load import read_plan
-    from planc.plan.weeks import SelectionError
 
+    if (problem := roster_without_for(args)) is not None:
+        print(f"planc build: error: {problem}", file=sys.stderr)
+        return 2
     try:
         formats = parse_formats(args.formats)
     except ValueError as exc:
         print(f"planc build: error: --formats: {exc}", file=sys.stderr)
         return 2
-    from planc.commands._common import plan_path_problem
-
     if (problem := plan_path_problem(args.plan)) is not None:
         print(f"planc build: error: {problem}", file=sys.stderr)
         return 2
@@ -70,12 +79,37 @@ def run(args: argparse.Namespace) -> int:
         report(diags, sources, strict=args.strict)
         return 1
     plan = result.plan
+    out_dir = Path(args.output) if args.output else Path("out") / plan.id
+    if not args.squad:
+        return _build_one(args, plan, athlete, out_dir, formats, diags, sources)
+    # --for: each athlete's plan into <out>/<athlete>/ (their thresholds, dates, days)
+    try:
+        _, plans = squad_plans(args, args.plan, plan, sources, diags, strict=args.strict)
+    except CommandFailed as exc:
+        return exc.exit("build")
+    approximations: list = []  # summarised once for the squad, not once per athlete
+    codes = [_build_one(args, mp.result.plan, None, out_dir / mp.member.name, formats,
+                        diags if n == 0 else [], sources, approximations, mp.member.label)
+             for n, mp in enumerate(plans)]
+    if approximations:
+        _summarise(approximations)
+    return max(codes)
+
+
+def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: list[str],
+               diags: list, sources: dict[str, str], approximations: list | None = None,
+               who: str | None = None) -> int:
+    """Build one plan (the plan as written, or one athlete's) into ``out_dir``; the
+    formats' approximations go to ``approximations`` when given (else summarised here)."""
+    from planc.commands._common import report, selection_from_args
+    from planc.plan.build import build_plan
+    from planc.plan.weeks import SelectionError
+
     try:
         selection = selection_from_args(args, plan)
     except SelectionError as exc:
         print(f"planc build: error: {exc}", file=sys.stderr)
         return 2
-    out_dir = Path(args.output) if args.output else Path("out") / plan.id
     try:
         built = build_plan(plan, out_dir, formats, selection, athlete, strict=args.strict,
                            fit_max_steps=args.fit_max_steps)
@@ -88,9 +122,14 @@ def run(args: argparse.Namespace) -> int:
     own = [d for d in built.diagnostics if d.code.startswith("manifest-")]
     lowering = [d for d in built.diagnostics if not d.code.startswith("manifest-")]
     if not args.verbose and not args.strict and not any(d.is_error for d in lowering):
-        _summarise(lowering)
+        if approximations is None:
+            _summarise(lowering)
+        else:
+            approximations.extend(lowering)
         lowering = []
     lowering = own + lowering
+    if who and lowering:
+        print(f"for {who}:", file=sys.stderr)
     failed = report(diags + lowering, sources, strict=args.strict)
     if failed:
         return 1

@@ -1,4 +1,9 @@
-"""Check workout files (*.workout) and plan files (*.yaml) and report every mistake.
+"""Check workout files (*.workout), plan files and rosters (*.yaml) and report every mistake.
+
+A plan that names a roster (``roster: squad.yaml``), or one checked with
+``--for``, is also checked as each athlete of the roster does it (their
+thresholds, start, days and parameters); a roster file on its own is checked
+with every athlete's thresholds file.
 
 Exit status: 0 when there is no error (warnings are printed to stderr),
 1 when there is at least one error, 2 for a bad command line or unreadable file.
@@ -10,22 +15,28 @@ import argparse
 import sys
 from pathlib import Path
 
+from planc.commands import ExitCode
 from planc.commands._common import (
+    BadEncoding,
+    CommandFailed,
     InputError,
+    add_for_arguments,
     add_sport_arg,
     expand_paths,
     is_plan,
     read_source,
     report,
+    squad_plans,
 )
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="workout or plan files, directories, or - for standard input")
+                   help="workout, plan or roster files, directories, or - for standard input")
     add_sport_arg(p)
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when all is well")
+    add_for_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     diags = []
     sources: dict[str, str] = {}
     unreadable = 0  # files that cannot be read: reported, and the others still checked
+    failed = False
     paths: list[str] = []
     for given in args.paths:
         try:
@@ -47,21 +59,53 @@ def run(args: argparse.Namespace) -> int:
             unreadable += 1
             continue
         if is_plan(path):
-            from planc.plan import check_plan
-
-            diags.extend(check_plan(path))
+            try:
+                failed = _check_yaml(args, path, sources) or failed
+            except CommandFailed as exc:
+                if exc.code != ExitCode.DIAGNOSTICS:
+                    return exc.exit("check")
+                failed = True
             continue
         try:
             src = read_source(path)
+        except BadEncoding as exc:
+            sources[exc.source.path] = exc.source.text
+            diags.append(exc.diagnostic)
+            continue
         except InputError as exc:
             print(f"planc check: error: {exc}", file=sys.stderr)
             unreadable += 1
             continue
         sources[src.path] = src.text
         diags.extend(read_workout(src.text, path=src.path, sport=args.sport).diagnostics)
-    failed = report(diags, sources, strict=args.strict)
+    failed = report(diags, sources, strict=args.strict) or failed
     if unreadable:
-        return 2
+        return ExitCode.USAGE
     if not failed and not args.quiet:
         print(f"ok: {len(paths)} file{'s' * (len(paths) != 1)} checked", file=sys.stderr)
-    return 1 if failed else 0
+    return ExitCode.DIAGNOSTICS if failed else ExitCode.OK
+
+
+def _check_yaml(args: argparse.Namespace, path: str, sources: dict[str, str]) -> bool:
+    """A plan (and its athletes) or a roster, reported here; True if any error."""
+    from planc.plan.load import read_plan
+    from planc.plan.roster import check_roster, is_roster
+    from planc.plan.yamlsrc import parse_yaml
+
+    try:
+        tree, _ = parse_yaml(read_source(path).text, path)
+    except InputError:
+        tree = None
+    if is_roster(tree):
+        found = check_roster(path)
+        sources.update(found.sources)
+        return report(found.diagnostics, sources, strict=args.strict)
+    result = read_plan(path)
+    sources.update(result.sources)
+    failed = report(result.diagnostics, sources, strict=args.strict)
+    plan = result.plan
+    if plan is None or not (args.squad or plan.roster or args.roster):
+        return failed
+    squad_plans(args, path, plan, sources, result.diagnostics, strict=args.strict,
+                spec=args.squad or "all")
+    return failed

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from planc.commands._common import (
+    BadEncoding,
     InputError,
     add_athlete_args,
     add_fit_max_steps,
@@ -90,6 +91,11 @@ def run(args: argparse.Namespace) -> int:
                       file=sys.stderr)
                 return 2
             src = read_source(path)
+        except BadEncoding as exc:
+            sources[exc.source.path] = exc.source.text
+            diags.append(exc.diagnostic)
+            failed = True
+            continue
         except InputError as exc:
             print(f"planc compile: error: {exc}", file=sys.stderr)
             return 2

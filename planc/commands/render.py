@@ -2,7 +2,10 @@
 
     planc render PLAN [-o DIR] [--week N|N-M|YYYY-Www]… [--from DATE] [--to DATE]
 
-Output goes to out/<plan id>-site unless -o says otherwise.  index.html shows
+Output goes to out/<plan id>-site unless -o says otherwise.  With --for (coach
+mode) each athlete's site goes to <that folder>/<athlete>/, and its index.html
+becomes the squad page: every athlete, linked, with their weekly load side by
+side.  index.html shows
 one row per week and one cell per day, each session with a small profile,
 its duration and load, notes and races, the week totals per sport, and a
 chart of weekly load with the CTL/ATL/TSB projection.  Each workout session
@@ -26,7 +29,7 @@ from pathlib import Path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from planc.commands._common import add_athlete_args, add_week_arguments
+    from planc.commands._common import add_athlete_args, add_for_arguments, add_week_arguments
 
     p.add_argument("plan", metavar="PLAN", help="plan file (.yaml)")
     p.add_argument("-o", "--output", metavar="DIR",
@@ -34,19 +37,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_week_arguments(p)
     add_athlete_args(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    add_for_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
     from planc.commands._common import (
+        CommandFailed,
         athlete_from_args,
         plan_path_problem,
         report,
-        selection_from_args,
+        roster_without_for,
+        squad_plans,
     )
     from planc.plan.load import read_plan
-    from planc.plan.weeks import SelectionError
-    from planc.render.site import TemplateMissing, render_site
 
+    if (problem := roster_without_for(args)) is not None:
+        print(f"planc render: error: {problem}", file=sys.stderr)
+        return 2
     if (problem := plan_path_problem(args.plan)) is not None:
         print(f"planc render: error: {problem}", file=sys.stderr)
         return 2
@@ -60,14 +67,59 @@ def run(args: argparse.Namespace) -> int:
         report(diags, sources)
         return 1
     plan = result.plan
+    out_dir = Path(args.output) if args.output else Path("out") / f"{plan.id}-site"
+    if not args.squad:
+        return _render(args, out_dir, lambda: _site(args, plan, out_dir, athlete), diags,
+                       sources)
+    # --for: each athlete's site in <out>/<athlete>/, and the squad page over them
     try:
-        selection = selection_from_args(args, plan)
+        _, plans = squad_plans(args, args.plan, plan, sources, diags)
+    except CommandFailed as exc:
+        return exc.exit("render")
+    return _render(args, out_dir, lambda: _squad(args, plan, plans, out_dir), diags, sources)
+
+
+def _site(args: argparse.Namespace, plan, out_dir: Path, athlete):
+    from planc.commands._common import selection_from_args
+    from planc.render.site import render_site
+
+    return render_site(plan, out_dir, selection_from_args(args, plan), athlete)
+
+
+def _squad(args: argparse.Namespace, plan, plans, out_dir: Path):
+    """Every athlete's site, then the squad page: one result for the report."""
+    from planc.commands._common import selection_from_args
+    from planc.plan.stats import plan_report
+    from planc.render.site import render_site
+    from planc.render.squad import SquadEntry, render_squad
+
+    entries, sites = [], []
+    for mp in plans:
+        own = mp.result.plan
+        selection = selection_from_args(args, own)
+        sites.append(render_site(own, out_dir / mp.member.name, selection))
+        entries.append(SquadEntry(mp.member.name, mp.member.full_name, own,
+                                  plan_report(own, selection)))
+    squad = render_squad(plan, entries, out_dir)
+    for site in sites:
+        squad.pages += site.pages
+        squad.diagnostics.extend(site.diagnostics)
+        for name in ("written", "unchanged", "removed"):
+            getattr(squad.files, name).extend(getattr(site.files, name))
+    return squad
+
+
+def _render(args: argparse.Namespace, out_dir: Path, render, diags, sources) -> int:
+    """Run ``render`` and report it (exit codes of the command)."""
+    from planc.commands._common import report
+    from planc.plan.weeks import SelectionError
+    from planc.render.site import TemplateMissing
+
+    try:
+        rendered = render()
     except SelectionError as exc:
         print(f"planc render: error: {exc}", file=sys.stderr)
         return 2
-    out_dir = Path(args.output) if args.output else Path("out") / f"{plan.id}-site"
-    try:
-        rendered = render_site(plan, out_dir, selection, athlete)
     except OSError as exc:
         print(f"planc render: error: cannot write {exc.filename or out_dir}: "
               f"{exc.strerror or exc}", file=sys.stderr)

@@ -1,6 +1,6 @@
-"""Print the JSON Schema (draft 2020-12) of plan files, library files or athlete files.
+"""Print the JSON Schema (draft 2020-12) of plan, library, athlete or roster files.
 
-    planc schema [plan|library|athlete]
+    planc schema [plan|library|athlete|roster]
 
 Point an editor at it (e.g. yaml-language-server's "# yaml-language-server:
 $schema=…" comment) for completion and inline checks while writing plans.
@@ -18,7 +18,7 @@ import sys
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("kind", nargs="?", default="plan", choices=("plan", "library", "athlete"),
+    p.add_argument("kind", nargs="?", default="plan", choices=("plan", "library", "athlete", "roster"),
                    help="which file format (default: plan)")
 
 

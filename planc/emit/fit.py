@@ -180,7 +180,11 @@ def _target(t: PowerTarget | HrTarget | PaceTarget | CadenceTarget,
             lo, hi = _band(r.low, r.high, "hr", None)
             return kind, max(lo, 1) + 100, max(hi, 1) + 100
     elif isinstance(t, PaceTarget):
-        lo, hi = _band(r.low * 1000, r.high * 1000, "pace", None)
+        if r.is_single:  # a band even in pace, so its middle pace is the pace written (a
+            w = SINGLE_VALUE_BAND["pace"]  # pace band is timed at its middle pace)
+            lo, hi = _band(r.low / (1 + w) * 1000, r.low / (1 - w) * 1000, "pace", None)
+        else:
+            lo, hi = _band(r.low * 1000, r.high * 1000, "pace", None)
         return _SPEED, lo, hi
     elif isinstance(t, CadenceTarget):
         lo, hi = _band(r.low, r.high, "cadence", None)

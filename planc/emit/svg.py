@@ -19,8 +19,8 @@ from planc.resolve.profile import Profile, build_profile
 
 def diagnostics(profile: Profile, sport: str) -> list[Diagnostic]:
     """One warning per distinct step the picture had to guess for."""
-    from planc.emit.icu import fmt_distance
     from planc.emit.svgdraw import clock
+    from planc.syntax.printer import fmt_distance
 
     out: list[Diagnostic] = []
     seen: set[int] = set()

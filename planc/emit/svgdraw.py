@@ -123,7 +123,7 @@ def summary(workout: Workout, profile: Profile, athlete: Athlete | None,
             indoor: bool = False, metrics: Metrics | None = None) -> Summary:
     """Caption, title and description; ``metrics`` saves recomputing them (a plan page
     draws each workout several times), else they are measured on the picture's timeline."""
-    from planc.emit.icu import step_line
+    from planc.syntax.printer import step_line
 
     m = metrics or measure(profile.timeline)
     name = workout.name or "Workout"
@@ -403,8 +403,8 @@ def _cues(E, root, profile: Profile, style: Style, kx: float, baseline: float,
 
 def step_text(s: StepShape, athlete: Athlete | None, sport: str, indoor: bool = False) -> str:
     """``Sweet spot · 15m · 88-93% (233-246 W) · 85-95 rpm``: a step for people."""
-    from planc.emit.icu import fmt_distance
     from planc.lower.common import cadence_text, describe_targets, label_text
+    from planc.syntax.printer import fmt_distance
 
     thr = (athlete or Athlete()).for_sport(sport)
     amount = s.step.amount

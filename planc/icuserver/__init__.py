@@ -6,7 +6,9 @@ real HTTP on ``127.0.0.1``, with the real service's conventions
 
 - HTTP Basic auth, user name literally ``API_KEY``, the key as password;
   anything else → ``401 {"status":401,"error":"Unauthorized"}``; a bearer token
-  → 403.  Athlete id ``0`` means "the key's athlete".
+  → 403.  Athlete id ``0`` means "the key's athlete".  A coach's key
+  (:meth:`IcuServer.add_coach`) also reaches the athletes it coaches, reading
+  with ``READ`` and writing with ``WRITE`` permission; any other athlete → 403.
 - ``GET    /api/v1/athlete/{id}/events?oldest=&newest=&category=`` (local dates,
   inclusive, on the date of ``start_date_local``)
 - ``POST   /api/v1/athlete/{id}/events/bulk?upsert=true`` — with ``upsert``,
@@ -17,6 +19,10 @@ real HTTP on ``127.0.0.1``, with the real service's conventions
   → ``{"eventsDeleted": n}``; external ids only match the client's own events
 - ``GET|PUT|DELETE /api/v1/athlete/{id}/events/{eventId}``
 - ``GET    /api/v1/athlete/{id}/sport-settings``
+- ``GET    /api/v1/athlete/{id}/wellness?oldest=&newest=`` — ``Wellness`` records
+  (``id`` = the local date, ``ctl``, ``atl``), seeded with ``seed_wellness``
+- ``GET    /api/v1/athletes`` — the caller and the athletes the key coaches
+  (``AthleteWithTags``: ``id``, ``name``, ``timezone``, ``icu_permission``)
 
 Request bodies are validated against the spec subset (types, enums, the
 ``yyyy-MM-ddTHH:mm:ss`` form of ``start_date_local``, sport names) → 422.
@@ -24,6 +30,7 @@ Request bodies are validated against the spec subset (types, enums, the
 Try it by hand (keeps running until Ctrl-C; the calendar lives in memory)::
 
     python -m planc.icuserver --port 8765 --api-key test
+    python -m planc.icuserver --api-key coach --coached i101 --coached i102  # a coach
     # in another shell:
     curl -u API_KEY:test 'http://127.0.0.1:8765/api/v1/athlete/0/events?oldest=2026-01-01&newest=2026-12-31'
     INTERVALS_ICU_API_KEY=test planc publish --base-url http://127.0.0.1:8765 ...

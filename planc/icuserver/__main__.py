@@ -12,6 +12,8 @@ import argparse
 import contextlib
 import logging
 import re
+import secrets
+from datetime import date
 
 from planc.icuserver.app import IcuServer
 from planc.icuserver.faults import Fault
@@ -49,17 +51,32 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="queue a fault, e.g. 503x2, 429:5, drop",
     )
+    parser.add_argument(
+        "--coached",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="make --api-key a coach's key that may write athlete ID's calendar (e.g. i101); "
+        "repeat for a squad; each gets today's fitness (CTL 50, ATL 45)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING if args.quiet else logging.INFO, format="%(asctime)s %(message)s"
     )
-    server = IcuServer(args.api_key, args.athlete_id, host=args.host, port=args.port)
+    if args.coached:
+        server = IcuServer(secrets.token_hex(16), args.athlete_id, host=args.host, port=args.port)
+        server.add_coach(args.api_key, args.coached)
+        for athlete in args.coached:
+            server.seed_wellness(date.today().isoformat(), 50.0, 45.0, athlete_id=athlete)
+    else:
+        server = IcuServer(args.api_key, args.athlete_id, host=args.host, port=args.port)
     server.faults.add(*args.fault)
 
     def ready(url: str) -> None:
+        who = f"coach of {', '.join(args.coached)}" if args.coached else f"athlete {args.athlete_id}"
         print(
-            f"intervals.icu stand-in on {url} (athlete {args.athlete_id}; HTTP Basic user "
+            f"intervals.icu stand-in on {url} ({who}; HTTP Basic user "
             f"API_KEY, password = the --api-key value). Try:\n"
             f"  INTERVALS_ICU_API_KEY=... planc publish --base-url {url} ...\n"
             "Ctrl-C stops; the calendar lives in memory.",

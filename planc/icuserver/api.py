@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -41,6 +41,7 @@ class Call:
     params: dict[str, str]
     query: dict[str, list[str]]
     body: Any = None
+    reachable: list[tuple[str, str | None]] = field(default_factory=list)  # (id, permission)
 
     def arg(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -133,6 +134,32 @@ def list_sport_settings(call: Call) -> Any:
     return call.store.sport_settings(call.athlete)
 
 
+def list_athletes(call: Call) -> Any:
+    """``AthleteWithTags`` of the caller and of the athletes the key coaches.
+
+    ``icu_permission`` is what the key may do on that athlete's calendar ([inference]
+    from the schema: the spec does not say whose permission the field holds); the
+    caller's own entry carries ``icu_coach`` instead.  ``icu_api_key``, part of the
+    schema, is never served."""
+    out = []
+    for athlete_id, permission in call.reachable:
+        profile = call.store.profile(athlete_id) or {"id": athlete_id, "name": athlete_id}
+        entry = {**profile, "icu_tags": []}
+        if permission is None:
+            entry["icu_coach"] = len(call.reachable) > 1
+        else:
+            entry["icu_permission"] = permission
+        out.append(entry)
+    return out
+
+
+def list_wellness(call: Call) -> Any:
+    """``Wellness`` records (``id`` is the local date) between ``oldest`` and ``newest``."""
+    newest = call.local_date("newest", date.today())
+    oldest = call.local_date("oldest", date.min)
+    return call.store.wellness(call.athlete, oldest, newest)
+
+
 @dataclass(frozen=True)
 class Route:
     pattern: re.Pattern[str]
@@ -185,6 +212,13 @@ ROUTES: list[Route] = [
         "/api/v1/athlete/{athleteId}/sport-settings",
         list_sport_settings,
     ),
+    Route(
+        re.compile(_ATHLETE + r"/wellness$"),
+        "GET",
+        "/api/v1/athlete/{id}/wellness{ext}",
+        list_wellness,
+    ),
+    Route(re.compile(r"^/api/v1/athletes$"), "GET", "/api/v1/athletes", list_athletes),
 ]
 
 

@@ -5,7 +5,8 @@ One :class:`IcuServer` = one ``ThreadingHTTPServer`` on ``127.0.0.1`` (port 0
 that httpx's connection pool behaves as it does against the real service.
 
 Request pipeline: route (404/405) → HTTP Basic auth (401/403) → athlete id
-(``0`` = the key's athlete, any other id but the key's → 403) → injected fault
+(``0`` = the key's athlete; another athlete's id only for a coach's key that
+may read, or for writes write, that athlete's calendar; else 403) → injected fault
 → JSON body (400) → schema validation (422) → route → response.  Every request
 ends up in :attr:`IcuServer.requests` (without its headers, so the request log
 never holds the key).
@@ -21,7 +22,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http import HTTPStatus
@@ -52,10 +53,15 @@ class RequestRecord:
     fault: Fault | None = None
 
 
+READ, WRITE = "READ", "WRITE"  # AthleteWithTags.icu_permission values a coach may hold
+
+
 @dataclass(frozen=True)
 class KeyInfo:
     athlete_id: str
     client: str  # the "application" that owns events created with this key
+    # athletes this key coaches -> "READ" or "WRITE" (what it may do on their calendars)
+    coached: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __repr__(self) -> str:  # keys are dict keys elsewhere; never print them
         return f"KeyInfo(athlete_id={self.athlete_id!r}, client={self.client!r})"
@@ -115,7 +121,7 @@ class _Handler(BaseHTTPRequestHandler):
             route, params = api.match(method, path)
             key = icu.authenticate(self.headers.get("Authorization"))
             record.client = key.client
-            athlete = icu.athlete_for(params["id"], key)
+            athlete = icu.athlete_for(params.get("id", "0"), key, write=method != "GET")
             fault = record.fault = icu.faults.take(method, path)
             if fault is not None:
                 if fault.delay:
@@ -126,7 +132,8 @@ class _Handler(BaseHTTPRequestHandler):
                     return None
             body = self._body(raw, icu.validator, route)
             call = api.Call(
-                icu.store, icu.validator, athlete, key.client, params, record.query, body
+                icu.store, icu.validator, athlete, key.client, params, record.query, body,
+                reachable=icu.reachable(key),
             )
             payload = route.handler(call)
             if fault is not None and fault.drop_after_commit:
@@ -219,7 +226,10 @@ class IcuServer:
 
     ``api_key`` is accepted as HTTP Basic password for user ``API_KEY`` and
     belongs to athlete ``athlete_id``; :meth:`add_key` adds more keys (other
-    clients of the same athlete, or other athletes).
+    clients of the same athlete, or other athletes) and :meth:`add_coach` a
+    coach's key, which reaches the calendars of the athletes it coaches
+    (``GET /api/v1/athletes`` lists them).  :meth:`add_athlete` gives an
+    athlete a profile (name, time zone), sport settings and wellness.
     """
 
     def __init__(
@@ -242,9 +252,7 @@ class IcuServer:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.client = self.add_key(api_key, athlete_id)
-        self.store.set_sport_settings(
-            athlete_id, DEFAULT_SPORT_SETTINGS if sport_settings is None else sport_settings
-        )
+        self.add_athlete(athlete_id, sport_settings=sport_settings)
 
     def __repr__(self) -> str:
         return f"IcuServer(url={self.url!r}, athlete_id={self.athlete_id!r})"
@@ -255,6 +263,42 @@ class IcuServer:
         label = client or f"apikey-{len(self._keys) + 1}"
         self._keys[key] = KeyInfo(athlete_id or self.athlete_id, label)
         return label
+
+    def add_coach(
+        self,
+        key: str,
+        athletes: Mapping[str, str] | Iterable[str],
+        athlete_id: str = "i9000",
+        client: str | None = None,
+    ) -> str:
+        """Accept ``key`` for a coach (athlete ``athlete_id``) who may reach ``athletes``:
+        ids, or id -> ``"READ"``/``"WRITE"`` (default WRITE).  Returns its client label."""
+        coached = dict(athletes) if isinstance(athletes, Mapping) else dict.fromkeys(athletes, WRITE)
+        label = client or f"apikey-{len(self._keys) + 1}"
+        self._keys[key] = KeyInfo(athlete_id, label, coached)
+        for other in (athlete_id, *coached):
+            if self.store.profile(other) is None:
+                self.add_athlete(other)
+        return label
+
+    def add_athlete(
+        self,
+        athlete_id: str,
+        name: str | None = None,
+        timezone: str = "Europe/Berlin",
+        sport_settings: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """An athlete's profile (for the athletes list) and sport settings (default: the
+        ones every test athlete has)."""
+        self.store.set_profile(athlete_id, {"id": athlete_id, "name": name or athlete_id,
+                                            "timezone": timezone})
+        self.store.set_sport_settings(
+            athlete_id, DEFAULT_SPORT_SETTINGS if sport_settings is None else sport_settings
+        )
+
+    def reachable(self, key: KeyInfo) -> list[tuple[str, str | None]]:
+        """(athlete id, permission) the key reaches: its own athlete first (None)."""
+        return [(key.athlete_id, None), *key.coached.items()]
 
     def authenticate(self, header: str | None) -> KeyInfo:
         scheme, _, value = (header or "").partition(" ")
@@ -271,9 +315,13 @@ class IcuServer:
         raise api.ApiError(401, "Unauthorized")
 
     @staticmethod
-    def athlete_for(path_id: str, key: KeyInfo) -> str:
+    def athlete_for(path_id: str, key: KeyInfo, write: bool = False) -> str:
+        """The athlete a request's path names, if the key may read (or write) there."""
         if path_id in ("0", key.athlete_id):
             return key.athlete_id
+        permission = key.coached.get(path_id)
+        if permission == WRITE or (permission == READ and not write):
+            return path_id
         raise api.ApiError(403, "Access denied")
 
     # -- lifecycle ------------------------------------------------------------------
@@ -348,6 +396,13 @@ class IcuServer:
         """Store ``event`` directly, as if made in the web UI (``client=None``)
         or by another application (any other label).  Not validated."""
         return self.store.create(athlete_id or self.athlete_id, event, client)
+
+    def seed_wellness(
+        self, day: str, ctl: float, atl: float, athlete_id: str | None = None, **more: Any
+    ) -> None:
+        """A wellness record of the athlete for local day ``day`` (``YYYY-MM-DD``)."""
+        self.store.set_wellness(athlete_id or self.athlete_id, day,
+                                {"id": day, "ctl": ctl, "atl": atl, **more})
 
     def seed_sport_settings(
         self, settings: list[dict[str, Any]], athlete_id: str | None = None

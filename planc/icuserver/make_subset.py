@@ -34,6 +34,8 @@ OPERATIONS: list[tuple[str, str]] = [
     ("/api/v1/athlete/{id}/events/{eventId}", "put"),
     ("/api/v1/athlete/{id}/events/{eventId}", "delete"),
     ("/api/v1/athlete/{athleteId}/sport-settings", "get"),
+    ("/api/v1/athlete/{id}/wellness{ext}", "get"),
+    ("/api/v1/athletes", "get"),
 ]
 
 # Schemas needed although no operation references them.

@@ -66,6 +66,8 @@ class Store:
         self.lock = threading.RLock()
         self._events: dict[str, dict[int, StoredEvent]] = {}
         self._sport_settings: dict[str, list[dict[str, Any]]] = {}
+        self._profiles: dict[str, dict[str, Any]] = {}
+        self._wellness: dict[str, dict[str, dict[str, Any]]] = {}  # athlete -> day -> record
         self._next_id = first_id
 
     # -- events ------------------------------------------------------------------
@@ -86,12 +88,20 @@ class Store:
                 data[key] = copy.deepcopy(value)
         data["updated"] = _now()
         if data.get("category") == "WORKOUT" and isinstance(data.get("description"), str):
-            doc = parse_workout(data["description"])
+            settings = self._settings_for(stored.data.get("athlete_id"), data.get("type"))
+            doc = parse_workout(data["description"], settings)
             data["workout_doc"] = doc
             if doc["steps"]:
                 data["moving_time"] = doc["duration"]
         else:
             data.pop("workout_doc", None)
+
+    def _settings_for(self, athlete_id: Any, sport: Any) -> dict[str, Any] | None:
+        """The athlete's sport settings for an event's sport (thresholds the parse uses)."""
+        for settings in self._sport_settings.get(str(athlete_id), []):
+            if sport in (settings.get("types") or ()):
+                return settings
+        return None
 
     def create(self, athlete_id: str, fields: dict[str, Any], client: str | None) -> dict[str, Any]:
         with self.lock:
@@ -200,6 +210,27 @@ class Store:
     def sport_settings(self, athlete_id: str) -> list[dict[str, Any]]:
         with self.lock:
             return copy.deepcopy(self._sport_settings.get(athlete_id, []))
+
+    # -- athletes and wellness -------------------------------------------------------
+    def set_profile(self, athlete_id: str, profile: dict[str, Any]) -> None:
+        with self.lock:
+            self._profiles[athlete_id] = copy.deepcopy(profile)
+
+    def profile(self, athlete_id: str) -> dict[str, Any] | None:
+        with self.lock:
+            found = self._profiles.get(athlete_id)
+            return copy.deepcopy(found) if found is not None else None
+
+    def set_wellness(self, athlete_id: str, day: str, record: dict[str, Any]) -> None:
+        with self.lock:
+            self._wellness.setdefault(athlete_id, {})[day] = copy.deepcopy(record)
+
+    def wellness(self, athlete_id: str, oldest: date, newest: date) -> list[dict[str, Any]]:
+        """Records whose day (``id``) lies in ``[oldest, newest]``, oldest first."""
+        with self.lock:
+            records = self._wellness.get(athlete_id, {})
+            return [copy.deepcopy(records[day]) for day in sorted(records)
+                    if oldest.isoformat() <= day <= newest.isoformat()]
 
 
 DEFAULT_SPORT_SETTINGS: list[dict[str, Any]] = [

@@ -127,7 +127,7 @@ def _finish(result: ImportResult, *, name: str | None, sport: str | None,
     """Apply the overrides, then check that the planc text reads back as this workout."""
     from planc.check import read_workout
     from planc.diagnostics import error
-    from planc.importers.text import one_line
+    from planc.syntax.printer import one_line
 
     w = result.workout
     assert w is not None

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from planc.ast import NO_SPAN, Block, Intensity, Node, Repeat, Section, Span, Step, Workout
 from planc.diagnostics import Diagnostic, error, warning
 from planc.importers.structure import recover_repeats
-from planc.importers.text import clean_tag, one_line, workout_text
+from planc.syntax.printer import clean_tag, one_line, write
 
 
 @dataclass(slots=True)
@@ -45,7 +45,7 @@ class ImportResult:
         """The planc workout text (front matter + canonical body with cues and nesting)."""
         if self.workout is None:
             raise ValueError(f"{self.path}: nothing was imported")
-        return workout_text(self.workout)
+        return write(self.workout, "planc")
 
 
 class Reader:
@@ -258,13 +258,13 @@ def decode_text(data: bytes, reader: Reader, declared: str | None = None) -> str
 def fraction(value: float, decimals: int = 2) -> float:
     """A fraction of a threshold, rounded to ``decimals`` places *of percent*, exactly as the
     planc parser reads it back (``54.3%`` is ``float("54.3") / 100``, not ``0.543``)."""
-    from planc.emit.icu import num
+    from planc.syntax.printer import num
 
     return float(num(round(value * 100, decimals))) / 100
 
 
 def clean_label(label: str | None) -> str | None:
     """A step label the planc text reads back whole (``safe_label``), or None when empty."""
-    from planc.emit.icu import safe_label
+    from planc.syntax.printer import safe_label
 
     return (safe_label(label) or None) if label else None

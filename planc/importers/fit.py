@@ -67,7 +67,7 @@ from planc.importers.common import (
     edge_runs,
     fraction,
 )
-from planc.importers.text import one_line
+from planc.syntax.printer import one_line
 from planc.units import PACE_PER_METRES, YARD_M, DistanceUnit, sport_family
 
 OPEN_STEP_SECONDS = 300
@@ -203,8 +203,8 @@ def _sport(sport: int | None, sub: int | None) -> str:
 
 def _speed_target(low: int, high: int, sport: str) -> PaceTarget:
     """An absolute pace from FIT speeds (mm/s), snapped to what the text writes (0.1 s)."""
-    from planc.emit.icu import fmt_pace_clock
     from planc.syntax import default_pace_per, parse_pace_seconds
+    from planc.syntax.printer import fmt_pace_clock
 
     per = default_pace_per(sport)
     metres = PACE_PER_METRES[per]
@@ -620,7 +620,7 @@ def read_fit(data: bytes, path: str) -> ImportResult:
         metres = pool / 100
         unit = DistanceUnit.YARD if wkt.get(15) == 1 else DistanceUnit.METRE
         if unit is DistanceUnit.YARD:
-            from planc.emit.icu import num
+            from planc.syntax.printer import num
 
             metres = float(num(round(metres / YARD_M, 6))) * YARD_M
         workout = dataclasses.replace(workout, pool_length=PoolLength(metres, unit))

@@ -39,7 +39,7 @@ from planc.importers.common import (
     fraction,
 )
 from planc.importers.cues import place_cues
-from planc.importers.text import one_line
+from planc.syntax.printer import one_line
 
 _NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 _POINT_RE = re.compile(rf"^({_NUM})[ \t]+({_NUM})[ \t]*(%?)[ \t]*(?:;.*)?$")

@@ -52,7 +52,7 @@ from planc.importers.common import (
     finite,
     fraction,
 )
-from planc.importers.text import one_line
+from planc.syntax.printer import one_line
 from planc.units import DistanceUnit
 
 _DECL_RE = re.compile(r"^\s*<\?xml[^>]*?\?>", re.IGNORECASE)

@@ -4,7 +4,7 @@ One stage, one package: ``formats`` is the table of what each target can
 express; ``common`` holds the rewrites several targets share (unrolling,
 single-level repeats, time of a distance step, targets as text); ``text``
 what character sets and length limits do to text; each target with needs of
-its own has a module here (``zwo``, ``trainer`` for .mrc/.erg, ``fit``).
+its own has a module here (``icu``, ``zwo``, ``trainer`` for .mrc/.erg, ``fit``).
 Writers (``planc.emit``) write what lowering left and never approximate.
 
 :func:`lower` is the stage's entry: every rewrite preserves order, total time

@@ -25,6 +25,14 @@ from planc.ast import (
 from planc.athlete import SportThresholds
 from planc.diagnostics import Diagnostic, error, warning
 from planc.resolve.targets import Missing, MissingThreshold
+from planc.syntax.printer import (
+    fmt_distance,
+    fmt_duration,
+    fmt_hr,
+    fmt_pace,
+    fmt_pace_clock,
+    fmt_power,
+)
 from planc.units import ICU_PACE_UNITS, PACE_PER_METRES, PacePer
 
 
@@ -225,7 +233,6 @@ def describe_targets(step: Step, thr: SportThresholds, *, omit: str | None = Non
     if not ((omit != "power" and step.power is not None) or (omit != "hr" and step.hr is not None)
             or (omit != "pace" and step.pace is not None)):
         return ""  # the common case, kept cheap: nothing beyond the carried target
-    from planc.emit.icu import fmt_hr, fmt_pace, fmt_power
     from planc.resolve.targets import hr_bpm, pace_speed, power_watts
 
     parts: list[str] = []
@@ -268,8 +275,6 @@ def cadence_text(step: Step) -> str:
 
 def _pace_clock(slow: float, fast: float, thr: SportThresholds) -> str:
     """m/s band -> ``4:10-4:15/km`` in the athlete's pace unit (per km by default)."""
-    from planc.emit.icu import fmt_pace_clock
-
     unit = ICU_PACE_UNITS.get(thr.pace_units or "", PacePer.KM)
     per, metres = unit.value, PACE_PER_METRES[unit]
     a, b = fmt_pace_clock(metres / fast), fmt_pace_clock(metres / slow)
@@ -303,8 +308,7 @@ def timed_step(step: Step, thr: SportThresholds, target: str,
     if isinstance(amount, Duration):
         return Timed(amount.seconds)
     assert isinstance(amount, Distance)
-    from planc.emit.icu import fmt_distance, fmt_duration, fmt_pace
-    from planc.resolve.targets import pace_speed
+    from planc.resolve.targets import pace_band_speed
 
     dist = fmt_distance(amount)
     if step.pace is None:
@@ -315,7 +319,7 @@ def timed_step(step: Step, thr: SportThresholds, target: str,
             "write the step as a time (e.g. '20m'), or give it a pace target"))
         return None
     try:
-        speed = pace_speed(step.pace, thr).mid
+        speed = pace_band_speed(step.pace, thr)
     except MissingThreshold as exc:
         diags.append(missing_threshold(
             target, exc.missing, f"to turn '{dist} {fmt_pace(step.pace)}' into a time",

@@ -124,8 +124,8 @@ _RIDE_POWER = _frozen({"ride": frozenset({"power"})})
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("icu", ".txt", False, "icu_target", "intervals.icu workout text",
-               reader="planc.importers.icu:read_icu", nesting=1, cues=Cues.NONE,
+        Format("icu", ".txt", False, "icu", "intervals.icu workout text",
+               lowering="icu", reader="planc.importers.icu:read_icu", nesting=1, cues=Cues.NONE,
                lap_press=True),
         Format("zwo", ".zwo", False, "zwo", "Zwift workout (XML)", frozenset({"ride", "run"}),
                lowering="zwo", reader="planc.importers.zwo:read_zwo",

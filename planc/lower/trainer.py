@@ -95,6 +95,7 @@ from planc.lower.common import (
 from planc.lower.formats import FORMATS, EmitOptions, Format, Level
 from planc.lower.text import changed, in_charset, quoted, transliterated
 from planc.resolve.targets import Missing, MissingThreshold, power_fraction, power_watts
+from planc.syntax.printer import fmt_duration, fmt_power
 
 OPEN_FRACTION = 0.5
 FALLBACK_DESCRIPTION = "planc workout"
@@ -170,8 +171,6 @@ class _Lowerer:
 
     def power(self, step: Step) -> Range | None:
         """The step's power target in the file's unit."""
-        from planc.emit.icu import fmt_power
-
         p = step.power
         assert p is not None
         try:
@@ -277,8 +276,6 @@ class _Lowerer:
             self._warn("target-as-text", f"{t} has no cadence: '{text}' is shown as a text cue",
                        step.cadence.span if step.cadence.span.line else step.span)
         if step.until_lap_press:
-            from planc.emit.icu import fmt_duration
-
             self._warn("lap-press",
                        f"{t} has no lap button: the 'Press lap' step ends after its "
                        f"{fmt_duration(seconds)}", step.span)

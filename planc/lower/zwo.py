@@ -90,6 +90,7 @@ from planc.lower.common import (
 from planc.lower.formats import FORMATS, DistanceSteps, EmitOptions
 from planc.lower.text import changed, in_charset, transliterated
 from planc.resolve.targets import MissingThreshold, pace_fraction, power_fraction
+from planc.syntax.printer import fmt_duration, fmt_pace, fmt_power
 
 FORMAT = FORMATS["zwo"]
 TARGET = FORMAT.extension
@@ -261,8 +262,6 @@ class _Lowerer:
             assert step.power is not None
             return power_fraction(step.power, self.thr, self.indoor)
         except MissingThreshold as exc:
-            from planc.emit.icu import fmt_pace, fmt_power
-
             t = step.pace if self.run else step.power
             written = fmt_pace(t) if self.run else fmt_power(t)
             into = "% of threshold pace" if self.run else "% FTP"
@@ -427,8 +426,6 @@ def _direct_steps(children: tuple[Node, ...]) -> list[Step] | None:
 def _length_text(length: float, unit: str) -> str:
     if unit == "m":
         return f"{length:g}m"
-    from planc.emit.icu import fmt_duration
-
     return fmt_duration(length)
 
 

@@ -9,7 +9,9 @@ sport-settings field names, one section per family::
     swim:  {threshold_pace: "1:45/100m"}
 
 Sections may also be spelled as intervals.icu types (``Ride``, ``Run``,
-``Swim``, ``Other``).  ``threshold_pace`` is m/s as intervals.icu stores it,
+``Swim``, ``Other``).  ``fitness: {ctl, atl, date}`` is what intervals.icu
+measured on that day (``planc athlete pull`` writes it): projections of a plan
+for this athlete start from it.  ``threshold_pace`` is m/s as intervals.icu stores it,
 or a pace a coach would write (``4:15/km``, ``1:45/100m``, ``7:00/mi``); a
 written pace also sets ``pace_units`` when the file gives none.  Every mistake
 is a positioned diagnostic; nothing here raises for bad input.
@@ -18,11 +20,13 @@ is a positioned diagnostic; nothing here raises for bad input.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from planc.athlete import Athlete, SportThresholds
 from planc.diagnostics import Diagnostic, error
 from planc.inputs import InputError, NotText, read_text
+from planc.plan.model import Fitness
 from planc.plan.reader import Reader
 from planc.plan.schema import FIELDS
 from planc.plan.yamlsrc import YNode, YScalar, YSeq, parse_yaml
@@ -45,40 +49,66 @@ def parse_pace(text: str) -> tuple[float, str] | None:
     return PACE_PER_METRES[PacePer(per)] / seconds, ICU_PACE_UNIT_OF[PacePer(per)]
 
 
+@dataclass(slots=True)
+class AthleteFile:
+    """What an athlete file (or inline mapping) says: thresholds and measured fitness."""
+
+    athlete: Athlete | None
+    fitness: Fitness | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
 def load_athlete_file(path: str | Path) -> tuple[Athlete | None, list[Diagnostic]]:
     """Read an athlete YAML file.  Returns (None, diagnostics) if it has errors."""
+    found = read_athlete_file(path)
+    return found.athlete, found.diagnostics
+
+
+def read_athlete_file(path: str | Path) -> AthleteFile:
+    """An athlete YAML file's thresholds and fitness (``athlete`` None after an error)."""
     name = str(path)
     try:
         text = read_text(path)
-    except NotText:
-        return None, [error("athlete-file", "athlete file is not UTF-8 text", path=name)]
+    except NotText as exc:
+        return AthleteFile(None, None, [exc.diagnostic(name)])
     except InputError as exc:
-        return None, [error("athlete-file", f"cannot read athlete file: {exc}", path=name)]
+        return AthleteFile(None, None, [error("athlete-file", f"cannot read athlete file: {exc}",
+                                              path=name)])
     tree, diags = parse_yaml(text, name)
     if tree is None:
         if not diags:
             diags = [error("athlete-file", "athlete file is empty", path=name,
                            hint="add e.g. 'ride: {ftp: 250}'")]
-        return None, diags
-    athlete, more = athlete_from_node(tree, name)
-    diags = diags + more
-    if any(d.is_error for d in diags):
-        return None, diags
-    return athlete, diags
+        return AthleteFile(None, None, diags)
+    found = read_athlete_node(tree, name)
+    found.diagnostics = diags + found.diagnostics
+    if any(d.is_error for d in found.diagnostics):
+        found.athlete = found.fitness = None
+    return found
 
 
 def athlete_from_node(node: YNode, path: str) -> tuple[Athlete | None, list[Diagnostic]]:
     """An athlete from a positioned YAML mapping (a file, or a plan's inline ``athlete:``)."""
+    found = read_athlete_node(node, path)
+    return found.athlete, found.diagnostics
+
+
+def read_athlete_node(node: YNode, path: str) -> AthleteFile:
+    """Thresholds and fitness from a positioned YAML mapping."""
     r = Reader(path)
     m = r.mapping(node, "athlete", what="athlete thresholds")
     if m is None:
-        return None, r.diagnostics
+        return AthleteFile(None, None, r.diagnostics)
     sports: dict[str, SportThresholds] = {}
     seen: dict[str, YScalar] = {}
     timezone = None
+    fitness = None
     for key, (knode, value) in m.items.items():
         if key == "timezone":
             timezone = r.string(value, "a time zone name such as Europe/Berlin")
+            continue
+        if key == "fitness":
+            fitness = _fitness(r, value)
             continue
         family = SECTION_FAMILY.get(key)
         if family is None:
@@ -92,8 +122,27 @@ def athlete_from_node(node: YNode, path: str) -> tuple[Athlete | None, list[Diag
         if thresholds is not None:
             sports[family] = thresholds
     if any(d.is_error for d in r.diagnostics):
-        return None, r.diagnostics
-    return Athlete(sports, timezone), r.diagnostics
+        return AthleteFile(None, None, r.diagnostics)
+    return AthleteFile(Athlete(sports, timezone), fitness, r.diagnostics)
+
+
+def _fitness(r: Reader, node: YNode) -> Fitness | None:
+    """``fitness: {ctl: 52.3, atl: 60.1, date: 2027-01-03}`` (what intervals.icu measured)."""
+    m = r.mapping(node, "measured_fitness", what="fitness")
+    if m is None or any(k not in m for k in ("ctl", "atl", "date")):
+        return None
+    values = []
+    for key in ("ctl", "atl"):
+        v = r.number(m.get(key), f"{key} (a number)")
+        if v is not None and not 0 <= v <= 1000:
+            r.error("out-of-range", f"{key} {v:g} is not a training load", m.get(key),
+                    "CTL and ATL are between 0 and about 200")
+            v = None
+        values.append(v)
+    day = r.date(m.get("date"), "the day the fitness was measured")
+    if values[0] is None or values[1] is None or day is None:
+        return None
+    return Fitness(values[0], values[1], day)
 
 
 def _thresholds(r: Reader, node: YNode, section: str) -> SportThresholds | None:
@@ -185,4 +234,5 @@ def athlete_to_yaml(athlete: Athlete) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["athlete_from_node", "athlete_to_yaml", "load_athlete_file", "parse_pace"]
+__all__ = ["AthleteFile", "athlete_from_node", "athlete_to_yaml", "load_athlete_file",
+           "parse_pace", "read_athlete_file", "read_athlete_node"]

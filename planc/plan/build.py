@@ -167,9 +167,12 @@ def _manifest(plan: Plan, selection: Selection, previous: list[dict[str, Any]],
               rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The new manifest: this build's rows, and the earlier rows outside the selection."""
     kept = [r for r in previous if (d := _row_date(r)) is not None and not selection.contains(d)]
+    about: dict[str, Any] = {"id": plan.id, "name": plan.name, "start": plan.start.isoformat(),
+                             "weeks": plan.weeks, "end": plan.end.isoformat()}
+    if plan.athlete_name is not None:  # one athlete's plan of a roster (build --for)
+        about["athlete"] = plan.athlete_name
     return {
         "manifest_version": MANIFEST_VERSION,
-        "plan": {"id": plan.id, "name": plan.name, "start": plan.start.isoformat(),
-                 "weeks": plan.weeks, "end": plan.end.isoformat()},
+        "plan": about,
         "sessions": sorted(kept + rows, key=lambda r: (str(r["date"]), int(r.get("slot") or 0))),
     }

@@ -11,7 +11,9 @@ Rules (README "Plan files" repeats them):
   entry covers; ``= expr`` is evaluated with ``week`` and ``n``.
 * Slots number a day's sessions 1..n: timed sessions first, by time, then
   untimed ones in the order written.  Two sessions at the same time on one
-  day is an error.
+  day is an error.  A session's external id does not use its slot but its key
+  (``planc.plan.identity``), so that the other sessions of a day can change
+  without moving its calendar event.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 
 from planc.ast import NO_SPAN, Span, Workout
 from planc.diagnostics import did_you_mean
+from planc.plan.identity import event_id, key_from_name, occurrence_keys
 from planc.plan.instantiate import (
     Compiler,
     SourceMap,
@@ -32,7 +35,7 @@ from planc.plan.instantiate import (
 )
 from planc.plan.model import Kind, LibraryWorkout, Plan, Session
 from planc.plan.reader import Reader, value_span
-from planc.plan.schema import BUILTIN_PARAMS, DATE_RE, SESSION_KEYS, WEEKDAYS
+from planc.plan.schema import BUILTIN_PARAMS, DATE_RE, SESSION_KEYS, WEEKDAYS, WORKOUT_KEY_RE
 from planc.plan.template import Origin, placeholders
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq
 from planc.units import is_indoor
@@ -42,11 +45,13 @@ SESSION_KINDS = ("workout", "body", "note", "race")
 
 @dataclass(slots=True)
 class _Day:
-    """What the latest entry naming a date put there."""
+    """What the latest entry naming a date put there (``weekday``: through ``mon`` … ``sun``,
+    so an athlete's weekday moves apply to it; a dated entry stays on its date)."""
 
     node: YNode
     key: YScalar
     when: Week
+    weekday: bool = False
 
 
 def expand_calendar(r: Reader, plan: Plan, node: YNode | None, compiler: Compiler) -> list[Session]:
@@ -59,9 +64,24 @@ def expand_calendar(r: Reader, plan: Plan, node: YNode | None, compiler: Compile
     for entry in node.items:
         _entry(r, plan, entry, days)
     sessions: list[Session] = []
-    for day in sorted(days):
-        sessions.extend(_day_sessions(r, plan, day, days[day], compiler))
+    placed = _moved(plan, days)
+    for day in sorted(placed):
+        sessions.extend(_day_sessions(r, plan, day, placed[day], compiler))
     return sessions
+
+
+def _moved(plan: Plan, days: dict[dt.date, _Day]) -> dict[dt.date, list[_Day]]:
+    """The days where the athlete does them: a roster's ``move`` takes what the weekday
+    keys put on a day (after later entries replaced days) to the athlete's own weekday of
+    the same week; two days landing on one date (a dated entry stays) keep all their
+    sessions, in the order the plan file wrote them."""
+    placed: dict[dt.date, list[_Day]] = {}
+    for day, d in days.items():
+        shift = plan.moves[day.weekday()] - day.weekday() if d.weekday else 0
+        placed.setdefault(day + dt.timedelta(days=shift), []).append(d)
+    for found in placed.values():
+        found.sort(key=lambda d: (d.key.span.line, d.key.span.column))
+    return placed
 
 
 # ------------------------------------------------------------------ entries --
@@ -79,8 +99,8 @@ def parse_weeks(r: Reader, node: YNode, plan: Plan) -> list[int] | None:
             part = part.strip()
             lo_text, sep, hi_text = part.partition("-")
             try:
-                lo = int(lo_text)
-                hi = int(hi_text) if sep else lo
+                lo = _whole(lo_text)
+                hi = _whole(hi_text) if sep else lo
             except ValueError:
                 r.error("bad-weeks", f"'{part}' is not a week or a range of weeks", item,
                         "write 3, 1-4, '1-3, 5-7' or [1, 2, 3]")
@@ -95,6 +115,15 @@ def parse_weeks(r: Reader, node: YNode, plan: Plan) -> list[int] | None:
                 return None
             weeks.update(range(lo, hi + 1))
     return sorted(weeks)
+
+
+def _whole(text: str) -> int:
+    """A week number, in ASCII digits (int() also takes other digits, '١', and
+    underscores, '1_0'); ValueError otherwise."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(text)
+    return int(text)
 
 
 def weeks_text(weeks: list[int]) -> str:
@@ -123,13 +152,13 @@ def _entry(r: Reader, plan: Plan, node: YNode, days: dict[dt.date, _Day]) -> Non
     text = weeks_text(weeks)
     here: dict[dt.date, YScalar] = {}
 
-    def put(day: dt.date, key: YScalar, value: YNode, when: Week) -> None:
+    def put(day: dt.date, key: YScalar, value: YNode, when: Week, weekday: bool) -> None:
         if day in here:
             r.error("day-twice", f"{day.isoformat()} is given twice in this entry", key,
                     f"'{here[day].text}' on line {here[day].span.line} names the same day")
             return
         here[day] = key
-        days[day] = _Day(value, key, when)
+        days[day] = _Day(value, key, when, weekday)
 
     has_weekday = False
     for name, (knode, value) in node.items.items():
@@ -140,19 +169,13 @@ def _entry(r: Reader, plan: Plan, node: YNode, days: dict[dt.date, _Day]) -> Non
             offset = WEEKDAYS.index(name)
             for n, w in enumerate(weeks, 1):
                 day = plan.week_start(w) + dt.timedelta(days=offset)
-                put(day, knode, value, Week(w, n, len(weeks), text))
+                put(day, knode, value, Week(w, n, len(weeks), text, plan.variables), True)
         elif DATE_RE.match(name) or name[:1].isdigit():
-            day = r.date_text(name, knode, "the date")
+            day = _dated(r, plan, name, knode)
             if day is None:
                 continue
-            if not plan.start <= day <= plan.end:
-                r.error("date-outside-plan",
-                        f"{day.isoformat()} is outside the plan "
-                        f"({plan.start.isoformat()} to {plan.end.isoformat()})", knode,
-                        "move the session, or change the plan's start or weeks")
-                continue
             w = plan.week_of(day)
-            put(day, knode, value, Week(w, 1, 1, f"week {w}"))
+            put(day, knode, value, Week(w, 1, 1, f"week {w}", plan.variables), False)
         else:
             guess = did_you_mean(name, [*WEEKDAYS, "weeks"])
             if guess is None and name[:3].lower() in WEEKDAYS:
@@ -163,6 +186,22 @@ def _entry(r: Reader, plan: Plan, node: YNode, days: dict[dt.date, _Day]) -> Non
     if "weeks" in node and not has_weekday:
         r.warn("weeks-unused", "'weeks' has no effect on an entry without weekday keys",
                node.key_span("weeks"), "dates are absolute; remove 'weeks:'", node.path)
+
+
+def _dated(r: Reader, plan: Plan, name: str, knode: YScalar) -> dt.date | None:
+    """The day a date key names, inside the plan as written; a roster start moves the
+    whole plan, so the day moves with it (it keeps its place in the plan's weeks)."""
+    day = r.date_text(name, knode, "the date")
+    if day is None:
+        return None
+    shift = dt.timedelta(days=plan.shift_days)
+    if not plan.start - shift <= day <= plan.end - shift:
+        r.error("date-outside-plan",
+                f"{day.isoformat()} is outside the plan ({(plan.start - shift).isoformat()} "
+                f"to {(plan.end - shift).isoformat()})", knode,
+                "move the session, or change the plan's start or weeks")
+        return None
+    return day + shift
 
 
 def _with_hint(d, hint: str):
@@ -192,25 +231,41 @@ class _Draft:
     tags: tuple[str, ...] = ()
     distance_m: float | None = None
     source_map: SourceMap | None = None
+    key: str | None = None  # an explicit ``key:``
+
+    def identity(self) -> str:
+        """The key before occurrence numbering (``planc.plan.identity``)."""
+        if self.key:
+            return self.key
+        if self.ref:
+            return self.ref
+        kind = "note" if self.kind is Kind.NOTE else \
+            "race" if self.kind.startswith("RACE_") else "workout"
+        return key_from_name(self.name, kind)
 
 
-def _day_sessions(r: Reader, plan: Plan, day: dt.date, d: _Day, compiler: Compiler) -> list[Session]:
-    items: list[YNode]
-    if isinstance(d.node, YSeq):
-        items = d.node.items
-        for item in items:
+def _items(r: Reader, node: YNode) -> list[YNode]:
+    """The sessions a day's value lists ('rest' is none)."""
+    if isinstance(node, YSeq):
+        for item in node.items:
             if isinstance(item, YScalar) and item.value == "rest":
                 r.error("rest-with-sessions", "'rest' cannot be combined with sessions", item,
                         "a rest day is 'rest' alone; a note on a rest day is just the note")
-        items = [i for i in items if not (isinstance(i, YScalar) and i.value == "rest")]
-    elif isinstance(d.node, YScalar) and d.node.value == "rest":
-        items = []
-    else:
-        items = [d.node]
-    drafts = [x for x in (_session(r, plan, item, d.when, compiler) for item in items) if x]
+        return [i for i in node.items if not (isinstance(i, YScalar) and i.value == "rest")]
+    if isinstance(node, YScalar) and node.value == "rest":
+        return []
+    return [node]
+
+
+def _day_sessions(r: Reader, plan: Plan, day: dt.date, placed: list[_Day],
+                  compiler: Compiler) -> list[Session]:
+    drafts = [x for d in placed for item in _items(r, d.node)
+              if (x := _session(r, plan, item, d.when, compiler))]
+    week = placed[0].when.week  # moves stay inside a week
     order = sorted(range(len(drafts)), key=lambda i: (drafts[i].time is None, drafts[i].time or "", i))
     out: list[Session] = []
     seen_time: dict[str, _Draft] = {}
+    keys = occurrence_keys([drafts[i].identity() for i in order])
     for slot, i in enumerate(order, 1):
         s = drafts[i]
         if s.time is not None:
@@ -221,13 +276,13 @@ def _day_sessions(r: Reader, plan: Plan, day: dt.date, d: _Day, compiler: Compil
                         s.path)
             seen_time[s.time] = s
         out.append(Session(
-            date=day, time=s.time, slot=slot, week=d.when.week, kind=s.kind, sport=s.sport,
+            date=day, time=s.time, slot=slot, week=week, kind=s.kind, sport=s.sport,
             name=s.name, description=s.description, indoor=s.indoor,
             workout=(compiler.dressed(s.workout, s.name, s.description, s.tags)
                      if s.workout is not None else None),
-            external_id=f"planc:{plan.id}:{day.isoformat()}:{slot}", span=s.span, path=s.path,
-            text=s.source_map.text if s.source_map else None, ref=s.ref, tags=s.tags,
-            distance_m=s.distance_m, source_map=s.source_map,
+            external_id=event_id(plan.id, plan.athlete_name, day, keys[slot - 1]), span=s.span,
+            path=s.path, text=s.source_map.text if s.source_map else None, ref=s.ref,
+            tags=s.tags, distance_m=s.distance_m, source_map=s.source_map, key=keys[slot - 1],
         ))
     return out
 
@@ -261,6 +316,19 @@ def _common(r: Reader, m: YMap, draft: _Draft) -> None:
         draft.indoor = bool(r.boolean(v, "indoor: true or false"))
     if (v := m.get("tags")) is not None:
         draft.tags = r.strings(v, "tags") or ()
+    if (v := m.get("key")) is not None:
+        draft.key = _session_key(r, v)
+
+
+def _session_key(r: Reader, node: YNode) -> str | None:
+    text = r.string(node, "a session key")
+    if text is None:
+        return None
+    if not WORKOUT_KEY_RE.match(text):
+        r.error("bad-key", f"'{text}' cannot be a session key", node,
+                "use letters, digits, '-' and '_', starting with a letter")
+        return None
+    return text
 
 
 def _note(r: Reader, m: YMap, when: Week) -> _Draft | None:

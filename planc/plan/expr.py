@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from planc.units import METRES_PER_UNIT
@@ -103,7 +104,7 @@ class _Parser:
     """expr := term (('+'|'-') term)* ; term := unary (('*'|'/'|'//'|'%') unary)* ;
     unary := '-' unary | atom ; atom := qty | num | name | name '(' args ')' | '(' expr ')'."""
 
-    def __init__(self, text: str, variables: dict[str, float]):
+    def __init__(self, text: str, variables: Mapping[str, float | Quantity]):
         self.text = text
         self.vars = variables
         self.tokens: list[tuple[str, str, int]] = []
@@ -198,7 +199,8 @@ class _Parser:
             if nxt and nxt[1] == "(":
                 return self.call(text, pos)
             if text in self.vars:
-                return Quantity(NUM, float(self.vars[text]))
+                value = self.vars[text]
+                return value if isinstance(value, Quantity) else Quantity(NUM, float(value))
             from planc.diagnostics import did_you_mean
 
             guess = did_you_mean(text, [*self.vars, "min", "max", "round"])
@@ -259,8 +261,11 @@ def _mul_div(op: str, a: Quantity, b: Quantity, pos: int) -> Quantity:
     raise ExprError(f"cannot divide a {a.kind} by a {b.kind}", pos, len(op))
 
 
-def evaluate(text: str, variables: dict[str, float]) -> Quantity:
-    """Evaluate an expression (without its leading ``=``).  Raises ExprError."""
+def evaluate(text: str, variables: Mapping[str, float | Quantity]) -> Quantity:
+    """Evaluate an expression (without its leading ``=``).  Raises ExprError.
+
+    ``variables`` are the names it may use: ``week`` and ``n``, and the plan's
+    parameters (numbers, durations or distances)."""
     if len(text) > MAX_LENGTH:
         raise ExprError(f"the expression is {len(text)} characters long (planc allows "
                         f"{MAX_LENGTH})", 0, 1, "simplify it")

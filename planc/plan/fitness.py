@@ -9,7 +9,10 @@ every calendar day, rest days included (load 0)::
     TSB_t = CTL_t - ATL_t
 
 ``CTL_0``/``ATL_0`` are the values on the day *before* the first projected
-day (the plan's ``fitness: {ctl, atl}``, or command-line overrides).  TSB is
+day (the plan's ``fitness: {ctl, atl}``, or command-line overrides).  An
+``anchor`` (a day and the CTL/ATL intervals.icu measured at its end, pulled by
+``planc athlete pull``) replaces the projection on that day: what happened up
+to it is known, the projection goes on from there.  TSB is
 computed from the same day's CTL and ATL, so the TSB shown on a race day
 already includes that day's planned load.
 """
@@ -38,7 +41,8 @@ class FitnessDay:
 
 
 def project(daily_load: Mapping[dt.date, float], first: dt.date, last: dt.date,
-            ctl: float = 0.0, atl: float = 0.0) -> list[FitnessDay]:
+            ctl: float = 0.0, atl: float = 0.0,
+            anchor: tuple[dt.date, float, float] | None = None) -> list[FitnessDay]:
     """One FitnessDay per calendar day from ``first`` to ``last`` inclusive."""
     out: list[FitnessDay] = []
     day = first
@@ -46,6 +50,8 @@ def project(daily_load: Mapping[dt.date, float], first: dt.date, last: dt.date,
         load = daily_load.get(day, 0.0)
         ctl += (load - ctl) * K_CTL
         atl += (load - atl) * K_ATL
+        if anchor is not None and day == anchor[0]:
+            ctl, atl = anchor[1], anchor[2]
         out.append(FitnessDay(day, load, ctl, atl))
         day += dt.timedelta(days=1)
     return out

@@ -59,6 +59,7 @@ class Week:
     n: int
     count: int
     weeks_text: str  # e.g. "weeks 1-4", for messages
+    variables: tuple[tuple[str, object], ...] = ()  # plan parameters: name, Quantity
 
 
 def resolve_arg(r: Reader, name: str, node: YNode, when: Week) -> tuple[str, Origin] | None:
@@ -88,7 +89,7 @@ def resolve_arg(r: Reader, name: str, node: YNode, when: Week) -> tuple[str, Ori
         return None
     if text.startswith("="):
         try:
-            q = evaluate(text[1:], {"week": when.week, "n": when.n})
+            q = evaluate(text[1:], {"week": when.week, "n": when.n, **dict(when.variables)})
         except ExprError as exc:
             pos = TextPos.of(node)
             lead = len(node.value) - len(node.value.lstrip())
@@ -230,7 +231,8 @@ def check_counts(r: Reader, filled: Filled) -> None:
         rest = lines[reg.line - 1][reg.end - 1:]
         if rest.strip() == "x":
             value = lines[reg.line - 1][reg.start - 1:reg.end - 1]
-            if not (value.isdigit() and int(value) >= 1):
+            # '²'.isdigit() is true but int('²') fails: a count is ASCII digits only
+            if not (value.isascii() and value.isdigit() and int(value) >= 1):
                 r.error("bad-count", f"{reg.origin.what} fills a repeat count "
                         f"({{{reg.name}}}x) and must be a whole number, got '{value}'",
                         reg.origin.span, "e.g. 4", reg.origin.path)

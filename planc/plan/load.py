@@ -8,6 +8,11 @@ and ``render`` call):
 * ``check_plan(path) -> list[Diagnostic]`` returns every diagnostic, sorted;
 * ``read_plan(path, *, athlete=None) -> PlanResult`` never raises for bad input.
 
+Each takes ``variant``: the plan as one athlete of a roster does it
+(``planc.plan.model.Variant``: own start date, weekday moves, parameter values,
+thresholds and measured fitness; ``planc.plan.roster`` makes them).  Mistakes
+in the variant's values are reported where the roster wrote them.
+
 A file with ``workouts:`` but no ``calendar:`` is checked as a library (each
 workout is compiled with its parameter defaults), and a file holding only
 athlete sections (``ride:``, ``run:`` …) as an athlete file, so ``planc check
@@ -16,7 +21,9 @@ plans/`` works on a whole folder.
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from planc.ast import Span
@@ -25,20 +32,21 @@ from planc.diagnostics import Diagnostic, DiagnosticError, error, sort_key
 from planc.inputs import InputError, NotText, read_text, source_text
 from planc.plan.expand import expand_calendar, workout_values
 from planc.plan.instantiate import Compiler, TextPos, Week, report_unknown
-from planc.plan.model import Fitness, LibraryWorkout, Param, Plan
-from planc.plan.reader import Reader
+from planc.plan.model import Fitness, LibraryWorkout, Param, Plan, Variant
+from planc.plan.params import apply_variant, plan_parameters
+from planc.plan.reader import Reader, value_span
 from planc.plan.schema import (
     BUILTIN_PARAMS,
     FIELDS,
     ID_RE,
     PARAM_RE,
-    SESSION_KEYS,
+    RESERVED_PARAMS,
     WORKOUT_KEY_RE,
 )
+from planc.plan.stats import threshold_warnings
 from planc.plan.template import placeholders
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq, parse_yaml
 
-RESERVED_PARAMS = (*SESSION_KEYS, *BUILTIN_PARAMS)
 RESERVED_WORKOUTS = ("rest",)
 
 
@@ -55,30 +63,43 @@ class PlanResult:
     plan: Plan | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    # the workouts the plan and its includes define, also when the plan itself has errors
+    # (an editor completes and follows workout names from it)
+    library: dict[str, LibraryWorkout] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.plan is not None and not any(d.is_error for d in self.diagnostics)
 
 
-def load_plan(path: str | os.PathLike, *, athlete: Athlete | None = None) -> Plan:
+def load_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
+              variant: Variant | None = None) -> Plan:
     """The checked, expanded plan; raises PlanError listing every error."""
-    result = read_plan(path, athlete=athlete, need_plan=True)
+    result = read_plan(path, athlete=athlete, need_plan=True, variant=variant)
     if not result.ok or result.plan is None:
         raise PlanError([d for d in result.diagnostics], result.sources)
     return result.plan
 
 
 def check_plan(path: str | os.PathLike) -> list[Diagnostic]:
-    """Every diagnostic for a plan (or library) file, sorted by file and position."""
-    return read_plan(path).diagnostics
+    """Every diagnostic for a plan (or library) file, sorted by file and position, and
+    which figures its athlete's thresholds leave unknown (planc.plan.stats)."""
+    result = read_plan(path)
+    if result.plan is None or not result.ok:
+        return result.diagnostics
+    return result.diagnostics + threshold_warnings(result.plan)
 
 
 def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
-              need_plan: bool = False) -> PlanResult:
+              need_plan: bool = False, variant: Variant | None = None,
+              texts: Mapping[str, str] | None = None) -> PlanResult:
     """``need_plan``: the caller builds, renders or publishes, so a library or athlete
-    file (fine for ``check``) is an error that says what the file is."""
-    loader = _Loader()
+    file (fine for ``check``) is an error that says what the file is.
+
+    ``texts`` maps absolute paths to texts that replace those files' contents on disk:
+    an editor's unsaved buffers (``planc lsp``) or a plan handed over as text
+    (``planc mcp``); included files not in it are read from disk as usual."""
+    loader = _Loader(variant, {overlay_key(k): v for k, v in (texts or {}).items()})
     plan = loader.run(str(path), athlete)
     if need_plan and plan is None and loader.kind and not any(
             d.is_error for d in loader.r.diagnostics):
@@ -86,12 +107,13 @@ def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
             "not-a-plan", f"this is {loader.kind}, not a plan: it has no calendar",
             Span.point(1, 1), path=str(path),
             hint="give a plan file (id, name, start, weeks, calendar); a plan uses a library "
-                 "with 'include: [this file]' and an athlete file with 'athlete: this file'"))
+                 "with 'include: [this file]', an athlete file with 'athlete: this file' and "
+                 "a roster with 'roster: this file' (or --roster this file --for …)"))
     diags = _dedupe(loader.r.diagnostics)
     if plan is not None:
         plan.diagnostics = [d for d in diags if not d.is_error]
         plan.sources = loader.sources
-    return PlanResult(plan, diags, loader.sources)
+    return PlanResult(plan, diags, loader.sources, loader.library)
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -107,8 +129,26 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(out, key=sort_key)
 
 
+@functools.lru_cache(maxsize=32)
+def _parsed(text: str, path: str) -> tuple[YNode | None, tuple[Diagnostic, ...]]:
+    """The positioned YAML of one file, parsed once per content: a coach's command loads
+    the same plan and libraries once per athlete, and YAML parsing is most of a load.
+    The trees are never modified after parsing, so sharing them is safe."""
+    tree, diags = parse_yaml(text, path)
+    return tree, tuple(diags)
+
+
+def overlay_key(path: str | os.PathLike) -> str:
+    """How a path is looked up in :func:`read_plan`'s ``texts``: absolute and normalised."""
+    return os.path.normcase(os.path.abspath(path))
+
+
 class _Loader:
-    def __init__(self) -> None:
+    def __init__(self, variant: Variant | None = None,
+                 texts: Mapping[str, str] | None = None) -> None:
+        self.variant = variant
+        self.variables: tuple[tuple[str, object], ...] = ()  # plan parameters, for defaults
+        self.texts = texts or {}
         self.kind: str | None = None  # "a workout library" / "an athlete file": not a plan
         self.r = Reader("<plan>")
         self.sources: dict[str, str] = {}
@@ -119,10 +159,16 @@ class _Loader:
     # ------------------------------------------------------------ files --
 
     def read(self, path: str, cause: YNode | None = None) -> YNode | None:
+        text = self.texts.get(overlay_key(path)) if self.texts else None
         try:
-            text = read_text(path)
+            if text is None:
+                text = read_text(path)
+        except NotText as exc:  # positioned in the file itself, shown as far as it is text
+            self.sources[path] = exc.text()
+            self.r.diagnostics.append(exc.diagnostic(path))
+            return None
         except InputError as exc:
-            reason = f"{exc}; save it as UTF-8" if isinstance(exc, NotText) else str(exc)
+            reason = str(exc)
             if cause is not None:
                 self.r.error("include-missing", f"cannot read '{path}': {reason}", cause,
                              "paths are relative to the file that names them")
@@ -130,7 +176,7 @@ class _Loader:
                 self.r.diagnostics.append(error("file", f"cannot read plan: {reason}", path=path))
             return None
         self.sources[path] = text
-        tree, diags = parse_yaml(text, path)
+        tree, diags = _parsed(text, path)
         self.r.diagnostics.extend(diags)
         if tree is None and not diags:
             self.r.diagnostics.append(error("empty-file", "the file is empty", path=path,
@@ -147,6 +193,9 @@ class _Loader:
             self.load_library_file(tree, path, [(os.path.realpath(path), path)])
             self.check_library_defaults()
             return None
+        if isinstance(tree, YMap) and "athletes" in tree and "calendar" not in tree:
+            self.kind = "a roster"  # checked by planc.plan.roster.check_roster
+            return None
         if isinstance(tree, YMap) and tree.items and set(tree.items) <= set(FIELDS["athlete"]):
             self.kind = "an athlete file"
             from planc.plan.athlete_file import athlete_from_node
@@ -156,15 +205,22 @@ class _Loader:
         top = self.r.mapping(tree, "plan", what="the plan")
         if top is None:
             return None
+        params = plan_parameters(self.r, top.get("params"), self.variant)
+        self.variables = tuple((p.name, p.value) for p in params.values())
         self.includes(top, path, [(os.path.realpath(path), path)])
         self.workouts(top.get("workouts"))
         plan = self.header(top, path)
-        plan_athlete = self.athlete(top.get("athlete"), path)
+        plan_athlete, measured = self.athlete(top.get("athlete"), path)
         if plan is None:
             self.check_library_defaults()
             return None
+        plan.params = params
         plan.athlete = athlete if athlete is not None else plan_athlete
+        plan.measured = measured
         plan.library = self.library
+        self.roster(top.get("roster"), plan)
+        if self.variant is not None:
+            apply_variant(plan, self.variant, athlete)
 
         plan.sessions = expand_calendar(self.r, plan, top.get("calendar"), self.compiler)
         self.check_library_defaults()
@@ -324,7 +380,7 @@ class _Loader:
             if lw.broken or lw.key in self.compiler.used \
                     or any(p.default is None for p in lw.params.values()):
                 continue
-            values = workout_values(self.r, lw, {}, Week(1, 1, 1, "week 1"))
+            values = workout_values(self.r, lw, {}, Week(1, 1, 1, "week 1", self.variables))
             if values is None:
                 continue
             self.compiler.compile(self.r, lw.body, values, lw.sport, lw.key)
@@ -377,23 +433,40 @@ class _Loader:
             return None
         return value
 
-    def athlete(self, node: YNode | None, path: str) -> Athlete | None:
+    def athlete(self, node: YNode | None, path: str) -> tuple[Athlete | None, Fitness | None]:
+        """The plan's athlete: thresholds, and the fitness intervals.icu measured (if the
+        athlete file came from ``planc athlete pull``)."""
         if node is None:
-            return None
-        from planc.plan.athlete_file import athlete_from_node, load_athlete_file
+            return None, None
+        from planc.plan.athlete_file import read_athlete_file, read_athlete_node
 
         if isinstance(node, YScalar) and isinstance(node.value, str):
             target = os.path.normpath(os.path.join(os.path.dirname(path), node.value))
             if not os.path.isfile(target):
                 self.r.error("athlete-missing", f"athlete file '{node.value}' not found", node,
                              f"looked for {target}; paths are relative to the plan file")
-                return None
-            athlete, diags = load_athlete_file(target)
+                return None, None
+            found = read_athlete_file(target)
             text = source_text(target)
             if text is not None:
                 self.sources[target] = text
-            self.r.diagnostics.extend(diags)
-            return athlete
-        athlete, diags = athlete_from_node(node, path)
-        self.r.diagnostics.extend(diags)
-        return athlete
+        else:
+            found = read_athlete_node(node, path)
+        self.r.diagnostics.extend(found.diagnostics)
+        return found.athlete, found.fitness
+
+    def roster(self, node: YNode | None, plan: Plan) -> None:
+        """``roster: squad.yaml``: where the plan's athletes are (read by the commands
+        that take ``--for``; a path relative to the plan)."""
+        if node is None:
+            return
+        rel = self.r.string(node, "a roster file path")
+        if rel is None:
+            return
+        target = os.path.normpath(os.path.join(os.path.dirname(plan.path), rel))
+        if not os.path.isfile(target):
+            self.r.error("roster-missing", f"roster file '{rel}' not found", node,
+                         f"looked for {target}; paths are relative to the plan file")
+            return
+        plan.roster = target
+        plan.roster_span = value_span(node) if isinstance(node, YScalar) else node.span

@@ -1,8 +1,13 @@
 """What a loaded plan is: its metadata, its library and the expanded sessions.
 
 ``Session`` is the unit every later stage works on (build, stats, publish,
-render): one calendar event on one local date, with a stable ``slot`` and the
-``external_id`` publish uses to upsert it idempotently.
+render): one calendar event on one local date, with its place in the day
+(``slot``, for file names) and the ``external_id`` publish uses to upsert it
+idempotently (from what the session is, not its place: ``planc.plan.identity``).
+
+``Variant`` is what a roster entry changes in a plan for one athlete (start
+date, weekday moves, parameter values, thresholds); ``Plan.athlete_name`` says
+whose plan it is.
 """
 
 from __future__ import annotations
@@ -35,7 +40,9 @@ class Session:
     written (or None): plans never convert time zones, so a daylight-saving
     week still has seven days and a 07:00 session stays at 07:00.
     ``slot`` numbers the day's sessions 1..n, timed sessions first by time,
-    then untimed ones in the order written.
+    then untimed ones in the order written.  ``key`` is the session's identity
+    within its day (``planc.plan.identity``): its ``key:``, its library workout,
+    or a slug of its name, with ``#2`` … when the key repeats on the day.
     """
 
     date: dt.date
@@ -55,6 +62,7 @@ class Session:
     ref: str | None = None  # library workout name, for references
     tags: tuple[str, ...] = ()
     distance_m: float | None = None  # a race's distance
+    key: str = ""
     # planc.plan.instantiate.SourceMap: moves diagnostics on ``text`` into the plan file
     source_map: object | None = field(default=None, compare=False, repr=False)
 
@@ -72,8 +80,44 @@ class Session:
 
 @dataclass(frozen=True, slots=True)
 class Fitness:
+    """CTL and ATL at the end of ``date`` (None: the day before the plan starts).
+
+    A plan's ``fitness:`` holds the values planned for the day before week 1;
+    ``planc athlete pull`` stores the values intervals.icu measured on the day of
+    the pull, which the projection takes as the truth for that day."""
+
     ctl: float = 0.0
     atl: float = 0.0
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanParam:
+    """A plan parameter (``params:`` at the top of a plan): a number, a duration or a
+    distance that ``= expressions`` in the calendar use by name; a roster entry may
+    give it another value for one athlete.  ``value`` is a ``planc.plan.expr.Quantity``."""
+
+    name: str
+    value: object
+    span: Span
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """What a roster entry changes in a plan for one athlete (``planc.plan.roster``).
+
+    ``moves`` maps a weekday (0 = Monday) to the weekday the athlete does it on;
+    ``params`` holds the roster's values by name (the key and the value as YAML
+    scalars, positioned in the roster, checked against the plan's parameters when
+    the plan loads)."""
+
+    athlete: str
+    start: dt.date | None = None
+    moves: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+    params: dict[str, tuple[YScalar, YScalar]] = field(default_factory=dict)
+    thresholds: Athlete | None = None
+    fitness: Fitness | None = None
 
 
 @dataclass(slots=True)
@@ -117,6 +161,18 @@ class Plan:
     sessions: list[Session] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    params: dict[str, PlanParam] = field(default_factory=dict)
+    roster: str | None = None  # the roster file the plan names (a path from here)
+    roster_span: Span | None = None
+    athlete_name: str | None = None  # whose plan this is (a roster's short name)
+    shift_days: int = 0  # a roster start: how far dated entries move
+    moves: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)  # weekday -> the weekday it is done on
+    measured: Fitness | None = None  # CTL/ATL intervals.icu measured (athlete file)
+
+    @property
+    def variables(self) -> tuple[tuple[str, object], ...]:
+        """The plan parameters as ``= expressions`` see them (name, Quantity)."""
+        return tuple((p.name, p.value) for p in self.params.values())
 
     @property
     def end(self) -> dt.date:

@@ -22,14 +22,19 @@ SCHEMA_ID = "https://planc.dev/schema/plan.json"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PRIORITIES = ("A", "B", "C")
 # Session keys that are not workout arguments.
-SESSION_KEYS = ("workout", "time", "name", "indoor", "description", "tags")
+SESSION_KEYS = ("workout", "time", "name", "indoor", "description", "tags", "key")
 # Template names every workout gets for free.
 BUILTIN_PARAMS = ("week", "n")
+# Names no parameter (of a workout or of the plan) may take.
+RESERVED_PARAMS = (*SESSION_KEYS, *BUILTIN_PARAMS)
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WORKOUT_KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 PARAM_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A roster's short name: starts with a letter (so an external id never reads it as a date).
+ATHLETE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+ICU_ID_RE = re.compile(r"^i?[1-9]\d{0,11}$")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 
 _STR: dict[str, Any] = {"type": "string"}
@@ -40,6 +45,7 @@ _TIME = {"type": "string", "pattern": TIME_RE.pattern}
 _SPORT = {"enum": list(SPORTS)}
 _TAGS = {"type": "array", "items": _STR}
 _VALUE = {"type": ["string", "number", "integer"]}  # an argument value, or "= expression"
+_KEY = {"type": "string", "pattern": WORKOUT_KEY_RE.pattern}
 _ZONES = {"type": "array", "items": _NUM, "minItems": 1}
 _PACE = {"anyOf": [{"type": "number", "exclusiveMinimum": 0},
                    {"type": "string", "pattern": r"^\d{1,2}:[0-5]\d\s*/\s*(km|mi|100m|100y|500m|400m|250m)$"}]}
@@ -62,7 +68,8 @@ def ref(name: str) -> dict[str, str]:
 FIELDS: dict[str, dict[str, F]] = {
     "plan": {
         "id": F({"type": "string", "pattern": ID_RE.pattern},
-                "stable slug; publish uses planc:<id>:<date>:<slot> as external id", True),
+                "stable slug; publish uses planc:<id>:<date>:<session key> as external id",
+                True),
         "name": F(_STR, "plan name", True),
         "description": F(_STR, "what the plan is for"),
         "start": F(_DATE, "first day of week 1, a Monday (YYYY-MM-DD)", True),
@@ -70,6 +77,11 @@ FIELDS: dict[str, dict[str, F]] = {
         "athlete": F({"anyOf": [_STR, ref("athlete")]},
                      "athlete file path (relative to this file) or inline thresholds"),
         "fitness": F(ref("fitness"), "CTL/ATL on the day before the plan starts"),
+        "params": F({"type": "object", "propertyNames": {"pattern": PARAM_RE.pattern},
+                     "additionalProperties": {"type": ["number", "string"]}},
+                    "plan parameters: name -> a number, duration or distance, used by name "
+                    "in '= expressions'; a roster may give each athlete other values"),
+        "roster": F(_STR, "roster file (relative to this file): the athletes the plan is for"),
         "include": F({"anyOf": [_STR, {"type": "array", "items": _STR}]},
                      "library files with more workouts (relative to this file)"),
         "workouts": F(ref("workouts"), "the workout library: name -> workout"),
@@ -106,6 +118,8 @@ FIELDS: dict[str, dict[str, F]] = {
         "indoor": F(_BOOL, "overrides the workout's indoor flag"),
         "description": F(_STR, "overrides the workout's description"),
         "tags": F(_TAGS, "overrides the workout's tags"),
+        "key": F(_KEY, "the session's identity on its day (default: its workout, or a slug "
+                       "of its name); keeps its calendar event when the session changes"),
     },
     "inline_session": {
         "sport": F(_SPORT, "intervals.icu activity type", True),
@@ -115,15 +129,21 @@ FIELDS: dict[str, dict[str, F]] = {
         "indoor": F(_BOOL, "an indoor session"),
         "description": F(_STR, "shown with the workout"),
         "tags": F(_TAGS, "intervals.icu tags"),
+        "key": F(_KEY, "the session's identity on its day (default: its workout, or a slug "
+                       "of its name); keeps its calendar event when the session changes"),
     },
     "note_session": {
         "note": F(_STR, "the note's title", True),
         "description": F(_STR, "the note's text"),
         "time": F(_TIME, "time HH:MM"),
+        "key": F(_KEY, "the session's identity on its day (default: its workout, or a slug "
+                       "of its name); keeps its calendar event when the session changes"),
     },
     "race_session": {
         "race": F(ref("race"), "a race or target event", True),
         "time": F(_TIME, "start time HH:MM"),
+        "key": F(_KEY, "the session's identity on its day (default: its workout, or a slug "
+                       "of its name); keeps its calendar event when the session changes"),
     },
     "race": {
         "name": F(_STR, "race name", True),
@@ -134,12 +154,49 @@ FIELDS: dict[str, dict[str, F]] = {
                       "e.g. 21.1km, 400mtr, 13.1mi, or metres"),
         "description": F(_STR, "what the race is"),
     },
+    "measured_fitness": {
+        "ctl": F({"type": "number", "minimum": 0}, "chronic training load (42-day)", True),
+        "atl": F({"type": "number", "minimum": 0}, "acute training load (7-day)", True),
+        "date": F(_DATE, "the day intervals.icu measured them (YYYY-MM-DD)", True),
+    },
     "athlete": {
         "timezone": F(_STR, "IANA time zone, e.g. Europe/Berlin"),
+        "fitness": F(ref("measured_fitness"),
+                     "CTL/ATL intervals.icu measured on a day (written by planc athlete pull)"),
         **{name: F(ref("thresholds"), f"thresholds for {fam} sports")
            for name, fam in (("ride", "ride"), ("run", "run"), ("swim", "swim"),
                              ("other", "other"), ("Ride", "ride"), ("Run", "run"),
                              ("Swim", "swim"), ("Other", "other"))},
+    },
+    "roster": {
+        "description": F(_STR, "who the squad is"),
+        "timezone": F(_STR, "IANA time zone of every athlete without their own, e.g. "
+                            "Europe/Berlin"),
+        "athletes": F({"type": "object",
+                       "propertyNames": {"pattern": ATHLETE_RE.pattern},
+                       "additionalProperties": ref("roster_athlete")},
+                      "short name (used in --for, output folders and external ids) -> "
+                      "athlete", True),
+    },
+    "roster_athlete": {
+        "id": F({"type": ["string", "integer"], "pattern": ICU_ID_RE.pattern},
+                "intervals.icu athlete id, e.g. i12345 (publish and athlete pull use it)"),
+        "name": F(_STR, "full name, for reports and the squad page"),
+        "athlete": F({"anyOf": [_STR, ref("athlete")]},
+                     "thresholds: an athlete file (relative to the roster), inline values, "
+                     "or 'pull' for athletes/<short name>.yaml, which planc athlete pull "
+                     "writes; default: the plan's athlete"),
+        "start": F(_DATE, "this athlete's week 1, a Monday (default: the plan's start); "
+                          "the whole plan moves, dated entries too"),
+        "tags": F(_TAGS, "groups for --for tag:TAG"),
+        "params": F({"type": "object", "propertyNames": {"pattern": PARAM_RE.pattern},
+                     "additionalProperties": {"type": ["number", "string"]}},
+                    "this athlete's values of the plan's parameters"),
+        "move": F({"type": "object", "propertyNames": {"enum": list(WEEKDAYS)},
+                   "additionalProperties": {"enum": list(WEEKDAYS)}},
+                  "weekdays done on another day, e.g. {sat: sun, sun: sat} (each day "
+                  "moved to must be moved away)"),
+        "timezone": F(_STR, "IANA time zone, e.g. Europe/London (default: the roster's)"),
     },
     "thresholds": {
         "ftp": F({"type": "number", "exclusiveMinimum": 0}, "FTP in watts"),
@@ -204,7 +261,7 @@ def _session_defs() -> dict[str, Any]:
 
 
 def plan_schema(kind: str = "plan") -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of a plan file, a library file or an athlete file."""
+    """JSON Schema (draft 2020-12) of a plan, library, athlete or roster file."""
     defs: dict[str, Any] = {
         "fitness": _object("fitness"),
         "workout": _object("workout"),
@@ -213,11 +270,13 @@ def plan_schema(kind: str = "plan") -> dict[str, Any]:
                      "additionalProperties": ref("workout")},
         "race": _object("race"),
         "athlete": _object("athlete"),
+        "measured_fitness": _object("measured_fitness"),
         "thresholds": _object("thresholds"),
+        "roster_athlete": _object("roster_athlete"),
         **_session_defs(),
     }
     titles = {"plan": "planc training plan", "library": "planc workout library",
-              "athlete": "planc athlete thresholds"}
+              "athlete": "planc athlete thresholds", "roster": "planc roster (a coach's squad)"}
     root = _object(kind)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

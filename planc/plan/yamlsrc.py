@@ -174,12 +174,30 @@ class _Converter:
         return YMap(items, _span(node), self.path)
 
 
+_MEMO: dict[tuple[str, str], tuple[YNode | None, tuple[Diagnostic, ...]]] = {}
+_MEMO_SIZE = 64
+
+
 def parse_yaml(text: str, path: str) -> tuple[YNode | None, list[Diagnostic]]:
     """Compose one YAML document into a positioned tree.
 
     Returns ``(None, [diagnostic])`` on a YAML syntax error and ``(None, [])``
     for an empty document.  Never raises for bad input.
+
+    Memoised by (text, path): nothing changes a tree once built, and an editor reads
+    a plan again on every keystroke while its libraries stay the same (``planc lsp``).
     """
+    key = (text, path)
+    hit = _MEMO.get(key)
+    if hit is None:
+        tree, diags = _parse_yaml(text, path)
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        hit = _MEMO[key] = (tree, tuple(diags))
+    return hit[0], list(hit[1])
+
+
+def _parse_yaml(text: str, path: str) -> tuple[YNode | None, list[Diagnostic]]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 

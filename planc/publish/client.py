@@ -29,7 +29,8 @@ Why each behaviour (facts from ``../shared/ref/intervals.md`` §2):
   → :class:`ServiceError` with the service's own ``{"error": ...}`` message).
 - **Pacing**: at least ``min_interval`` seconds (default 0.1 s, i.e. ≤ 10
   requests/s as David recommends, §2.8) between the starts of two requests,
-  retries included.
+  retries included, across every athlete a coach's key reaches
+  (:meth:`IntervalsClient.for_athlete` shares the connection and the pacing).
 - **Secrets**: the key is held only inside ``httpx.BasicAuth`` and a private
   redaction helper; it is never part of a URL, ``repr``, log line or
   exception.  Text that comes from the wire or from httpx is scrubbed of the
@@ -48,6 +49,7 @@ The client is not thread-safe (one publish run = one thread).
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import logging
 import random
@@ -187,7 +189,7 @@ class IntervalsClient:
         self._clock = clock
         self._rng = rng or random.Random()
         self._redact = _Redactor(api_key)
-        self._last_start: float | None = None
+        self._pacer = _Pacer()
         self._http = httpx.Client(
             base_url=self.base_url,
             auth=httpx.BasicAuth(API_KEY_USER, api_key),
@@ -201,6 +203,15 @@ class IntervalsClient:
 
     def close(self) -> None:
         self._http.close()
+
+    def for_athlete(self, athlete_id: str) -> IntervalsClient:
+        """The same key and connection on another athlete's calendar (a coach's athletes).
+
+        Requests of every view share one pacing budget; close the client it came from."""
+        view = copy.copy(self)
+        view.athlete_id = athlete_id
+        view._athlete = quote(athlete_id, safe="")
+        return view
 
     def __enter__(self) -> IntervalsClient:
         return self
@@ -256,9 +267,31 @@ class IntervalsClient:
             raise ServiceError(f"intervals.icu answered bulk-delete unexpectedly: {shown}")
         return answer["eventsDeleted"]
 
+    def update_event(self, event_id: object, event: dict) -> dict:
+        """Replace the managed fields of one event by ``id`` (``PUT events/{id}``); used to
+        give an event planc published under an older id its new ``external_id``."""
+        if not isinstance(event_id, int) or isinstance(event_id, bool):
+            raise ServiceError(f"intervals.icu gave an event id planc cannot use: {event_id!r}")
+        answer = self._request("PUT", self._path(f"events/{event_id}"), json=event)
+        if not isinstance(answer, dict):
+            shown = self._redact(repr(answer)[:200])
+            raise ServiceError(f"intervals.icu answered the event update unexpectedly: {shown}")
+        return answer
+
     def sport_settings(self) -> list[dict]:
         """The athlete's sport settings (FTP, LTHR, threshold pace, zones)."""
         return self._expect_list(self._request("GET", self._path("sport-settings")))
+
+    def wellness(self, oldest: date, newest: date) -> list[dict]:
+        """The athlete's wellness records (``ctl``, ``atl`` …) for local days in
+        ``[oldest, newest]``; ``id`` is the record's date."""
+        params = {"oldest": oldest.isoformat(), "newest": newest.isoformat()}
+        return self._expect_list(self._request("GET", self._path("wellness"), params=params))
+
+    def athletes(self) -> list[dict]:
+        """The athletes the key may reach: the caller and those it follows or coaches
+        (``GET /api/v1/athletes``, which needs an API key, not a bearer token)."""
+        return self._expect_list(self._request("GET", "/api/v1/athletes"))
 
     # -- plumbing --------------------------------------------------------------------
     def _expect_list(self, answer: Any) -> list[dict]:
@@ -269,11 +302,11 @@ class IntervalsClient:
 
     def _pace(self) -> None:
         """Keep request starts at least ``min_interval`` apart."""
-        if self._last_start is not None:
-            wait = self._last_start + self.min_interval - self._clock()
+        if self._pacer.last_start is not None:
+            wait = self._pacer.last_start + self.min_interval - self._clock()
             if wait > 0:
                 self._sleep(wait)
-        self._last_start = self._clock()
+        self._pacer.last_start = self._clock()
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
@@ -389,6 +422,15 @@ class IntervalsClient:
             text = text or json.dumps(body)
         text = " ".join(text.split())[:300] or response.reason_phrase or "no message"
         return self._redact(text)
+
+
+class _Pacer:
+    """When the last request started: shared by a client and its athlete views."""
+
+    __slots__ = ("last_start",)
+
+    def __init__(self) -> None:
+        self.last_start: float | None = None
 
 
 def _redacted_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -1,12 +1,13 @@
 """Compare the events planc would send with what the calendar holds: the plan of action.
 
 Ownership is decided by ``external_id`` alone (``../shared/ref/intervals.md``
-§2.3): an event belongs to this plan when its ``external_id`` starts with
-``planc:<plan id>:``.  Everything else — events the athlete made by hand,
-events of other tools, events of other planc plans — is outside planc's reach:
-it is never updated (the upsert matches only ``external_id``) and never
-deleted, even with ``--prune``, even when it sits on the same day with the
-same name as a planc session.
+§2.3), read by :func:`planc.plan.identity.parse_event_id`: an event belongs to
+this publish when its id names this plan and the same athlete (none for a plan
+without a roster).  Everything else — events the athlete made by hand, events
+of other tools, events of other planc plans, this plan's events of another
+athlete — is outside planc's reach: it is never updated (the upsert matches
+only ``external_id``) and never deleted, even with ``--prune``, even when it
+sits on the same day with the same name as a planc session.
 
 Per planned event:
 
@@ -16,12 +17,27 @@ Per planned event:
   already equals planc's value — the event is not sent at all, so re-publishing
   an unchanged week writes nothing;
 - **update**: one has, and some managed field differs (the line names them).
+  An update that changes the event's sport (``type``) is flagged: intervals.icu
+  may have paired a done activity with the event, and the command asks for
+  ``--yes`` before re-typing it;
+- **adopt**: no event has its id, but an event this plan published under an
+  older id form sits on the same date with the same category, sport and name
+  (or is the only one of that category and sport on that date, as is the
+  session): the event is updated in place and given the new id, so an activity
+  the athlete paired with it stays paired.  Older forms are the positional
+  ``planc:<plan>:<date>:<slot>`` of earlier planc versions, and, when publishing
+  for a roster athlete, the athlete-less id of the same plan.
 
-With ``--prune``, an event of this plan whose local date lies in the selected
-range but whose ``external_id`` is no longer produced by the plan is
-**delete**; without ``--prune`` such events are only counted (``stale``).
-Deletion goes by ``external_id`` (what bulk-delete matches), so should the
-calendar hold several copies of one stale id, all of them go.
+With ``--prune``, an event of this plan (or of an older form that no session
+adopted) whose local date lies in the selected range but whose ``external_id``
+is no longer produced by the plan is **delete**; without ``--prune`` such
+events are only counted (``stale``).  Deletion goes by ``external_id`` (what
+bulk-delete matches), so should the calendar hold several copies of one stale
+id, all of them go.
+
+When publishing for a roster athlete, planc events that name *another* athlete
+are collected in ``Changes.other_athletes``: the calendar is someone else's
+(a wrong id in the roster) and the publisher refuses to write to it.
 """
 
 from __future__ import annotations
@@ -34,6 +50,7 @@ from enum import StrEnum
 from typing import Any
 
 from planc.diagnostics import printable
+from planc.plan.identity import parse_event_id
 from planc.publish.events import PlannedEvent
 
 
@@ -42,6 +59,36 @@ class Change(StrEnum):
     UPDATE = "update"
     UNCHANGED = "unchanged"
     DELETE = "delete"
+    ADOPT = "adopt"
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Whose events a publish may touch: one plan, for one athlete (None: no roster)."""
+
+    plan: str
+    athlete: str | None = None
+
+    def owns(self, external_id: object) -> bool:
+        """An id of this plan and athlete in the current form."""
+        found = parse_event_id(external_id)
+        return (found is not None and not found.legacy and found.plan == self.plan
+                and found.athlete == self.athlete)
+
+    def may_adopt(self, external_id: object) -> bool:
+        """An id this plan wrote in an older form: positional, or (for a roster athlete)
+        without an athlete."""
+        found = parse_event_id(external_id)
+        if found is None or found.plan != self.plan:
+            return False
+        return found.legacy or (self.athlete is not None and found.athlete is None)
+
+    def other_athlete(self, external_id: object) -> str | None:
+        """The athlete a planc id names when it is not this publish's athlete."""
+        found = parse_event_id(external_id)
+        if self.athlete is None or found is None or found.athlete in (None, self.athlete):
+            return None
+        return found.athlete
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +108,28 @@ class Action:
     def sort_key(self) -> tuple:
         return (self.date, self.time or "", self.external_id)
 
+    @property
+    def sport_change(self) -> tuple[str, str] | None:
+        """(old, new) sport when an update re-types the event, else None."""
+        if self.change not in (Change.UPDATE, Change.ADOPT) or "type" not in self.fields:
+            return None
+        old = (self.existing or {}).get("type")
+        new = self.planned.payload.get("type") if self.planned else None
+        return str(old or "no sport"), str(new or "no sport")
+
     def line(self) -> str:
         when = f"{self.date.isoformat()} {self.time or '     '}"
         # one line per event, whatever the name holds (line breaks, escape sequences)
         name = printable(" ".join(str(self.name).split()))
         text = f"  {self.change.value:<9}  {when}  {(self.sport or '-'):<14} {name}"
-        if self.fields:
-            text += f"  ({', '.join(self.fields)})"
+        notes = []
+        if self.change is Change.ADOPT and self.existing is not None:
+            notes.append(f"was {printable(str(self.existing.get('external_id')))}")
+        notes.extend(self.fields)
+        if notes:
+            text += f"  ({', '.join(notes)})"
+        if (change := self.sport_change) is not None:
+            text += f"  SPORT CHANGES {change[0]} -> {change[1]}"
         return text.rstrip()
 
 
@@ -77,13 +139,28 @@ class Changes:
 
     actions: list[Action] = field(default_factory=list)
     stale: list[dict[str, Any]] = field(default_factory=list)  # would be pruned
+    other_athletes: list[dict[str, Any]] = field(default_factory=list)  # someone else's calendar
 
     def of(self, change: Change) -> list[Action]:
         return [a for a in self.actions if a.change is change]
 
     @property
     def writes(self) -> list[Action]:
+        """What the bulk upsert sends (adoptions go one by one: they change the id)."""
         return [a for a in self.actions if a.change in (Change.CREATE, Change.UPDATE)]
+
+    @property
+    def adoptions(self) -> list[Action]:
+        return self.of(Change.ADOPT)
+
+    @property
+    def sport_changes(self) -> list[Action]:
+        return [a for a in self.actions if a.sport_change is not None]
+
+    @property
+    def count(self) -> int:
+        """Events to write or delete."""
+        return len(self.writes) + len(self.adoptions) + len(self.deletions)
 
     @property
     def deletions(self) -> list[Action]:
@@ -91,7 +168,7 @@ class Changes:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.writes and not self.deletions
+        return self.count == 0
 
     def counts(self) -> dict[Change, int]:
         return {c: len(self.of(c)) for c in Change}
@@ -100,13 +177,11 @@ class Changes:
         n = self.counts()
         parts = [f"{n[Change.CREATE]} to create", f"{n[Change.UPDATE]} to update",
                  f"{n[Change.UNCHANGED]} unchanged"]
+        if n[Change.ADOPT]:
+            parts.append(f"{n[Change.ADOPT]} to adopt")
         if pruning:
             parts.append(f"{n[Change.DELETE]} to delete")
         return ", ".join(parts)
-
-
-def plan_prefix(plan_id: str) -> str:
-    return f"planc:{plan_id}:"
 
 
 def event_day(event: dict[str, Any]) -> dt.date | None:
@@ -151,45 +226,100 @@ def changed_fields(payload: dict[str, Any], existing: dict[str, Any]) -> tuple[s
                  if name != "external_id" and not _same(name, value, existing.get(name)))
 
 
-def diff(planned: Iterable[PlannedEvent], existing: Iterable[dict[str, Any]], plan_id: str,
+def diff(planned: Iterable[PlannedEvent], existing: Iterable[dict[str, Any]], owner: Owner,
          in_selection: Callable[[dt.date], bool], prune: bool) -> Changes:
     """The plan of action; see the module docstring."""
-    prefix = plan_prefix(plan_id)
     ours: dict[str, list[dict[str, Any]]] = {}
-    for event in existing:
-        external_id = event.get("external_id")
-        if isinstance(external_id, str) and external_id.startswith(prefix):
-            ours.setdefault(external_id, []).append(event)
+    older: list[dict[str, Any]] = []
+    changes = Changes()
 
     def inside(event: dict[str, Any]) -> bool:
         day = event_day(event)
         return day is not None and in_selection(day)
 
-    changes = Changes()
-    wanted: set[str] = set()
+    for event in existing:
+        external_id = event.get("external_id")
+        if owner.owns(external_id):
+            ours.setdefault(external_id, []).append(event)
+        elif owner.may_adopt(external_id) and inside(event):
+            older.append(event)
+        elif owner.other_athlete(external_id) is not None:
+            changes.other_athletes.append(event)
+    planned = list(planned)
+    unmatched = [p for p in planned if p.external_id not in ours]
+    adopted = adoptions(unmatched, older)
     for p in planned:
-        wanted.add(p.external_id)
-        s = p.session
-        copies = ours.get(p.external_id, [])
-        # Normally one; if the calendar holds copies, the one in the selected dates speaks.
-        found = next((e for e in copies if inside(e)), copies[0] if copies else None)
-        if found is None:
-            change, fields = Change.CREATE, ()
-        else:
-            fields = changed_fields(p.payload, found)
-            change = Change.UPDATE if fields else Change.UNCHANGED
-        changes.actions.append(Action(change, p.external_id, s.date, s.time, s.sport, s.name,
-                                      planned=p, existing=found, fields=fields))
+        changes.actions.append(_action(p, ours.get(p.external_id, []), adopted, inside))
+    wanted = {p.external_id for p in planned}
+    taken = {id(e) for e in adopted.values()}
+    stale = [(str(e.get("external_id")), e) for e in older if id(e) not in taken]
     for external_id, copies in ours.items():
-        stale = [e for e in copies if inside(e)]
-        if external_id in wanted or not stale:
-            continue
-        if prune:
-            event = stale[0]
-            changes.actions.append(Action(
-                Change.DELETE, external_id, event_day(event) or dt.date.min, _event_time(event),
-                event.get("type"), str(event.get("name") or ""), existing=event))
-        else:
-            changes.stale.extend(stale)
+        if external_id not in wanted:
+            stale.extend((external_id, e) for e in copies if inside(e))
+    _stale(changes, stale, prune)
     changes.actions.sort(key=Action.sort_key)
     return changes
+
+
+def _action(p: PlannedEvent, copies: list[dict[str, Any]], adopted: dict[str, dict[str, Any]],
+            inside: Callable[[dict[str, Any]], bool]) -> Action:
+    """The line for one planned event."""
+    s = p.session
+    # Normally one copy; if the calendar holds several, the one in the selected dates speaks.
+    found = next((e for e in copies if inside(e)), copies[0] if copies else None)
+    if found is None and p.external_id in adopted:
+        found = adopted[p.external_id]
+        return Action(Change.ADOPT, p.external_id, s.date, s.time, s.sport, s.name,
+                      planned=p, existing=found, fields=changed_fields(p.payload, found))
+    if found is None:
+        return Action(Change.CREATE, p.external_id, s.date, s.time, s.sport, s.name, planned=p)
+    fields = changed_fields(p.payload, found)
+    return Action(Change.UPDATE if fields else Change.UNCHANGED, p.external_id, s.date, s.time,
+                  s.sport, s.name, planned=p, existing=found, fields=fields)
+
+
+def _stale(changes: Changes, stale: list[tuple[str, dict[str, Any]]], prune: bool) -> None:
+    """Deletions (one per external id) with ``prune``, else the events left alone."""
+    if not prune:
+        changes.stale.extend(e for _, e in stale)
+        return
+    seen: set[str] = set()
+    for external_id, event in stale:
+        if external_id in seen:
+            continue
+        seen.add(external_id)
+        changes.actions.append(Action(
+            Change.DELETE, external_id, event_day(event) or dt.date.min, _event_time(event),
+            event.get("type"), str(event.get("name") or ""), existing=event))
+
+
+def _adoption_key(event: dict[str, Any], loose: bool) -> tuple:
+    key = (event_day(event), event.get("category"), event.get("type") or None)
+    return key if loose else (*key, _text(event.get("name")))
+
+
+def adoptions(unmatched: list[PlannedEvent], older: list[dict[str, Any]]
+              ) -> dict[str, dict[str, Any]]:
+    """Which older-form event each planned event takes over (external id -> event).
+
+    First the events whose date, category, sport and name all match a session's;
+    then, of what is left, an event that is the only one of its date, category and
+    sport when the session is the only one of that kind too (a session whose name
+    changed in the same edit)."""
+    taken: dict[str, dict[str, Any]] = {}
+    for loose in (False, True):
+        pool: dict[tuple, list[dict[str, Any]]] = {}
+        for event in older:
+            if not any(event is e for e in taken.values()):
+                pool.setdefault(_adoption_key(event, loose), []).append(event)
+        wanting: dict[tuple, list[PlannedEvent]] = {}
+        for p in unmatched:
+            if p.external_id not in taken:
+                wanting.setdefault(_adoption_key({**p.payload}, loose), []).append(p)
+        for key, sessions in wanting.items():
+            candidates = pool.get(key, [])
+            if loose and (len(candidates) != 1 or len(sessions) != 1):
+                continue
+            for p, event in zip(sessions, candidates, strict=False):
+                taken[p.external_id] = event
+    return taken

@@ -13,13 +13,19 @@ that do not increase, pace units planc does not know (``NONE``).  Every value
 dropped for being malformed is reported, so the user knows the file is not a
 verbatim copy.
 
+Fitness comes from ``GET /api/v1/athlete/{id}/wellness`` (``ctl``, ``atl`` per
+local day, ``id`` = the day): :func:`fitness_from_wellness` takes the latest
+day up to today that has both, and the file gets ``fitness: {ctl, atl, date}``,
+so a plan's projection for this athlete starts from what intervals.icu measured.
+
 The YAML is written with ruamel (zones as flow lists, a comment header, the
 threshold pace annotated as a clock pace) and is byte-stable: the same
-settings give the same file, so it can live in git.
+settings (and fitness) give the same file, so it can live in git.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from collections.abc import Iterable
@@ -154,9 +160,43 @@ def clock_pace(speed: float, units: str | None) -> str | None:
     return f"{seconds // 60}:{seconds % 60:02d}{label}"
 
 
-def to_yaml(pulled: Pulled, source: str) -> str:
-    """The athlete file text: a comment header, then one section per family."""
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """CTL and ATL intervals.icu computed at the end of ``date``."""
+
+    date: dt.date
+    ctl: float
+    atl: float
+
+
+def fitness_from_wellness(records: list[Any], today: dt.date) -> Measured | None:
+    """The latest wellness record up to ``today`` with numeric ``ctl`` and ``atl``."""
+    best: Measured | None = None
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        try:
+            day = dt.date.fromisoformat(str(record.get("id")))
+        except ValueError:
+            continue
+        ctl, atl = record.get("ctl"), record.get("atl")
+        if day > today or not all(isinstance(v, int | float) and not isinstance(v, bool)
+                                  and math.isfinite(v) and 0 <= v <= 1000 for v in (ctl, atl)):
+            continue
+        if best is None or day > best.date:
+            best = Measured(day, round(float(ctl), 1), round(float(atl), 1))
+    return best
+
+
+def to_yaml(pulled: Pulled, source: str, fitness: Measured | None = None) -> str:
+    """The athlete file text: a comment header, fitness, then one section per family."""
     root = CommentedMap()
+    if fitness is not None:
+        node = CommentedMap([("ctl", fitness.ctl), ("atl", fitness.atl),
+                             ("date", fitness.date.isoformat())])
+        node.fa.set_flow_style()
+        root["fitness"] = node
+        root.yaml_add_eol_comment("CTL/ATL intervals.icu measured that day", "fitness")
     for family, section in pulled.sections.items():
         node = CommentedMap()
         for name, value in section.items():

@@ -65,46 +65,75 @@ def nice_ceiling(x: float) -> tuple[float, float]:
     return math.ceil(x / step - 1e-9) * step, step
 
 
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """The chart's geometry: two panels (weekly load above, daily fitness below) over one
+    time axis of week columns, each holding seven day slots."""
+
+    first: dt.date  # Monday of the first week column
+    columns: int
+    width: float = 960
+    left: float = 46
+    right: float = 12
+    top1: float = 22  # load panel
+    h1: float = 120
+    h2: float = 140  # fitness panel
+
+    @property
+    def top2(self) -> float:
+        return self.top1 + self.h1 + 34
+
+    @property
+    def height(self) -> float:
+        return self.top2 + self.h2 + 24
+
+    @property
+    def col(self) -> float:
+        return (self.width - self.left - self.right) / self.columns
+
+    def xday(self, day: dt.date) -> float:
+        """Middle of a day's slot."""
+        return self.left + ((day - self.first).days + 0.5) * self.col / 7
+
+
 def fitness_chart(weeks: list[WeekLoad], days: list[Day], races: list[Race],
                   title: str) -> str:
     """The chart as inline SVG markup (no namespace: it goes inside HTML)."""
     E = ElementMaker()
-    width, left, right = 960, 46, 12
-    top1, h1 = 22, 120  # load panel
-    top2, h2 = top1 + h1 + 34, 140  # fitness panel
-    height = top2 + h2 + 24
-    n = max(len(weeks), 1)
-    col = (width - left - right) / n
     first = weeks[0].start if weeks else (days[0].date if days else dt.date(2000, 1, 3))
-
-    def xday(day: dt.date) -> float:
-        """Middle of a day's slot: each week column holds 7 day slots."""
-        return left + ((day - first).days + 0.5) * col / 7
-
+    f = _Frame(first, max(len(weeks), 1))
     desc = _describe(weeks, days, races)
-    root = E.svg(E.title(title), E.desc(desc), viewBox=f"0 0 {width} {height}",
-                 width=str(width), height=str(height), role="img",
+    root = E.svg(E.title(title), E.desc(desc), viewBox=f"0 0 {f.width} {f.height}",
+                 width=str(f.width), height=str(f.height), role="img",
                  **{"aria-label": f"{title}. {desc}"})
     root.set("class", "chart")
     root.set("font-family", "sans-serif")
     root.set("font-size", "10")
+    _load_panel(E, root, f, weeks)
+    _fitness_panel(E, root, f, days)
+    if days or weeks:
+        _races(E, root, f, races)
+    return etree.tostring(root, encoding="unicode")
 
-    # ---- load panel
+
+def _load_panel(E, root, f: _Frame, weeks: list[WeekLoad]) -> None:
+    """One bar per week, its load above it, the week number below."""
+    top, h, col = f.top1, f.h1, f.col
     ltop, lstep = nice_ceiling(max((w.load for w in weeks), default=0.0))
-    _grid(E, root, left, width - right, top1, h1, 0.0, ltop, lstep)
-    root.append(_text(E, "load / week", left, top1 - 8, colour=MUTED))
+    _grid(E, root, f.left, f.width - f.right, top, h, 0.0, ltop, lstep)
+    root.append(_text(E, "load / week", f.left, top - 8, colour=MUTED))
     bars = []
     for i, w in enumerate(weeks):
-        x0 = left + i * col + col * 0.18
+        x0 = f.left + i * col + col * 0.18
         bw = col * 0.64
-        bh = w.load / ltop * h1 if ltop else 0
-        y0 = top1 + h1 - bh
-        bars.append(f"M{num(x0)} {num(top1 + h1)}V{num(y0)}H{num(x0 + bw)}V{num(top1 + h1)}z")
+        bh = w.load / ltop * h if ltop else 0
+        y0 = top + h - bh
+        bars.append(f"M{num(x0)} {num(top + h)}V{num(y0)}H{num(x0 + bw)}V{num(top + h)}z")
         if w.load > 0:
             root.append(_text(E, f"{w.load:.0f}", x0 + bw / 2, y0 - 3, anchor="middle"))
         label = f"W{w.week}" if col >= 34 or i % 2 == 0 else ""
         if label:
-            root.append(_text(E, label, x0 + bw / 2, top1 + h1 + 12, anchor="middle",
+            root.append(_text(E, label, x0 + bw / 2, top + h + 12, anchor="middle",
                               colour=MUTED))
     if bars:
         el = E.path(d="".join(bars))
@@ -112,27 +141,28 @@ def fitness_chart(weeks: list[WeekLoad], days: list[Day], races: list[Race],
         el.set("fill", BAR_COLOUR)
         root.append(el)
 
-    # ---- fitness panel
+
+def _fitness_panel(E, root, f: _Frame, days: list[Day]) -> None:
+    """CTL, ATL and TSB per day, a zero line when TSB goes negative, and the legend."""
+    top, h = f.top2, f.h2
     hi = max([d.ctl for d in days] + [d.atl for d in days] + [1.0])
     lo = min([d.tsb for d in days] + [0.0])
     ftop, fstep = nice_ceiling(hi)
-    fbot = -nice_ceiling(-lo)[0] if lo < 0 else 0.0
-    if lo < 0:
-        fbot = -math.ceil(-lo / fstep - 1e-9) * fstep
-    _grid(E, root, left, width - right, top2, h2, fbot, ftop, fstep)
-    root.append(_text(E, "per day", left, top2 - 8, colour=MUTED))
+    fbot = -math.ceil(-lo / fstep - 1e-9) * fstep if lo < 0 else 0.0
+    _grid(E, root, f.left, f.width - f.right, top, h, fbot, ftop, fstep)
+    root.append(_text(E, "per day", f.left, top - 8, colour=MUTED))
 
     def yfit(v: float) -> float:
-        return top2 + h2 - (v - fbot) / (ftop - fbot) * h2
+        return top + h - (v - fbot) / (ftop - fbot) * h
 
     if fbot < 0:
-        root.append(_line(E, left, yfit(0), width - right, yfit(0), MUTED))
+        root.append(_line(E, f.left, yfit(0), f.width - f.right, yfit(0), MUTED))
     for name, colour, values in (("CTL", CTL_COLOUR, [d.ctl for d in days]),
                                  ("ATL", ATL_COLOUR, [d.atl for d in days]),
                                  ("TSB", TSB_COLOUR, [d.tsb for d in days])):
         if not values:
             continue
-        pts = " ".join(f"{num(xday(d.date))},{num(yfit(v))}" for d, v in
+        pts = " ".join(f"{num(f.xday(d.date))},{num(yfit(v))}" for d, v in
                        zip(days, values, strict=True))
         line = E.polyline(points=pts)
         line.set("class", name.lower())
@@ -140,24 +170,23 @@ def fitness_chart(weeks: list[WeekLoad], days: list[Day], races: list[Race],
         line.set("stroke", colour)
         line.set("stroke-width", "2" if name == "CTL" else "1.5")
         root.append(line)
-    legend_x = left + 60  # beside the panel title: visible even when a phone scrolls the chart
+    legend_x = f.left + 60  # beside the panel title: visible even when a phone scrolls the chart
     for i, (name, colour, words) in enumerate((("CTL", CTL_COLOUR, "fitness"),
                                                ("ATL", ATL_COLOUR, "fatigue"),
                                                ("TSB", TSB_COLOUR, "form"))):
         lx = legend_x + i * 78
-        root.append(_line(E, lx, top2 - 11, lx + 14, top2 - 11, colour, width="3"))
-        root.append(_text(E, f"{name} {words}", lx + 18, top2 - 8))
+        root.append(_line(E, lx, top - 11, lx + 14, top - 11, colour, width="3"))
+        root.append(_text(E, f"{name} {words}", lx + 18, top - 8))
 
-    # ---- races
+
+def _races(E, root, f: _Frame, races: list[Race]) -> None:
+    """A dashed line through both panels on each race day, the race named below."""
     for r in races:
-        if not days and not weeks:
-            break
-        xr = xday(r.date)
-        root.append(_line(E, xr, top1, xr, top2 + h2, RACE_COLOUR, dash="4 3"))
-        anchor = "end" if xr > width - 120 else "start"
-        root.append(_text(E, r.name, xr + (-4 if anchor == "end" else 4), top2 + h2 + 16,
+        xr = f.xday(r.date)
+        root.append(_line(E, xr, f.top1, xr, f.top2 + f.h2, RACE_COLOUR, dash="4 3"))
+        anchor = "end" if xr > f.width - 120 else "start"
+        root.append(_text(E, r.name, xr + (-4 if anchor == "end" else 4), f.top2 + f.h2 + 16,
                           anchor=anchor, colour=RACE_COLOUR))
-    return etree.tostring(root, encoding="unicode")
 
 
 def _describe(weeks: list[WeekLoad], days: list[Day], races: list[Race]) -> str:

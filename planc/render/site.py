@@ -271,7 +271,7 @@ def step_rows(workout: Workout, profile: Profile, athlete: Athlete | None,
                 from planc.ast import Distance
 
                 if isinstance(node.amount, Distance):
-                    from planc.emit.icu import fmt_distance
+                    from planc.syntax.printer import fmt_distance
 
                     length = (f"{fmt_distance(node.amount)} "
                               f"({'~' if shape.estimated else ''}{clock(shape.seconds)})")
@@ -368,7 +368,7 @@ def _emit_files(view: SessionView, athlete: Athlete | None, cache: dict,
 
 def _athlete_lines(athlete: Athlete | None, sports: set[str]) -> list[str]:
     """``Ride: FTP 265 W (indoor 255 W), LTHR 166 bpm``: the thresholds the targets use."""
-    from planc.emit.icu import fmt_pace_clock
+    from planc.syntax.printer import fmt_pace_clock
     from planc.units import sport_family
 
     if athlete is None:

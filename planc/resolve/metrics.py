@@ -17,12 +17,16 @@ the same timeline the pictures draw.  Formulas (README "Metrics" repeats them):
 * Load (TSS-style) = hours of targeted time x IF^2 x 100.
 * Steps with no target (freeride/maxeffort without a range, open steps) count
   towards duration but not towards intensity or load.
-* Distance is the sum of distance steps and of time steps with a known speed
-  (None when no step has one).
-* A distance step is timed by its pace (an absolute pace, or a relative pace
-  and the athlete's threshold pace); without one it is timed at the sport's
-  nominal speed and counted in ``unknown_duration_steps``, since its time is
-  only an estimate.
+* Distance is, as intervals.icu counts it, the sum of distance steps and of time
+  steps with a pace target (None when no step has one).
+* A distance step is timed as intervals.icu times it (its pace, an absolute band
+  at the midpoint of its paces, or the threshold pace; planc.resolve.profile).
+* A figure that needs a threshold the athlete lacks is unknown (None), never a
+  partial sum: the duration when a distance step cannot be timed
+  (``unknown_duration_steps``), the distance when a timed step's relative pace
+  has no threshold (``unknown_distance_steps``), intensity and load when a
+  targeted step cannot be resolved or timed (``unknown_load_steps``);
+  ``missing`` names the thresholds (and flags) that would make them known.
 * Time in zones: each targeted step's seconds go to the zone of its midpoint.
 """
 
@@ -43,25 +47,49 @@ MAX_SAMPLES = 14 * 24 * 3600  # two weeks of seconds; longer workouts are sample
 
 @dataclass(slots=True)
 class Metrics:
-    duration_s: float
+    """A workout's figures.  A figure that needs a threshold the athlete does not have is
+    None (unknown, never a partial sum), with how many steps made it unknown and what
+    would make it known (``missing``)."""
+
+    duration_s: float | None
     distance_m: float | None
     intensity: float | None  # IF (NP / FTP) or its pace/HR analogue
     load: float | None
     domain: str | None  # the domain intensity/load were measured in ("mixed" if several)
     np_fraction: float | None = None
-    unknown_duration_steps: int = 0  # distance steps timed at the nominal speed
+    unknown_duration_steps: int = 0  # distance steps whose speed cannot be known
+    unknown_distance_steps: int = 0  # timed pace steps whose speed cannot be known
+    unknown_load_steps: int = 0  # targeted steps whose target or time cannot be resolved
+    missing: tuple[str, ...] = ()  # e.g. "a threshold pace (--threshold-pace)"
     zone_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not (self.unknown_duration_steps or self.unknown_distance_steps
+                    or self.unknown_load_steps)
 
     def as_dict(self) -> dict:
         return {
-            "duration_s": round(self.duration_s, 1),
+            "duration_s": None if self.duration_s is None else round(self.duration_s, 1),
             "distance_m": None if self.distance_m is None else round(self.distance_m, 1),
             "intensity": None if self.intensity is None else round(self.intensity, 3),
             "load": None if self.load is None else round(self.load, 1),
             "domain": self.domain,
             "unknown_duration_steps": self.unknown_duration_steps,
+            "unknown_distance_steps": self.unknown_distance_steps,
+            "unknown_load_steps": self.unknown_load_steps,
+            "missing": list(self.missing),
             "zone_seconds": {k: round(v, 1) for k, v in self.zone_seconds.items()},
         }
+
+
+THRESHOLD_NAMES = {"--ftp": "an FTP", "--threshold-pace": "a threshold pace",
+                   "--lthr": "a threshold heart rate (LTHR)", "--max-hr": "a max heart rate"}
+
+
+def _needed(flag: str) -> str:
+    """How ``missing`` names a threshold: 'a threshold pace (--threshold-pace)'."""
+    return f"{THRESHOLD_NAMES.get(flag, flag)} ({flag})"
 
 
 def normalized(samples: list[float], window: int = ROLLING_WINDOW_S) -> float | None:
@@ -104,11 +132,31 @@ def _intensity_samples(tl: Timeline) -> tuple[list[float], int]:
 
 def _zone_seconds(tl: Timeline) -> dict[str, float]:
     zones: dict[str, float] = {}
-    for s in tl.steps:
-        if s.domain is not None and s.zone is not None and s.seconds:
+    for s in tl.steps:  # an estimated step's time is unknown, so is its time in zone
+        if s.domain is not None and s.zone is not None and s.seconds and not s.estimated:
             key = zone_key(s.domain, s.zone)
             zones[key] = zones.get(key, 0.0) + s.seconds
     return dict(sorted(zones.items()))
+
+
+def _unknowns(tl: Timeline) -> tuple[int, int, int, tuple[str, ...]]:
+    """(duration, distance, load) counts of steps whose figure is unknown, and the
+    thresholds missing for them, in the order first needed."""
+    duration = distance = load = 0
+    missing: dict[str, None] = {}
+    for s in tl.steps:
+        if s.estimated:  # a distance step that no pace and no threshold pace can time
+            duration += 1
+            missing[_needed("--threshold-pace")] = None
+        elif s.step.pace is not None and s.metres is None:
+            distance += 1  # a timed step with a relative pace and no threshold pace
+            missing[_needed("--threshold-pace")] = None
+        unresolved = s.domain is None and s.missing is not None
+        if unresolved:
+            missing[_needed(s.missing.flag)] = None
+        if unresolved or (s.estimated and s.domain is not None):
+            load += 1
+    return duration, distance, load, tuple(missing)
 
 
 def measure(tl: Timeline) -> Metrics:
@@ -118,16 +166,20 @@ def measure(tl: Timeline) -> Metrics:
     load = None
     if np_fraction is not None:
         load = len(samples) * every / 3600 * np_fraction * np_fraction * 100
+    unknown_time, unknown_distance, unknown_load, missing = _unknowns(tl)
     metres = [s.metres for s in tl.steps if s.metres is not None]
     domains = {s.domain for s in tl.steps if s.domain is not None and s.seconds}
     return Metrics(
-        duration_s=tl.total_s,
-        distance_m=sum(metres) if metres else None,
-        intensity=np_fraction,
-        load=load,
+        duration_s=None if unknown_time else tl.total_s,
+        distance_m=sum(metres) if metres and not unknown_distance else None,
+        intensity=None if unknown_load else np_fraction,
+        load=None if unknown_load else load,
         domain=(next(iter(domains)) if len(domains) == 1 else ("mixed" if domains else None)),
-        np_fraction=np_fraction if domains == {"power"} else None,
-        unknown_duration_steps=tl.estimated,
+        np_fraction=np_fraction if domains == {"power"} and not unknown_load else None,
+        unknown_duration_steps=unknown_time,
+        unknown_distance_steps=unknown_distance,
+        unknown_load_steps=unknown_load,
+        missing=missing,
         zone_seconds=_zone_seconds(tl),
     )
 

@@ -10,9 +10,12 @@ Timeline rules (README "Metrics" repeats them):
 
 * **Order**: every executed step, repeats unrolled, in the order it is done.
 * **Time**: a time step lasts its time.  A distance step lasts ``metres /
-  speed``, the speed of its pace target (the middle of its band; a relative
-  pace needs the athlete's threshold pace); without one it is timed at the
-  sport's nominal speed (``planc.units.NOMINAL_SPEED``) and marked *estimated*.
+  speed``, as intervals.icu times it: the speed of its pace target (an absolute
+  band at the midpoint of its paces, a relative one from the athlete's
+  threshold pace), or with no pace target the threshold pace.  When that
+  speed cannot be known it is timed at the sport's nominal speed
+  (``planc.units.NOMINAL_SPEED``) and marked *estimated*: its time is unknown
+  (``planc stats`` says so), the pictures draw it dashed.
 * **Distance**: a distance step's metres; a time step's ``seconds x speed``
   when its pace gives a speed, else unknown.
 * **Domain**: power > pace > heart rate, the first target the athlete's
@@ -52,8 +55,8 @@ from planc.resolve.targets import (
     Missing,
     MissingThreshold,
     hr_fraction_lthr,
+    pace_band_speed,
     pace_fraction,
-    pace_speed,
     power_fraction,
 )
 from planc.units import NOMINAL_SPEED, sport_family
@@ -180,13 +183,15 @@ def _timing(step: Step, thr: SportThresholds,
     speed: float | None = None
     if step.pace is not None:
         try:
-            speed = pace_speed(step.pace, thr).mid
+            speed = pace_band_speed(step.pace, thr)
         except MissingThreshold:
             speed = None
     amount = step.amount
     if isinstance(amount, Duration):
         return amount.seconds, False, speed, amount.seconds * speed if speed else None
     assert isinstance(amount, Distance)
+    if speed is None and step.pace is None and thr.threshold_pace:
+        speed = thr.threshold_pace  # intervals.icu times it at threshold pace
     if speed:
         return amount.metres / speed, False, speed, amount.metres
     nominal = NOMINAL_SPEED[family]

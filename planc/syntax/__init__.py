@@ -106,6 +106,17 @@ def _control_characters(text: str) -> list[Diagnostic]:
     return out
 
 
+def _all_dropped(builder: BlockBuilder, lines: list, diags: list[Diagnostic]) -> None:
+    """Step lines, none kept: each drop was a warning, but an empty workout is a mistake."""
+    if builder.kept_steps or not builder.step_lines or any(d.is_error for d in diags):
+        return
+    first = next(line for line in lines if line.kind == "step")
+    diags.append(error(
+        "no-steps", "every step line is dropped (intervals.icu would store an empty workout)",
+        Span.point(first.line, first.column),
+        "give the steps a duration or distance, e.g. '- 10m 60%'"))
+
+
 def parse_workout(text: str, *, path: str = "<input>", sport: str | None = None,
                   name: str | None = None) -> Parsed:
     """Read one workout's text.  ``sport``/``name`` override the header.
@@ -146,6 +157,7 @@ def parse_tree(text: str, *, path: str = "<input>", sport: str | None = None,
     for line in lines:
         builder.add(line)
     builder.close_all()
+    _all_dropped(builder, lines, diags)
     workout = Workout(
         body=tuple(builder.body),
         sport=effective_sport,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -41,6 +43,7 @@ class _OpenRepeat:
     indent: int
     span: Span
     children: list = field(default_factory=list)
+    lines: int = 0  # step lines read under it, kept or not (an error left one out)
 
 
 @dataclass(slots=True)
@@ -63,25 +66,35 @@ class BlockBuilder:
         self.repeats: list[_OpenRepeat] = []  # open repeat stack, outermost first
         self.last_step: tuple[list, int] | None = None  # (container, index) of the last step
         self.pool: PoolLength | None = None
+        self.step_lines = 0  # step lines read, kept or not
+        self.kept_steps = 0
 
     # -- closing
 
     def _close_repeats(self, down_to: int = 0) -> None:
         while len(self.repeats) > down_to:
             rep = self.repeats.pop()
-            node = Repeat(rep.count, tuple(rep.children), rep.title, rep.span)
+            node: Node = Repeat(rep.count, tuple(rep.children), rep.title, rep.span)
             if not any(isinstance(c, Step | Repeat) for c in rep.children):
+                if rep.lines:
+                    # its step lines had errors or were dropped, each reported: a repeat of
+                    # nothing is no news (and intervals.icu has nothing to repeat)
+                    continue
                 self.diags.append(error(
                     "empty-repeat",
-                    f"repeat '{(rep.title + ' ' if rep.title else '')}{rep.count}x' has no steps",
+                    f"repeat '{_header(rep)}' has no steps",
                     rep.span,
                     "put step lines ('- …') directly under the header; nested steps must be "
                     "indented deeper than a nested header",
                 ))
-            if self.repeats:
-                self.repeats[-1].children.append(node)
-            else:
-                self._top(node)
+            self._place(node)
+
+    def _place(self, node: Node) -> None:
+        """A closed repeat goes into the repeat around it, or to the top level."""
+        if self.repeats:
+            self.repeats[-1].children.append(node)
+        else:
+            self._top(node)
 
     def _close_block(self) -> None:
         if self.block is not None:
@@ -182,6 +195,10 @@ class BlockBuilder:
         count = int(m.group(1))
         title = line.text[: m.start()].strip()
         span = Span(line.line, line.column, line.line, line.column + len(line.text))
+        above = self._title_above(line) if not title else None
+        if above is not None:  # 'Main set' + '3x': intervals.icu's text is "Main set\n3x"
+            title = _unescape(above.text).strip()
+            span = Span(above.line, above.column, line.line, span.end_column)
         count_span = Span(line.line, line.column + m.start(1), line.line, line.column + m.end(1))
         glued = _glued_count(line.text, m.start(1))
         if glued is not None:  # '2.5x' would read as a 5x repeat titled '2.'
@@ -215,6 +232,16 @@ class BlockBuilder:
         self.repeats.append(_OpenRepeat(count, title, line.column, span))
         self._check_count(count, count_span)
 
+    def _title_above(self, line: Line) -> Line | None:
+        """The prose line directly above a bare ``Nx`` line, taken off the pending notes
+        (a Warmup/Cooldown header stays a header)."""
+        if not self.pending or self.repeats or self.block is not None:
+            return None
+        above = self.pending[-1]
+        if above.line != line.line - 1 or SECTION_RE.match(above.text.strip()):
+            return None
+        return self.pending.pop()
+
     def _check_count(self, count: int, span: Span) -> None:
         if count < 1:
             self.diags.append(error("repeat-count", f"repeat count {count} repeats nothing",
@@ -232,37 +259,59 @@ class BlockBuilder:
         while len(self.repeats) > 1 and line.column <= self.repeats[-1].indent:
             self._close_repeats(len(self.repeats) - 1)
         step = self.steps.read(line)
+        self.step_lines += 1
         if self.repeats:
+            self.repeats[-1].lines += 1
             self._flush_pending()
             container = self.repeats[-1].children
         else:
             if self.block is None:
-                title_line = self.pending.pop() if self.pending else None
-                self._flush_pending()
-                title = _unescape(title_line.text) if title_line else None
-                section = None
-                if title and SECTION_RE.match(title):
-                    section = Section.WARMUP if title.lower().startswith("w") else Section.COOLDOWN
-                    written, title = title, section.value.capitalize()
-                    if written != title:
-                        self.diags.append(warning(
-                            "section-spelling",
-                            f"intervals.icu marks steps as {section.value} only under a "
-                            f"'{section.value.capitalize()}' header",
-                            Span(title_line.line, title_line.column, title_line.line,
-                                 title_line.column + len(title_line.text)),
-                            f"write '{section.value.capitalize()}'",
-                        ))
-                start = (Span(title_line.line, title_line.column, title_line.line,
-                              title_line.column + len(title_line.text))
-                         if title_line else Span.point(line.line, line.column))
-                self.block = _OpenBlock(title, section, start)
+                self.block = self._open_block(line)
             container = self.block.children
         if step is not None:
             if self.block is not None and self.block.section and not self.repeats:
-                step = _with_section(step, self.block.section)
+                step = dataclasses.replace(step, section=self.block.section)
             container.append(step)
+            self.kept_steps += 1
             self.last_step = (container, len(container) - 1)
+
+    def _open_block(self, line: Line) -> _OpenBlock:
+        """The block a step line opens: under the title line just above it, if any."""
+        title_line = self.pending.pop() if self.pending else None
+        self._flush_pending()
+        if title_line is None:
+            return _OpenBlock(None, None, Span.point(line.line, line.column))
+        title = _unescape(title_line.text)
+        start = Span(title_line.line, title_line.column, title_line.line,
+                     title_line.column + len(title_line.text))
+        section = _section(title)
+        if section is None:
+            self._near_section(title, start)
+            return _OpenBlock(title, None, start)
+        written, title = title, section.value.capitalize()
+        if written != title:
+            self.diags.append(warning(
+                "section-spelling",
+                f"intervals.icu marks steps as {section.value} only under a "
+                f"'{title}' header",
+                start,
+                f"write '{title}'",
+            ))
+        return _OpenBlock(title, section, start)
+
+    def _near_section(self, title: str, span: Span) -> None:
+        """'Warmpu' is a title for intervals.icu, so its steps are not marked: say so."""
+        word = re.sub(r"[\s_-]", "", title).lower()
+        guess = difflib.get_close_matches(word, ("warmup", "cooldown"), n=1, cutoff=0.75)
+        if guess and len(title) <= 12:
+            name = guess[0].capitalize()
+            self.diags.append(warning(
+                "section-spelling",
+                f"'{title}' is a title for intervals.icu, not a {guess[0]} header, so the "
+                f"steps under it are not marked {guess[0]}",
+                span,
+                f"did you mean '{name}'?",
+            ))
 
     def _cue(self, line: Line) -> None:
         span = Span(line.line, line.column, line.line, line.column + 1)
@@ -311,15 +360,18 @@ class BlockBuilder:
         self.last_step = (container, index)
 
 
-def _with_section(step: Step, section: Section) -> Step:
-    import dataclasses
+def _section(title: str) -> Section | None:
+    """The section a Warmup/Cooldown header line opens (None for any other title)."""
+    if not SECTION_RE.match(title):
+        return None
+    return Section.WARMUP if title.lower().startswith("w") else Section.COOLDOWN
 
-    return dataclasses.replace(step, section=section)
+
+def _header(rep: _OpenRepeat) -> str:
+    return f"{rep.title + ' ' if rep.title else ''}{rep.count}x"
 
 
 def _with_cues(step: Step, cues: tuple[Cue, ...]) -> Step:
-    import dataclasses
-
     return dataclasses.replace(step, cues=cues)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,9 @@ def parser():
             maybe_placeholders=False,
             cache=cache,
             transformer=_make_transformer(),
+            # digits, letter case and white space as intervals.icu (Java) reads them:
+            # ASCII only, so 'İ' is not an 'i' ('1mİ' is no distance) and '١٠m' no duration
+            g_regex_flags=re.ASCII,
         )
     return _PARSER
 

@@ -1,43 +1,41 @@
-"""intervals.icu's positional rules for the tokens of one step line."""
+"""intervals.icu's positional rules for the tokens of one step line.
+
+What the rules are (README "The workout language"; ../shared/ref/intervals.md
+§1.4 and §1.11, measured on real events):
+
+* Leading words are the label.  The label ends at the first token that is a
+  value (duration, distance, target, option), or inside a word that ends in a
+  whole number and a unit (``<40%`` leaves the label ``... <``, ``20min`` ends
+  it); such a word is not a value and is ignored.  A decimal (``0.33s``), a bare
+  number (``Ramp 1``), ``64x16``, ``500w+`` and ``109 rpm`` stay label text.
+  ``Press lap`` in the label stays text and sets the lap press.
+* A zone before the duration erases the label.
+* Of several targets of one kind, the last wins; a range written with an en
+  dash is read as its first number (``85–95rpm`` is 85 rpm).
+* A line with no duration or distance, or a zero one, is dropped (a warning,
+  ``dropped-by-icu``); its other warnings are not reported.
+* A value-shaped word planc does not read is reported (``unknown-token``), and a
+  number glued to a unit before ``Pace`` is an error (``bad-pace``).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import re
+from dataclasses import dataclass, field
 
-from planc.ast import (
-    CadenceTarget,
-    Distance,
-    Duration,
-    HrTarget,
-    HrUnit,
-    Intensity,
-    PaceTarget,
-    PaceUnit,
-    PowerTarget,
-    PowerUnit,
-    Range,
-    Span,
-    Step,
-)
-from planc.diagnostics import Diagnostic, did_you_mean, error, warning
+from planc.ast import CadenceTarget, Distance, Duration, Intensity, Range, Span, Step
+from planc.diagnostics import Diagnostic, error, warning
+from planc.syntax import values
 from planc.syntax.grammar import Line, tok_span
 from planc.syntax.tokens import (
-    DISTANCE_UNITS,
     KEYWORD_FLAGS,
-    MINUTES_ONLY_RE,
-    PACE_PERS,
-    UNIT_HINTS,
-    UNITISH_RE,
-    WINDOWS,
-    default_pace_per,
-    pace_parts,
-    parse_duration_token,
-    parse_pace_seconds,
+    LABEL_CUT_RE,
+    VALUE_SHAPED_RE,
     range_of,
     spans_cover,
-    zone_range,
 )
-from planc.units import METRES_PER_UNIT, PACE_PER_METRES, sport_family
 
 # ------------------------------------------------------------------ steps --
 
@@ -59,6 +57,40 @@ def _targetish(words: list[str], spans: list[Span]) -> list[tuple[str, Span]]:
     return found
 
 
+@dataclass(slots=True)
+class _Reading:
+    """What the tokens of one step line have said so far (one per line read)."""
+
+    line: Line
+    diags: list[Diagnostic] = field(default_factory=list)  # this line's, kept or not
+    label_toks: list = field(default_factory=list)
+    label_open: bool = True
+    closer: object = None  # the token that ended the label
+    cut_at: int | None = None  # ... inside itself, at this offset ('<40%' -> 1)
+    label_dropped_by: object = None  # the zone token that came before the duration
+    words_after_zone: list[str] = field(default_factory=list)
+    words_before_amount: list = field(default_factory=list)  # after the closer
+    amount: Duration | Distance | None = None
+    amount_tok: object = None
+    ramp_tok: object = None
+    targets: dict[str, object] = field(default_factory=dict)
+    target_toks: dict[str, object] = field(default_factory=dict)
+    flags: dict[str, bool] = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict)
+    trailing: list[str] = field(default_factory=list)
+    trailing_spans: list[Span] = field(default_factory=list)
+    unread: list = field(default_factory=list)  # value-shaped words read as text
+    previous: object = None  # the token before the one being read
+    bad: bool = False  # a diagnostic error: the step is left out
+
+
+_ZONE_KINDS = ("POWER_ZONE", "HR_ZONE", "PACE_ZONE")
+_SPACED_KINDS = ("CADENCE", "HR_BPM")  # '109 rpm' in a label is two words, neither a value
+_KEYWORDS = ("ramp", *KEYWORD_FLAGS)
+_DROPPED_HINT = ("add a duration such as '5m' or '30s', or a distance such as '400mtr'; a "
+                 "line of notes must not start with '-'")
+
+
 class StepReader:
     """Applies intervals.icu's rules to the tokens of one step line."""
 
@@ -66,111 +98,222 @@ class StepReader:
         self.source_lines = source.split("\n")
         self.sport = sport
         self.diags = diags
-
-    def _slice(self, first, last) -> str:
-        line = self.source_lines[first.line - 1]
-        return line[first.column - 1 : (last.end_column or last.column + len(last)) - 1].strip()
+        self._by_kind = {
+            "DURATION": self._amount_token, "DISTANCE": self._amount_token,
+            "POWER_PCT": self._power_token, "POWER_W": self._power_token,
+            "POWER_ZONE": self._power_token,
+            "HR_PCT": self._hr_token, "HR_ZONE": self._hr_token, "HR_BPM": self._hr_token,
+            "PACE_PCT": self._pace_token, "PACE_ZONE": self._pace_token,
+            "PACE_ABS": self._pace_token,
+            "PACE_NO_KEYWORD": self._pace_without_keyword,
+            "CADENCE": self._cadence_token,
+            "PRESS_LAP": self._press_lap,
+            "OPTION": self._option_token,
+            "INLINE_REPEAT": self._inline_repeat,
+        }
 
     def read(self, line: Line) -> Step | None:
-        d = self.diags
-        tokens = line.tokens
-        label_toks: list = []
-        label_open = True
-        label_dropped_by = None
-        words_after_zone: list[str] = []
-        amount = None
-        amount_tok = None
-        ramp_tok = None
-        targets: dict[str, object] = {}
-        target_toks: dict[str, object] = {}
-        flags: dict[str, bool] = {}
-        options: dict[str, str] = {}
-        trailing: list[str] = []
-        trailing_spans: list[Span] = []
-        bad = False
-        dash_span = Span.point(line.line, line.column)
+        """The step a line says, or None when it is dropped or has errors (reported)."""
+        r = _Reading(line)
+        for tok in line.tokens:
+            if not self._label_token(r, tok):
+                self._value_token(r, tok)
+            r.previous = tok
+        label = self._label(r)
+        step = self._complete(r, label)
+        self._report(r, step)
+        return step
 
-        for tok in tokens:
-            kind = tok.type
+    def _complete(self, r: _Reading, label: str | None) -> Step | None:
+        if r.amount is None:
+            if not r.bad:
+                self._no_amount(r)
+            return None
+        ramp = self._ramp(r)
+        self._check_amount(r)
+        if r.bad or r.amount is None:
+            return None
+        return self._step(r, label, ramp)
+
+    def _report(self, r: _Reading, step: Step | None) -> None:
+        """The line's diagnostics: all of them, or for a dropped line only why it is
+        dropped (what else it says does not reach intervals.icu either)."""
+        if step is None and not r.bad:
+            self.diags.extend(d for d in r.diags if d.code in ("dropped-by-icu", "divider"))
+            return
+        self._warn_unread(r)
+        self._warn_targetish(r)
+        self.diags.extend(r.diags)
+
+    # -- the tokens, left to right
+
+    def _label_token(self, r: _Reading, tok) -> bool:
+        """Take ``tok`` into the label while the label is open; True when it is used up."""
+        if not r.label_open:
+            if tok.type == "WORD" and r.amount is None:
+                (r.words_after_zone if r.label_dropped_by is not None
+                 else r.words_before_amount).append(tok)
+            return False
+        kind, value = tok.type, str(tok)
+        if kind == "PRESS_LAP":  # kept as the label's text as well (§1.5)
+            r.flags["until_lap_press"] = True
+            r.label_toks.append(tok)
+            return True
+        if kind in _SPACED_KINDS and re.search(r"\d[ \t]", value):
+            r.label_toks.append(tok)
+            return True
+        if kind in ("WORD", "PUNCT") and value.lower() not in KEYWORD_FLAGS:
+            cut = LABEL_CUT_RE.search(value) if kind == "WORD" else None
+            if cut is None:
+                r.label_toks.append(tok)
+                return True
+            r.label_open, r.closer, r.cut_at = False, tok, cut.start()
+            self._keep_text(r, tok)  # ignored by intervals.icu, kept as text by planc
+            return True
+        r.label_open, r.closer = False, tok
+        if kind in _ZONE_KINDS and r.amount is None:
+            r.label_dropped_by = tok
+        return False
+
+    def _value_token(self, r: _Reading, tok) -> None:
+        handler = self._by_kind.get(tok.type)
+        if handler is not None:
+            handler(r, tok)
+        else:
+            self._word_token(r, tok)
+
+    def _amount_token(self, r: _Reading, tok) -> None:
+        value, span = str(tok), tok_span(tok)
+        if r.amount is not None:
+            r.diags.append(error(
+                "two-durations",
+                f"step has a second duration or distance '{value}' (the first is "
+                f"'{r.amount_tok}')",
+                span,
+                "a step takes exactly one; for a rest after it add its own step, "
+                "e.g. '- 20s intensity=rest'",
+            ))
+            r.bad = True
+            return
+        r.amount_tok = tok
+        r.amount = values.amount(tok.type, value, span)
+
+    def _power_token(self, r: _Reading, tok) -> None:
+        self._set_target(r, "power", values.power(tok.type, str(tok), tok_span(tok)), tok)
+
+    def _hr_token(self, r: _Reading, tok) -> None:
+        self._set_target(r, "hr", values.hr(tok.type, str(tok), tok_span(tok)), tok)
+
+    def _pace_token(self, r: _Reading, tok) -> None:
+        pace = values.pace(tok.type, str(tok), tok_span(tok), self.sport, r.diags)
+        if pace is None:
+            r.bad = True
+        else:
+            self._set_target(r, "pace", pace, tok)
+
+    def _pace_without_keyword(self, r: _Reading, tok) -> None:
+        value = str(tok)
+        r.diags.append(error(
+            "pace-without-keyword",
+            f"pace '{value}' has no 'Pace' after it; intervals.icu silently drops it",
+            tok_span(tok),
+            f"write '{value} Pace'",
+        ))
+        r.bad = True
+
+    def _cadence_token(self, r: _Reading, tok) -> None:
+        self._set_target(r, "cadence", CadenceTarget(range_of(str(tok)), tok_span(tok)), tok)
+
+    def _press_lap(self, r: _Reading, tok) -> None:
+        r.flags["until_lap_press"] = True
+
+    def _option_token(self, r: _Reading, tok) -> None:
+        if not values.option(str(tok), tok_span(tok), r.options, r.diags):
+            r.bad = True
+
+    def _inline_repeat(self, r: _Reading, tok) -> None:
+        value = str(tok)
+        r.diags.append(error(
+            "inline-repeat",
+            f"'{value}' on a step line is not a repeat for intervals.icu",
+            tok_span(tok),
+            f"put '{value}' on its own line before the steps to repeat, and end the "
+            "block with a blank line",
+        ))
+        r.bad = True
+
+    def _word_token(self, r: _Reading, tok) -> None:
+        """A word after the label: a keyword, a value planc cannot read, or trailing text."""
+        value = str(tok)
+        low = value.lower()
+        if low == "ramp":
+            r.ramp_tok = tok
+        elif low in KEYWORD_FLAGS:
+            r.flags[KEYWORD_FLAGS[low]] = True
+        elif low == "pace" and r.unread and r.unread[-1] is r.previous:
+            self._bad_pace(r, r.unread.pop(), tok)
+        elif tok.type == "WORD" and VALUE_SHAPED_RE.match(value):
+            r.unread.append(tok)
+            self._keep_text(r, tok)
+        elif tok.type == "PUNCT" and r.trailing:
+            r.trailing[-1] += value
+            last, span = r.trailing_spans[-1], tok_span(tok)
+            r.trailing_spans[-1] = Span(last.line, last.column, span.end_line, span.end_column)
+        elif tok.type != "PUNCT":
+            self._keep_text(r, tok)
+            self._misspelt_keyword(r, tok)
+
+    def _keep_text(self, r: _Reading, tok) -> None:
+        r.trailing.append(str(tok))
+        r.trailing_spans.append(tok_span(tok))
+
+    def _bad_pace(self, r: _Reading, word, keyword) -> None:
+        written = f"{word} {keyword}"
+        r.diags.append(error(
+            "bad-pace",
+            f"'{written}' is not a pace intervals.icu reads (it would leave the step "
+            "without a target)",
+            spans_cover(tok_span(word), tok_span(keyword)),
+            f"write minutes:seconds and a unit, e.g. '{values.pace_fix(str(word))} Pace'",
+        ))
+        r.trailing.pop()
+        r.trailing_spans.pop()
+        r.bad = True
+
+    def _misspelt_keyword(self, r: _Reading, tok) -> None:
+        low = str(tok).lower()
+        if r.amount is None or len(low) < 3 or not low.isalpha():
+            return  # before the duration a word is label text, not a would-be keyword
+        match = difflib.get_close_matches(low, _KEYWORDS, n=1, cutoff=0.85)
+        if match:
+            r.diags.append(warning(
+                "unknown-word",
+                f"'{tok}' is not a keyword intervals.icu reads, so it stays text",
+                tok_span(tok),
+                f"did you mean '{match[0]}'?",
+            ))
+
+    # -- after the last token
+
+    def _warn_unread(self, r: _Reading) -> None:
+        for tok in r.unread:
             value = str(tok)
-            span = tok_span(tok)
-            low = value.lower()
-            if label_open:
-                if kind in ("WORD", "PUNCT") and low not in KEYWORD_FLAGS and not UNITISH_RE.match(value):
-                    label_toks.append(tok)
-                    continue
-                label_open = False
-                if kind in ("POWER_ZONE", "HR_ZONE", "PACE_ZONE") and amount is None:
-                    label_dropped_by = tok
-            elif kind == "WORD" and amount is None and label_dropped_by is not None:
-                words_after_zone.append(value)
-            if kind in ("DURATION", "DISTANCE"):
-                if amount is not None:
-                    d.append(error(
-                        "two-durations",
-                        f"step has a second duration or distance '{value}' (the first is "
-                        f"'{amount_tok}')",
-                        span,
-                        "a step takes exactly one; for a rest after it add its own step, "
-                        "e.g. '- 20s intensity=rest'",
-                    ))
-                    bad = True
-                    continue
-                amount_tok = tok
-                amount = self._amount(kind, value, span)
-                if amount is None:
-                    bad = True
-            elif kind in ("POWER_PCT", "POWER_W", "POWER_ZONE"):
-                self._set_target(targets, target_toks, "power", self._power(kind, value, span), tok)
-            elif kind in ("HR_PCT", "HR_ZONE", "HR_BPM"):
-                self._set_target(targets, target_toks, "hr", self._hr(kind, value, span), tok)
-            elif kind in ("PACE_PCT", "PACE_ZONE", "PACE_ABS"):
-                pace = self._pace(kind, value, span)
-                if pace is None:
-                    bad = True
-                else:
-                    self._set_target(targets, target_toks, "pace", pace, tok)
-            elif kind == "PACE_NO_KEYWORD":
-                d.append(error(
-                    "pace-without-keyword",
-                    f"pace '{value}' has no 'Pace' after it; intervals.icu silently drops it",
-                    span,
-                    f"write '{value} Pace'",
-                ))
-                bad = True
-            elif kind == "CADENCE":
-                self._set_target(targets, target_toks, "cadence",
-                                 CadenceTarget(range_of(value), span), tok)
-            elif kind == "PRESS_LAP":
-                flags["until_lap_press"] = True
-            elif kind == "OPTION":
-                if not self._option(value, span, options):
-                    bad = True
-            elif kind == "INLINE_REPEAT":
-                d.append(error(
-                    "inline-repeat",
-                    f"'{value}' on a step line is not a repeat for intervals.icu",
-                    span,
-                    f"put '{value}' on its own line before the steps to repeat, and end the "
-                    "block with a blank line",
-                ))
-                bad = True
-            elif low == "ramp":
-                ramp_tok = tok
-            elif low in KEYWORD_FLAGS:
-                flags[KEYWORD_FLAGS[low]] = True
-            elif UNITISH_RE.match(value):
-                self._unknown(value, span)
-                bad = True
-            elif kind == "PUNCT" and trailing:
-                trailing[-1] += value
-                trailing_spans[-1] = Span(trailing_spans[-1].line, trailing_spans[-1].column,
-                                          span.end_line, span.end_column)
-            elif kind != "PUNCT":
-                trailing.append(value)
-                trailing_spans.append(span)
-        for text, where in _targetish(trailing, trailing_spans):
-            d.append(warning(
+            r.diags.append(warning(
+                "unknown-token",
+                f"'{value}' is not a value intervals.icu reads: it ignores it, and planc "
+                "keeps it as text",
+                tok_span(tok),
+                values.unit_hint(value) or values.GENERIC_VALUE_HINT,
+            ))
+
+    def _warn_targetish(self, r: _Reading) -> None:
+        unread = {str(t) for t in r.unread}
+        if r.cut_at is not None:
+            unread.add(str(r.closer))
+        words = [w for w in r.trailing if w not in unread]
+        spans = [s for w, s in zip(r.trailing, r.trailing_spans, strict=True) if w not in unread]
+        for text, where in _targetish(words, spans):
+            r.diags.append(warning(
                 "unread-target",
                 f"'{text}' looks like a target but is not one planc or intervals.icu can "
                 "read: it stays text, and the step has no such target",
@@ -179,266 +322,190 @@ class StepReader:
                 "no sign)",
             ))
 
-        label = self._slice(label_toks[0], label_toks[-1]) if label_toks else None
-        if label and label.lower().split()[0] == "ramp" and not ramp_tok:
-            d.append(warning(
+    def _label_text(self, r: _Reading) -> str | None:
+        """The source text of the label: its words, and what a cut word leaves of itself."""
+        line = self.source_lines[r.line.line - 1]
+        toks = r.label_toks
+        first = toks[0] if toks else r.closer
+        if first is None or (not toks and r.cut_at is None):
+            return None
+        if r.cut_at is not None:
+            end = r.closer.column - 1 + r.cut_at
+        else:
+            end = (toks[-1].end_column or toks[-1].column + len(toks[-1])) - 1
+        return line[first.column - 1:end].strip() or None
+
+    def _label(self, r: _Reading) -> str | None:
+        """The label as intervals.icu keeps it (None when it drops it), with warnings."""
+        label = self._label_text(r)
+        toks = r.label_toks
+        if label and label.lower().split()[0] == "ramp" and not r.ramp_tok:
+            r.diags.append(warning(
                 "ramp-in-label",
                 "'ramp' before the duration is read as label text, so this step is steady",
-                tok_span(label_toks[0]),
+                tok_span(toks[0]),
                 "write the keyword after the duration, e.g. '- 10m ramp 50-75%'",
             ))
-        if label_dropped_by is not None and (label or words_after_zone):
-            dropped = label or " ".join(words_after_zone)
-            d.append(warning(
+        if r.label_dropped_by is not None and (label or r.words_after_zone):
+            dropped = label or " ".join(r.words_after_zone)
+            r.diags.append(warning(
                 "label-dropped",
                 f"intervals.icu drops the label '{dropped}' because the zone "
-                f"'{label_dropped_by}' comes before the duration",
-                tok_span(label_dropped_by),
+                f"'{r.label_dropped_by}' comes before the duration",
+                tok_span(r.label_dropped_by),
                 "put the zone after the duration, e.g. '- Easy 10m Z2'",
             ))
-            label = None
+            return None
+        self._warn_cut(r, label)
         if label and any(c in label for c in "<>&"):
-            d.append(warning(
+            r.diags.append(warning(
                 "label-html",
                 "intervals.icu stores '<', '>' and '&' in labels HTML-escaped",
-                spans_cover(tok_span(label_toks[0]), tok_span(label_toks[-1])),
+                spans_cover(tok_span(toks[0] if toks else r.closer), tok_span(r.closer)
+                            if r.cut_at is not None else tok_span(toks[-1])),
                 "write the label with plain words",
             ))
+        return label
 
-        if amount is None:
-            if not bad:
-                full = Span(line.line, line.column, line.line, line.column + 1 + sum(
-                    len(str(t)) + 1 for t in tokens))
-                if not tokens or all(set(str(t)) <= set("-=_*~") for t in tokens[:1]):
-                    d.append(warning(
-                        "divider",
-                        "a line starting with '-' is a step for intervals.icu; this one has no "
-                        "duration, so it is dropped",
-                        full,
-                        "remove the line, or start it with '//' to make it a comment",
-                    ))
-                else:
-                    d.append(error(
-                        "no-duration",
-                        "step has no duration or distance; intervals.icu silently drops it",
-                        full,
-                        "add a duration such as '5m' or '30s', or a distance such as '400mtr'",
-                    ))
-            return None
+    def _warn_cut(self, r: _Reading, label: str | None) -> None:
+        """Something number-shaped ended the label before the words meant for it."""
+        closer = r.closer
+        if closer is None or closer is r.amount_tok or closer.type in _ZONE_KINDS:
+            return
+        lost = r.words_before_amount if r.amount_tok is not None else []
+        if r.cut_at is None and not lost:
+            return
+        if r.cut_at is None and not str(closer)[:1].isdigit():
+            return  # a keyword such as 'freeride', not a number
+        kept = f"the label is '{label}'" if label else "the step has no label"
+        if lost:
+            line = self.source_lines[r.line.line - 1]
+            text = line[lost[0].column - 1:(lost[-1].end_column or lost[-1].column) - 1]
+            kept += f" and '{text if len(text) <= 40 else text[:39] + '…'}' is not part of it"
+        r.diags.append(warning(
+            "label-cut",
+            f"intervals.icu ends the label at '{closer}', so {kept}",
+            tok_span(closer),
+            "keep numbers with units out of labels (write e.g. '20 min'), or put the "
+            "label's words before them",
+        ))
 
-        ramp = ramp_tok is not None
-        if ramp:
-            ramp_target = next((targets[k] for k in ("power", "hr", "pace") if k in targets), None)
+    def _no_amount(self, r: _Reading) -> None:
+        line, tokens = r.line, r.line.tokens
+        full = Span(line.line, line.column, line.line, line.column + 1 + sum(
+            len(str(t)) + 1 for t in tokens))
+        if not tokens or all(set(str(t)) <= set("-=_*~") for t in tokens[:1]):
+            r.diags.append(warning(
+                "divider",
+                "a line starting with '-' is a step for intervals.icu; this one has no "
+                "duration, so it is dropped",
+                full,
+                "remove the line, or start it with '//' to make it a comment",
+            ))
+            return
+        cause = next((t for t in tokens if t.type == "WORD" and VALUE_SHAPED_RE.match(str(t))),
+                     None)
+        hint = values.unit_hint(str(cause)) if cause is not None else None
+        r.diags.append(warning(
+            "dropped-by-icu",
+            "intervals.icu drops this step: it has no duration or distance"
+            + (f" ('{cause}' is not one)" if cause is not None else "")
+            + "; planc drops it too",
+            tok_span(cause) if cause is not None else full,
+            hint or _DROPPED_HINT,
+        ))
+
+    def _ramp(self, r: _Reading) -> bool:
+        """Whether the step ramps; checks the range it ramps over (or a reversed band)."""
+        if r.ramp_tok is not None:
+            ramp_target = next((r.targets[k] for k in ("power", "hr", "pace")
+                                if k in r.targets), None)
             if ramp_target is None or ramp_target.value.is_single:
-                d.append(error(
+                r.diags.append(error(
                     "ramp-without-range",
                     "'ramp' needs a range to ramp over",
-                    tok_span(ramp_tok),
+                    tok_span(r.ramp_tok),
                     "give start and end, e.g. 'ramp 50-75%' (or 'ramp 75-50%' going down)",
                 ))
-                bad = True
-        else:
-            for key in ("power", "hr"):
-                t = targets.get(key)
-                if t is not None and t.value.start > t.value.end:
-                    tv = target_toks[key]
-                    d.append(warning(
-                        "reversed-range",
-                        f"range '{tv}' goes down; without 'ramp' it is a steady band",
-                        tok_span(tv),
-                        "write it low-high, or add 'ramp' before it for a falling ramp",
-                    ))
-        if isinstance(amount, Duration) and amount.seconds <= 0:
-            d.append(error(
-                "zero-duration",
-                f"step duration '{amount_tok}' is zero; intervals.icu drops it",
+                r.bad = True
+            return True
+        for key in ("power", "hr"):
+            t = r.targets.get(key)
+            if t is not None and t.value.start > t.value.end:
+                tv = r.target_toks[key]
+                r.diags.append(warning(
+                    "reversed-range",
+                    f"range '{tv}' goes down; without 'ramp' it is a steady band",
+                    tok_span(tv),
+                    "write it low-high, or add 'ramp' before it for a falling ramp",
+                ))
+        return False
+
+    def _check_amount(self, r: _Reading) -> None:
+        """A zero-length step is dropped (as intervals.icu does); 400m may mean metres."""
+        amount, amount_tok = r.amount, r.amount_tok
+        zero = ((isinstance(amount, Duration) and amount.seconds <= 0)
+                or (isinstance(amount, Distance) and amount.metres <= 0))
+        if zero and not r.bad:
+            r.diags.append(warning(
+                "dropped-by-icu",
+                f"intervals.icu drops this step: its length '{amount_tok}' is zero; planc "
+                "drops it too",
                 amount.span,
-                "give the step a length, or remove it",
+                "give the step a length, or remove the line",
             ))
-            bad = True
-        if isinstance(amount, Distance) and amount.metres <= 0:
-            d.append(error("zero-distance", f"step distance '{amount_tok}' is zero", amount.span,
-                           "give the step a length, or remove it"))
-            bad = True
-        if amount_tok is not None and amount_tok.type == "DURATION":
-            self._minutes_or_metres(str(amount_tok), amount, tok_span(amount_tok))
-        if bad:
-            return None
-        intensity = options.get("intensity")
+            r.amount = None
+            return
+        if amount_tok.type == "DURATION":
+            values.minutes_or_metres(str(amount_tok), self.sport, tok_span(amount_tok), r.diags)
+
+    def _step(self, r: _Reading, label: str | None, ramp: bool) -> Step:
+        tokens, line = r.line.tokens, r.line
+        dash_span = Span.point(line.line, line.column)
+        intensity = r.options.get("intensity")
         return Step(
-            amount=amount,
+            amount=r.amount,
             label=label,
             ramp=ramp,
-            power=targets.get("power"),
-            hr=targets.get("hr"),
-            pace=targets.get("pace"),
-            cadence=targets.get("cadence"),
+            power=r.targets.get("power"),
+            hr=r.targets.get("hr"),
+            pace=r.targets.get("pace"),
+            cadence=r.targets.get("cadence"),
             intensity=Intensity(intensity) if intensity else None,
-            until_lap_press=flags.get("until_lap_press", False),
-            freeride=flags.get("freeride", False),
-            maxeffort=flags.get("maxeffort", False),
-            hidepower=flags.get("hidepower", False),
-            power_window=options.get("power"),
-            hr_window=options.get("hr"),
-            trailing=" ".join(trailing) or None,
+            until_lap_press=r.flags.get("until_lap_press", False),
+            freeride=r.flags.get("freeride", False),
+            maxeffort=r.flags.get("maxeffort", False),
+            hidepower=r.flags.get("hidepower", False),
+            power_window=r.options.get("power"),
+            hr_window=r.options.get("hr"),
+            trailing=" ".join(r.trailing) or None,
             span=spans_cover(dash_span, tok_span(tokens[-1])) if tokens else dash_span,
         )
 
-    # -- helpers
+    # -- targets
 
-    def _unknown(self, value: str, span: Span) -> None:
-        hint = None
-        for pattern, fix, text in UNIT_HINTS:
-            m = pattern.match(value)
-            if m:
-                hint = text.format(*m.groups())
-                if fix:
-                    hint = hint.replace(fix.format(*m.groups()), f"'{fix.format(*m.groups())}'", 1)
-                break
-        self.diags.append(error(
-            "unknown-token",
-            f"'{value}' is not a duration, distance or target planc understands",
-            span,
-            hint or "durations: 30s 10m 1h 1m30 2m30s; distances: 2km 400mtr 1mi; targets: 75% "
-            "200w Z2 70% HR 5:00/km Pace 90rpm",
-        ))
-
-    def _set_target(self, targets, target_toks, key, value, tok) -> None:
-        if key in targets:
-            self.diags.append(warning(
+    def _set_target(self, r: _Reading, key: str, value, tok) -> None:
+        """The last target of a kind wins; an en dash range is read as its first number."""
+        text = str(tok)
+        if key in r.targets:
+            r.diags.append(warning(
                 "duplicate-target",
-                f"a second {key} target '{tok}' replaces '{target_toks[key]}' (the last one wins)",
+                f"a second {key} target '{tok}' replaces '{r.target_toks[key]}' (the last "
+                "one wins)",
                 tok_span(tok),
                 "keep one target of each kind per step",
             ))
-        targets[key] = value
-        target_toks[key] = tok
-        if "–" in str(tok):
-            self.diags.append(warning(
-                "non-ascii-dash", f"'{tok}' uses an en dash; intervals.icu expects '-'",
-                tok_span(tok), f"write '{str(tok).replace('–', '-')}'"))
-        if value is not None and getattr(value, "value", None) is not None:
-            tok_text = str(tok)
-            if re.search(r"[-–]", tok_text.split()[0]) and value.value.is_single:
-                self.diags.append(warning(
-                    "empty-range", f"range '{tok}' has the same start and end",
-                    tok_span(tok), "write a single value"))
-
-    def _amount(self, kind: str, value: str, span: Span):
-        if kind == "DURATION":
-            return Duration(parse_duration_token(value), span)
-        m = re.match(r"(\d+(?:\.\d+)?)([a-z]+)$", value, re.I)
-        assert m is not None
-        unit = DISTANCE_UNITS[m.group(2).lower()]
-        return Distance(float(m.group(1)) * METRES_PER_UNIT[unit], unit, span)
-
-    def _minutes_or_metres(self, text: str, amount: Duration, span: Span) -> None:
-        m = MINUTES_ONLY_RE.match(text)
-        if not m:
-            return
-        n = int(m.group(1))
-        family = sport_family(self.sport)
-        plausible_metres = (
-            (family == "swim" and n >= 25 and n % 25 == 0)
-            or (family == "run" and n >= 100 and n % 50 == 0)
-        )
-        if plausible_metres or n > 180:
-            self.diags.append(warning(
-                "minutes-or-metres",
-                f"'{text}' means {n} minutes"
-                + (f" ({n / 60:.1f} h)" if n >= 60 else "")
-                + " — 'm' is minutes in intervals.icu",
-                span,
-                f"for metres write '{n}mtr'",
-            ))
-
-    def _power(self, kind: str, value: str, span: Span) -> PowerTarget:
-        if kind == "POWER_PCT":
-            return PowerTarget(PowerUnit.FTP, range_of(value, 100), span)
-        if kind == "POWER_W":
-            return PowerTarget(PowerUnit.WATTS, range_of(value), span)
-        return PowerTarget(PowerUnit.ZONE, zone_range(value), span)
-
-    def _hr(self, kind: str, value: str, span: Span) -> HrTarget:
-        if kind == "HR_PCT":
-            unit = HrUnit.LTHR if value.lower().endswith("lthr") else HrUnit.MAX
-            number = value[: value.lower().rfind("%") + 1]
-            return HrTarget(unit, range_of(number, 100), span)
-        if kind == "HR_BPM":
-            return HrTarget(HrUnit.BPM, range_of(value), span)
-        return HrTarget(HrUnit.ZONE, zone_range(value.split()[0]), span)
-
-    def _pace(self, kind: str, value: str, span: Span) -> PaceTarget | None:
-        if kind == "PACE_PCT":
-            number = value[: value.rfind("%") + 1]
-            return PaceTarget(PaceUnit.THRESHOLD, range_of(number, 100), span=span)
-        if kind == "PACE_ZONE":
-            return PaceTarget(PaceUnit.ZONE, zone_range(value.split()[0]), span=span)
-        body = value.split()[0]
-        per_text = body.split("/", 1)[1].lower() if "/" in body else None
-        if per_text is None:
-            per = default_pace_per(self.sport)
-            self.diags.append(warning(
-                "pace-unit",
-                f"'{value}' has no unit: intervals.icu uses the athlete's pace unit; planc "
-                f"assumes /{per.value} for {self.sport}",
-                span,
-                f"write '{body}/{per.value} Pace' to be explicit",
-            ))
-            explicit = False
-        elif per_text in PACE_PERS:
-            per = PACE_PERS[per_text]
-            explicit = True
-        else:
-            fix = per_text.replace("mtr", "m").replace("yrd", "y").replace("yd", "y")
-            hint = (f"pace units are written with m or y: '/{fix}'" if fix in PACE_PERS
-                    else "pace units: /km /mi /100m /100y /500m /400m /250m")
-            self.diags.append(error(
-                "pace-unit",
-                f"intervals.icu does not read the pace unit '/{per_text}' and drops the target",
-                span, hint))
-            return None
-        metres = PACE_PER_METRES[per]
-        secs = parse_pace_seconds(body)
-        if any(float(b) >= 60 for _, b in pace_parts(body)):
-            self.diags.append(error("bad-pace", f"pace '{body}' has 60 or more seconds",
-                                    span, "write minutes:seconds, e.g. 5:00/km, not 4:60/km"))
-            return None
-        if any(s <= 0 for s in secs):
-            self.diags.append(error("zero-pace", f"pace '{body}' is zero", span,
-                                    "write minutes:seconds, e.g. 5:00/km"))
-            return None
-        speeds = [metres / s for s in secs]
-        start = speeds[0]
-        end = speeds[1] if len(speeds) > 1 else start
-        return PaceTarget(PaceUnit.SPEED, Range(start, end), per, explicit, span)
-
-    def _option(self, value: str, span: Span, options: dict[str, str]) -> bool:
-        key, _, val = value.partition("=")
-        key_l, val_l = key.lower(), val.lower()
-        if key_l == "intensity":
-            choices = [i.value for i in Intensity]
-            if val_l in choices:
-                options["intensity"] = val_l
-                return True
-            guess = did_you_mean(val_l, choices)
-            self.diags.append(error(
-                "bad-option", f"unknown intensity '{val}'", span,
-                f"did you mean 'intensity={guess}'?" if guess else
-                "one of: " + ", ".join(choices)))
-            return False
-        if key_l in ("power", "hr"):
-            if val_l in WINDOWS:
-                options[key_l] = val_l
-                return True
-            self.diags.append(error(
-                "bad-option", f"unknown {key_l} averaging window '{val}'", span,
-                f"one of: {', '.join(key_l + '=' + w for w in WINDOWS)}"))
-            return False
-        guess = did_you_mean(key_l, ["intensity", "power", "hr"])
-        self.diags.append(error(
-            "bad-option", f"unknown option '{key}='", span,
-            f"did you mean '{guess}='?" if guess else "options: intensity=, power=, hr="))
-        return False
-
-
+        if "–" in text:
+            first = value.value.start
+            value = dataclasses.replace(value, value=Range(first, first))
+            r.diags.append(warning(
+                "non-ascii-dash",
+                f"intervals.icu reads '{tok}' as its first number only: an en dash is not a "
+                "range",
+                tok_span(tok), f"write '{text.replace('–', '-')}' for a range"))
+        elif "-" in text.split()[0] and value.value.is_single:
+            r.diags.append(warning(
+                "empty-range", f"range '{tok}' has the same start and end",
+                tok_span(tok), "write a single value"))
+        r.targets[key] = value
+        r.target_toks[key] = tok

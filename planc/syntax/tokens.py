@@ -15,7 +15,13 @@ _NUMBER_RE = re.compile(_NUM)
 _DURATION_RE = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
 _SHORT_DURATION_RE = re.compile(r"(?:(\d+)')?(?:(\d+)\")?$")
 _PACE_RE = re.compile(r"(\d+):(\d\d(?:\.\d+)?)")
-UNITISH_RE = re.compile(r"^[<>~≈]?\d+(?:[.,]\d+)?(?:[a-zA-Z%'\"]|:\d)")
+# a word that looks like a number with a unit glued on ('20min', '4.30/km', '1mİ'): when
+# planc does not read it as a value it says so (a value-shaped word is never silently text)
+VALUE_SHAPED_RE = re.compile(r"^[<>~≈]?\d+(?:[.,]\d+)?(?:[^\W\d_]|[%'\"]|:\d|/[a-zA-Z])")
+# intervals.icu ends a label inside a word that ends in a whole number and a unit
+# ('<40%', '(150w', '20min'); a decimal ('0.33s', '23.21s') or a bare number does not (§1.11)
+LABEL_CUT_RE = re.compile(r"(?<![\d.])\d+(?:%|w|h|s|min|mtr|mi|km|rpm|m)$",
+                          re.IGNORECASE | re.ASCII)
 MINUTES_ONLY_RE = re.compile(r"^(\d+)m$")
 INLINE_REPEAT_RE = re.compile(r"(\d+)\s*[xX]\s*$")
 SECTION_RE = re.compile(r"^(warm[\s-]?up|cool[\s-]?down)$", re.IGNORECASE)
@@ -119,7 +125,7 @@ def is_label_word(word: str) -> bool:
     core = word.rstrip(",;)")
     if not core:
         return True
-    if core.lower() in KEYWORD_FLAGS or UNITISH_RE.match(core):
+    if core.lower() in KEYWORD_FLAGS or LABEL_CUT_RE.search(core):
         return False
     return _VALUE_WORD_RE.fullmatch(core) is None
 

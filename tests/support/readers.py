@@ -11,7 +11,6 @@ planned work of an AST, used to prove that lowering keeps the work.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from lxml import etree
 from planc.ast import Duration, Workout, unrolled_steps
 from planc.athlete import Athlete, SportThresholds
 from planc.resolve.targets import power_watts
+from support import golden
 
 ATHLETE = Athlete({
     "ride": SportThresholds(ftp=250, lthr=170, max_hr=190),
@@ -195,7 +195,6 @@ def ast_work_joules(workout: Workout, athlete: Athlete, indoor: bool = False) ->
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "plans" / "workouts").glob("*.workout"))
-DEVICE_GOLDEN = ROOT / "tests" / "golden" / "devices"
 
 
 def example(path: Path) -> Workout:
@@ -221,10 +220,7 @@ def compile_example(path: Path, fmt: str) -> tuple[bytes, str]:
 
 
 def check_golden(name: str, data: bytes) -> None:
-    """Compare with tests/golden/devices/<name>; PLANC_REGEN=1 rewrites it."""
-    golden = DEVICE_GOLDEN / name
-    if os.environ.get("PLANC_REGEN"):
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(data)
-    assert golden.exists(), f"{golden} missing: run with PLANC_REGEN=1"
-    assert data == golden.read_bytes(), f"{name} differs from its golden"
+    """Compare with the emitted golden ``name`` (``<stem>.<format>[.diagnostics]``), kept in
+    tests/golden/emit/<format>/; ``pytest --regen`` rewrites it."""
+    fmt = name.split(".")[1]
+    golden.check_golden(golden.emitted(fmt) / name, data)

@@ -1,0 +1,150 @@
+"""``planc mcp`` with the official SDK's own client, over stdio, as an assistant's client runs it.
+
+The client starts ``python -m planc mcp``, lists the tools, checks a bad text and
+gets positioned diagnostics, compiles to text and to FIT (base64), reads the
+reference, and publishes: refused without a dry run, then, after one on the same
+connection, published to the local intervals.icu stand-in over real HTTP.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp.client.session import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+from support.icu_fixtures import API_KEY, ATHLETE_ID, icu_server  # noqa: F401
+
+from planc.mcp import tools
+
+TOOLS = {"check", "compile", "stats", "reference", "publish"}
+
+
+def server_params(env: dict[str, str] | None = None, cwd: Path | None = None):
+    base = {k: v for k, v in os.environ.items() if not k.startswith("INTERVALS_ICU_")}
+    return StdioServerParameters(command=sys.executable, args=["-m", "planc", "mcp"],
+                                 env={**base, **(env or {})}, cwd=cwd)
+
+
+async def call(session: ClientSession, name: str, **arguments: Any):
+    return await session.call_tool(name, arguments)
+
+
+class Connection:
+    """One client connection: ``async with Connection() as session``."""
+
+    def __init__(self, env: dict[str, str] | None = None, cwd: Path | None = None):
+        self.params = server_params(env, cwd)
+
+    async def __aenter__(self) -> ClientSession:
+        self._transport = stdio_client(self.params)
+        read, write = await self._transport.__aenter__()
+        self._session = ClientSession(read, write)
+        session = await self._session.__aenter__()
+        await session.initialize()
+        return session
+
+    async def __aexit__(self, *exc) -> None:
+        await self._session.__aexit__(*exc)
+        await self._transport.__aexit__(*exc)
+
+
+@pytest.mark.asyncio
+async def test_tools_are_listed_and_a_bad_text_gets_positioned_diagnostics():
+    async with Connection() as session:
+        listed = await session.list_tools()
+        assert {t.name for t in listed.tools} == TOOLS
+        result = await call(session, "check", text="Warmup\n- 10m 50%\n\n- Swim 400m Z2\n"
+                            "- Hard 20min 120%\n")
+        assert not result.is_error
+        found = result.structured_content
+        assert found["ok"] is False and found["errors"] == 1
+        by_code = {d["code"]: d for d in found["diagnostics"]}
+        assert by_code["unknown-token"] | {"hint": None} == {
+            "path": "<workout>", "line": 5, "column": 8, "end_line": 5, "end_column": 13,
+            "severity": "error", "code": "unknown-token", "hint": None,
+            "message": by_code["unknown-token"]["message"]}
+        assert by_code["unknown-token"]["hint"]
+        good = await call(session, "check", text="- 10m 50%\n")
+        assert good.structured_content == {"ok": True, "errors": 0, "warnings": 0,
+                                           "diagnostics": []}
+
+
+@pytest.mark.asyncio
+async def test_compile_gives_text_and_fit_as_base64():
+    async with Connection() as session:
+        text = "---\nname: Openers\n---\n- 10m 60%\n- 1m 110%\n"
+        icu = (await call(session, "compile", text=text, format="icu")).structured_content
+        assert icu["encoding"] == "text" and "- 10m 60%" in icu["content"]
+        fit = (await call(session, "compile", text=text, format="fit",
+                          ftp=250)).structured_content
+        assert fit["encoding"] == "base64" and fit["file_name"] == "openers.fit"
+        assert base64.b64decode(fit["content"])[8:12] == b".FIT"
+        bad = (await call(session, "compile", text="- Hard 20min\n")).structured_content
+        assert bad["content"] is None and bad["diagnostics"][0]["code"] == "unknown-token"
+        unknown = await call(session, "compile", text=text, format="pdf")
+        assert unknown.is_error
+
+
+@pytest.mark.asyncio
+async def test_stats_and_reference():
+    async with Connection() as session:
+        found = (await call(session, "stats", text="- 1h 75%\n", ftp=250)).structured_content
+        assert found["workout"]["duration_s"] == 3600.0
+        assert found["workout"]["intensity"] == pytest.approx(0.75, abs=0.01)
+        ref = (await call(session, "reference")).structured_content["reference"]
+        assert "minutes-or-metres" in ref and "'m' is MINUTES" in ref
+
+
+PLAN = """\
+id: mcp-test
+name: MCP test
+start: 2026-11-30
+weeks: 1
+athlete: {ride: {ftp: 250}}
+workouts:
+  easy: {sport: Ride, body: "- 45m 60%"}
+calendar:
+  - tue: easy
+    thu: easy
+"""
+
+
+@pytest.mark.asyncio
+async def test_publish_is_refused_without_a_dry_run_and_works_after_one(icu_server,  # noqa: F811
+                                                                         tmp_path: Path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    env = {"INTERVALS_ICU_API_KEY": API_KEY, "INTERVALS_ICU_ATHLETE_ID": ATHLETE_ID,
+           "INTERVALS_ICU_BASE_URL": icu_server.url, "XDG_CONFIG_HOME": str(tmp_path)}
+    async with Connection(env) as session:
+        refused = await call(session, "publish", path=str(plan), dry_run=False)
+        assert refused.is_error and "dry_run=true first" in refused.content[0].text
+        dry = (await call(session, "publish", path=str(plan))).structured_content
+        assert dry["published"] is False and len(dry["actions"]) == 2
+        plan.write_text(PLAN.replace("45m", "50m"), encoding="utf-8")  # not what was shown
+        changed = await call(session, "publish", path=str(plan), dry_run=False)
+        assert changed.is_error
+        plan.write_text(PLAN, encoding="utf-8")
+        done = (await call(session, "publish", path=str(plan),
+                           dry_run=False)).structured_content
+        assert done["published"] is True and done["outcome"].startswith("2 created")
+    async with Connection(env) as session:  # a new connection has seen no dry run
+        again = await call(session, "publish", path=str(plan), dry_run=False)
+        assert again.is_error
+
+
+def test_check_reads_a_plan_draft_with_its_includes(tmp_path: Path):
+    (tmp_path / "lib.yaml").write_text(
+        "workouts:\n  w:\n    sport: Ride\n    params: [work]\n    body: |\n"
+        "      - {work} 90%\n", encoding="utf-8")
+    draft = ("id: p\nname: P\nstart: 2027-01-04\nweeks: 1\ninclude: [lib.yaml]\n"
+             "calendar:\n  - mon: {workout: w, work: 400min}\n")
+    found = tools.check(text=draft, path=str(tmp_path / "plan.yaml"))
+    column = draft.split("\n")[6].index("400min") + 1
+    assert [(d["code"], d["line"], d["column"]) for d in found["diagnostics"]] == [
+        ("unknown-token", 7, column)]
