@@ -61,7 +61,10 @@ def fit_pieces(fit: FitFile, thr: SportThresholds, sport: str,
         domain, start = _fit_target(step, thr, indoor)
         seconds, estimated = step.seconds, False
         if step.duration == "distance":
-            speed = _fit_speed(step) or NOMINAL_SPEED[sport_family(sport)]
+            # timed as intervals.icu times it (planc.resolve.profile): at the band's
+            # speed, else threshold pace, else the sport's nominal speed
+            speed = (_fit_speed(step) or thr.threshold_pace
+                     or NOMINAL_SPEED[sport_family(sport)])
             seconds, estimated = step.metres / speed, True
         elif step.duration == "open":
             seconds = None
@@ -72,6 +75,8 @@ def fit_pieces(fit: FitFile, thr: SportThresholds, sport: str,
 def _fit_speed(step: FitStep) -> float | None:
     if step.target != "speed" or step.low is None or step.high is None:
         return None
+    # the middle speed: a relative band's, as planc times it (an absolute band is timed at
+    # its middle pace, a little slower: the distance-step slack in disagreements covers it)
     return (step.low + step.high) / 2 / 1000
 
 
@@ -105,7 +110,8 @@ def zwo_pieces(reading: ZwoReading, domain: str, thr: SportThresholds | None = N
         if s.metres is None:
             out.append(Piece(s.seconds, piece_domain, s.start, s.end))
             continue
-        speed = NOMINAL_SPEED[sport_family(sport)]
+        speed = (thr.threshold_pace if thr is not None and thr.threshold_pace
+                 else NOMINAL_SPEED[sport_family(sport)])
         if s.start is not None and thr is not None and thr.threshold_pace:
             speed = (s.start + s.end) / 2 * thr.threshold_pace
         out.append(Piece(s.metres / speed, piece_domain, s.start, s.end, estimated=True))
