@@ -54,6 +54,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (approximations a format forces) as errors")
     add_fit_max_steps(p)
+    p.add_argument("--zwo-max-effort", choices=("max-effort", "free-ride"),
+                   default="max-effort",
+                   help=".zwo max efforts: MaxEffort blocks (Zwift), or FreeRide blocks with a "
+                        "'Max effort' cue for apps that drop MaxEffort (Golden Cheetah)")
 
 
 @dataclasses.dataclass
@@ -108,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
         report(diags, sources)
         return 1
     options = EmitOptions(strict=args.strict, indoor=args.indoor,
-                          fit_max_steps=args.fit_max_steps)
+                          fit_max_steps=args.fit_max_steps,
+                          zwo_max_effort_as_free_ride=args.zwo_max_effort == "free-ride")
     done = _Compiled()
     for path in paths:
         try:
