@@ -151,7 +151,7 @@ def test_errors_and_symlinks_are_left_alone(tmp_path: Path, capsys):
     bad.write_text("-  Hard 20min\n", encoding="utf-8")
     assert main(["fmt", str(bad)]) == 1
     assert bad.read_text(encoding="utf-8") == "-  Hard 20min\n"
-    assert "error[unknown-token]" in capsys.readouterr().err
+    assert "error[no-steps]" in capsys.readouterr().err
     real = tmp_path / "real.workout"
     real.write_text(MESSY, encoding="utf-8")
     link = tmp_path / "link.workout"
