@@ -320,3 +320,79 @@ def test_targets_carry_the_computed_week_and_follow_the_plan(icu_server, tmp_pat
     assert ride["load_target"] > found[f"planc:{PLAN_ID}:2027-01-04:target-ride"]["load_target"]
     unchanged = {k for k in after if after[k] == found[k]}
     assert unchanged == set(found) - {f"planc:{PLAN_ID}:2027-01-04:target-ride"}
+
+
+# -- import back -------------------------------------------------------------------------------
+ATHLETE = 'ride: {ftp: 250}\nrun: {threshold_pace: "4:15/km", lthr: 170, max_hr: 190}\n'
+
+
+def device_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "manifest.json"}
+
+
+@pytest.mark.parametrize("plan_file", ["tmp", "plans/half-marathon-12w.yaml"])
+def test_round_trip_publish_import_build_gives_the_same_device_files(icu_server, tmp_path,
+                                                                     plan_file):
+    repo = Path(__file__).resolve().parents[1]
+    if plan_file == "tmp":
+        plan = write_plan(tmp_path, PLAN.replace("    sat: {workout: endurance, time: \"09:00\"}",
+                                                 "    sat: [{workout: endurance, time: \"09:00\"},"
+                                                 " {note: Stretch, time: \"07:00\"}]"))
+        name = "Library test"
+    else:
+        plan = repo / plan_file
+        name = "Half marathon in 12 weeks"
+        athlete_hm = ('run: {threshold_pace: "4:15/km", lthr: 172, max_hr: 190}\n'
+                      'swim: {threshold_pace: "1:45/100m"}\n')
+    (tmp_path / "athlete.yaml").write_text(ATHLETE if plan_file == "tmp" else athlete_hm,
+                                           encoding="utf-8")
+    ok(planc(icu_server, "publish", str(plan), "--as-plan", "--yes", cwd=tmp_path))
+    icu_server.clear_log()
+    back = planc(icu_server, "import", "--from-icu", "--folder", name, "-o", "back",
+                 "--athlete", "athlete.yaml", cwd=tmp_path)
+    ok(back)
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in icu_server.requests] == [
+        ("GET", "folders")]
+    (imported,) = (tmp_path / "back").glob("*.yaml")
+    assert "athlete: \"../athlete.yaml\"" in imported.read_text(encoding="utf-8")
+    for source, out in ((plan, "one"), (imported, "two")):
+        ok(planc(icu_server, "build", str(source), "-o", out, "--formats", "zwo,mrc,erg,fit",
+                 cwd=tmp_path))
+    one, two = device_files(tmp_path / "one"), device_files(tmp_path / "two")
+    assert len(one) > 10
+    assert one.keys() == two.keys()
+    assert [k for k in one if one[k] != two[k]] == []
+    again = planc(icu_server, "import", "--from-icu", "--folder", name, "-o", "back",
+                  "--athlete", "athlete.yaml", cwd=tmp_path)
+    ok(again)  # the same bytes: nothing to keep or force
+
+
+def test_import_a_workout_folder_and_a_hand_made_plan(icu_server, tmp_path):
+    write_plan(tmp_path)
+    ok(planc(icu_server, "publish", "plan.yaml", "--library", "--yes", cwd=tmp_path))
+    ok(planc(icu_server, "import", "--from-icu", "--folder", "Library test", "-o", "lib",
+             cwd=tmp_path))
+    files = sorted(p.name for p in (tmp_path / "lib").iterdir())
+    assert files == ["easy-run.workout", "endurance.workout", "sweet-spot-3x10m.workout",
+                     "sweet-spot-4x10m.workout"]
+    text = (tmp_path / "lib" / "sweet-spot-4x10m.workout").read_text(encoding="utf-8")
+    assert "sport: VirtualRide" in text and "Main set 4x" in text and "planc" not in text
+    ok(planc(icu_server, "check", "lib", cwd=tmp_path))
+
+    lib = icu_server.store.library
+    plan = lib.create_folder(icu_server.athlete_id, {"name": "By hand", "type": "PLAN"})
+    lib.create_workout(icu_server.athlete_id, {"folder_id": plan["id"], "day": 0,
+                                               "name": "Rest and eat", "description": "Sleep."})
+    lib.create_workout(icu_server.athlete_id, {"folder_id": plan["id"], "day": 2,
+                                               "name": "Hills", "type": "Run",
+                                               "description": "6x\n- 1m Z4 HR\n- 2m Z1 HR"})
+    ok(planc(icu_server, "import", "--from-icu", "--folder", "By hand", "--start",
+             "2027-05-03", "-o", "hand", cwd=tmp_path))
+    text = (tmp_path / "hand" / "by-hand.yaml").read_text(encoding="utf-8")
+    assert '  - 2027-05-03: {note: "Rest and eat", description: "Sleep."}' in text
+    assert "  - 2027-05-05: hills" in text
+    ok(planc(icu_server, "check", "hand/by-hand.yaml", cwd=tmp_path))
+
+    missing = planc(icu_server, "import", "--from-icu", "--folder", "Nope", cwd=tmp_path)
+    assert missing.returncode == 2 and "'By hand'" in missing.stderr_text

@@ -91,7 +91,8 @@ def folder_fields(plan: Plan, kind: str, name: str | None) -> dict[str, Any]:
                             else marker(plan.id)}
     if kind == PLAN:
         sports = sorted({s.sport for s in plan.sessions if s.kind is Kind.WORKOUT and s.sport})
-        body.update({"duration_weeks": plan.weeks,
+        body.update({"start_date_local": f"{plan.start.isoformat()}T00:00:00",
+                     "duration_weeks": plan.weeks,
                      "starting_ctl": int(round(plan.fitness.ctl)),
                      "starting_atl": int(round(plan.fitness.atl)),
                      "activity_types": sports})
@@ -131,7 +132,8 @@ def _entries(plan: Plan, kind: str) -> list[tuple[Session, str]]:
 def _planned(plan: Plan, kind: str, s: Session, key: str,
              emitted: dict) -> tuple[PlannedEvent, list[Diagnostic]]:
     day = (s.date - plan.start).days
-    tags = [owner_tag(plan.id), f"{KEY_TAG}{day}:{key}" if kind == PLAN else f"{KEY_TAG}{key}"]
+    tags = [owner_tag(plan.id), f"{KEY_TAG}{day}:{key}" if kind == PLAN else f"{KEY_TAG}{key}",
+            *(t for t in s.tags if not t.startswith(("planc:", KEY_TAG, KIND_TAG)))]
     payload: dict[str, Any] = {"name": s.name}
     diags: list[Diagnostic] = []
     expect = None
@@ -155,6 +157,8 @@ def _planned(plan: Plan, kind: str, s: Session, key: str,
                 payload["distance"] = round(s.distance_m, 1)
     if kind == PLAN:
         payload["day"] = day
+        if s.time:
+            payload["time"] = f"{s.time}:00"  # local time of day ([inference]: HH:MM:SS)
     payload["tags"] = tags
     when = s.date if kind == PLAN else plan.start
     payload["external_id"] = event_id(plan.id, None, when, key)  # planc's key, never sent
