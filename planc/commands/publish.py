@@ -2,7 +2,8 @@
 
     planc publish PLAN [--week N|N-M|YYYY-Www]… [--from DATE] [--to DATE]
                        [--for NAME[,NAME…]|tag:TAG|all] [--roster FILE]
-                       [--dry-run] [--prune] [--yes] [--base-url URL] [--verbose]
+                       [--targets] [--dry-run] [--prune] [--yes] [--base-url URL] [--verbose]
+    planc publish PLAN --library | --as-plan …   (planc.commands.publish_library)
 
 Reads the calendar over the selected dates (default: the whole plan), prints
 a plan of action — one line per event: create, update (with the fields that
@@ -22,6 +23,9 @@ ids carry the athlete (planc:<plan>:<athlete>:…), and a calendar that holds
 another athlete's planc events is refused.  One plan of action per athlete; an
 athlete that fails (403, 5xx after retries) does not stop the others; a summary
 table ends the run.
+
+With --targets, each selected week also gets one TARGET event per sport with
+the load, time and distance planc computes for it (planc.publish.targets).
 
 After writing, every returned event is checked: its external id came back and
 intervals.icu parsed the workout into the steps and duration planc compiled.

@@ -21,6 +21,10 @@ Why each behaviour (facts from ``../shared/ref/intervals.md`` §2):
   ``external_id`` per event, so a replay updates instead of duplicating), so a
   transient 500 may as well get a second chance, but a deterministic 500 (a
   server bug on this payload) should not burn the whole retry budget.
+  The exceptions are creating library folders and workouts (and applying a
+  plan), which have no ``external_id``: they are sent with ``once=True`` and
+  never replayed once they may have reached the service (a lost answer, a
+  500); the publisher finds what was saved by its tags on the next run.
 - A retry after a *read timeout* may reach the service while the first
   request is still being processed there; the local server serialises bulk
   requests, the real service's behaviour under such overlap is undocumented —
