@@ -17,7 +17,7 @@ import pytest
 from conftest import run_planc
 from support.icu_fixtures import API_KEY, icu_server  # noqa: F401  (fixture used by name)
 
-from planc.icuserver import IcuServer
+from planc.icuserver import Fault, IcuServer
 from planc.plan.load import load_plan
 from planc.plan.stats import plan_stats
 
@@ -396,3 +396,43 @@ def test_import_a_workout_folder_and_a_hand_made_plan(icu_server, tmp_path):
 
     missing = planc(icu_server, "import", "--from-icu", "--folder", "Nope", cwd=tmp_path)
     assert missing.returncode == 2 and "'By hand'" in missing.stderr_text
+
+
+def test_targets_for_roster_athletes_carry_each_ones_week(coach, tmp_path):
+    write_plan(tmp_path, PLAN.replace("weeks: 2\n", "weeks: 2\nroster: squad.yaml\n"))
+    (tmp_path / "squad.yaml").write_text(ROSTER, encoding="utf-8")
+    ok(planc(coach, "publish", "plan.yaml", "--for", "all", "--targets", "--yes",
+             cwd=tmp_path, key=COACH_KEY))
+    anna = {e["external_id"]: e for e in coach.events("i101") if e["category"] == "TARGET"}
+    ben = {e["external_id"]: e for e in coach.events("i102") if e["category"] == "TARGET"}
+    assert f"planc:{PLAN_ID}:anna:2027-02-01:target-ride" in anna
+    assert f"planc:{PLAN_ID}:ben:2027-03-08:target-ride" in ben
+    # load from % FTP: the same ride is the same time and load whatever the FTP
+    a = anna[f"planc:{PLAN_ID}:anna:2027-02-01:target-virtualride"]
+    b = ben[f"planc:{PLAN_ID}:ben:2027-03-08:target-virtualride"]
+    assert a["time_target"] == b["time_target"] and a["load_target"] == b["load_target"]
+
+
+def test_a_lost_answer_to_the_bulk_create_is_not_replayed_and_a_rerun_converges(icu_server,
+                                                                              tmp_path):
+    write_plan(tmp_path)
+    icu_server.faults.add(Fault.drop_after_write(method="POST", path_contains="workouts/bulk"))
+    lost = planc(icu_server, "publish", "plan.yaml", "--as-plan", "--yes", cwd=tmp_path)
+    assert lost.returncode == 3 and "did not send it again" in lost.stderr_text
+    assert "Traceback" not in lost.stderr_text
+    assert sum(1 for r in icu_server.requests if r.path.endswith("workouts/bulk")) == 1
+    saved = by_key(folders(icu_server)[0])
+    assert len(saved) == 8  # the service saved them all before the connection dropped
+    icu_server.clear_log()
+    again = planc(icu_server, "publish", "plan.yaml", "--as-plan", "--yes", cwd=tmp_path)
+    ok(again)
+    assert "nothing to publish" in again.stdout_text and writes(icu_server) == []
+    assert by_key(folders(icu_server)[0]) == saved
+
+
+def test_a_503_on_the_bulk_create_is_retried(icu_server, tmp_path):
+    write_plan(tmp_path)
+    icu_server.faults.add(Fault.status_code(503, method="POST", path_contains="workouts/bulk"))
+    ok(planc(icu_server, "publish", "plan.yaml", "--as-plan", "--yes", cwd=tmp_path))
+    assert sum(1 for r in icu_server.requests if r.path.endswith("workouts/bulk")) == 2
+    assert len(by_key(folders(icu_server)[0])) == 8
