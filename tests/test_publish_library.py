@@ -80,6 +80,7 @@ athletes:
     athlete: {ride: {ftp: 260}, run: {lthr: 165}}
     start: 2027-03-08
     tags: [club]
+    move: {sat: sun, sun: sat}
 """
 
 
@@ -265,7 +266,9 @@ def test_apply_to_two_athletes_puts_sessions_on_their_own_dates(coach, tmp_path)
     proc = planc(coach, "publish", "plan.yaml", "--as-plan", "--apply-to", "all",
                  "--share-with", "tag:club", "--yes", cwd=tmp_path, key=COACH_KEY)
     ok(proc)
-    assert "applied to anna (i101) from 2027-02-01" in proc.stdout_text
+    assert "applied to anna (i101) from 2027-02-01: 8 of 8 workouts" in proc.stdout_text
+    assert "ben (i102)  (the plan as written: moved days of the roster need 'planc publish " \
+        "--for')" in proc.stdout_text
     (folder,) = folders(coach, "i9000")
     plan = load_plan(tmp_path / "plan.yaml")
     for athlete, start in (("i101", dt.date(2027, 2, 1)), ("i102", dt.date(2027, 3, 8))):

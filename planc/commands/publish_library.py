@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 from planc.commands import ExitCode
 
+IDENTITY = (0, 1, 2, 3, 4, 5, 6)  # a roster entry that moves no weekday
+
 
 def add_library_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("the workout library (README 'Workout library and training plans')")
@@ -72,10 +74,21 @@ class _Apply:
     start: dt.date
     skip: str | None = None
 
+    @property
+    def note(self) -> str | None:
+        """What of the roster entry a training plan cannot carry."""
+        lost = [what for what, there in (("moved days", self.member.moves != IDENTITY),
+                                         ("params", bool(self.member.params))) if there]
+        if not lost:
+            return None
+        return (f"the plan as written: {' and '.join(lost)} of the roster need "
+                "'planc publish --for'")
+
     def line(self) -> str:
         change = "unchanged" if self.skip else "apply"
         text = f"  {change:<9}  {self.start.isoformat()}        {self.member.label}"
-        return text + (f"  ({self.skip})" if self.skip else "")
+        notes = [n for n in (self.skip, self.note) if n]
+        return text + (f"  ({'; '.join(notes)})" if notes else "")
 
 
 def confirm(count: int, calendars: int) -> bool:
@@ -209,6 +222,22 @@ def _show(lc, pending: list[_Apply], to_share: list, client, prune: bool) -> Non
         print(f"  share      with {', '.join(m.label for m in to_share)}")
 
 
+def _apply_one(client, lc, item: _Apply) -> None:
+    """Apply the plan to one calendar, then count what arrived there (one GET)."""
+    calendar = client.for_athlete(item.member.id)
+    calendar.apply_plan(lc.folder["id"], item.start)
+    end = item.start + dt.timedelta(days=7 * lc.shelf.plan.weeks - 1)
+    arrived = sum(1 for e in calendar.list_events(item.start, end)
+                  if e.get("plan_folder_id") == lc.folder["id"])
+    wanted = len(lc.shelf.planned)
+    print(f"applied to {item.member.label} from {item.start.isoformat()}: {arrived} of "
+          f"{wanted} workouts on the calendar", flush=True)
+    if arrived < wanted:
+        print(f"planc publish: warning: intervals.icu put {arrived} of the plan's {wanted} "
+              f"workouts on {item.member.label}'s calendar (it may skip days in the past)",
+              file=sys.stderr)
+
+
 def _write(client, lc, pending: list[_Apply], to_share: list, sources) -> int:
     from planc.commands._common import report
     from planc.publish.client import ServiceError
@@ -228,8 +257,7 @@ def _write(client, lc, pending: list[_Apply], to_share: list, sources) -> int:
     failed = False
     for item in (a for a in pending if not a.skip):
         try:
-            client.for_athlete(item.member.id).apply_plan(lc.folder["id"], item.start)
-            print(f"applied to {item.member.label} from {item.start.isoformat()}")
+            _apply_one(client, lc, item)
         except ServiceError as exc:
             failed = True
             _fail(f"{item.member.label}: {exc}", ExitCode.SERVICE)
