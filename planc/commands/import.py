@@ -58,19 +58,15 @@ def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     from planc.commands._common import report
-    from planc.commands.import_icu import run_from_icu, write_file
+    from planc.commands.import_icu import files_usage_problem, run_from_icu, write_file
     from planc.importers import import_file
     from planc.names import slugify
     from planc.output.files import inside
 
     if args.from_icu:
         return run_from_icu(args)
-    if args.folder or args.start:
-        print("planc import: error: --folder and --start go with --from-icu", file=sys.stderr)
-        return 2
-    if not args.paths:
-        print("planc import: error: name the files to import (or --from-icu --folder NAME)",
-              file=sys.stderr)
+    if (problem := files_usage_problem(args)) is not None:
+        print(f"planc import: error: {problem}", file=sys.stderr)
         return 2
     sport = args.sport
     paths, problems = _expand(args.paths)
@@ -85,9 +81,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         print(f"planc import: error: -o {out_dir}: not a directory", file=sys.stderr)
-        return 2
-    if paths.count("-") > 1:
-        print("planc import: error: standard input can be read once", file=sys.stderr)
         return 2
     cue_minutes = {"auto": None, "seconds": False, "minutes": True}[args.cue_times]
 

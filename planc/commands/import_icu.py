@@ -41,6 +41,17 @@ def add_icu_arguments(p: argparse.ArgumentParser) -> None:
     add_connection_arguments(p)
 
 
+def files_usage_problem(args: argparse.Namespace) -> str | None:
+    """Why an import of files (no --from-icu) cannot start, or None."""
+    if args.folder or args.start or args.athlete or args.base_url:
+        return "--folder, --start, --athlete and --base-url go with --from-icu"
+    if not args.paths:
+        return "name the files to import (or --from-icu --folder NAME)"
+    if args.paths.count("-") > 1:
+        return "standard input can be read once"
+    return None
+
+
 def _fail(message: str, code: int) -> int:
     print(f"planc import: error: {message}", file=sys.stderr)
     return code
