@@ -282,8 +282,10 @@ def test_apply_to_two_athletes_puts_sessions_on_their_own_dates(coach, tmp_path)
     assert [s["id"] for s in coach.store.library.shared_with(folder["id"])] == ["i102"]
 
     coach.clear_log()
+    (tmp_path / "plan.yaml").write_text(PLAN, encoding="utf-8")  # the roster from --roster
     again = planc(coach, "publish", "plan.yaml", "--as-plan", "--apply-to", "all",
-                  "--share-with", "tag:club", "--yes", cwd=tmp_path, key=COACH_KEY)
+                  "--share-with", "tag:club", "--roster", "squad.yaml", "--yes", cwd=tmp_path,
+                  key=COACH_KEY)
     ok(again)
     assert "already applied" in again.stdout_text and "nothing to publish" in again.stdout_text
     assert writes(coach) == [] and len(coach.events("i101")) == 8

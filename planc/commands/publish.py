@@ -120,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
     from planc.commands.publish_library import library_usage_problem, publish_library
     from planc.plan.load import read_plan
 
-    if (problem := roster_without_for(args)) is not None:
+    if (problem := roster_without_for(args)) is not None \
+            and not (args.apply_to or args.share_with):  # they say whose, like --for
         return _fail(problem, ExitCode.USAGE)
     interactive = sys.stdin.isatty()
     if not (args.yes or args.dry_run or interactive):
