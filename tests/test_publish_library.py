@@ -333,7 +333,7 @@ ATHLETE = 'ride: {ftp: 250}\nrun: {threshold_pace: "4:15/km", lthr: 170, max_hr:
 
 def device_files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != "manifest.json"}
+            if p.is_file() and p.suffix in (".zwo", ".mrc", ".erg", ".fit")}
 
 
 @pytest.mark.parametrize("plan_file", ["tmp", "plans/half-marathon-12w.yaml"])

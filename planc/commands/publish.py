@@ -222,7 +222,7 @@ def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: 
     from planc.commands._common import report
     from planc.publish.client import ServiceError
     from planc.publish.connect import describe
-    from planc.publish.publisher import read_calendar, window, wrong_calendar
+    from planc.publish.publisher import doubled_warning, read_calendar, window, wrong_calendar
 
     oldest, newest = window(t.plan, t.selection)
     if coach:
@@ -247,6 +247,10 @@ def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: 
     for action in t.changes.actions:
         print(action.line())
     print(t.changes.summary(args.prune))
+    doubled = doubled_warning(t.changes, t.plan, t.member.path if t.member else t.plan.path)
+    if doubled is not None:
+        sys.stdout.flush()
+        report([doubled], sources)
     if t.changes.stale:
         n = len(t.changes.stale)
         print(f"{n} event{'s' * (n != 1)} of this plan in these dates "
