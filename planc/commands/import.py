@@ -20,8 +20,9 @@ IMPORT_SUFFIXES = (".zwo", ".mrc", ".erg", ".fit")
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from planc.commands._common import sport_name, threshold_flag
+    from planc.commands.import_icu import add_icu_arguments
 
-    p.add_argument("paths", nargs="+", metavar="FILE",
+    p.add_argument("paths", nargs="*", metavar="FILE",
                    help="workout files (.zwo .mrc .erg .fit or intervals.icu text), "
                    "directories (their .zwo/.mrc/.erg/.fit files), or - for standard input")
     p.add_argument("-o", "--output", metavar="DIR",
@@ -36,6 +37,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cue-times", choices=("auto", "seconds", "minutes"), default="auto",
                    help="unit of .mrc/.erg [COURSE TEXT] cue times (default auto: seconds, "
                    "unless the times have fractions and fit the workout in minutes)")
+    add_icu_arguments(p)
 
 
 def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
@@ -56,10 +58,16 @@ def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     from planc.commands._common import report
+    from planc.commands.import_icu import files_usage_problem, run_from_icu, write_file
     from planc.importers import import_file
     from planc.names import slugify
-    from planc.output.files import inside, same_content, write_atomic
+    from planc.output.files import inside
 
+    if args.from_icu:
+        return run_from_icu(args)
+    if (problem := files_usage_problem(args)) is not None:
+        print(f"planc import: error: {problem}", file=sys.stderr)
+        return 2
     sport = args.sport
     paths, problems = _expand(args.paths)
     for problem in problems:
@@ -73,9 +81,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         print(f"planc import: error: -o {out_dir}: not a directory", file=sys.stderr)
-        return 2
-    if paths.count("-") > 1:
-        print("planc import: error: standard input can be read once", file=sys.stderr)
         return 2
     cue_minutes = {"auto": None, "seconds": False, "minutes": True}[args.cue_times]
 
@@ -106,17 +111,11 @@ def run(args: argparse.Namespace) -> int:
         if not inside(out_dir, dest):  # slugify already forbids this; belt and braces
             print(f"planc import: error: refusing to write outside {out_dir}", file=sys.stderr)
             return 2
-        data = text.encode("utf-8")
-        if not args.force and dest.exists() and not same_content(dest, data):
-            print(f"planc import: error: {dest} exists and differs from this import (it may "
-                  "hold your edits); pass --force to replace it", file=sys.stderr)
+        if (problem := write_file(dest, text.encode("utf-8"), args.force)) is not None:
+            print(f"planc import: error: {problem}", file=sys.stderr)
+            if problem.startswith("cannot write"):
+                return 2
             failed = True
             continue
-        try:
-            write_atomic(dest, data)
-        except OSError as exc:
-            print(f"planc import: error: cannot write {dest}: {exc.strerror or exc}",
-                  file=sys.stderr)
-            return 2
         print(f"{result.path} -> {dest}", file=sys.stderr)
     return 1 if failed else 0

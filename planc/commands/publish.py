@@ -2,7 +2,8 @@
 
     planc publish PLAN [--week N|N-M|YYYY-Www]… [--from DATE] [--to DATE]
                        [--for NAME[,NAME…]|tag:TAG|all] [--roster FILE]
-                       [--dry-run] [--prune] [--yes] [--base-url URL] [--verbose]
+                       [--targets] [--dry-run] [--prune] [--yes] [--base-url URL] [--verbose]
+    planc publish PLAN --library | --as-plan …   (planc.commands.publish_library)
 
 Reads the calendar over the selected dates (default: the whole plan), prints
 a plan of action — one line per event: create, update (with the fields that
@@ -22,6 +23,9 @@ ids carry the athlete (planc:<plan>:<athlete>:…), and a calendar that holds
 another athlete's planc events is refused.  One plan of action per athlete; an
 athlete that fails (403, 5xx after retries) does not stop the others; a summary
 table ends the run.
+
+With --targets, each selected week also gets one TARGET event per sport with
+the load, time and distance planc computes for it (planc.publish.targets).
 
 After writing, every returned event is checked: its external id came back and
 intervals.icu parsed the workout into the steps and duration planc compiled.
@@ -53,6 +57,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         add_for_arguments,
         add_week_arguments,
     )
+    from planc.commands.publish_library import add_library_arguments
 
     p.add_argument("plan", metavar="PLAN", help="plan file (.yaml)")
     add_week_arguments(p)
@@ -65,6 +70,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("-y", "--yes", action="store_true",
                    help="do not ask for confirmation (needed when not on a terminal, and for "
                    "updates that change an event's sport)")
+    g.add_argument("--targets", action="store_true",
+                   help="also publish each week's TARGET events, one per sport: the load, "
+                   "time and distance planc computes for that week")
+    add_library_arguments(p)
     add_for_arguments(p)
     add_connection_arguments(p)
 
@@ -72,14 +81,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def _fail(message: str, code: int) -> int:
     print(f"planc publish: error: {message}", file=sys.stderr)
     return code
-
-
-def _confirm(count: int, calendars: int) -> bool:
-    where = f" in {calendars} calendars" if calendars > 1 else ""
-    print(f"Apply these {count} change{'s' * (count != 1)}{where} to intervals.icu? [y/N] ",
-          end="", file=sys.stderr, flush=True)
-    answer = sys.stdin.readline()
-    return answer.strip().lower() in ("y", "yes")
 
 
 def _sport_change_message(n: int) -> str:
@@ -116,9 +117,11 @@ def run(args: argparse.Namespace) -> int:
         report,
         roster_without_for,
     )
+    from planc.commands.publish_library import library_usage_problem, publish_library
     from planc.plan.load import read_plan
 
-    if (problem := roster_without_for(args)) is not None:
+    if (problem := roster_without_for(args)) is not None \
+            and not (args.apply_to or args.share_with):  # they say whose, like --for
         return _fail(problem, ExitCode.USAGE)
     interactive = sys.stdin.isatty()
     if not (args.yes or args.dry_run or interactive):
@@ -127,11 +130,15 @@ def run(args: argparse.Namespace) -> int:
                      "of action", ExitCode.USAGE)
     if (problem := plan_path_problem(args.plan)) is not None:
         return _fail(problem, ExitCode.USAGE)
+    if (problem := library_usage_problem(args)) is not None:
+        return _fail(problem, ExitCode.USAGE)
     result = read_plan(args.plan, need_plan=True)
     sources = dict(result.sources)
     if not result.ok or result.plan is None:
         report(result.diagnostics, sources)
         return ExitCode.DIAGNOSTICS
+    if args.library or args.as_plan:
+        return publish_library(args, result, sources)
     if result.plan.roster and not args.squad:
         return _fail(f"{args.plan} has a roster ({result.plan.roster}): say whose calendars "
                      "with --for NAME[,NAME…], --for tag:TAG or --for all", ExitCode.USAGE)
@@ -146,13 +153,15 @@ def _targets(args: argparse.Namespace, result, sources: dict[str, str]) -> list[
     """The calendars to write, each with its plan, selection and events (diagnostics
     printed; CommandFailed on errors)."""
     from planc.commands._common import CommandFailed, report, selection_from_args, squad_plans
+    from planc.commands.publish_library import no_id
     from planc.plan.weeks import SelectionError
     from planc.publish.events import build_events
+    from planc.publish.targets import add_targets
 
     if args.squad:
         _, plans = squad_plans(args, args.plan, result.plan, sources, result.diagnostics)
         chosen = [(mp.result.plan, mp.member) for mp in plans]
-        missing = [_no_id(m) for _, m in chosen if m.id is None]
+        missing = [no_id(m) for _, m in chosen if m.id is None]
         if missing:
             report(missing, sources)
             raise CommandFailed(ExitCode.DIAGNOSTICS)
@@ -166,19 +175,13 @@ def _targets(args: argparse.Namespace, result, sources: dict[str, str]) -> list[
         except SelectionError as exc:
             raise CommandFailed(ExitCode.USAGE, str(exc)) from None
         events = build_events(selection.sessions(plan.sessions))
+        if args.targets:
+            add_targets(events, plan, selection)
         diags.extend(events.diagnostics)
         targets.append(_Target(plan, selection, events, member))
     if report(diags, sources):
         raise CommandFailed(ExitCode.DIAGNOSTICS)
     return targets
-
-
-def _no_id(member):
-    from planc.diagnostics import error
-
-    return error("publish-no-id", f"{member.name} has no intervals.icu id in the roster, so "
-                 "planc does not know their calendar", member.span, path=member.path,
-                 hint=f"add 'id: i12345' (the athlete's id) under {member.name}")
 
 
 def _publish(args: argparse.Namespace, targets: list[_Target], sources: dict[str, str],
@@ -258,6 +261,8 @@ def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: 
 
 def _decide(args: argparse.Namespace, ready: list[_Target], coach: bool) -> int | None:
     """None: go ahead and write; else the exit code to stop with (after printing why)."""
+    from planc.commands.publish_library import confirm
+
     if args.dry_run:
         print("dry run: nothing was written")
         return ExitCode.OK
@@ -269,7 +274,7 @@ def _decide(args: argparse.Namespace, ready: list[_Target], coach: bool) -> int 
     if changes and not args.yes:
         return _fail(_sport_change_message(changes), ExitCode.USAGE)
     calendars = sum(1 for t in ready if not t.changes.nothing_to_do)
-    if not args.yes and not _confirm(count, calendars):
+    if not args.yes and not confirm(count, calendars):
         print("not published", file=sys.stderr)
         return ExitCode.OK
     return None

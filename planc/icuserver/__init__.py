@@ -24,6 +24,15 @@ real HTTP on ``127.0.0.1``, with the real service's conventions
 - ``GET    /api/v1/athletes`` — the caller and the athletes the key coaches
   (``AthleteWithTags``: ``id``, ``name``, ``timezone``, ``icu_permission``)
 
+The workout library (:mod:`planc.icuserver.library`):
+
+- ``GET|POST /api/v1/athlete/{id}/folders``, ``PUT|DELETE …/folders/{folderId}``
+  (``FOLDER`` or ``PLAN``; a GET answers each with its workouts as ``children``)
+- ``GET|POST …/workouts``, ``POST …/workouts/bulk``, ``GET|PUT|DELETE
+  …/workouts/{workoutId}`` (``folder_id``, ``day``, ``tags``; no ``external_id``)
+- ``POST …/events/apply-plan`` (a plan of the athlete's or of the coach calling)
+- ``GET|PUT …/folders/{folderId}/shared-with``
+
 Request bodies are validated against the spec subset (types, enums, the
 ``yyyy-MM-ddTHH:mm:ss`` form of ``start_date_local``, sport names) → 422.
 

@@ -222,10 +222,12 @@ ROUTES: list[Route] = [
 ]
 
 
-def match(method: str, path: str) -> tuple[Route, dict[str, str]]:
-    """The route for ``method path`` and its path parameters, or 404/405."""
+def match(method: str, path: str, routes: list[Route] | None = None
+          ) -> tuple[Route, dict[str, str]]:
+    """The route for ``method path`` (among ``routes``, default :data:`ROUTES`) and its
+    path parameters, or 404/405."""
     allowed = False
-    for route in ROUTES:
+    for route in ROUTES if routes is None else routes:
         found = route.pattern.match(path)
         if found:
             allowed = True

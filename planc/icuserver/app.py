@@ -30,13 +30,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from planc.icuserver import api
+from planc.icuserver import api, library_api
 from planc.icuserver.faults import Fault, FaultQueue
 from planc.icuserver.store import DEFAULT_SPORT_SETTINGS, Store
 from planc.icuserver.validate import SchemaError, Validator
 
 log = logging.getLogger("planc.icuserver")
 
+ROUTES = api.ROUTES + library_api.ROUTES  # the calendar's, then the workout library's
 API_KEY_USER = "API_KEY"  # HTTP Basic user name, literally (intervals.md §2.1, [A])
 
 
@@ -118,7 +119,7 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> _Reply | None:
         """Everything but the socket I/O; ``None`` means "drop the connection"."""
         try:
-            route, params = api.match(method, path)
+            route, params = api.match(method, path, ROUTES)
             key = icu.authenticate(self.headers.get("Authorization"))
             record.client = key.client
             athlete = icu.athlete_for(params.get("id", "0"), key, write=method != "GET")

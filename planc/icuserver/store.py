@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from planc.icuserver.library import Library
 from planc.icuserver.workout_doc import parse_workout
 
 # Fields a client may send but the service computes or ignores (intervals.md §2.4):
@@ -69,6 +70,7 @@ class Store:
         self._profiles: dict[str, dict[str, Any]] = {}
         self._wellness: dict[str, dict[str, dict[str, Any]]] = {}  # athlete -> day -> record
         self._next_id = first_id
+        self.library = Library(self.lock, self._settings_for)
 
     # -- events ------------------------------------------------------------------
     def _new_id(self) -> int:
