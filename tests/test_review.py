@@ -290,3 +290,88 @@ def test_dates_outside_the_plan_review_nothing(server: IcuServer, tmp_path: Path
     ok(proc)
     assert json.loads(proc.stdout_text)["sessions"] == []
     assert dt.date.fromisoformat(json.loads(proc.stdout_text)["to"]) == dt.date(2027, 1, 4)
+
+
+# -- the picture: planc render --review ------------------------------------------------------
+
+
+def _saved(server: IcuServer, tmp_path: Path) -> Path:
+    write_plan(tmp_path)
+    seed_week(server, published(server, tmp_path))
+    proc = planc(server, "review", "plan.yaml", "--today", TODAY, "--json", cwd=tmp_path)
+    ok(proc)
+    saved = tmp_path / "review.json"
+    saved.write_text(proc.stdout_text, encoding="utf-8")
+    return saved
+
+
+def test_render_with_a_review_shows_done_beside_planned(server: IcuServer, tmp_path: Path):
+    from lxml import html
+
+    _saved(server, tmp_path)
+    proc = run_planc("render", "plan.yaml", "--review", "review.json", "-o", "site", "-q",
+                     cwd=tmp_path)
+    ok(proc)
+    index = tmp_path / "site" / "index.html"
+    doc = html.fromstring(index.read_bytes())
+    done = {" ".join(e.text_content().split()) for e in doc.xpath("//span[contains(@class,"
+                                                                    "'done')]")}
+    assert "done · 1h00m · load 56 · 100 %" in done
+    assert "partial · 20m · load 20 · 42 %" in done
+    assert "missed" in done and "planned" in done
+    assert "moved · 1h55m · load 80 · 95 % · on 2027-01-09" in done
+    assert [" ".join(e.text_content().split()) for e in doc.xpath("//div[@class='extra']")] == [
+        "extra Coffee ride Ride · 1h30m · load 45"]
+    assert [" ".join(p.text_content().split()) for p in doc.xpath("//p[@class='done']")] == [
+        "done 4× · 4h45m · load 201", "done 0× · 0m · load 0"]
+    chart = doc.xpath("//svg[@class='chart']")[0]
+    assert chart.xpath(".//path[@class='done-bars']") and chart.xpath(
+        ".//polyline[@class='actual-ctl']")
+    assert "measured CTL 42 on 2027-01-10" in chart.get("aria-label")
+    for page in (tmp_path / "site").rglob("*.html"):  # every link resolves inside the site
+        for href in html.fromstring(page.read_bytes()).xpath("//a/@href"):
+            if not href.startswith("#"):
+                assert (page.parent / href.split("#")[0]).is_file(), (page, href)
+    ok(run_planc("render", "plan.yaml", "--review", "review.json", "-o", "again", "-q",
+                 cwd=tmp_path))
+    first, second = tmp_path / "site", tmp_path / "again"
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files
+               if f.name != "site-manifest.json")
+    plain = run_planc("render", "plan.yaml", "-o", "plain", "-q", cwd=tmp_path)
+    ok(plain)
+    text = (tmp_path / "plain" / "index.html").read_text(encoding="utf-8")
+    assert "done-bars" not in text and "class=\"done" not in text
+
+
+def test_render_refuses_a_file_that_is_not_this_plans_review(server: IcuServer,
+                                                             tmp_path: Path):
+    saved = _saved(server, tmp_path)
+    other = json.loads(saved.read_text(encoding="utf-8"))
+    other["plan"]["id"] = "another-plan"
+    (tmp_path / "other.json").write_text(json.dumps(other), encoding="utf-8")
+    (tmp_path / "old.json").write_text('{"version": 0}', encoding="utf-8")
+    for name, words in (("other.json", "a review of plan 'another-plan', not of 'review-test'"),
+                        ("old.json", "not a planc review of version 1"),
+                        ("missing.json", "--review missing.json")):
+        proc = run_planc("render", "plan.yaml", "--review", name, "-o", "site", cwd=tmp_path)
+        assert proc.returncode == 2 and words in proc.stderr_text, proc.stderr_text
+        assert "Traceback" not in proc.stderr_text
+
+
+def test_the_reviewed_site_in_a_real_browser(server: IcuServer, tmp_path: Path):
+    import test_browser
+
+    if not test_browser.CHROMIUM:
+        pytest.skip("headless Chromium not found (/usr/bin/chromium): run .ci/install-browser")
+    _saved(server, tmp_path)
+    ok(run_planc("render", "plan.yaml", "--review", "review.json", "-o", "site", "-q",
+                 cwd=tmp_path))
+    page = tmp_path / "site" / "index.html"
+    proc, got, (colours, ink) = test_browser.screenshot(tmp_path, page, (1280, 900), "review")
+    assert got == (1280, 900) and colours > 40 and 0.02 < ink < 0.9
+    assert test_browser.console_errors(proc.stderr) == []
+    dom = test_browser.browser(tmp_path, page.as_uri(), "--dump-dom").stdout
+    assert 'class="done-bars"' in dom and 'class="actual-ctl"' in dom
+    assert dom.count('class="extra"') == 1

@@ -36,6 +36,7 @@ figures (by planned date) plus the extra activities dated in it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -294,3 +295,26 @@ def review(plan: Plan, observed: Observed, today: dt.date,
         "weeks": _weeks(plan, sessions, extra, first, last),
         "fitness": _fitness(plan, report, _actual(observed.wellness), first, today),
     }
+
+
+class NotAReview(ValueError):
+    """A saved review that planc cannot use (not JSON, another version, another plan)."""
+
+
+def saved_review(text: str, plan_id: str) -> dict[str, Any]:
+    """A saved ``planc review --json`` of plan ``plan_id``: one athlete's review, or a
+    squad's (``athletes``); NotAReview says what is wrong with it."""
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        raise NotAReview(f"not JSON ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("version") != REVIEW_VERSION:
+        raise NotAReview(f"not a planc review of version {REVIEW_VERSION} (write one with "
+                         "planc review PLAN --json)")
+    found = (doc.get("plan") or {}).get("id") if isinstance(doc.get("plan"), dict) else None
+    if found != plan_id:
+        raise NotAReview(f"a review of plan {found!r}, not of {plan_id!r}")
+    key = "athletes" if "athletes" in doc else "sessions"
+    if not isinstance(doc.get(key), list):
+        raise NotAReview(f"its '{key}' is not a list")
+    return doc
