@@ -262,6 +262,23 @@ def test_squad_review_reports_an_unreadable_athlete_and_shows_the_others(tmp_pat
     assert "not reviewed:" in sections[3]
     assert "1 of 3 athletes not reviewed: carl" in text.stdout_text
     assert "carl (i104)" in text.stderr_text
+    # the squad's saved review on each athlete's site; carl's has none
+    (tmp_path / "squad-review.json").write_text(proc.stdout_text, encoding="utf-8")
+    ok(run_planc("render", "plan.yaml", "--for", "all", "--review", "squad-review.json",
+                 "-o", "site", "-q", cwd=tmp_path))
+    pages = {name: (tmp_path / "site" / name / "index.html").read_text(encoding="utf-8")
+             for name in ("anna", "ben", "carl")}
+    assert 'class="actual-ctl"' in pages["anna"] and 'class="done status-moved"' in pages["anna"]
+    assert 'class="done status-missed"' in pages["ben"] and "actual-ctl" not in pages["ben"]
+    assert 'class="done' not in pages["carl"]
+    (tmp_path / "anna.json").write_text(json.dumps(out["athletes"][0]["review"]),
+                                        encoding="utf-8")
+    single = run_planc("render", "plan.yaml", "--for", "all", "--review", "anna.json",
+                       "-o", "site", cwd=tmp_path)
+    assert single.returncode == 2 and "--for needs the squad's review" in single.stderr_text
+    squad_without_for = run_planc("render", "plan.yaml", "--review", "squad-review.json",
+                                  "-o", "site", cwd=tmp_path)
+    assert squad_without_for.returncode == 2
 
 
 def test_review_of_a_plan_with_a_roster_needs_for(server: IcuServer, tmp_path: Path):
