@@ -81,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         server = IcuServer(args.api_key, args.athlete_id, host=args.host, port=args.port)
     server.faults.add(*args.fault)
     if args.seed:
-        server.seed(json.loads(Path(args.seed).read_text(encoding="utf-8")))
+        try:
+            server.seed(json.loads(Path(args.seed).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            parser.error(f"--seed {args.seed}: {exc}")  # SchemaError is a ValueError
 
     def ready(url: str) -> None:
         who = f"coach of {', '.join(args.coached)}" if args.coached else f"athlete {args.athlete_id}"
