@@ -392,3 +392,10 @@ def test_the_reviewed_site_in_a_real_browser(server: IcuServer, tmp_path: Path):
     dom = test_browser.browser(tmp_path, page.as_uri(), "--dump-dom").stdout
     assert 'class="done-bars"' in dom and 'class="actual-ctl"' in dom
     assert dom.count('class="extra"') == 1
+
+
+def test_weeks_the_plan_lacks_are_said_before_any_request(server: IcuServer, tmp_path: Path):
+    write_plan(tmp_path)
+    proc = planc(server, "review", "plan.yaml", "--week", "9", cwd=tmp_path)
+    assert proc.returncode == 2 and "--week 9: the plan has weeks 1 to 2" in proc.stderr_text
+    assert server.requests == []

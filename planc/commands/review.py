@@ -77,32 +77,31 @@ def run(args: argparse.Namespace) -> int:
     return _run_one(args, result.plan)
 
 
-def _review_one(client, plan, args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
-    """Fetch and review one athlete's plan (SelectionError, ServiceError pass through)."""
-    from planc.commands._common import selection_from_args
+def _review_one(client, plan, selection, today: dt.date) -> dict[str, Any]:
+    """Fetch and review one athlete's plan (ServiceError passes through)."""
     from planc.publish.review import fetch, review, review_window
 
-    selection = selection_from_args(args, plan)
     first, last = review_window(plan, selection, today)
     return review(plan, fetch(client, first, last, today), today, selection)
 
 
 def _run_one(args: argparse.Namespace, plan) -> int:
-    from planc.commands._common import client_from_args
+    from planc.commands._common import client_from_args, selection_from_args
     from planc.plan.weeks import SelectionError
     from planc.publish.client import ServiceError
     from planc.publish.connect import ConnectError
     from planc.publish.review_table import format_review
 
     try:
+        selection = selection_from_args(args, plan)
         client = client_from_args(args)
+    except SelectionError as exc:
+        return _fail(str(exc), ExitCode.USAGE)
     except ConnectError as exc:
         return _fail(str(exc), ExitCode.USAGE)
     with client:
         try:
-            found = _review_one(client, plan, args, args.today or dt.date.today())
-        except SelectionError as exc:
-            return _fail(str(exc), ExitCode.USAGE)
+            found = _review_one(client, plan, selection, args.today or dt.date.today())
         except ServiceError as exc:
             return _fail(str(exc), ExitCode.SERVICE)
     if args.json:
@@ -114,21 +113,30 @@ def _run_one(args: argparse.Namespace, plan) -> int:
 
 def _run_squad(args: argparse.Namespace, result, sources: dict[str, str]) -> int:
     """``--for``: one section per athlete; a failing athlete is reported, not fatal."""
-    from planc.commands._common import CommandFailed, client_from_args, squad_plans, today_in
+    from planc.commands._common import (
+        CommandFailed,
+        client_from_args,
+        selection_from_args,
+        squad_plans,
+        today_in,
+    )
     from planc.plan.weeks import SelectionError
     from planc.publish.client import ServiceError
     from planc.publish.connect import ConnectError
 
     try:
         roster, plans = squad_plans(args, args.plan, result.plan, sources, result.diagnostics)
+        selections = [selection_from_args(args, mp.result.plan) for mp in plans]
         client = client_from_args(args)
     except CommandFailed as exc:
         return exc.exit("review")
+    except SelectionError as exc:
+        return _fail(str(exc), ExitCode.USAGE)
     except ConnectError as exc:
         return _fail(str(exc), ExitCode.USAGE)
     entries: list[dict[str, Any]] = []
     with client:
-        for mp in plans:
+        for mp, selection in zip(plans, selections, strict=True):
             member = mp.member
             entry: dict[str, Any] = {"athlete": member.name, "id": member.id}
             today = args.today or today_in(member.timezone or roster.timezone)
@@ -136,9 +144,7 @@ def _run_squad(args: argparse.Namespace, result, sources: dict[str, str]) -> int
                 if member.id is None:
                     raise ServiceError("no intervals.icu id in the roster")
                 entry["review"] = _review_one(client.for_athlete(member.id),
-                                              mp.result.plan, args, today)
-            except SelectionError as exc:
-                return _fail(str(exc), ExitCode.USAGE)
+                                              mp.result.plan, selection, today)
             except ServiceError as exc:
                 entry["error"] = str(exc)
                 print(f"planc review: error: {member.label}: {exc}", file=sys.stderr)
