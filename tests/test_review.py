@@ -261,6 +261,13 @@ def test_squad_review_reports_an_unreadable_athlete_and_shows_the_others(tmp_pat
                                                          "carl (i104)"]
     assert "not reviewed:" in sections[3]
     assert "1 of 3 athletes not reviewed: carl" in text.stdout_text
+    summary = text.stdout_text.split("\n\nathlete ")[-1].splitlines()
+    assert summary[0].split() == ["done", "partial", "moved", "missed", "planned", "extra",
+                                  "load", "done/planned", "CTL"]
+    assert summary[1].split() == ["anna", "1", "1", "1", "1", "0", "1", "156/223", "(70%)",
+                                  "42.5"]
+    assert summary[2].split() == ["ben", "0", "0", "0", "4", "0", "0", "0/223", "(0%)", "-"]
+    assert summary[3].split()[:3] == ["carl", "not", "reviewed:"]
     assert "carl (i104)" in text.stderr_text
     # the squad's saved review on each athlete's site; carl's has none
     (tmp_path / "squad-review.json").write_text(proc.stdout_text, encoding="utf-8")

@@ -15,8 +15,9 @@ wellness beside the plan's projection and the plan re-projected from them.
 
 --json prints the review (README "Reviewing a plan" documents its versioned
 shape); with --for, {"version", "plan", "athletes": [{"athlete", "id",
-"review"} | {"athlete", "id", "error"}]}.  Three GETs per athlete; nothing is
-written.  With --for, an athlete whose data cannot be read is reported and the
+"review"} | {"athlete", "id", "error"}]}; as a table, one section per athlete
+and a summary table (sessions by status, extra activities, load done against
+load due, latest CTL).  Three GETs per athlete; nothing is written.  With --for, an athlete whose data cannot be read is reported and the
 others still appear.
 
 Exit status: 0 reviewed, 1 the plan has errors, 2 bad command line or missing
@@ -155,7 +156,7 @@ def _run_squad(args: argparse.Namespace, result, sources: dict[str, str]) -> int
 
 def _print_squad(args: argparse.Namespace, plan, entries: list[dict[str, Any]]) -> None:
     from planc.publish.review import REVIEW_VERSION
-    from planc.publish.review_table import format_review
+    from planc.publish.review_table import format_review, format_squad_summary
 
     if args.json:
         print(json.dumps({"version": REVIEW_VERSION, "plan": {"id": plan.id, "name": plan.name},
@@ -168,6 +169,8 @@ def _print_squad(args: argparse.Namespace, plan, entries: list[dict[str, Any]]) 
             print(f"not reviewed: {e['error']}")
         else:
             sys.stdout.write(format_review(e["review"], e["athlete"]))
+    print()
+    sys.stdout.write(format_squad_summary(entries))
     failed = [e["athlete"] for e in entries if "error" in e]
     if failed:
         print(f"\n{len(failed)} of {len(entries)} athletes not reviewed: {', '.join(failed)}")

@@ -87,3 +87,29 @@ def format_review(review: dict[str, Any], who: str | None = None) -> str:
         out += _week_lines(w)
     out.append(fitness_line(review))
     return "\n".join(out) + "\n"
+
+
+STATUSES = ("done", "partial", "moved", "missed", "planned")
+
+
+def format_squad_summary(entries: list[dict[str, Any]]) -> str:
+    """One row per athlete of a squad review (``{"athlete", "id", "review"|"error"}``):
+    sessions by status, extra activities, load done against load planned up to today,
+    and the latest measured CTL."""
+    width = max([len("athlete")] + [len(e["athlete"]) for e in entries])
+    out = [f"{'athlete':<{width}}  " + "  ".join(f"{s:>7}" for s in STATUSES)
+           + "    extra  load done/planned  CTL"]
+    for e in entries:
+        if "error" in e:
+            out.append(f"{e['athlete']:<{width}}  not reviewed: {e['error']}")
+            continue
+        r = e["review"]
+        counts = [sum(1 for s in r["sessions"] if s["status"] == status) for status in STATUSES]
+        due = [s for s in r["sessions"] if s["status"] != "planned"]
+        planned = sum(s["planned"]["load"] or 0.0 for s in due)
+        done = sum((s["done"] or {}).get("load") or 0.0 for s in due)
+        share = f" ({100 * done / planned:.0f}%)" if planned else ""
+        ctl = f"{r['fitness']['actual'][-1]['ctl']:.1f}" if r["fitness"]["actual"] else "-"
+        out.append(f"{e['athlete']:<{width}}  " + "  ".join(f"{n:>7}" for n in counts)
+                   + f"  {len(r['extra']):>7}  {f'{done:.0f}/{planned:.0f}{share}':>17}  {ctl}")
+    return "\n".join(out) + "\n"
