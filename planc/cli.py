@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "stats": "duration, distance, intensity and load of workouts or a plan",
     "build": "compile every session of a plan, one folder per week, with a manifest",
     "publish": "publish plan weeks to an intervals.icu calendar, idempotently",
+    "review": "review a plan against the activities done on intervals.icu",
     "athlete": "athlete thresholds: pull sport settings from intervals.icu",
     "import": "turn .zwo, .mrc, .erg, .fit or intervals.icu text into planc text",
     "render": "render a plan as an offline HTML site with workout profiles",

@@ -6,6 +6,7 @@ import argparse
 import os
 import re
 import sys
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -447,6 +448,13 @@ def roster_without_for(args: argparse.Namespace) -> str | None:
         return "--roster says which roster; say whose plans with --for NAME[,NAME…], " \
                "--for tag:TAG or --for all"
     return None
+
+
+def today_in(zone: str | None) -> dt.date:
+    """Today where the athlete lives (the machine's date without a zone)."""
+    if not zone:
+        return dt.date.today()
+    return dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()  # the roster checked the name
 
 
 def squad_from_args(args: argparse.Namespace, roster_path: str | None,

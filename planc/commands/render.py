@@ -8,7 +8,12 @@ becomes the squad page: every athlete, linked, with their weekly load side by
 side.  index.html shows
 one row per week and one cell per day, each session with a small profile,
 its duration and load, notes and races, the week totals per sport, and a
-chart of weekly load with the CTL/ATL/TSB projection.  Each workout session
+chart of weekly load with the CTL/ATL/TSB projection.  With --review FILE (a
+saved 'planc review PLAN --json'), each session also shows what was done
+(status, time, load, compliance), extra activities appear on their day, the
+week totals say what was done, and the chart draws the load done beside each
+week's bar and the CTL intervals.icu measured over the projection: offline,
+from the file, no request.  Each workout session
 gets a page with a large profile, the step table, its metrics and links to
 its compiled files (intervals.icu text, .zwo, .mrc, .erg, .fit, .svg), written
 next to the page.
@@ -42,6 +47,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_athlete_args(p)
     p.add_argument("--force", action="store_true",
                    help="replace files in the output folder that planc did not write")
+    p.add_argument("--review", metavar="FILE",
+                   help="a saved 'planc review PLAN --json' (with --for: of the squad): "
+                   "each day shows planned and done, the chart the load done and the "
+                   "measured CTL")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     add_for_arguments(p)
 
@@ -80,26 +89,51 @@ def run(args: argparse.Namespace) -> int:
         return 1
     plan = result.plan
     out_dir = Path(args.output or default_folder("render", plan.id))
+    try:
+        review = _saved_review(args, plan.id)
+    except CommandFailed as exc:
+        return exc.exit("render")
     if not args.squad:
-        return _render(args, out_dir, lambda: _site(args, plan, out_dir, athlete, stamp), diags,
+        return _render(args, out_dir,
+                       lambda: _site(args, plan, out_dir, athlete, stamp, review), diags,
                        sources, stamp)
     # --for: each athlete's site in <out>/<athlete>/, and the squad page over them
     try:
         _, plans = squad_plans(args, args.plan, plan, sources, diags)
     except CommandFailed as exc:
         return exc.exit("render")
-    return _render(args, out_dir, lambda: _squad(args, plan, plans, out_dir), diags, sources)
+    return _render(args, out_dir, lambda: _squad(args, plan, plans, out_dir, review), diags,
+                   sources)
 
 
-def _site(args: argparse.Namespace, plan, out_dir: Path, athlete, stamp):
+def _saved_review(args: argparse.Namespace, plan_id: str):
+    """The ``--review`` file, checked (CommandFailed, exit 2, says what is wrong)."""
+    from planc.commands._common import CommandFailed
+    from planc.inputs import InputError, read_text
+    from planc.publish.review import NotAReview, saved_review
+
+    if not args.review:
+        return None
+    try:
+        review = saved_review(read_text(args.review), plan_id)
+    except (InputError, NotAReview, UnicodeError) as exc:
+        raise CommandFailed(2, f"--review {args.review}: {exc}") from None
+    if ("athletes" in review) != bool(args.squad):
+        raise CommandFailed(2, f"--review {args.review}: " + (
+            "a squad's review goes with --for" if "athletes" in review
+            else "--for needs the squad's review (planc review PLAN --for … --json)"))
+    return review
+
+
+def _site(args: argparse.Namespace, plan, out_dir: Path, athlete, stamp, review=None):
     from planc.commands._common import selection_from_args
     from planc.render.site import render_site
 
-    return render_site(plan, out_dir, selection_from_args(args, plan), athlete,
+    return render_site(plan, out_dir, selection_from_args(args, plan), athlete, review,
                        force=args.force, stamp=stamp)
 
 
-def _squad(args: argparse.Namespace, plan, plans, out_dir: Path):
+def _squad(args: argparse.Namespace, plan, plans, out_dir: Path, review=None):
     """Every athlete's site, then the squad page: one result for the report."""
     from planc.commands._common import selection_from_args
     from planc.plan.stats import plan_report
@@ -107,10 +141,12 @@ def _squad(args: argparse.Namespace, plan, plans, out_dir: Path):
     from planc.render.squad import SquadEntry, render_squad
 
     entries, sites = [], []
+    reviews = {a.get("athlete"): a.get("review") for a in (review or {}).get("athletes", [])}
     for mp in plans:
         own = mp.result.plan
         selection = selection_from_args(args, own)
-        sites.append(render_site(own, out_dir / mp.member.name, selection, force=args.force))
+        sites.append(render_site(own, out_dir / mp.member.name, selection,
+                                 review=reviews.get(mp.member.name), force=args.force))
         entries.append(SquadEntry(mp.member.name, mp.member.full_name, own,
                                   plan_report(own, selection)))
     squad = render_squad(plan, entries, out_dir, force=args.force)

@@ -21,6 +21,10 @@ real HTTP on ``127.0.0.1``, with the real service's conventions
 - ``GET    /api/v1/athlete/{id}/sport-settings``
 - ``GET    /api/v1/athlete/{id}/wellness?oldest=&newest=`` — ``Wellness`` records
   (``id`` = the local date, ``ctl``, ``atl``), seeded with ``seed_wellness``
+- ``GET    /api/v1/athlete/{id}/activities?oldest=&newest=&limit=`` — completed
+  ``Activity`` records (``paired_event_id``, ``compliance``, ``icu_training_load``,
+  ``moving_time``, ``distance``, ``type``, ``start_date_local``), newest first,
+  seeded with ``seed_activity`` or ``--seed FILE``
 - ``GET    /api/v1/athletes`` — the caller and the athletes the key coaches
   (``AthleteWithTags``: ``id``, ``name``, ``timezone``, ``icu_permission``)
 
@@ -51,7 +55,9 @@ Plain ``http://`` is fine here: the client refuses it only for non-loopback host
 ``--fault 503x2`` / ``--fault 429:5`` queue faults at start-up (see
 ``python -m planc.icuserver --help``).  In tests, use :class:`IcuServer`
 directly (``tests/icu_fixtures.py``): ``server.faults.add(Fault.rate_limited(2))``,
-``server.seed_event(...)``, ``server.requests``.
+``server.seed_event(...)``, ``server.seed_activity(...)``, ``server.requests``.
+``--seed FILE`` loads a demo's athletes, events, activities and wellness (JSON,
+see :meth:`IcuServer.seed`).
 """
 
 from planc.icuserver.app import IcuServer, RequestRecord

@@ -35,6 +35,7 @@ OPERATIONS: list[tuple[str, str]] = [
     ("/api/v1/athlete/{id}/events/{eventId}", "delete"),
     ("/api/v1/athlete/{athleteId}/sport-settings", "get"),
     ("/api/v1/athlete/{id}/wellness{ext}", "get"),
+    ("/api/v1/athlete/{id}/activities", "get"),
     ("/api/v1/athletes", "get"),
     # the workout library: folders and training plans, their workouts, apply, share
     ("/api/v1/athlete/{id}/folders", "get"),

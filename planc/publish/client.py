@@ -304,6 +304,13 @@ class IntervalsClient:
         params = {"oldest": oldest.isoformat(), "newest": newest.isoformat()}
         return self._expect_list(self._request("GET", self._path("wellness"), params=params))
 
+    def activities(self, oldest: date, newest: date) -> list[dict]:
+        """The athlete's completed activities that started on local days in ``[oldest,
+        newest]`` (``GET activities``: ``paired_event_id``, ``icu_training_load``,
+        ``moving_time``, ``distance``, ``compliance`` …), in the service's order."""
+        params = {"oldest": oldest.isoformat(), "newest": newest.isoformat()}
+        return self._expect_list(self._request("GET", self._path("activities"), params=params))
+
     def athletes(self) -> list[dict]:
         """The athletes the key may reach: the caller and those it follows or coaches
         (``GET /api/v1/athletes``, which needs an API key, not a bearer token)."""
