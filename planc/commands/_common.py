@@ -452,6 +452,8 @@ def roster_without_for(args: argparse.Namespace) -> str | None:
 
 def today_in(zone: str | None) -> dt.date:
     """Today where the athlete lives (the machine's date without a zone)."""
+    import datetime as dt  # lazy, as in _date_arg: most commands never ask the date
+
     if not zone:
         return dt.date.today()
     return dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()  # the roster checked the name
