@@ -59,16 +59,17 @@ async def test_tools_are_listed_and_a_bad_text_gets_positioned_diagnostics():
         listed = await session.list_tools()
         assert {t.name for t in listed.tools} == TOOLS
         result = await call(session, "check", text="Warmup\n- 10m 50%\n\n- Swim 400m Z2\n"
-                            "- Hard 20min 120%\n")
+                            "- Hard 20m Z9\n")
         assert not result.is_error
         found = result.structured_content
         assert found["ok"] is False and found["errors"] == 1
         by_code = {d["code"]: d for d in found["diagnostics"]}
-        assert by_code["unknown-token"] | {"hint": None} == {
-            "path": "<workout>", "line": 5, "column": 8, "end_line": 5, "end_column": 13,
-            "severity": "error", "code": "unknown-token", "hint": None,
-            "message": by_code["unknown-token"]["message"]}
-        assert by_code["unknown-token"]["hint"]
+        assert by_code["bad-zone"] | {"hint": None} == {
+            "path": "<workout>", "line": 5, "column": 12, "end_line": 5, "end_column": 14,
+            "severity": "error", "code": "bad-zone", "hint": None,
+            "message": by_code["bad-zone"]["message"]}
+        assert by_code["bad-zone"]["hint"]
+        assert by_code["minutes-or-metres"]["line"] == 4
         good = await call(session, "check", text="- 10m 50%\n")
         assert good.structured_content == {"ok": True, "errors": 0, "warnings": 0,
                                            "diagnostics": []}
@@ -84,8 +85,8 @@ async def test_compile_gives_text_and_fit_as_base64():
                           ftp=250)).structured_content
         assert fit["encoding"] == "base64" and fit["file_name"] == "openers.fit"
         assert base64.b64decode(fit["content"])[8:12] == b".FIT"
-        bad = (await call(session, "compile", text="- Hard 20min\n")).structured_content
-        assert bad["content"] is None and bad["diagnostics"][0]["code"] == "unknown-token"
+        bad = (await call(session, "compile", text="- Hard 20m Z9\n")).structured_content
+        assert bad["content"] is None and bad["diagnostics"][0]["code"] == "bad-zone"
         unknown = await call(session, "compile", text=text, format="pdf")
         assert unknown.is_error
 
@@ -146,5 +147,5 @@ def test_check_reads_a_plan_draft_with_its_includes(tmp_path: Path):
              "calendar:\n  - mon: {workout: w, work: 400min}\n")
     found = tools.check(text=draft, path=str(tmp_path / "plan.yaml"))
     column = draft.split("\n")[6].index("400min") + 1
-    assert [(d["code"], d["line"], d["column"]) for d in found["diagnostics"]] == [
-        ("unknown-token", 7, column)]
+    assert [(d["code"], d["line"], d["column"]) for d in found["diagnostics"]
+            if d["path"].endswith("plan.yaml")] == [("dropped-by-icu", 7, column)]
