@@ -32,9 +32,11 @@ INTERVALS_ICU_ATHLETE_ID defaults to 0, the key's own athlete (--for uses the
 roster's ids instead).
 
 Exit status: 0 published (or nothing to do), 1 the plan has errors, a calendar
-was refused or intervals.icu stored something other than what planc sent, 2 bad
+was refused, you answered no at the prompt, or intervals.icu stored something
+other than what planc sent, 2 bad
 command line or missing key, 3 intervals.icu unreachable or refused a request
-(for any athlete).
+(for any athlete).  With --dry-run --detailed-exitcode: 0 the calendar is up
+to date, 2 changes are pending, 1 any error.
 """
 
 from __future__ import annotations
@@ -62,6 +64,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--prune", action="store_true",
                    help="also delete this plan's events in the selected dates that the plan "
                    "no longer has (never events made by hand or by other tools)")
+    g.add_argument("--detailed-exitcode", action="store_true",
+                   help="with --dry-run: exit 0 when the calendar is up to date, 2 when "
+                   "changes are pending, 1 on any error (for scripts and CI)")
     g.add_argument("-y", "--yes", action="store_true",
                    help="do not ask for confirmation (needed when not on a terminal, and for "
                    "updates that change an event's sport)")
@@ -110,6 +115,20 @@ class _Target:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.detailed_exitcode:
+        return _run(args)
+    from planc.commands import detailed
+
+    if not args.dry_run:
+        _fail("--detailed-exitcode goes with --dry-run (it says whether changes are pending)",
+              ExitCode.USAGE)
+        return detailed(ExitCode.USAGE, False)
+    args.pending = False  # set by _decide
+    code = _run(args)
+    return detailed(code, args.pending)
+
+
+def _run(args: argparse.Namespace) -> int:
     from planc.commands._common import (
         CommandFailed,
         plan_path_problem,
@@ -254,10 +273,11 @@ def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: 
 
 def _decide(args: argparse.Namespace, ready: list[_Target], coach: bool) -> int | None:
     """None: go ahead and write; else the exit code to stop with (after printing why)."""
+    count = sum(t.changes.count for t in ready)
     if args.dry_run:
+        args.pending = count > 0
         print("dry run: nothing was written")
         return ExitCode.OK
-    count = sum(t.changes.count for t in ready)
     if count == 0:
         print("nothing to publish: the calendar" + ("s are" if coach else " is") + " up to date")
         return ExitCode.OK
@@ -266,8 +286,8 @@ def _decide(args: argparse.Namespace, ready: list[_Target], coach: bool) -> int 
         return _fail(_sport_change_message(changes), ExitCode.USAGE)
     calendars = sum(1 for t in ready if not t.changes.nothing_to_do)
     if not args.yes and not _confirm(count, calendars):
-        print("not published", file=sys.stderr)
-        return ExitCode.OK
+        print("not published: nothing was written", file=sys.stderr)
+        return ExitCode.DIAGNOSTICS
     return None
 
 
