@@ -42,7 +42,7 @@ def test_the_installed_script_exits_with_the_commands_status(tmp_path):
     bad.write_text("- oops\n", encoding="utf-8")
     assert run_installed("check", str(SWEET)).returncode == 0
     proc = run_installed("check", str(bad))
-    assert proc.returncode == 1 and f"{bad}:1:1: error[no-duration]" in proc.stderr_text
+    assert proc.returncode == 1 and f"{bad}:1:1: error[no-steps]" in proc.stderr_text
     assert run_installed("check", "--frobnicate").returncode == 2
 
 

@@ -358,6 +358,32 @@ def report(diagnostics: Iterable[Diagnostic], sources: dict[str, str],
     return errors > 0
 
 
+def summarise(diagnostics: Iterable[Diagnostic], command: str) -> None:
+    """One line per kind of approximation (the same warnings repeat for every format of a
+    workout and every week of a plan), for ``build`` and ``compile``; ``-q`` drops them."""
+    from collections import Counter
+
+    from planc.commands.output import VERBOSITY
+
+    diagnostics = list(diagnostics)
+    if VERBOSITY.sink is not None:  # --json carries each one
+        VERBOSITY.sink.extend(diagnostics)
+        return
+    if VERBOSITY.quiet or not diagnostics:
+        return
+    counts = Counter(d.code for d in diagnostics)
+    firsts: dict[str, Diagnostic] = {}
+    for d in sorted(set(diagnostics), key=lambda d: (d.path, d.span.line, d.span.column)):
+        firsts.setdefault(d.code, d)
+    for code, n in sorted(counts.items()):
+        d = firsts[code]
+        where = f"{d.path}:{d.span.line}:{d.span.column}" if d.span.line else d.path
+        print(f"note: {n} x warning[{code}] (approximations the formats force), first at "
+              f"{where}: {d.message}", file=sys.stderr)
+    print(f"note: planc {command} -v lists each one; --strict makes them errors",
+          file=sys.stderr)
+
+
 # ------------------------------------------------------------------ weeks --
 
 

@@ -143,16 +143,6 @@ def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: 
 
 def _summarise(diagnostics) -> None:
     """One line per kind of approximation: a plan repeats the same ones week after week."""
-    from collections import Counter
+    from planc.commands._common import summarise
 
-    counts = Counter(d.code for d in diagnostics)
-    firsts: dict[str, object] = {}
-    for d in sorted(set(diagnostics), key=lambda d: (d.path, d.span.line, d.span.column)):
-        firsts.setdefault(d.code, d)
-    for code, n in sorted(counts.items()):
-        d = firsts[code]
-        where = f"{d.path}:{d.span.line}:{d.span.column}" if d.span.line else d.path
-        print(f"note: {n} x warning[{code}] (approximations the formats force), first at "
-              f"{where}: {d.message}", file=sys.stderr)
-    if counts:
-        print("note: planc build -v lists each one; --strict makes them errors", file=sys.stderr)
+    summarise(diagnostics, "build")

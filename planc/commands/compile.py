@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
     files: dict[str, bytes] = {}  # -o DIR: file name -> bytes
     texts: list[bytes] = []  # standard output, or the one -o FILE
     used_names: set[str] = set()
+    lowered: list = []  # the formats' approximations, grouped unless -v
     failed = False
     for path in paths:
         try:
@@ -121,15 +122,28 @@ def run(args: argparse.Namespace) -> int:
         workout_options = dataclasses.replace(options, indoor=indoor)
         for fmt in chosen:
             data, emitted = emit(fmt, workout, athlete_result.athlete, workout_options)
-            diags.extend(d.with_path(src.path) if d.path == "<input>" else d for d in emitted)
+            lowered.extend(d.with_path(src.path) if d.path == "<input>" else d for d in emitted)
             if out_dir is not None:
                 files[f"{base}{FORMATS[fmt].extension}"] = data
             else:
                 texts.append(data)
+    diags = _grouped(diags, lowered, args)
     failed = report(diags, sources, strict=args.strict) or failed
     if failed:
         return 1
     return _write(files, texts, out_dir, out_file)
+
+
+def _grouped(diags: list, lowered: list, args: argparse.Namespace) -> list:
+    """The diagnostics to print in full: the formats' approximations (the same warning
+    once per format) become one line per kind, as in build, unless -v, --strict or an
+    error among them asks for each."""
+    from planc.commands._common import summarise
+
+    if args.verbose or args.strict or any(d.is_error for d in [*diags, *lowered]):
+        return diags + lowered
+    summarise(lowered, "compile")
+    return diags
 
 
 def _destination(output: str | None, inputs: int,
