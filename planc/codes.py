@@ -242,9 +242,7 @@ CODES: tuple[Code, ...] = (
          "steps than the device takes: 50, or --fit-max-steps)", "check the repeat counts; "
          "split the workout, or raise --fit-max-steps for a device that takes more",
          err(CHECK, "A 200x\n  B 100x\n    - 1s 50%"),
-         err(lower("fit"), "<<- 1m 50%\n*51>>"),
-         err(lower("fit"), "- 20h ramp 50-75%\n- 20h ramp 75-50%\n- 20h ramp 50-75%\n"
-                           "- 20h ramp 75-50%")),
+         err(lower("fit"), "<<- 1m 50%\n*51>>")),
     code("no-steps", "a workout with no steps (a warning), or whose every step line is dropped "
          "(an error)", "steps start with '-', e.g. '- 10m 60%'",
          warn(CHECK, "Just a note"), err(SYNTAX, "- MAX effort")),

@@ -23,8 +23,12 @@ from pathlib import Path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from planc.commands._common import (add_athlete_args, add_fit_max_steps,
-                                        add_for_arguments, add_week_arguments)
+    from planc.commands._common import (
+        add_athlete_args,
+        add_fit_max_steps,
+        add_for_arguments,
+        add_week_arguments,
+    )
     from planc.lower.formats import FORMATS
 
     p.add_argument("plan", metavar="PLAN", help="plan file (.yaml)")

@@ -106,6 +106,7 @@ def _check_yaml(args: argparse.Namespace, path: str, sources: dict[str, str]) ->
     """A plan (and its athletes) or a roster, reported here; True if any error."""
     from planc.plan.load import read_plan
     from planc.plan.roster import check_roster, is_roster
+    from planc.plan.stats import threshold_warnings
     from planc.plan.yamlsrc import parse_yaml
 
     try:
@@ -118,8 +119,11 @@ def _check_yaml(args: argparse.Namespace, path: str, sources: dict[str, str]) ->
         return report(found.diagnostics, sources, strict=args.strict)
     result = read_plan(path)
     sources.update(result.sources)
-    failed = report(result.diagnostics, sources, strict=args.strict)
     plan = result.plan
+    diagnostics = result.diagnostics
+    if plan is not None and result.ok:  # figures `stats` could not know, said before it runs
+        diagnostics = diagnostics + threshold_warnings(plan)
+    failed = report(diagnostics, sources, strict=args.strict)
     if plan is None or not (args.squad or plan.roster or args.roster):
         return failed
     squad_plans(args, path, plan, sources, result.diagnostics, strict=args.strict,
