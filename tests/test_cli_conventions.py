@@ -206,3 +206,27 @@ def test_an_unknown_host_is_not_retried():
     except httpx.ConnectError as exc:
         assert "unknown host" in (unreachable(exc) or "")
     assert unreachable(httpx.ConnectTimeout("timed out")) is None  # that one is retried
+
+
+# ---------------------------------------------------------------- YAML errors --
+
+@pytest.mark.parametrize(("text", "message", "hint"), [
+    ("id: p\nname: P\n start: 2027-01-04\n", "a 'key: value' cannot start here",
+     "line 3 is indented 1 space; the lines above start in column 1: line it up with "
+     "line 2 (0 spaces)"),
+    ("calendar:\n  - mon: {sport: Ride}\n   - tue: {sport: Run}\n",
+     "this line is out of line with the ones above it",
+     "line 3 is indented 3 spaces; the lines above start in columns 1, 3: line it up with "
+     "line 2 (2 spaces)"),
+    ("calendar:\n\t- mon: {sport: Ride}\n", "a tab character: YAML indents with spaces only",
+     "replace the tab with spaces"),
+    ("calendar:\n  - mon: {sport: Ride\n", "a { … } mapping is not closed", "write {key"),
+])
+def test_yaml_errors_are_in_plancs_words(tmp_path: Path, text: str, message: str,
+                                         hint: str):
+    plan = workout(tmp_path, text, "plan.yaml")
+    proc = run_planc("check", str(plan))
+    assert proc.returncode == 1
+    assert f"error[yaml-syntax]: {message}" in proc.stderr_text
+    assert f"hint: {hint}" in proc.stderr_text
+    assert "<block" not in proc.stderr_text and "expected" not in proc.stderr_text
