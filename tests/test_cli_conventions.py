@@ -230,3 +230,15 @@ def test_yaml_errors_are_in_plancs_words(tmp_path: Path, text: str, message: str
     assert f"error[yaml-syntax]: {message}" in proc.stderr_text
     assert f"hint: {hint}" in proc.stderr_text
     assert "<block" not in proc.stderr_text and "expected" not in proc.stderr_text
+
+
+# ----------------------------------------------------- durations in messages --
+
+def test_cue_positions_are_written_as_durations_and_distances(tmp_path: Path):
+    timed = workout(tmp_path, "- 5m 50%\n  > 6m30s Too late\n")
+    assert "cue at 6m30s is past the end of its step (5m)" in \
+        run_planc("check", str(timed)).stderr_text
+    paced = workout(tmp_path, "---\nsport: Run\n---\n- 1km 80% Pace\n  > 1200mtr Late\n",
+                    "r.workout")
+    assert "cue at 1.2km is past the end of its step (1km)" in \
+        run_planc("check", str(paced)).stderr_text
