@@ -242,3 +242,45 @@ def test_cue_positions_are_written_as_durations_and_distances(tmp_path: Path):
                     "r.workout")
     assert "cue at 1.2km is past the end of its step (1km)" in \
         run_planc("check", str(paced)).stderr_text
+
+
+def test_an_update_shows_old_and_new_for_each_field(icu_server, tmp_path: Path):  # noqa: F811
+    keyed = PLAN.replace("{sport: Ride,", "{key: easy, sport: Ride,")
+    plan = workout(tmp_path, keyed, "plan.yaml")
+    assert _publish(icu_server, plan, "--yes").returncode == 0
+    plan.write_text(keyed.replace("name: Easy", "name: Easier")
+                    .replace('"- 30m 60%"', '"- 10m 50%\\n- 30m 60%"'), encoding="utf-8")
+    proc = _publish(icu_server, plan, "--dry-run")
+    assert proc.returncode == 0, proc.stderr_text
+    out = proc.stdout_text
+    assert "      name: Easy -> Easier\n" in out
+    assert "      description:\n        + - 10m 50%\n" in out
+    assert "- 30m 60%" not in out.split("description:")[1].split("\n")[1]  # unchanged step
+
+
+def test_build_json_names_the_output_and_carries_the_diagnostics(tmp_path: Path):
+    plan = workout(tmp_path, PLAN.replace("30m 60%", "30m 60-70%"), "plan.yaml")
+    proc = run_planc("build", str(plan), "-o", str(tmp_path / "out"), "--json")
+    assert proc.returncode == 0, proc.stderr_text
+    doc = json.loads(proc.stdout_text)
+    assert doc["exit_code"] == 0 and doc["ok"] is True
+    assert doc["output"] == str(tmp_path / "out")
+    assert doc["manifest"] == str(tmp_path / "out" / "manifest.json")
+    assert {d["code"] for d in doc["diagnostics"]} == {"range-midpoint"}
+    assert "range-midpoint" not in proc.stderr_text  # in the document, not printed
+    broken = workout(tmp_path, PLAN.replace("30m 60%", "30m Z9"), "broken.yaml")
+    bad = run_planc("build", str(broken), "-o", str(tmp_path / "o2"), "--json")
+    assert bad.returncode == 1 and json.loads(bad.stdout_text)["errors"] == 1
+
+
+def test_publish_json_lists_the_plan_of_action(icu_server, tmp_path: Path):  # noqa: F811
+    plan = workout(tmp_path, PLAN, "plan.yaml")
+    proc = _publish(icu_server, plan, "--dry-run", "--json")
+    assert proc.returncode == 0, proc.stderr_text
+    doc = json.loads(proc.stdout_text)
+    assert doc["exit_code"] == 0 and doc["dry_run"] is True and doc["ok"] is True
+    (calendar,) = doc["calendars"]
+    assert calendar["plan"] == "conv" and calendar["athlete"] is None
+    assert [(a["action"], a["date"], a["name"]) for a in calendar["actions"]] == [
+        ("create", "2027-01-04", "Easy")]
+    assert "plan of action for conv" in proc.stderr_text  # the human view, on stderr

@@ -45,10 +45,29 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="list every approximation a format forces (default: one line per kind)")
+    p.add_argument("--json", action="store_true",
+                   help="print the diagnostics and where the files went as one JSON document "
+                   "on standard output (README, 'Machine-readable output')")
     add_for_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.json:
+        return _run(args)
+    from planc.commands.output import diagnostics_json, gathered, print_json
+
+    args.output_dir = None  # set by _run once the plan is read
+    with gathered() as found:
+        code = _run(args)
+    out = args.output_dir
+    manifest = out / "manifest.json" if out is not None and not args.squad else None
+    print_json({"exit_code": int(code), "output": str(out) if out is not None else None,
+                "manifest": str(manifest) if manifest and manifest.is_file() else None,
+                **diagnostics_json(found)})
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     from planc.commands._common import (
         CommandFailed,
         athlete_from_args,
@@ -84,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     plan = result.plan
     out_dir = Path(args.output) if args.output else Path("out") / plan.id
+    args.output_dir = out_dir
     if not args.squad:
         return _build_one(args, plan, athlete, out_dir, formats, diags, sources)
     # --for: each athlete's plan into <out>/<athlete>/ (their thresholds, dates, days)

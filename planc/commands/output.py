@@ -116,3 +116,56 @@ def print_json(document: Any, stream: TextIO | None = None) -> None:
     stream = stream or sys.stdout
     stream.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
     stream.flush()
+
+
+# ------------------------------------------------------- publish: old -> new --
+
+MAX_SHOWN = 60  # characters of one value shown in an old -> new line
+
+
+def _short(value: Any) -> str:
+    from planc.diagnostics import printable
+
+    text = printable(" ".join(str(value).split())) if value is not None else "(none)"
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 1] + "…"
+
+
+def field_changes(action: Any) -> list[dict[str, Any]]:
+    """What an update or adoption changes, field by field: ``{"field", "old", "new"}``;
+    a multi-line text (the description, which holds the workout) carries ``"diff"``,
+    its changed lines as ``- old`` / ``+ new`` (a step diff of the workout)."""
+    import difflib
+
+    existing = getattr(action, "existing", None) or {}
+    planned = getattr(getattr(action, "planned", None), "payload", None) or {}
+    out: list[dict[str, Any]] = []
+    for name in getattr(action, "fields", ()):
+        old, new = existing.get(name), planned.get(name)
+        entry: dict[str, Any] = {"field": name, "old": old, "new": new}
+        if isinstance(old, str) and isinstance(new, str) and ("\n" in old or "\n" in new):
+            entry["diff"] = [line for line in difflib.unified_diff(
+                old.splitlines(), new.splitlines(), lineterm="", n=0)
+                if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+        out.append(entry)
+    return out
+
+
+def change_lines(action: Any) -> list[str]:
+    """The lines under an update in the plan of action: ``name: 'Easy' -> 'Easy ride'``,
+    and for the workout text the steps removed (``-``) and added (``+``)."""
+    lines: list[str] = []
+    for entry in field_changes(action):
+        if "diff" in entry:
+            lines.append(f"      {entry['field']}:")
+            lines.extend(f"        {_short(d[0])} {_short(d[1:])}" for d in entry["diff"])
+        else:
+            lines.append(f"      {entry['field']}: {_short(entry['old'])} -> "
+                         f"{_short(entry['new'])}")
+    return lines
+
+
+def action_json(action: Any) -> dict[str, Any]:
+    """One line of the plan of action as JSON (``publish --json``)."""
+    return {"action": str(action.change), "date": action.date.isoformat(),
+            "time": action.time, "sport": action.sport, "name": action.name,
+            "external_id": action.external_id, "changes": field_changes(action)}

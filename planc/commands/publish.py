@@ -67,6 +67,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--detailed-exitcode", action="store_true",
                    help="with --dry-run: exit 0 when the calendar is up to date, 2 when "
                    "changes are pending, 1 on any error (for scripts and CI)")
+    g.add_argument("--json", action="store_true",
+                   help="print the plan of action and the outcome as one JSON document on "
+                   "standard output (README, 'Machine-readable output')")
     g.add_argument("-y", "--yes", action="store_true",
                    help="do not ask for confirmation (needed when not on a terminal, and for "
                    "updates that change an event's sport)")
@@ -115,17 +118,35 @@ class _Target:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.detailed_exitcode:
-        return _run(args)
     from planc.commands import detailed
 
-    if not args.dry_run:
+    if args.detailed_exitcode and not args.dry_run:
         _fail("--detailed-exitcode goes with --dry-run (it says whether changes are pending)",
               ExitCode.USAGE)
         return detailed(ExitCode.USAGE, False)
-    args.pending = False  # set by _decide
-    code = _run(args)
-    return detailed(code, args.pending)
+    args.pending, args.targets = False, []  # set by _decide and _run
+    code = _json_run(args) if args.json else _run(args)
+    return detailed(code, args.pending) if args.detailed_exitcode else code
+
+
+def _json_run(args: argparse.Namespace) -> int:
+    """--json: the human plan of action goes to standard error, the document to stdout."""
+    import contextlib
+
+    from planc.commands.output import action_json, diagnostics_json, gathered, print_json
+
+    stdout = sys.stdout
+    with gathered() as found, contextlib.redirect_stdout(sys.stderr):
+        code = _run(args)
+    calendars = [{"plan": t.plan.id, "athlete": t.member.name if t.member else None,
+                  "calendar": t.client.athlete_id if t.client else None,
+                  "result": t.result or None,
+                  "actions": [action_json(a) for a in (t.changes.actions if t.changes else [])],
+                  "stale": len(t.changes.stale) if t.changes else 0}
+                 for t in args.targets]
+    print_json({"exit_code": int(code), "dry_run": args.dry_run, "calendars": calendars,
+                **diagnostics_json(found)}, stdout)
+    return code
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -158,6 +179,7 @@ def _run(args: argparse.Namespace) -> int:
         targets = _targets(args, result, sources)
     except CommandFailed as exc:
         return exc.exit("publish")
+    args.targets = targets
     return _publish(args, targets, sources, coach=bool(args.squad))
 
 
@@ -236,6 +258,7 @@ def _publish(args: argparse.Namespace, targets: list[_Target], sources: dict[str
 def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: bool) -> None:
     """GET the window, work out the plan of action and print it (one section)."""
     from planc.commands._common import report
+    from planc.commands.output import change_lines
     from planc.publish.client import ServiceError
     from planc.publish.connect import describe
     from planc.publish.publisher import read_calendar, window, wrong_calendar
@@ -262,6 +285,9 @@ def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: 
         return
     for action in t.changes.actions:
         print(action.line())
+        if action.fields and action.existing is not None:
+            for line in change_lines(action):
+                print(line)
     print(t.changes.summary(args.prune))
     if t.changes.stale:
         n = len(t.changes.stale)
