@@ -284,3 +284,15 @@ def test_publish_json_lists_the_plan_of_action(icu_server, tmp_path: Path):  # n
     assert [(a["action"], a["date"], a["name"]) for a in calendar["actions"]] == [
         ("create", "2027-01-04", "Easy")]
     assert "plan of action for conv" in proc.stderr_text  # the human view, on stderr
+
+
+def test_check_reports_what_build_would_reject(tmp_path: Path):
+    plan = workout(tmp_path, PLAN.replace("athlete: {ride: {ftp: 250}}\n", "")
+                   .replace('"- 30m 60%"', '"- 30m 200w"'), "plan.yaml")
+    build = run_planc("build", str(plan), "-o", str(tmp_path / "out"))
+    assert build.returncode == 1
+    check = run_planc("check", str(plan))
+    assert check.returncode == 1, check.stderr_text
+    wanted = sorted(line for line in build.stderr_text.splitlines() if "error[" in line)
+    assert sorted(line for line in check.stderr_text.splitlines() if "error[" in line) == wanted
+    assert wanted and all("missing-threshold" in line for line in wanted)
