@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from planc.ast import NO_SPAN, Span
+from planc.sanitise import for_terminal
 
 
 class Severity(StrEnum):
@@ -97,7 +97,7 @@ def render(d: Diagnostic, sources: Mapping[str, str] | None = None) -> str:
     file cannot drive the terminal."""
     s = d.span
     where = f"{d.path}:{s.line}:{s.column}" if s.line else d.path
-    out = [printable(f"{where}: {d.severity}[{d.code}]: {d.message}")]
+    out = [for_terminal(f"{where}: {d.severity}[{d.code}]: {d.message}")]
     text = (sources or {}).get(d.path)
     if text is not None and s.line:
         lines = _lines(text)
@@ -115,24 +115,11 @@ def render(d: Diagnostic, sources: Mapping[str, str] | None = None) -> str:
                 column = column - start + len(head)
                 width = max(1, min(width, SOURCE_WIDTH - (column - 1 - len(head))))
                 src = head + shown + tail
-            out.append(f"  {gutter} | {printable(src)}")
+            out.append(f"  {gutter} | {for_terminal(src)}")
             out.append(f"  {' ' * len(gutter)} | {' ' * (column - 1)}{'^' * width}")
     if d.hint:
-        out.append(printable(f"  hint: {d.hint}"))
+        out.append(for_terminal(f"  hint: {d.hint}"))
     return "\n".join(out)
-
-
-CONTROL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # C0 but tab and line ends, and DEL
-CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
-"""Invisible characters no workout text needs (text files and FIT strings drop them)."""
-
-# for the terminal also CR, C1 controls and bidirectional overrides
-_UNPRINTABLE = re.compile(f"[{CONTROL_CHARS}\r\x80-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """Control characters (and bidirectional overrides) as '?', one for one."""
-    return _UNPRINTABLE.sub("?", text)
 
 
 @functools.lru_cache(maxsize=8)

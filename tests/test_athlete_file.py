@@ -68,7 +68,7 @@ def test_empty_zones_and_impossible_speeds_are_positioned(tmp_path):
     assert athlete is None
     got = {(d.code, d.span.line, d.span.column, d.message) for d in diags}
     assert got == {("athlete-zones", 1, 31, "power_zones is empty"),
-                   ("athlete-pace", 2, 23, "270 m/s is not a threshold pace")}
+                   ("athlete-pace", 2, 23, "270 m/s is not a threshold pace (0.1 to 20 m/s)")}
 
 
 def test_missing_and_empty_files(tmp_path):

@@ -296,3 +296,12 @@ def test_check_reports_what_build_would_reject(tmp_path: Path):
     wanted = sorted(line for line in build.stderr_text.splitlines() if "error[" in line)
     assert sorted(line for line in check.stderr_text.splitlines() if "error[" in line) == wanted
     assert wanted and all("missing-threshold" in line for line in wanted)
+
+
+def test_build_json_is_printed_on_a_no_change_rebuild_too(tmp_path: Path):
+    plan = workout(tmp_path, PLAN, "plan.yaml")
+    args = ("build", str(plan), "-o", str(tmp_path / "out"), "--json")
+    first = run_planc(*args)
+    again = run_planc(*args)
+    assert first.returncode == again.returncode == 0
+    assert json.loads(again.stdout_text) == json.loads(first.stdout_text)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import math
 import os
 import re
 import sys
@@ -15,8 +13,11 @@ from typing import TYPE_CHECKING
 
 from planc.diagnostics import Diagnostic, render, sort_key
 from planc.inputs import InputError, NotText, read_text, shown_name, source_text
+from planc.limits import THRESHOLDS, as_float
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from planc.athlete import Athlete
     from planc.plan.model import Plan
     from planc.plan.weeks import Selection
@@ -199,28 +200,37 @@ def parse_threshold_pace(text: str) -> float:
         seconds = int(m.group(1)) * 60 + float(m.group(2))
         if seconds <= 0:
             raise argparse.ArgumentTypeError("pace must be positive")
-        return PACE_PER_METRES[PacePer(m.group(3))] / seconds
-    try:
-        value = float(text)
-    except ValueError:
+        speed = PACE_PER_METRES[PacePer(m.group(3))] / seconds
+        problem = THRESHOLDS["threshold_pace"].problem(speed, f"'{text}' ({speed:.3g} m/s)")
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return speed
+    value = as_float(text)
+    if value is None:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a pace: write e.g. 4:15/km, 1:45/100m or metres per second"
-        ) from None
-    if not math.isfinite(value) or not 0 < value <= 20:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' m/s is not a threshold pace (a number of metres per second up to 20, "
-            "or e.g. 4:15/km)")
+            f"'{text}' is not a pace: write e.g. 4:15/km, 1:45/100m or metres per second")
+    problem = THRESHOLDS["threshold_pace"].problem(value, f"'{text}' m/s")
+    if problem:
+        raise argparse.ArgumentTypeError(f"{problem}; or write a pace, e.g. 4:15/km")
     return value
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a positive number")
-    return value
+def threshold_flag(name: str):
+    """The argparse type of a threshold flag: a number inside its row of
+    planc.limits.THRESHOLDS (``--lthr 1e308`` is a usage error, not an infinity)."""
+    limit = THRESHOLDS[name]
+
+    def parse(text: str) -> float:
+        value = as_float(text)
+        if value is None:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number")
+        problem = limit.problem(value, f"'{text}'")
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return value
+
+    parse.__name__ = name  # argparse names the type in its messages
+    return parse
 
 
 def sport_name(text: str) -> str:
@@ -266,9 +276,12 @@ def add_fit_max_steps(p: argparse.ArgumentParser) -> None:
 def add_athlete_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("athlete thresholds (flags override --athlete)")
     g.add_argument("--athlete", metavar="FILE", help="athlete thresholds file (YAML)")
-    g.add_argument("--ftp", type=_positive, metavar="W", help="functional threshold power, watts")
-    g.add_argument("--lthr", type=_positive, metavar="BPM", help="threshold heart rate")
-    g.add_argument("--max-hr", type=_positive, metavar="BPM", help="maximum heart rate")
+    g.add_argument("--ftp", type=threshold_flag("ftp"), metavar="W",
+                   help="functional threshold power, watts")
+    g.add_argument("--lthr", type=threshold_flag("lthr"), metavar="BPM",
+                   help="threshold heart rate")
+    g.add_argument("--max-hr", type=threshold_flag("max_hr"), metavar="BPM",
+                   help="maximum heart rate")
     g.add_argument("--threshold-pace", type=parse_threshold_pace, metavar="PACE",
                    help="threshold pace: 4:15/km, 1:45/100m, or m/s")
 
@@ -358,7 +371,7 @@ def report(diagnostics: Iterable[Diagnostic], sources: dict[str, str],
     return errors > 0
 
 
-def summarise(diagnostics: Iterable[Diagnostic], command: str) -> None:
+def summarise(diagnostics: Iterable[Diagnostic], command: str, stream=None) -> None:
     """One line per kind of approximation (the same warnings repeat for every format of a
     workout and every week of a plan), for ``build`` and ``compile``; ``-q`` drops them."""
     from collections import Counter
@@ -371,17 +384,20 @@ def summarise(diagnostics: Iterable[Diagnostic], command: str) -> None:
         return
     if VERBOSITY.quiet or not diagnostics:
         return
+    stream = stream or sys.stderr
     counts = Counter(d.code for d in diagnostics)
     firsts: dict[str, Diagnostic] = {}
-    for d in sorted(set(diagnostics), key=lambda d: (d.path, d.span.line, d.span.column)):
+    # sorted on every field, so that the same run names the same "first" every time
+    for d in sorted(set(diagnostics), key=lambda d: (d.path, d.span.line, d.span.column,
+                                                     d.code, d.message, d.hint or "")):
         firsts.setdefault(d.code, d)
     for code, n in sorted(counts.items()):
         d = firsts[code]
         where = f"{d.path}:{d.span.line}:{d.span.column}" if d.span.line else d.path
         print(f"note: {n} x warning[{code}] (approximations the formats force), first at "
-              f"{where}: {d.message}", file=sys.stderr)
+              f"{where}: {d.message}", file=stream)
     print(f"note: planc {command} -v lists each one; --strict makes them errors",
-          file=sys.stderr)
+          file=stream)
 
 
 # ------------------------------------------------------------------ weeks --
@@ -398,6 +414,8 @@ def add_week_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _date_arg(text: str) -> dt.date:
+    import datetime as dt  # lazy: only a --from/--until flag needs it, not every start
+
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -3,8 +3,12 @@
 With one text format and no -o, the result goes to standard output.  With -o
 DIR every workout gets one file per format, named from a safe slug of its name
 (or of the input file name), written atomically; unchanged files are not
-rewritten.  Approximations a format forces (nested repeats, dropped cues, …)
-are warnings naming the source line; --strict makes them errors.
+rewritten.  A file in DIR that planc did not write there (or that was edited
+since) is never replaced unless --force, and nothing is written through a
+symbolic link; DIR/.planc-cache/ keeps the record of what planc wrote.  -o FILE
+names one file: it is replaced, unless it is a link.  Approximations a format
+forces (nested repeats, dropped cues, …) are warnings naming the source line;
+--strict makes them errors.
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="use indoor_ftp where set (always for VirtualRide/VirtualRun/VirtualRow)")
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (approximations a format forces) as errors")
+    p.add_argument("--force", action="store_true",
+                   help="replace files in -o DIR that planc did not write")
     add_fit_max_steps(p)
 
 
@@ -131,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     failed = report(diags, sources, strict=args.strict) or failed
     if failed:
         return 1
-    return _write(files, texts, out_dir, out_file)
+    return _write(files, texts, out_dir, out_file, args.force)
 
 
 def _grouped(diags: list, lowered: list, args: argparse.Namespace) -> list:
@@ -167,21 +173,25 @@ def _destination(output: str | None, inputs: int,
 
 
 def _write(files: dict[str, bytes], texts: list[bytes], out_dir: Path | None,
-           out_file: Path | None) -> int:
+           out_file: Path | None, force: bool) -> int:
     """Write the compiled files: into -o DIR (no manifest: the folder may hold the coach's
     own files, and each compile writes only what it was given), to -o FILE, or to stdout."""
     # imported here, not at the top: json and tempfile cost ~15 ms of start-up that
     # compiling to standard output does not need
-    from planc.output.tree import OutputTree, write_file
+    from planc.output.tree import OutputRefused, OutputTree, write_file
 
     try:
         if out_dir is not None:
-            OutputTree.open(out_dir).write(files)
+            with OutputTree.open(out_dir, force=force) as tree:
+                tree.write(files)
         for data in texts:
             if out_file is not None:
                 write_file(out_file, data)
             else:
                 sys.stdout.write(data.decode("utf-8"))
+    except OutputRefused as exc:
+        report(exc.diagnostics, {})
+        return 1
     except OSError as exc:
         print(f"planc compile: error: cannot write {exc.filename or out_dir or out_file}: "
               f"{exc.strerror or exc}", file=sys.stderr)

@@ -23,7 +23,7 @@ IMPORT_SUFFIXES = (".zwo", ".mrc", ".erg", ".fit")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from planc.commands._common import _positive, sport_name
+    from planc.commands._common import sport_name, threshold_flag
 
     p.add_argument("paths", nargs="+", metavar="FILE",
                    help="workout files (.zwo .mrc .erg .fit or intervals.icu text), "
@@ -35,7 +35,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", help="workout name (replaces the file's own)")
     p.add_argument("--sport", metavar="SPORT", type=sport_name,
                    help="sport (replaces the file's; intervals.icu text has none: default Ride)")
-    p.add_argument("--ftp", type=_positive, metavar="W",
+    p.add_argument("--ftp", type=threshold_flag("ftp"), metavar="W",
                    help="FTP for .erg files without an 'FTP =' line: watts become %% FTP")
     p.add_argument("--cue-times", choices=("auto", "seconds", "minutes"), default="auto",
                    help="unit of .mrc/.erg [COURSE TEXT] cue times (default auto: seconds, "

@@ -261,7 +261,7 @@ def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: 
     from planc.commands.output import change_lines
     from planc.publish.client import ServiceError
     from planc.publish.connect import describe
-    from planc.publish.publisher import read_calendar, window, wrong_calendar
+    from planc.publish.publisher import doubled_warning, read_calendar, window, wrong_calendar
 
     oldest, newest = window(t.plan, t.selection)
     if coach:
@@ -289,6 +289,10 @@ def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: 
             for line in change_lines(action):
                 print(line)
     print(t.changes.summary(args.prune))
+    doubled = doubled_warning(t.changes, t.plan, t.member.path if t.member else t.plan.path)
+    if doubled is not None:
+        sys.stdout.flush()
+        report([doubled], sources)
     if t.changes.stale:
         n = len(t.changes.stale)
         print(f"{n} event{'s' * (n != 1)} of this plan in these dates "

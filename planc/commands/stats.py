@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 
 from planc.commands import ExitCode
@@ -31,16 +30,17 @@ from planc.commands._common import (
     selection_from_args,
     squad_plans,
 )
+from planc.limits import TRAINING_LOAD, as_float
 
 
 def load_value(text: str) -> float:
-    """A CTL or ATL: a finite number from 0 to 1000 (the highest ever seen are ~200)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not math.isfinite(value) or not 0 <= value <= 1000:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a training load (0 to 1000)")
+    """A CTL or ATL: a number in planc.limits.TRAINING_LOAD (the highest ever seen are ~200)."""
+    value = as_float(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number")
+    problem = TRAINING_LOAD.problem(value, f"'{text}'")
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
     return value
 
 

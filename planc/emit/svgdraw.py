@@ -38,6 +38,7 @@ from planc.resolve.profile import (
     build_profile,
     zone_colour,
 )
+from planc.sanitise import for_xml
 
 SVG_NS = "http://www.w3.org/2000/svg"
 TEXT = "#2b2f36"
@@ -164,6 +165,23 @@ class _Paths:
         self.groups.setdefault((order, cls, colour), []).append(d)
 
 
+def _add_xml_text(elem, text: str) -> None:
+    """lxml's way of adding a text child, after planc.sanitise.for_xml: a label or cue
+    with a control character would make lxml raise."""
+    text = for_xml(text)
+    if len(elem):
+        elem[-1].tail = (elem[-1].tail or "") + text
+    else:
+        elem.text = (elem.text or "") + text
+
+
+def xml_maker(**options) -> ElementMaker:
+    """An lxml ElementMaker whose every text child goes through planc.sanitise.for_xml
+    (attributes are numbers planc writes, but for ``aria-label``: pass it through
+    for_xml)."""
+    return ElementMaker(typemap={str: _add_xml_text}, **options)
+
+
 def render_svg(workout: Workout, athlete: Athlete | None = None, *, style: Style = CARD,
                indoor: bool = False, standalone: bool = True,
                profile: Profile | None = None, label: str | None = None,
@@ -175,7 +193,7 @@ def render_svg(workout: Workout, athlete: Athlete | None = None, *, style: Style
     profile = profile or build_profile(workout, athlete, indoor)
     words = summary(workout, profile, athlete, indoor, metrics)
     title = label or words.title
-    E = ElementMaker(namespace=SVG_NS, nsmap={None: SVG_NS}) if standalone else ElementMaker()
+    E = xml_maker(namespace=SVG_NS, nsmap={None: SVG_NS}) if standalone else xml_maker()
 
     depth = 1 + max((r.depth for r in profile.repeats), default=-1)
     top = 3 + (depth * ROW if style.brackets and depth else 0)
@@ -197,7 +215,7 @@ def render_svg(workout: Workout, athlete: Athlete | None = None, *, style: Style
         E.title(title),
         *([E.desc(words.desc)] if describe else []),
         viewBox=f"0 0 {style.width} {height}", width=str(style.width), height=str(height),
-        role="img", **{"aria-label": title},
+        role="img", **{"aria-label": for_xml(title)},
     )
     root.set("font-family", "sans-serif")
     root.set("font-size", str(style.font_size))

@@ -17,8 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from planc.ast import NO_SPAN, Block, Intensity, Node, Repeat, Section, Span, Step, Workout
+from planc.check import MAX_EXPANDED_STEPS
 from planc.diagnostics import Diagnostic, error, warning
 from planc.importers.structure import recover_repeats
+from planc.limits import Limit, as_float
+from planc.syntax import MAX_REPEAT_COUNT
 from planc.syntax.printer import clean_tag, one_line, write
 
 
@@ -79,14 +82,50 @@ class Reader:
 
 
 def finite(text: str | None) -> float | None:
-    """A finite float from text, or None (``nan``/``inf`` are not numbers in a workout)."""
-    if text is None:
+    """A finite float from text, or None (``nan``/``inf`` are not numbers in a workout;
+    ``float()`` also reads ``1_000``, which no workout format writes)."""
+    if text is None or "_" in text:
         return None
-    try:
-        value = float(text.strip())
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+    value = as_float(text.strip())
+    return value if value is not None and math.isfinite(value) else None
+
+
+def in_range(value: float | None, limit: Limit) -> float | None:
+    """``value`` when it is inside ``limit`` (a row of planc.limits), else None."""
+    return value if value is not None and limit.contains(value) else None
+
+
+class StepBudget:
+    """The steps an import has built so far, repeats unrolled, against the language's
+    limit (planc.check.MAX_EXPANDED_STEPS): a reader asks before it builds, so a file
+    of 60,000 blocks or a ``Repeat="9999999999999999999"`` costs no more than the limit.
+    """
+
+    def __init__(self, r: Reader):
+        self.r = r
+        self.used = 0
+        self.over = False
+
+    def take(self, steps: int, span: Span = NO_SPAN) -> bool:
+        """Count ``steps`` more; False (and one ``too-many-steps`` error) past the limit."""
+        self.used += steps
+        if self.used > MAX_EXPANDED_STEPS and not self.over:
+            self.over = True
+            self.r.error("too-many-steps", f"the workout has more than {MAX_EXPANDED_STEPS:,} "
+                         "steps (repeats unrolled), more than planc allows", span,
+                         "split it into several workouts")
+        return not self.over
+
+
+def repeated(count: int, body: tuple[Step | Repeat, ...]) -> list[Step | Repeat]:
+    """``count`` x ``body`` in repeats of at most MAX_REPEAT_COUNT (the language's limit):
+    a file's 500x is 200x, 200x and 100x, the same timeline."""
+    out: list[Step | Repeat] = []
+    while count > 0:
+        n = min(count, MAX_REPEAT_COUNT)
+        out.extend([Repeat(n, body)] if n > 1 else body)
+        count -= n
+    return out
 
 
 class TimeRounder:

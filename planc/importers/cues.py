@@ -9,6 +9,7 @@ when the source meant a later repetition only.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from collections.abc import Sequence
 
@@ -84,6 +85,6 @@ def place_cues(elements: Sequence[Step | Repeat], cues: Sequence[tuple[float, st
             r.warn("cue-before-start", f"the cue '{text}' at {offset:g} {unit}s is before the "
                    f"start of the workout; it is put at the start")
             offset = 0.0
-        index = max(i for i, s in enumerate(starts) if s <= offset)
+        index = bisect.bisect_right(starts, offset) - 1  # the last step starting by then
         out[index] = _place(out[index], offset - starts[index], text, r, unit)
     return out

@@ -67,6 +67,7 @@ from planc.importers.common import (
     edge_runs,
     fraction,
 )
+from planc.limits import CADENCE, HEART_RATE, SPEED, WATTS, Limit
 from planc.syntax.printer import one_line
 from planc.units import PACE_PER_METRES, YARD_M, DistanceUnit, sport_family
 
@@ -211,9 +212,20 @@ def _speed_target(low: int, high: int, sport: str) -> PaceTarget:
 
     def snap(mm_s: int) -> float:
         secs = parse_pace_seconds(fmt_pace_clock(metres / (mm_s / 1000)))[0]
-        return metres / secs
+        # a speed inside planc.limits.SPEED writes a pace of 0.1 s or more
+        return metres / max(secs, 0.1)
 
     return PaceTarget(PaceUnit.SPEED, Range(snap(low), snap(high)), per, True)
+
+
+def _plausible(values: tuple[float, float], limit: Limit, where: str, r: Reader) -> bool:
+    """Are both ends of a target inside ``limit`` (planc.limits)?  Else the target is
+    left out with a warning: a speed of 0.0001 m/s has no pace planc can write."""
+    bad = next((v for v in values if not limit.contains(v)), None)
+    if bad is None:
+        return True
+    r.warn("implausible-value", f"{where}: {limit.problem(bad)}; the target is left out")
+    return False
 
 
 @dataclass(slots=True)
@@ -257,7 +269,9 @@ def _target(kind: int | None, value: int | None, low: int | None, high: int | No
         elif hi <= 1000:
             into.power = PowerTarget(PowerUnit.FTP, Range(fraction(lo / 100), fraction(hi / 100)))
         elif lo > 1000:
-            into.power = PowerTarget(PowerUnit.WATTS, Range(float(lo - 1000), float(hi - 1000)))
+            if _plausible((lo - 1000, hi - 1000), WATTS, where, r):
+                into.power = PowerTarget(PowerUnit.WATTS,
+                                         Range(float(lo - 1000), float(hi - 1000)))
         else:
             r.warn("fit-target", f"{where}: the power range {lo}-{hi} mixes % FTP and watts; "
                    "only its upper end is kept")
@@ -271,7 +285,8 @@ def _target(kind: int | None, value: int | None, low: int | None, high: int | No
         elif hi <= 100:
             into.hr = HrTarget(HrUnit.MAX, Range(fraction(lo / 100), fraction(hi / 100)))
         elif lo > 100:
-            into.hr = HrTarget(HrUnit.BPM, Range(float(lo - 100), float(hi - 100)))
+            if _plausible((lo - 100, hi - 100), HEART_RATE, where, r):
+                into.hr = HrTarget(HrUnit.BPM, Range(float(lo - 100), float(hi - 100)))
         else:
             r.warn("fit-target", f"{where}: the heart-rate range {lo}-{hi} mixes % max HR and "
                    "bpm; only its upper end is kept")
@@ -281,8 +296,10 @@ def _target(kind: int | None, value: int | None, low: int | None, high: int | No
             return
         if zone is not None:
             into.pace = PaceTarget(PaceUnit.ZONE, Range(float(zone), float(zone)))
-        elif lo > 0:
+        elif lo > 0 and _plausible((lo / 1000, hi / 1000), SPEED, where, r):
             into.pace = _speed_target(hi, lo, sport)  # faster first, as paces are written
+        elif lo > 0:
+            return
         else:
             r.warn("fit-target", f"{where}: a speed target of 0 has no pace; it is left out")
     elif kind == _CADENCE:
@@ -291,7 +308,7 @@ def _target(kind: int | None, value: int | None, low: int | None, high: int | No
         if zone is not None:
             r.warn("fit-target", f"{where}: planc has no cadence zones; the cadence zone "
                    f"{zone} is left out")
-        else:
+        elif _plausible((lo, hi), CADENCE, where, r):
             into.cadence = CadenceTarget(Range(float(lo), float(hi)))
     else:
         name = _TARGET_NAMES.get(kind, f"type {kind}")

@@ -42,16 +42,20 @@ from planc.ast import (
     Span,
     Step,
 )
+from planc.check import MAX_EXPANDED_STEPS, MAX_STEP_METRES, MAX_STEP_SECONDS
 from planc.importers.common import (
     ImportResult,
     Reader,
+    StepBudget,
     TimeRounder,
     assemble,
     decode_text,
     edge_runs,
     finite,
     fraction,
+    repeated,
 )
+from planc.limits import CADENCE, POWER_FRACTION, REPEAT_COUNT, THRESHOLDS, Limit
 from planc.syntax.printer import one_line
 from planc.units import DistanceUnit
 
@@ -71,6 +75,11 @@ DEFAULT_PACE_INDEX = 0
 
 _BLOCKS = {"steadystate", "warmup", "ramp", "cooldown", "intervalst", "freeride", "maxeffort"}
 _IGNORED = {"restday", "run", "textnotification", "gameplayevent"}
+
+
+def _short(raw: str) -> str:
+    """An attribute value for a message: a 400-digit number is shown by its start."""
+    return raw if len(raw) <= 24 else raw[:20] + "…"
 
 
 def _local(tag: object) -> str:
@@ -135,6 +144,7 @@ class _ZwoReader:
         self.ftp_override: float | None = None
         self.steady_averaged = 0
         self.first_averaged: Span | None = None
+        self.budget = StepBudget(r)
 
     # -- positions
 
@@ -150,7 +160,9 @@ class _ZwoReader:
     # -- values
 
     def number(self, el, attrs: dict[str, str], key: str, *, required: bool = False,
-               minimum: float | None = 0.0) -> float | None:
+               limit: Limit = POWER_FRACTION) -> float | None:
+        """The attribute's number, checked against ``limit`` (a row of planc.limits):
+        a power is a fraction of FTP, a length what planc.check allows for one step."""
         raw = attrs.get(key.lower())
         if raw is None or not raw.strip():
             if required:
@@ -158,21 +170,45 @@ class _ZwoReader:
                              self.span(el), f"add {key}=\"...\"")
             return None
         value = finite(raw)
-        if value is None or (minimum is not None and value < minimum):
-            self.r.error("zwo-attribute", f"<{_local(el.tag)}> {key}=\"{raw}\" is not a valid "
-                         "number", self.span(el))
+        if value is None or value < 0:
+            self.r.error("zwo-attribute", f"<{_local(el.tag)}> {key}=\"{_short(raw)}\" is not a "
+                         "valid number", self.span(el))
+            return None
+        if not limit.contains(value):
+            self.r.error("zwo-attribute", f"<{_local(el.tag)}> {key}=\"{_short(raw)}\": "
+                         f"{limit.problem(value, _short(raw))}", self.span(el))
             return None
         return value
+
+    def length(self, el, attrs: dict[str, str], key: str, *,
+               required: bool = True) -> float | None:
+        """A duration (seconds) or, in a distance-based file, a distance (metres)."""
+        limit = (Limit("a step length", 0, MAX_STEP_METRES, "m") if self.distance_mode
+                 else Limit("a step length", 0, MAX_STEP_SECONDS, "s"))
+        return self.number(el, attrs, key, required=required, limit=limit)
 
     def cadence(self, el, attrs: dict[str, str], key: str = "Cadence") -> CadenceTarget | None:
         low = finite(attrs.get(f"{key.lower()}low")) if key == "Cadence" else None
         high = finite(attrs.get(f"{key.lower()}high")) if key == "Cadence" else None
         if low is not None and high is not None and low > 0 and high > 0:
-            return CadenceTarget(Range(float(round(min(low, high))), float(round(max(low, high)))))
+            if self.plausible(el, low, CADENCE) and self.plausible(el, high, CADENCE):
+                return CadenceTarget(Range(float(round(min(low, high))),
+                                           float(round(max(low, high)))))
+            return None
         value = finite(attrs.get(key.lower()))
         if value is None or value <= 0:  # Cadence="-1" means none in scraped files
             return None
+        if not self.plausible(el, value, CADENCE):
+            return None
         return CadenceTarget(Range(float(round(value)), float(round(value))))
+
+    def plausible(self, el, value: float, limit: Limit) -> bool:
+        """Is an optional value inside ``limit``?  Else it is left out, with a warning."""
+        if limit.contains(value):
+            return True
+        self.r.warn("implausible-value", f"<{_local(el.tag)}>: {limit.problem(value)}; it is "
+                    "left out", self.span(el))
+        return False
 
     def target(self, start: float, end: float) -> dict:
         """Power (bike) or pace (run) fields for a start..end fraction."""
@@ -269,8 +305,8 @@ class _ZwoReader:
         span = self.span(el)
         if name == "intervalst":
             return self.intervals(el, a, span, rounder)
-        duration = self.number(el, a, "Duration", required=True)
-        if duration is None:
+        duration = self.length(el, a, "Duration")
+        if duration is None or not self.budget.take(1, span):
             return None
         self.check_pace(el, a)
         length = duration if self.distance_mode else rounder.take(duration)
@@ -328,10 +364,10 @@ class _ZwoReader:
 
     def intervals(self, el, a: dict[str, str], span: Span,
                   rounder: TimeRounder) -> Repeat | list[Step] | None:
-        count_raw = self.number(el, a, "Repeat")
+        count_raw = self.number(el, a, "Repeat", limit=REPEAT_COUNT)
         count = 1 if count_raw is None else int(round(count_raw))
-        on = self.number(el, a, "OnDuration", required=True)
-        off = self.number(el, a, "OffDuration") or 0.0
+        on = self.length(el, a, "OnDuration")
+        off = self.length(el, a, "OffDuration", required=False) or 0.0
         if on is None:
             return None
         self.check_pace(el, a)
@@ -369,9 +405,11 @@ class _ZwoReader:
         if not parts:
             self.r.warn("zwo-empty-block", "<IntervalsT> has no length; it is left out", span)
             return None
+        if not self.budget.take(count * len(parts), span):
+            return None  # before a set with cues is unrolled below
         events = self.cue_events(el)
         if not events:
-            return Repeat(count, tuple(parts)) if count > 1 else parts
+            return repeated(count, tuple(parts))
         # A text event counts from the start of the whole set, so it belongs to one
         # repetition, while a cue inside a planc repeat shows in every repetition.  So a
         # set with cues is unrolled and each cue goes on its own step; structure recovery
@@ -431,7 +469,7 @@ def _read_workout_file(root, z: _ZwoReader, r: Reader, text: str) -> ImportResul
             duration_type = _text(child).lower()
         elif key == "ftpoverride":
             value = finite(_text(child))
-            if value and value > 0:
+            if value and value > 0 and z.plausible(child, value, THRESHOLDS["ftp"]):
                 z.ftp_override = value
         elif key == "tags":
             tags.extend(t.get("name", "").strip() for t in child
@@ -454,6 +492,9 @@ def _read_workout_file(root, z: _ZwoReader, r: Reader, text: str) -> ImportResul
         return r.result(None, "zwo", text)
     blocks = [el for el in workout_el
               if isinstance(el.tag, str) and _namespace(el.tag) == ns]
+    if sum(_local(el.tag).lower() in _BLOCKS for el in blocks) > MAX_EXPANDED_STEPS:
+        z.budget.take(MAX_EXPANDED_STEPS + 1, z.span(workout_el))  # each block is a step
+        return r.result(None, "zwo", text)
     if duration_type == "distance":
         z.distance_mode = True
     elif z.sport == "Run" and duration_type != "time":
@@ -485,6 +526,8 @@ def _read_workout_file(root, z: _ZwoReader, r: Reader, text: str) -> ImportResul
                        "IntervalsT, FreeRide and MaxEffort")
             continue
         node = z.block(el, rounder)
+        if z.budget.over:
+            break
         if node is None:
             continue
         nodes = node if isinstance(node, list) else [node]

@@ -9,12 +9,12 @@ stage already warns about each one at its position (``control-character``).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from planc.ast import Span
-from planc.diagnostics import CONTROL_RE, Diagnostic, warning
+from planc.diagnostics import Diagnostic, warning
 from planc.lower.formats import Charset
+from planc.sanitise import CONTROL_RE, for_plain, for_xml
 
 _ASCII = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
@@ -25,7 +25,6 @@ _ASCII = str.maketrans({
     "\u0111": "d", "\u0110": "D", "\u00f0": "d", "\u00d0": "D", "\u00fe": "th", "\u00de": "Th",
     "\u00b0": " deg", "\t": " ", "\r": " ", "\n": " ",
 })
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def ascii_text(text: str) -> str:
@@ -36,15 +35,12 @@ def ascii_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def xml_text(text: str) -> str:
-    """Text XML 1.0 can hold (lxml refuses control characters rather than escaping them)."""
-    return _NOT_XML.sub("", text)
+xml_text = for_xml
+"""Text XML 1.0 can hold (lxml refuses control characters rather than escaping them)."""
 
-
-def plain_text(text: str) -> str:
-    """Text without control characters: a NUL would end a FIT string early, and the
-    others mean nothing on a watch screen."""
-    return CONTROL_RE.sub("", text)
+plain_text = for_plain
+"""Text without control characters: a NUL would end a FIT string early, and the
+others mean nothing on a watch screen."""
 
 
 _CLEAN = {Charset.ASCII: ascii_text, Charset.XML: xml_text, Charset.UNICODE: plain_text}

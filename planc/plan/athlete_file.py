@@ -26,6 +26,7 @@ from pathlib import Path
 from planc.athlete import Athlete, SportThresholds
 from planc.diagnostics import Diagnostic, error
 from planc.inputs import InputError, NotText, read_text
+from planc.limits import THRESHOLDS, TRAINING_LOAD, ZONE_BOUND
 from planc.plan.model import Fitness
 from planc.plan.reader import Reader
 from planc.plan.schema import FIELDS
@@ -133,12 +134,7 @@ def _fitness(r: Reader, node: YNode) -> Fitness | None:
         return None
     values = []
     for key in ("ctl", "atl"):
-        v = r.number(m.get(key), f"{key} (a number)")
-        if v is not None and not 0 <= v <= 1000:
-            r.error("out-of-range", f"{key} {v:g} is not a training load", m.get(key),
-                    "CTL and ATL are between 0 and about 200")
-            v = None
-        values.append(v)
+        values.append(r.bounded(m.get(key), key, TRAINING_LOAD))
     day = r.date(m.get("date"), "the day the fitness was measured")
     if values[0] is None or values[1] is None or day is None:
         return None
@@ -165,23 +161,29 @@ def _thresholds(r: Reader, node: YNode, section: str) -> SportThresholds | None:
             if pace is not None:
                 values[key], inferred_units = pace
         else:
-            values[key] = r.number(v, f"{key} (a positive number)", positive=True)
+            values[key] = r.bounded(v, key, THRESHOLDS[key])
     if values.get("pace_units") is None and inferred_units:
         values["pace_units"] = inferred_units
     return SportThresholds(**values)  # type: ignore[arg-type]
 
 
 def _threshold_pace(r: Reader, node: YNode) -> tuple[float, str | None] | None:
+    limit = THRESHOLDS["threshold_pace"]
     if isinstance(node, YScalar) and isinstance(node.value, str):
         pace = parse_pace(node.value)
         if pace is None:
             r.error("athlete-pace", f"'{node.text}' is not a pace", node,
                     "write e.g. 4:15/km, 7:00/mi or 1:45/100m, or a speed in m/s")
             return None
+        problem = limit.problem(pace[0], f"'{node.text}' ({pace[0]:.3g} m/s)")
+        if problem:
+            r.error("out-of-range", problem, node, f"threshold_pace: {limit.range_text}")
+            return None
         return pace
-    speed = r.number(node, "a threshold pace (m/s, or e.g. 4:15/km)", positive=True)
-    if speed is not None and speed > 20:  # faster than any sprinter: not metres per second
-        r.error("athlete-pace", f"{node.text} m/s is not a threshold pace", node,
+    speed = r.number(node, "a threshold pace (m/s, or e.g. 4:15/km)")
+    if speed is not None and not limit.contains(speed):
+        r.error("athlete-pace", f"{node.text} m/s is not a threshold pace "
+                f"({limit.range_text})", node,
                 "a number is metres per second (e.g. 3.92); or write 4:15/km")
         return None
     return None if speed is None else (speed, None)
@@ -199,7 +201,7 @@ def _zones(r: Reader, node: YNode, key: str) -> tuple[float, ...] | None:
         return None
     out: list[float] = []
     for item in node.items:
-        v = r.number(item, f"a zone bound in {key}", positive=True)
+        v = r.bounded(item, f"a zone bound in {key}", ZONE_BOUND)
         if v is None:
             return None
         if out and v <= out[-1]:

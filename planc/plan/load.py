@@ -21,6 +21,7 @@ plans/`` works on a whole folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from collections.abc import Mapping
@@ -30,9 +31,10 @@ from planc.ast import Span
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, DiagnosticError, error, sort_key
 from planc.inputs import InputError, NotText, read_text, source_text
+from planc.limits import TRAINING_LOAD
 from planc.plan.expand import expand_calendar, workout_values
 from planc.plan.instantiate import Compiler, TextPos, Week, report_unknown
-from planc.plan.model import Fitness, LibraryWorkout, Param, Plan, Variant
+from planc.plan.model import Fitness, LibraryWorkout, Param, Plan, Variant, plan_end
 from planc.plan.params import apply_variant, plan_parameters
 from planc.plan.reader import Reader, value_span
 from planc.plan.schema import (
@@ -410,6 +412,11 @@ class _Loader:
         if (v := top.get("description")) is not None:
             description = r.string(v, "a description (text)")
         fitness = self.fitness(top.get("fitness"))
+        if start is not None and weeks is not None and plan_end(start, weeks) is None:
+            r.error("bad-date", f"a plan of {weeks} week{'s' * (weeks != 1)} from "
+                    f"{start.isoformat()} ends after {dt.date.max.isoformat()}, the last date "
+                    "planc's calendar has", top.get("start"), "check the year of the start")
+            return None
         if start is None or weeks is None:
             return None
         return Plan(id=plan_id or "plan", name=name or "", start=start, weeks=weeks, path=path,
@@ -426,12 +433,7 @@ class _Loader:
         return Fitness(ctl or 0.0, atl if atl is not None else (ctl or 0.0))
 
     def _load(self, m: YMap, key: str) -> float | None:
-        value = self.r.number(m.get(key), f"{key} (a number)")
-        if value is not None and not 0 <= value <= 1000:  # the highest ever seen are ~200
-            self.r.error("out-of-range", f"{key} {m.get(key).text} is not a training load",
-                         m.get(key), "CTL and ATL are between 0 and about 200")
-            return None
-        return value
+        return self.r.bounded(m.get(key), key, TRAINING_LOAD)
 
     def athlete(self, node: YNode | None, path: str) -> tuple[Athlete | None, Fitness | None]:
         """The plan's athlete: thresholds, and the fitness intervals.icu measured (if the

@@ -78,6 +78,16 @@ class Session:
         return f"{self.date.isoformat()}T{self.time or '00:00'}:00"
 
 
+def plan_end(start: dt.date, weeks: int) -> dt.date | None:
+    """The last day of a plan of ``weeks`` weeks from ``start``, or None when that is past
+    the end of the calendar (9999-12-31): the loader refuses such a plan, so every date
+    arithmetic on a loaded plan (week starts, its end) stays inside the calendar."""
+    days = 7 * weeks - 1
+    if start.toordinal() + days > dt.date.max.toordinal():
+        return None
+    return start + dt.timedelta(days=days)
+
+
 @dataclass(frozen=True, slots=True)
 class Fitness:
     """CTL and ATL at the end of ``date`` (None: the day before the plan starts).
@@ -176,8 +186,12 @@ class Plan:
 
     @property
     def end(self) -> dt.date:
-        """The last day of the plan (a Sunday)."""
-        return self.start + dt.timedelta(days=7 * self.weeks - 1)
+        """The last day of the plan (a Sunday; inside the calendar: :func:`plan_end`)."""
+        end = plan_end(self.start, self.weeks)
+        if end is None:
+            raise ValueError(f"a plan of {self.weeks} weeks from {self.start} ends after "
+                             "the calendar")
+        return end
 
     def week_start(self, week: int) -> dt.date:
         return self.start + dt.timedelta(days=7 * (week - 1))

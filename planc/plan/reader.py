@@ -12,6 +12,7 @@ import math
 
 from planc.ast import NO_SPAN, Span
 from planc.diagnostics import Diagnostic, did_you_mean, error, sport_guess, warning
+from planc.limits import Limit, as_float
 from planc.plan.schema import DATE_RE, FIELDS, TIME_RE
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq, describe
 from planc.units import SPORTS
@@ -135,14 +136,26 @@ class Reader:
         return None
 
     def number(self, node: YNode | None, what: str, positive: bool = False) -> float | None:
-        if (isinstance(node, YScalar) and isinstance(node.value, int | float)
-                and not isinstance(node.value, bool) and math.isfinite(node.value)):
-            if positive and node.value <= 0:
+        value = as_float(node.value) if (isinstance(node, YScalar) and isinstance(
+            node.value, int | float)) else None
+        if value is not None and math.isfinite(value):  # a 400-digit integer is not a float
+            if positive and value <= 0:
                 self.error("out-of-range", f"{what} must be positive, got {node.text}", node)
                 return None
-            return float(node.value)
+            return value
         self.expected(what, node)
         return None
+
+    def bounded(self, node: YNode | None, what: str, limit: Limit) -> float | None:
+        """A number inside ``limit`` (a row of planc.limits), else a positioned error."""
+        value = self.number(node, what)
+        if value is None:
+            return None
+        problem = limit.problem(value, node.text if isinstance(node, YScalar) else None)
+        if problem:
+            self.error("out-of-range", problem, node, f"{what}: {limit.range_text}")
+            return None
+        return value
 
     def boolean(self, node: YNode | None, what: str) -> bool | None:
         if isinstance(node, YScalar) and isinstance(node.value, bool):

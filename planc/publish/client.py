@@ -64,6 +64,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from planc import __version__
+from planc.sanitise import for_terminal
 
 DEFAULT_BASE_URL = "https://intervals.icu"
 API_KEY_USER = "API_KEY"
@@ -75,17 +76,28 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 _REDACTED = "[REDACTED]"
 
 
+MAX_ANSWER_BYTES = 64 << 20
+"""The largest answer planc decodes: a year of events is a few MB."""
+
+_EVENT_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "id": int, "external_id": str, "start_date_local": str, "name": str, "category": str,
+    "type": str}
+"""The event fields the plan of action reads, and the JSON type each must have."""
+
+
 class ServiceError(Exception):
     """intervals.icu could not be reached or refused the request (CLI exit code 3).
 
     ``status`` is the HTTP status (``None`` when no response arrived) and
-    ``message`` the service's own error text when it sent one.
+    ``message`` the service's own error text when it sent one.  Both are made safe for
+    the terminal here (planc.sanitise.for_terminal), wherever they are printed: a
+    server's error body may hold escape sequences.
     """
 
     def __init__(self, text: str, *, status: int | None = None, message: str | None = None):
-        super().__init__(text)
+        super().__init__(for_terminal(text))
         self.status = status
-        self.message = message
+        self.message = None if message is None else for_terminal(message)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r}, status={self.status!r})"
@@ -246,7 +258,7 @@ class IntervalsClient:
         params = {"oldest": oldest.isoformat(), "newest": newest.isoformat()}
         if category:
             params["category"] = category
-        return self._expect_list(self._request("GET", self._path("events"), params=params))
+        return self._expect_events(self._request("GET", self._path("events"), params=params))
 
     def bulk_upsert(self, events: list[dict]) -> list[dict]:
         """Create or update ``events`` by ``external_id`` (``POST events/bulk?upsert=true``).
@@ -268,7 +280,7 @@ class IntervalsClient:
             answer = self._request(
                 "POST", self._path("events/bulk"), params={"upsert": "true"}, json=batch
             )
-            saved.extend(self._expect_list(answer))
+            saved.extend(self._expect_events(answer))
         return saved
 
     def bulk_delete(self, refs: list[dict]) -> int:
@@ -313,10 +325,32 @@ class IntervalsClient:
 
     # -- plumbing --------------------------------------------------------------------
     def _expect_list(self, answer: Any) -> list[dict]:
+        """A list of JSON objects, as every list endpoint planc calls answers; anything
+        else (``[1, "x", null]``) is refused here, before a caller reads a field."""
         if not isinstance(answer, list):
             shown = self._redact(repr(answer)[:200])
             raise ServiceError(f"intervals.icu answered unexpectedly (not a list): {shown}")
+        bad = next((i for i, item in enumerate(answer) if not isinstance(item, dict)), None)
+        if bad is not None:
+            shown = self._redact(repr(answer[bad])[:200])
+            raise ServiceError(f"intervals.icu answered unexpectedly: item {bad} of the list "
+                               f"is not an object: {shown}")
         return answer
+
+    def _expect_events(self, answer: Any) -> list[dict]:
+        """Events whose fields planc reads have the types the API documents (an ``id``
+        number, text ``external_id``, ``start_date_local``, ``name``, ``category``,
+        ``type``), so the plan of action never trips over a server's odd answer."""
+        events = self._expect_list(answer)
+        for index, event in enumerate(events):
+            for name, kinds in _EVENT_FIELDS.items():
+                value = event.get(name)
+                if value is not None and (not isinstance(value, kinds)
+                                          or isinstance(value, bool)):
+                    shown = self._redact(repr(value)[:80])
+                    raise ServiceError(f"intervals.icu answered unexpectedly: event {index} "
+                                       f"has {name} {shown}")
+        return events
 
     def _pace(self) -> None:
         """Keep request starts at least ``min_interval`` apart."""
@@ -420,8 +454,15 @@ class IntervalsClient:
     def _decode(self, response: httpx.Response) -> Any:
         if not response.content:
             return None
+        if len(response.content) > MAX_ANSWER_BYTES:
+            raise ServiceError(f"intervals.icu sent an answer of {len(response.content):,} "
+                               f"bytes, more than planc reads ({MAX_ANSWER_BYTES:,})",
+                               status=response.status_code)
         try:
             return response.json()  # some endpoints say text/plain for JSON (§2.1)
+        except RecursionError:  # 100,000 nested '[': json gives up rather than planc
+            raise ServiceError("intervals.icu sent an answer nested too deeply to read",
+                               status=response.status_code) from None
         except ValueError:
             snippet = self._redact(response.text[:200])
             raise ServiceError(
@@ -434,7 +475,7 @@ class IntervalsClient:
         text = ""
         try:
             body = json.loads(response.content)
-        except ValueError:
+        except (ValueError, RecursionError):
             text = response.text.strip()
         else:
             if isinstance(body, dict):

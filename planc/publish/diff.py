@@ -49,9 +49,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from planc.diagnostics import printable
 from planc.plan.identity import parse_event_id
 from planc.publish.events import PlannedEvent
+from planc.sanitise import for_terminal
 
 
 class Change(StrEnum):
@@ -103,6 +103,7 @@ class Action:
     name: str
     planned: PlannedEvent | None = None  # None for deletions
     existing: dict[str, Any] | None = None  # the calendar's event (update/unchanged/delete)
+    copies: tuple[Any, ...] = ()  # ids of every event with this external id (an update)
     fields: tuple[str, ...] = ()  # what an update changes
 
     def sort_key(self) -> tuple:
@@ -120,11 +121,11 @@ class Action:
     def line(self) -> str:
         when = f"{self.date.isoformat()} {self.time or '     '}"
         # one line per event, whatever the name holds (line breaks, escape sequences)
-        name = printable(" ".join(str(self.name).split()))
+        name = for_terminal(" ".join(str(self.name).split()))
         text = f"  {self.change.value:<9}  {when}  {(self.sport or '-'):<14} {name}"
         notes = []
         if self.change is Change.ADOPT and self.existing is not None:
-            notes.append(f"was {printable(str(self.existing.get('external_id')))}")
+            notes.append(f"was {for_terminal(str(self.existing.get('external_id')))}")
         notes.extend(self.fields)
         if notes:
             text += f"  ({', '.join(notes)})"
@@ -140,6 +141,9 @@ class Changes:
     actions: list[Action] = field(default_factory=list)
     stale: list[dict[str, Any]] = field(default_factory=list)  # would be pruned
     other_athletes: list[dict[str, Any]] = field(default_factory=list)  # someone else's calendar
+    doubled: list[list[dict[str, Any]]] = field(default_factory=list)
+    """Events of one external id of this plan, when the calendar holds more than one: all
+    but one were made with other credentials (copied in intervals.icu, another tool)."""
 
     def of(self, change: Change) -> list[Action]:
         return [a for a in self.actions if a.change is change]
@@ -250,6 +254,7 @@ def diff(planned: Iterable[PlannedEvent], existing: Iterable[dict[str, Any]], ow
     adopted = adoptions(unmatched, older)
     for p in planned:
         changes.actions.append(_action(p, ours.get(p.external_id, []), adopted, inside))
+    changes.doubled = [copies for copies in ours.values() if len(copies) > 1]
     wanted = {p.external_id for p in planned}
     taken = {id(e) for e in adopted.values()}
     stale = [(str(e.get("external_id")), e) for e in older if id(e) not in taken]
@@ -265,8 +270,12 @@ def _action(p: PlannedEvent, copies: list[dict[str, Any]], adopted: dict[str, di
             inside: Callable[[dict[str, Any]], bool]) -> Action:
     """The line for one planned event."""
     s = p.session
-    # Normally one copy; if the calendar holds several, the one in the selected dates speaks.
-    found = next((e for e in copies if inside(e)), copies[0] if copies else None)
+    # Normally one copy.  If the calendar holds several (only one of them planc's: the
+    # service matches external ids of its own client's events), one in the selected dates
+    # that already matches the plan speaks, so a copy made by hand is no change to make.
+    shown = [e for e in copies if inside(e)] or copies
+    found = next((e for e in shown if not changed_fields(p.payload, e)),
+                 shown[0] if shown else None)
     if found is None and p.external_id in adopted:
         found = adopted[p.external_id]
         return Action(Change.ADOPT, p.external_id, s.date, s.time, s.sport, s.name,
@@ -275,7 +284,8 @@ def _action(p: PlannedEvent, copies: list[dict[str, Any]], adopted: dict[str, di
         return Action(Change.CREATE, p.external_id, s.date, s.time, s.sport, s.name, planned=p)
     fields = changed_fields(p.payload, found)
     return Action(Change.UPDATE if fields else Change.UNCHANGED, p.external_id, s.date, s.time,
-                  s.sport, s.name, planned=p, existing=found, fields=fields)
+                  s.sport, s.name, planned=p, existing=found, fields=fields,
+                  copies=tuple(e.get("id") for e in copies))
 
 
 def _stale(changes: Changes, stale: list[tuple[str, dict[str, Any]]], prune: bool) -> None:

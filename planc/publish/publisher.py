@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planc.ast import Span
-from planc.diagnostics import Diagnostic, error, printable, warning
+from planc.diagnostics import Diagnostic, error, warning
 from planc.plan.model import Plan
 from planc.plan.weeks import Selection
 from planc.publish.client import IntervalsClient, ServiceError
 from planc.publish.diff import Change, Changes, Owner, diff, event_day
 from planc.publish.events import Events
 from planc.publish.verify import verify_saved
+from planc.sanitise import for_terminal
 
 CHUNK_SIZE = 50  # events per bulk request: a week is one request, a 12-week plan two
 
@@ -92,13 +93,37 @@ def wrong_calendar(changes: Changes, plan: Plan, athlete_id: str, path: str,
     owner = owner_of(plan)
     names = sorted({str(owner.other_athlete(e.get("external_id")))
                     for e in changes.other_athletes})
-    example = printable(str(changes.other_athletes[0].get("external_id")))
+    example = for_terminal(str(changes.other_athletes[0].get("external_id")))
     return error(
         "publish-other-athlete",
         f"the calendar of {athlete_id} holds planc events of {', '.join(names)} (e.g. "
         f"{example}), not {plan.athlete_name}'s: nothing was written there", span, path=path,
         hint=f"check {plan.athlete_name}'s id in the roster; if {', '.join(names)} is the "
         f"same athlete under another name, use one short name in every roster")
+
+
+def doubled_warning(changes: Changes, plan: Plan, path: str) -> Diagnostic | None:
+    """One warning for every external id of this plan that several events carry.
+
+    intervals.icu lets planc update and delete only the events its own credentials
+    created; an event copied in the web UI (or made by another tool) with the same
+    external id stays, and planc leaves it alone: said once per publish, with the way
+    out, instead of failing every publish."""
+    if not changes.doubled:
+        return None
+    first = changes.doubled[0]
+    ids = ", ".join(str(e.get("id")) for e in first)
+    day = event_day(first[0])
+    more = len(changes.doubled) - 1
+    others = f" (and {more} more external id{'s' * (more != 1)})" if more else ""
+    return warning(
+        "publish-duplicate-id",
+        f"events {ids}{f' on {day}' if day else ''} all carry the external id "
+        f"{for_terminal(str(first[0].get('external_id')))}{others}: only one was created "
+        "with planc's credentials; the others (copied in intervals.icu, or made by another "
+        "tool) planc cannot update or delete, and leaves alone", path=path,
+        hint="delete the extra copies in intervals.icu (or clear their external id); "
+             "planc keeps its own copy up to date")
 
 
 def apply(client: IntervalsClient, changes: Changes, plan: Plan, selection: Selection,
@@ -117,8 +142,7 @@ def apply(client: IntervalsClient, changes: Changes, plan: Plan, selection: Sele
             raise PartialPublish(exc, written, total) from exc
         written += len(chunk)
         outcome.saved.extend(saved)
-        updating = {a.external_id: (a.existing or {}).get("id")
-                    for a in chunk if a.change is Change.UPDATE}
+        updating = {a.external_id: a.copies for a in chunk if a.change is Change.UPDATE}
         outcome.problems.extend(verify_saved(planned, saved, updating))
         outcome.created += sum(1 for a in chunk if a.change is Change.CREATE)
         outcome.updated += sum(1 for a in chunk if a.change is Change.UPDATE)
@@ -144,7 +168,8 @@ def _adopt(client: IntervalsClient, action, outcome: Outcome) -> int:
     planned, event_id = action.planned, (action.existing or {}).get("id")
     saved = client.update_event(event_id, planned.payload)
     outcome.saved.append(saved)
-    outcome.problems.extend(verify_saved([planned], [saved], {planned.external_id: event_id}))
+    outcome.problems.extend(verify_saved([planned], [saved],
+                                         {planned.external_id: (event_id,)}))
     outcome.adopted += 1
     return 1
 

@@ -35,6 +35,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from planc.limits import THRESHOLDS, ZONE_BOUND, Limit
 from planc.units import (
     FAMILIES,
     FAMILY_SPORT,
@@ -86,10 +87,14 @@ def parse_sport_filter(values: Iterable[str] | None) -> set[str] | None:
     return out
 
 
-def _number(value: Any) -> float | int | None:
+def _number(value: Any, limit: Limit | None = None) -> float | int | None:
+    """A positive number, inside ``limit`` (planc.limits) when given: the athlete file
+    planc writes must be one planc reads back."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if not math.isfinite(value) or value <= 0:
+        return None
+    if limit is not None and not limit.contains(value):
         return None
     return value
 
@@ -99,7 +104,7 @@ def _zones(value: Any) -> list[float | int] | None:
         return None
     out: list[float | int] = []
     for item in value:
-        n = _number(item)
+        n = _number(item, ZONE_BOUND)
         if n is None or (out and n <= out[-1]):
             return None
         out.append(n)
@@ -129,11 +134,12 @@ def convert(settings: list[dict[str, Any]], families: set[str] | None = None) ->
         section: dict[str, Any] = {}
         for name in NUMBERS:
             raw = setting.get(name)
-            value = _number(raw)
+            value = _number(raw, THRESHOLDS.get(name))
             if value is not None:
                 section[name] = value
             elif raw is not None and raw != 0:
-                pulled.notes.append(f"{family}: left out {name} = {raw!r} (not a positive number)")
+                why = THRESHOLDS[name].range_text if name in THRESHOLDS else "a positive number"
+                pulled.notes.append(f"{family}: left out {name} = {raw!r} (not {why})")
         units = setting.get("pace_units")
         if units in ICU_PACE_UNITS:
             section["pace_units"] = units

@@ -91,8 +91,9 @@ def verify_saved(sent: Iterable[PlannedEvent], returned: list[Any],
                  expected_ids: dict[str, Any] | None = None) -> list[Diagnostic]:
     """Problems with the events a bulk upsert returned for ``sent``.
 
-    ``expected_ids`` maps the external ids planc meant to update to the ``id``
-    the calendar had for them.
+    ``expected_ids`` maps the external ids planc meant to update to the ``id`` of
+    every event the calendar had for them (one, unless an event was copied with its
+    external id: then the service updates the copy planc created, one of them).
     """
     by_external: dict[str, dict[str, Any]] = {}
     for event in returned:
@@ -109,14 +110,16 @@ def verify_saved(sent: Iterable[PlannedEvent], returned: list[Any],
                 "it in the calendar"))
             continue
         if expected_ids and planned.external_id in expected_ids:
-            before = expected_ids[planned.external_id]
-            if before is not None and event.get("id") != before:
+            before = [i for i in expected_ids[planned.external_id] if i is not None]
+            if before and event.get("id") not in before:
                 problems.append(_problem(
                     planned, f"intervals.icu created event {event.get('id')} instead of "
-                    f"updating event {before} with the same external_id; the calendar now "
-                    "holds both",
-                    "the service only matches external ids of events created with the same "
-                    "credentials; delete one of the two by hand"))
+                    f"updating event {', '.join(map(str, before))} with the same external_id; "
+                    "the calendar now holds both",
+                    f"event {before[0]} was not created with planc's credentials (copied in "
+                    "intervals.icu, or made by another tool), so the service does not let "
+                    f"planc update it; delete it in intervals.icu: the next publish keeps "
+                    f"event {event.get('id')} up to date"))
         if planned.expectation is not None:
             problems.extend(check_doc(planned, planned.expectation, event.get("workout_doc")))
     return problems

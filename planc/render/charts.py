@@ -20,9 +20,9 @@ import math
 from dataclasses import dataclass
 
 from lxml import etree
-from lxml.builder import ElementMaker
 
-from planc.emit.svgdraw import GRID, MUTED, TEXT, num
+from planc.emit.svgdraw import GRID, MUTED, TEXT, num, xml_maker
+from planc.sanitise import for_xml
 
 CTL_COLOUR = "#2563eb"
 ATL_COLOUR = "#db2777"
@@ -99,13 +99,13 @@ class _Frame:
 def fitness_chart(weeks: list[WeekLoad], days: list[Day], races: list[Race],
                   title: str) -> str:
     """The chart as inline SVG markup (no namespace: it goes inside HTML)."""
-    E = ElementMaker()
+    E = xml_maker()
     first = weeks[0].start if weeks else (days[0].date if days else dt.date(2000, 1, 3))
     f = _Frame(first, max(len(weeks), 1))
     desc = _describe(weeks, days, races)
     root = E.svg(E.title(title), E.desc(desc), viewBox=f"0 0 {f.width} {f.height}",
                  width=str(f.width), height=str(f.height), role="img",
-                 **{"aria-label": f"{title}. {desc}"})
+                 **{"aria-label": for_xml(f"{title}. {desc}")})
     root.set("class", "chart")
     root.set("font-family", "sans-serif")
     root.set("font-size", "10")

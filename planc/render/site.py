@@ -17,7 +17,10 @@ fetched from the network (no CDN, fonts or scripts); the same plan gives the
 same bytes.  The folder is written by :class:`planc.output.tree.OutputTree`
 (the writer ``build`` and ``compile -o`` share): atomic writes, unchanged files
 untouched, a file removed only when the previous render's manifest lists it and
-this render no longer produces it.  A render replaces the whole site (the
+this render no longer produces it, a file planc did not write (a hand-made
+``index.html``) never replaced unless ``--force``, nothing written through a
+link.  A render with nothing changed stops before any of this
+(:func:`planc.output.cache.up_to_date`).  A render replaces the whole site (the
 index shows only the selected weeks), so its manifest lists this render's files
 only, where a partial ``build`` keeps the other weeks.
 """
@@ -46,6 +49,7 @@ from planc.emit.svgdraw import (
     render_svg,
     summary,
 )
+from planc.output.cache import Stamp
 from planc.output.tree import ManifestKind, OutputTree, TreeResult
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
@@ -60,6 +64,7 @@ from planc.resolve.profile import (
     zone_colour,
 )
 from planc.resources import resource_dir
+from planc.sanitise import for_xml
 
 TEMPLATES = resource_dir("templates")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -85,6 +90,14 @@ class TemplateMissing(RuntimeError):
     """The templates folder is not where planc expects it (a broken installation)."""
 
 
+def _html_text(value: object) -> object:
+    """Every ``{{ value }}`` of a page: outside text without what HTML cannot hold
+    (planc.sanitise.for_xml); markup planc made (an inlined SVG) is already clean."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return for_xml(value)
+    return value
+
+
 @functools.cache
 def environment():
     """The one jinja2 Environment of the process (autoescape on: plan text is user text)."""
@@ -99,6 +112,7 @@ def environment():
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_html_text,
     )
     env.filters["day"] = day_text
     env.filters["longday"] = long_day_text
@@ -395,8 +409,13 @@ def _athlete_lines(athlete: Athlete | None, sports: set[str]) -> list[str]:
 
 
 def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
-                athlete: Athlete | None = None) -> RenderResult:
-    """Render the selected weeks of ``plan`` into ``out_dir`` (module doc has the layout)."""
+                athlete: Athlete | None = None, *, force: bool = False,
+                stamp: Stamp | None = None) -> RenderResult:
+    """Render the selected weeks of ``plan`` into ``out_dir`` (module doc has the layout).
+
+    ``force`` replaces files planc did not write; ``stamp`` (from the command) lets
+    the tree store the cache state.  Raises OutputRefused for a folder planc must
+    not write into."""
     from planc.plan.build import file_stem, week_folder
     from planc.plan.stats import plan_report
 
@@ -421,16 +440,7 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
             continue
         key = (id(s.workout), s.indoor)
         if key not in per_workout:
-            profile = build_profile(s.workout, athlete, s.indoor)
-            metrics = measure(profile.timeline)  # the numbers of the timeline drawn
-            words = summary(s.workout, profile, athlete, s.indoor, metrics)
-            thumb = Markup(render_svg(s.workout, athlete, style=THUMB, indoor=s.indoor,
-                                      standalone=False, profile=profile, describe=False,
-                                      metrics=metrics))
-            large = Markup(render_svg(s.workout, athlete, style=LARGE, indoor=s.indoor,
-                                      standalone=False, profile=profile, metrics=metrics))
-            rows = step_rows(s.workout, profile, athlete, s.indoor)
-            per_workout[key] = (profile, metrics, thumb, large, words.desc, rows)
+            per_workout[key] = _drawn(s, athlete)
         profile, metrics, thumb, large, desc, rows = per_workout[key]
         view.duration = duration_text(profile)
         view.duration_s = profile.total_s
@@ -466,10 +476,27 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
     outputs["style.css"] = (TEMPLATES / "site.css").read_bytes()
     result.pages = 1 + len(workouts)
 
-    tree = OutputTree.open(out_dir, SITE_MANIFEST, plan.id)
-    result.diagnostics.extend(tree.diagnostics)
-    result.files = tree.write(outputs, {"plan": plan.id, "files": sorted(outputs)})
+    with OutputTree.open(out_dir, SITE_MANIFEST, plan.id, force=force, stamp=stamp) as tree:
+        result.diagnostics.extend(tree.diagnostics)
+        result.files = tree.write(outputs, {"plan": plan.id, "files": sorted(outputs)})
     return result
+
+
+def _drawn(s: Session, athlete: Athlete | None) -> tuple[Profile, Any, Markup, Markup, str,
+                                                         list[Row]]:
+    """What the pages show of one workout (made once per workout and indoor flag): its
+    profile, metrics, small and large pictures, summary and step table."""
+    assert s.workout is not None
+    profile = build_profile(s.workout, athlete, s.indoor)
+    metrics = measure(profile.timeline)  # the numbers of the timeline drawn
+    words = summary(s.workout, profile, athlete, s.indoor, metrics)
+    thumb = Markup(render_svg(s.workout, athlete, style=THUMB, indoor=s.indoor,
+                              standalone=False, profile=profile, describe=False,
+                              metrics=metrics))
+    large = Markup(render_svg(s.workout, athlete, style=LARGE, indoor=s.indoor,
+                              standalone=False, profile=profile, metrics=metrics))
+    rows = step_rows(s.workout, profile, athlete, s.indoor)
+    return profile, metrics, thumb, large, words.desc, rows
 
 
 def _calendar(plan: Plan, selection: Selection, views: list[SessionView],

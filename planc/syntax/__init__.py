@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 
 from planc.ast import Span, Workout
-from planc.diagnostics import CONTROL_RE, Diagnostic, error, sort_key, warning
+from planc.diagnostics import Diagnostic, error, sort_key, warning
+from planc.sanitise import CONTROL_RE
 from planc.syntax.blocks import MAX_REPEAT_COUNT, BlockBuilder
 from planc.syntax.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, parser, split_front
 from planc.syntax.header import HEADER_KEYS, read_front_matter

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -287,6 +286,7 @@ class BlockBuilder:
         section = _section(title)
         if section is None:
             self._near_section(title, start)
+            self._near_repeat(title, start)
             return _OpenBlock(title, None, start)
         written, title = title, section.value.capitalize()
         if written != title:
@@ -302,6 +302,8 @@ class BlockBuilder:
     def _near_section(self, title: str, span: Span) -> None:
         """'Warmpu' is a title for intervals.icu, so its steps are not marked: say so."""
         word = re.sub(r"[\s_-]", "", title).lower()
+        import difflib  # lazy: only a misspelt header needs it, not every start
+
         guess = difflib.get_close_matches(word, ("warmup", "cooldown"), n=1, cutoff=0.75)
         if guess and len(title) <= 12:
             name = guess[0].capitalize()
@@ -312,6 +314,22 @@ class BlockBuilder:
                 span,
                 f"did you mean '{name}'?",
             ))
+
+    def _near_repeat(self, title: str, span: Span) -> None:
+        """'Main set x3' or 'Main set 3x:' is a title for intervals.icu (a repeat line ends
+        in 'Nx'), so its steps run once: say so, with the header that repeats them."""
+        m = _NEAR_REPEAT_RE.search(title)
+        if m is None:
+            return
+        count = next(g for g in m.groups() if g)
+        fixed = f"{title[:m.start()].rstrip()} {count}x".strip()
+        self.diags.append(warning(
+            "not-a-repeat",
+            f"'{title}' is a title for intervals.icu, not a repeat (a repeat line ends in "
+            f"'{count}x'), so the steps under it run once",
+            span,
+            f"did you mean '{fixed}'?",
+        ))
 
     def _cue(self, line: Line) -> None:
         span = Span(line.line, line.column, line.line, line.column + 1)
@@ -381,6 +399,12 @@ def _unescape(text: str) -> str:
     if text.startswith("`") and text[1:2] in ("-", ">", "/", "`"):
         return text[1:]
     return text
+
+
+# a title that ends like a repeat count but is not one: 'x3', '3x:', '3 times', '3×'
+_NEAR_REPEAT_RE = re.compile(
+    r"(?:(?<![^\s(])[xX×]\s*(\d+)|(?<![\d.,])(\d+)\s*[xX×]\s*[:.,;!]+|(?<![\d.,])(\d+)\s*×"
+    r"|(?<![\d.,])(\d+)\s*(?:times|reps|rounds|sets))\s*$", re.IGNORECASE)
 
 
 def _glued_count(text: str, start: int) -> str | None:

@@ -86,7 +86,7 @@ def power(kind: str, value: str, span: Span) -> PowerTarget:
 def hr(kind: str, value: str, span: Span) -> HrTarget:
     if kind == "HR_PCT":
         unit = HrUnit.LTHR if value.lower().endswith("lthr") else HrUnit.MAX
-        number = value[: value.lower().rfind("%") + 1]
+        number = value[: value.rfind("%") + 1]  # not .lower(): 'İ' lowers to two characters
         return HrTarget(unit, range_of(number, 100), span)
     if kind == "HR_BPM":
         return HrTarget(HrUnit.BPM, range_of(value), span)
@@ -200,8 +200,8 @@ GENERIC_VALUE_HINT = ("durations: 30s 10m 1h 1m30 2m30s; distances: 2km 400mtr 1
 def unit_hint(value: str) -> str | None:
     """How a value written with a unit intervals.icu does not read is written
     ('20min' -> "minutes are written '20m'"), or None when planc has no guess."""
-    for pattern, fix, text in UNIT_HINTS:
-        m = pattern.match(value)
+    for pattern, flags, fix, text in UNIT_HINTS:
+        m = re.match(pattern, value, flags)
         if m:
             hint = text.format(*m.groups())
             if fix:
