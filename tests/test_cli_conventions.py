@@ -305,3 +305,17 @@ def test_build_json_is_printed_on_a_no_change_rebuild_too(tmp_path: Path):
     again = run_planc(*args)
     assert first.returncode == again.returncode == 0
     assert json.loads(again.stdout_text) == json.loads(first.stdout_text)
+
+
+def test_quiet_silences_progress_lines_of_fmt_and_import(tmp_path: Path):
+    messy = workout(tmp_path, "-   10m 50%\n")
+    assert "1 file reformatted" in run_planc("fmt", str(messy)).stderr_text
+    messy.write_text("-   10m 50%\n", encoding="utf-8")
+    quiet = run_planc("fmt", "-q", str(messy))
+    assert (quiet.returncode, quiet.stderr_text) == (0, "")
+    assert messy.read_text(encoding="utf-8") == "- 10m 50%\n"
+    a, b = workout(tmp_path, "- 10m 50%\n", "a.txt"), workout(tmp_path, "- 5m 60%\n", "b.txt")
+    loud = run_planc("import", str(a), str(b), "-o", str(tmp_path / "o"))
+    assert "2 of 2 files imported" in loud.stderr_text
+    quiet = run_planc("import", "-q", str(a), str(b), "-o", str(tmp_path / "o2"))
+    assert (quiet.returncode, quiet.stderr_text) == (0, "")

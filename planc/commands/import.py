@@ -60,6 +60,7 @@ def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     from planc.commands._common import report
+    from planc.commands.output import VERBOSITY, say
     from planc.importers import import_file
     from planc.names import slugify
     from planc.output.files import inside, same_content, write_atomic
@@ -123,8 +124,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"planc import: error: cannot write {dest}: {exc.strerror or exc}",
                   file=sys.stderr)
             return ExitCode.USAGE
-        print(f"{result.path} -> {dest}", file=sys.stderr)
-    if len(paths) > 1:
+        say(f"{result.path} -> {dest}")
+    if len(paths) > 1 and (failed or not VERBOSITY.quiet):
         print(f"{len(paths) - failed} of {len(paths)} files imported"
               + (f"; {failed} failed (above)" if failed else ""), file=sys.stderr)
     if unreadable:
