@@ -124,9 +124,9 @@ MAX_SHOWN = 60  # characters of one value shown in an old -> new line
 
 
 def _short(value: Any) -> str:
-    from planc.diagnostics import printable
+    from planc.sanitise import for_terminal
 
-    text = printable(" ".join(str(value).split())) if value is not None else "(none)"
+    text = for_terminal(" ".join(str(value).split())) if value is not None else "(none)"
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 1] + "…"
 
 
