@@ -144,10 +144,23 @@ def build_parser(selected: str | None) -> argparse.ArgumentParser:
             p = sub.add_parser(name, help=help_text, description=module.__doc__,
                                formatter_class=argparse.RawDescriptionHelpFormatter)
             module.add_arguments(p)
+            _add_verbosity(p)
             p.set_defaults(_run=module.run)
         else:
             sub.add_parser(name, help=help_text, add_help=False)
     return parser
+
+
+def _add_verbosity(p: argparse.ArgumentParser) -> None:
+    """-q and -v on every command (planc.commands.output says what they do); a command
+    that has its own (check -q, publish -v for request logs) keeps its help text."""
+    taken = p._option_string_actions  # argparse has no public "is this flag taken?"
+    if "-q" not in taken:
+        p.add_argument("-q", "--quiet", action="store_true",
+                       help="print errors and results only (no warnings, no progress)")
+    if "-v" not in taken:
+        p.add_argument("-v", "--verbose", action="store_true",
+                       help="print every repeated diagnostic, not the first 20 of a kind")
 
 
 def _selected_command(argv: list[str]) -> str | None:
@@ -198,7 +211,7 @@ def _run(argv: list[str]) -> int:
 
     selected = _selected_command(argv)
     try:
-        if selected in CACHED:
+        if selected in CACHED and "--json" not in argv:  # a document is always printed
             # lazy, and before the parser: a no-change rebuild imports nothing more
             from planc.output.cache import up_to_date
 
@@ -211,6 +224,9 @@ def _run(argv: list[str]) -> int:
         if not getattr(args, "_run", None):
             parser.print_help(sys.stderr)
             return ExitCode.USAGE
+        from planc.commands.output import set_verbosity  # only once a command runs
+
+        set_verbosity(getattr(args, "quiet", False), getattr(args, "verbose", False))
         args._argv = argv  # the command line as typed, which the build cache keys on
         return int(args._run(args))
     except SystemExit as exc:

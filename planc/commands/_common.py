@@ -236,12 +236,12 @@ def threshold_flag(name: str):
 
 def sport_name(text: str) -> str:
     """``--sport``: an intervals.icu sport, any case ('ride' is Ride)."""
-    from planc.diagnostics import did_you_mean
+    from planc.diagnostics import sport_guess
     from planc.units import SPORTS
 
     found = {s.lower(): s for s in SPORTS}.get(text.strip().lower())
     if found is None:
-        guess = did_you_mean(text, SPORTS)
+        guess = sport_guess(text)
         raise argparse.ArgumentTypeError(
             f"unknown sport '{text}'" + (f"; did you mean {guess}?" if guess else
                                          f" (sports: {', '.join(SPORTS)})"))
@@ -331,7 +331,11 @@ MAX_SAME = 20  # diagnostics of one code in one file that are printed in full
 
 def report(diagnostics: Iterable[Diagnostic], sources: dict[str, str],
            stream=None, strict: bool = False) -> bool:
-    """Print diagnostics (sorted, rendered with source lines); True if any is an error."""
+    """Print diagnostics (sorted, rendered with source lines, in colour on a terminal);
+    True if any is an error.  ``-q`` leaves warnings out (they still count); ``-v`` shows
+    every repeat instead of the first :data:`MAX_SAME` of a code in a file."""
+    from planc.commands.output import VERBOSITY, coloured, use_colour
+
     stream = stream or sys.stderr
     # the same library workout used every week yields the same diagnostic many times
     diags = sorted(set(diagnostics), key=sort_key)
@@ -340,17 +344,25 @@ def report(diagnostics: Iterable[Diagnostic], sources: dict[str, str],
             sources[d.path] = source_text(d.path)
     if strict:
         diags = [d.promoted() if not d.is_error else d for d in diags]
+    if VERBOSITY.sink is not None:  # --json: the document carries them
+        VERBOSITY.sink.extend(diags)
+        return any(d.is_error for d in diags)
+    paint = coloured if use_colour(stream) else str
+    limit = len(diags) if VERBOSITY.verbose else MAX_SAME
     shown: dict[tuple[str, str], int] = {}
     for d in diags:  # a mistake repeated 50,000 times is shown MAX_SAME times, then counted
+        if VERBOSITY.quiet and not d.is_error:
+            continue
         n = shown[(d.path, d.code)] = shown.get((d.path, d.code), 0) + 1
-        if n <= MAX_SAME:
-            print(render(d, sources), file=stream)
+        if n <= limit:
+            print(paint(render(d, sources)), file=stream)
     for (path, code), n in shown.items():
-        if n > MAX_SAME:
-            print(f"{path}: note: {n - MAX_SAME} more [{code}] not shown", file=stream)
+        if n > limit:
+            print(f"{path}: note: {n - limit} more [{code}] not shown (-v shows them)",
+                  file=stream)
     errors = sum(1 for d in diags if d.is_error)
     warnings = len(diags) - errors
-    if diags:
+    if diags and (errors or not VERBOSITY.quiet):
         parts = []
         if errors:
             parts.append(f"{errors} error{'s' * (errors != 1)}")
@@ -358,6 +370,35 @@ def report(diagnostics: Iterable[Diagnostic], sources: dict[str, str],
             parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
         print(", ".join(parts), file=stream)
     return errors > 0
+
+
+def summarise(diagnostics: Iterable[Diagnostic], command: str, stream=None) -> None:
+    """One line per kind of approximation (the same warnings repeat for every format of a
+    workout and every week of a plan), for ``build`` and ``compile``; ``-q`` drops them."""
+    from collections import Counter
+
+    from planc.commands.output import VERBOSITY
+
+    diagnostics = list(diagnostics)
+    if VERBOSITY.sink is not None:  # --json carries each one
+        VERBOSITY.sink.extend(diagnostics)
+        return
+    if VERBOSITY.quiet or not diagnostics:
+        return
+    stream = stream or sys.stderr
+    counts = Counter(d.code for d in diagnostics)
+    firsts: dict[str, Diagnostic] = {}
+    # sorted on every field, so that the same run names the same "first" every time
+    for d in sorted(set(diagnostics), key=lambda d: (d.path, d.span.line, d.span.column,
+                                                     d.code, d.message, d.hint or "")):
+        firsts.setdefault(d.code, d)
+    for code, n in sorted(counts.items()):
+        d = firsts[code]
+        where = f"{d.path}:{d.span.line}:{d.span.column}" if d.span.line else d.path
+        print(f"note: {n} x warning[{code}] (approximations the formats force), first at "
+              f"{where}: {d.message}", file=stream)
+    print(f"note: planc {command} -v lists each one; --strict makes them errors",
+          file=stream)
 
 
 # ------------------------------------------------------------------ weeks --

@@ -52,10 +52,29 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="list every approximation a format forces (default: one line per kind)")
+    p.add_argument("--json", action="store_true",
+                   help="print the diagnostics and where the files went as one JSON document "
+                   "on standard output (README, 'Machine-readable output')")
     add_for_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.json:
+        return _run(args)
+    from planc.commands.output import diagnostics_json, gathered, print_json
+
+    args.output_dir = None  # set by _run once the plan is read
+    with gathered() as found:
+        code = _run(args)
+    out = args.output_dir
+    manifest = out / "manifest.json" if out is not None and not args.squad else None
+    print_json({"exit_code": int(code), "output": str(out) if out is not None else None,
+                "manifest": str(manifest) if manifest and manifest.is_file() else None,
+                **diagnostics_json(found)})
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     from planc.commands._common import (
         CommandFailed,
         athlete_from_args,
@@ -71,8 +90,8 @@ def run(args: argparse.Namespace) -> int:
 
     argv = getattr(args, "_argv", None)  # the command line as typed: the cache's key
     # coach mode writes several folders, which one cache state cannot vouch for
-    stamp = Stamp("build", argv, record_reads()) if argv is not None and not args.squad \
-        else None
+    stamp = Stamp("build", argv, record_reads()) \
+        if argv is not None and not args.squad and not args.json else None
     if (problem := roster_without_for(args)) is not None:
         print(f"planc build: error: {problem}", file=sys.stderr)
         return 2
@@ -97,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     plan = result.plan
     out_dir = Path(args.output or default_folder("build", plan.id))
+    args.output_dir = out_dir
     if not args.squad:
         return _build_one(args, plan, athlete, out_dir, formats, diags, sources, stamp=stamp)
     # --for: each athlete's plan into <out>/<athlete>/ (their thresholds, dates, days)
@@ -176,18 +196,6 @@ def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: 
 
 def _summarise(diagnostics, stream) -> None:
     """One line per kind of approximation: a plan repeats the same ones week after week."""
-    from collections import Counter
+    from planc.commands._common import summarise
 
-    counts = Counter(d.code for d in diagnostics)
-    firsts: dict[str, object] = {}
-    # sorted on every field, so that the same build names the same "first" every time
-    for d in sorted(set(diagnostics), key=lambda d: (d.path, d.span.line, d.span.column,
-                                                     d.code, d.message, d.hint or "")):
-        firsts.setdefault(d.code, d)
-    for code, n in sorted(counts.items()):
-        d = firsts[code]
-        where = f"{d.path}:{d.span.line}:{d.span.column}" if d.span.line else d.path
-        print(f"note: {n} x warning[{code}] (approximations the formats force), first at "
-              f"{where}: {d.message}", file=stream)
-    if counts:
-        print("note: planc build -v lists each one; --strict makes them errors", file=stream)
+    summarise(diagnostics, "build", stream)

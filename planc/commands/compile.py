@@ -121,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
                           fit_max_steps=args.fit_max_steps,
                           zwo_max_effort_as_free_ride=args.zwo_max_effort == "free-ride")
     done = _Compiled()
+    lowered: list[Diagnostic] = []  # the formats' approximations, grouped unless -v
     for path in paths:
         try:
             if is_plan(path):
@@ -142,8 +143,9 @@ def run(args: argparse.Namespace) -> int:
         if parsed.workout is None:
             done.failed = True
             continue
-        diags += _compile_workout(done, parsed.workout, src.path, formats, all_formats,
+        lowered += _compile_workout(done, parsed.workout, src.path, formats, all_formats,
                                   athlete_result.athlete, options, to_dir=out_dir is not None)
+    diags = _grouped(diags, lowered, args)
     failed = report(diags, sources, strict=args.strict) or done.failed
     for note in done.notes:
         print(note, file=sys.stderr)
@@ -188,6 +190,18 @@ def _compile_workout(done: _Compiled, workout: Workout, path: str, formats: list
         if len(chosen) > 1:  # with one format the error says it all
             done.notes.append(f"{path}: {' '.join(not_written)} not written (the errors above "
                               "say why)")
+    return diags
+
+
+def _grouped(diags: list, lowered: list, args: argparse.Namespace) -> list:
+    """The diagnostics to print in full: the formats' approximations (the same warning
+    once per format) become one line per kind, as in build, unless -v, --strict or an
+    error among them asks for each."""
+    from planc.commands._common import summarise
+
+    if args.verbose or args.strict or any(d.is_error for d in [*diags, *lowered]):
+        return diags + lowered
+    summarise(lowered, "compile")
     return diags
 
 

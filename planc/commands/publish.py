@@ -36,9 +36,11 @@ INTERVALS_ICU_ATHLETE_ID defaults to 0, the key's own athlete (--for uses the
 roster's ids instead).
 
 Exit status: 0 published (or nothing to do), 1 the plan has errors, a calendar
-was refused or intervals.icu stored something other than what planc sent, 2 bad
+was refused, you answered no at the prompt, or intervals.icu stored something
+other than what planc sent, 2 bad
 command line or missing key, 3 intervals.icu unreachable or refused a request
-(for any athlete).
+(for any athlete).  With --dry-run --detailed-exitcode: 0 the calendar is up
+to date, 2 changes are pending, 1 any error.
 """
 
 from __future__ import annotations
@@ -67,6 +69,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--prune", action="store_true",
                    help="also delete this plan's events in the selected dates that the plan "
                    "no longer has (never events made by hand or by other tools)")
+    g.add_argument("--detailed-exitcode", action="store_true",
+                   help="with --dry-run: exit 0 when the calendar is up to date, 2 when "
+                   "changes are pending, 1 on any error (for scripts and CI)")
+    g.add_argument("--json", action="store_true",
+                   help="print the plan of action and the outcome as one JSON document on "
+                   "standard output (README, 'Machine-readable output')")
     g.add_argument("-y", "--yes", action="store_true",
                    help="do not ask for confirmation (needed when not on a terminal, and for "
                    "updates that change an event's sport)")
@@ -111,6 +119,38 @@ class _Target:
 
 
 def run(args: argparse.Namespace) -> int:
+    from planc.commands import detailed
+
+    if args.detailed_exitcode and not args.dry_run:
+        _fail("--detailed-exitcode goes with --dry-run (it says whether changes are pending)",
+              ExitCode.USAGE)
+        return detailed(ExitCode.USAGE, False)
+    args.pending, args.targets = False, []  # set by _decide and _run
+    code = _json_run(args) if args.json else _run(args)
+    return detailed(code, args.pending) if args.detailed_exitcode else code
+
+
+def _json_run(args: argparse.Namespace) -> int:
+    """--json: the human plan of action goes to standard error, the document to stdout."""
+    import contextlib
+
+    from planc.commands.output import action_json, diagnostics_json, gathered, print_json
+
+    stdout = sys.stdout
+    with gathered() as found, contextlib.redirect_stdout(sys.stderr):
+        code = _run(args)
+    calendars = [{"plan": t.plan.id, "athlete": t.member.name if t.member else None,
+                  "calendar": t.client.athlete_id if t.client else None,
+                  "result": t.result or None,
+                  "actions": [action_json(a) for a in (t.changes.actions if t.changes else [])],
+                  "stale": len(t.changes.stale) if t.changes else 0}
+                 for t in args.targets]
+    print_json({"exit_code": int(code), "dry_run": args.dry_run, "calendars": calendars,
+                **diagnostics_json(found)}, stdout)
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     from planc.commands._common import (
         CommandFailed,
         plan_path_problem,
@@ -146,6 +186,7 @@ def run(args: argparse.Namespace) -> int:
         targets = _targets(args, result, sources)
     except CommandFailed as exc:
         return exc.exit("publish")
+    args.targets = targets
     return _publish(args, targets, sources, coach=bool(args.squad))
 
 
@@ -220,6 +261,7 @@ def _publish(args: argparse.Namespace, targets: list[_Target], sources: dict[str
 def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: bool) -> None:
     """GET the window, work out the plan of action and print it (one section)."""
     from planc.commands._common import report
+    from planc.commands.output import change_lines
     from planc.publish.client import ServiceError
     from planc.publish.connect import describe
     from planc.publish.publisher import doubled_warning, read_calendar, window, wrong_calendar
@@ -246,6 +288,9 @@ def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: 
         return
     for action in t.changes.actions:
         print(action.line())
+        if action.fields and action.existing is not None:
+            for line in change_lines(action):
+                print(line)
     print(t.changes.summary(args.prune))
     doubled = doubled_warning(t.changes, t.plan, t.member.path if t.member else t.plan.path)
     if doubled is not None:
@@ -263,10 +308,11 @@ def _decide(args: argparse.Namespace, ready: list[_Target], coach: bool) -> int 
     """None: go ahead and write; else the exit code to stop with (after printing why)."""
     from planc.commands.publish_library import confirm
 
+    count = sum(t.changes.count for t in ready)
     if args.dry_run:
+        args.pending = count > 0
         print("dry run: nothing was written")
         return ExitCode.OK
-    count = sum(t.changes.count for t in ready)
     if count == 0:
         print("nothing to publish: the calendar" + ("s are" if coach else " is") + " up to date")
         return ExitCode.OK
@@ -275,8 +321,8 @@ def _decide(args: argparse.Namespace, ready: list[_Target], coach: bool) -> int 
         return _fail(_sport_change_message(changes), ExitCode.USAGE)
     calendars = sum(1 for t in ready if not t.changes.nothing_to_do)
     if not args.yes and not confirm(count, calendars):
-        print("not published", file=sys.stderr)
-        return ExitCode.OK
+        print("not published: nothing was written", file=sys.stderr)
+        return ExitCode.DIAGNOSTICS
     return None
 
 

@@ -57,6 +57,7 @@ import copy
 import json
 import logging
 import random
+import socket
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
@@ -124,6 +125,23 @@ class _Redactor:
 
     def __repr__(self) -> str:
         return "_Redactor(...)"
+
+
+def unreachable(exc: BaseException) -> str | None:
+    """Why the server cannot be reached at all, or None: a refused connection (nothing
+    listens on that port) or a host name that does not resolve.  Retrying those only
+    makes the user wait (5 attempts took about 6 s), so they fail at once."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # httpx wraps httpcore's error, which wraps the socket's
+        if seen is None:
+            return None
+        if isinstance(seen, ConnectionRefusedError) or "Connection refused" in str(seen):
+            return "connection refused (is the server running? check --base-url)"
+        if isinstance(seen, socket.gaierror) or "Name or service not known" in str(seen) \
+                or "nodename nor servname" in str(seen):
+            return "unknown host (check the spelling of --base-url or INTERVALS_ICU_BASE_URL)"
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -427,6 +445,8 @@ class IntervalsClient:
             except _TRANSIENT_ERRORS as exc:
                 problem = self._redact(f"{type(exc).__name__}: {exc}".rstrip(": "))
                 self.log.debug("%s %s -> %s (attempt %d)", method, self._url(exc), problem, attempt)
+                if (why := unreachable(exc)) is not None:  # waiting will not change it
+                    raise ServiceError(f"cannot reach {self.base_url}: {why}") from None
                 if once and not isinstance(exc, httpx.ConnectError):
                     raise ServiceError(_maybe_saved(method, path, problem)) from None
             else:

@@ -365,8 +365,9 @@ class BlockBuilder:
         length = step.amount.seconds if isinstance(step.amount, Duration) else step.amount.metres
         if offset >= length:
             self.diags.append(error(
-                "cue-offset", f"cue at {offset:g} is past the end of its step ({length:g})",
-                span, "use an offset inside the step"))
+                "cue-offset", f"cue at {_amount(offset, step.amount)} is past the end of its "
+                f"step ({_amount(length, step.amount)})", span,
+                "use an offset inside the step"))
             return
         if not text:
             self.diags.append(error("empty-cue", "cue has no text", span,
@@ -412,3 +413,15 @@ def _glued_count(text: str, start: int) -> str | None:
     before = text[:start]
     m = re.search(r"(?:\d+[.,]|(?<![^\s])-)$", before)
     return m.group(0) if m else None
+
+
+def _amount(value: float, like: object) -> str:
+    """A cue offset or step length as the author writes one: ``6m``, ``1m30s``, ``400mtr``,
+    ``1.5km`` (a message that says 360 makes the reader do the sums)."""
+    if isinstance(like, Distance):
+        return f"{value / 1000:g}km" if value >= 1000 else f"{value:g}mtr"
+    whole = round(value)
+    h, rem = divmod(whole, 3600)
+    m, sec = divmod(rem, 60)
+    return ((f"{h}h" if h else "") + (f"{m}m" if m else "") + (f"{sec}s" if sec else "")) \
+        or "0s"
