@@ -1,24 +1,33 @@
-"""Benchmark ``planc build`` on a 52-week plan (~300 sessions), as a user runs it.
+"""Benchmark ``planc build`` on a 52-week plan (~360 sessions, every format), side by side.
 
-    .venv/bin/python bench/bench_build.py [--runs 3]
+    .venv/bin/python bench/bench_build.py [--runs 7] [--baseline DIR]
 
 Generates the plan in a temporary directory (the example libraries are
-included, with weekly progressions so most sessions are distinct texts), then
-times, in a subprocess each: a cold build to every available format, and a
-rebuild with nothing changed.  Targets: cold < 2 s, no-change rebuild < 0.5 s.
+included, with weekly progressions so most sessions are distinct texts).  Each
+round times, in fresh processes and for each tree in turn (this checkout, and
+``--baseline DIR``, e.g. an older commit unpacked with ``git archive``):
+
+* a cold build into an empty folder;
+* a rebuild with nothing changed;
+* a rebuild after an edit that changes one session (week 52's long ride);
+* a rebuild after every output's mtime changed (a fresh ``git checkout``):
+  nothing may be written, and the files' bytes must be compared;
+
+and bare ``python -c pass``.  Prints medians and medians of per-round ratios.
+Targets (issue 14): cold <= 0.4 s, no-change rebuild <= 60 ms.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _side import ROOT, Tree, bare_python, run, table, trees
 
 PLAN = """\
 id: bench-52w
@@ -46,46 +55,62 @@ calendar:
     thu: {workout: endurance, duration: 1h}
 """
 
+EDIT = "  - weeks: [52]\n    sat: {workout: long-ride, duration: 2h50m}\n"
+"""Appended to the calendar: week 52's Saturday ride changes, nothing else."""
 
-def run_build(plan: Path, out: Path) -> float:
-    cmd = [str(Path(sys.executable).with_name("planc")), "build", str(plan), "-o", str(out),
-           "--formats", "all", "-q"]
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.exit(f"planc build failed ({proc.returncode}):\n{proc.stderr}")
-    return elapsed
+TARGETS = {"cold build": "<= 400 ms", "no-change rebuild": "<= 60 ms"}
+
+
+def write_plan(folder: Path) -> Path:
+    """The 52-week plan and the libraries it includes, in ``folder``."""
+    shutil.copytree(ROOT / "plans" / "library", folder / "library", dirs_exist_ok=True)
+    plan = folder / "bench.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    return plan
+
+
+def touch_all(out: Path) -> None:
+    """Give every file a new mtime and the same bytes (what a checkout does)."""
+    for path in out.rglob("*"):
+        if path.is_file() and ".planc-cache" not in path.parts:
+            os.utime(path)
+
+
+def one_round(tree: Tree, plan: Path, out: Path, figures: dict) -> None:
+    args = ["build", str(plan), "-o", str(out), "--formats", "all", "-q"]
+    shutil.rmtree(out, ignore_errors=True)
+    plan.write_text(PLAN, encoding="utf-8")
+    figures["cold build"][tree.label].append(run(tree, args, plan.parent)[0])
+    figures["no-change rebuild"][tree.label].append(run(tree, args, plan.parent)[0])
+    plan.write_text(PLAN + EDIT, encoding="utf-8")
+    figures["one-session edit"][tree.label].append(run(tree, args, plan.parent)[0])
+    touch_all(out)
+    figures["outputs touched"][tree.label].append(run(tree, args, plan.parent)[0])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="repetitions (best is reported)")
+    parser.add_argument("--runs", type=int, default=7, help="rounds (medians are reported)")
+    parser.add_argument("--baseline", metavar="DIR",
+                        help="another planc source tree to run side by side")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    from planc.lower.formats import FORMATS
-    from planc.plan.load import load_plan
-
-    cold, warm = [], []
+    chosen = trees(args.baseline)
+    names = ["cold build", "no-change rebuild", "one-session edit", "outputs touched"]
+    figures: dict[str, dict[str, list[float]]] = {n: {t.label: [] for t in chosen}
+                                                  for n in names}
+    figures["python"] = {"python": []}
     with tempfile.TemporaryDirectory() as tmp:
-        tmp_path = Path(tmp)
-        shutil.copytree(ROOT / "plans" / "library", tmp_path / "library")
-        plan = tmp_path / "bench.yaml"
-        plan.write_text(PLAN, encoding="utf-8")
-        loaded = load_plan(plan)
-        sessions = len(loaded.sessions)
-        distinct = len({s.text for s in loaded.sessions if s.text})
+        folder = Path(tmp)
+        plan = write_plan(folder)
         for i in range(args.runs):
-            out = tmp_path / f"out{i}"
-            cold.append(run_build(plan, out))
-            warm.append(run_build(plan, out))
-        files = sum(1 for p in (tmp_path / "out0").rglob("*") if p.is_file())
-    print(f"plan: 52 weeks, {sessions} sessions ({distinct} distinct workout texts), "
-          f"formats: {', '.join(FORMATS)}, {files} files")
-    print(f"cold build:       best {min(cold):.3f} s  (runs: "
-          + ", ".join(f"{x:.3f}" for x in cold) + ")   target < 2 s")
-    print(f"no-change build:  best {min(warm):.3f} s  (runs: "
-          + ", ".join(f"{x:.3f}" for x in warm) + ")   target < 0.5 s")
+            order = chosen if i % 2 == 0 else chosen[::-1]
+            for tree in order:
+                one_round(tree, plan, folder / f"out-{tree.label}", figures)
+            figures["python"]["python"].append(bare_python())
+        out = folder / f"out-{chosen[-1].label}"
+        files = sum(1 for p in out.rglob("*") if p.is_file() and ".planc-cache" not in p.parts)
+    print(f"plan: 52 weeks, every format, {files} files; {args.runs} rounds, interleaved")
+    print(table(figures, [t.label for t in chosen], TARGETS))
     return 0
 
 

@@ -1,42 +1,54 @@
-"""Benchmark ``planc render`` on the 12-week half-marathon plan, as a user runs it.
+"""Benchmark ``planc render`` on the 12-week half-marathon plan, side by side.
 
-    .venv/bin/python bench/bench_render.py [--runs 3] [--plan PATH]
+    .venv/bin/python bench/bench_render.py [--runs 7] [--plan PATH] [--baseline DIR]
 
-Times, in a subprocess each (start-up included): a cold render into an empty
-folder, and a re-render with nothing changed (which must write nothing).
-Then reports the size of the site: files, bytes, and the parts (pages, inline
-profiles, compiled files), plus the in-process time of the SVG drawing alone.
-Targets: cold < 2 s, no-change re-render < 1 s, plan page < 250 kB.
+Each round times, in fresh processes and for each tree in turn (this checkout,
+and ``--baseline DIR``, e.g. an older commit unpacked with ``git archive``): a
+cold render into an empty folder, a re-render with nothing changed (which must
+write nothing), and a re-render after every file's mtime changed (a checkout:
+nothing may be written); and bare ``python -c pass``.  Prints medians and
+medians of per-round ratios (bench/_side.py).  Then reports the size of the
+site: files, bytes, and the parts (pages, inline profiles, compiled files),
+plus the in-process time of the SVG drawing alone.
+Targets: cold < 2 s, no-change re-render <= 100 ms (issue 14), plan page < 250 kB.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
+import os
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _side import ROOT, Tree, bare_python, run, table, trees
+
 PLAN = ROOT / "plans" / "half-marathon-12w.yaml"
+TARGETS = {"cold render": "< 2000 ms", "no-change render": "<= 100 ms"}
+NAMES = ["cold render", "no-change render", "outputs touched"]
 
 
-def render(plan: Path, out: Path) -> tuple[float, str]:
-    cmd = [str(Path(sys.executable).with_name("planc")), "render", str(plan), "-o", str(out)]
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.exit(f"planc render failed ({proc.returncode}):\n{proc.stderr}")
-    return elapsed, proc.stderr.strip().splitlines()[-1]
+def one_round(tree: Tree, plan: Path, out: Path, figures: dict) -> None:
+    args = ["render", str(plan), "-o", str(out)]
+    shutil.rmtree(out, ignore_errors=True)
+    figures["cold render"][tree.label].append(run(tree, args, plan.parent)[0])
+    elapsed, err = run(tree, args, plan.parent)
+    if " 0 written" not in err:
+        sys.exit(f"[{tree.label}] a re-render with nothing changed wrote files: {err}")
+    figures["no-change render"][tree.label].append(elapsed)
+    for path in out.rglob("*"):
+        if path.is_file() and ".planc-cache" not in path.parts:
+            os.utime(path)
+    figures["outputs touched"][tree.label].append(run(tree, args, plan.parent)[0])
 
 
 def site_size(out: Path) -> dict[str, tuple[int, int]]:
     groups: dict[str, tuple[int, int]] = {}
     for p in out.rglob("*"):
-        if not p.is_file():
+        if not p.is_file() or ".planc-cache" in p.parts:
             continue
         kind = {".html": "pages", ".css": "css", ".json": "manifest"}.get(p.suffix, "files")
         if p.name == "index.html":
@@ -64,29 +76,28 @@ def drawing_time(plan: Path) -> tuple[int, float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=7, help="rounds (medians are reported)")
     ap.add_argument("--plan", type=Path, default=PLAN)
+    ap.add_argument("--baseline", metavar="DIR",
+                    help="another planc source tree to run side by side")
     args = ap.parse_args()
-    cold: list[float] = []
-    warm: list[float] = []
+    chosen = trees(args.baseline)
+    figures: dict[str, dict[str, list[float]]] = {n: {t.label: [] for t in chosen}
+                                                  for n in NAMES}
+    figures["python"] = {"python": []}
+    plan = args.plan.resolve()
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.runs):
-            out = Path(tmp) / f"site-{i}"
-            t, _ = render(args.plan, out)
-            cold.append(t)
-            t, line = render(args.plan, out)
-            warm.append(t)
-            if " 0 written" not in line:
-                sys.exit(f"a re-render with nothing changed wrote files: {line}")
-        groups = site_size(Path(tmp) / "site-0")
+            for tree in (chosen if i % 2 == 0 else chosen[::-1]):
+                one_round(tree, plan, Path(tmp) / f"site-{tree.label}", figures)
+            figures["python"]["python"].append(bare_python())
+        groups = site_size(Path(tmp) / f"site-{chosen[-1].label}")
     files = sum(n for n, _ in groups.values())
     total = sum(b for _, b in groups.values())
-    n, draw = drawing_time(args.plan)
-    print(f"plan: {args.plan.relative_to(ROOT) if args.plan.is_relative_to(ROOT) else args.plan}")
-    print(f"cold render:      median {statistics.median(cold):.2f} s  (runs: "
-          + ", ".join(f"{t:.2f}" for t in cold) + ")")
-    print(f"no-change render: median {statistics.median(warm):.2f} s  (runs: "
-          + ", ".join(f"{t:.2f}" for t in warm) + ")")
+    n, draw = drawing_time(plan)
+    print(f"plan: {plan.relative_to(ROOT) if plan.is_relative_to(ROOT) else plan}; "
+          f"{args.runs} rounds, interleaved")
+    print(table(figures, [t.label for t in chosen], TARGETS))
     print(f"site: {files} files, {total / 1024:.0f} kB")
     for kind, (count, size) in sorted(groups.items()):
         print(f"  {kind:<10} {count:>4} files {size / 1024:>8.1f} kB")

@@ -1,45 +1,110 @@
-"""Cold start-up: ``planc --version`` and ``planc check`` against bare ``python -c pass``.
+"""Cold start-up, side by side: planc against bare Python and against zwog.
 
-Prints the median wall time of N fresh processes each.  Target (issue 2):
-``planc --version`` under 2x bare Python start-up.
+    .venv/bin/python bench/bench_startup.py [--pairs 21] [--planc PATH] [--zwog PATH]
+
+Prints the start-up rows of issue 14's target table, each the median of the
+per-pair ratios of ``--pairs`` interleaved fresh processes (A, B, A, B, ...;
+see bench/_sidebyside.py), wall and CPU:
+
+* ``planc --version`` / ``python -c pass``   (target <= 1.3)
+* ``planc --help`` / ``python -c pass``      (no target; --help must stay cheap too)
+* cold ``planc check W`` / ``python -c pass`` (target <= 5)
+* cold ``planc compile W --to zwo -o DIR`` / ``zwog -i W -o W.zwo`` (target <= 0.5)
+
+planc runs as a user installs it, from a wheel: the checkout is installed
+(``pip install --no-deps --force-reinstall``) into a virtual environment under
+/tmp (``--venv``; created with planc's dependencies on first use).  "Bare
+Python" is the interpreter of that environment.  ``--planc PATH`` times
+another planc script instead, e.g. the checkout's ``.venv/bin/planc``: an
+editable install adds setuptools' import hook (pathlib, re, importlib.util:
+15-20 ms) to every start of that environment's Python, bare Python included,
+which hides start-up costs planc itself would otherwise show.  W is one 15-step ride (bench/_gen.py); zwog
+gets the same ride in its own syntax, so both write the same .zwo workout.
+
+zwog is a peer CLI, installed apart: ``python3 -m venv /tmp/zwog-venv &&
+/tmp/zwog-venv/bin/pip install zwog`` (or pass ``--zwog`` / set ``ZWOG``); the
+zwog row is skipped, with that hint, when it is missing.
 """
 
 from __future__ import annotations
 
-import statistics
+import argparse
+import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _gen import workout_text
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _gen import same_ride_two_ways, workout_text
+from _sidebyside import report_line, side_by_side, user_env
 
-N = 15
-
-
-def median_ms(cmd: list[str]) -> float:
-    times = []
-    for _ in range(N):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+DEFAULT_ZWOG = os.environ.get("ZWOG", "/tmp/zwog-venv/bin/zwog")
+DEFAULT_VENV = "/tmp/planc-bench-venv"
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
-def main() -> None:
-    planc = str(Path(sys.executable).with_name("planc"))
+def installed_planc(venv: Path) -> str:
+    """planc installed from this checkout as a wheel into ``venv``; the script's path."""
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+           "--disable-pip-version-check"]
+    if not (venv / "bin" / "python").is_file():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([*pip, str(CHECKOUT)], check=True)
+    else:
+        subprocess.run([*pip, "--no-deps", "--force-reinstall", str(CHECKOUT)], check=True)
+    return str(venv / "bin" / "planc")
+
+
+def interpreter_of(script: str) -> str:
+    """The Python a console script runs on (its ``#!`` line)."""
+    with open(script, encoding="utf-8") as fh:
+        first = fh.readline()
+    return first[2:].strip() if first.startswith("#!") else sys.executable
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pairs", type=int, default=21)
+    ap.add_argument("--planc", help="a planc script to time as it is (default: install one)")
+    ap.add_argument("--venv", default=DEFAULT_VENV, help="where to install planc from the "
+                    "checkout as a wheel")
+    ap.add_argument("--zwog", default=DEFAULT_ZWOG)
+    ap.add_argument("--before", help="another planc script (e.g. main's, installed in its own "
+                    "venv) whose rows are printed under each row, measured in the same run")
+    args = ap.parse_args(argv)
+    env = user_env()
+    planc = args.planc or installed_planc(Path(args.venv))
+    bare = [interpreter_of(planc), "-c", "pass"]
     with tempfile.TemporaryDirectory() as tmp:
-        f = Path(tmp) / "w.workout"
-        f.write_text(workout_text(1, 15), encoding="utf-8")
-        bare = median_ms([sys.executable, "-c", "pass"])
-        version = median_ms([planc, "--version"])
-        check = median_ms([planc, "check", "-q", str(f)])
-    print(f"python -c pass        {bare:7.1f} ms")
-    print(f"planc --version       {version:7.1f} ms  ({version / bare:.2f}x bare python)")
-    print(f"planc check (15 steps){check:7.1f} ms  ({check / bare:.2f}x bare python)")
+        check_file = Path(tmp) / "check.workout"
+        check_file.write_text(workout_text(1, 15), encoding="utf-8")
+        ride, zwog_ride = same_ride_two_ways(1, 15)
+        (Path(tmp) / "ride.workout").write_text(ride, encoding="utf-8")
+        (Path(tmp) / "ride.zwog").write_text(zwog_ride, encoding="utf-8")
+        print(f"side by side, median of {args.pairs} interleaved pairs; planc: {planc}")
+        rows = [
+            ("planc --version / python -c pass", [planc, "--version"], bare, 1.3),
+            ("planc --help / python -c pass", [planc, "--help"], bare, None),
+            ("cold planc check W / python -c pass", [planc, "check", "-q", str(check_file)],
+             bare, 5.0),
+        ]
+        if Path(args.zwog).is_file():
+            rows.append(("cold planc compile W --to zwo / zwog",
+                         [planc, "compile", f"{tmp}/ride.workout", "--to", "zwo",
+                          "-o", f"{tmp}/planc-out"],
+                         [args.zwog, "-i", f"{tmp}/ride.zwog", "-o", f"{tmp}/zwog.zwo"], 0.5))
+        for figure, a, b, target in rows:
+            print(report_line(figure, side_by_side(a, b, args.pairs, env), target), flush=True)
+            if args.before:
+                a = [args.before, *a[1:]]
+                print(report_line("  (before)", side_by_side(a, b, args.pairs, env), target),
+                      flush=True)
+        if not Path(args.zwog).is_file():
+            print(f"cold planc compile W --to zwo / zwog: skipped, no zwog at {args.zwog} "
+                  "(python3 -m venv /tmp/zwog-venv && /tmp/zwog-venv/bin/pip install zwog)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))

@@ -52,6 +52,8 @@ class Athlete:
 
     sports: dict[str, SportThresholds] = field(default_factory=dict)
     timezone: str | None = None
+    # the steps the athlete's FIT device takes (None: Garmin's 50; --fit-max-steps wins)
+    fit_max_steps: int | None = None
 
     def for_sport(self, sport: str) -> SportThresholds:
         family = sport_family(sport)
@@ -69,7 +71,7 @@ class Athlete:
             return self
         sports = {family: self.for_sport(FAMILY_SPORT[family]).merged(flags)
                   for family in FAMILIES}
-        return Athlete(sports, self.timezone)
+        return Athlete(sports, self.timezone, self.fit_max_steps)
 
 
 def ftp_for(thr: SportThresholds, indoor: bool = False) -> float | None:

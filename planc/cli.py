@@ -2,8 +2,11 @@
 
 Each subcommand lives in ``planc.commands.<name>`` and exposes
 ``add_arguments(parser)`` and ``run(args) -> int``.  Only the chosen
-subcommand's module is imported, so ``planc --version`` and ``planc --help``
-never pay for lark, lxml or httpx.
+subcommand's module is imported, so no command pays for lark, lxml or httpx
+unless it uses them; ``planc --version`` and ``planc --help`` are answered before
+anything is imported at all (not even argparse: an editor or a pre-commit hook
+asks for them often, and bare Python start-up is the floor they are held to;
+bench/bench_startup.py measures it).
 
 Exit codes are :class:`planc.commands.ExitCode`.  No traceback reaches the user:
 an unexpected exception prints one line asking for a bug report
@@ -12,13 +15,14 @@ an unexpected exception prints one line asking for a bug report
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
 import sys
 
 from planc import __version__
-from planc.commands import ExitCode
+
+TYPE_CHECKING = False  # typing costs an import; this is how typing.TYPE_CHECKING reads
+if TYPE_CHECKING:
+    import argparse
 
 # name -> one-line help; the module planc.commands.<name> does the work.
 COMMANDS: dict[str, str] = {
@@ -27,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "stats": "duration, distance, intensity and load of workouts or a plan",
     "build": "compile every session of a plan, one folder per week, with a manifest",
     "publish": "publish plan weeks to an intervals.icu calendar, idempotently",
+    "review": "review a plan against the activities done on intervals.icu",
     "athlete": "athlete thresholds: pull sport settings from intervals.icu",
     "import": "turn .zwo, .mrc, .erg, .fit or intervals.icu text into planc text",
     "render": "render a plan as an offline HTML site with workout profiles",
@@ -41,33 +46,121 @@ class UsageError(Exception):
     """A bad command line the parser could not catch (exit 2)."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's default exits 2 already; keep text short
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(ExitCode.USAGE)
+DESCRIPTION = ("planc compiles training plans kept as text into device files and "
+               "intervals.icu calendars.")
+EPILOG = ("Exit codes: 0 ok, 1 diagnostics, 2 usage, 3 network/service, "
+          "70 internal error, 130 interrupted.")
+USAGE = "usage: planc [-h] [--version] COMMAND ...\n"
+_OPTIONS = (("-h, --help", "show this help message and exit"),
+            ("--version", "show program's version number and exit"))
+
+
+def help_width() -> int:
+    """The width argparse wraps help to (the terminal's, less 2), without importing
+    shutil (and with it bz2, lzma, zlib, fnmatch): the same rules as
+    ``shutil.get_terminal_size``, COLUMNS first, then the terminal, then 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
+def top_help() -> str:
+    """``planc --help`` exactly as argparse lays it out, built without argparse (its
+    import and the parser tree cost more than the rest of planc's start-up);
+    tests/test_cli.py compares the two."""
+    width = help_width()
+    if len(USAGE) - 1 > width:  # argparse would wrap the usage line: let it
+        return build_parser(None).format_help()
+    position = min(24, max(4 + max(map(len, COMMANDS)), 2 + max(len(o) for o, _ in _OPTIONS))
+                   + 2)
+
+    def entry(indent: int, name: str, text: str) -> list[str]:
+        lines = _wrap(text, max(width - position, 11))
+        head = " " * indent + name
+        if len(head) + 2 > position:
+            return [head] + [" " * position + line for line in lines]
+        first = head.ljust(position) + lines[0]
+        return [first] + [" " * position + line for line in lines[1:]]
+
+    out = [USAGE.rstrip("\n"), "", *_wrap(DESCRIPTION, width), "",
+           "positional arguments:", "  COMMAND"]
+    for name, text in COMMANDS.items():
+        out += entry(4, name, text)
+    out += ["", "options:"]
+    for flags, text in _OPTIONS:
+        out += entry(2, flags, text)
+    out += ["", *_wrap(EPILOG, width)]
+    return "\n".join(out) + "\n"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Greedy word wrap: what ``textwrap.wrap`` does with these texts (words between
+    single spaces, no hyphens), without its import of re and enum."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
 
 
 def build_parser(selected: str | None) -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="planc",
-        description="planc compiles training plans kept as text into device files and "
-        "intervals.icu calendars.",
-        epilog="Exit codes: 0 ok, 1 diagnostics, 2 usage, 3 network/service, "
-        "70 internal error, 130 interrupted.",
-    )
+    """The argparse tree: every command listed, only ``selected`` built in full."""
+    import argparse  # lazy: --version and --help never need it (see the module docstring)
+
+    from planc.commands import ExitCode  # lazy, with argparse (enum: 2.5 ms)
+
+    class Parser(argparse.ArgumentParser):
+        def __init__(self, *args, **kwargs) -> None:
+            kwargs.setdefault("formatter_class", argparse.HelpFormatter)
+            chosen = kwargs["formatter_class"]
+            # a fixed width: argparse would import shutil to ask the terminal
+            kwargs["formatter_class"] = lambda prog: chosen(prog, width=help_width())
+            super().__init__(*args, **kwargs)
+
+        def error(self, message: str) -> None:  # argparse's default exits 2; keep text short
+            self.print_usage(sys.stderr)
+            print(f"{self.prog}: error: {message}", file=sys.stderr)
+            raise SystemExit(ExitCode.USAGE)
+
+    parser = Parser(prog="planc", description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"planc {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, help_text in COMMANDS.items():
         if name == selected:
-            module = importlib.import_module(f"planc.commands.{name}")
+            from importlib import import_module  # lazy, with argparse
+
+            module = import_module(f"planc.commands.{name}")
             p = sub.add_parser(name, help=help_text, description=module.__doc__,
                                formatter_class=argparse.RawDescriptionHelpFormatter)
             module.add_arguments(p)
+            _add_verbosity(p)
             p.set_defaults(_run=module.run)
         else:
             sub.add_parser(name, help=help_text, add_help=False)
     return parser
+
+
+def _add_verbosity(p: argparse.ArgumentParser) -> None:
+    """-q and -v on every command (planc.commands.output says what they do); a command
+    that has its own (check -q, publish -v for request logs) keeps its help text."""
+    taken = p._option_string_actions  # argparse has no public "is this flag taken?"
+    if "-q" not in taken:
+        p.add_argument("-q", "--quiet", action="store_true",
+                       help="print errors and results only (no warnings, no progress)")
+    if "-v" not in taken:
+        p.add_argument("-v", "--verbose", action="store_true",
+                       help="print every repeated diagnostic, not the first 20 of a kind")
 
 
 def _selected_command(argv: list[str]) -> str | None:
@@ -79,15 +172,62 @@ def _selected_command(argv: list[str]) -> str | None:
     return None
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    selected = _selected_command(argv)
-    parser = build_parser(selected)
+CACHED = ("build", "render")
+"""Commands whose no-change run stops before the parser (planc.output.cache)."""
+
+
+# ExitCode.OK and ExitCode.USAGE, for the answers that import nothing (not even enum);
+# tests/test_cli.py checks they are the same
+_OK, _USAGE = 0, 2
+
+
+def _answered_at_once(argv: list[str]) -> int | None:
+    """``planc --version``, ``planc --help`` and plain ``planc``: no parser needed."""
     try:
+        if argv == ["--version"]:
+            sys.stdout.write(f"planc {__version__}\n")
+            return _OK
+        if argv in (["--help"], ["-h"]):
+            sys.stdout.write(top_help())
+            return _OK
+        if not argv:
+            sys.stderr.write(top_help())
+            return _USAGE
+    except BrokenPipeError:  # planc --help | head -1
+        return _OK
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one planc command line; the exit status (:class:`planc.commands.ExitCode`)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    at_once = _answered_at_once(argv)
+    return _run(argv) if at_once is None else at_once
+
+
+def _run(argv: list[str]) -> int:
+    """A command line the parser reads, run with planc's exit-status rules."""
+    from planc.commands import ExitCode  # lazy: see _answered_at_once
+
+    selected = _selected_command(argv)
+    try:
+        if selected in CACHED and "--json" not in argv:  # a document is always printed
+            # lazy, and before the parser: a no-change rebuild imports nothing more
+            from planc.output.cache import up_to_date
+
+            fresh = up_to_date(selected, argv)
+            if fresh is not None:
+                sys.stderr.write(fresh.transcript)
+                return ExitCode.OK
+        parser = build_parser(selected)
         args = parser.parse_args(argv)
         if not getattr(args, "_run", None):
             parser.print_help(sys.stderr)
             return ExitCode.USAGE
+        from planc.commands.output import set_verbosity  # only once a command runs
+
+        set_verbosity(getattr(args, "quiet", False), getattr(args, "verbose", False))
+        args._argv = argv  # the command line as typed, which the build cache keys on
         return int(args._run(args))
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else ExitCode.USAGE

@@ -133,6 +133,10 @@ _HIGH_ZONES = (("athlete.yaml",
                 "ride: {ftp: 250, power_zones: [55, 75, 90, 105, 120, 900, 1200]}\n"),)
 """Power zones whose Z7 reaches past 1000 % FTP."""
 _W = "workouts: {w: {sport: Ride, body: '- 10m 50%'}}"
+_WEEK1 = "week-01-2027-01-04"
+"""The week folder of :func:`_plan`'s one session."""
+_OTHER_BUILD = '{"plan": {"id": "other"}, "sessions": []}'
+_OTHER_SITE = '{"plan": "other", "files": []}'
 _ZWO = ('<workout_file><sportType>bike</sportType><workout>{}</workout></workout_file>')
 _MRC = "[COURSE HEADER]\nMINUTES PERCENT\n[END COURSE HEADER]\n[COURSE DATA]\n{}[END COURSE DATA]\n"
 _ERG = "[COURSE HEADER]\n{}MINUTES WATTS\n[END COURSE HEADER]\n[COURSE DATA]\n0\t100\n10\t100\n" \
@@ -143,8 +147,8 @@ CODES: tuple[Code, ...] = (
     code("dropped-by-icu", "a step line with no duration or distance, or a zero one: "
          "intervals.icu drops it, and so does planc", "add a duration such as '5m' (or remove "
          "the line)", warn(SYNTAX, "- Hard 120%\n- 10m 50%")),
-    code("unknown-token", "a word that looks like a value but is none: intervals.icu ignores "
-         "it, planc keeps it as text", "durations 30s 10m 1h, distances 2km 400mtr, targets "
+    code("unknown-token", "a word that looks like a value but is none ('10min', 'Z2HR', a bare "
+         "number after a value): intervals.icu ignores it, planc keeps it as text", "durations 30s 10m 1h, distances 2km 400mtr, targets "
          "75% 200w Z2 70% HR", warn(SYNTAX, "- 45m 120w first 10min easy")),
     code("label-cut", "a number with a unit ended the label before words meant for it",
          "keep numbers with units out of labels, e.g. '20 min'",
@@ -225,6 +229,9 @@ CODES: tuple[Code, ...] = (
     code("section-spelling", "'Warm up', 'Cool Down' and the like are written back as "
          "'Warmup'/'Cooldown'; a misspelt one ('Warmpu') is a plain title",
          "write 'Warmup' or 'Cooldown'", warn(SYNTAX, "Warm up\n- 10m 50%")),
+    code("not-a-repeat", "a title that ends like a repeat count but is not one ('Main set x3', "
+         "'3x:', '3 times'): intervals.icu runs its steps once", "end the line with the count, "
+         "e.g. 'Main set 3x'", warn(SYNTAX, "Main set x3\n- 1m 100%")),
     code("non-ascii-dash", "a range with an en dash: intervals.icu reads its first number only",
          "write '-'", warn(SYNTAX, "- 10m 50\u201375%")),
     code("divider", "a '-' line with no duration (a divider) is dropped as a step",
@@ -529,16 +536,40 @@ CODES: tuple[Code, ...] = (
          "pass the flag it names, or --athlete FILE",
          warn(lower("svg"), "- 10m 200w", files=_NO_FTP)),
     # ------------------------------------------------------------ build, render --
-    code("manifest-unreadable", "the previous manifest cannot be read; no stale file is removed",
-         "delete the output folder, or build into a new one",
-         warn(BUILD, _plan(), files=(("out/manifest.json", "not json"),)),
-         warn(RENDER, _plan(), files=(("site/site-manifest.json", "not json"),))),
-    code("manifest-other-plan", "the output folder holds another plan's files; no stale file "
-         "is removed", "build each plan into its own folder (the default is out/<id>)",
-         warn(BUILD, _plan(), files=(("out/manifest.json",
-                                      '{"plan": {"id": "other"}, "sessions": []}'),)),
-         warn(RENDER, _plan(), files=(("site/site-manifest.json",
-                                       '{"plan": "other", "files": []}'),))),
+    code("manifest-unreadable", "the output folder's manifest cannot be read, so planc cannot "
+         "tell its own files from others'", "pass --force to replace it (no file is removed), "
+         "or write somewhere else with -o",
+         err(BUILD, _plan(), files=(("out/manifest.json", "not json"),)),
+         err(RENDER, _plan(), files=(("site/site-manifest.json", "not json"),)),
+         warn(BUILD, _plan(), files=(("out/manifest.json", "not json"),), needs="--force"),
+         warn(RENDER, _plan(), files=(("site/site-manifest.json", "not json"),),
+              needs="--force")),
+    code("manifest-other-plan", "the output folder holds another plan's files",
+         "build each plan into its own folder (the default is out/<id>), or pass --force to "
+         "replace its manifest (no file is removed)",
+         err(BUILD, _plan(), files=(("out/manifest.json", _OTHER_BUILD),)),
+         err(RENDER, _plan(), files=(("site/site-manifest.json", _OTHER_SITE),)),
+         warn(BUILD, _plan(), files=(("out/manifest.json", _OTHER_BUILD),), needs="--force"),
+         warn(RENDER, _plan(), files=(("site/site-manifest.json", _OTHER_SITE),),
+              needs="--force")),
+    code("output-not-planc", "a file planc would write exists and was not written by planc "
+         "(it may hold your edits); nothing is written", "move it away, or pass --force to "
+         "replace it",
+         err(BUILD, _plan(), files=((f"out/{_WEEK1}/2027-01-04-1-w.zwo", "mine"),)),
+         err(RENDER, _plan(), files=(("site/index.html", "my own page"),))),
+    code("output-link", "a folder or file in the output folder is a symbolic link; planc "
+         "never writes through or over a link", "remove the link, or write somewhere else "
+         "with -o",
+         err(BUILD, _plan(), needs="week-folder-link"),
+         err(RENDER, _plan(), needs="week-folder-link")),
+    code("output-not-file", "a folder stands where planc writes a file (or a file where it "
+         "makes a folder)", "move it away, or write somewhere else with -o",
+         err(BUILD, _plan(), files=((f"out/{_WEEK1}/2027-01-04-1-w.txt/x", ""),)),
+         err(RENDER, _plan(), files=(("site/index.html/x", ""),))),
+    code("output-busy", "another planc is writing into the same output folder",
+         "wait for it to finish and run again (a killed run leaves no lock behind)",
+         err(BUILD, _plan(), needs="folder-locked"),
+         err(RENDER, _plan(), needs="folder-locked")),
     # ------------------------------------------------------------------ roster --
     code("roster-name", "an athlete's short name planc cannot use (or 'all')",
          "lower-case letters, digits, '-' and '_', starting with a letter",

@@ -134,3 +134,36 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     options = {c.lower(): c for c in choices}
     match = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=0.6)
     return options[match[0]] if match else None
+
+
+# What people call a sport, in their words, -> the intervals.icu type: spelling distance
+# alone takes 'Bike' to 'Hike'.
+SPORT_SYNONYMS: dict[str, str] = {
+    "bike": "Ride", "biking": "Ride", "cycle": "Ride", "cycling": "Ride", "road": "Ride",
+    "roadbike": "Ride", "indoorride": "VirtualRide", "trainer": "VirtualRide",
+    "turbo": "VirtualRide", "zwift": "VirtualRide", "indoorbike": "VirtualRide",
+    "gravel": "GravelRide", "mtb": "MountainBikeRide", "mountainbike": "MountainBikeRide",
+    "running": "Run", "jog": "Run", "jogging": "Run", "treadmill": "VirtualRun",
+    "trail": "TrailRun", "swimming": "Swim", "pool": "Swim", "openwater": "OpenWaterSwim",
+    "ows": "OpenWaterSwim", "row": "Rowing", "erg": "VirtualRow", "indoorrow": "VirtualRow",
+    "strength": "WeightTraining", "gym": "WeightTraining", "weights": "WeightTraining",
+    "ski": "NordicSki", "xcski": "NordicSki", "walking": "Walk", "hiking": "Hike",
+}
+
+
+def sport_guess(word: str) -> str | None:
+    """The intervals.icu sport someone who wrote ``word`` most likely meant: a synonym
+    ('Bike' -> Ride, 'Zwift' -> VirtualRide) first, then the closest spelling."""
+    from planc.units import SPORTS
+
+    key = "".join(ch for ch in word.lower() if ch.isalnum())
+    return SPORT_SYNONYMS.get(key) or did_you_mean(word, SPORTS)
+
+
+def as_json(d: Diagnostic) -> dict:
+    """One diagnostic as JSON (``check --json``, the MCP tools): 1-based line and column,
+    end column exclusive, ``hint`` null when there is none."""
+    s = d.span
+    return {"path": d.path, "line": s.line, "column": s.column, "end_line": s.end_line,
+            "end_column": s.end_column, "severity": str(d.severity), "code": d.code,
+            "message": d.message, "hint": d.hint}

@@ -7,16 +7,21 @@ a 5 GB file is refused without filling memory.  Text inputs go through
 :func:`read_text`, which decodes UTF-8 (a byte-order mark is dropped) and keeps
 the text, so that printing a diagnostic later never reads the file a second time
 (:func:`source_text`).
+
+Because every input passes here, this is also where the build cache learns what
+a build read: :func:`record_reads` starts a log of each file's path and a digest
+of the bytes read (the bytes actually compiled, not a second reading), which
+``planc.output.cache`` puts in the build's key.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from planc.ast import Span
-from planc.diagnostics import Diagnostic, error
+if TYPE_CHECKING:
+    from planc.diagnostics import Diagnostic
 
 MAX_INPUT_BYTES = 4_000_000
 """Any plan, library, athlete or workout file, in any format; far above a real one."""
@@ -64,6 +69,11 @@ class NotText(InputError):
 
     def diagnostic(self, path: str) -> Diagnostic:
         """The positioned error: ``path:line:col: error[encoding]: ...``."""
+        # lazy: the build cache's no-change path reads its inputs through this module
+        # and must not pay for importing the AST and diagnostics (planc.output.cache)
+        from planc.ast import Span
+        from planc.diagnostics import error
+
         start = self.data.rfind(b"\n", 0, self.offset) + 1
         line = self.data.count(b"\n", 0, self.offset) + 1
         column = len(self.data[start:self.offset].decode("utf-8")) + 1
@@ -98,10 +108,40 @@ def read_bytes(source: str | os.PathLike | BinaryIO, limit: int = MAX_INPUT_BYTE
         raise InputError("is a directory") from None
     except OSError as exc:
         raise InputError(exc.strerror or str(exc)) from None
+    if _READS is not None:
+        _record(source, data)
     if len(data) > limit:
         raise InputTooLarge(f"larger than {limit // 1_000_000} MB; planc reads input files "
                             f"up to that size")
     return data
+
+
+_READS: dict[str, str] | None = None
+UNREPEATABLE = "-"
+"""The digest logged for an input that cannot be read again (standard input, a stream)."""
+
+
+def record_reads() -> dict[str, str]:
+    """Start a new log of the files read from now on: path as given -> digest
+    (:func:`digest`), or :data:`UNREPEATABLE` for standard input and streams."""
+    global _READS
+    _READS = {}
+    return _READS
+
+
+def digest(data: bytes) -> str:
+    """The digest the read log and the build cache compare (SHA-256, hex)."""
+    import hashlib  # lazy: only a build that caches (or checks its cache) hashes
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _record(source: str | os.PathLike | BinaryIO, data: bytes) -> None:
+    assert _READS is not None
+    if isinstance(source, str | os.PathLike) and str(source) != STDIN:
+        _READS[os.fspath(source)] = digest(data)
+    else:
+        _READS[shown_name(source) if isinstance(source, str) else "<stream>"] = UNREPEATABLE
 
 
 _SEEN: dict[str, str] = {}

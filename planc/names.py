@@ -8,12 +8,28 @@ every stage that needs it.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+
+def transliterate(text: str) -> str:
+    """``text`` in ASCII letters (anyascii, a maintained transliteration table:
+    ``Тренировка`` -> ``Trenirovka``, ``午前`` -> ``WuQian``, ``½`` -> ``1/2``); pictures
+    (emoji, which anyascii spells as ``:person_biking:``) are left out, not spelled."""
+    from anyascii import anyascii  # lazy: start-up of commands that write no text
+
+    if text.isascii():
+        return text
+    return "".join(a if not (len(a) > 2 and a[0] == a[-1] == ":") else ""
+                   for a in map(anyascii, text))
 
 
 def slugify(name: str, default: str = "workout", max_length: int = 60) -> str:
-    """A file-name-safe slug: ASCII letters, digits and '-', never empty, never '..'."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    """A file-name-safe slug: ASCII letters, digits and '-', never empty, never '..'.
+
+    Other scripts are transliterated (anyascii: ``Тренировка 午前`` ->
+    ``trenirovka-wuqian``), so a name in any language gives a name on disk;
+    ``default`` is for a name with nothing to spell (``default=""`` lets the caller
+    choose its own fallback, such as the input file's name)."""
+    text = transliterate(name)
     text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
     text = text[:max_length].strip("-")
     if text in _WINDOWS_RESERVED:  # 'con.zwo' cannot be created or copied on Windows

@@ -91,6 +91,36 @@ def test_planc_runs_without_the_editable_install_hooks(tmp_path):
     assert (out / "sweet-spot-3x15.mrc").read_bytes().startswith(b"[COURSE HEADER]")
 
 
+@pytest.mark.parametrize("columns", ["80", "57", "120", "30", "45", "66", "73"])
+def test_the_quick_top_level_help_is_argparses(monkeypatch, columns):
+    """``planc --help`` is laid out without argparse; it must read exactly as argparse's."""
+    from planc.cli import build_parser, top_help
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert top_help() == build_parser(None).format_help()
+
+
+def test_the_quick_answers_exit_codes_are_exitcodes():
+    from planc import cli
+    from planc.commands import ExitCode
+
+    assert (cli._OK, cli._USAGE) == (ExitCode.OK, ExitCode.USAGE)
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], []])
+def test_version_and_help_import_no_parser(args):
+    """The start-up floor: answering these imports neither argparse nor any command, and
+    not even re or enum."""
+    heavy = {"argparse", "shutil", "pathlib", "lark", "planc.commands", "re", "enum"}
+    probe = ("import sys\nsys.path.insert(0, sys.argv.pop(1))\nfrom planc.cli import main\n"
+             "main(sys.argv[1:])\nprint(sorted(sys.modules), file=sys.stderr)")
+    # -S: without the editable install's import hook, which imports pathlib itself
+    proc = subprocess.run([sys.executable, "-S", "-c", probe, str(ROOT), *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    imported = set(eval(proc.stderr.splitlines()[-1]))
+    assert not heavy & imported
+
+
 # ------------------------------------------------------------------ command logic --
 
 

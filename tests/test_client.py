@@ -294,7 +294,8 @@ def test_connection_refused_gives_up_cleanly(fake_clock):
     with client, pytest.raises(ServiceError) as caught:
         client.sport_settings()
     assert caught.value.status is None
-    assert "ConnectError" in str(caught.value)
+    assert "connection refused" in str(caught.value)
+    assert fake_clock.sleeps == []  # refused: no retry (the pacer sleeps only between requests)
 
 
 # -- secrets ------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ PASS_THROUGH = {
     ("importers/common.py", "error"), ("importers/common.py", "warn"),
     ("lower/trainer.py", "_warn"),
     ("importers/__init__.py", "_finish"),  # re-reports the read-back's own codes
+    ("plan/build.py", "_diagnostic"),  # re-reports a format's warning kept in the build cache
 }
 """(file, function) that hand on a code they were given instead of naming one."""
 
@@ -262,7 +263,7 @@ def run_cli(args: list[str]) -> Callable[[Example, Context], list[tuple[Severity
     def run(ex: Example, ctx: Context) -> list[tuple[Severity, str]]:
         ctx.write("plan.yaml", ex.text)
         coach = ["--for", "all"] if (ctx.tmp / "squad.yaml").exists() else []
-        return _cli(args + coach, ctx)
+        return _cli(args + coach + ctx.flags, ctx)
     return run
 
 
@@ -272,6 +273,7 @@ class Context:
     def __init__(self, tmp: Path, monkeypatch: pytest.MonkeyPatch,
                  request: pytest.FixtureRequest):
         self.tmp, self.monkeypatch, self.request = tmp, monkeypatch, request
+        self.flags: list[str] = []  # added to a command line (a condition may need one)
 
     def write(self, name: str, text: str) -> Path:
         path = self.tmp / name
@@ -352,7 +354,8 @@ FIT_BUILDERS = {
 def _encoder_refuses(ctx: Context) -> None:
     def refuse(**_):
         raise FitEncodeError("a value out of range")
-    ctx.monkeypatch.setattr(fit_writer, "encode_workout", refuse)
+    ctx.monkeypatch.setattr(fit_writer, "prepare_workout", refuse)
+    ctx.monkeypatch.setattr(fit_writer, "_PREPARED", {})  # nothing encoded before
 
 
 def _text_does_not_read_back(ctx: Context) -> None:
@@ -384,6 +387,34 @@ def _event_of_another_client(ctx: Context) -> None:
                       client="other-key")
 
 
+OUTPUT_FOLDERS = ("out", "site")
+"""Where the build and render examples write (RUNNERS)."""
+
+
+def _force(ctx: Context) -> None:
+    ctx.flags.append("--force")
+
+
+def _week_folder_link(ctx: Context) -> None:
+    """The first week's folder is a link to a folder outside the output folder."""
+    (ctx.tmp / "elsewhere").mkdir()
+    for out in OUTPUT_FOLDERS:
+        (ctx.tmp / out).mkdir()
+        (ctx.tmp / out / "week-01-2027-01-04").symlink_to(ctx.tmp / "elsewhere")
+
+
+def _folder_locked(ctx: Context) -> None:
+    """Another planc holds the output folder's lock (flock is per open file, so this
+    process holding it refuses a second taker in the same process too)."""
+    import fcntl
+
+    for out in OUTPUT_FOLDERS:
+        (ctx.tmp / out / ".planc-cache").mkdir(parents=True)
+        fh = open(ctx.tmp / out / ".planc-cache" / "lock", "w")  # noqa: SIM115 (held)
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        ctx.request.addfinalizer(fh.close)
+
+
 def _copied_event(ctx: Context) -> None:
     """planc's event of the example plan, and a copy of it with its external id made with
     other credentials (as copying in the web UI does)."""
@@ -404,6 +435,9 @@ def _calendar_of_another_athlete(ctx: Context) -> None:
 
 NEEDS: dict[str, Callable[[Context], None]] = {
     "": lambda ctx: None,
+    "--force": _force,
+    "week-folder-link": _week_folder_link,
+    "folder-locked": _folder_locked,
     "encoder-refuses": _encoder_refuses,
     "text-does-not-read-back": _text_does_not_read_back,
     "service-parses-no-steps": _service_parses_no_steps,

@@ -1357,3 +1357,25 @@ def test_fit_max_steps_on_the_command_line(tmp_path) -> None:
     assert len(raw_steps(written.read_bytes())) == 60
     bad = run_planc("compile", str(src), "--to", "fit", "--fit-max-steps", "5000")
     assert bad.returncode == 2 and "4096" in bad.stderr_text
+
+
+def test_fit_max_steps_in_the_athlete_file(tmp_path) -> None:
+    """The athlete's device is set once, in the athlete file; --fit-max-steps wins."""
+    src = tmp_path / "long.workout"
+    src.write_text(STRUCTURE_60, encoding="utf-8")
+    athlete = tmp_path / "athlete.yaml"
+    athlete.write_text("fit_max_steps: 100\nride: {ftp: 250}\n", encoding="utf-8")
+    ok = run_planc("compile", str(src), "--to", "fit", "--athlete", str(athlete),
+                   "-o", str(tmp_path / "b"))
+    assert ok.returncode == 0, ok.stderr_text
+    (written,) = (tmp_path / "b").glob("*.fit")
+    assert len(raw_steps(written.read_bytes())) == 60
+    flag = run_planc("compile", str(src), "--to", "fit", "--athlete", str(athlete),
+                     "--fit-max-steps", "50", "-o", str(tmp_path / "c"))
+    assert flag.returncode == 1 and "error[too-many-steps]" in flag.stderr_text
+    athlete.write_text("fit_max_steps: 5000\n", encoding="utf-8")
+    bad = run_planc("compile", str(src), "--to", "fit", "--athlete", str(athlete),
+                    "-o", str(tmp_path / "d"))
+    assert bad.returncode == 1
+    assert f"{athlete}:1:16: error[out-of-range]: fit_max_steps must be 1..4096, got 5000" \
+        in bad.stderr_text

@@ -4,6 +4,7 @@ safety, and one test per lowering rule (code, line, message)."""
 from __future__ import annotations
 
 import pytest
+from conftest import run_planc
 from support.gc_reader import read_like_golden_cheetah
 from support.golden import emitted
 from support.readers import (
@@ -203,8 +204,9 @@ def test_merging_in_one_pass_of_a_repeat_leaves_the_others():
 
 
 def test_text_is_ascii_on_one_line():
+    # transliterated by anyascii, not dropped (issue 13: non-Latin text disappeared)
     assert ascii_text("Crème brûlée — “fast” ½ × 3 漢字\ttab\r\nnew") == (
-        "Creme brulee - \"fast\" 1/2 x 3 tab new")
+        "Creme brulee - \"fast\" 1/2 * 3 HanZi tab new")
     step = Step(Duration(60.0), label="Ström 漢字 — go", power=PowerTarget(PowerUnit.FTP,
                                                                             Range(1, 1)))
     w = Workout((Block((step,)),), name="Été 2x", description="FTP = 250\nline two")
@@ -213,21 +215,45 @@ def test_text_is_ascii_on_one_line():
     c = read_course(data)
     assert c.header["DESCRIPTION"] == "FTP: 250 line two"
     assert c.header["FILE NAME"] == "ete-2x.mrc"
-    assert c.cues[0][1] == "Strom - go"
+    assert c.cues[0][1] == "Strom HanZi - go"
     assert [d.message for d in diags if d.code == "text-transliterated"] == [
-        ".mrc text is ASCII on one line: in 'Ström 漢字 — go', 'ö' as 'o', '漢' is left out, "
-        "'字' is left out, '—' as '-'",
+        ".mrc text is ASCII on one line: in 'Ström 漢字 — go', 'ö' as 'o', '漢' as 'Han', "
+        "'字' as 'Zi', '—' as '-'",
         ".mrc DESCRIPTION cannot hold '=' (Golden Cheetah's reader stops at it): it is "
         "written as ':'"]
 
 
 def test_a_cue_with_no_ascii_text_is_left_out_and_said():
-    data, diags = course("- 1m 60%\n> 30s 加油\n- 1m 70%\n> 10s Café\n")
-    assert read_course(data).cues == [(70, "Cafe", 10)]
+    data, diags = course("- 1m 60%\n> 30s \ue000\ue001\n- 1m 70%\n> 10s Café\n> 20s 加油\n")
+    assert read_course(data).cues == [(70, "Cafe", 10), (80, "JiaYou", 10)]
     found = [(d.span.line, d.message) for d in diags if d.code == "text-transliterated"]
     assert found == [
-        (2, ".mrc text is ASCII on one line: '加油' has no such characters and is left out"),
-        (4, ".mrc text is ASCII on one line: in 'Café', 'é' as 'e'")]
+        (2, ".mrc text is ASCII on one line: '\ue000\ue001' has no such characters and is "
+            "left out"),
+        (4, ".mrc text is ASCII on one line: in 'Café', 'é' as 'e'"),
+        (5, ".mrc text is ASCII on one line: in '加油', '加' as 'Jia', '油' as 'You'")]
+
+
+def test_non_latin_names_and_cues_are_transliterated_and_named_on_disk(tmp_path):
+    """Issue 13: 'Тренировка 午前' gave 'DESCRIPTION = ', lost its cues, and was
+    written as workout.*; a name with nothing to spell takes the input file's name."""
+    src = tmp_path / "morning.workout"
+    src.write_text("---\nname: Тренировка 午前\n---\n- Разминка 10m 50%\n> 5m 加油\n",
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_planc("compile", str(src), "--to", "mrc,erg,zwo,fit", "--ftp", "250",
+                     "-o", str(out))
+    assert done.returncode == 0, done.stderr_text
+    assert sorted(p.name for p in out.iterdir()) == [
+        f"trenirovka-wuqian.{ext}" for ext in ("erg", "fit", "mrc", "zwo")]
+    c = read_course((out / "trenirovka-wuqian.mrc").read_bytes())
+    assert c.header["DESCRIPTION"] == "Trenirovka WuQian"
+    assert c.header["FILE NAME"] == "trenirovka-wuqian.mrc"
+    assert [t for _, t, _ in c.cues] == ["Razminka", "JiaYou"]
+    assert done.stderr_text.count("warning[text-transliterated]") == 6  # 3 texts x 2 files
+    src.write_text("---\nname: \ue000\n---\n- 10m 50%\n", encoding="utf-8")
+    done = run_planc("compile", str(src), "--to", "zwo", "-o", str(tmp_path / "o2"))
+    assert [p.name for p in (tmp_path / "o2").iterdir()] == ["morning.zwo"]
 
 
 def test_plain_ascii_text_and_spacing_are_not_reported():

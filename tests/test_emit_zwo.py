@@ -4,6 +4,7 @@ per lowering rule (code, line, message), and a sanity check against real files."
 from __future__ import annotations
 
 import pytest
+from conftest import run_planc
 from lxml import etree
 from support.golden import emitted
 from support.readers import (
@@ -15,6 +16,8 @@ from support.readers import (
     read_zwo,
     zwo_seconds,
 )
+from support.zwo_readers import read_like_golden_cheetah as zwo_as_golden_cheetah
+from support.zwo_readers import read_like_zwift
 
 from planc.ast import (
     Block,
@@ -160,6 +163,27 @@ def test_free_blocks():
     data, diags = zwo("- 10m freeride\n- 30s maxeffort\n- 5m\n")
     assert diags == []  # all three are exact in .zwo
     assert [b.tag for b in blocks_of(data)] == ["FreeRide", "MaxEffort", "FreeRide"]
+
+
+def test_max_effort_as_a_free_ride_for_apps_that_drop_it(tmp_path):
+    """Issue 13: Golden Cheetah and zwo-editor drop MaxEffort, so every later block
+    started early; --zwo-max-effort free-ride writes a FreeRide that says so."""
+    src = tmp_path / "sprint.workout"
+    src.write_text("- 10m 60%\n- Sprint 30s maxeffort 110rpm\n- 5m 50%\n", encoding="utf-8")
+    kept = run_planc("compile", str(src), "--to", "zwo", "-o", str(tmp_path / "zwift.zwo"))
+    assert kept.returncode == 0, kept.stderr_text
+    zwift = (tmp_path / "zwift.zwo").read_bytes()
+    assert [b.tag for b in blocks_of(zwift)] == ["SteadyState", "MaxEffort", "SteadyState"]
+    assert zwo_as_golden_cheetah(zwift).seconds == 900  # 30 s lost, the last block early
+    done = run_planc("compile", str(src), "--to", "zwo", "--zwo-max-effort", "free-ride",
+                     "-o", str(tmp_path / "other.zwo"))
+    assert done.returncode == 0, done.stderr_text
+    other = (tmp_path / "other.zwo").read_bytes()
+    blocks = blocks_of(other)
+    assert [b.tag for b in blocks] == ["SteadyState", "FreeRide", "SteadyState"]
+    assert blocks[1].element.get("Cadence") == "110"  # a FreeRide keeps its cadence
+    assert [e.get("message") for e in blocks[1].element] == ["Sprint: Max effort"]
+    assert zwo_as_golden_cheetah(other).seconds == read_like_zwift(other).seconds == 930
 
 
 def test_run_blocks_carry_pace_and_duration_type():

@@ -54,8 +54,8 @@ def test_a_header_value_the_printer_would_respace_is_kept_as_written():
 
 
 def test_a_file_with_errors_is_left_alone():
-    got = format_workout("- Hard 20min\n")
-    assert got.text is None and [d.code for d in got.diagnostics] == ["unknown-token"]
+    got = format_workout("- Hard 10m 4.30/km Pace\n")
+    assert got.text is None and [d.code for d in got.diagnostics] == ["bad-pace"]
 
 
 # ------------------------------------------------------------- properties --
@@ -146,10 +146,10 @@ def test_fmt_rewrites_in_place_keeping_permissions_then_check_passes(tmp_path: P
 
 def test_errors_and_symlinks_are_left_alone(tmp_path: Path, capsys):
     bad = tmp_path / "bad.workout"
-    bad.write_text("-  Hard 20min\n", encoding="utf-8")
+    bad.write_text("-  Hard 10m 4.30/km Pace\n", encoding="utf-8")
     assert main(["fmt", str(bad)]) == 1
-    assert bad.read_text(encoding="utf-8") == "-  Hard 20min\n"
-    assert "error[unknown-token]" in capsys.readouterr().err
+    assert bad.read_text(encoding="utf-8") == "-  Hard 10m 4.30/km Pace\n"
+    assert "error[bad-pace]" in capsys.readouterr().err
     real = tmp_path / "real.workout"
     real.write_text(MESSY, encoding="utf-8")
     link = tmp_path / "link.workout"

@@ -142,8 +142,8 @@ def test_aliases_within_reason_still_work(tmp_path):
 
 @pytest.mark.parametrize(("args", "status", "said"), [
     (("check", "/dev/zero"), 2, f"planc check: error: /dev/zero: {TOO_LARGE}"),
-    (("import", "/dev/zero"), 1, f"/dev/zero: error[unreadable]: cannot read the file: {TOO_LARGE}"),
-    (("import", "-"), 1, f"<stdin>: error[unreadable]: cannot read the file: {TOO_LARGE}"),
+    (("import", "/dev/zero"), 2, f"/dev/zero: error[unreadable]: cannot read the file: {TOO_LARGE}"),
+    (("import", "-"), 2, f"<stdin>: error[unreadable]: cannot read the file: {TOO_LARGE}"),
     (("compile", str(VO2), "--to", "erg", "--athlete", "/dev/zero"), 1,
      f"/dev/zero: error[athlete-file]: cannot read athlete file: {TOO_LARGE}"),
 ], ids=["check", "import", "import-stdin", "athlete"])

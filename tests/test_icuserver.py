@@ -474,3 +474,44 @@ def test_wellness_records_by_local_date(icu_server, http):
     bad = http.get("/api/v1/athlete/0/wellness", params={"oldest": "2027-1-2"})
     assert bad.status_code == 422
     assert http.get("/api/v1/athlete/0/wellness.csv").status_code == 404
+
+
+# -- activities (planc review) ---------------------------------------------------------------
+
+
+def test_activities_are_listed_by_local_date_newest_first_and_validated(tmp_path):
+    import datetime as dt
+
+    from planc.publish.client import IntervalsClient
+
+    demo = json.loads((Path(__file__).resolve().parents[1] / "plans" / "review-demo.json")
+                      .read_text(encoding="utf-8"))
+    with IcuServer("k3y", "i1") as server:
+        server.seed(demo)
+        with pytest.raises(SchemaError, match=r"activity\.moving_time"):
+            server.seed_activity({"start_date_local": "2027-01-04T07:00:00",
+                                  "moving_time": "an hour"})
+        with IntervalsClient("k3y", "0", server.url) as client:
+            week = client.activities(dt.date(2027, 1, 4), dt.date(2027, 1, 6))
+            assert [a["start_date_local"][:10] for a in week] == [
+                "2027-01-06", "2027-01-05", "2027-01-04"]
+            assert client.wellness(dt.date(2027, 1, 1), dt.date(2027, 1, 31))[-1]["ctl"] == 41.2
+        validator = server.validator
+        validator.validate(week, validator.response_schema("/api/v1/athlete/{id}/activities",
+                                                           "get"))
+        assert [r.status for r in server.requests] == [200, 200]
+        answer = httpx.get(f"{server.url}/api/v1/athlete/0/activities",
+                           auth=("API_KEY", "k3y"))
+        assert answer.status_code == 422 and "oldest" in answer.json()["error"]
+
+
+def test_a_bad_seed_file_is_a_usage_error(tmp_path, capsys):
+    from planc.icuserver.__main__ import main
+
+    bad = tmp_path / "seed.json"
+    bad.write_text('{"athletes": {"i1": {"activities": [{"moving_time": "x"}]}}}')
+    with pytest.raises(SystemExit) as stop:
+        main(["--port", "0", "--seed", str(bad)])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert f"--seed {bad}: activity.moving_time: expected an integer" in err

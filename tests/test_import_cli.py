@@ -125,7 +125,7 @@ def test_missing_and_non_workout_files_are_errors_naming_them(tmp_path):
     fit.write_bytes(b"\x0e\x10" + b"\x00" * 30)  # a FIT header with its signature gone
     proc = run_planc("import", str(tmp_path / "missing.zwo"), str(fit), "-o",
                      str(tmp_path / "out"))
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # a file that cannot be read is a usage error, as elsewhere
     assert "missing.zwo: error[unreadable]: cannot read the file: No such file" in \
         proc.stderr_text
     assert f"{fit}: error[fit-header]: not a valid FIT file" in proc.stderr_text

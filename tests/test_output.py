@@ -11,11 +11,17 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_planc
 
-import planc.output.files
-import planc.output.tree
+import planc.output.folder
 from planc.names import slugify
 from planc.output.files import inside, safe_relative, write_atomic
-from planc.output.tree import ManifestKind, OutputTree, UnsafePath, dumps_manifest, write_file
+from planc.output.tree import (
+    ManifestKind,
+    OutputRefused,
+    OutputTree,
+    UnsafePath,
+    dumps_manifest,
+    write_file,
+)
 
 
 def test_write_atomic_writes_then_leaves_an_unchanged_file_alone(tmp_path: Path) -> None:
@@ -83,13 +89,15 @@ def manifest(*files: str, plan: str = "p") -> dict:
     return {"plan": plan, "files": sorted(files)}
 
 
-def write(root: Path, files: dict[str, bytes], plan: str = "p"):
-    tree = OutputTree.open(root, KIND, plan)
-    return tree, tree.write(files, manifest(*files, plan=plan))
+def write(root: Path, files: dict[str, bytes], plan: str = "p", force: bool = False):
+    with OutputTree.open(root, KIND, plan, force=force) as tree:
+        return tree, tree.write(files, manifest(*files, plan=plan))
 
 
 def listing(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    """The files under ``root`` but planc's cache folder."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.is_file() and ".planc-cache" not in p.parts)
 
 
 def test_writes_the_set_and_the_manifest_and_says_what_it_did(tmp_path: Path) -> None:
@@ -107,7 +115,7 @@ def test_a_second_write_of_the_same_set_touches_nothing(tmp_path: Path) -> None:
         os.utime(p, (1_000_000, 1_000_000))
     _, done = write(tmp_path, {"w1/a.txt": b"a", "b.txt": b"b"})
     assert done.written == [] and done.removed == [] and len(done.unchanged) == 3
-    assert {p.stat().st_mtime for p in tmp_path.rglob("*") if p.is_file()} == {1_000_000}
+    assert {(tmp_path / rel).stat().st_mtime for rel in listing(tmp_path)} == {1_000_000}
 
 
 def test_only_files_the_previous_manifest_lists_are_removed(tmp_path: Path) -> None:
@@ -124,22 +132,23 @@ def test_only_files_the_previous_manifest_lists_are_removed(tmp_path: Path) -> N
 def test_a_file_the_new_manifest_still_lists_is_kept(tmp_path: Path) -> None:
     """A partial build lists the other weeks' files without writing them: they stay."""
     write(tmp_path, {"w1/a.txt": b"a", "w2/b.txt": b"b"})
-    tree = OutputTree.open(tmp_path, KIND, "p")
-    done = tree.write({"w2/b.txt": b"b2"}, manifest("w1/a.txt", "w2/b.txt"))
+    with OutputTree.open(tmp_path, KIND, "p") as tree:
+        done = tree.write({"w2/b.txt": b"b2"}, manifest("w1/a.txt", "w2/b.txt"))
     assert done.removed == [] and (tmp_path / "w1" / "a.txt").read_bytes() == b"a"
 
 
 def test_the_manifest_is_written_last(tmp_path: Path, monkeypatch) -> None:
     order: list[str] = []
-    real = planc.output.files.write_atomic
+    real = planc.output.folder.Folder.write
 
-    def recording(path, data):
-        order.append(Path(path).name)
-        return real(path, data)
+    def recording(self, rel, data):
+        order.append(rel)
+        return real(self, rel, data)
 
-    monkeypatch.setattr(planc.output.tree, "write_atomic", recording)
+    monkeypatch.setattr(planc.output.folder.Folder, "write", recording)
     write(tmp_path, {"z.txt": b"z", "a/b.txt": b"b"})
-    assert order[-1] == "manifest.json" and sorted(order[:-1]) == ["b.txt", "z.txt"]
+    outputs = [rel for rel in order if not rel.startswith(".planc-cache/")]
+    assert outputs[-1] == "manifest.json" and sorted(outputs[:-1]) == ["a/b.txt", "z.txt"]
 
 
 def test_an_unsafe_path_refuses_the_whole_set_before_writing(tmp_path: Path) -> None:
@@ -148,6 +157,8 @@ def test_an_unsafe_path_refuses_the_whole_set_before_writing(tmp_path: Path) -> 
         tree.write({"a.txt": b"a", "../escape.txt": b"x"}, manifest("a.txt"))
     with pytest.raises(UnsafePath):
         tree.write({"manifest.json": b"{}"}, manifest())
+    with pytest.raises(UnsafePath):
+        tree.write({".planc-cache/build.json": b"{}"}, manifest())
     assert not (tmp_path / "out").exists() and not (tmp_path / "escape.txt").exists()
 
 
@@ -170,29 +181,41 @@ def test_a_manifest_never_removes_outside_the_folder(tmp_path: Path, listed: str
 
 @pytest.mark.parametrize("text", ["not json", '{"plan": "p"}', '{"plan": "p", "files": 3}',
                                   "[1, 2]", '"x"', "\udcff"])
-def test_an_unreadable_manifest_is_a_warning_and_removes_nothing(tmp_path: Path,
-                                                                  text: str) -> None:
+def test_an_unreadable_manifest_refuses_the_write_and_force_replaces_it(tmp_path: Path,
+                                                                        text: str) -> None:
     (tmp_path / "old.txt").write_text("x")
     (tmp_path / "manifest.json").write_text(text, errors="surrogateescape")
-    tree, done = write(tmp_path, {"new.txt": b"n"})
-    assert [d.code for d in tree.diagnostics] == ["manifest-unreadable"]
-    assert tree.diagnostics[0].message == ("the previous manifest.json cannot be read; "
-                                           "no stale file is removed")
+    with pytest.raises(OutputRefused) as refused:
+        write(tmp_path, {"new.txt": b"n"})
+    (d,) = refused.value.diagnostics
+    assert (d.code, d.severity, d.path) == ("manifest-unreadable", "error",
+                                            str(tmp_path / "manifest.json"))
+    assert "pass --force" in d.hint
+    assert listing(tmp_path) == ["manifest.json", "old.txt"]  # nothing written
+    tree, done = write(tmp_path, {"new.txt": b"n"}, force=True)
+    assert [(d.code, d.severity) for d in tree.diagnostics] == [("manifest-unreadable",
+                                                                 "warning")]
     assert done.removed == [] and (tmp_path / "old.txt").exists()
+    assert json.loads((tmp_path / "manifest.json").read_text()) == manifest("new.txt")
 
 
 def test_a_manifest_that_is_a_folder_is_unreadable_not_a_crash(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").mkdir()
-    tree = OutputTree.open(tmp_path, KIND, "p")
-    assert [d.code for d in tree.diagnostics] == ["manifest-unreadable"]
+    with pytest.raises(OutputRefused) as refused:
+        OutputTree.open(tmp_path, KIND, "p")
+    assert [d.code for d in refused.value.diagnostics] == ["manifest-unreadable"]
 
 
-def test_another_plans_manifest_is_a_warning_and_removes_nothing(tmp_path: Path) -> None:
+def test_another_plans_manifest_refuses_the_write_and_force_removes_nothing(
+        tmp_path: Path) -> None:
     write(tmp_path, {"a.txt": b"a"}, plan="other")
-    tree, done = write(tmp_path, {"b.txt": b"b"})
-    (d,) = tree.diagnostics
-    assert d.code == "manifest-other-plan" and d.hint == "one folder per plan"
-    assert d.message == f"{tmp_path} holds a build of plan 'other'; no stale file is removed"
+    with pytest.raises(OutputRefused) as refused:
+        write(tmp_path, {"b.txt": b"b"})
+    (d,) = refused.value.diagnostics
+    assert d.code == "manifest-other-plan" and d.hint.startswith("one folder per plan")
+    assert d.message == f"{tmp_path} holds a build of plan 'other'"
+    tree, done = write(tmp_path, {"b.txt": b"b"}, force=True)
+    assert [d.code for d in tree.diagnostics] == ["manifest-other-plan"]
     assert done.removed == [] and (tmp_path / "a.txt").exists()
 
 
@@ -202,15 +225,16 @@ def test_a_tree_without_a_manifest_writes_files_only(tmp_path: Path) -> None:
     assert listing(tmp_path) == ["a.zwo"]
     with pytest.raises(ValueError):
         tree.write({"a.zwo": b"a"}, manifest("a.zwo"))
-    with pytest.raises(ValueError):
-        OutputTree.open(tmp_path, KIND, "p").write({"a.zwo": b"a"})
+    tree.close()
+    with pytest.raises(ValueError), OutputTree.open(tmp_path, KIND, "p") as other:
+        other.write({"a.zwo": b"a"})
 
 
-def test_a_write_error_names_the_file_not_its_temporary(tmp_path: Path) -> None:
+def test_a_write_error_names_what_could_not_be_written(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(OSError) as caught:
         OutputTree.open(tmp_path / "file" / "sub").write({"a.txt": b"a"})
-    assert caught.value.filename == str(tmp_path / "file" / "sub" / "a.txt")
+    assert caught.value.filename == str(tmp_path / "file" / "sub")
     with pytest.raises(OSError) as caught:
         write_file(tmp_path / "file" / "b.txt", b"b")
     assert caught.value.filename == str(tmp_path / "file" / "b.txt")
@@ -234,7 +258,7 @@ def test_compile_into_a_folder_writes_no_manifest_and_removes_nothing(tmp_path: 
     proc = run_planc("compile", str(sweet), "--to", "zwo,mrc", "-o", str(out))
     assert proc.returncode == 0, proc.stderr_text
     assert sorted(p.name for p in out.iterdir()) == [
-        "old.zwo", "sweet-spot-3x15.mrc", "sweet-spot-3x15.zwo"]
-    before = {p: p.stat().st_mtime_ns for p in out.iterdir()}
+        ".planc-cache", "old.zwo", "sweet-spot-3x15.mrc", "sweet-spot-3x15.zwo"]
+    before = {p: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
     assert run_planc("compile", str(sweet), "--to", "zwo,mrc", "-o", str(out)).returncode == 0
-    assert {p: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    assert {p: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()} == before

@@ -15,6 +15,7 @@ from conftest import ROOT, run_planc
 from support.golden import check_golden_tree
 from support.plan_helpers import plan_text, write
 
+from planc.output.tree import OutputRefused
 from planc.plan.build import build_plan
 from planc.plan.load import load_plan
 from planc.plan.weeks import Selection, select
@@ -23,14 +24,24 @@ GOLDEN = ROOT / "tests" / "golden" / "plans"
 PLANS = ["cycling-base-build-8w", "half-marathon-12w"]
 
 
+def outputs(directory: Path) -> list[Path]:
+    """The files under ``directory`` but planc's cache folder (which is not output)."""
+    return [p for p in sorted(directory.rglob("*"))
+            if p.is_file() and ".planc-cache" not in p.relative_to(directory).parts]
+
+
 def tree(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in outputs(directory)}
 
 
 def snapshot(directory: Path) -> dict[str, tuple[int, bytes]]:
     return {p.relative_to(directory).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+            for p in outputs(directory)}
+
+
+def visible(directory: Path) -> list[str]:
+    """The names in ``directory`` but hidden ones (planc's cache folder)."""
+    return sorted(p.name for p in directory.iterdir() if not p.name.startswith("."))
 
 
 @pytest.mark.parametrize("name", PLANS)
@@ -103,8 +114,7 @@ def test_shrinking_the_plan_removes_emptied_week_folders(tmp_path):
     build_plan(load_plan(path), out, ["icu"], Selection())
     write(tmp_path, plan_text("- tue: sweetspot\n").replace("weeks: 4", "weeks: 2"))
     build_plan(load_plan(path), out, ["icu"], Selection())
-    assert sorted(p.name for p in out.iterdir()) == [
-        "manifest.json", "week-01-2027-01-04", "week-02-2027-01-11"]
+    assert visible(out) == ["manifest.json", "week-01-2027-01-04", "week-02-2027-01-11"]
 
 
 def test_manifest_of_another_plan_is_never_used_to_delete(tmp_path):
@@ -114,19 +124,26 @@ def test_manifest_of_another_plan_is_never_used_to_delete(tmp_path):
     (out / "keep.txt").write_text("x")
     (out / "manifest.json").write_text(json.dumps(
         {"plan": {"id": "other"}, "sessions": [{"date": "2027-01-05", "files": {"icu": "keep.txt"}}]}))
-    result = build_plan(load_plan(path), out, ["icu"], Selection())
-    assert (out / "keep.txt").exists()
+    with pytest.raises(OutputRefused) as refused:
+        build_plan(load_plan(path), out, ["icu"], Selection())
+    assert [d.code for d in refused.value.diagnostics] == ["manifest-other-plan"]
+    assert visible(out) == ["keep.txt", "manifest.json"]  # nothing written
+    result = build_plan(load_plan(path), out, ["icu"], Selection(), force=True)
+    assert (out / "keep.txt").exists() and result.files.removed == []
     assert [d.code for d in result.diagnostics] == ["manifest-other-plan"]
 
 
 
-def test_an_unreadable_manifest_removes_nothing_and_is_replaced(tmp_path):
+def test_an_unreadable_manifest_refuses_and_force_replaces_it_removing_nothing(tmp_path):
     path = write(tmp_path, plan_text("- tue: sweetspot\n"))
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("x")
     (out / "manifest.json").write_text("{not json")
-    result = build_plan(load_plan(path), out, ["icu"], Selection())
+    with pytest.raises(OutputRefused):
+        build_plan(load_plan(path), out, ["icu"], Selection())
+    assert (out / "manifest.json").read_text() == "{not json"
+    result = build_plan(load_plan(path), out, ["icu"], Selection(), force=True)
     assert [d.code for d in result.diagnostics] == ["manifest-unreadable"]
     assert result.files.removed == [] and (out / "keep.txt").exists()
     assert json.loads((out / "manifest.json").read_text())["plan"]["id"] == "test-plan"
@@ -155,8 +172,7 @@ def test_cli_build_week_selection(tmp_path):
     proc = run_planc("build", str(ROOT / "plans" / "half-marathon-12w.yaml"), "-o",
                      str(tmp_path), "--week", "2027-W12", "--formats", "icu")
     assert proc.returncode == 0, proc.stderr_text
-    folders = sorted(p.name for p in tmp_path.iterdir())
-    assert folders == ["manifest.json", "week-12-2027-03-22"]
+    assert visible(tmp_path) == ["manifest.json", "week-12-2027-03-22"]
     proc = run_planc("build", str(ROOT / "plans" / "half-marathon-12w.yaml"), "-o",
                      str(tmp_path), "--from", "2027-03-01", "--to", "2027-03-07")
     assert proc.returncode == 0, proc.stderr_text

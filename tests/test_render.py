@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT, run_planc
 from support.plan_helpers import plan_text, write
 
+from planc.output.tree import OutputRefused
 from planc.plan.load import load_plan
 from planc.plan.weeks import select
 from planc.render.site import render_site
@@ -40,8 +41,9 @@ def pages(site: Path) -> list[Path]:
 
 
 def tree(site: Path) -> dict[str, bytes]:
+    """The site's files (planc's cache folder is not part of it)."""
     return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file()}
+            if p.is_file() and ".planc-cache" not in p.relative_to(site).parts}
 
 
 # ----------------------------------------------------------- offline site --
@@ -194,7 +196,8 @@ def test_week_selection_and_stale_files(tmp_path: Path):
     keep.write_text("mine")
     result = render_site(plan, out, select(plan, ["2"]))
     assert result.files.removed and not any("week-02" in str(p) for p in result.files.removed)
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["week-02-2026-12-07"]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir() and p.name[0] != ".") == [
+        "week-02-2026-12-07"]
     assert keep.read_text() == "mine"
     doc = lxml.html.fromstring((out / "index.html").read_bytes())
     assert [w.get("id") for w in doc.xpath("//section[@class='week']")] == ["week-2"]
@@ -204,8 +207,7 @@ def test_week_selection_and_stale_files(tmp_path: Path):
 
 def test_site_manifest_lists_what_the_render_wrote(cycling_site: Path):
     data = (cycling_site / "site-manifest.json").read_bytes()
-    files = sorted(p.relative_to(cycling_site).as_posix() for p in cycling_site.rglob("*")
-                   if p.is_file() and p.name != "site-manifest.json")
+    files = sorted(name for name in tree(cycling_site) if name != "site-manifest.json")
     manifest = {"plan": "cycling-base-build-8w", "files": files}
     assert data == (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
 
@@ -213,12 +215,19 @@ def test_site_manifest_lists_what_the_render_wrote(cycling_site: Path):
 def test_another_plans_site_is_never_cleaned_up(tmp_path: Path):
     out = tmp_path / "site"
     render_site(load_plan(RUNNING), out)
-    before = sorted(out.rglob("*.html"))
-    result = render_site(load_plan(CYCLING), out, select(load_plan(CYCLING), ["1"]))
-    (d,) = [d for d in result.diagnostics if d.code.startswith("manifest-")]
+    before = tree(out)
+    with pytest.raises(OutputRefused) as refused:
+        render_site(load_plan(CYCLING), out, select(load_plan(CYCLING), ["1"]))
+    (d,) = refused.value.diagnostics
     assert d.code == "manifest-other-plan" and "holds a rendering of plan 'half-marathon-12w'" \
-        in d.message and d.hint.endswith("(the default is out/<id>-site)")
-    assert result.files.removed == [] and all(p.exists() for p in before)
+        in d.message and "(the default is out/<id>-site)" in d.hint
+    assert tree(out) == before  # nothing written
+    result = render_site(load_plan(CYCLING), out, select(load_plan(CYCLING), ["1"]), force=True)
+    assert [d.code for d in result.diagnostics if d.code.startswith("manifest-")] == [
+        "manifest-other-plan"]
+    assert result.files.removed == []
+    assert all((out / name).exists() for name in before if name.endswith(".html")
+               and name != "index.html")
 
 
 def test_user_text_is_escaped(tmp_path: Path):
@@ -259,7 +268,8 @@ def test_cli_render_default_folder_and_week(tmp_path: Path):
     assert proc.stderr_text == ""
     site = tmp_path / "out" / "cycling-base-build-8w-site"
     assert (site / "index.html").is_file() and (site / "style.css").is_file()
-    assert [p.name for p in site.iterdir() if p.is_dir()] == ["week-03-2026-12-14"]
+    assert [p.name for p in site.iterdir() if p.is_dir() and p.name[0] != "."] == [
+        "week-03-2026-12-14"]
 
 
 def test_cli_render_usage_and_plan_errors(tmp_path: Path):

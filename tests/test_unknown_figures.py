@@ -89,7 +89,9 @@ def test_plan_stats_leave_unknown_sessions_out_of_totals_and_say_so(tmp_path):
 def test_check_says_which_threshold_a_plan_needs(tmp_path):
     (path,) = _write(tmp_path, **{"plan.yaml": PLAN})
     proc = run_planc("check", path)
-    assert proc.returncode == 0, proc.stderr_text
+    # build cannot write the run's .fit without a threshold pace: check says so (issue 16)
+    assert proc.returncode == 1, proc.stderr_text
+    assert "error[missing-threshold]: .fit needs a threshold pace" in proc.stderr_text
     assert f"{path}:16:10: warning[unknown-figure]: 2027-01-05 'Long': planc stats cannot " \
         "know its time and load without a threshold pace (--threshold-pace)" in proc.stderr_text
     assert "hint: give it in the plan's athlete, e.g. 'run: {threshold_pace: 4:30/km}'" \

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import re
 import sys
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +17,8 @@ from planc.inputs import InputError, NotText, read_text, shown_name, source_text
 from planc.limits import THRESHOLDS, as_float
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from planc.athlete import Athlete
     from planc.plan.model import Plan
     from planc.plan.weeks import Selection
@@ -234,12 +236,12 @@ def threshold_flag(name: str):
 
 def sport_name(text: str) -> str:
     """``--sport``: an intervals.icu sport, any case ('ride' is Ride)."""
-    from planc.diagnostics import did_you_mean
+    from planc.diagnostics import sport_guess
     from planc.units import SPORTS
 
     found = {s.lower(): s for s in SPORTS}.get(text.strip().lower())
     if found is None:
-        guess = did_you_mean(text, SPORTS)
+        guess = sport_guess(text)
         raise argparse.ArgumentTypeError(
             f"unknown sport '{text}'" + (f"; did you mean {guess}?" if guess else
                                          f" (sports: {', '.join(SPORTS)})"))
@@ -329,7 +331,11 @@ MAX_SAME = 20  # diagnostics of one code in one file that are printed in full
 
 def report(diagnostics: Iterable[Diagnostic], sources: dict[str, str],
            stream=None, strict: bool = False) -> bool:
-    """Print diagnostics (sorted, rendered with source lines); True if any is an error."""
+    """Print diagnostics (sorted, rendered with source lines, in colour on a terminal);
+    True if any is an error.  ``-q`` leaves warnings out (they still count); ``-v`` shows
+    every repeat instead of the first :data:`MAX_SAME` of a code in a file."""
+    from planc.commands.output import VERBOSITY, coloured, use_colour
+
     stream = stream or sys.stderr
     # the same library workout used every week yields the same diagnostic many times
     diags = sorted(set(diagnostics), key=sort_key)
@@ -338,17 +344,25 @@ def report(diagnostics: Iterable[Diagnostic], sources: dict[str, str],
             sources[d.path] = source_text(d.path)
     if strict:
         diags = [d.promoted() if not d.is_error else d for d in diags]
+    if VERBOSITY.sink is not None:  # --json: the document carries them
+        VERBOSITY.sink.extend(diags)
+        return any(d.is_error for d in diags)
+    paint = coloured if use_colour(stream) else str
+    limit = len(diags) if VERBOSITY.verbose else MAX_SAME
     shown: dict[tuple[str, str], int] = {}
     for d in diags:  # a mistake repeated 50,000 times is shown MAX_SAME times, then counted
+        if VERBOSITY.quiet and not d.is_error:
+            continue
         n = shown[(d.path, d.code)] = shown.get((d.path, d.code), 0) + 1
-        if n <= MAX_SAME:
-            print(render(d, sources), file=stream)
+        if n <= limit:
+            print(paint(render(d, sources)), file=stream)
     for (path, code), n in shown.items():
-        if n > MAX_SAME:
-            print(f"{path}: note: {n - MAX_SAME} more [{code}] not shown", file=stream)
+        if n > limit:
+            print(f"{path}: note: {n - limit} more [{code}] not shown (-v shows them)",
+                  file=stream)
     errors = sum(1 for d in diags if d.is_error)
     warnings = len(diags) - errors
-    if diags:
+    if diags and (errors or not VERBOSITY.quiet):
         parts = []
         if errors:
             parts.append(f"{errors} error{'s' * (errors != 1)}")
@@ -356,6 +370,35 @@ def report(diagnostics: Iterable[Diagnostic], sources: dict[str, str],
             parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
         print(", ".join(parts), file=stream)
     return errors > 0
+
+
+def summarise(diagnostics: Iterable[Diagnostic], command: str, stream=None) -> None:
+    """One line per kind of approximation (the same warnings repeat for every format of a
+    workout and every week of a plan), for ``build`` and ``compile``; ``-q`` drops them."""
+    from collections import Counter
+
+    from planc.commands.output import VERBOSITY
+
+    diagnostics = list(diagnostics)
+    if VERBOSITY.sink is not None:  # --json carries each one
+        VERBOSITY.sink.extend(diagnostics)
+        return
+    if VERBOSITY.quiet or not diagnostics:
+        return
+    stream = stream or sys.stderr
+    counts = Counter(d.code for d in diagnostics)
+    firsts: dict[str, Diagnostic] = {}
+    # sorted on every field, so that the same run names the same "first" every time
+    for d in sorted(set(diagnostics), key=lambda d: (d.path, d.span.line, d.span.column,
+                                                     d.code, d.message, d.hint or "")):
+        firsts.setdefault(d.code, d)
+    for code, n in sorted(counts.items()):
+        d = firsts[code]
+        where = f"{d.path}:{d.span.line}:{d.span.column}" if d.span.line else d.path
+        print(f"note: {n} x warning[{code}] (approximations the formats force), first at "
+              f"{where}: {d.message}", file=stream)
+    print(f"note: planc {command} -v lists each one; --strict makes them errors",
+          file=stream)
 
 
 # ------------------------------------------------------------------ weeks --
@@ -372,6 +415,8 @@ def add_week_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _date_arg(text: str) -> dt.date:
+    import datetime as dt  # lazy: only a --from/--until flag needs it, not every start
+
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -444,6 +489,15 @@ def roster_without_for(args: argparse.Namespace) -> str | None:
         return "--roster says which roster; say whose plans with --for NAME[,NAME…], " \
                "--for tag:TAG or --for all"
     return None
+
+
+def today_in(zone: str | None) -> dt.date:
+    """Today where the athlete lives (the machine's date without a zone)."""
+    import datetime as dt  # lazy, as in _date_arg: most commands never ask the date
+
+    if not zone:
+        return dt.date.today()
+    return dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()  # the roster checked the name
 
 
 def squad_from_args(args: argparse.Namespace, roster_path: str | None,

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import zoneinfo
 from pathlib import Path
 
 from planc.commands import ExitCode
@@ -146,13 +145,6 @@ def pull(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _today(zone: str | None) -> dt.date:
-    """Today where the athlete lives (the machine's date without a zone)."""
-    if not zone:
-        return dt.date.today()
-    return dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()  # the roster checked the name
-
-
 def _pull_squad(args: argparse.Namespace, families) -> int:
     """``--for``: one athlete file each, then a summary table."""
     from planc.commands._common import CommandFailed, client_from_args, squad_from_args
@@ -187,6 +179,8 @@ def _pull_squad(args: argparse.Namespace, families) -> int:
 
 def _pull_member(args: argparse.Namespace, client, roster, member, families) -> tuple[int, str]:
     """Pull one athlete: (exit code, what the summary says)."""
+    from planc.commands._common import today_in
+
     if member.id is None:
         print(f"planc athlete pull: error: {member.name} has no intervals.icu id in the roster "
               f"({member.path})", file=sys.stderr)
@@ -196,7 +190,7 @@ def _pull_member(args: argparse.Namespace, client, roster, member, families) -> 
               or str(Path(roster.path).parent / "athletes" / f"{member.name}.yaml"))
     try:
         text, notes, what = _athlete_file(client.for_athlete(member.id), families,
-                                          _today(member.timezone or roster.timezone))
+                                          today_in(member.timezone or roster.timezone))
         said = _write(text, target)
     except _Failed as exc:
         print(f"planc athlete pull: error: {member.name}: {exc.message}", file=sys.stderr)

@@ -4,20 +4,25 @@
                      [--from DATE] [--to DATE]
 
 Output goes to out/<plan id> unless -o says otherwise; with --for (coach mode),
-each athlete's plan goes to out/<plan id>/<athlete>/ (-o DIR: DIR/<athlete>/).  Files are named
-<date>-<slot>-<name>.<ext> inside week-NN-<monday>/ folders; manifest.json
+each athlete's plan goes to out/<plan id>/<athlete>/ (-o DIR: DIR/<athlete>/).
+Files are named <date>-<slot>-<name>.<ext> inside week-NN-<monday>/ folders; manifest.json
 lists every session (date, time, sport, kind, external id, files, duration,
-distance, load).  Rebuilding with no change rewrites nothing.  A file from an
-earlier build is removed only if that build's manifest lists it.  Formats are
-chosen with --formats (default: all available) because --from/--to select
-dates here, as in stats and publish.
+distance, load).  Rebuilding with no change rewrites nothing, and costs little
+more than reading the plan (.planc-cache/ in the folder keeps what that takes);
+after an edit only the sessions that changed are compiled again.  A file from an
+earlier build is removed only if that build's manifest lists it; a file planc
+did not write is never replaced (--force replaces it), and nothing is written
+through a symbolic link.  Formats are chosen with --formats (default: all
+available) because --from/--to select dates here, as in stats and publish.
 
-Exit status: 0 built, 1 the plan has errors, 2 bad command line.
+Exit status: 0 built, 1 the plan has errors or the folder holds what planc must
+not replace, 2 bad command line.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 
@@ -41,14 +46,35 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_athlete_args(p)
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (approximations a format forces) as errors")
+    p.add_argument("--force", action="store_true",
+                   help="replace files in the output folder that planc did not write")
     add_fit_max_steps(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="list every approximation a format forces (default: one line per kind)")
+    p.add_argument("--json", action="store_true",
+                   help="print the diagnostics and where the files went as one JSON document "
+                   "on standard output (README, 'Machine-readable output')")
     add_for_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.json:
+        return _run(args)
+    from planc.commands.output import diagnostics_json, gathered, print_json
+
+    args.output_dir = None  # set by _run once the plan is read
+    with gathered() as found:
+        code = _run(args)
+    out = args.output_dir
+    manifest = out / "manifest.json" if out is not None and not args.squad else None
+    print_json({"exit_code": int(code), "output": str(out) if out is not None else None,
+                "manifest": str(manifest) if manifest and manifest.is_file() else None,
+                **diagnostics_json(found)})
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     from planc.commands._common import (
         CommandFailed,
         athlete_from_args,
@@ -57,9 +83,15 @@ def run(args: argparse.Namespace) -> int:
         roster_without_for,
         squad_plans,
     )
+    from planc.inputs import record_reads
     from planc.lower.formats import parse_formats
+    from planc.output.cache import Stamp, default_folder
     from planc.plan.load import read_plan
 
+    argv = getattr(args, "_argv", None)  # the command line as typed: the cache's key
+    # coach mode writes several folders, which one cache state cannot vouch for
+    stamp = Stamp("build", argv, record_reads()) \
+        if argv is not None and not args.squad and not args.json else None
     if (problem := roster_without_for(args)) is not None:
         print(f"planc build: error: {problem}", file=sys.stderr)
         return 2
@@ -83,9 +115,10 @@ def run(args: argparse.Namespace) -> int:
         report(diags, sources, strict=args.strict)
         return 1
     plan = result.plan
-    out_dir = Path(args.output) if args.output else Path("out") / plan.id
+    out_dir = Path(args.output or default_folder("build", plan.id))
+    args.output_dir = out_dir
     if not args.squad:
-        return _build_one(args, plan, athlete, out_dir, formats, diags, sources)
+        return _build_one(args, plan, athlete, out_dir, formats, diags, sources, stamp=stamp)
     # --for: each athlete's plan into <out>/<athlete>/ (their thresholds, dates, days)
     try:
         _, plans = squad_plans(args, args.plan, plan, sources, diags, strict=args.strict)
@@ -96,16 +129,19 @@ def run(args: argparse.Namespace) -> int:
                         diags if n == 0 else [], sources, approximations, mp.member.label)
              for n, mp in enumerate(plans)]
     if approximations:
-        _summarise(approximations)
+        _summarise(approximations, sys.stderr)
     return max(codes)
 
 
 def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: list[str],
                diags: list, sources: dict[str, str], approximations: list | None = None,
-               who: str | None = None) -> int:
+               who: str | None = None, stamp=None) -> int:
     """Build one plan (the plan as written, or one athlete's) into ``out_dir``; the
-    formats' approximations go to ``approximations`` when given (else summarised here)."""
+    formats' approximations go to ``approximations`` when given (else summarised here).
+    With ``stamp``, what is printed is stored for a no-change rebuild to print again."""
     from planc.commands._common import report, selection_from_args
+    from planc.output.cache import save_transcript
+    from planc.output.tree import OutputRefused
     from planc.plan.build import build_plan
     from planc.plan.weeks import SelectionError
 
@@ -116,47 +152,50 @@ def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: 
         return 2
     try:
         built = build_plan(plan, out_dir, formats, selection, athlete, strict=args.strict,
-                           fit_max_steps=args.fit_max_steps)
+                           fit_max_steps=args.fit_max_steps, force=args.force, stamp=stamp)
+    except OutputRefused as exc:
+        report(diags + exc.diagnostics, sources, strict=args.strict)
+        return 1
     except OSError as exc:
         print(f"planc build: error: cannot write {exc.filename or out_dir}: "
               f"{exc.strerror or exc}", file=sys.stderr)
         return 2
-    # the build's own warnings (about manifest.json) are shown in full; the formats'
-    # approximations repeat week after week and are summarised unless -v
+    # the build's own warnings (about manifest.json) are shown in full and not kept for a
+    # no-change rebuild; the formats' approximations repeat week after week and are
+    # summarised unless -v
     own = [d for d in built.diagnostics if d.code.startswith("manifest-")]
     lowering = [d for d in built.diagnostics if not d.code.startswith("manifest-")]
+    shown = io.StringIO()  # what a no-change rebuild prints again
     if not args.verbose and not args.strict and not any(d.is_error for d in lowering):
         if approximations is None:
-            _summarise(lowering)
+            _summarise(lowering, shown)
         else:
             approximations.extend(lowering)
         lowering = []
-    lowering = own + lowering
-    if who and lowering:
+    if who and (own or lowering):
         print(f"for {who}:", file=sys.stderr)
-    failed = report(diags + lowering, sources, strict=args.strict)
+    if own:
+        report(own, sources)
+    failed = report(diags + lowering, sources, stream=shown, strict=args.strict)
+    sys.stderr.write(shown.getvalue())
     if failed:
         return 1
-    if not args.quiet:
-        weeks = len({s.week for s in selection.sessions(plan.sessions)})
-        print(f"built {built.sessions} session{'s' * (built.sessions != 1)} in {weeks} "
-              f"week{'s' * (weeks != 1)} to {out_dir}: {built.files.summary()}",
-              file=sys.stderr)
+    weeks = len({s.week for s in selection.sessions(plan.sessions)})
+
+    def closing(files) -> str:
+        return "" if args.quiet else (
+            f"built {built.sessions} session{'s' * (built.sessions != 1)} in {weeks} "
+            f"week{'s' * (weeks != 1)} to {out_dir}: {files.summary()}\n")
+
+    sys.stderr.write(closing(built.files))
+    if stamp is not None and built.files.key is not None:
+        save_transcript(str(out_dir), stamp, built.files.key,
+                        shown.getvalue() + closing(built.files.no_change()))
     return 0
 
 
-def _summarise(diagnostics) -> None:
+def _summarise(diagnostics, stream) -> None:
     """One line per kind of approximation: a plan repeats the same ones week after week."""
-    from collections import Counter
+    from planc.commands._common import summarise
 
-    counts = Counter(d.code for d in diagnostics)
-    firsts: dict[str, object] = {}
-    for d in sorted(set(diagnostics), key=lambda d: (d.path, d.span.line, d.span.column)):
-        firsts.setdefault(d.code, d)
-    for code, n in sorted(counts.items()):
-        d = firsts[code]
-        where = f"{d.path}:{d.span.line}:{d.span.column}" if d.span.line else d.path
-        print(f"note: {n} x warning[{code}] (approximations the formats force), first at "
-              f"{where}: {d.message}", file=sys.stderr)
-    if counts:
-        print("note: planc build -v lists each one; --strict makes them errors", file=sys.stderr)
+    summarise(diagnostics, "build", stream)

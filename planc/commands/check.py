@@ -36,17 +36,33 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_sport_arg(p)
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when all is well")
+    p.add_argument("--json", action="store_true",
+                   help="print the diagnostics as one JSON document on standard output "
+                   "(README, 'Machine-readable output')")
     add_for_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.json:
+        return _run(args, [])
+    from planc.commands.output import diagnostics_json, gathered, print_json
+
+    checked: list[str] = []
+    with gathered() as found:
+        code = _run(args, checked)
+    print_json({**diagnostics_json(found), "files": checked})
+    return code
+
+
+def _run(args: argparse.Namespace, paths: list[str]) -> int:
+    """Check every file (``paths`` receives those expanded from the arguments)."""
     from planc.check import read_workout
+    from planc.commands.output import say
 
     diags = []
     sources: dict[str, str] = {}
     unreadable = 0  # files that cannot be read: reported, and the others still checked
     failed = False
-    paths: list[str] = []
     for given in args.paths:
         try:
             paths.extend(expand_paths([given]))
@@ -81,15 +97,17 @@ def run(args: argparse.Namespace) -> int:
     failed = report(diags, sources, strict=args.strict) or failed
     if unreadable:
         return ExitCode.USAGE
-    if not failed and not args.quiet:
-        print(f"ok: {len(paths)} file{'s' * (len(paths) != 1)} checked", file=sys.stderr)
+    if not failed and not args.json:
+        say(f"ok: {len(paths)} file{'s' * (len(paths) != 1)} checked")
     return ExitCode.DIAGNOSTICS if failed else ExitCode.OK
 
 
 def _check_yaml(args: argparse.Namespace, path: str, sources: dict[str, str]) -> bool:
     """A plan (and its athletes) or a roster, reported here; True if any error."""
     from planc.plan.load import read_plan
+    from planc.plan.rejections import build_errors
     from planc.plan.roster import check_roster, is_roster
+    from planc.plan.stats import threshold_warnings
     from planc.plan.yamlsrc import parse_yaml
 
     try:
@@ -102,8 +120,13 @@ def _check_yaml(args: argparse.Namespace, path: str, sources: dict[str, str]) ->
         return report(found.diagnostics, sources, strict=args.strict)
     result = read_plan(path)
     sources.update(result.sources)
-    failed = report(result.diagnostics, sources, strict=args.strict)
     plan = result.plan
+    diagnostics = result.diagnostics
+    if plan is not None and result.ok:  # figures `stats` could not know, said before it runs
+        diagnostics = diagnostics + threshold_warnings(plan)
+        if not plan.roster:  # what build would stop at (a roster's athletes: squad_plans)
+            diagnostics = diagnostics + build_errors(plan)
+    failed = report(diagnostics, sources, strict=args.strict)
     if plan is None or not (args.squad or plan.roster or args.roster):
         return failed
     squad_plans(args, path, plan, sources, result.diagnostics, strict=args.strict,

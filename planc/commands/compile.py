@@ -3,8 +3,12 @@
 With one text format and no -o, the result goes to standard output.  With -o
 DIR every workout gets one file per format, named from a safe slug of its name
 (or of the input file name), written atomically; unchanged files are not
-rewritten.  Approximations a format forces (nested repeats, dropped cues, …)
-are warnings naming the source line; --strict makes them errors.
+rewritten.  A file in DIR that planc did not write there (or that was edited
+since) is never replaced unless --force, and nothing is written through a
+symbolic link; DIR/.planc-cache/ keeps the record of what planc wrote.  -o FILE
+names one file: it is replaced, unless it is a link.  Approximations a format
+forces (nested repeats, dropped cues, …) are warnings naming the source line;
+--strict makes them errors.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import argparse
 import dataclasses
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planc.commands._common import (
     BadEncoding,
@@ -27,6 +32,12 @@ from planc.commands._common import (
     report,
 )
 from planc.units import is_indoor
+
+if TYPE_CHECKING:  # types only: the library is imported lazily, for start-up
+    from planc.ast import Workout
+    from planc.athlete import Athlete
+    from planc.diagnostics import Diagnostic
+    from planc.lower.formats import EmitOptions
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -46,14 +57,42 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="use indoor_ftp where set (always for VirtualRide/VirtualRun/VirtualRow)")
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (approximations a format forces) as errors")
+    p.add_argument("--force", action="store_true",
+                   help="replace files in -o DIR that planc did not write")
     add_fit_max_steps(p)
+    p.add_argument("--zwo-max-effort", choices=("max-effort", "free-ride"),
+                   default="max-effort",
+                   help=".zwo max efforts: MaxEffort blocks (Zwift), or FreeRide blocks with a "
+                        "'Max effort' cue for apps that drop MaxEffort (Golden Cheetah)")
+
+
+@dataclasses.dataclass
+class _Compiled:
+    """What a compile run has made so far: the files, the texts, and what it must say."""
+
+    files: dict[str, bytes] = dataclasses.field(default_factory=dict)  # -o DIR: name -> bytes
+    texts: list[bytes] = dataclasses.field(default_factory=list)  # stdout, or the one -o FILE
+    notes: list[str] = dataclasses.field(default_factory=list)  # skipped / not written
+    used_names: set[str] = dataclasses.field(default_factory=set)
+    failed: bool = False
+
+    def file_stem(self, name: str | None, path: str) -> str:
+        """The workout's slug, else (nothing to spell in it) the input file's, else
+        'workout'; a second workout of the same name gets '-2'."""
+        from planc.names import slugify
+
+        stem = (slugify(name or "", default="")
+                or slugify(Path(path).stem if path != "-" else "", default="") or "workout")
+        base, n = stem, 2
+        while base in self.used_names:
+            base, n = f"{stem}-{n}", n + 1
+        self.used_names.add(base)
+        return base
 
 
 def run(args: argparse.Namespace) -> int:
     from planc.check import read_workout
-    from planc.emit import emit
-    from planc.lower.formats import FORMATS, EmitOptions, formats_for, parse_formats
-    from planc.names import slugify
+    from planc.lower.formats import EmitOptions, parse_formats
 
     all_formats = "all" in [p.strip().lower() for p in args.to.split(",")]
     try:
@@ -79,11 +118,10 @@ def run(args: argparse.Namespace) -> int:
         report(diags, sources)
         return 1
     options = EmitOptions(strict=args.strict, indoor=args.indoor,
-                          fit_max_steps=args.fit_max_steps)
-    files: dict[str, bytes] = {}  # -o DIR: file name -> bytes
-    texts: list[bytes] = []  # standard output, or the one -o FILE
-    used_names: set[str] = set()
-    failed = False
+                          fit_max_steps=args.fit_max_steps,
+                          zwo_max_effort_as_free_ride=args.zwo_max_effort == "free-ride")
+    done = _Compiled()
+    lowered: list[Diagnostic] = []  # the formats' approximations, grouped unless -v
     for path in paths:
         try:
             if is_plan(path):
@@ -94,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         except BadEncoding as exc:
             sources[exc.source.path] = exc.source.text
             diags.append(exc.diagnostic)
-            failed = True
+            done.failed = True
             continue
         except InputError as exc:
             print(f"planc compile: error: {exc}", file=sys.stderr)
@@ -103,33 +141,68 @@ def run(args: argparse.Namespace) -> int:
         parsed = read_workout(src.text, path=src.path, sport=args.sport, name=args.name)
         diags.extend(parsed.diagnostics)
         if parsed.workout is None:
-            failed = True
+            done.failed = True
             continue
-        workout = parsed.workout
-        stem = slugify(workout.name or (Path(path).stem if path != "-" else "workout"))
-        base = stem
-        n = 2
-        while base in used_names:
-            base = f"{stem}-{n}"
-            n += 1
-        used_names.add(base)
-        # 'all' means every format that can express this sport; a named format is honoured
-        # (and its emitter explains why a run has no .erg)
-        chosen = formats_for(workout.sport, formats) if all_formats else formats
-        # a virtual sport is indoors (indoor_ftp), as in plan builds; --indoor forces it
-        indoor = is_indoor(workout.sport, options.indoor)
-        workout_options = dataclasses.replace(options, indoor=indoor)
-        for fmt in chosen:
-            data, emitted = emit(fmt, workout, athlete_result.athlete, workout_options)
-            diags.extend(d.with_path(src.path) if d.path == "<input>" else d for d in emitted)
-            if out_dir is not None:
-                files[f"{base}{FORMATS[fmt].extension}"] = data
-            else:
-                texts.append(data)
-    failed = report(diags, sources, strict=args.strict) or failed
-    if failed:
+        lowered += _compile_workout(done, parsed.workout, src.path, formats, all_formats,
+                                  athlete_result.athlete, options, to_dir=out_dir is not None)
+    diags = _grouped(diags, lowered, args)
+    failed = report(diags, sources, strict=args.strict) or done.failed
+    for note in done.notes:
+        print(note, file=sys.stderr)
+    if failed and args.strict:  # --strict: all or nothing
         return 1
-    return _write(files, texts, out_dir, out_file)
+    # each workout x format that compiled is written, even when another failed
+    written = _write(done.files, done.texts, out_dir, out_file, args.force) if done.files or done.texts else 0
+    return 1 if failed and not written else written
+
+
+def _compile_workout(done: _Compiled, workout: Workout, path: str, formats: list[str],
+                     all_formats: bool, athlete: Athlete, options: EmitOptions,
+                     to_dir: bool) -> list[Diagnostic]:
+    """Lower and emit one workout in each format into ``done``; its diagnostics.
+
+    ``--to all`` means every format that can express the sport, and a note says which
+    it skips; a format named on its own is honoured (its emitter explains why a run
+    has no .erg).  A format whose lowering fails (it said why) is noted as not written;
+    the others are still written."""
+    from planc.emit import emit
+    from planc.lower.formats import FORMATS, formats_for
+
+    base = done.file_stem(workout.name, path)
+    chosen = formats_for(workout.sport, formats) if all_formats else formats
+    if skipped := [FORMATS[f].extension for f in formats if f not in chosen]:
+        done.notes.append(f"{path}: {' '.join(skipped)} skipped: no form for {workout.sport}")
+    # a virtual sport is indoors (indoor_ftp), as in plan builds; --indoor forces it
+    options = dataclasses.replace(options, indoor=is_indoor(workout.sport, options.indoor))
+    diags: list[Diagnostic] = []
+    not_written: list[str] = []
+    for fmt in chosen:
+        data, emitted = emit(fmt, workout, athlete, options)
+        diags.extend(d.with_path(path) if d.path == "<input>" else d for d in emitted)
+        if not data:
+            not_written.append(FORMATS[fmt].extension)
+        elif to_dir:
+            done.files[f"{base}{FORMATS[fmt].extension}"] = data
+        else:
+            done.texts.append(data)
+    if not_written:
+        done.failed = True
+        if len(chosen) > 1:  # with one format the error says it all
+            done.notes.append(f"{path}: {' '.join(not_written)} not written (the errors above "
+                              "say why)")
+    return diags
+
+
+def _grouped(diags: list, lowered: list, args: argparse.Namespace) -> list:
+    """The diagnostics to print in full: the formats' approximations (the same warning
+    once per format) become one line per kind, as in build, unless -v, --strict or an
+    error among them asks for each."""
+    from planc.commands._common import summarise
+
+    if args.verbose or args.strict or any(d.is_error for d in [*diags, *lowered]):
+        return diags + lowered
+    summarise(lowered, "compile")
+    return diags
 
 
 def _destination(output: str | None, inputs: int,
@@ -153,21 +226,25 @@ def _destination(output: str | None, inputs: int,
 
 
 def _write(files: dict[str, bytes], texts: list[bytes], out_dir: Path | None,
-           out_file: Path | None) -> int:
+           out_file: Path | None, force: bool) -> int:
     """Write the compiled files: into -o DIR (no manifest: the folder may hold the coach's
     own files, and each compile writes only what it was given), to -o FILE, or to stdout."""
     # imported here, not at the top: json and tempfile cost ~15 ms of start-up that
     # compiling to standard output does not need
-    from planc.output.tree import OutputTree, write_file
+    from planc.output.tree import OutputRefused, OutputTree, write_file
 
     try:
         if out_dir is not None:
-            OutputTree.open(out_dir).write(files)
+            with OutputTree.open(out_dir, force=force) as tree:
+                tree.write(files)
         for data in texts:
             if out_file is not None:
                 write_file(out_file, data)
             else:
                 sys.stdout.write(data.decode("utf-8"))
+    except OutputRefused as exc:
+        report(exc.diagnostics, {})
+        return 1
     except OSError as exc:
         print(f"planc compile: error: cannot write {exc.filename or out_dir or out_file}: "
               f"{exc.strerror or exc}", file=sys.stderr)

@@ -125,10 +125,12 @@ def _write(path: Path, text: str) -> None:
 
 
 def _summary(args: argparse.Namespace, counts: dict[str, int]) -> None:
+    from planc.commands.output import say
+
     changed, same = counts["changed"], counts["same"]
     verb = "would be reformatted" if (args.check or args.diff) else "reformatted"
     parts = [f"{changed} file{'s' * (changed != 1)} {verb}",
              f"{same} file{'s' * (same != 1)} already formatted"]
     if counts["failed"]:
         parts.append(f"{counts['failed']} with errors left alone")
-    print(", ".join(parts), file=sys.stderr)
+    say(", ".join(parts))  # -q: the exit status says it

@@ -6,7 +6,9 @@ One file without -o prints to standard output; with -o DIR every file becomes
 DIR/<name>.workout (a safe slug of the workout name), written atomically; an
 existing file with other content (perhaps your edits) is kept unless --force.
 A file that cannot be imported gets one error naming it and what is wrong, and
-the command exits 1; the other files are still imported.
+the command exits 1 (2 when a file cannot be read at all, as for every command);
+the other files are still imported, and several files end with a count of how
+many were imported.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from planc.commands import ExitCode
+
 IMPORT_SUFFIXES = (".zwo", ".mrc", ".erg", ".fit")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from planc.commands._common import sport_name, threshold_flag
+    from planc.commands.import_icu import add_icu_arguments
 
-    p.add_argument("paths", nargs="+", metavar="FILE",
+    p.add_argument("paths", nargs="*", metavar="FILE",
                    help="workout files (.zwo .mrc .erg .fit or intervals.icu text), "
                    "directories (their .zwo/.mrc/.erg/.fit files), or - for standard input")
     p.add_argument("-o", "--output", metavar="DIR",
@@ -36,6 +41,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cue-times", choices=("auto", "seconds", "minutes"), default="auto",
                    help="unit of .mrc/.erg [COURSE TEXT] cue times (default auto: seconds, "
                    "unless the times have fractions and fit the workout in minutes)")
+    add_icu_arguments(p)
 
 
 def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
@@ -56,30 +62,37 @@ def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     from planc.commands._common import report
+    from planc.commands.import_icu import files_usage_problem, run_from_icu, write_file
+    from planc.commands.output import VERBOSITY, say
     from planc.importers import import_file
     from planc.names import slugify
-    from planc.output.files import inside, same_content, write_atomic
+    from planc.output.files import inside
 
+    if args.from_icu:
+        return run_from_icu(args)
+    if (problem := files_usage_problem(args)) is not None:
+        print(f"planc import: error: {problem}", file=sys.stderr)
+        return 2
     sport = args.sport
     paths, problems = _expand(args.paths)
     for problem in problems:
         print(f"planc import: error: {problem}", file=sys.stderr)
     if problems:
-        return 2
+        return ExitCode.USAGE
     out_dir = Path(args.output) if args.output else None
     if out_dir is None and len(paths) > 1:
         print("planc import: error: several files need -o DIR (one .workout file each)",
               file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         print(f"planc import: error: -o {out_dir}: not a directory", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     if paths.count("-") > 1:
         print("planc import: error: standard input can be read once", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     cue_minutes = {"auto": None, "seconds": False, "minutes": True}[args.cue_times]
 
-    failed = False
+    failed = unreadable = 0
     used: set[str] = set()
     for path in paths:
         if path == "-":
@@ -91,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
         sources = {result.path: result.source} if result.source is not None else {}
         report(result.diagnostics, sources)
         if not result.ok:
-            failed = True
+            failed += 1
+            unreadable += any(d.code == "unreadable" for d in result.diagnostics)
             continue
         text = result.text
         if out_dir is None:
@@ -105,18 +119,17 @@ def run(args: argparse.Namespace) -> int:
         dest = out_dir / f"{base}.workout"
         if not inside(out_dir, dest):  # slugify already forbids this; belt and braces
             print(f"planc import: error: refusing to write outside {out_dir}", file=sys.stderr)
-            return 2
-        data = text.encode("utf-8")
-        if not args.force and dest.exists() and not same_content(dest, data):
-            print(f"planc import: error: {dest} exists and differs from this import (it may "
-                  "hold your edits); pass --force to replace it", file=sys.stderr)
-            failed = True
+            return ExitCode.USAGE
+        if (problem := write_file(dest, text.encode("utf-8"), args.force)) is not None:
+            print(f"planc import: error: {problem}", file=sys.stderr)
+            if problem.startswith("cannot write"):
+                return ExitCode.USAGE
+            failed += 1
             continue
-        try:
-            write_atomic(dest, data)
-        except OSError as exc:
-            print(f"planc import: error: cannot write {dest}: {exc.strerror or exc}",
-                  file=sys.stderr)
-            return 2
-        print(f"{result.path} -> {dest}", file=sys.stderr)
-    return 1 if failed else 0
+        say(f"{result.path} -> {dest}")
+    if len(paths) > 1 and (failed or not VERBOSITY.quiet):
+        print(f"{len(paths) - failed} of {len(paths)} files imported"
+              + (f"; {failed} failed (above)" if failed else ""), file=sys.stderr)
+    if unreadable:
+        return ExitCode.USAGE
+    return ExitCode.DIAGNOSTICS if failed else ExitCode.OK

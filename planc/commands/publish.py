@@ -2,7 +2,8 @@
 
     planc publish PLAN [--week N|N-M|YYYY-Www]… [--from DATE] [--to DATE]
                        [--for NAME[,NAME…]|tag:TAG|all] [--roster FILE]
-                       [--dry-run] [--prune] [--yes] [--base-url URL] [--verbose]
+                       [--targets] [--dry-run] [--prune] [--yes] [--base-url URL] [--verbose]
+    planc publish PLAN --library | --as-plan …   (planc.commands.publish_library)
 
 Reads the calendar over the selected dates (default: the whole plan), prints
 a plan of action — one line per event: create, update (with the fields that
@@ -23,6 +24,9 @@ another athlete's planc events is refused.  One plan of action per athlete; an
 athlete that fails (403, 5xx after retries) does not stop the others; a summary
 table ends the run.
 
+With --targets, each selected week also gets one TARGET event per sport with
+the load, time and distance planc computes for it (planc.publish.targets).
+
 After writing, every returned event is checked: its external id came back and
 intervals.icu parsed the workout into the steps and duration planc compiled.
 
@@ -32,9 +36,11 @@ INTERVALS_ICU_ATHLETE_ID defaults to 0, the key's own athlete (--for uses the
 roster's ids instead).
 
 Exit status: 0 published (or nothing to do), 1 the plan has errors, a calendar
-was refused or intervals.icu stored something other than what planc sent, 2 bad
+was refused, you answered no at the prompt, or intervals.icu stored something
+other than what planc sent, 2 bad
 command line or missing key, 3 intervals.icu unreachable or refused a request
-(for any athlete).
+(for any athlete).  With --dry-run --detailed-exitcode: 0 the calendar is up
+to date, 2 changes are pending, 1 any error.
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         add_for_arguments,
         add_week_arguments,
     )
+    from planc.commands.publish_library import add_library_arguments
 
     p.add_argument("plan", metavar="PLAN", help="plan file (.yaml)")
     add_week_arguments(p)
@@ -62,9 +69,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--prune", action="store_true",
                    help="also delete this plan's events in the selected dates that the plan "
                    "no longer has (never events made by hand or by other tools)")
+    g.add_argument("--detailed-exitcode", action="store_true",
+                   help="with --dry-run: exit 0 when the calendar is up to date, 2 when "
+                   "changes are pending, 1 on any error (for scripts and CI)")
+    g.add_argument("--json", action="store_true",
+                   help="print the plan of action and the outcome as one JSON document on "
+                   "standard output (README, 'Machine-readable output')")
     g.add_argument("-y", "--yes", action="store_true",
                    help="do not ask for confirmation (needed when not on a terminal, and for "
                    "updates that change an event's sport)")
+    g.add_argument("--targets", action="store_true",
+                   help="also publish each week's TARGET events, one per sport: the load, "
+                   "time and distance planc computes for that week")
+    add_library_arguments(p)
     add_for_arguments(p)
     add_connection_arguments(p)
 
@@ -72,14 +89,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def _fail(message: str, code: int) -> int:
     print(f"planc publish: error: {message}", file=sys.stderr)
     return code
-
-
-def _confirm(count: int, calendars: int) -> bool:
-    where = f" in {calendars} calendars" if calendars > 1 else ""
-    print(f"Apply these {count} change{'s' * (count != 1)}{where} to intervals.icu? [y/N] ",
-          end="", file=sys.stderr, flush=True)
-    answer = sys.stdin.readline()
-    return answer.strip().lower() in ("y", "yes")
 
 
 def _sport_change_message(n: int) -> str:
@@ -110,15 +119,49 @@ class _Target:
 
 
 def run(args: argparse.Namespace) -> int:
+    from planc.commands import detailed
+
+    if args.detailed_exitcode and not args.dry_run:
+        _fail("--detailed-exitcode goes with --dry-run (it says whether changes are pending)",
+              ExitCode.USAGE)
+        return detailed(ExitCode.USAGE, False)
+    args.pending, args.targets = False, []  # set by _decide and _run
+    code = _json_run(args) if args.json else _run(args)
+    return detailed(code, args.pending) if args.detailed_exitcode else code
+
+
+def _json_run(args: argparse.Namespace) -> int:
+    """--json: the human plan of action goes to standard error, the document to stdout."""
+    import contextlib
+
+    from planc.commands.output import action_json, diagnostics_json, gathered, print_json
+
+    stdout = sys.stdout
+    with gathered() as found, contextlib.redirect_stdout(sys.stderr):
+        code = _run(args)
+    calendars = [{"plan": t.plan.id, "athlete": t.member.name if t.member else None,
+                  "calendar": t.client.athlete_id if t.client else None,
+                  "result": t.result or None,
+                  "actions": [action_json(a) for a in (t.changes.actions if t.changes else [])],
+                  "stale": len(t.changes.stale) if t.changes else 0}
+                 for t in args.targets]
+    print_json({"exit_code": int(code), "dry_run": args.dry_run, "calendars": calendars,
+                **diagnostics_json(found)}, stdout)
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     from planc.commands._common import (
         CommandFailed,
         plan_path_problem,
         report,
         roster_without_for,
     )
+    from planc.commands.publish_library import library_usage_problem, publish_library
     from planc.plan.load import read_plan
 
-    if (problem := roster_without_for(args)) is not None:
+    if (problem := roster_without_for(args)) is not None \
+            and not (args.apply_to or args.share_with):  # they say whose, like --for
         return _fail(problem, ExitCode.USAGE)
     interactive = sys.stdin.isatty()
     if not (args.yes or args.dry_run or interactive):
@@ -127,11 +170,15 @@ def run(args: argparse.Namespace) -> int:
                      "of action", ExitCode.USAGE)
     if (problem := plan_path_problem(args.plan)) is not None:
         return _fail(problem, ExitCode.USAGE)
+    if (problem := library_usage_problem(args)) is not None:
+        return _fail(problem, ExitCode.USAGE)
     result = read_plan(args.plan, need_plan=True)
     sources = dict(result.sources)
     if not result.ok or result.plan is None:
         report(result.diagnostics, sources)
         return ExitCode.DIAGNOSTICS
+    if args.library or args.as_plan:
+        return publish_library(args, result, sources)
     if result.plan.roster and not args.squad:
         return _fail(f"{args.plan} has a roster ({result.plan.roster}): say whose calendars "
                      "with --for NAME[,NAME…], --for tag:TAG or --for all", ExitCode.USAGE)
@@ -139,6 +186,7 @@ def run(args: argparse.Namespace) -> int:
         targets = _targets(args, result, sources)
     except CommandFailed as exc:
         return exc.exit("publish")
+    args.targets = targets
     return _publish(args, targets, sources, coach=bool(args.squad))
 
 
@@ -146,13 +194,15 @@ def _targets(args: argparse.Namespace, result, sources: dict[str, str]) -> list[
     """The calendars to write, each with its plan, selection and events (diagnostics
     printed; CommandFailed on errors)."""
     from planc.commands._common import CommandFailed, report, selection_from_args, squad_plans
+    from planc.commands.publish_library import no_id
     from planc.plan.weeks import SelectionError
     from planc.publish.events import build_events
+    from planc.publish.targets import add_targets
 
     if args.squad:
         _, plans = squad_plans(args, args.plan, result.plan, sources, result.diagnostics)
         chosen = [(mp.result.plan, mp.member) for mp in plans]
-        missing = [_no_id(m) for _, m in chosen if m.id is None]
+        missing = [no_id(m) for _, m in chosen if m.id is None]
         if missing:
             report(missing, sources)
             raise CommandFailed(ExitCode.DIAGNOSTICS)
@@ -166,19 +216,13 @@ def _targets(args: argparse.Namespace, result, sources: dict[str, str]) -> list[
         except SelectionError as exc:
             raise CommandFailed(ExitCode.USAGE, str(exc)) from None
         events = build_events(selection.sessions(plan.sessions))
+        if args.targets:
+            add_targets(events, plan, selection)
         diags.extend(events.diagnostics)
         targets.append(_Target(plan, selection, events, member))
     if report(diags, sources):
         raise CommandFailed(ExitCode.DIAGNOSTICS)
     return targets
-
-
-def _no_id(member):
-    from planc.diagnostics import error
-
-    return error("publish-no-id", f"{member.name} has no intervals.icu id in the roster, so "
-                 "planc does not know their calendar", member.span, path=member.path,
-                 hint=f"add 'id: i12345' (the athlete's id) under {member.name}")
 
 
 def _publish(args: argparse.Namespace, targets: list[_Target], sources: dict[str, str],
@@ -217,6 +261,7 @@ def _publish(args: argparse.Namespace, targets: list[_Target], sources: dict[str
 def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: bool) -> None:
     """GET the window, work out the plan of action and print it (one section)."""
     from planc.commands._common import report
+    from planc.commands.output import change_lines
     from planc.publish.client import ServiceError
     from planc.publish.connect import describe
     from planc.publish.publisher import doubled_warning, read_calendar, window, wrong_calendar
@@ -243,6 +288,9 @@ def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: 
         return
     for action in t.changes.actions:
         print(action.line())
+        if action.fields and action.existing is not None:
+            for line in change_lines(action):
+                print(line)
     print(t.changes.summary(args.prune))
     doubled = doubled_warning(t.changes, t.plan, t.member.path if t.member else t.plan.path)
     if doubled is not None:
@@ -258,10 +306,13 @@ def _read(t: _Target, args: argparse.Namespace, sources: dict[str, str], coach: 
 
 def _decide(args: argparse.Namespace, ready: list[_Target], coach: bool) -> int | None:
     """None: go ahead and write; else the exit code to stop with (after printing why)."""
+    from planc.commands.publish_library import confirm
+
+    count = sum(t.changes.count for t in ready)
     if args.dry_run:
+        args.pending = count > 0
         print("dry run: nothing was written")
         return ExitCode.OK
-    count = sum(t.changes.count for t in ready)
     if count == 0:
         print("nothing to publish: the calendar" + ("s are" if coach else " is") + " up to date")
         return ExitCode.OK
@@ -269,9 +320,9 @@ def _decide(args: argparse.Namespace, ready: list[_Target], coach: bool) -> int 
     if changes and not args.yes:
         return _fail(_sport_change_message(changes), ExitCode.USAGE)
     calendars = sum(1 for t in ready if not t.changes.nothing_to_do)
-    if not args.yes and not _confirm(count, calendars):
-        print("not published", file=sys.stderr)
-        return ExitCode.OK
+    if not args.yes and not confirm(count, calendars):
+        print("not published: nothing was written", file=sys.stderr)
+        return ExitCode.DIAGNOSTICS
     return None
 
 

@@ -8,22 +8,31 @@ becomes the squad page: every athlete, linked, with their weekly load side by
 side.  index.html shows
 one row per week and one cell per day, each session with a small profile,
 its duration and load, notes and races, the week totals per sport, and a
-chart of weekly load with the CTL/ATL/TSB projection.  Each workout session
+chart of weekly load with the CTL/ATL/TSB projection.  With --review FILE (a
+saved 'planc review PLAN --json'), each session also shows what was done
+(status, time, load, compliance), extra activities appear on their day, the
+week totals say what was done, and the chart draws the load done beside each
+week's bar and the CTL intervals.icu measured over the projection: offline,
+from the file, no request.  Each workout session
 gets a page with a large profile, the step table, its metrics and links to
 its compiled files (intervals.icu text, .zwo, .mrc, .erg, .fit, .svg), written
 next to the page.
 
 The site works offline and from file:// (no CDN, fonts or scripts; relative
 links only), prints cleanly and fits a phone screen.  Rendering the same plan
-again rewrites nothing; a file from an earlier render is removed only if that
-render's site-manifest.json lists it.
+again rewrites nothing and costs little more than reading the plan; a file from
+an earlier render is removed only if that render's site-manifest.json lists it,
+and a file planc did not write (your own index.html) is never replaced unless
+--force.
 
-Exit status: 0 rendered, 1 the plan has errors, 2 bad command line.
+Exit status: 0 rendered, 1 the plan has errors or the folder holds what planc
+must not replace, 2 bad command line.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 
@@ -36,6 +45,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="output directory (default: out/<plan id>-site)")
     add_week_arguments(p)
     add_athlete_args(p)
+    p.add_argument("--force", action="store_true",
+                   help="replace files in the output folder that planc did not write")
+    p.add_argument("--review", metavar="FILE",
+                   help="a saved 'planc review PLAN --json' (with --for: of the squad): "
+                   "each day shows planned and done, the chart the load done and the "
+                   "measured CTL")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     add_for_arguments(p)
 
@@ -49,8 +64,14 @@ def run(args: argparse.Namespace) -> int:
         roster_without_for,
         squad_plans,
     )
+    from planc.inputs import record_reads
+    from planc.output.cache import Stamp, default_folder
     from planc.plan.load import read_plan
 
+    argv = getattr(args, "_argv", None)  # the command line as typed: the cache's key
+    # coach mode writes several folders, which one cache state cannot vouch for
+    stamp = Stamp("render", argv, record_reads()) if argv is not None and not args.squad \
+        else None
     if (problem := roster_without_for(args)) is not None:
         print(f"planc render: error: {problem}", file=sys.stderr)
         return 2
@@ -67,26 +88,52 @@ def run(args: argparse.Namespace) -> int:
         report(diags, sources)
         return 1
     plan = result.plan
-    out_dir = Path(args.output) if args.output else Path("out") / f"{plan.id}-site"
+    out_dir = Path(args.output or default_folder("render", plan.id))
+    try:
+        review = _saved_review(args, plan.id)
+    except CommandFailed as exc:
+        return exc.exit("render")
     if not args.squad:
-        return _render(args, out_dir, lambda: _site(args, plan, out_dir, athlete), diags,
-                       sources)
+        return _render(args, out_dir,
+                       lambda: _site(args, plan, out_dir, athlete, stamp, review), diags,
+                       sources, stamp)
     # --for: each athlete's site in <out>/<athlete>/, and the squad page over them
     try:
         _, plans = squad_plans(args, args.plan, plan, sources, diags)
     except CommandFailed as exc:
         return exc.exit("render")
-    return _render(args, out_dir, lambda: _squad(args, plan, plans, out_dir), diags, sources)
+    return _render(args, out_dir, lambda: _squad(args, plan, plans, out_dir, review), diags,
+                   sources)
 
 
-def _site(args: argparse.Namespace, plan, out_dir: Path, athlete):
+def _saved_review(args: argparse.Namespace, plan_id: str):
+    """The ``--review`` file, checked (CommandFailed, exit 2, says what is wrong)."""
+    from planc.commands._common import CommandFailed
+    from planc.inputs import InputError, read_text
+    from planc.publish.review import NotAReview, saved_review
+
+    if not args.review:
+        return None
+    try:
+        review = saved_review(read_text(args.review), plan_id)
+    except (InputError, NotAReview, UnicodeError) as exc:
+        raise CommandFailed(2, f"--review {args.review}: {exc}") from None
+    if ("athletes" in review) != bool(args.squad):
+        raise CommandFailed(2, f"--review {args.review}: " + (
+            "a squad's review goes with --for" if "athletes" in review
+            else "--for needs the squad's review (planc review PLAN --for … --json)"))
+    return review
+
+
+def _site(args: argparse.Namespace, plan, out_dir: Path, athlete, stamp, review=None):
     from planc.commands._common import selection_from_args
     from planc.render.site import render_site
 
-    return render_site(plan, out_dir, selection_from_args(args, plan), athlete)
+    return render_site(plan, out_dir, selection_from_args(args, plan), athlete, review,
+                       force=args.force, stamp=stamp)
 
 
-def _squad(args: argparse.Namespace, plan, plans, out_dir: Path):
+def _squad(args: argparse.Namespace, plan, plans, out_dir: Path, review=None):
     """Every athlete's site, then the squad page: one result for the report."""
     from planc.commands._common import selection_from_args
     from planc.plan.stats import plan_report
@@ -94,24 +141,30 @@ def _squad(args: argparse.Namespace, plan, plans, out_dir: Path):
     from planc.render.squad import SquadEntry, render_squad
 
     entries, sites = [], []
+    reviews = {a.get("athlete"): a.get("review") for a in (review or {}).get("athletes", [])}
     for mp in plans:
         own = mp.result.plan
         selection = selection_from_args(args, own)
-        sites.append(render_site(own, out_dir / mp.member.name, selection))
+        sites.append(render_site(own, out_dir / mp.member.name, selection,
+                                 review=reviews.get(mp.member.name), force=args.force))
         entries.append(SquadEntry(mp.member.name, mp.member.full_name, own,
                                   plan_report(own, selection)))
-    squad = render_squad(plan, entries, out_dir)
+    squad = render_squad(plan, entries, out_dir, force=args.force)
     for site in sites:
         squad.pages += site.pages
         squad.diagnostics.extend(site.diagnostics)
-        for name in ("written", "unchanged", "removed"):
+        for name in ("written", "unchanged", "removed", "temporaries"):
             getattr(squad.files, name).extend(getattr(site.files, name))
     return squad
 
 
-def _render(args: argparse.Namespace, out_dir: Path, render, diags, sources) -> int:
-    """Run ``render`` and report it (exit codes of the command)."""
+def _render(args: argparse.Namespace, out_dir: Path, render, diags, sources,
+            stamp=None) -> int:
+    """Run ``render`` and report it (exit codes of the command); with ``stamp``, store
+    what was printed for a no-change render to print again."""
     from planc.commands._common import report
+    from planc.output.cache import save_transcript
+    from planc.output.tree import OutputRefused
     from planc.plan.weeks import SelectionError
     from planc.render.site import TemplateMissing
 
@@ -120,6 +173,9 @@ def _render(args: argparse.Namespace, out_dir: Path, render, diags, sources) -> 
     except SelectionError as exc:
         print(f"planc render: error: {exc}", file=sys.stderr)
         return 2
+    except OutputRefused as exc:
+        report(diags + exc.diagnostics, sources)
+        return 1
     except OSError as exc:
         print(f"planc render: error: cannot write {exc.filename or out_dir}: "
               f"{exc.strerror or exc}", file=sys.stderr)
@@ -127,9 +183,24 @@ def _render(args: argparse.Namespace, out_dir: Path, render, diags, sources) -> 
     except TemplateMissing as exc:
         print(f"planc render: error: {exc} (reinstall planc)", file=sys.stderr)
         return 2
-    if report(diags + rendered.diagnostics, sources):
+    # the folder's own warnings (with --force) are not kept for a no-change render
+    own = [d for d in rendered.diagnostics if d.code.startswith("manifest-")]
+    if own:
+        report(own, sources)
+    shown = io.StringIO()  # what a no-change render prints again
+    failed = report(diags + [d for d in rendered.diagnostics if d not in own], sources,
+                    stream=shown)
+    sys.stderr.write(shown.getvalue())
+    if failed:
         return 1
-    if not args.quiet:
-        print(f"rendered {rendered.pages} page{'s' * (rendered.pages != 1)} to "
-              f"{out_dir / 'index.html'}: {rendered.files.summary()}", file=sys.stderr)
+
+    def closing(files) -> str:
+        return "" if args.quiet else (
+            f"rendered {rendered.pages} page{'s' * (rendered.pages != 1)} to "
+            f"{out_dir / 'index.html'}: {files.summary()}\n")
+
+    sys.stderr.write(closing(rendered.files))
+    if stamp is not None and rendered.files.key is not None:
+        save_transcript(str(out_dir), stamp, rendered.files.key,
+                        shown.getvalue() + closing(rendered.files.no_change()))
     return 0

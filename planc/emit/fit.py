@@ -66,8 +66,9 @@ from planc.emit.fit_encoder import (
     FIT_DATETIME_MIN,
     FitEncodeError,
     FitStep,
-    encode_workout,
+    PreparedWorkout,
     fit_time,
+    prepare_workout,
     stable_serial,
 )
 from planc.lower import lower
@@ -323,7 +324,7 @@ def emit(workout: Workout, athlete: Athlete, options: EmitOptions) -> tuple[
     if prepared.fields is None:
         return b"", diags
     try:
-        return _encode(prepared.fields, created), diags
+        return prepared.file(created), diags
     except FitEncodeError as exc:  # a value the lowering let through; never a traceback
         diags.append(error("fit-encode", f"cannot encode the FIT file: {exc}", workout.span,
                            "please report this with the workout text"))
@@ -336,26 +337,50 @@ def write_fit(lowered: Workout, date: str | None = None) -> bytes:
     Raises ValueError for a date FIT cannot hold (FitEncodeError, a ValueError, for a
     value the lowering should not have let through).
     """
-    return _encode(_fields(lowered), _fit_created(date))
-
-
-def _encode(fields: dict, created: int) -> bytes:
-    fields = {**fields, "time_created": created}
-    # The serial is a hash of everything the file says (dataclass reprs are stable), so
-    # it changes with the content and never between two compiles of the same input.
-    serial = stable_serial(repr(sorted(fields.items())).encode("utf-8"))
-    return encode_workout(serial_number=serial, **fields)
+    return _Encoded.of(_fields(lowered)).file(_fit_created(date))
 
 
 @dataclass(frozen=True, slots=True)
+class _Encoded:
+    """A workout's file but for its date: the encoded steps, and the text its serial
+    number is hashed from, less the date.
+
+    The serial is a hash of everything the file says (dataclass reprs are stable), so it
+    changes with the content and never between two compiles of the same input: it is
+    ``stable_serial`` of ``repr(sorted(fields))`` with ``time_created`` among the
+    fields, and ``time_created`` sorts last, so the date is appended to a prefix.
+    """
+
+    prepared: PreparedWorkout
+    serial_prefix: str  # repr(sorted(fields.items())) without its closing bracket
+
+    @staticmethod
+    def of(fields: dict) -> _Encoded:
+        if any(key >= "time_created" for key in fields):
+            raise ValueError("time_created must sort after every other field")  # a planc bug
+        return _Encoded(prepare_workout(**fields), repr(sorted(fields.items()))[:-1])
+
+    def file(self, created: int) -> bytes:
+        text = f"{self.serial_prefix}, {('time_created', created)!r}]"
+        return self.prepared.file(stable_serial(text.encode("utf-8")), created)
+
+
+@dataclass(slots=True)
 class _Prepared:
     """Everything the file says except its date: shared by the sessions of a plan that
-    run one workout on different days (lowering is most of the cost of a FIT file)."""
+    run one workout on different days (lowering and encoding the steps are most of the
+    cost of a FIT file; each day adds a file_id record and the CRC)."""
 
     workout: Workout
     athlete: Athlete
     fields: dict | None
     diagnostics: tuple[Diagnostic, ...]
+    encoded: _Encoded | None = None  # on the first file(): encoding may raise
+
+    def file(self, created: int) -> bytes:
+        if self.encoded is None:
+            self.encoded = _Encoded.of(self.fields)
+        return self.encoded.file(created)
 
 
 _PREPARED: dict[tuple[int, int, bool, bool, int | None], _Prepared] = {}

@@ -561,34 +561,75 @@ def encode_workout(
     point back to an earlier step or whose body crosses another repeat's, a zero serial,
     a NUL inside a string, no steps or more than :data:`MAX_STEPS`.
     """
+    return prepare_workout(
+        name=name, sport=sport, steps=steps, sub_sport=sub_sport, description=description,
+        pool_length_cm=pool_length_cm, pool_length_unit=pool_length_unit,
+        capabilities=capabilities, manufacturer=manufacturer, product=product,
+    ).file(serial_number, time_created)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedWorkout:
+    """A workout file checked and encoded but for its file_id (serial number and date).
+
+    The sessions of a plan that run one workout on different days share everything but
+    those two numbers, so the steps are checked and encoded once (:func:`prepare_workout`)
+    and each day's file costs a file_id record and the CRC (:meth:`file`).
+    """
+
+    rest: bytes  # the workout message and the step records, after file_id
+    manufacturer: int
+    product: int
+
+    def file(self, serial_number: int, time_created: int) -> bytes:
+        """The whole file with this serial number and ``time_created`` (FIT seconds)."""
+        _check_file_id(serial_number, time_created, self.manufacturer, self.product)
+        body = _file_id(self.manufacturer, self.product, serial_number, time_created) + self.rest
+        header = _HEADER_NO_CRC.pack(
+            _HEADER_SIZE, PROTOCOL_VERSION, PROFILE_VERSION, len(body), b".FIT"
+        )
+        header += _U16.pack(crc16(header))
+        return header + body + _U16.pack(crc16(body, crc16(header)))
+
+
+def prepare_workout(
+    *,
+    name: str,
+    sport: int,
+    steps: Sequence[FitStep],
+    sub_sport: int | None = None,
+    description: str | None = None,
+    pool_length_cm: int | None = None,
+    pool_length_unit: int | None = None,
+    capabilities: int | None = None,
+    manufacturer: int = 255,
+    product: int = 0,
+) -> PreparedWorkout:
+    """Everything :func:`encode_workout` checks and encodes but the file_id.
+
+    Raises :class:`FitEncodeError` as :func:`encode_workout` does.
+    """
     if not isinstance(name, str) or not name.strip():
         raise FitEncodeError(f"workout name must be a non-empty str, got {name!r}")
     name_raw = _text("workout name", name, "wkt_name")
     description_raw = _text("description", description, "wkt_description")
     _check_workout(sport, sub_sport, capabilities, pool_length_cm, pool_length_unit)
-    _check_file_id(serial_number, time_created, manufacturer, product)
+    _u16("manufacturer", manufacturer)
+    _u16("product", product)
     step_records = _step_records(steps)
-    records = [
-        _file_id(manufacturer, product, serial_number, time_created),
-        _workout(
-            name=name_raw,
-            sport=sport,
-            num_steps=len(steps),
-            sub_sport=sub_sport,
-            capabilities=capabilities,
-            pool_length_cm=pool_length_cm,
-            pool_length_unit=pool_length_unit,
-            description=description_raw,
-        ),
-        *step_records,
-    ]
-    body = b"".join(records)
-
-    header = _HEADER_NO_CRC.pack(
-        _HEADER_SIZE, PROTOCOL_VERSION, PROFILE_VERSION, len(body), b".FIT"
+    workout = _workout(
+        name=name_raw,
+        sport=sport,
+        num_steps=len(steps),
+        sub_sport=sub_sport,
+        capabilities=capabilities,
+        pool_length_cm=pool_length_cm,
+        pool_length_unit=pool_length_unit,
+        description=description_raw,
     )
-    header += _U16.pack(crc16(header))
-    return header + body + _U16.pack(crc16(body, crc16(header)))
+    return PreparedWorkout(b"".join((workout, *step_records)), manufacturer, product)
+
+
 
 
 def _check_workout(sport: int, sub_sport: int | None, capabilities: int | None,

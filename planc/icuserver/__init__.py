@@ -21,8 +21,21 @@ real HTTP on ``127.0.0.1``, with the real service's conventions
 - ``GET    /api/v1/athlete/{id}/sport-settings``
 - ``GET    /api/v1/athlete/{id}/wellness?oldest=&newest=`` — ``Wellness`` records
   (``id`` = the local date, ``ctl``, ``atl``), seeded with ``seed_wellness``
+- ``GET    /api/v1/athlete/{id}/activities?oldest=&newest=&limit=`` — completed
+  ``Activity`` records (``paired_event_id``, ``compliance``, ``icu_training_load``,
+  ``moving_time``, ``distance``, ``type``, ``start_date_local``), newest first,
+  seeded with ``seed_activity`` or ``--seed FILE``
 - ``GET    /api/v1/athletes`` — the caller and the athletes the key coaches
   (``AthleteWithTags``: ``id``, ``name``, ``timezone``, ``icu_permission``)
+
+The workout library (:mod:`planc.icuserver.library`):
+
+- ``GET|POST /api/v1/athlete/{id}/folders``, ``PUT|DELETE …/folders/{folderId}``
+  (``FOLDER`` or ``PLAN``; a GET answers each with its workouts as ``children``)
+- ``GET|POST …/workouts``, ``POST …/workouts/bulk``, ``GET|PUT|DELETE
+  …/workouts/{workoutId}`` (``folder_id``, ``day``, ``tags``; no ``external_id``)
+- ``POST …/events/apply-plan`` (a plan of the athlete's or of the coach calling)
+- ``GET|PUT …/folders/{folderId}/shared-with``
 
 Request bodies are validated against the spec subset (types, enums, the
 ``yyyy-MM-ddTHH:mm:ss`` form of ``start_date_local``, sport names) → 422.
@@ -42,7 +55,9 @@ Plain ``http://`` is fine here: the client refuses it only for non-loopback host
 ``--fault 503x2`` / ``--fault 429:5`` queue faults at start-up (see
 ``python -m planc.icuserver --help``).  In tests, use :class:`IcuServer`
 directly (``tests/icu_fixtures.py``): ``server.faults.add(Fault.rate_limited(2))``,
-``server.seed_event(...)``, ``server.requests``.
+``server.seed_event(...)``, ``server.seed_activity(...)``, ``server.requests``.
+``--seed FILE`` loads a demo's athletes, events, activities and wellness (JSON,
+see :meth:`IcuServer.seed`).
 """
 
 from planc.icuserver.app import IcuServer, RequestRecord

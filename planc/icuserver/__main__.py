@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import re
 import secrets
 from datetime import date
+from pathlib import Path
 
 from planc.icuserver.app import IcuServer
 from planc.icuserver.faults import Fault
@@ -59,6 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         help="make --api-key a coach's key that may write athlete ID's calendar (e.g. i101); "
         "repeat for a squad; each gets today's fitness (CTL 50, ATL 45)",
     )
+    parser.add_argument(
+        "--seed",
+        metavar="FILE",
+        help="JSON with athletes' events, activities and wellness for a demo: "
+        '{"athletes": {"i101": {"activities": [...], "wellness": [...], "events": [...]}}}',
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -72,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         server = IcuServer(args.api_key, args.athlete_id, host=args.host, port=args.port)
     server.faults.add(*args.fault)
+    if args.seed:
+        try:
+            server.seed(json.loads(Path(args.seed).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            parser.error(f"--seed {args.seed}: {exc}")  # SchemaError is a ValueError
 
     def ready(url: str) -> None:
         who = f"coach of {', '.join(args.coached)}" if args.coached else f"athlete {args.athlete_id}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from planc.icuserver.store import Store
@@ -160,6 +160,36 @@ def list_wellness(call: Call) -> Any:
     return call.store.wellness(call.athlete, oldest, newest)
 
 
+_LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$")
+
+
+def _local_time(call: Call, name: str, default: str | None) -> str:
+    """A ``Local ISO-8601 date or date and time`` query parameter (the spec's words)."""
+    value = call.arg(name)
+    if value is None or value == "":
+        if default is None:
+            raise ApiError(422, f"Required request parameter '{name}' for method parameter "
+                           "type String is not present")
+        return default
+    if not _LOCAL.match(value):
+        raise ApiError(422, f"Text '{value}' for parameter '{name}' could not be parsed")
+    return value
+
+
+def list_activities(call: Call) -> Any:
+    """``Activity`` records between ``oldest`` (required) and ``newest`` (default now),
+    newest first; ``limit`` keeps the first so many."""
+    oldest = _local_time(call, "oldest", None)
+    newest = _local_time(call, "newest", datetime.now().isoformat(timespec="seconds"))
+    found = call.store.activities(call.athlete, oldest, newest)
+    limit = call.arg("limit")
+    if limit is not None:
+        if not limit.isdigit():
+            raise ApiError(422, f"Failed to convert value '{limit}' of parameter 'limit' to int")
+        found = found[: int(limit)]
+    return found
+
+
 @dataclass(frozen=True)
 class Route:
     pattern: re.Pattern[str]
@@ -218,14 +248,22 @@ ROUTES: list[Route] = [
         "/api/v1/athlete/{id}/wellness{ext}",
         list_wellness,
     ),
+    Route(
+        re.compile(_ATHLETE + r"/activities$"),
+        "GET",
+        "/api/v1/athlete/{id}/activities",
+        list_activities,
+    ),
     Route(re.compile(r"^/api/v1/athletes$"), "GET", "/api/v1/athletes", list_athletes),
 ]
 
 
-def match(method: str, path: str) -> tuple[Route, dict[str, str]]:
-    """The route for ``method path`` and its path parameters, or 404/405."""
+def match(method: str, path: str, routes: list[Route] | None = None
+          ) -> tuple[Route, dict[str, str]]:
+    """The route for ``method path`` (among ``routes``, default :data:`ROUTES`) and its
+    path parameters, or 404/405."""
     allowed = False
-    for route in ROUTES:
+    for route in ROUTES if routes is None else routes:
         found = route.pattern.match(path)
         if found:
             allowed = True

@@ -30,13 +30,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from planc.icuserver import api
+from planc.icuserver import api, library_api
 from planc.icuserver.faults import Fault, FaultQueue
 from planc.icuserver.store import DEFAULT_SPORT_SETTINGS, Store
 from planc.icuserver.validate import SchemaError, Validator
 
 log = logging.getLogger("planc.icuserver")
 
+ROUTES = api.ROUTES + library_api.ROUTES  # the calendar's, then the workout library's
 API_KEY_USER = "API_KEY"  # HTTP Basic user name, literally (intervals.md §2.1, [A])
 
 
@@ -118,7 +119,7 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> _Reply | None:
         """Everything but the socket I/O; ``None`` means "drop the connection"."""
         try:
-            route, params = api.match(method, path)
+            route, params = api.match(method, path, ROUTES)
             key = icu.authenticate(self.headers.get("Authorization"))
             record.client = key.client
             athlete = icu.athlete_for(params.get("id", "0"), key, write=method != "GET")
@@ -403,6 +404,29 @@ class IcuServer:
         """A wellness record of the athlete for local day ``day`` (``YYYY-MM-DD``)."""
         self.store.set_wellness(athlete_id or self.athlete_id, day,
                                 {"id": day, "ctl": ctl, "atl": atl, **more})
+
+    def seed_activity(self, activity: dict[str, Any], athlete_id: str | None = None
+                      ) -> dict[str, Any]:
+        """A completed activity of the athlete (``start_date_local``, ``type``,
+        ``moving_time``, ``distance``, ``icu_training_load``, ``paired_event_id``,
+        ``compliance`` …), checked against the spec's ``Activity`` schema (SchemaError)
+        so that a test cannot seed a shape intervals.icu never serves."""
+        self.validator.validate(activity, self.validator.schema("Activity"), "activity")
+        return self.store.add_activity(athlete_id or self.athlete_id, activity)
+
+    def seed(self, document: Mapping[str, Any]) -> None:
+        """Seed from a demo file's parsed JSON: ``{"athletes": {"i101": {"name": …,
+        "events": […], "activities": […], "wellness": [{"id": DAY, "ctl", "atl"}]}}}``.
+        Events are seeded as made in the web UI (no key's external ids touch them)."""
+        for athlete_id, data in (document.get("athletes") or {}).items():
+            if self.store.profile(athlete_id) is None or data.get("name"):
+                self.add_athlete(athlete_id, name=data.get("name"))
+            for event in data.get("events") or ():
+                self.seed_event(event, athlete_id=athlete_id)
+            for activity in data.get("activities") or ():
+                self.seed_activity(activity, athlete_id=athlete_id)
+            for record in data.get("wellness") or ():
+                self.store.set_wellness(athlete_id, str(record["id"]), record)
 
     def seed_sport_settings(
         self, settings: list[dict[str, Any]], athlete_id: str | None = None

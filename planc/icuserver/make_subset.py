@@ -35,7 +35,22 @@ OPERATIONS: list[tuple[str, str]] = [
     ("/api/v1/athlete/{id}/events/{eventId}", "delete"),
     ("/api/v1/athlete/{athleteId}/sport-settings", "get"),
     ("/api/v1/athlete/{id}/wellness{ext}", "get"),
+    ("/api/v1/athlete/{id}/activities", "get"),
     ("/api/v1/athletes", "get"),
+    # the workout library: folders and training plans, their workouts, apply, share
+    ("/api/v1/athlete/{id}/folders", "get"),
+    ("/api/v1/athlete/{id}/folders", "post"),
+    ("/api/v1/athlete/{id}/folders/{folderId}", "put"),
+    ("/api/v1/athlete/{id}/folders/{folderId}", "delete"),
+    ("/api/v1/athlete/{id}/folders/{folderId}/shared-with", "get"),
+    ("/api/v1/athlete/{id}/folders/{folderId}/shared-with", "put"),
+    ("/api/v1/athlete/{id}/workouts", "get"),
+    ("/api/v1/athlete/{id}/workouts", "post"),
+    ("/api/v1/athlete/{id}/workouts/bulk", "post"),
+    ("/api/v1/athlete/{id}/workouts/{workoutId}", "get"),
+    ("/api/v1/athlete/{id}/workouts/{workoutId}", "put"),
+    ("/api/v1/athlete/{id}/workouts/{workoutId}", "delete"),
+    ("/api/v1/athlete/{id}/events/apply-plan", "post"),
 ]
 
 # Schemas needed although no operation references them.
@@ -55,7 +70,9 @@ STRICT: dict[str, Any] = {
             "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$",
             "x-format": "local-date-time",
         },
-    }
+    },
+    # WorkoutEx.type: the same canonical sport names as an event's type.
+    "WorkoutEx": {"type": {"$ref": "#/components/schemas/SportInfo/properties/type"}},
 }
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from planc.icuserver.library import Library
 from planc.icuserver.workout_doc import parse_workout
 
 # Fields a client may send but the service computes or ignores (intervals.md §2.4):
@@ -68,7 +69,10 @@ class Store:
         self._sport_settings: dict[str, list[dict[str, Any]]] = {}
         self._profiles: dict[str, dict[str, Any]] = {}
         self._wellness: dict[str, dict[str, dict[str, Any]]] = {}  # athlete -> day -> record
+        self._activities: dict[str, dict[str, dict[str, Any]]] = {}  # athlete -> id -> record
+        self._next_activity = 1
         self._next_id = first_id
+        self.library = Library(self.lock, self._settings_for)
 
     # -- events ------------------------------------------------------------------
     def _new_id(self) -> int:
@@ -231,6 +235,37 @@ class Store:
             records = self._wellness.get(athlete_id, {})
             return [copy.deepcopy(records[day]) for day in sorted(records)
                     if oldest.isoformat() <= day <= newest.isoformat()]
+
+    # -- activities ------------------------------------------------------------------
+    def add_activity(self, athlete_id: str, activity: dict[str, Any]) -> dict[str, Any]:
+        """Store a completed activity; an ``id`` is given (``"i<n>"``, as intervals.icu's
+        are strings) when it has none.  Returns the stored record."""
+        with self.lock:
+            record = copy.deepcopy(activity)
+            if not record.get("id"):
+                record["id"] = f"i{self._next_activity}"
+                self._next_activity += 1
+            record.setdefault("icu_athlete_id", athlete_id)
+            self._activities.setdefault(athlete_id, {})[str(record["id"])] = record
+            return copy.deepcopy(record)
+
+    def activities(self, athlete_id: str, oldest: str, newest: str) -> list[dict[str, Any]]:
+        """Activities whose ``start_date_local`` lies in ``[oldest, newest]`` (local ISO
+        dates or date-times, compared as text as both are ISO-8601), newest first as
+        intervals.icu lists them."""
+        with self.lock:
+            found = [copy.deepcopy(a) for a in self._activities.get(athlete_id, {}).values()
+                     if _within(str(a.get("start_date_local", "")), oldest, newest)]
+        return sorted(found, key=lambda a: (str(a.get("start_date_local")), str(a["id"])),
+                      reverse=True)
+
+
+def _within(when: str, oldest: str, newest: str) -> bool:
+    """``when`` (a local date-time) on or after ``oldest`` and on or before ``newest``;
+    a bare date as ``newest`` means the whole of that day."""
+    if len(newest) == 10:
+        newest += "T23:59:59"
+    return oldest <= when <= newest
 
 
 DEFAULT_SPORT_SETTINGS: list[dict[str, Any]] = [

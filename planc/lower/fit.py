@@ -64,7 +64,8 @@ is reported as a warning at the source line it affects.  The rules:
 * **Step limit**: Garmin devices and Garmin Connect take at most 50 steps (repeat
   steps and ramp slices count; formats.md §2.6), the row's ``device_steps``;
   ``--fit-max-steps N`` (``EmitOptions.fit_max_steps``, at most the 4096 FIT's
-  ``message_index`` holds) sets another.  Steps are counted as the file holds
+  ``message_index`` holds) sets another, else the athlete file's ``fit_max_steps``
+  (the athlete's own device).  Steps are counted as the file holds
   them: after slicing, with repeats kept as repeat steps.  A workout over the limit
   has its ramps sliced more coarsely: the shortest slice length among
   :data:`COARSER_SLICES_S` that fits, but never fewer slices than keep every slice
@@ -601,7 +602,9 @@ def _span_of_message(nodes: tuple[Node, ...], limit: int) -> Span | None:
 
 def lower(fmt: str, workout: Workout, athlete: Athlete, options: EmitOptions) -> Lowered:
     """The stage's entry for this module (:func:`planc.lower.lower`)."""
-    return lower_fit(workout, athlete, indoor=options.indoor, max_steps=options.fit_max_steps)
+    # --fit-max-steps, else the athlete's device (athlete file fit_max_steps), else 50
+    return lower_fit(workout, athlete, indoor=options.indoor,
+                     max_steps=options.fit_max_steps or athlete.fit_max_steps)
 
 
 def lower_fit(
@@ -684,5 +687,6 @@ def _too_many(workout: Workout, body: tuple[Node, ...], count: int, limit: int,
         f"included); devices take {limit}, and this is where the limit is passed",
         _span_of_message(body, limit) or workout.span,
         "split the workout in two, use more repeats, or for a device that takes more "
-        f"steps raise the limit with --fit-max-steps (at most {MAX_STEPS})",
+        f"steps raise the limit with --fit-max-steps or the athlete file's fit_max_steps "
+        f"(at most {MAX_STEPS})",
     )

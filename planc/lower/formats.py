@@ -192,3 +192,5 @@ class EmitOptions:
     indoor: bool = False
     date: str | None = None  # ISO date of the session, for deterministic FIT timestamps
     fit_max_steps: int | None = None  # steps the FIT device takes (None: the row's, 50)
+    # .zwo MaxEffort as a FreeRide (Golden Cheetah and zwo-editor drop MaxEffort blocks)
+    zwo_max_effort_as_free_ride: bool = False

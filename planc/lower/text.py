@@ -9,29 +9,20 @@ stage already warns about each one at its position (``control-character``).
 
 from __future__ import annotations
 
-import unicodedata
-
 from planc.ast import Span
 from planc.diagnostics import Diagnostic, warning
 from planc.lower.formats import Charset
+from planc.names import transliterate
 from planc.sanitise import CONTROL_RE, for_plain, for_xml
-
-_ASCII = str.maketrans({
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-    "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"',
-    "\u201d": '"', "\u201e": '"', "\u2026": "...", "\u00d7": "x", "\u00b7": "-", "\u2022": "-",
-    "\u00a0": " ", "\u2044": "/", "\u00df": "ss", "\u00e6": "ae", "\u00c6": "AE",
-    "\u00f8": "o", "\u00d8": "O", "\u0153": "oe", "\u0152": "OE", "\u0142": "l", "\u0141": "L",
-    "\u0111": "d", "\u0110": "D", "\u00f0": "d", "\u00d0": "D", "\u00fe": "th", "\u00de": "Th",
-    "\u00b0": " deg", "\t": " ", "\r": " ", "\n": " ",
-})
 
 
 def ascii_text(text: str) -> str:
-    """ASCII look-alike of ``text`` on one line: typographic dashes and quotes become
-    their ASCII forms, accents are stripped (NFKD), anything else is dropped."""
-    text = unicodedata.normalize("NFKD", text).translate(_ASCII)
-    text = "".join(c for c in text if " " <= c <= "~")
+    """ASCII on one line: every character transliterated (:func:`planc.names.transliterate`:
+    ``Тренировка`` -> ``Trenirovka``, ``午前`` -> ``WuQian``, ``–`` -> ``-``, ``½`` ->
+    ``1/2``), whatever it cannot spell dropped, white space and control characters made
+    single spaces."""
+    text = transliterate(CONTROL_RE.sub(" ", text))
+    text = "".join(c if " " <= c <= "~" else " " for c in text)
     return " ".join(text.split())
 
 

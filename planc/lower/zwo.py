@@ -32,6 +32,10 @@ Rules, each reported as a warning at the step or repeat (README repeats them):
   step a FreeRide whose target is a text cue (``target-as-text``); with a
   carried target, the others only become the cue.
 * ``freeride`` / ``maxeffort`` are FreeRide / MaxEffort blocks (no target).
+  Zwift runs a MaxEffort block as written, but Golden Cheetah and zwo-editor drop
+  it, so every later block starts early (formats.md §2.6); ``--zwo-max-effort
+  free-ride`` (``EmitOptions.zwo_max_effort_as_free_ride``) writes it as a FreeRide
+  with a 'Max effort' cue, which every reader keeps.
 * A step with no target is a FreeRide (exact, no warning).
 * ``Press lap`` has no Zwift form: the step lasts its written time (``lap-press``).
 * A distance step needs a time (``distance-as-time``, or an error without a
@@ -125,13 +129,15 @@ def _pct_range(r: Range) -> str:
 
 
 class _Lowerer:
-    def __init__(self, workout: Workout, thr: SportThresholds, indoor: bool, by_distance: bool):
+    def __init__(self, workout: Workout, thr: SportThresholds, indoor: bool, by_distance: bool,
+                 max_effort_free: bool = False):
         carried = FORMAT.targets_for(workout.sport)
         self.run = "pace" in carried
         self.carried = "pace" if self.run else "power"
         self.thr = thr
         self.indoor = indoor
         self.by_distance = by_distance
+        self.max_effort_free = max_effort_free  # MaxEffort written as FreeRide
         self.unit = "m" if by_distance else "s"
         self.diags: list[Diagnostic] = []
         self.failed = False
@@ -157,8 +163,9 @@ class _Lowerer:
         head = [label_text(step)]
         cadence = step.cadence
         if step.freeride or step.maxeffort:
-            kind, start, end = ("max" if step.maxeffort else "free"), 0.0, 0.0
-            cadence = self._free(step, head)
+            as_max = step.maxeffort and not self.max_effort_free
+            kind, start, end = ("max" if as_max else "free"), 0.0, 0.0
+            cadence = self._free(step, head, as_max)
         elif (step.pace if self.run else step.power) is not None:
             value = self._carried(step, head)
             if value is None:
@@ -172,12 +179,15 @@ class _Lowerer:
         return _Piece(step, timed.length, kind, start, end, cadence,
                       self._cues(step, head, timed.per_offset))
 
-    def _free(self, step: Step, head: list[str]) -> CadenceTarget | None:
-        """A FreeRide / MaxEffort block: its targets are text; MaxEffort has no cadence."""
-        block = "MaxEffort" if step.maxeffort else "FreeRide"
+    def _free(self, step: Step, head: list[str], as_max: bool) -> CadenceTarget | None:
+        """A FreeRide / MaxEffort block: its targets are text; MaxEffort has no cadence.
+        A max effort written as a FreeRide says so in its opening cue."""
+        block = "MaxEffort" if as_max else "FreeRide"
         cadence = step.cadence
         text = describe_targets(step, self.thr, indoor=self.indoor)
-        if step.maxeffort and cadence is not None:
+        if step.maxeffort and not as_max:
+            head.append("Max effort")
+        if as_max and cadence is not None:
             text = ", ".join(t for t in (text, cadence_text(step)) if t)
             cadence = None
         if text:
@@ -439,12 +449,17 @@ def _counts_distance(workout: Workout) -> bool:
 
 def lower(fmt: str, workout: Workout, athlete: Athlete, options: EmitOptions) -> Lowered:
     """The stage's entry for this module (:func:`planc.lower.lower`)."""
-    return lower_zwo(workout, athlete, indoor=options.indoor)
+    return lower_zwo(workout, athlete, indoor=options.indoor,
+                     max_effort_free=options.zwo_max_effort_as_free_ride)
 
 
 def lower_zwo(workout: Workout, athlete: Athlete | None = None,
-              indoor: bool = False) -> Lowered:
+              indoor: bool = False, max_effort_free: bool = False) -> Lowered:
     """``workout`` in ZWO normal form (module docstring), or None and the errors.
+
+    ``max_effort_free`` writes ``MaxEffort`` steps as FreeRide blocks with a 'Max
+    effort' cue, for apps other than Zwift (Golden Cheetah, zwo-editor) that drop
+    ``MaxEffort`` blocks and start every later block early.
 
     Levels are not applied here: :func:`planc.lower.lower` applies them.
     """
@@ -454,7 +469,7 @@ def lower_zwo(workout: Workout, athlete: Athlete | None = None,
             f"{TARGET} holds bike and run workouts; a {workout.sport} workout has no {TARGET} "
             "form", workout.span, "compile it to fit or icu instead")])
     thr = (athlete or Athlete()).for_sport(workout.sport)
-    lw = _Lowerer(workout, thr, indoor, _counts_distance(workout))
+    lw = _Lowerer(workout, thr, indoor, _counts_distance(workout), max_effort_free)
     units: list = []
     lw.walk(workout.body, units)
     if lw.failed:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planc.athlete import Athlete, SportThresholds
-from planc.diagnostics import Diagnostic, sort_key
+from planc.diagnostics import Diagnostic, as_json, sort_key
 from planc.inputs import MAX_INPUT_BYTES
 
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -33,11 +33,7 @@ class ToolError(Exception):
     """A request the tool cannot serve (not a mistake in the workout text)."""
 
 
-def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
-    s = d.span
-    return {"path": d.path, "line": s.line, "column": s.column, "end_line": s.end_line,
-            "end_column": s.end_column, "severity": str(d.severity), "code": d.code,
-            "message": d.message, "hint": d.hint}
+diagnostic_dict = as_json  # the shape check --json prints too
 
 
 def _summary(diags: list[Diagnostic]) -> dict[str, Any]:

@@ -9,7 +9,8 @@ sport-settings field names, one section per family::
     swim:  {threshold_pace: "1:45/100m"}
 
 Sections may also be spelled as intervals.icu types (``Ride``, ``Run``,
-``Swim``, ``Other``).  ``fitness: {ctl, atl, date}`` is what intervals.icu
+``Swim``, ``Other``).  ``fit_max_steps: 100`` is for a FIT device that takes more than Garmin's 50
+steps.  ``fitness: {ctl, atl, date}`` is what intervals.icu
 measured on that day (``planc athlete pull`` writes it): projections of a plan
 for this athlete start from it.  ``threshold_pace`` is m/s as intervals.icu stores it,
 or a pace a coach would write (``4:15/km``, ``1:45/100m``, ``7:00/mi``); a
@@ -104,9 +105,13 @@ def read_athlete_node(node: YNode, path: str) -> AthleteFile:
     seen: dict[str, YScalar] = {}
     timezone = None
     fitness = None
+    fit_max_steps = None
     for key, (knode, value) in m.items.items():
         if key == "timezone":
             timezone = r.string(value, "a time zone name such as Europe/Berlin")
+            continue
+        if key == "fit_max_steps":  # the athlete's watch (FIT's message index holds 4096)
+            fit_max_steps = r.integer(value, "fit_max_steps", 1, 4096)
             continue
         if key == "fitness":
             fitness = _fitness(r, value)
@@ -124,7 +129,7 @@ def read_athlete_node(node: YNode, path: str) -> AthleteFile:
             sports[family] = thresholds
     if any(d.is_error for d in r.diagnostics):
         return AthleteFile(None, None, r.diagnostics)
-    return AthleteFile(Athlete(sports, timezone), fitness, r.diagnostics)
+    return AthleteFile(Athlete(sports, timezone, fit_max_steps), fitness, r.diagnostics)
 
 
 def _fitness(r: Reader, node: YNode) -> Fitness | None:

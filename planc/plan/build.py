@@ -13,6 +13,14 @@ it and this one does not (an emptied week folder goes with it).  A partial build
 (``--week``) keeps the manifest rows of the other weeks, so their files stay
 listed and are never removed.
 
+Rebuilds recompile only what changed.  A rebuild with nothing changed never
+gets here (:func:`planc.output.cache.up_to_date`); otherwise each session has a
+key (:func:`session_key`: planc itself, the formats and options, the workout
+text and tree, the athlete, the file names), stored with the cache state, and a
+session whose key is unchanged and whose files are as the last build left them
+is not lowered or emitted again: its files are kept, and the warnings its
+formats gave are stored and reported again.
+
 Formats come from ``planc.lower.formats`` (one table): adding a format there
 adds it here.
 """
@@ -20,16 +28,20 @@ adds it here.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planc.ast import Span
 from planc.athlete import Athlete
-from planc.diagnostics import Diagnostic
+from planc.diagnostics import Diagnostic, Severity
 from planc.emit import emit
+from planc.inputs import digest
 from planc.lower.formats import FORMATS, EmitOptions, formats_for
 from planc.names import slugify
-from planc.output.tree import ManifestKind, OutputTree, TreeResult
+from planc.output.cache import Stamp, fingerprint
+from planc.output.tree import KEEP, Keep, ManifestKind, OutputTree, TreeResult
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
 from planc.resolve.metrics import workout_metrics
@@ -128,51 +140,163 @@ class MetricsCache:
 
 def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selection,
                athlete: Athlete | None = None, strict: bool = False,
-               fit_max_steps: int | None = None) -> BuildResult:
-    """Write the selected sessions in ``formats`` under ``out_dir`` (see module doc)."""
+               fit_max_steps: int | None = None, *, force: bool = False,
+               stamp: Stamp | None = None) -> BuildResult:
+    """Write the selected sessions in ``formats`` under ``out_dir`` (see module doc).
+
+    ``fit_max_steps`` caps a .fit's steps (EmitOptions); ``force`` replaces files
+    planc did not write; ``stamp`` (from the command) lets the tree store the cache
+    state.  Raises OutputRefused for a folder planc must
+    not write into."""
     athlete = athlete if athlete is not None else plan.athlete
     result = BuildResult()
-    tree = OutputTree.open(out_dir, BUILD_MANIFEST, plan.id)
-    result.diagnostics.extend(tree.diagnostics)
-    metrics = MetricsCache(athlete)
-    rows: list[dict[str, Any]] = []
-    outputs: dict[str, bytes] = {}
-    emitted: dict[tuple[int, str, bool, str], tuple[bytes, list[Diagnostic]]] = {}
-    for s in selection.sessions(plan.sessions):
-        result.sessions += 1
-        files: dict[str, str] = {}
-        if s.kind is Kind.WORKOUT and s.workout is not None:
-            folder = week_folder(plan, s.week)
-            stem = file_stem(s)
-            for fmt in formats_for(s.workout.sport, formats):  # no .erg of a swim
-                spec = FORMATS[fmt]
-                key = (id(s.workout), fmt, s.indoor, s.date.isoformat() if spec.binary else "")
-                if key not in emitted:
-                    options = EmitOptions(strict=strict, indoor=s.indoor, date=s.date.isoformat(),
-                                          fit_max_steps=fit_max_steps)
-                    emitted[key] = emit(fmt, s.workout, athlete, options)
-                data, diags = emitted[key]
-                result.diagnostics.extend(s.locate(d) for d in diags)
-                rel = f"{folder}/{stem}{spec.extension}"
-                files[fmt] = rel
-                outputs[rel] = data
-        rows.append(_manifest_row(plan, s, files, metrics.get(s)))
-    if any(d.is_error for d in result.diagnostics):
-        return result
-    result.files = tree.write(outputs, _manifest(plan, selection, _previous_rows(tree), rows))
+    with OutputTree.open(out_dir, BUILD_MANIFEST, plan.id, force=force, stamp=stamp) as tree:
+        result.diagnostics.extend(tree.diagnostics)
+        compiler = _Sessions(tree, athlete, formats, strict, plan, fit_max_steps)
+        rows: list[dict[str, Any]] = []
+        for s in selection.sessions(plan.sessions):
+            result.sessions += 1
+            files = compiler.files(s, result.diagnostics)
+            rows.append(_manifest_row(plan, s, files, compiler.metrics.get(s)))
+        if any(d.is_error for d in result.diagnostics):
+            return result
+        result.files = tree.write(compiler.outputs,
+                                  _manifest(plan, selection, _previous_rows(tree), rows),
+                                  {"sessions": compiler.records(selection)})
     return result
+
+
+class _Sessions:
+    """The files of each session: emitted, or kept when its key and files are unchanged."""
+
+    def __init__(self, tree: OutputTree, athlete: Athlete | None, formats: list[str],
+                 strict: bool, plan: Plan, fit_max_steps: int | None = None):
+        self.tree, self.athlete, self.formats, self.strict, self.plan = \
+            tree, athlete, formats, strict, plan
+        self.fit_max_steps = fit_max_steps
+        self.metrics = MetricsCache(athlete)
+        self.outputs: dict[str, bytes | Keep] = {}
+        self.emitted: dict[tuple[int, str, bool, str], tuple[bytes, list[Diagnostic]]] = {}
+        previous = tree.cached.get("sessions")
+        self.previous: dict[str, Any] = previous if isinstance(previous, dict) else {}
+        self.now: dict[str, Any] = {}
+        self._common = json.dumps([fingerprint(), strict])
+        self._reprs: dict[int, str] = {}
+        self._thresholds: dict[str, str] = {}
+
+    def files(self, s: Session, diagnostics: list[Diagnostic]) -> dict[str, str]:
+        """Format -> file of session ``s`` (none for a note or a rest day); its formats'
+        warnings, moved to the plan, go to ``diagnostics``."""
+        if s.kind is not Kind.WORKOUT or s.workout is None:
+            return {}
+        folder, stem = week_folder(self.plan, s.week), file_stem(s)
+        chosen = formats_for(s.workout.sport, self.formats)  # no .erg of a swim
+        files = {fmt: f"{folder}/{stem}{FORMATS[fmt].extension}" for fmt in chosen}
+        key = self.key(s, files)
+        raw = self._kept(session_id(s), key, files)
+        if raw is None:  # (an empty list is a kept session without warnings)
+            raw = self._emit(s, files)
+        self.now[session_id(s)] = {"key": key, "diagnostics": raw}
+        diagnostics.extend(s.locate(d) for d in (_diagnostic(r) for r in raw))
+        return files
+
+    def key(self, s: Session, files: dict[str, str]) -> str:
+        """:func:`session_key`, with the reprs made once per distinct workout and sport."""
+        assert s.workout is not None
+        text = self._reprs.get(id(s.workout))
+        if text is None:
+            text = self._reprs[id(s.workout)] = repr(s.workout)
+        sport = s.workout.sport
+        if sport not in self._thresholds:
+            athlete = self.athlete or Athlete()
+            self._thresholds[sport] = repr((athlete.for_sport(sport), athlete.timezone))
+        return session_key(self._common, self._thresholds[sport], repr(self.options(s)),
+                           s.text or "", text, files)
+
+    def options(self, s: Session) -> EmitOptions:
+        """What the writers are told about session ``s`` (part of its key)."""
+        return EmitOptions(strict=self.strict, indoor=s.indoor, date=s.date.isoformat(),
+                           fit_max_steps=self.fit_max_steps)
+
+    def _kept(self, sid: str, key: str, files: dict[str, str]) -> list[list[Any]] | None:
+        """The stored warnings if the session's key and files are unchanged (its files
+        are then kept); None if it must be emitted."""
+        before = self.previous.get(sid)
+        if not isinstance(before, dict) or before.get("key") != key \
+                or not isinstance(before.get("diagnostics"), list):
+            return None
+        if not all(self.tree.unchanged(rel) for rel in files.values()):
+            return None
+        try:
+            for row in before["diagnostics"]:
+                _diagnostic(row)
+        except (TypeError, ValueError):
+            return None  # not a state planc wrote: emit again
+        for rel in files.values():
+            self.outputs[rel] = KEEP
+        return before["diagnostics"]
+
+    def _emit(self, s: Session, files: dict[str, str]) -> list[list[Any]]:
+        assert s.workout is not None
+        raw: list[Diagnostic] = []
+        for fmt, rel in files.items():
+            spec = FORMATS[fmt]
+            key = (id(s.workout), fmt, s.indoor, s.date.isoformat() if spec.binary else "")
+            if key not in self.emitted:
+                self.emitted[key] = emit(fmt, s.workout, self.athlete, self.options(s))
+            data, diags = self.emitted[key]
+            raw.extend(diags)
+            self.outputs[rel] = data
+        return [_stored(d) for d in raw]
+
+    def records(self, selection: Selection) -> dict[str, Any]:
+        """The sessions' keys and warnings to store: this build's, and the earlier ones
+        outside the selection (a partial build keeps the other weeks' files)."""
+        kept = {sid: r for sid, r in self.previous.items()
+                if (d := _id_date(sid)) is not None and not selection.contains(d)}
+        return {**kept, **self.now}
+
+
+def session_key(common: str, thresholds: str, options: str, text: str, workout: str,
+                files: dict[str, str]) -> str:
+    """What a session's files and warnings depend on: planc itself and --strict
+    (``common``), the athlete's thresholds for the workout's sport (every writer reads
+    only those: ``Athlete.for_sport``), the emit options, the workout text (where its
+    warnings point) and tree, and the files' names."""
+    return digest(json.dumps([common, thresholds, options, text, workout,
+                              sorted(files.items())]).encode())
+
+
+def session_id(s: Session) -> str:
+    return f"{s.date.isoformat()}/{s.slot}"
+
+
+def _id_date(sid: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(sid.partition("/")[0])
+    except ValueError:
+        return None
+
+
+def _stored(d: Diagnostic) -> list[Any]:
+    """A format's warning as JSON, to report again when the session's files are kept."""
+    s = d.span
+    return [str(d.severity), d.code, d.message, [s.line, s.column, s.end_line, s.end_column],
+            d.path, d.hint]
+
+
+def _diagnostic(row: list[Any]) -> Diagnostic:
+    severity, code, message, span, path, hint = row
+    return Diagnostic(Severity(severity), code, message, Span(*span), path, hint)
 
 
 def _manifest(plan: Plan, selection: Selection, previous: list[dict[str, Any]],
               rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The new manifest: this build's rows, and the earlier rows outside the selection."""
     kept = [r for r in previous if (d := _row_date(r)) is not None and not selection.contains(d)]
-    about: dict[str, Any] = {"id": plan.id, "name": plan.name, "start": plan.start.isoformat(),
-                             "weeks": plan.weeks, "end": plan.end.isoformat()}
-    if plan.athlete_name is not None:  # one athlete's plan of a roster (build --for)
-        about["athlete"] = plan.athlete_name
     return {
         "manifest_version": MANIFEST_VERSION,
-        "plan": about,
+        "plan": {"id": plan.id, "name": plan.name, "start": plan.start.isoformat(),
+                 "weeks": plan.weeks, "end": plan.end.isoformat()},
         "sessions": sorted(kept + rows, key=lambda r: (str(r["date"]), int(r.get("slot") or 0))),
     }

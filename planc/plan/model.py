@@ -30,6 +30,7 @@ class Kind(StrEnum):
     RACE_A = "RACE_A"
     RACE_B = "RACE_B"
     RACE_C = "RACE_C"
+    TARGET = "TARGET"  # a week's load/time/distance goal (``planc publish --targets``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 
 from planc.ast import NO_SPAN, Span
-from planc.diagnostics import Diagnostic, did_you_mean, error, warning
+from planc.diagnostics import Diagnostic, did_you_mean, error, sport_guess, warning
 from planc.limits import Limit, as_float
 from planc.plan.schema import DATE_RE, FIELDS, TIME_RE
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq, describe
@@ -115,7 +115,7 @@ class Reader:
                 return node.value
             lower = {s.lower(): s for s in SPORTS}
             exact = lower.get(node.value.lower().replace(" ", ""))
-            guess = exact or did_you_mean(node.value, SPORTS)
+            guess = exact or sport_guess(node.value)
             self.error("unknown-sport", f"unknown sport '{node.value}'", node,
                     f"did you mean '{guess}'?" if guess else
                     "intervals.icu types: " + ", ".join(SPORTS))

@@ -161,6 +161,9 @@ FIELDS: dict[str, dict[str, F]] = {
     },
     "athlete": {
         "timezone": F(_STR, "IANA time zone, e.g. Europe/Berlin"),
+        "fit_max_steps": F({"type": "integer", "minimum": 1, "maximum": 4096},
+                           "steps the athlete's FIT device takes (default 50, Garmin's "
+                           "limit; --fit-max-steps wins)"),
         "fitness": F(ref("measured_fitness"),
                      "CTL/ATL intervals.icu measured on a day (written by planc athlete pull)"),
         **{name: F(ref("thresholds"), f"thresholds for {fam} sports")

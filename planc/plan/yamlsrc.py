@@ -19,6 +19,7 @@ from typing import Any
 
 from planc.ast import NO_SPAN, Span
 from planc.diagnostics import Diagnostic, error
+from planc.plan.yaml_errors import explain
 
 Scalar = str | int | float | bool | None
 
@@ -214,12 +215,9 @@ def _parse_yaml(text: str, path: str) -> tuple[YNode | None, list[Diagnostic]]:
         mark = exc.problem_mark or exc.context_mark
         span = Span.point(mark.line + 1, mark.column + 1) if mark else NO_SPAN
         problem = exc.problem or exc.context or "invalid YAML"
-        hint = None
-        if "\\t" in problem or "'\\t'" in problem:
-            hint = "YAML indentation must use spaces, not tabs"
-        elif exc.context:
-            hint = exc.context
-        return None, [error("yaml-syntax", f"YAML syntax error: {problem}", span, hint, path)]
+        message, hint = explain(problem, exc.context if exc.problem else None, text,
+                                span.line)
+        return None, [error("yaml-syntax", message, span, hint, path)]
     except YAMLError as exc:  # e.g. a second document in the stream
         return None, [error("yaml-syntax", f"YAML error: {exc}", NO_SPAN, path=path)]
     except RecursionError:

@@ -21,6 +21,10 @@ Why each behaviour (facts from ``../shared/ref/intervals.md`` §2):
   ``external_id`` per event, so a replay updates instead of duplicating), so a
   transient 500 may as well get a second chance, but a deterministic 500 (a
   server bug on this payload) should not burn the whole retry budget.
+  The exceptions are creating library folders and workouts (and applying a
+  plan), which have no ``external_id``: they are sent with ``once=True`` and
+  never replayed once they may have reached the service (a lost answer, a
+  500); the publisher finds what was saved by its tags on the next run.
 - A retry after a *read timeout* may reach the service while the first
   request is still being processed there; the local server serialises bulk
   requests, the real service's behaviour under such overlap is undocumented —
@@ -53,6 +57,7 @@ import copy
 import json
 import logging
 import random
+import socket
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
@@ -120,6 +125,23 @@ class _Redactor:
 
     def __repr__(self) -> str:
         return "_Redactor(...)"
+
+
+def unreachable(exc: BaseException) -> str | None:
+    """Why the server cannot be reached at all, or None: a refused connection (nothing
+    listens on that port) or a host name that does not resolve.  Retrying those only
+    makes the user wait (5 attempts took about 6 s), so they fail at once."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # httpx wraps httpcore's error, which wraps the socket's
+        if seen is None:
+            return None
+        if isinstance(seen, ConnectionRefusedError) or "Connection refused" in str(seen):
+            return "connection refused (is the server running? check --base-url)"
+        if isinstance(seen, socket.gaierror) or "Name or service not known" in str(seen) \
+                or "nodename nor servname" in str(seen):
+            return "unknown host (check the spelling of --base-url or INTERVALS_ICU_BASE_URL)"
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -300,10 +322,62 @@ class IntervalsClient:
         params = {"oldest": oldest.isoformat(), "newest": newest.isoformat()}
         return self._expect_list(self._request("GET", self._path("wellness"), params=params))
 
+    def activities(self, oldest: date, newest: date) -> list[dict]:
+        """The athlete's completed activities that started on local days in ``[oldest,
+        newest]`` (``GET activities``: ``paired_event_id``, ``icu_training_load``,
+        ``moving_time``, ``distance``, ``compliance`` …), in the service's order."""
+        params = {"oldest": oldest.isoformat(), "newest": newest.isoformat()}
+        return self._expect_list(self._request("GET", self._path("activities"), params=params))
+
     def athletes(self) -> list[dict]:
         """The athletes the key may reach: the caller and those it follows or coaches
         (``GET /api/v1/athletes``, which needs an API key, not a bearer token)."""
         return self._expect_list(self._request("GET", "/api/v1/athletes"))
+
+    # -- the workout library (folders, training plans, their workouts) -------------------
+    def folders(self) -> list[dict]:
+        """Every folder and training plan of the library, each with its workouts
+        (``children``): one request reads the whole library."""
+        return self._expect_list(self._request("GET", self._path("folders")))
+
+    def create_folder(self, folder: dict) -> dict:
+        return self._expect_dict(self._request("POST", self._path("folders"), json=folder,
+                                               once=True))
+
+    def update_folder(self, folder_id: int, folder: dict) -> dict:
+        return self._expect_dict(self._request("PUT", self._path(f"folders/{int(folder_id)}"),
+                                               json=folder))
+
+    def create_workouts(self, workouts: list[dict]) -> list[dict]:
+        """``POST workouts/bulk``.  Not idempotent (workouts have no ``external_id``),
+        so a request that may have reached the service is not retried: re-running the
+        publish finds what was saved by its tags instead."""
+        saved: list[dict] = []
+        for start in range(0, len(workouts), self.max_batch):
+            batch = workouts[start:start + self.max_batch]
+            saved.extend(self._expect_list(
+                self._request("POST", self._path("workouts/bulk"), json=batch, once=True)))
+        return saved
+
+    def update_workout(self, workout_id: int, workout: dict) -> dict:
+        return self._expect_dict(self._request(
+            "PUT", self._path(f"workouts/{int(workout_id)}"), json=workout))
+
+    def delete_workout(self, workout_id: int) -> None:
+        self._request("DELETE", self._path(f"workouts/{int(workout_id)}"))
+
+    def apply_plan(self, folder_id: int, start: date) -> Any:
+        """Put a training plan on this athlete's calendar from ``start`` (day 0)."""
+        body = {"folder_id": int(folder_id), "start_date_local": f"{start.isoformat()}T00:00:00"}
+        return self._request("POST", self._path("events/apply-plan"), json=body, once=True)
+
+    def shared_with(self, folder_id: int) -> list[dict]:
+        return self._expect_list(self._request(
+            "GET", self._path(f"folders/{int(folder_id)}/shared-with")))
+
+    def share_folder(self, folder_id: int, athletes: list[dict]) -> list[dict]:
+        return self._expect_list(self._request(
+            "PUT", self._path(f"folders/{int(folder_id)}/shared-with"), json=athletes))
 
     # -- plumbing --------------------------------------------------------------------
     def _expect_list(self, answer: Any) -> list[dict]:
@@ -317,6 +391,12 @@ class IntervalsClient:
             shown = self._redact(repr(answer[bad])[:200])
             raise ServiceError(f"intervals.icu answered unexpectedly: item {bad} of the list "
                                f"is not an object: {shown}")
+        return answer
+
+    def _expect_dict(self, answer: Any) -> dict:
+        if not isinstance(answer, dict):
+            shown = self._redact(repr(answer)[:200])
+            raise ServiceError(f"intervals.icu answered unexpectedly (not an object): {shown}")
         return answer
 
     def _expect_events(self, answer: Any) -> list[dict]:
@@ -346,8 +426,12 @@ class IntervalsClient:
         ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
         return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        """Send with pacing and bounded retries; return the decoded JSON body."""
+    def _request(self, method: str, path: str, *, once: bool = False, **kwargs: Any) -> Any:
+        """Send with pacing and bounded retries; return the decoded JSON body.
+
+        ``once``: the request is not idempotent, so it is not sent again once it may
+        have reached the service (a lost answer, a 500); 429/502-504 and connect
+        errors, which the service did not act on, are still retried."""
         started = self._clock()
         errors_500 = 0
         for attempt in range(1, self.max_attempts + 1):
@@ -361,6 +445,10 @@ class IntervalsClient:
             except _TRANSIENT_ERRORS as exc:
                 problem = self._redact(f"{type(exc).__name__}: {exc}".rstrip(": "))
                 self.log.debug("%s %s -> %s (attempt %d)", method, self._url(exc), problem, attempt)
+                if (why := unreachable(exc)) is not None:  # waiting will not change it
+                    raise ServiceError(f"cannot reach {self.base_url}: {why}") from None
+                if once and not isinstance(exc, httpx.ConnectError):
+                    raise ServiceError(_maybe_saved(method, path, problem)) from None
             else:
                 status = response.status_code
                 self._log_response(response, attempt, self._clock() - sent)
@@ -374,6 +462,9 @@ class IntervalsClient:
                         status=status,
                         message=message,
                     )
+                if status == 500 and once:
+                    raise ServiceError(_maybe_saved(method, path, f"HTTP 500: {message}"),
+                                       status=status, message=message)
                 if status == 500 and errors_500 < MAX_500_RETRIES:
                     errors_500 += 1
                 elif status not in RETRY_STATUSES:
@@ -463,6 +554,12 @@ class IntervalsClient:
             text = text or json.dumps(body)
         text = " ".join(text.split())[:300] or response.reason_phrase or "no message"
         return self._redact(text)
+
+
+def _maybe_saved(method: str, path: str, problem: str) -> str:
+    return (f"intervals.icu did not answer {method} {path} ({problem}); it may or may not "
+            "have saved it, so planc did not send it again. Safe to re-run: planc finds "
+            "what was saved by its tags.")
 
 
 class _Pacer:

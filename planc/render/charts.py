@@ -3,10 +3,12 @@
 Drawn as inline SVG with lxml (no plotting library, nothing to download).
 Two panels share the time axis, one column per plan week:
 
-* top: the planned load of each week (a bar, its value above it);
+* top: the planned load of each week (a bar, its value above it), and with a
+  review (``planc review``) the load done beside it (a green bar);
 * bottom: the daily fitness projection of ``planc.plan.fitness`` — CTL
   (fitness, blue), ATL (fatigue, pink) and TSB (form = CTL - ATL, orange) —
-  with the zero line of TSB, on one scale in load per day.
+  with the zero line of TSB, on one scale in load per day; with a review, the CTL
+  intervals.icu measured (green) over the projection.
 
 Races are marked by a dashed vertical line across both panels and their
 name.  The chart carries ``<title>``/``<desc>`` and an ``aria-label``; the
@@ -28,6 +30,7 @@ CTL_COLOUR = "#2563eb"
 ATL_COLOUR = "#db2777"
 TSB_COLOUR = "#ea7a0c"
 BAR_COLOUR = "#94a3b8"
+DONE_COLOUR = "#15803d"
 RACE_COLOUR = "#b91c1c"
 
 
@@ -36,6 +39,7 @@ class WeekLoad:
     week: int
     start: dt.date
     load: float
+    done: float | None = None  # the load done that week (a review), beside the plan's
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +101,13 @@ class _Frame:
 
 
 def fitness_chart(weeks: list[WeekLoad], days: list[Day], races: list[Race],
-                  title: str) -> str:
-    """The chart as inline SVG markup (no namespace: it goes inside HTML)."""
+                  title: str, actual: list[Day] | None = None) -> str:
+    """The chart as inline SVG markup (no namespace: it goes inside HTML); ``actual``
+    is the measured fitness of a review, drawn over the projection."""
     E = xml_maker()
     first = weeks[0].start if weeks else (days[0].date if days else dt.date(2000, 1, 3))
     f = _Frame(first, max(len(weeks), 1))
-    desc = _describe(weeks, days, races)
+    desc = _describe(weeks, days, races, actual or [])
     root = E.svg(E.title(title), E.desc(desc), viewBox=f"0 0 {f.width} {f.height}",
                  width=str(f.width), height=str(f.height), role="img",
                  **{"aria-label": for_xml(f"{title}. {desc}")})
@@ -110,7 +115,7 @@ def fitness_chart(weeks: list[WeekLoad], days: list[Day], races: list[Race],
     root.set("font-family", "sans-serif")
     root.set("font-size", "10")
     _load_panel(E, root, f, weeks)
-    _fitness_panel(E, root, f, days)
+    _fitness_panel(E, root, f, days, actual or [])
     if days or weeks:
         _races(E, root, f, races)
     return etree.tostring(root, encoding="unicode")
@@ -119,13 +124,18 @@ def fitness_chart(weeks: list[WeekLoad], days: list[Day], races: list[Race],
 def _load_panel(E, root, f: _Frame, weeks: list[WeekLoad]) -> None:
     """One bar per week, its load above it, the week number below."""
     top, h, col = f.top1, f.h1, f.col
-    ltop, lstep = nice_ceiling(max((w.load for w in weeks), default=0.0))
+    reviewed = any(w.done is not None for w in weeks)
+    ltop, lstep = nice_ceiling(max([w.load for w in weeks] + [w.done or 0.0 for w in weeks],
+                                   default=0.0))
     _grid(E, root, f.left, f.width - f.right, top, h, 0.0, ltop, lstep)
     root.append(_text(E, "load / week", f.left, top - 8, colour=MUTED))
     bars = []
+    done_bars = []
     for i, w in enumerate(weeks):
-        x0 = f.left + i * col + col * 0.18
-        bw = col * 0.64
+        x0 = f.left + i * col + col * (0.14 if reviewed else 0.18)
+        bw = col * (0.34 if reviewed else 0.64)
+        if reviewed:
+            done_bars.append(_bar(E, root, x0 + bw + col * 0.04, bw, w.done or 0.0, ltop, f))
         bh = w.load / ltop * h if ltop else 0
         y0 = top + h - bh
         bars.append(f"M{num(x0)} {num(top + h)}V{num(y0)}H{num(x0 + bw)}V{num(top + h)}z")
@@ -133,19 +143,37 @@ def _load_panel(E, root, f: _Frame, weeks: list[WeekLoad]) -> None:
             root.append(_text(E, f"{w.load:.0f}", x0 + bw / 2, y0 - 3, anchor="middle"))
         label = f"W{w.week}" if col >= 34 or i % 2 == 0 else ""
         if label:
-            root.append(_text(E, label, x0 + bw / 2, top + h + 12, anchor="middle",
+            middle = x0 + (bw + col * 0.02 if reviewed else bw / 2)
+            root.append(_text(E, label, middle, top + h + 12, anchor="middle",
                               colour=MUTED))
     if bars:
         el = E.path(d="".join(bars))
         el.set("class", "bars")
         el.set("fill", BAR_COLOUR)
         root.append(el)
+    if reviewed:
+        el = E.path(d="".join(done_bars))
+        el.set("class", "done-bars")
+        el.set("fill", DONE_COLOUR)
+        root.append(el)
+        root.append(_text(E, "planned (grey) and done (green)", f.left + 70, top - 8,
+                          colour=MUTED))
 
 
-def _fitness_panel(E, root, f: _Frame, days: list[Day]) -> None:
+def _bar(E, root, x0: float, bw: float, load: float, ltop: float, f: _Frame) -> str:
+    """The path of one done bar, its value written above it."""
+    top, h = f.top1, f.h1
+    y0 = top + h - (load / ltop * h if ltop else 0)
+    if load > 0:
+        root.append(_text(E, f"{load:.0f}", x0 + bw / 2, y0 - 3, anchor="middle",
+                          colour=DONE_COLOUR))
+    return f"M{num(x0)} {num(top + h)}V{num(y0)}H{num(x0 + bw)}V{num(top + h)}z"
+
+
+def _fitness_panel(E, root, f: _Frame, days: list[Day], actual: list[Day]) -> None:
     """CTL, ATL and TSB per day, a zero line when TSB goes negative, and the legend."""
     top, h = f.top2, f.h2
-    hi = max([d.ctl for d in days] + [d.atl for d in days] + [1.0])
+    hi = max([d.ctl for d in days] + [d.atl for d in days] + [d.ctl for d in actual] + [1.0])
     lo = min([d.tsb for d in days] + [0.0])
     ftop, fstep = nice_ceiling(hi)
     fbot = -math.ceil(-lo / fstep - 1e-9) * fstep if lo < 0 else 0.0
@@ -170,6 +198,8 @@ def _fitness_panel(E, root, f: _Frame, days: list[Day]) -> None:
         line.set("stroke", colour)
         line.set("stroke-width", "2" if name == "CTL" else "1.5")
         root.append(line)
+    if actual:
+        _actual_ctl(E, root, f, actual, yfit)
     legend_x = f.left + 60  # beside the panel title: visible even when a phone scrolls the chart
     for i, (name, colour, words) in enumerate((("CTL", CTL_COLOUR, "fitness"),
                                                ("ATL", ATL_COLOUR, "fatigue"),
@@ -177,6 +207,25 @@ def _fitness_panel(E, root, f: _Frame, days: list[Day]) -> None:
         lx = legend_x + i * 78
         root.append(_line(E, lx, top - 11, lx + 14, top - 11, colour, width="3"))
         root.append(_text(E, f"{name} {words}", lx + 18, top - 8))
+
+
+def _actual_ctl(E, root, f: _Frame, actual: list[Day], yfit) -> None:
+    """The CTL intervals.icu measured, over the projection, with its legend entry."""
+    shown = [d for d in actual if f.first <= d.date]
+    line = E.polyline(points=" ".join(f"{num(f.xday(d.date))},{num(yfit(d.ctl))}"
+                                      for d in shown))
+    line.set("class", "actual-ctl")
+    line.set("fill", "none")
+    line.set("stroke", DONE_COLOUR)
+    line.set("stroke-width", "2.5")
+    root.append(line)
+    for d in shown:  # a dot a day: a single measurement is seen too
+        dot = E.circle(cx=num(f.xday(d.date)), cy=num(yfit(d.ctl)), r="3")
+        dot.set("fill", DONE_COLOUR)
+        root.append(dot)
+    lx = f.left + 60 + 3 * 78
+    root.append(_line(E, lx, f.top2 - 11, lx + 14, f.top2 - 11, DONE_COLOUR, width="3"))
+    root.append(_text(E, "CTL measured", lx + 18, f.top2 - 8))
 
 
 def _races(E, root, f: _Frame, races: list[Race]) -> None:
@@ -189,7 +238,8 @@ def _races(E, root, f: _Frame, races: list[Race]) -> None:
                           anchor=anchor, colour=RACE_COLOUR))
 
 
-def _describe(weeks: list[WeekLoad], days: list[Day], races: list[Race]) -> str:
+def _describe(weeks: list[WeekLoad], days: list[Day], races: list[Race],
+              actual: list[Day]) -> str:
     if not weeks:
         return "No weeks selected."
     peak = max(weeks, key=lambda w: w.load)
@@ -202,6 +252,11 @@ def _describe(weeks: list[WeekLoad], days: list[Day], races: list[Race]) -> str:
         day = next((d for d in days if d.date == r.date), None)
         if day:
             parts.append(f"{r.name} on {r.date.isoformat()}: CTL {day.ctl:.0f}, TSB {day.tsb:+.0f}")
+    if any(w.done is not None for w in weeks):
+        parts.append(f"load done {sum(w.done or 0.0 for w in weeks):.0f} of "
+                     f"{sum(w.load for w in weeks):.0f} planned")
+    if actual:
+        parts.append(f"measured CTL {actual[-1].ctl:.0f} on {actual[-1].date.isoformat()}")
     return "; ".join(parts) + "."
 
 

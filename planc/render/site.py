@@ -17,7 +17,10 @@ fetched from the network (no CDN, fonts or scripts); the same plan gives the
 same bytes.  The folder is written by :class:`planc.output.tree.OutputTree`
 (the writer ``build`` and ``compile -o`` share): atomic writes, unchanged files
 untouched, a file removed only when the previous render's manifest lists it and
-this render no longer produces it.  A render replaces the whole site (the
+this render no longer produces it, a file planc did not write (a hand-made
+``index.html``) never replaced unless ``--force``, nothing written through a
+link.  A render with nothing changed stops before any of this
+(:func:`planc.output.cache.up_to_date`).  A render replaces the whole site (the
 index shows only the selected weeks), so its manifest lists this render's files
 only, where a partial ``build`` keeps the other weeks.
 """
@@ -46,6 +49,7 @@ from planc.emit.svgdraw import (
     render_svg,
     summary,
 )
+from planc.output.cache import Stamp
 from planc.output.tree import ManifestKind, OutputTree, TreeResult
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
@@ -193,6 +197,7 @@ class SessionView:
     prev: SessionView | None = None
     next: SessionView | None = None
     race_form: dict[str, Any] | None = None
+    review: dict[str, Any] | None = None  # this session in a review (planc review --json)
 
     @property
     def href(self) -> str:
@@ -405,8 +410,14 @@ def _athlete_lines(athlete: Athlete | None, sports: set[str]) -> list[str]:
 
 
 def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
-                athlete: Athlete | None = None) -> RenderResult:
-    """Render the selected weeks of ``plan`` into ``out_dir`` (module doc has the layout)."""
+                athlete: Athlete | None = None, review: dict[str, Any] | None = None, *,
+                force: bool = False, stamp: Stamp | None = None) -> RenderResult:
+    """Render the selected weeks of ``plan`` into ``out_dir`` (module doc has the layout);
+    ``review`` (a saved ``planc review --json``) adds what was done beside the plan.
+
+    ``force`` replaces files planc did not write; ``stamp`` (from the command) lets
+    the tree store the cache state.  Raises OutputRefused for a folder planc must
+    not write into."""
     from planc.plan.build import file_stem, week_folder
     from planc.plan.stats import plan_report
 
@@ -431,16 +442,7 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
             continue
         key = (id(s.workout), s.indoor)
         if key not in per_workout:
-            profile = build_profile(s.workout, athlete, s.indoor)
-            metrics = measure(profile.timeline)  # the numbers of the timeline drawn
-            words = summary(s.workout, profile, athlete, s.indoor, metrics)
-            thumb = Markup(render_svg(s.workout, athlete, style=THUMB, indoor=s.indoor,
-                                      standalone=False, profile=profile, describe=False,
-                                      metrics=metrics))
-            large = Markup(render_svg(s.workout, athlete, style=LARGE, indoor=s.indoor,
-                                      standalone=False, profile=profile, metrics=metrics))
-            rows = step_rows(s.workout, profile, athlete, s.indoor)
-            per_workout[key] = (profile, metrics, thumb, large, words.desc, rows)
+            per_workout[key] = _drawn(s, athlete)
         profile, metrics, thumb, large, desc, rows = per_workout[key]
         view.duration = duration_text(profile)
         view.duration_s = profile.total_s
@@ -458,7 +460,9 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
         a.next, b.prev = b, a
 
     weeks = _calendar(plan, selection, views, report)
-    chart = _chart(plan, weeks, views, report)
+    if review is not None:
+        _add_review(review, views, weeks)
+    chart = _chart(plan, weeks, views, report, review)
 
     sports = {v.session.sport for v in workouts if v.session.sport}
     common = {"plan": plan, "plan_file": Path(plan.path).name,
@@ -466,6 +470,7 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
               "zone_names": ZONE_NAMES}
     index = env.get_template("plan.html.j2").render(
         **common, root="", weeks=weeks, weekdays=WEEKDAYS, chart=chart, report=report,
+        review=review,
         selected=not selection.everything, first=weeks[0]["start"] if weeks else plan.start,
         last=weeks[-1]["end"] if weeks else plan.end)
     outputs["index.html"] = index.encode("utf-8")
@@ -476,10 +481,27 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
     outputs["style.css"] = (TEMPLATES / "site.css").read_bytes()
     result.pages = 1 + len(workouts)
 
-    tree = OutputTree.open(out_dir, SITE_MANIFEST, plan.id)
-    result.diagnostics.extend(tree.diagnostics)
-    result.files = tree.write(outputs, {"plan": plan.id, "files": sorted(outputs)})
+    with OutputTree.open(out_dir, SITE_MANIFEST, plan.id, force=force, stamp=stamp) as tree:
+        result.diagnostics.extend(tree.diagnostics)
+        result.files = tree.write(outputs, {"plan": plan.id, "files": sorted(outputs)})
     return result
+
+
+def _drawn(s: Session, athlete: Athlete | None) -> tuple[Profile, Any, Markup, Markup, str,
+                                                         list[Row]]:
+    """What the pages show of one workout (made once per workout and indoor flag): its
+    profile, metrics, small and large pictures, summary and step table."""
+    assert s.workout is not None
+    profile = build_profile(s.workout, athlete, s.indoor)
+    metrics = measure(profile.timeline)  # the numbers of the timeline drawn
+    words = summary(s.workout, profile, athlete, s.indoor, metrics)
+    thumb = Markup(render_svg(s.workout, athlete, style=THUMB, indoor=s.indoor,
+                              standalone=False, profile=profile, describe=False,
+                              metrics=metrics))
+    large = Markup(render_svg(s.workout, athlete, style=LARGE, indoor=s.indoor,
+                              standalone=False, profile=profile, metrics=metrics))
+    rows = step_rows(s.workout, profile, athlete, s.indoor)
+    return profile, metrics, thumb, large, words.desc, rows
 
 
 def _calendar(plan: Plan, selection: Selection, views: list[SessionView],
@@ -507,13 +529,34 @@ def _calendar(plan: Plan, selection: Selection, views: list[SessionView],
     return weeks
 
 
+def _add_review(review: dict[str, Any], views: list[SessionView],
+                weeks: list[dict[str, Any]]) -> None:
+    """Put a review's figures where the page shows them: each session's on its view (by
+    external id), extra activities on their day, done totals on their week."""
+    by_id = {s["external_id"]: s for s in review.get("sessions", [])}
+    for v in views:
+        v.review = by_id.get(v.session.external_id)
+    extra: dict[str, list[dict[str, Any]]] = {}
+    for a in review.get("extra", []):
+        extra.setdefault(a["date"], []).append(a)
+    done = {w["week"]: w["done"] for w in review.get("weeks", [])}
+    for w in weeks:
+        w["done"] = done.get(w["number"])
+        for d in w["days"]:
+            d["extra"] = extra.get(d["date"].isoformat(), [])
+
+
 def _chart(plan: Plan, weeks: list[dict[str, Any]], views: list[SessionView],
-           report: dict[str, Any]) -> Markup:
-    """The weekly load bars with the CTL/ATL projection and the races, as inline SVG."""
-    chart_weeks = [WeekLoad(w["number"], w["start"], (w["stats"] or {}).get("load") or 0.0)
+           report: dict[str, Any], review: dict[str, Any] | None = None) -> Markup:
+    """The weekly load bars with the CTL/ATL projection and the races, as inline SVG; with
+    a review, the load done beside each bar and the measured CTL over the projection."""
+    chart_weeks = [WeekLoad(w["number"], w["start"], (w["stats"] or {}).get("load") or 0.0,
+                            (w.get("done") or {}).get("load") if review else None)
                    for w in weeks]
     chart_days = [Day(dt.date.fromisoformat(d["date"]), d["ctl"], d["atl"])
                   for d in report["fitness"]]
     races = [Race(v.session.date, v.session.name) for v in views if v.session.kind in RACE_WORDS]
+    actual = [Day(dt.date.fromisoformat(d["date"]), d["ctl"], d["atl"])
+              for d in (review or {}).get("fitness", {}).get("actual", [])]
     return Markup(fitness_chart(chart_weeks, chart_days, races,
-                                f"Weekly load and fitness projection, {plan.name}"))
+                                f"Weekly load and fitness projection, {plan.name}", actual))

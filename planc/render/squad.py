@@ -67,8 +67,10 @@ def _weeks(entries: list[SquadEntry]) -> list[dict[str, Any]]:
     return rows
 
 
-def render_squad(plan: Plan, entries: list[SquadEntry], out_dir: Path) -> RenderResult:
-    """Write the squad page into ``out_dir`` (next to the athletes' folders)."""
+def render_squad(plan: Plan, entries: list[SquadEntry], out_dir: Path, *,
+                 force: bool = False) -> RenderResult:
+    """Write the squad page into ``out_dir`` (next to the athletes' folders); ``force``
+    replaces files planc did not write.  Raises OutputRefused as render_site does."""
     athletes = [{"name": e.name, "full_name": e.full_name, "href": e.href, "report": e.report,
                  "start": e.plan.start, "end": e.plan.end} for e in entries]
     page = environment().get_template("squad.html.j2").render(
@@ -76,8 +78,8 @@ def render_squad(plan: Plan, entries: list[SquadEntry], out_dir: Path) -> Render
         weeks=_weeks(entries))
     outputs = {"index.html": page.encode("utf-8"),
                "style.css": (TEMPLATES / "site.css").read_bytes()}
-    tree = OutputTree.open(out_dir, SQUAD_MANIFEST, plan.id)
-    result = RenderResult(pages=1, diagnostics=list(tree.diagnostics))
-    result.files = tree.write(outputs, {"plan": plan.id, "files": sorted(outputs),
-                                        "athletes": [e.name for e in entries]})
+    with OutputTree.open(out_dir, SQUAD_MANIFEST, plan.id, force=force) as tree:  # the lock
+        result = RenderResult(pages=1, diagnostics=list(tree.diagnostics))
+        result.files = tree.write(outputs, {"plan": plan.id, "files": sorted(outputs),
+                                            "athletes": [e.name for e in entries]})
     return result

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -287,6 +286,7 @@ class BlockBuilder:
         section = _section(title)
         if section is None:
             self._near_section(title, start)
+            self._near_repeat(title, start)
             return _OpenBlock(title, None, start)
         written, title = title, section.value.capitalize()
         if written != title:
@@ -302,6 +302,8 @@ class BlockBuilder:
     def _near_section(self, title: str, span: Span) -> None:
         """'Warmpu' is a title for intervals.icu, so its steps are not marked: say so."""
         word = re.sub(r"[\s_-]", "", title).lower()
+        import difflib  # lazy: only a misspelt header needs it, not every start
+
         guess = difflib.get_close_matches(word, ("warmup", "cooldown"), n=1, cutoff=0.75)
         if guess and len(title) <= 12:
             name = guess[0].capitalize()
@@ -312,6 +314,22 @@ class BlockBuilder:
                 span,
                 f"did you mean '{name}'?",
             ))
+
+    def _near_repeat(self, title: str, span: Span) -> None:
+        """'Main set x3' or 'Main set 3x:' is a title for intervals.icu (a repeat line ends
+        in 'Nx'), so its steps run once: say so, with the header that repeats them."""
+        m = _NEAR_REPEAT_RE.search(title)
+        if m is None:
+            return
+        count = next(g for g in m.groups() if g)
+        fixed = f"{title[:m.start()].rstrip()} {count}x".strip()
+        self.diags.append(warning(
+            "not-a-repeat",
+            f"'{title}' is a title for intervals.icu, not a repeat (a repeat line ends in "
+            f"'{count}x'), so the steps under it run once",
+            span,
+            f"did you mean '{fixed}'?",
+        ))
 
     def _cue(self, line: Line) -> None:
         span = Span(line.line, line.column, line.line, line.column + 1)
@@ -347,8 +365,9 @@ class BlockBuilder:
         length = step.amount.seconds if isinstance(step.amount, Duration) else step.amount.metres
         if offset >= length:
             self.diags.append(error(
-                "cue-offset", f"cue at {offset:g} is past the end of its step ({length:g})",
-                span, "use an offset inside the step"))
+                "cue-offset", f"cue at {_amount(offset, step.amount)} is past the end of its "
+                f"step ({_amount(length, step.amount)})", span,
+                "use an offset inside the step"))
             return
         if not text:
             self.diags.append(error("empty-cue", "cue has no text", span,
@@ -382,9 +401,27 @@ def _unescape(text: str) -> str:
     return text
 
 
+# a title that ends like a repeat count but is not one: 'x3', '3x:', '3 times', '3×'
+_NEAR_REPEAT_RE = re.compile(
+    r"(?:(?<![^\s(])[xX×]\s*(\d+)|(?<![\d.,])(\d+)\s*[xX×]\s*[:.,;!]+|(?<![\d.,])(\d+)\s*×"
+    r"|(?<![\d.,])(\d+)\s*(?:times|reps|rounds|sets))\s*$", re.IGNORECASE)
+
+
 def _glued_count(text: str, start: int) -> str | None:
     """What is glued before a repeat count that makes it not a whole number: the
     '2.' of '2.5x', the '2,' of '2,5x', the '-' of '-2x'; None when nothing is."""
     before = text[:start]
     m = re.search(r"(?:\d+[.,]|(?<![^\s])-)$", before)
     return m.group(0) if m else None
+
+
+def _amount(value: float, like: object) -> str:
+    """A cue offset or step length as the author writes one: ``6m``, ``1m30s``, ``400mtr``,
+    ``1.5km`` (a message that says 360 makes the reader do the sums)."""
+    if isinstance(like, Distance):
+        return f"{value / 1000:g}km" if value >= 1000 else f"{value:g}mtr"
+    whole = round(value)
+    h, rem = divmod(whole, 3600)
+    m, sec = divmod(rem, 60)
+    return ((f"{h}h" if h else "") + (f"{m}m" if m else "") + (f"{sec}s" if sec else "")) \
+        or "0s"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planc.diagnostics import Diagnostic, did_you_mean, error, warning
+from planc.diagnostics import Diagnostic, did_you_mean, error, sport_guess, warning
 from planc.syntax.grammar import tok_span
 from planc.units import SPORTS
 
@@ -37,7 +37,7 @@ def read_front_matter(front, diags: list[Diagnostic]) -> dict:
         elif key == "sport":
             canonical = {s.lower(): s for s in SPORTS}.get(value.lower())
             if canonical is None:
-                guess = did_you_mean(value, SPORTS)
+                guess = sport_guess(value)
                 vspan = tok_span(children[1]) if len(children) > 1 else span
                 diags.append(error("unknown-sport", f"unknown sport '{value}'", vspan,
                                    f"did you mean '{guess}'?" if guess else

@@ -21,7 +21,6 @@ What the rules are (README "The workout language"; ../shared/ref/intervals.md
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -30,8 +29,11 @@ from planc.diagnostics import Diagnostic, error, warning
 from planc.syntax import values
 from planc.syntax.grammar import Line, tok_span
 from planc.syntax.tokens import (
+    BARE_NUMBER_RE,
+    GLUED_ZONE_RE,
     KEYWORD_FLAGS,
     LABEL_CUT_RE,
+    SPACED_UNIT_RE,
     VALUE_SHAPED_RE,
     range_of,
     spans_cover,
@@ -40,8 +42,9 @@ from planc.syntax.tokens import (
 # ------------------------------------------------------------------ steps --
 
 
-# leftover words that were meant as targets: '-50%', '50 %' (joined), '50-60-70%', '-5:00/km'
-TARGETISH_RE = re.compile(r"\d-?%|\d(?:w|rpm|bpm)$|\d:\d\d/", re.IGNORECASE)
+# leftover words that were meant as targets: '-50%', '50 %' (joined), '50-60-70%', '-5:00/km',
+# '(200w)'
+TARGETISH_RE = re.compile(r"\d-?%|\d(?:w|rpm|bpm)[)\].,;!]*$|\d:\d\d/", re.IGNORECASE)
 
 
 def _targetish(words: list[str], spans: list[Span]) -> list[tuple[str, Span]]:
@@ -55,6 +58,22 @@ def _targetish(words: list[str], spans: list[Span]) -> list[tuple[str, Span]]:
         elif TARGETISH_RE.search(text):
             found.append((text, where))
     return found
+
+
+def _meant_amount(tokens: list) -> tuple[str, Span] | None:
+    """The word(s) of a dropped line that were meant as its duration or distance: a
+    value-shaped word ('20min', '1h30'), or a number and a unit apart ('10 min')."""
+    for i, tok in enumerate(tokens):
+        text = str(tok)
+        if tok.type != "WORD":
+            continue
+        if VALUE_SHAPED_RE.match(text):
+            return text, tok_span(tok)
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (after is not None and BARE_NUMBER_RE.match(text)
+                and SPACED_UNIT_RE.match(str(after))):
+            return f"{text} {after}", spans_cover(tok_span(tok), tok_span(after))
+    return None
 
 
 @dataclass(slots=True)
@@ -252,7 +271,10 @@ class StepReader:
             r.flags[KEYWORD_FLAGS[low]] = True
         elif low == "pace" and r.unread and r.unread[-1] is r.previous:
             self._bad_pace(r, r.unread.pop(), tok)
-        elif tok.type == "WORD" and VALUE_SHAPED_RE.match(value):
+        elif value == "%" and r.unread and r.unread[-1] is r.previous:
+            r.unread.pop()  # '50 %': reported whole as a target with a space (unread-target)
+            self._keep_text(r, tok)
+        elif tok.type == "WORD" and self._value_shaped(r, value):
             r.unread.append(tok)
             self._keep_text(r, tok)
         elif tok.type == "PUNCT" and r.trailing:
@@ -262,6 +284,15 @@ class StepReader:
         elif tok.type != "PUNCT":
             self._keep_text(r, tok)
             self._misspelt_keyword(r, tok)
+
+    @staticmethod
+    def _value_shaped(r: _Reading, value: str) -> bool:
+        """A word meant as a value: a number with a unit glued on ('20min'), a zone glued to
+        its kind ('Z2HR'), or a bare number right after a value ('- 10m 200')."""
+        if VALUE_SHAPED_RE.match(value) or GLUED_ZONE_RE.match(value):
+            return True
+        after_value = r.previous is not None and r.previous.type not in ("WORD", "PUNCT")
+        return after_value and BARE_NUMBER_RE.match(value) is not None
 
     def _keep_text(self, r: _Reading, tok) -> None:
         r.trailing.append(str(tok))
@@ -284,6 +315,8 @@ class StepReader:
         low = str(tok).lower()
         if r.amount is None or len(low) < 3 or not low.isalpha():
             return  # before the duration a word is label text, not a would-be keyword
+        import difflib  # lazy: only a misspelt keyword needs it, not every start
+
         match = difflib.get_close_matches(low, _KEYWORDS, n=1, cutoff=0.85)
         if match:
             r.diags.append(warning(
@@ -404,15 +437,14 @@ class StepReader:
                 "remove the line, or start it with '//' to make it a comment",
             ))
             return
-        cause = next((t for t in tokens if t.type == "WORD" and VALUE_SHAPED_RE.match(str(t))),
-                     None)
-        hint = values.unit_hint(str(cause)) if cause is not None else None
+        cause = _meant_amount(tokens)
+        hint = values.unit_hint(cause[0]) if cause is not None else None
         r.diags.append(warning(
             "dropped-by-icu",
             "intervals.icu drops this step: it has no duration or distance"
-            + (f" ('{cause}' is not one)" if cause is not None else "")
+            + (f" ('{cause[0]}' is not one)" if cause is not None else "")
             + "; planc drops it too",
-            tok_span(cause) if cause is not None else full,
+            cause[1] if cause is not None else full,
             hint or _DROPPED_HINT,
         ))
 

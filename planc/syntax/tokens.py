@@ -20,6 +20,13 @@ _PACE_RE = re.compile(r"(\d+):(\d\d(?:\.\d+)?)")
 VALUE_SHAPED_RE = re.compile(r"^[<>~≈]?\d+(?:[.,]\d+)?(?:[^\W\d_]|[%'\"]|:\d|/[a-zA-Z])")
 # intervals.icu ends a label inside a word that ends in a whole number and a unit
 # ('<40%', '(150w', '20min'); a decimal ('0.33s', '23.21s') or a bare number does not (§1.11)
+# after a value, a bare number or range ('- 10m 200', '- 10m 200-250') is a target without its
+# unit, and a zone glued to its kind ('Z2HR') is no target either: both value-shaped
+BARE_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?(?:[-–]\d+(?:\.\d+)?)?$")
+GLUED_ZONE_RE = re.compile(r"^[zZ]\d+(?:[-–][zZ]?\d+)?(?:hr|lthr|pace)$", re.IGNORECASE)
+# a unit written apart from its number ('10 min', '2 km'): not a duration or distance
+SPACED_UNIT_RE = re.compile(r"^(?:h|hrs?|hours?|min|mins|minutes?|s|secs?|seconds?|km|mtr|mi|"
+                            r"miles?|meters?|metres?|yrd|yards?)$", re.IGNORECASE)
 LABEL_CUT_RE = re.compile(r"(?<![\d.])\d+(?:%|w|h|s|min|mtr|mi|km|rpm|m)$",
                           re.IGNORECASE | re.ASCII)
 MINUTES_ONLY_RE = re.compile(r"^(\d+)m$")
@@ -38,18 +45,27 @@ PACE_PERS = {p.value: p for p in PacePer}
 WINDOWS = ("1s", "3s", "10s", "30s", "lap")
 KEYWORD_FLAGS = {"freeride": "freeride", "maxeffort": "maxeffort", "hidepower": "hidepower"}
 
-# Hints for words that look like a value but are not one planc (or intervals.icu) reads.
+# Hints for words that look like a value but are not one planc (or intervals.icu) reads:
+# (pattern, flags, fix, hint).  Patterns, not compiled: only a mistake needs them, and re
+# compiles and caches each on first use, so a clean parse never pays for them.
 UNIT_HINTS = (
-    (re.compile(r"^(\d+)\s*(min|mins|minute|minutes)$", re.I), "{0}m", "minutes are written {0}m"),
-    (re.compile(r"^(\d+)\s*(sec|secs|second|seconds)$", re.I), "{0}s", "seconds are written {0}s"),
-    (re.compile(r"^(\d+)\s*(hr|hrs|hour|hours)$", re.I), "{0}h", "hours are written {0}h"),
-    (re.compile(r"^(\d+(?:\.\d+)?)\s*(meters|metres|meter|metre|mtrs)$", re.I), "{0}mtr",
+    (r"^(\d+)\s*(min|mins|minute|minutes)$", re.I, "{0}m", "minutes are written {0}m"),
+    (r"^(\d+)\s*(sec|secs|second|seconds)$", re.I, "{0}s", "seconds are written {0}s"),
+    (r"^(\d+)\s*(hr|hrs|hour|hours)$", re.I, "{0}h", "hours are written {0}h"),
+    (r"^(\d+(?:\.\d+)?)\s*(meters|metres|meter|metre|mtrs)$", re.I, "{0}mtr",
      "metres are written {0}mtr (m means minutes)"),
-    (re.compile(r"^(\d+)\.(\d+)h$", re.I), None, "durations take whole numbers: write e.g. 1h30m"),
-    (re.compile(r"^(\d+)\.(\d+)m$", re.I), None, "durations take whole numbers: write e.g. 1m30"),
-    (re.compile(r"^(\d+):(\d\d)$"), "{0}m{1}s",
+    (r"^(\d+)\.(\d+)h$", re.I, None, "durations take whole numbers: write e.g. 1h30m"),
+    (r"^(\d+)\.(\d+)m$", re.I, None, "durations take whole numbers: write e.g. 1m30"),
+    (r"^(\d+):(\d\d)$", 0, "{0}m{1}s",
      "a duration is written {0}m{1}s; a pace needs a unit and the word Pace, e.g. {0}:{1}/km Pace"),
-    (re.compile(r"^(\d+)\s*W(att)?s?$", re.I), "{0}w", "watts are written {0}w"),
+    (r"^(\d+)\s*W(att)?s?$", re.I, "{0}w", "watts are written {0}w"),
+    (r"^(\d+(?:\.\d+)?) (km|mtr|mi|yrd)$", re.I, "{0}{1}",
+     "a distance is written without a space: {0}{1}"),
+    (r"^(\d+) (h|s)$", re.I, "{0}{1}", "a duration is written without a space: {0}{1}"),
+    (r"^([zZ]\d+(?:[-–][zZ]?\d+)?)(hr|lthr|pace)$", re.I, "{0} {1}",
+     "a zone and its kind are two words: {0} {1}"),
+    (r"^(\d+(?:\.\d+)?(?:[-–]\d+(?:\.\d+)?)?)$", 0, None,
+     "a target needs its unit, e.g. '{0}%' (of FTP), '{0}w', '{0}rpm', '{0}bpm'"),
 )
 
 

@@ -200,8 +200,8 @@ GENERIC_VALUE_HINT = ("durations: 30s 10m 1h 1m30 2m30s; distances: 2km 400mtr 1
 def unit_hint(value: str) -> str | None:
     """How a value written with a unit intervals.icu does not read is written
     ('20min' -> "minutes are written '20m'"), or None when planc has no guess."""
-    for pattern, fix, text in UNIT_HINTS:
-        m = pattern.match(value)
+    for pattern, flags, fix, text in UNIT_HINTS:
+        m = re.match(pattern, value, flags)
         if m:
             hint = text.format(*m.groups())
             if fix:

@@ -7,8 +7,10 @@ is a list of :class:`Piece` built from a reader's output by the adapters below,
 in the same terms: so a .fit, a .zwo and an .erg of one workout are all checked
 against one source by one comparison, :func:`disagreements`, which says
 
-* whether the total time agrees (to 1 s, plus a little for distance steps, whose
-  time both sides estimate from the speed target);
+* whether the distance steps have the source's metres (a distance step then takes
+  the source's time for them: the watch ends it at the distance, whatever the pace);
+* whether the total time agrees (to 1 s, plus a little for distance steps the
+  reader side could only estimate);
 * for every second whose source step has a target the format can carry (and is
   not a free ride or max effort, which have no target on purpose), whether the
   reader has a target of the same kind there, close enough.  Seconds within 1 s
@@ -24,9 +26,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from planc.ast import Workout
+from planc.ast import Distance, Workout
 from planc.athlete import Athlete, SportThresholds, ftp_for
 from planc.resolve.profile import TimedStep, Timeline, timeline
 from planc.units import NOMINAL_SPEED, sport_family
@@ -44,6 +46,7 @@ class Piece:
     start: float | None = None  # fraction of the domain's threshold
     end: float | None = None
     estimated: bool = False  # time estimated from a distance
+    metres: float | None = None  # a distance step's (or slice's) metres
 
 
 def source(workout: Workout, athlete: Athlete, indoor: bool = False) -> Timeline:
@@ -61,17 +64,23 @@ def fit_pieces(fit: FitFile, thr: SportThresholds, sport: str,
         domain, start = _fit_target(step, thr, indoor)
         seconds, estimated = step.seconds, False
         if step.duration == "distance":
-            speed = _fit_speed(step) or NOMINAL_SPEED[sport_family(sport)]
+            # timed as intervals.icu times it (planc.resolve.profile): at the band's
+            # speed, else threshold pace, else the sport's nominal speed
+            speed = (_fit_speed(step) or thr.threshold_pace
+                     or NOMINAL_SPEED[sport_family(sport)])
             seconds, estimated = step.metres / speed, True
         elif step.duration == "open":
             seconds = None
-        out.append(Piece(seconds, domain, start, start, estimated))
+        metres = step.metres if step.duration == "distance" else None
+        out.append(Piece(seconds, domain, start, start, estimated, metres))
     return out
 
 
 def _fit_speed(step: FitStep) -> float | None:
     if step.target != "speed" or step.low is None or step.high is None:
         return None
+    # the middle speed: a relative band's, as planc times it (an absolute band is timed at
+    # its middle pace, a little slower: the distance-step slack in disagreements covers it)
     return (step.low + step.high) / 2 / 1000
 
 
@@ -105,10 +114,12 @@ def zwo_pieces(reading: ZwoReading, domain: str, thr: SportThresholds | None = N
         if s.metres is None:
             out.append(Piece(s.seconds, piece_domain, s.start, s.end))
             continue
-        speed = NOMINAL_SPEED[sport_family(sport)]
+        speed = (thr.threshold_pace if thr is not None and thr.threshold_pace
+                 else NOMINAL_SPEED[sport_family(sport)])
         if s.start is not None and thr is not None and thr.threshold_pace:
             speed = (s.start + s.end) / 2 * thr.threshold_pace
-        out.append(Piece(s.metres / speed, piece_domain, s.start, s.end, estimated=True))
+        out.append(Piece(s.metres / speed, piece_domain, s.start, s.end, estimated=True,
+                         metres=s.metres))
     return out
 
 
@@ -130,13 +141,43 @@ def disagreements(tl: Timeline, pieces: list[Piece], domains: set[str], close: C
                   total: float | None = None, limit: int = 5) -> list[str]:
     """What the reading gets wrong about the source (module doc); [] when it agrees."""
     problems: list[str] = []
-    pieces = _close_open_pieces(tl, pieces, problems)
+    pieces = _close_open_pieces(tl, _timed_as_source(tl, pieces, problems), problems)
     got = sum(p.seconds or 0 for p in pieces) if total is None else total
     slack = 1 + 0.002 * sum(p.seconds or 0 for p in pieces if p.estimated)
     if abs(got - tl.total_s) > slack:
         problems.append(f"lasts {got:.1f} s, the workout {tl.total_s:.1f} s")
     problems.extend(_target_problems(tl, pieces, domains, close))
     return problems[:limit]
+
+
+def _timed_as_source(tl: Timeline, pieces: list[Piece], problems: list[str]) -> list[Piece]:
+    """A watch ends a distance step at its distance, so a distance piece takes the time the
+    source gives those metres: the distance pieces, in order, must add up to the source's
+    distance steps (to 1 m each; a sliced step shares its time by metres).  A file with
+    no distance steps wrote them as times: the total time check holds those."""
+    if all(p.metres is None for p in pieces):
+        return pieces  # the format wrote distances as times (.zwo of a mixed run)
+    steps = [s for s in tl.steps if isinstance(s.step.amount, Distance)]
+    out, k, done = [], 0, 0.0
+    for p in pieces:
+        if p.metres is None:
+            out.append(p)
+            continue
+        if k >= len(steps):
+            problems.append(f"a {p.metres:.0f} m step the workout does not have")
+            out.append(p)
+            continue
+        s = steps[k]
+        metres = s.step.amount.metres
+        out.append(replace(p, seconds=s.seconds * p.metres / metres, estimated=False))
+        done += p.metres
+        if done >= metres - 1:
+            if abs(done - metres) > 1:
+                problems.append(f"a {metres:g} m step read as {done:g} m")
+            k, done = k + 1, 0.0
+    if k < len(steps):
+        problems.append(f"{len(steps) - k} distance steps not read")
+    return out
 
 
 def _close_open_pieces(tl: Timeline, pieces: list[Piece], problems: list[str]) -> list[Piece]:

@@ -71,9 +71,11 @@ def check_golden(path: Path, data: bytes | str) -> None:
 
 
 def files_under(directory: Path) -> dict[str, bytes]:
-    """Every file below ``directory`` by its relative POSIX path, with its bytes."""
+    """Every file below ``directory`` by its relative POSIX path, with its bytes (but
+    planc's own .planc-cache folder: its lock and cache state are not output)."""
     return {p.relative_to(directory).as_posix(): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+            for p in sorted(directory.rglob("*"))
+            if p.is_file() and ".planc-cache" not in p.relative_to(directory).parts}
 
 
 def check_golden_tree(golden: Path, produced: Path) -> None:
