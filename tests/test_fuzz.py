@@ -213,6 +213,7 @@ def test_fuzz_the_workout_parser(text):
 @fuzz_settings
 @given(mutated_text(plan_seeds()))
 @example("{id: p, name: P, start: 9999-12-27, weeks: 2, calendar: []}")
+@example("{" * 12_000 + "a: 1")  # found by the long run: 3.3 s in the parser's recursion
 def test_fuzz_the_plan_loader(text):
     path = str(ROOT / "plans" / "fuzz-plan.yaml")  # beside the library the seeds include
     with bounded("read_plan"):

@@ -390,3 +390,14 @@ def test_ramp_glued_to_a_distance_is_a_warning_not_a_crash():
 
     parsed = read_workout("- 30s 50%\n- ramp300mtr 50%\n", path="x.workout")
     assert [(d.code, d.span.line) for d in parsed.diagnostics] == [("dropped-by-icu", 2)]
+
+
+def test_twelve_thousand_open_brackets_are_refused_before_parsing():
+    """Found by fuzzing: a plan of 12,000 '{' took the YAML parser 2-3 s to give up in
+    its recursion; the nesting is now counted in one scan first."""
+    from planc.plan.yamlsrc import parse_yaml
+
+    with within(1, "refusing 12,000 open brackets"):
+        tree, diags = parse_yaml("{" * 12_000 + "a: 1\n", "deep.yaml")
+    assert tree is None
+    assert [(d.code, d.span.line, d.span.column) for d in diags] == [("yaml-too-deep", 1, 201)]
