@@ -13,7 +13,10 @@ SWIM = ROOT / "plans" / "workouts" / "swim-css-ladder.workout"
 
 
 def names(folder) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    """The compiled files in ``folder`` (not compile's record of what it wrote)."""
+    if not folder.exists():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.name != ".planc-cache")
 
 
 def test_a_swim_says_which_formats_it_skips(tmp_path):

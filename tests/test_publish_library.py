@@ -397,7 +397,10 @@ def test_import_a_workout_folder_and_a_hand_made_plan(icu_server, tmp_path):
     text = (tmp_path / "hand" / "by-hand.yaml").read_text(encoding="utf-8")
     assert '  - 2027-05-03: {note: "Rest and eat", description: "Sleep."}' in text
     assert "  - 2027-05-05: hills" in text
-    ok(planc(icu_server, "check", "hand/by-hand.yaml", cwd=tmp_path))
+    # the imported plan has no athlete: check says what build would refuse (its .fit)
+    checked = planc(icu_server, "check", "hand/by-hand.yaml", cwd=tmp_path)
+    assert checked.returncode == 1 and "error[missing-threshold]" in checked.stderr_text
+    assert "- 1m Z4 HR" in checked.stderr_text
 
     missing = planc(icu_server, "import", "--from-icu", "--folder", "Nope", cwd=tmp_path)
     assert missing.returncode == 2 and "'By hand'" in missing.stderr_text

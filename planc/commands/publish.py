@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
         _fail("--detailed-exitcode goes with --dry-run (it says whether changes are pending)",
               ExitCode.USAGE)
         return detailed(ExitCode.USAGE, False)
-    args.pending, args.targets = False, []  # set by _decide and _run
+    args.pending, args.calendars = False, []  # set by _decide and _run (not --targets)
     code = _json_run(args) if args.json else _run(args)
     return detailed(code, args.pending) if args.detailed_exitcode else code
 
@@ -144,7 +144,7 @@ def _json_run(args: argparse.Namespace) -> int:
                   "result": t.result or None,
                   "actions": [action_json(a) for a in (t.changes.actions if t.changes else [])],
                   "stale": len(t.changes.stale) if t.changes else 0}
-                 for t in args.targets]
+                 for t in args.calendars]
     print_json({"exit_code": int(code), "dry_run": args.dry_run, "calendars": calendars,
                 **diagnostics_json(found)}, stdout)
     return code
@@ -186,7 +186,7 @@ def _run(args: argparse.Namespace) -> int:
         targets = _targets(args, result, sources)
     except CommandFailed as exc:
         return exc.exit("publish")
-    args.targets = targets
+    args.calendars = targets
     return _publish(args, targets, sources, coach=bool(args.squad))
 
 
