@@ -263,6 +263,11 @@ REPRODUCERS = [
     ("mrc-cue-before-start.mrc", ("import", "-o", "out"), 0, "warning[cue-before-start]"),
     ("parse-keyerror-dotted-I.workout", ("check",), 1, "error["),
     ("plan-superscript-count.yaml", ("check",), 1, "error[bad-count]"),
+    # four 999 km ramps: 399,600 slices each were made before the step limit was checked
+    # (29 s, 756 MB); now the slices are counted first and the ramps sliced to fit
+    ("fit-ramp-slice-blowup.workout", ("compile", "--to", "fit", "-o", "out", "--sport", "Run",
+                                       "--threshold-pace", "4:00/km", "--max-hr", "190"), 0,
+     "this ramp is sliced into 2 steps instead of 399600"),
 ]
 
 
@@ -401,3 +406,18 @@ def test_twelve_thousand_open_brackets_are_refused_before_parsing():
         tree, diags = parse_yaml("{" * 12_000 + "a: 1\n", "deep.yaml")
     assert tree is None
     assert [(d.code, d.span.line, d.span.column) for d in diags] == [("yaml-too-deep", 1, 201)]
+
+
+def test_a_ramp_that_cannot_fit_is_counted_not_sliced(tmp_path):
+    """A 20-hour ramp over 990 % of FTP needs 198 slices even at the 5 % tolerance: more
+    than the 50 a device takes, said without making the hundreds of thousands of slices
+    the fine pass would (lower/fit.py's slice budget)."""
+    path = tmp_path / "big.workout"
+    path.write_text("- 20h ramp 10-1000%\n" * 40, encoding="utf-8")
+    got = measured("compile", str(path), "--to", "fit", "--ftp", "250", "-o", "out",
+                   cwd=tmp_path)
+    assert got.returncode == 1, got.stderr_text
+    assert "error[too-many-steps]: the .fit file would need more than 50 steps" \
+        in got.stderr_text
+    assert got.cpu_s < CPU_BOUND_S and got.peak_bytes < MEMORY_BOUND, got
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.fit"))

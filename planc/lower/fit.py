@@ -269,7 +269,7 @@ def _diffused(averages: list[float], weights: list[int], quantum: float) -> list
 
 class _Lowerer:
     def __init__(self, workout: Workout, athlete: Athlete, indoor: bool, slice_s: float,
-                 coarse: bool = False):
+                 coarse: bool = False, budget: int = MAX_STEPS):
         self.workout = workout
         self.family = sport_family(workout.sport)
         self.thr = athlete.for_sport(workout.sport)
@@ -277,6 +277,12 @@ class _Lowerer:
         self.slice_s = slice_s
         self.coarse = coarse  # slicing to fit the step limit: keep the ramp tolerance
         self.ramps: list[tuple[Span, int]] = []  # each sliced ramp, with its slice count
+        # Slices are made only while the ramps' slices so far fit the step limit: past it
+        # the file cannot be written at this slice length, and 999 km ramps would
+        # otherwise make millions of steps before the limit is checked (hostile input).
+        self.budget = budget
+        self.planned = 0  # slices every ramp so far needs at this slice length
+        self.over = False  # a ramp was not sliced: planned passed the budget
         self.diags: list[Diagnostic] = []
         self.texts = FitTexts(self.diags)
         self.prose: list[str] = []
@@ -494,19 +500,26 @@ class _Lowerer:
                 if t.unit is HrUnit.BPM else RAMP_TOLERANCE
         return RAMP_TOLERANCE * (thr.threshold_pace or t.value.mid)
 
+    def steady(self, step: Step, ramping: list[str]) -> Step:
+        """The ramp as one steady step at its midpoint."""
+        mids = {n: getattr(step, n).value.mid for n in ramping}
+        return dataclasses.replace(step, ramp=False, **{
+            n: dataclasses.replace(getattr(step, n), value=Range(v, v))
+            for n, v in mids.items()}, **self.texts.step_fields(step, step.trailing, step.cues))
+
     def slice(self, source: Step, step: Step, ramping: list[str]) -> list[Step]:
         amount = step.amount
         is_time = isinstance(amount, Duration)
         total = _round_half_up(amount.seconds * 1000) if is_time \
             else _round_half_up(amount.metres * 100)
         if total == 0:  # nothing to slice: a zero-length step at the ramp's midpoint
-            mids = {n: getattr(step, n).value.mid for n in ramping}
-            return [dataclasses.replace(step, ramp=False, **{
-                n: dataclasses.replace(getattr(step, n), value=Range(v, v))
-                for n, v in mids.items()}, **self.texts.step_fields(step, step.trailing,
-                                                                     step.cues))]
+            return [self.steady(step, ramping)]
         count = max(1, min(self.slice_count(step, ramping), total))
         self.ramps.append((source.span, count))
+        self.planned += count
+        if self.planned > self.budget:  # cannot fit: count it, do not make it
+            self.over = True
+            return [self.steady(step, ramping)]
         parts = _partition(total, count)
         edges = [0]
         for p in parts:
@@ -631,11 +644,11 @@ def lower_fit(
     if not 1 <= limit <= MAX_STEPS:
         raise ValueError(f"max_steps must be 1..{MAX_STEPS}, got {limit!r}")
     athlete = athlete or Athlete()
-    low = _Lowerer(workout, athlete, indoor, float(ramp_slice_s))
+    low = _Lowerer(workout, athlete, indoor, float(ramp_slice_s), budget=limit)
     body = tuple(low.nodes(workout.body, None))
     if any(d.is_error for d in low.diags):
         return Lowered(None, dedupe(low.diags))
-    count = fit_message_count(body)
+    count = _needed(low, body)
     if count > limit and low.ramps:
         low, body, count = _coarser(workout, athlete, indoor, limit, low)
     diags = dedupe(low.diags)
@@ -646,12 +659,19 @@ def lower_fit(
         ))
         return Lowered(None, diags)
     if count > limit:
-        diags.append(_too_many(workout, body, count, limit, bool(low.ramps)))
+        diags.append(_too_many(workout, body, count, limit, bool(low.ramps), over=low.over))
         return Lowered(None, diags)
     description = "\n\n".join(t for t in (workout.description, *low.prose) if t) or None
     said = len(low.diags)
     lowered = low.texts.workout(workout, body, description)  # may add text-truncated
     return Lowered(lowered, dedupe([*diags, *low.diags[said:]]))
+
+
+def _needed(low: _Lowerer, body: tuple[Node, ...]) -> int:
+    """FIT steps the workout needs at ``low``'s slice length: counted in ``body``, or,
+    when ramps were left unsliced for passing the budget, at least one more than it."""
+    count = fit_message_count(body)
+    return max(count, low.budget + 1) if low.over else count
 
 
 def _coarser(workout: Workout, athlete: Athlete, indoor: bool, limit: int,
@@ -660,9 +680,9 @@ def _coarser(workout: Workout, athlete: Athlete, indoor: bool, limit: int,
     fit ``limit`` (the coarsest the tolerance allows when none does), each ramp that
     lost slices warned about."""
     for slice_s in COARSER_SLICES_S:
-        low = _Lowerer(workout, athlete, indoor, slice_s, coarse=True)
+        low = _Lowerer(workout, athlete, indoor, slice_s, coarse=True, budget=limit)
         body = tuple(low.nodes(workout.body, None))
-        count = fit_message_count(body)
+        count = _needed(low, body)
         if count <= limit:
             break
     if count <= limit:
@@ -678,12 +698,14 @@ def _coarser(workout: Workout, athlete: Athlete, indoor: bool, limit: int,
 
 
 def _too_many(workout: Workout, body: tuple[Node, ...], count: int, limit: int,
-              ramps: bool) -> Diagnostic:
+              ramps: bool, over: bool = False) -> Diagnostic:
+    """``over``: the ramps were counted, not sliced, so the count is 'more than limit'."""
     how = (f" even with its ramps sliced as coarsely as the {RAMP_TOLERANCE:.0%} tolerance "
            "allows" if ramps else "")
+    count_text = f"more than {limit}" if over else str(count)
     return error(
         "too-many-steps",
-        f"the {TARGET} file would need {count} steps{how} (repeat steps and ramp slices "
+        f"the {TARGET} file would need {count_text} steps{how} (repeat steps and ramp slices "
         f"included); devices take {limit}, and this is where the limit is passed",
         _span_of_message(body, limit) or workout.span,
         "split the workout in two, use more repeats, or for a device that takes more "
