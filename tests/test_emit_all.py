@@ -13,7 +13,10 @@ SWIM = ROOT / "plans" / "workouts" / "swim-css-ladder.workout"
 
 
 def names(folder) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    """The files written (not the output tree's own hidden cache)."""
+    if not folder.exists():
+        return []
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 
 
 def test_a_swim_says_which_formats_it_skips(tmp_path):
