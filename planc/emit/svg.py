@@ -13,15 +13,14 @@ from __future__ import annotations
 from planc.ast import NO_SPAN, Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, warning
+from planc.emit.svgdraw import CARD, clock, render_svg
 from planc.lower.formats import EmitOptions
 from planc.resolve.profile import Profile, build_profile
+from planc.syntax.printer import fmt_distance
 
 
 def diagnostics(profile: Profile, sport: str) -> list[Diagnostic]:
     """One warning per distinct step the picture had to guess for."""
-    from planc.emit.svgdraw import clock
-    from planc.syntax.printer import fmt_distance
-
     out: list[Diagnostic] = []
     seen: set[int] = set()
     for s in profile.steps:
@@ -50,8 +49,6 @@ def diagnostics(profile: Profile, sport: str) -> list[Diagnostic]:
 
 def emit(workout: Workout, athlete: Athlete, options: EmitOptions) -> tuple[
         bytes, list[Diagnostic]]:
-    from planc.emit.svgdraw import CARD, render_svg
-
     indoor = options.indoor
     profile = build_profile(workout, athlete, indoor)
     text = render_svg(workout, athlete, style=CARD, indoor=indoor, profile=profile)

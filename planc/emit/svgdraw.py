@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from planc.ast import Workout
+from planc.ast import Distance, Workout
 from planc.athlete import Athlete
+from planc.lower.common import cadence_text, describe_targets, label_text
 from planc.resolve.metrics import Metrics, measure
 from planc.resolve.profile import (
     NEUTRAL,
@@ -39,6 +40,7 @@ from planc.resolve.profile import (
     zone_colour,
 )
 from planc.sanitise import for_xml
+from planc.syntax.printer import fmt_distance, step_line
 
 SVG_NS = "http://www.w3.org/2000/svg"
 TEXT = "#2b2f36"
@@ -124,8 +126,6 @@ def summary(workout: Workout, profile: Profile, athlete: Athlete | None,
             indoor: bool = False, metrics: Metrics | None = None) -> Summary:
     """Caption, title and description; ``metrics`` saves recomputing them (a plan page
     draws each workout several times), else they are measured on the picture's timeline."""
-    from planc.syntax.printer import step_line
-
     m = metrics or measure(profile.timeline)
     name = workout.name or "Workout"
     facts = [duration_text(profile)]
@@ -382,8 +382,6 @@ def _tick_step(total: float) -> float:
 
 def _step_labels(E, root, profile: Profile, style: Style, kx: float, ky: float,
                  baseline: float) -> None:
-    from planc.lower.common import label_text
-
     for s in profile.steps:
         text = label_text(s.step)
         width = s.seconds * kx
@@ -396,8 +394,6 @@ def _step_labels(E, root, profile: Profile, style: Style, kx: float, ky: float,
 
 def _cue_seconds(s: StepShape, offset: float) -> float | None:
     """A cue offset (seconds, or metres on a distance step) as seconds into the step."""
-    from planc.ast import Distance
-
     if isinstance(s.step.amount, Distance):
         return offset / s.speed if s.speed else None
     return offset
@@ -421,13 +417,8 @@ def _cues(E, root, profile: Profile, style: Style, kx: float, baseline: float,
 
 def step_text(s: StepShape, athlete: Athlete | None, sport: str, indoor: bool = False) -> str:
     """``Sweet spot · 15m · 88-93% (233-246 W) · 85-95 rpm``: a step for people."""
-    from planc.lower.common import cadence_text, describe_targets, label_text
-    from planc.syntax.printer import fmt_distance
-
     thr = (athlete or Athlete()).for_sport(sport)
     amount = s.step.amount
-    from planc.ast import Distance
-
     length = fmt_distance(amount) if isinstance(amount, Distance) else clock(s.seconds)
     if isinstance(amount, Distance):
         length += f" ({'~' if s.estimated else ''}{clock(s.seconds)})"

@@ -22,7 +22,7 @@ from planc.diagnostics import Diagnostic, error, warning
 from planc.importers.structure import recover_repeats
 from planc.limits import Limit, as_float
 from planc.syntax import MAX_REPEAT_COUNT
-from planc.syntax.printer import clean_tag, one_line, write
+from planc.syntax.printer import clean_tag, num, one_line, safe_label, write
 
 
 @dataclass(slots=True)
@@ -297,13 +297,9 @@ def decode_text(data: bytes, reader: Reader, declared: str | None = None) -> str
 def fraction(value: float, decimals: int = 2) -> float:
     """A fraction of a threshold, rounded to ``decimals`` places *of percent*, exactly as the
     planc parser reads it back (``54.3%`` is ``float("54.3") / 100``, not ``0.543``)."""
-    from planc.syntax.printer import num
-
     return float(num(round(value * 100, decimals))) / 100
 
 
 def clean_label(label: str | None) -> str | None:
     """A step label the planc text reads back whole (``safe_label``), or None when empty."""
-    from planc.syntax.printer import safe_label
-
     return (safe_label(label) or None) if label else None

@@ -59,6 +59,7 @@ from planc.ast import (
     Step,
 )
 from planc.check import MAX_ZONE
+from planc.emit.fit import SPORTS
 from planc.importers.common import (
     ImportResult,
     Reader,
@@ -68,7 +69,8 @@ from planc.importers.common import (
     fraction,
 )
 from planc.limits import CADENCE, HEART_RATE, SPEED, WATTS, Limit
-from planc.syntax.printer import one_line
+from planc.syntax import default_pace_per, parse_pace_seconds
+from planc.syntax.printer import fmt_pace_clock, num, one_line
 from planc.units import PACE_PER_METRES, YARD_M, DistanceUnit, sport_family
 
 OPEN_STEP_SECONDS = 300
@@ -189,8 +191,6 @@ def _text(value: object) -> str | None:
 
 
 def _sport(sport: int | None, sub: int | None) -> str:
-    from planc.emit.fit import SPORTS
-
     exact = {v: k for k, v in reversed(list(SPORTS.items()))}
     if (sport, sub) in exact:
         return exact[(sport, sub)]
@@ -204,9 +204,6 @@ def _sport(sport: int | None, sub: int | None) -> str:
 
 def _speed_target(low: int, high: int, sport: str) -> PaceTarget:
     """An absolute pace from FIT speeds (mm/s), snapped to what the text writes (0.1 s)."""
-    from planc.syntax import default_pace_per, parse_pace_seconds
-    from planc.syntax.printer import fmt_pace_clock
-
     per = default_pace_per(sport)
     metres = PACE_PER_METRES[per]
 
@@ -637,8 +634,6 @@ def read_fit(data: bytes, path: str) -> ImportResult:
         metres = pool / 100
         unit = DistanceUnit.YARD if wkt.get(15) == 1 else DistanceUnit.METRE
         if unit is DistanceUnit.YARD:
-            from planc.syntax.printer import num
-
             metres = float(num(round(metres / YARD_M, 6))) * YARD_M
         workout = dataclasses.replace(workout, pool_length=PoolLength(metres, unit))
     return r.result(workout, "fit", None)

@@ -8,12 +8,11 @@ and the result is re-emitted in canonical planc form (one space between words,
 
 from __future__ import annotations
 
+from planc.check import read_workout
 from planc.importers.common import ImportResult, Reader, decode_text
 
 
 def read_icu(data: bytes, path: str, *, sport: str | None = None) -> ImportResult:
-    from planc.check import read_workout
-
     r = Reader(path)
     text = decode_text(data, r)
     if not text.strip():

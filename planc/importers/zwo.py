@@ -55,6 +55,7 @@ from planc.importers.common import (
     fraction,
     repeated,
 )
+from planc.importers.cues import place_cues
 from planc.limits import CADENCE, POWER_FRACTION, REPEAT_COUNT, THRESHOLDS, Limit
 from planc.syntax.printer import one_line
 from planc.units import DistanceUnit
@@ -414,8 +415,6 @@ class _ZwoReader:
         # repetition, while a cue inside a planc repeat shows in every repetition.  So a
         # set with cues is unrolled and each cue goes on its own step; structure recovery
         # folds the repetitions without cues back into a repeat.
-        from planc.importers.cues import place_cues
-
         return place_cues(parts * count, [(o, m) for o, m, _ in events], self.r,
                           "metre" if self.distance_mode else "second")
 
@@ -551,8 +550,6 @@ def _read_workout_file(root, z: _ZwoReader, r: Reader, text: str) -> ImportResul
                 z.span(workout_el))
         return r.result(None, "zwo", text)
     if workout_cues:
-        from planc.importers.cues import place_cues
-
         elements = place_cues(elements, [(o, m) for o, m, _ in workout_cues], r,
                               unit="metre" if z.distance_mode else "second")
     lead, trail = edge_runs(elements, warm, cool)

@@ -24,7 +24,14 @@ from planc.ast import (
 )
 from planc.athlete import SportThresholds
 from planc.diagnostics import Diagnostic, error, warning
-from planc.resolve.targets import Missing, MissingThreshold
+from planc.resolve.targets import (
+    Missing,
+    MissingThreshold,
+    hr_bpm,
+    pace_band_speed,
+    pace_speed,
+    power_watts,
+)
 from planc.syntax.printer import (
     fmt_distance,
     fmt_duration,
@@ -233,8 +240,6 @@ def describe_targets(step: Step, thr: SportThresholds, *, omit: str | None = Non
     if not ((omit != "power" and step.power is not None) or (omit != "hr" and step.hr is not None)
             or (omit != "pace" and step.pace is not None)):
         return ""  # the common case, kept cheap: nothing beyond the carried target
-    from planc.resolve.targets import hr_bpm, pace_speed, power_watts
-
     parts: list[str] = []
     if omit != "power" and step.power is not None:
         text = fmt_power(step.power)
@@ -308,8 +313,6 @@ def timed_step(step: Step, thr: SportThresholds, target: str,
     if isinstance(amount, Duration):
         return Timed(amount.seconds)
     assert isinstance(amount, Distance)
-    from planc.resolve.targets import pace_band_speed
-
     dist = fmt_distance(amount)
     if step.pace is None:
         diags.append(error(

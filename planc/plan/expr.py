@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from planc.diagnostics import did_you_mean
 from planc.units import METRES_PER_UNIT
 
 NUM, DUR, DIST = "number", "duration", "distance"
@@ -201,8 +202,6 @@ class _Parser:
             if text in self.vars:
                 value = self.vars[text]
                 return value if isinstance(value, Quantity) else Quantity(NUM, float(value))
-            from planc.diagnostics import did_you_mean
-
             guess = did_you_mean(text, [*self.vars, "min", "max", "round"])
             raise ExprError(f"unknown name '{text}' in expression", pos, len(text),
                             f"did you mean '{guess}'?" if guess else

@@ -19,7 +19,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from planc.ast import NO_SPAN, Span, Workout
-from planc.diagnostics import Diagnostic
+from planc.check import read_workout
+from planc.diagnostics import Diagnostic, did_you_mean
 from planc.plan.expr import ExprError, evaluate, format_number
 from planc.plan.reader import Reader, value_span
 from planc.plan.template import Filled, Origin, Unknown, fill
@@ -102,8 +103,6 @@ def resolve_arg(r: Reader, name: str, node: YNode, when: Week) -> tuple[str, Ori
 
 def report_unknown(r: Reader, unknowns: list[Unknown], pos: TextPos, known: list[str],
                    where: str) -> None:
-    from planc.diagnostics import did_you_mean
-
     for u in unknowns:
         if not u.name:
             r.error("bad-placeholder", "empty placeholder '{}'", pos.span(u.line, u.column, 2),
@@ -171,8 +170,6 @@ class Compiler:
         key = (text, sport)
         hit = self._cache.get(key)
         if hit is None:
-            from planc.check import read_workout
-
             parsed = read_workout(text, path="<body>", sport=sport)
             hit = (parsed.workout, list(parsed.diagnostics))
             self._cache[key] = hit

@@ -32,6 +32,7 @@ from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, DiagnosticError, error, sort_key
 from planc.inputs import InputError, NotText, read_text, source_text
 from planc.limits import TRAINING_LOAD
+from planc.plan.athlete_file import athlete_from_node, read_athlete_file, read_athlete_node
 from planc.plan.expand import expand_calendar, workout_values
 from planc.plan.instantiate import Compiler, TextPos, Week, report_unknown
 from planc.plan.model import Fitness, LibraryWorkout, Param, Plan, Variant, plan_end
@@ -200,8 +201,6 @@ class _Loader:
             return None
         if isinstance(tree, YMap) and tree.items and set(tree.items) <= set(FIELDS["athlete"]):
             self.kind = "an athlete file"
-            from planc.plan.athlete_file import athlete_from_node
-
             self.r.diagnostics.extend(athlete_from_node(tree, path)[1])  # an athlete file
             return None
         top = self.r.mapping(tree, "plan", what="the plan")
@@ -440,8 +439,6 @@ class _Loader:
         athlete file came from ``planc athlete pull``)."""
         if node is None:
             return None, None
-        from planc.plan.athlete_file import read_athlete_file, read_athlete_node
-
         if isinstance(node, YScalar) and isinstance(node.value, str):
             target = os.path.normpath(os.path.join(os.path.dirname(path), node.value))
             if not os.path.isfile(target):

@@ -19,6 +19,7 @@ from planc.diagnostics import Diagnostic, warning
 from planc.plan.fitness import project
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
+from planc.resolve.metrics import workout_metrics
 from planc.units import sport_family
 
 
@@ -93,8 +94,6 @@ def plan_stats(plan_sessions: Iterable[Session], athlete: Athlete | None,
     limits the reported weeks, sessions and days (the projection still runs
     over every day, so fitness carries over from unreported weeks).
     """
-    from planc.resolve.metrics import workout_metrics
-
     sessions = sorted(plan_sessions, key=lambda s: (s.date, s.slot))
     keep = keep or (lambda _d: True)
     cache: dict[tuple[int, bool], Any] = {}
@@ -157,8 +156,6 @@ def threshold_warnings(plan: Plan, athlete: Athlete | None = None) -> list[Diagn
     """One warning per workout whose figures the plan's athlete cannot resolve: which
     figures (time, distance, load) and which threshold they need.  Said by ``check``,
     so a plan whose stats would be partial is known before ``stats`` is run."""
-    from planc.resolve.metrics import workout_metrics
-
     athlete = athlete if athlete is not None else plan.athlete
     seen: dict[tuple[int, bool], list[Session]] = {}
     for s in plan.sessions:

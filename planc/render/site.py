@@ -36,10 +36,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from planc.ast import Block, Node, Note, Repeat, Step, Workout
+from planc.ast import Block, Distance, Node, Note, Repeat, Step, Workout, iter_steps
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic
+from planc.emit import emit
+from planc.emit.svg import diagnostics as svg_diagnostics
 from planc.emit.svgdraw import (
+    CARD,
     LARGE,
     THUMB,
     clock,
@@ -49,9 +52,13 @@ from planc.emit.svgdraw import (
     render_svg,
     summary,
 )
+from planc.lower.common import cadence_text, describe_targets, label_text
+from planc.lower.formats import FORMATS, EmitOptions
 from planc.output.cache import Stamp
 from planc.output.tree import ManifestKind, OutputTree, TreeResult
+from planc.plan.build import file_stem, week_folder
 from planc.plan.model import Kind, Plan, Session
+from planc.plan.stats import plan_report
 from planc.plan.weeks import Selection
 from planc.render.charts import Day, Race, WeekLoad, fitness_chart
 from planc.resolve.metrics import measure
@@ -65,6 +72,8 @@ from planc.resolve.profile import (
 )
 from planc.resources import resource_dir
 from planc.sanitise import for_xml
+from planc.syntax.printer import fmt_distance, fmt_pace_clock
+from planc.units import sport_family
 
 TEMPLATES = resource_dir("templates")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -247,8 +256,6 @@ def _seconds(nodes: tuple[Node, ...], shapes: dict[int, StepShape]) -> float:
 def step_rows(workout: Workout, profile: Profile, athlete: Athlete | None,
               indoor: bool) -> list[Row]:
     """The step table: blocks as section rows, a repeat as a header over its steps."""
-    from planc.lower.common import cadence_text, describe_targets, label_text
-
     thr = (athlete or Athlete()).for_sport(workout.sport)
     shapes = _first_shapes(profile)
     rows: list[Row] = []
@@ -283,11 +290,7 @@ def step_rows(workout: Workout, profile: Profile, athlete: Athlete | None,
                     extras.append(node.intensity.value)
                 target = ", ".join(p for p in (target, *extras) if p)
                 length = clock(shape.seconds)
-                from planc.ast import Distance
-
                 if isinstance(node.amount, Distance):
-                    from planc.syntax.printer import fmt_distance
-
                     length = (f"{fmt_distance(node.amount)} "
                               f"({'~' if shape.estimated else ''}{clock(shape.seconds)})")
                 zone = ""
@@ -306,14 +309,10 @@ def step_rows(workout: Workout, profile: Profile, athlete: Athlete | None,
 
 
 def _steps_of(node: Node):
-    from planc.ast import iter_steps
-
     return iter_steps((node,))
 
 
 def _cue_at(offset: float, step: Step) -> str:
-    from planc.ast import Distance
-
     if isinstance(step.amount, Distance):
         return f"at {offset:g} m"
     return f"at {clock(offset)}"
@@ -342,9 +341,6 @@ def _emit_files(view: SessionView, athlete: Athlete | None, cache: dict,
 
     The .svg is drawn from the profile and metrics the page already has (the same
     bytes ``planc compile --to svg`` writes, without measuring the workout again)."""
-    from planc.emit import emit
-    from planc.lower.formats import FORMATS, EmitOptions
-
     s = view.session
     assert s.workout is not None
     out: list[tuple[str, bytes]] = []
@@ -353,9 +349,6 @@ def _emit_files(view: SessionView, athlete: Athlete | None, cache: dict,
         if key not in cache:
             options = EmitOptions(indoor=s.indoor, date=s.date.isoformat())
             if fmt == "svg":
-                from planc.emit.svg import diagnostics as svg_diagnostics
-                from planc.emit.svgdraw import CARD
-
                 profile, metrics = drawn
                 picture = render_svg(s.workout, athlete, style=CARD, indoor=s.indoor,
                                      profile=profile, metrics=metrics)
@@ -383,9 +376,6 @@ def _emit_files(view: SessionView, athlete: Athlete | None, cache: dict,
 
 def _athlete_lines(athlete: Athlete | None, sports: set[str]) -> list[str]:
     """``Ride: FTP 265 W (indoor 255 W), LTHR 166 bpm``: the thresholds the targets use."""
-    from planc.syntax.printer import fmt_pace_clock
-    from planc.units import sport_family
-
     if athlete is None:
         return []
     lines = []
@@ -418,9 +408,6 @@ def render_site(plan: Plan, out_dir: Path, selection: Selection | None = None,
     ``force`` replaces files planc did not write; ``stamp`` (from the command) lets
     the tree store the cache state.  Raises OutputRefused for a folder planc must
     not write into."""
-    from planc.plan.build import file_stem, week_folder
-    from planc.plan.stats import plan_report
-
     selection = selection or Selection()
     athlete = athlete if athlete is not None else plan.athlete
     result = RenderResult()
