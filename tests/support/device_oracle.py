@@ -252,7 +252,10 @@ def fit_run_times(fit: FitFile, thr: SportThresholds, sport: str, tl: Timeline,
                   indoor: bool = False) -> list[tuple[float, FitStep]]:
     """Each step a watch runs with the second it starts (an open step lasts its source's
     'Press lap' step)."""
-    pieces = _close_open_pieces(tl, fit_pieces(fit, thr, sport, indoor), [])
+    # distance steps take the source's time for their metres, as in the disagreement check:
+    # a watch ends them at the distance, so an estimate from the speed band would drift
+    timed = _timed_as_source(tl, fit_pieces(fit, thr, sport, indoor), [])
+    pieces = _close_open_pieces(tl, timed, [])
     out, t = [], 0.0
     for step, piece in zip(device_run(fit), pieces, strict=True):
         out.append((t, step))
