@@ -9,6 +9,7 @@ their calendars the key may write.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import textwrap
@@ -19,8 +20,7 @@ from typing import Any
 
 import fitdecode
 import pytest
-from conftest import run_planc
-from support.icu_fixtures import API_KEY, ATHLETE_ID
+from support.icu_fixtures import API_KEY, ATHLETE_ID, ok, planc_on
 from support.readers import read_course
 
 from planc.icuserver import IcuServer
@@ -117,16 +117,9 @@ def squad(tmp_path: Path, plan: str = PLAN, roster: str = ROSTER) -> Path:
     return path
 
 
-def planc(server: IcuServer, *args: str, cwd: Path, key: str = COACH_KEY):
-    env = {"INTERVALS_ICU_API_KEY": key, "INTERVALS_ICU_BASE_URL": server.url,
-           "INTERVALS_ICU_ATHLETE_ID": "0", "XDG_CONFIG_HOME": str(cwd / "xdg"),
-           "PLANC_RETRY_BACKOFF": "0.02"}
-    return run_planc(*args, env=env, input="", cwd=cwd)
+planc = functools.partial(planc_on, key=COACH_KEY)  # the coach's key unless told
 
 
-def ok(proc) -> None:
-    assert proc.returncode == 0, proc.stdout_text + proc.stderr_text
-    assert "Traceback" not in proc.stderr_text
 
 
 def sessions_of(plan: Path, name: str) -> list:

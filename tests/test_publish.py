@@ -27,7 +27,7 @@ import pytest
 from conftest import planc_command, run_planc
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support.icu_fixtures import API_KEY, icu_server  # noqa: F401  (fixture used by name)
+from support.icu_fixtures import API_KEY, icu_server, ok  # noqa: F401  (fixture used by name)
 
 import planc.icuserver.store as icu_store
 from planc.ast import Block, Distance, Duration, Note, Repeat, Step, Workout
@@ -123,9 +123,6 @@ def publish(server: IcuServer, plan: Path, *args: str, key: str = API_KEY,
     return run_planc("publish", str(plan), *args, env=full_env, input=input)
 
 
-def ok(proc) -> None:
-    assert proc.returncode == 0, proc.stdout_text + proc.stderr_text
-    assert "Traceback" not in proc.stderr_text
 
 
 def ours(server: IcuServer) -> list[dict[str, Any]]:

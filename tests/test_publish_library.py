@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_planc
-from support.icu_fixtures import API_KEY, icu_server  # noqa: F401  (fixture used by name)
+from support.icu_fixtures import API_KEY, icu_server, ok, planc_on  # noqa: F401  (fixture used by name)
 
 from planc.icuserver import Fault, IcuServer
 from planc.plan.load import load_plan
@@ -90,16 +89,9 @@ def write_plan(tmp_path: Path, text: str = PLAN) -> Path:
     return path
 
 
-def planc(server: IcuServer, *args: str, cwd: Path, key: str = API_KEY):
-    env = {"INTERVALS_ICU_API_KEY": key, "INTERVALS_ICU_BASE_URL": server.url,
-           "INTERVALS_ICU_ATHLETE_ID": "0", "XDG_CONFIG_HOME": str(cwd / "xdg"),
-           "PLANC_RETRY_BACKOFF": "0.02"}
-    return run_planc(*args, env=env, input="", cwd=cwd)
+planc = planc_on
 
 
-def ok(proc) -> None:
-    assert proc.returncode == 0, proc.stdout_text + proc.stderr_text
-    assert "Traceback" not in proc.stderr_text
 
 
 def folders(server: IcuServer, athlete: str | None = None) -> list[dict[str, Any]]:

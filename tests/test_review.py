@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import run_planc
-from support.icu_fixtures import API_KEY, ATHLETE_ID
+from support.icu_fixtures import API_KEY, ATHLETE_ID, ok, planc_on
 
 from planc.icuserver import IcuServer
 from planc.publish.review import Observed, compliance, pair
@@ -66,16 +66,9 @@ def server() -> Iterator[IcuServer]:
         yield icu
 
 
-def planc(server: IcuServer, *args: str, cwd: Path, key: str = API_KEY):
-    env = {"INTERVALS_ICU_API_KEY": key, "INTERVALS_ICU_BASE_URL": server.url,
-           "INTERVALS_ICU_ATHLETE_ID": "0", "XDG_CONFIG_HOME": str(cwd / "xdg"),
-           "PLANC_RETRY_BACKOFF": "0.02"}
-    return run_planc(*args, env=env, input="", cwd=cwd)
+planc = planc_on
 
 
-def ok(proc) -> None:
-    assert proc.returncode == 0, proc.stdout_text + proc.stderr_text
-    assert "Traceback" not in proc.stderr_text
 
 
 def published(server: IcuServer, tmp_path: Path, athlete: str = ATHLETE_ID,

@@ -92,3 +92,21 @@ def workout(n: int, **fields: Any) -> dict[str, Any]:
     }
     event.update(fields)
     return event
+
+
+def planc_on(server: IcuServer, *args: str, cwd: Path, key: str = API_KEY):
+    """planc in-process against ``server``: its URL and ``key`` in the environment, a
+    config folder of its own under ``cwd`` (so no real config is read), fast retries, and
+    no terminal on standard input."""
+    from support.cli import run_in_process
+
+    env = {"INTERVALS_ICU_API_KEY": key, "INTERVALS_ICU_BASE_URL": server.url,
+           "INTERVALS_ICU_ATHLETE_ID": "0", "XDG_CONFIG_HOME": str(cwd / "xdg"),
+           "PLANC_RETRY_BACKOFF": "0.02"}
+    return run_in_process(*args, env=env, input="", cwd=cwd)
+
+
+def ok(proc) -> None:
+    """The command succeeded, without a traceback (its output is the failure message)."""
+    assert proc.returncode == 0, proc.stdout_text + proc.stderr_text
+    assert "Traceback" not in proc.stderr_text
