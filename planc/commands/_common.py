@@ -13,13 +13,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planc.diagnostics import Diagnostic, render, sort_key
-from planc.inputs import InputError, NotText, read_text, shown_name, source_text
+from planc.inputs import (
+    InputError,
+    NotText,
+    read_text,
+    record_reads,
+    shown_name,
+    source_text,
+)
 from planc.limits import THRESHOLDS, as_float
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from planc.athlete import Athlete
+    from planc.output.cache import Stamp
     from planc.plan.model import Plan
     from planc.plan.weeks import Selection
 
@@ -481,6 +489,18 @@ def add_for_arguments(p: argparse.ArgumentParser, *, roster_required: bool = Fal
 
 
 _ATHLETE_FLAGS = ("athlete", "ftp", "lthr", "max_hr", "threshold_pace")
+
+
+def cache_stamp(command: str, args: argparse.Namespace) -> Stamp | None:
+    """The build cache's key for this run of ``command`` (build, render): the command line
+    as typed and the files it reads.  None when one cache state cannot vouch for the run:
+    coach mode writes several folders, and --json must print its document every time."""
+    argv = getattr(args, "_argv", None)
+    if argv is None or getattr(args, "squad", None) or getattr(args, "json", False):
+        return None
+    from planc.output.cache import Stamp  # lazy: only build and render keep a cache
+
+    return Stamp(command, argv, record_reads())
 
 
 def roster_without_for(args: argparse.Namespace) -> str | None:

@@ -78,20 +78,17 @@ def _run(args: argparse.Namespace) -> int:
     from planc.commands._common import (
         CommandFailed,
         athlete_from_args,
+        cache_stamp,
         plan_path_problem,
         report,
         roster_without_for,
         squad_plans,
     )
-    from planc.inputs import record_reads
     from planc.lower.formats import parse_formats
-    from planc.output.cache import Stamp, default_folder
+    from planc.output.cache import default_folder
     from planc.plan.load import read_plan
 
-    argv = getattr(args, "_argv", None)  # the command line as typed: the cache's key
-    # coach mode writes several folders, which one cache state cannot vouch for
-    stamp = Stamp("build", argv, record_reads()) \
-        if argv is not None and not args.squad and not args.json else None
+    stamp = cache_stamp("build", args)
     if (problem := roster_without_for(args)) is not None:
         print(f"planc build: error: {problem}", file=sys.stderr)
         return 2
