@@ -52,6 +52,9 @@ def installed_planc(venv: Path) -> str:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run([*pip, str(CHECKOUT)], check=True)
     else:
+        # Dependencies added since the environment was made are installed too
+        # (a missing one would fail a timed command); planc itself is reinstalled.
+        subprocess.run([*pip, str(CHECKOUT)], check=True)
         subprocess.run([*pip, "--no-deps", "--force-reinstall", str(CHECKOUT)], check=True)
     return str(venv / "bin" / "planc")
 
