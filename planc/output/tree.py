@@ -51,6 +51,7 @@ from planc.inputs import MAX_INPUT_BYTES, digest
 from planc.output import cache
 from planc.output.files import safe_relative
 from planc.output.folder import Busy, Folder, FolderProblem
+from planc.output.jsonfmt import dumps_pretty
 
 LOCK = f"{cache.CACHE_DIR}/lock"
 COMPILE_RECORD = f"{cache.CACHE_DIR}/compile.json"
@@ -81,8 +82,9 @@ KEEP = Keep()
 
 
 def dumps_manifest(manifest: Mapping[str, Any]) -> bytes:
-    """Sorted keys, 2-space indent, trailing newline: diff-friendly and byte-stable."""
-    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    """Sorted keys, 2-space indent, trailing newline: diff-friendly and byte-stable
+    (:mod:`planc.output.jsonfmt`: the standard library's text, without its cost)."""
+    return (dumps_pretty(dict(manifest)) + "\n").encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,11 +250,12 @@ class OutputTree:
             self._write_one(folder, rel, files[rel], result)
         owned = self._owned(files)
         folders = {rel.rpartition("/")[0] for rel in files} | {"", cache.CACHE_DIR}
+        manifest_bytes = dumps_manifest(manifest) if manifest is not None else b""
         if self.kind is not None and manifest is not None:
             listed = set(self.kind.files(manifest)) | set(files)
             self._remove(folder, sorted(self.previous.files - listed), owned, result)
             self._sweep(folder, folders, owned, result)
-            self._write_one(folder, self.kind.name, dumps_manifest(manifest), result)
+            self._write_one(folder, self.kind.name, manifest_bytes, result)
         else:
             self._sweep(folder, folders, owned, result)
             self._save_record(folder, files)
@@ -261,7 +264,7 @@ class OutputTree:
         if self.kind is not None and self.stamp is not None:
             owned = set(self.kind.files(manifest)) | set(files)
             digests = {rel: self._digest(rel, body) for rel, body in files.items()}
-            digests[self.kind.name] = digest(dumps_manifest(manifest))
+            digests[self.kind.name] = digest(manifest_bytes)
             result.key = self._save_state(folder, digests, data or {}, owned)
         return result
 

@@ -88,7 +88,9 @@ def _round(x: float | None, digits: int = 1) -> float | int | None:
     return int(y) if y == int(y) else y
 
 
-def _manifest_row(plan: Plan, s: Session, files: dict[str, str], metrics: Any) -> dict[str, Any]:
+def _manifest_row(plan: Plan, s: Session, files: dict[str, str],
+                  measured: list[Any] | None) -> dict[str, Any]:
+    """A session's row; ``measured`` is :func:`measures` of its workout (None without)."""
     row: dict[str, Any] = {
         "date": s.date.isoformat(), "time": s.time, "slot": s.slot, "week": s.week,
         "sport": s.sport, "name": s.name, "kind": str(s.kind), "external_id": s.external_id,
@@ -96,16 +98,31 @@ def _manifest_row(plan: Plan, s: Session, files: dict[str, str], metrics: Any) -
         "duration_s": None, "distance_m": _round(s.distance_m), "load": None,
         "intensity": None,
     }
-    if metrics is not None:
-        row["duration_s"] = _round(metrics.duration_s)
-        row["distance_m"] = _round(metrics.distance_m)
-        row["load"] = _round(metrics.load)
-        row["intensity"] = _round(metrics.intensity, 3)
+    if measured is not None:
+        duration, distance, load, intensity = measured
+        row["duration_s"] = _round(duration)
+        row["distance_m"] = _round(distance)
+        row["load"] = _round(load)
+        row["intensity"] = _round(intensity, 3)
     if s.kind is not Kind.WORKOUT:
         row["description"] = s.description
     if s.ref:
         row["workout"] = s.ref
     return row
+
+
+def measures(metrics: Any) -> list[Any]:
+    """What a manifest row shows of a workout's metrics (stored per session in the cache,
+    so that a kept session is not measured again)."""
+    return [metrics.duration_s, metrics.distance_m, metrics.load, metrics.intensity]
+
+
+def _stored_measures(value: Any) -> list[Any] | None:
+    """``value`` if it is measures a cache state could hold, else None."""
+    if isinstance(value, list) and len(value) == 4 and all(
+            v is None or (type(v) in (int, float)) for v in value):
+        return value
+    return None
 
 
 def _previous_rows(tree: OutputTree) -> list[dict[str, Any]]:
@@ -157,7 +174,7 @@ def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selecti
         for s in selection.sessions(plan.sessions):
             result.sessions += 1
             files = compiler.files(s, result.diagnostics)
-            rows.append(_manifest_row(plan, s, files, compiler.metrics.get(s)))
+            rows.append(_manifest_row(plan, s, files, compiler.measured(s)))
         if any(d.is_error for d in result.diagnostics):
             return result
         result.files = tree.write(compiler.outputs,
@@ -193,12 +210,20 @@ class _Sessions:
         chosen = formats_for(s.workout.sport, self.formats)  # no .erg of a swim
         files = {fmt: f"{folder}/{stem}{FORMATS[fmt].extension}" for fmt in chosen}
         key = self.key(s, files)
-        raw = self._kept(session_id(s), key, files)
-        if raw is None:  # (an empty list is a kept session without warnings)
-            raw = self._emit(s, files)
-        self.now[session_id(s)] = {"key": key, "diagnostics": raw}
+        kept = self._kept(session_id(s), key, files)
+        if kept is None:
+            raw, measured = self._emit(s, files), measures(self.metrics.get(s))
+        else:  # (an empty list is a kept session without warnings)
+            raw, measured = kept
+        self.now[session_id(s)] = {"key": key, "diagnostics": raw, "measures": measured}
         diagnostics.extend(s.locate(d) for d in (_diagnostic(r) for r in raw))
         return files
+
+    def measured(self, s: Session) -> list[Any] | None:
+        """The manifest's measures of session ``s`` (kept ones from the cache)."""
+        if s.kind is not Kind.WORKOUT or s.workout is None:
+            return None
+        return self.now[session_id(s)]["measures"]
 
     def key(self, s: Session, files: dict[str, str]) -> str:
         """:func:`session_key`, with the reprs made once per distinct workout and sport."""
@@ -218,12 +243,16 @@ class _Sessions:
         return EmitOptions(strict=self.strict, indoor=s.indoor, date=s.date.isoformat(),
                            fit_max_steps=self.fit_max_steps)
 
-    def _kept(self, sid: str, key: str, files: dict[str, str]) -> list[list[Any]] | None:
-        """The stored warnings if the session's key and files are unchanged (its files
-        are then kept); None if it must be emitted."""
+    def _kept(self, sid: str, key: str,
+              files: dict[str, str]) -> tuple[list[list[Any]], list[Any]] | None:
+        """The stored warnings and measures if the session's key and files are unchanged
+        (its files are then kept); None if it must be emitted."""
         before = self.previous.get(sid)
         if not isinstance(before, dict) or before.get("key") != key \
                 or not isinstance(before.get("diagnostics"), list):
+            return None
+        measured = _stored_measures(before.get("measures"))
+        if measured is None:
             return None
         if not all(self.tree.unchanged(rel) for rel in files.values()):
             return None
@@ -234,7 +263,7 @@ class _Sessions:
             return None  # not a state planc wrote: emit again
         for rel in files.values():
             self.outputs[rel] = KEEP
-        return before["diagnostics"]
+        return before["diagnostics"], measured
 
     def _emit(self, s: Session, files: dict[str, str]) -> list[list[Any]]:
         assert s.workout is not None
