@@ -53,7 +53,10 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".planc-cache"
 STATE_FORMAT = 2  # 2: outputs are [size, mtime, digest]
-DEFAULT_FOLDERS = {"build": "out/{id}", "render": "out/{id}-site"}
+SQUAD_BUILD = "build-squad"
+"""The state of ``build --for`` (coach mode), kept apart from a plain build's in the same
+folder: it lists the files of every athlete's folder below it."""
+DEFAULT_FOLDERS = {"build": "out/{id}", "render": "out/{id}-site", SQUAD_BUILD: "out/{id}"}
 """Where each cached command writes when ``-o`` is not given (the commands use this too)."""
 
 _ID_LINE = re.compile(r"""^id:[ \t]*(["']?)([A-Za-z0-9][A-Za-z0-9_.-]*)\1[ \t]*(?:#.*)?$""",
@@ -145,12 +148,15 @@ def transcript_name(command: str) -> str:
     return f"{CACHE_DIR}/{command}.txt"
 
 
-def read_state(folder: Folder, command: str) -> tuple[dict[str, Any], int] | None:
-    """The stored state of ``command`` in ``folder`` and the state file's mtime, or None
-    if there is none or it is not one planc could have written."""
+def read_state(folder: Folder, command: str,
+               under: str = "") -> tuple[dict[str, Any], int] | None:
+    """The stored state of ``command`` in ``folder`` (or in its sub-folder ``under``) and
+    the state file's mtime, or None if there is none or it is not one planc could have
+    written."""
+    name = f"{under}/{state_name(command)}" if under else state_name(command)
     try:
-        st = folder.regular(state_name(command))
-        data = folder.read(state_name(command), MAX_INPUT_BYTES) if st else None
+        st = folder.regular(name)
+        data = folder.read(name, MAX_INPUT_BYTES) if st else None
         state = json.loads(data) if data else None
     except (FolderProblem, OSError, ValueError):
         return None
@@ -198,6 +204,16 @@ class Fresh:
         self.transcript = transcript
 
 
+def cached_command(command: str, argv: Sequence[str]) -> str:
+    """The name of the state that may answer ``argv``: ``build --for`` has its own.
+
+    Read from the command line as typed, before it is parsed: a spelling this misses
+    (an abbreviated ``--fo``) only finds no state, and the command runs as usual."""
+    if command == "build" and any(a == "--for" or a.startswith("--for=") for a in argv):
+        return SQUAD_BUILD
+    return command
+
+
 def up_to_date(command: str, argv: Sequence[str]) -> Fresh | None:
     """The no-change path of ``build`` and ``render``: Fresh if ``argv`` would rewrite
     nothing (see the module doc), else None and the command runs as usual.
@@ -205,6 +221,7 @@ def up_to_date(command: str, argv: Sequence[str]) -> Fresh | None:
     The output folder is ``-o``'s, or the default one of the plan id found on an
     ``id:`` line of a ``.yaml`` argument: a guess, which the stored state's command
     line and input digests then confirm or refute."""
+    command = cached_command(command, argv)
     for root in _candidate_folders(command, argv):
         try:
             with Folder(root, create=False) as folder:
@@ -275,6 +292,16 @@ def _candidate_folders(command: str, argv: Sequence[str]) -> list[str]:
         if m:
             folders.append(default_folder(command, m.group(2)))
     return folders
+
+
+def forget(root: str, command: str) -> None:
+    """Remove ``command``'s state in ``root`` (if any) before a write set that it does not
+    cover starts: an interrupted run then leaves no state to trust."""
+    try:
+        with Folder(root, create=False) as folder:
+            folder.remove(state_name(command))
+    except (FileNotFoundError, FolderProblem):
+        pass  # no folder yet, or no state planc could read through a link
 
 
 def save_transcript(root: str, stamp: Stamp, key: str, text: str) -> None:

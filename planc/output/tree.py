@@ -405,6 +405,38 @@ class OutputTree:
                 {"format": 1, "files": record}, sort_keys=True, indent=0).encode())
 
 
+def store_squad_state(root: Path, stamp: cache.Stamp, members: Mapping[str, str]) -> str | None:
+    """``build --for``: store in ``root`` one cache state over the athletes' folders below it
+    (folder name -> the key of the state this run stored there), so that a no-change
+    rebuild of the squad is answered by :func:`planc.output.cache.up_to_date` alone.
+    Each output is listed as its athlete's state recorded it (those states were stored
+    after their folder's sync); the key, or None if one of them is not this run's."""
+    inputs = stamp.inputs()
+    if inputs is None:
+        return None
+    outputs: dict[str, Any] = {}
+    try:
+        with Folder(str(root), create=False) as folder:
+            for name, key in sorted(members.items()):
+                read = cache.read_state(folder, "build", under=name) \
+                    if safe_relative(name) and "/" not in name else None
+                if read is None or read[0]["key"] != key:
+                    return None
+                outputs.update((f"{name}/{rel}", recorded)
+                               for rel, recorded in read[0]["outputs"].items())
+            key = stamp.key(inputs)
+            _ensure_cache_dir(folder)
+            name = cache.state_name(stamp.command)
+            folder.write(name, cache.state_record(stamp, key, inputs, outputs))
+            newest = max((int(r[1]) for r in outputs.values()
+                          if isinstance(r, list) and len(r) == 3 and isinstance(r[1], int)),
+                         default=0)
+            folder.stamp_after(name, newest)
+    except (OSError, FolderProblem, OutputRefused):
+        return None  # without a state the next run is simply not a no-change run
+    return key
+
+
 def write_file(path: Path, data: bytes) -> TreeResult:
     """One file whose path the user gave (``compile -o FILE``): atomic, left alone when
     unchanged, never written through or in place of a link.  The user chose the name,
