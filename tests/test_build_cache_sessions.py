@@ -5,6 +5,8 @@ cache, byte for byte what a fresh build writes."""
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 import test_build_cache as cached
@@ -20,6 +22,8 @@ from test_build_cache import (
 )
 
 import planc.plan.build
+from planc.output import cache
+from planc.output.folder import Folder
 
 folder, spy = cached.folder, cached.spy  # the fixtures of the build cache's tests
 
@@ -74,3 +78,77 @@ def test_stored_measures_that_planc_could_not_have_written_are_measured_again(
         assert planc_run(*BUILD)[0] == 0
     assert measured == [victim.partition("/")[0]] == sorted(spy.dates())
     assert outputs(folder / "out") == fresh_build()
+
+
+# ------------------------------------------------- after a checkout --
+
+
+@pytest.fixture
+def output_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The outputs whose bytes a run read (planc's own cache files left out)."""
+    found: list[str] = []
+    real = Folder.read
+
+    def read(self, rel, limit):
+        if not rel.startswith(".planc-cache/"):
+            found.append(rel)
+        return real(self, rel, limit)
+
+    monkeypatch.setattr(Folder, "read", read)
+    return found
+
+
+def _checkout(out, ns: int | None = 5_000_000_000) -> None:
+    """New mtimes, same bytes (``ns=None``: now, as a checkout gives)."""
+    ns = time.time_ns() if ns is None else ns
+    for rel in outputs(out):
+        os.utime(out / rel, ns=(ns, ns))
+
+
+def test_after_a_checkout_only_the_first_no_change_run_reads_the_outputs(
+        folder, spy, output_reads):
+    assert planc_run(*BUILD)[0] == 0
+    _checkout(folder / "out")
+    output_reads.clear()
+    with counted(spy):
+        assert planc_run(*BUILD)[0] == 0
+    assert spy.reads == 0 and len(output_reads) == 40
+    output_reads.clear()
+    with counted(spy):
+        status, err = planc_run(*BUILD)
+    assert status == 0 and spy.reads == 0 and "0 written, 40 unchanged" in err
+    assert output_reads == []  # the state now holds the new mtimes
+    target = folder / "out" / "week-01-2027-01-04" / "2027-01-07-1-run.zwo"
+    good = target.read_bytes()
+    target.write_bytes(good.replace(b"<name>", b"<NAME>"))  # a new mtime: noticed
+    with counted(spy):
+        assert "1 written" in planc_run(*BUILD)[1]
+    assert target.read_bytes() == good
+
+
+def test_mtimes_of_the_last_seconds_are_not_recorded(folder, spy, output_reads):
+    """A file changed again within the clock tick of the mtime seen would keep it: such
+    mtimes are compared by bytes again until they are old enough."""
+    assert planc_run(*BUILD)[0] == 0
+    _checkout(folder / "out", ns=None)
+    for _ in range(2):
+        output_reads.clear()
+        with counted(spy):
+            assert planc_run(*BUILD)[0] == 0
+        assert spy.reads == 0 and len(output_reads) == 40
+
+
+def test_a_state_is_not_refreshed_while_another_planc_writes_the_folder(
+        folder, spy, output_reads):
+    assert planc_run(*BUILD)[0] == 0
+    _checkout(folder / "out")
+    with Folder(str(folder / "out"), create=False) as other:
+        lock = other.lock(cache.LOCK)
+        try:
+            for _ in range(2):
+                output_reads.clear()
+                with counted(spy):
+                    assert planc_run(*BUILD)[0] == 0
+                assert spy.reads == 0 and len(output_reads) == 40
+        finally:
+            os.close(lock)

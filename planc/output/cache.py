@@ -16,7 +16,9 @@ it re-reads the listed inputs, recomputes the key, compares every output's
 again (warnings included, as the first build printed them).  An output whose size
 matches but whose mtime does not (a fresh ``git checkout`` gives every file a new
 one) is read and its digest compared with the one stored: same bytes, still
-unchanged, so a checkout costs reading the outputs, not a rebuild.
+unchanged, so a checkout costs reading the outputs, not a rebuild, and only once:
+the state then records the new mtimes (:func:`_refresh`, under the folder's lock,
+only mtimes at least :data:`SETTLED_NS` old).
 
 Correct first: anything not proven unchanged is rebuilt.  A state is removed
 before a write set starts, so an interrupted build leaves none; it is written
@@ -44,7 +46,7 @@ from typing import TYPE_CHECKING
 
 import planc
 from planc.inputs import MAX_INPUT_BYTES, UNREPEATABLE, InputError, digest, read_bytes
-from planc.output.folder import Folder, FolderProblem
+from planc.output.folder import Busy, Folder, FolderProblem
 from planc.resources import resource_path
 
 if TYPE_CHECKING:
@@ -52,6 +54,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 CACHE_DIR = ".planc-cache"
+LOCK = f"{CACHE_DIR}/lock"
+"""Held by whoever writes the folder (:class:`planc.output.tree.OutputTree`)."""
 STATE_FORMAT = 2  # 2: outputs are [size, mtime, digest]
 SQUAD_BUILD = "build-squad"
 """The state of ``build --for`` (coach mode), kept apart from a plain build's in the same
@@ -176,19 +180,66 @@ def unchanged(folder: Folder, rel: str, recorded: object, state_mtime: int) -> b
     """True if ``rel`` is the regular file the state recorded: same size and mtime, that
     mtime older than the state file; or else (a checkout's new mtime, or one "racily"
     within the state's clock tick) same size and the same digest of its bytes."""
+    return _verified(folder, rel, recorded, state_mtime) is not None
+
+
+def _verified(folder: Folder, rel: str, recorded: object, state_mtime: int) -> int | None:
+    """:func:`unchanged`'s answer: None if not, else the file's mtime now (the recorded
+    one, or a new one under which its bytes were found the same)."""
     if not (isinstance(recorded, list) and len(recorded) == 3):
-        return False
+        return None
     size, mtime, digested = recorded
     try:
         st = folder.regular(rel)
         if st is None or st.st_size != size:
-            return False
+            return None
         if st.st_mtime_ns == mtime and isinstance(mtime, int) and mtime < state_mtime:
-            return True
+            return mtime
         data = folder.read(rel, st.st_size)
     except (FolderProblem, OSError):
-        return False
-    return data is not None and len(data) == size and digest(data) == digested
+        return None
+    same = data is not None and len(data) == size and digest(data) == digested
+    return st.st_mtime_ns if same else None
+
+
+SETTLED_NS = 2_000_000_000
+"""How old an mtime must be before a state records it for a file whose bytes were compared:
+a change within the clock tick of the mtime seen could otherwise keep it."""
+
+
+def _refresh(folder: Folder, command: str, state: dict[str, Any], state_mtime: int,
+             newer: dict[str, int]) -> None:
+    """After a checkout (new mtimes, same bytes): record the new mtimes, so that the next
+    run compares sizes and mtimes again instead of reading every output.
+
+    Best effort and only under the folder's lock, for a state that is still the one
+    checked; only mtimes older than :data:`SETTLED_NS` are recorded (git's "racily
+    clean" rule), the others are compared by bytes again next time."""
+    import time  # lazy: only a run after a checkout gets here
+
+    limit = time.time_ns() - SETTLED_NS
+    settled = {rel: m for rel, m in newer.items() if m < limit}
+    if not settled:
+        return
+    try:
+        lock = folder.lock(LOCK)
+    except (Busy, FolderProblem, OSError):
+        return  # another planc is writing here: it stores its own state
+    try:
+        again = read_state(folder, command)
+        if again is None or again != (state, state_mtime):
+            return
+        outputs = dict(state["outputs"])
+        for rel, mtime in settled.items():
+            outputs[rel] = [outputs[rel][0], mtime, outputs[rel][2]]
+        name = state_name(command)
+        folder.write(name, _state_bytes(state["key"], state["argv"], state["inputs"], outputs))
+        folder.stamp_after(name, max(int(r[1]) for r in outputs.values()))
+    except (FolderProblem, OSError):
+        pass  # the next run compares bytes again
+    finally:
+        if lock is not None:
+            os.close(lock)
 
 
 # -------------------------------------------------------- the fast path --
@@ -254,9 +305,15 @@ def _check(folder: Folder, command: str, argv: Sequence[str]) -> str | None:
     text = _transcript(folder, command, key)
     if text is None:
         return None
+    newer: dict[str, int] = {}
     for rel, recorded in state["outputs"].items():
-        if not unchanged(folder, rel, recorded, state_mtime):
+        mtime = _verified(folder, rel, recorded, state_mtime)
+        if mtime is None:
             return None
+        if mtime != recorded[1]:
+            newer[rel] = mtime
+    if newer:
+        _refresh(folder, command, state, state_mtime, newer)
     return text
 
 
@@ -320,7 +377,12 @@ def save_transcript(root: str, stamp: Stamp, key: str, text: str) -> None:
 def state_record(stamp: Stamp, key: str, inputs: list[list[str]],
                  outputs: Mapping[str, list[int]]) -> bytes:
     """The bytes of a state file."""
-    return json.dumps({"format": STATE_FORMAT, "key": key, "argv": stamp.argv,
+    return _state_bytes(key, stamp.argv, inputs, outputs)
+
+
+def _state_bytes(key: str, argv: Sequence[str], inputs: Sequence[Sequence[str]],
+                 outputs: Mapping[str, Sequence[int | str]]) -> bytes:
+    return json.dumps({"format": STATE_FORMAT, "key": key, "argv": list(argv),
                        "inputs": inputs, "outputs": dict(outputs)},
                       ensure_ascii=False, separators=(",", ":")).encode()
 

@@ -53,7 +53,7 @@ from planc.output.files import safe_relative
 from planc.output.folder import Busy, Folder, FolderProblem
 from planc.output.jsonfmt import dumps_pretty
 
-LOCK = f"{cache.CACHE_DIR}/lock"
+LOCK = cache.LOCK
 COMPILE_RECORD = f"{cache.CACHE_DIR}/compile.json"
 CACHE_FILES = frozenset({"lock", ".gitignore", "compile.json", *(
     f"{c}.{ext}" for c in cache.DEFAULT_FOLDERS for ext in ("json", "txt", "data.json"))})
