@@ -152,3 +152,48 @@ def test_a_state_is_not_refreshed_while_another_planc_writes_the_folder(
                 assert spy.reads == 0 and len(output_reads) == 40
         finally:
             os.close(lock)
+
+
+# -------------------------------------------- warnings, stored once --
+
+
+def _data(folder) -> dict:
+    return json.loads((folder / "out" / ".planc-cache" / "build.data.json").read_text())
+
+
+def test_each_distinct_warning_is_stored_once(folder):
+    assert planc_run(*BUILD)[0] == 0
+    data = _data(folder)["data"]
+    table, sessions = data["warnings"], data["sessions"]
+    assert len({json.dumps(r) for r in table}) == len(table) > 0
+    used = [i for r in sessions.values() for i in r["diagnostics"]]
+    assert len(used) > len(table) and set(used) == set(range(len(table)))
+
+
+@pytest.mark.parametrize("damage", ["index", "table", "row"])
+def test_a_damaged_warning_table_re_emits_the_sessions_that_use_it(
+        folder, spy, measured, damage):
+    status, first = planc_run(*BUILD)
+    assert status == 0
+    path = folder / "out" / ".planc-cache" / "build.data.json"
+    record = json.loads(path.read_text())
+    sessions = record["data"]["sessions"]
+    victim = next(sid for sid, r in sorted(sessions.items()) if r["diagnostics"])
+    if damage == "index":
+        sessions[victim]["diagnostics"] = [len(record["data"]["warnings"])]
+    elif damage == "table":
+        record["data"]["warnings"] = "garbage"
+    else:
+        record["data"]["warnings"][sessions[victim]["diagnostics"][0]] = ["error", 3]
+    path.write_text(json.dumps(record))
+    _edit_plan_comment(folder)
+    with counted(spy):
+        status, again = planc_run(*BUILD)
+    assert status == 0 and victim.partition("/")[0] in spy.dates()
+    if damage == "index":
+        assert spy.dates() == {victim.partition("/")[0]}
+    def warnings(text: str) -> list[str]:  # what was printed but the closing line
+        return [line for line in text.splitlines() if not line.startswith("built ")]
+
+    assert warnings(again) == warnings(first)
+    assert outputs(folder / "out") == fresh_build()

@@ -179,8 +179,68 @@ def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selecti
             return result
         result.files = tree.write(compiler.outputs,
                                   _manifest(plan, selection, _previous_rows(tree), rows),
-                                  {"sessions": compiler.records(selection)})
+                                  compiler.records(selection))
     return result
+
+
+class _Warnings:
+    """The formats' warnings, each stored once: a session's record holds indices into one
+    table (the 2,067 warnings of a 52-week plan's sessions are 65 distinct ones, so the
+    cache is 7 times smaller to write and read), and each is made a Diagnostic once."""
+
+    def __init__(self, before: Any):
+        self.before: list[Any] = before if isinstance(before, list) else []
+        self.rows: list[list[Any]] = []  # the table stored with this build
+        self._index: dict[tuple[Any, ...], int] = {}
+        self._moved: dict[int, int | None] = {}  # earlier table's index -> this one's
+        self._emitted: dict[Diagnostic, int] = {}
+        self._made: dict[int, Diagnostic] = {}
+
+    def earlier(self, indices: Any) -> list[int] | None:
+        """This table's indices of an earlier record's warnings; None if the record is not
+        one planc wrote (the session is then emitted again)."""
+        if not isinstance(indices, list):
+            return None
+        found = []
+        for i in indices:
+            if type(i) is not int or not 0 <= i < len(self.before):
+                return None
+            if i not in self._moved:
+                self._moved[i] = self._add(self.before[i])
+            moved = self._moved[i]
+            if moved is None:
+                return None
+            found.append(moved)
+        return found
+
+    def emitted(self, diags: list[Diagnostic]) -> list[int]:
+        """The indices of warnings a writer just gave."""
+        found = []
+        for d in diags:
+            if d not in self._emitted:
+                added = self._add(_stored(d))
+                assert added is not None
+                self._emitted[d] = added
+            found.append(self._emitted[d])
+        return found
+
+    def diagnostic(self, index: int) -> Diagnostic:
+        """The warning as reported: made from its stored row, kept or just emitted alike."""
+        if index not in self._made:
+            self._made[index] = _diagnostic(self.rows[index])
+        return self._made[index]
+
+    def _add(self, row: Any) -> int | None:
+        try:
+            _diagnostic(row)
+            key = (*row[:3], tuple(row[3]), *row[4:])
+            hash(key)
+        except (TypeError, ValueError):
+            return None  # not a row planc wrote
+        if key not in self._index:
+            self._index[key] = len(self.rows)
+            self.rows.append(row)
+        return self._index[key]
 
 
 class _Sessions:
@@ -194,8 +254,10 @@ class _Sessions:
         self.metrics = MetricsCache(athlete)
         self.outputs: dict[str, bytes | Keep] = {}
         self.emitted: dict[tuple[int, str, bool, str], tuple[bytes, list[Diagnostic]]] = {}
-        previous = tree.cached.get("sessions")
+        cached = tree.cached
+        previous = cached.get("sessions")
         self.previous: dict[str, Any] = previous if isinstance(previous, dict) else {}
+        self.warnings = _Warnings(cached.get("warnings"))
         self.now: dict[str, Any] = {}
         self._common = json.dumps([fingerprint(), strict])
         self._reprs: dict[int, str] = {}
@@ -212,11 +274,11 @@ class _Sessions:
         key = self.key(s, files)
         kept = self._kept(session_id(s), key, files)
         if kept is None:
-            raw, measured = self._emit(s, files), measures(self.metrics.get(s))
+            warned, measured = self._emit(s, files), measures(self.metrics.get(s))
         else:  # (an empty list is a kept session without warnings)
-            raw, measured = kept
-        self.now[session_id(s)] = {"key": key, "diagnostics": raw, "measures": measured}
-        diagnostics.extend(s.locate(d) for d in (_diagnostic(r) for r in raw))
+            warned, measured = kept
+        self.now[session_id(s)] = {"key": key, "diagnostics": warned, "measures": measured}
+        diagnostics.extend(s.locate(self.warnings.diagnostic(i)) for i in warned)
         return files
 
     def measured(self, s: Session) -> list[Any] | None:
@@ -244,28 +306,25 @@ class _Sessions:
                            fit_max_steps=self.fit_max_steps)
 
     def _kept(self, sid: str, key: str,
-              files: dict[str, str]) -> tuple[list[list[Any]], list[Any]] | None:
+              files: dict[str, str]) -> tuple[list[int], list[Any]] | None:
         """The stored warnings and measures if the session's key and files are unchanged
         (its files are then kept); None if it must be emitted."""
         before = self.previous.get(sid)
-        if not isinstance(before, dict) or before.get("key") != key \
-                or not isinstance(before.get("diagnostics"), list):
+        if not isinstance(before, dict) or before.get("key") != key:
             return None
         measured = _stored_measures(before.get("measures"))
         if measured is None:
             return None
         if not all(self.tree.unchanged(rel) for rel in files.values()):
             return None
-        try:
-            for row in before["diagnostics"]:
-                _diagnostic(row)
-        except (TypeError, ValueError):
+        warned = self.warnings.earlier(before.get("diagnostics"))
+        if warned is None:
             return None  # not a state planc wrote: emit again
         for rel in files.values():
             self.outputs[rel] = KEEP
-        return before["diagnostics"], measured
+        return warned, measured
 
-    def _emit(self, s: Session, files: dict[str, str]) -> list[list[Any]]:
+    def _emit(self, s: Session, files: dict[str, str]) -> list[int]:
         assert s.workout is not None
         raw: list[Diagnostic] = []
         for fmt, rel in files.items():
@@ -276,14 +335,21 @@ class _Sessions:
             data, diags = self.emitted[key]
             raw.extend(diags)
             self.outputs[rel] = data
-        return [_stored(d) for d in raw]
+        return self.warnings.emitted(raw)
 
     def records(self, selection: Selection) -> dict[str, Any]:
-        """The sessions' keys and warnings to store: this build's, and the earlier ones
-        outside the selection (a partial build keeps the other weeks' files)."""
-        kept = {sid: r for sid, r in self.previous.items()
-                if (d := _id_date(sid)) is not None and not selection.contains(d)}
-        return {**kept, **self.now}
+        """The sessions' keys, warnings and measures to store: this build's, and the
+        earlier ones outside the selection (a partial build keeps the other weeks'
+        files), with the table of their warnings."""
+        sessions: dict[str, Any] = {}
+        for sid, r in self.previous.items():
+            if (d := _id_date(sid)) is None or selection.contains(d) or not isinstance(r, dict):
+                continue
+            warned = self.warnings.earlier(r.get("diagnostics"))
+            if warned is not None:  # (else it is emitted again when next selected)
+                sessions[sid] = {**r, "diagnostics": warned}
+        sessions.update(self.now)
+        return {"sessions": sessions, "warnings": self.warnings.rows}
 
 
 def session_key(common: str, thresholds: str, options: str, text: str, workout: str,
