@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import os
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,28 +36,25 @@ async def call(session: ClientSession, name: str, **arguments: Any):
     return await session.call_tool(name, arguments)
 
 
-class Connection:
-    """One client connection: ``async with Connection() as session``."""
+@asynccontextmanager
+async def connection(env: dict[str, str] | None = None,
+                     cwd: Path | None = None) -> AsyncIterator[ClientSession]:
+    """One client connection: ``async with connection() as session``.
 
-    def __init__(self, env: dict[str, str] | None = None, cwd: Path | None = None):
-        self.params = server_params(env, cwd)
-
-    async def __aenter__(self) -> ClientSession:
-        self._transport = stdio_client(self.params)
-        read, write = await self._transport.__aenter__()
-        self._session = ClientSession(read, write)
-        session = await self._session.__aenter__()
+    The SDK's two contexts are nested as written, not entered by hand: a class
+    that called their ``__aenter__``/``__aexit__`` itself made a failing assertion
+    hang the test run (the server process outlived the test and asyncio's
+    runner waited for its reader tasks at teardown) instead of reporting it.
+    """
+    async with (stdio_client(server_params(env, cwd)) as (read, write),
+                ClientSession(read, write) as session):
         await session.initialize()
-        return session
-
-    async def __aexit__(self, *exc) -> None:
-        await self._session.__aexit__(*exc)
-        await self._transport.__aexit__(*exc)
+        yield session
 
 
 @pytest.mark.asyncio
 async def test_tools_are_listed_and_a_bad_text_gets_positioned_diagnostics():
-    async with Connection() as session:
+    async with connection() as session:
         listed = await session.list_tools()
         assert {t.name for t in listed.tools} == TOOLS
         result = await call(session, "check", text="Warmup\n- 10m 50%\n\n- Swim 400m Z2\n"
@@ -76,7 +75,7 @@ async def test_tools_are_listed_and_a_bad_text_gets_positioned_diagnostics():
 
 @pytest.mark.asyncio
 async def test_compile_gives_text_and_fit_as_base64():
-    async with Connection() as session:
+    async with connection() as session:
         text = "---\nname: Openers\n---\n- 10m 60%\n- 1m 110%\n"
         icu = (await call(session, "compile", text=text, format="icu")).structured_content
         assert icu["encoding"] == "text" and "- 10m 60%" in icu["content"]
@@ -92,7 +91,7 @@ async def test_compile_gives_text_and_fit_as_base64():
 
 @pytest.mark.asyncio
 async def test_stats_and_reference():
-    async with Connection() as session:
+    async with connection() as session:
         found = (await call(session, "stats", text="- 1h 75%\n", ftp=250)).structured_content
         assert found["workout"]["duration_s"] == 3600.0
         assert found["workout"]["intensity"] == pytest.approx(0.75, abs=0.01)
@@ -121,7 +120,7 @@ async def test_publish_is_refused_without_a_dry_run_and_works_after_one(icu_serv
     plan.write_text(PLAN, encoding="utf-8")
     env = {"INTERVALS_ICU_API_KEY": API_KEY, "INTERVALS_ICU_ATHLETE_ID": ATHLETE_ID,
            "INTERVALS_ICU_BASE_URL": icu_server.url, "XDG_CONFIG_HOME": str(tmp_path)}
-    async with Connection(env) as session:
+    async with connection(env) as session:
         refused = await call(session, "publish", path=str(plan), dry_run=False)
         assert refused.is_error and "dry_run=true first" in refused.content[0].text
         dry = (await call(session, "publish", path=str(plan))).structured_content
@@ -133,7 +132,7 @@ async def test_publish_is_refused_without_a_dry_run_and_works_after_one(icu_serv
         done = (await call(session, "publish", path=str(plan),
                            dry_run=False)).structured_content
         assert done["published"] is True and done["outcome"].startswith("2 created")
-    async with Connection(env) as session:  # a new connection has seen no dry run
+    async with connection(env) as session:  # a new connection has seen no dry run
         again = await call(session, "publish", path=str(plan), dry_run=False)
         assert again.is_error
 
