@@ -9,6 +9,7 @@ connection, published to the local intervals.icu stand-in over real HTTP.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import sys
 from collections.abc import AsyncIterator
@@ -148,3 +149,18 @@ def test_check_reads_a_plan_draft_with_its_includes(tmp_path: Path):
     # '400min' is no duration: the step is dropped (at the argument), the workout empty (lib)
     assert [(d["code"], d["line"], d["column"]) for d in found["diagnostics"]] == [
         ("no-steps", 6, 7), ("dropped-by-icu", 7, column)]
+
+
+def test_a_plan_check_says_what_build_would_stop_at(tmp_path: Path):
+    """The assistant is told what `planc check` tells a person: a session in watts
+    with no FTP in the plan cannot become the % FTP a .zwo needs."""
+    from conftest import run_planc
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN.replace("athlete: {ride: {ftp: 250}}\n", "")
+                    .replace("45m 60%", "45m 200w"), encoding="utf-8")
+    found = tools.check(path=str(plan))
+    cli = run_planc("check", str(plan), "--json")
+    want = [(d["code"], d["line"], d["column"]) for d in json.loads(cli.stdout)["diagnostics"]]
+    assert found["errors"] >= 1 and "missing-threshold" in {d["code"] for d in found["diagnostics"]}
+    assert [(d["code"], d["line"], d["column"]) for d in found["diagnostics"]] == want

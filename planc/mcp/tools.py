@@ -70,7 +70,9 @@ def check(text: str | None = None, path: str | None = None,
     if text is None and path is None:
         raise ToolError("give the workout text, or the path of a workout or plan file")
     if _is_plan(path, text):
-        return _summary(_read_plan(path, text).diagnostics)
+        from planc.plan.rejections import check_findings
+
+        return _summary(check_findings(_read_plan(path, text)))
     from planc.check import read_workout
 
     text = _workout_text(text, path)
