@@ -24,7 +24,7 @@ from support.icu_fixtures import API_KEY, ATHLETE_ID, icu_server  # noqa: F401
 
 from planc.mcp import tools
 
-TOOLS = {"check", "compile", "stats", "reference", "publish"}
+TOOLS = {"check", "compile", "stats", "reference", "publish", "review"}
 
 
 def server_params(env: dict[str, str] | None = None, cwd: Path | None = None):
@@ -164,3 +164,32 @@ def test_a_plan_check_says_what_build_would_stop_at(tmp_path: Path):
     want = [(d["code"], d["line"], d["column"]) for d in json.loads(cli.stdout)["diagnostics"]]
     assert found["errors"] >= 1 and "missing-threshold" in {d["code"] for d in found["diagnostics"]}
     assert [(d["code"], d["line"], d["column"]) for d in found["diagnostics"]] == want
+
+
+@pytest.mark.asyncio
+async def test_review_answers_what_planc_review_json_prints(tmp_path: Path):
+    """Over stdio with the SDK's client, against the local intervals.icu stand-in: the
+    tool's review is the command's --json, and it sends only the command's three GETs."""
+    from support.icu_fixtures import ok, planc_on
+    from test_review import PLAN as REVIEW_PLAN
+    from test_review import TODAY, published, seed_week
+
+    from planc.icuserver import IcuServer
+
+    with IcuServer(api_key=API_KEY, athlete_id=ATHLETE_ID) as server:
+        (tmp_path / "plan.yaml").write_text(REVIEW_PLAN, encoding="utf-8")
+        seed_week(server, published(server, tmp_path))
+        cli = planc_on(server, "review", "plan.yaml", "--week", "1", "--today", TODAY,
+                       "--json", cwd=tmp_path)
+        ok(cli)
+        server.clear_log()
+        env = {"INTERVALS_ICU_API_KEY": API_KEY, "INTERVALS_ICU_ATHLETE_ID": ATHLETE_ID,
+               "INTERVALS_ICU_BASE_URL": server.url, "XDG_CONFIG_HOME": str(tmp_path)}
+        async with connection(env, cwd=tmp_path) as session:
+            got = await call(session, "review", path="plan.yaml", weeks=["1"], today=TODAY)
+            bad_day = await call(session, "review", path="plan.yaml", today="11/01/2027")
+        assert not got.is_error, got.content
+        assert got.structured_content["review"] == json.loads(cli.stdout_text)
+        assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in server.requests] == [
+            ("GET", "events"), ("GET", "activities"), ("GET", "wellness")]
+        assert bad_day.is_error and "is not a date" in bad_day.content[0].text
