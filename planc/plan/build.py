@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planc.ast import Span
+from planc.ast import Span, Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, Severity
 from planc.emit import emit
@@ -260,7 +260,6 @@ class _Sessions:
         self.warnings = _Warnings(cached.get("warnings"))
         self.now: dict[str, Any] = {}
         self._common = json.dumps([fingerprint(), strict])
-        self._reprs: dict[int, str] = {}
         self._thresholds: dict[str, str] = {}
 
     def files(self, s: Session, diagnostics: list[Diagnostic]) -> dict[str, str]:
@@ -290,9 +289,7 @@ class _Sessions:
     def key(self, s: Session, files: dict[str, str]) -> str:
         """:func:`session_key`, with the reprs made once per distinct workout and sport."""
         assert s.workout is not None
-        text = self._reprs.get(id(s.workout))
-        if text is None:
-            text = self._reprs[id(s.workout)] = repr(s.workout)
+        text = workout_text(s.workout)
         sport = s.workout.sport
         if sport not in self._thresholds:
             athlete = self.athlete or Athlete()
@@ -350,6 +347,25 @@ class _Sessions:
                 sessions[sid] = {**r, "diagnostics": warned}
         sessions.update(self.now)
         return {"sessions": sessions, "warnings": self.warnings.rows}
+
+
+_REPRS: dict[int, tuple[Workout, str]] = {}
+_REPRS_SIZE = 4096
+
+
+def workout_text(workout: Workout) -> str:
+    """``repr(workout)`` (the tree, in a session's key), made once per workout object in
+    this process: the athletes of a squad share the parsed workouts, and a 52-week
+    plan uses a few dozen in every week.  The object is kept with its text, so an id
+    is never reused for another while it is remembered."""
+    found = _REPRS.get(id(workout))
+    if found is not None and found[0] is workout:
+        return found[1]
+    if len(_REPRS) >= _REPRS_SIZE:
+        _REPRS.clear()
+    text = repr(workout)
+    _REPRS[id(workout)] = (workout, text)
+    return text
 
 
 def session_key(common: str, thresholds: str, options: str, text: str, workout: str,
