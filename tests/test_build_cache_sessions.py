@@ -197,3 +197,27 @@ def test_a_damaged_warning_table_re_emits_the_sessions_that_use_it(
 
     assert warnings(again) == warnings(first)
     assert outputs(folder / "out") == fresh_build()
+
+
+def test_a_kept_file_changed_while_the_build_runs_is_not_vouched_for(folder, spy, monkeypatch):
+    """Regression: the state recorded a kept file's size and mtime as stat found them
+    when it was stored, with the digest of the bytes checked earlier: a file changed in
+    between (same size) was then trusted by the next no-change run."""
+    assert planc_run(*BUILD)[0] == 0
+    kept = folder / "out" / "week-01-2027-01-04" / "2027-01-05-1-ride-3x3m.zwo"
+    good = kept.read_bytes()
+    real_emit = planc.plan.build.emit
+
+    def emit(fmt, workout, athlete, options):  # the edited run's first emit
+        if kept.read_bytes() == good:
+            kept.write_bytes(good.replace(b"planc", b"PLANC"))
+        return real_emit(fmt, workout, athlete, options)
+
+    _edit_library(folder)  # the runs change; the rides (and this file) are kept
+    monkeypatch.setattr(planc.plan.build, "emit", emit)
+    assert planc_run(*BUILD)[0] == 0
+    monkeypatch.setattr(planc.plan.build, "emit", real_emit)
+    assert kept.read_bytes() != good
+    status, err = planc_run(*BUILD)
+    assert status == 0 and "1 written" in err, err
+    assert kept.read_bytes() == good

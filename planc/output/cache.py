@@ -173,17 +173,21 @@ def read_state(folder: Folder, command: str,
 
 def output_stat(st: os.stat_result, digested: str) -> list[int | str]:
     """What the state keeps of an output: size, mtime (ns) and the digest of its bytes."""
-    return [st.st_size, st.st_mtime_ns, digested]
+    return output_record(st.st_size, st.st_mtime_ns, digested)
+
+
+def output_record(size: int, mtime: int, digested: str) -> list[int | str]:
+    return [size, mtime, digested]
 
 
 def unchanged(folder: Folder, rel: str, recorded: object, state_mtime: int) -> bool:
     """True if ``rel`` is the regular file the state recorded: same size and mtime, that
     mtime older than the state file; or else (a checkout's new mtime, or one "racily"
     within the state's clock tick) same size and the same digest of its bytes."""
-    return _verified(folder, rel, recorded, state_mtime) is not None
+    return verified(folder, rel, recorded, state_mtime) is not None
 
 
-def _verified(folder: Folder, rel: str, recorded: object, state_mtime: int) -> int | None:
+def verified(folder: Folder, rel: str, recorded: object, state_mtime: int) -> int | None:
     """:func:`unchanged`'s answer: None if not, else the file's mtime now (the recorded
     one, or a new one under which its bytes were found the same)."""
     if not (isinstance(recorded, list) and len(recorded) == 3):
@@ -307,7 +311,7 @@ def _check(folder: Folder, command: str, argv: Sequence[str]) -> str | None:
         return None
     newer: dict[str, int] = {}
     for rel, recorded in state["outputs"].items():
-        mtime = _verified(folder, rel, recorded, state_mtime)
+        mtime = verified(folder, rel, recorded, state_mtime)
         if mtime is None:
             return None
         if mtime != recorded[1]:

@@ -154,6 +154,7 @@ class OutputTree:
     _lock: int | None = None
     _state: tuple[dict[str, Any], int] | None = None
     _record: dict[str, str] = field(default_factory=dict)
+    _kept: dict[str, list[Any]] = field(default_factory=dict)  # what unchanged() saw
 
     @classmethod
     def open(cls, root: Path, kind: ManifestKind | None = None, owner: str = "", *,
@@ -217,8 +218,15 @@ class OutputTree:
         mtime as recorded), so it may be passed as :data:`KEEP`."""
         if self._state is None or self._folder is None or not self.previous.owns(rel):
             return False
-        state, mtime = self._state
-        return cache.unchanged(self._folder, rel, state["outputs"].get(rel), mtime)
+        state, state_mtime = self._state
+        recorded = state["outputs"].get(rel)
+        mtime = cache.verified(self._folder, rel, recorded, state_mtime)
+        if mtime is None:
+            return False
+        # what the new state records of a kept file: as seen now (a change after this
+        # look shows as another mtime), not as a later stat would find it
+        self._kept[rel] = cache.output_record(recorded[0], mtime, recorded[2])
+        return True
 
     # -------------------------------------------------------------- writing --
 
@@ -283,6 +291,8 @@ class OutputTree:
         if self.kind is not None:
             targets[self.kind.name] = KEEP  # the manifest's ownership was settled at open
         for rel in sorted(targets):
+            if rel in self._kept and isinstance(targets[rel], Keep):
+                continue  # unchanged() found it a regular file reached without links
             try:
                 st = folder.regular(rel)
             except FolderProblem as exc:
@@ -379,6 +389,10 @@ class OutputTree:
             return None
         stats = {}
         for rel, digested in digests.items():
+            seen = self._kept.get(rel)
+            if seen is not None and seen[2] == digested:
+                stats[rel] = seen
+                continue
             st = folder.regular(rel)
             if st is None:
                 return None
