@@ -198,6 +198,9 @@ class _Recorder:
     def again(self) -> str:
         return self._again.getvalue()
 
+    def __getattr__(self, name: str) -> object:  # encoding, errors, …: the real stream's
+        return getattr(self.live, name)
+
 
 def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: list[str],
                diags: list, sources: dict[str, str], approximations: list | None = None,
