@@ -3,6 +3,7 @@ plan); the result, regions and unknown names are those of filling every line."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -51,3 +52,17 @@ def _every_line(template: str, values) -> tuple[Filled, list[Unknown]]:
                 max_size=12).map("".join))
 def test_filling_is_filling_every_line(template):
     assert fill(template, VALUES) == _every_line(template, VALUES)
+
+
+def test_an_expression_read_again_gives_the_same_value_and_the_same_error():
+    """Expressions' tokens are remembered per text (issue 14): values still come from the
+    variables of each evaluation, and a text that fails fails every time."""
+
+
+    from planc.plan.expr import ExprError, evaluate
+
+    assert evaluate("2 + n // 13", {"n": 1.0}) != evaluate("2 + n // 13", {"n": 40.0})
+    for _ in range(2):
+        with pytest.raises(ExprError) as caught:
+            evaluate("2 + $n", {"n": 1.0})
+        assert (caught.value.message, caught.value.offset) == ("unexpected '$' in expression", 4)
