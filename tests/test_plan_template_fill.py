@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from planc.plan.expr import ExprError, evaluate
 from planc.plan.template import _PLACEHOLDER, Filled, Region, Unknown, fill
 
 VALUES = {"reps": ("4", None), "work": ("8m", None), "n": ("12", None)}
@@ -57,10 +58,6 @@ def test_filling_is_filling_every_line(template):
 def test_an_expression_read_again_gives_the_same_value_and_the_same_error():
     """Expressions' tokens are remembered per text (issue 14): values still come from the
     variables of each evaluation, and a text that fails fails every time."""
-
-
-    from planc.plan.expr import ExprError, evaluate
-
     assert evaluate("2 + n // 13", {"n": 1.0}) != evaluate("2 + n // 13", {"n": 40.0})
     for _ in range(2):
         with pytest.raises(ExprError) as caught:
