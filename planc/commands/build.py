@@ -8,8 +8,10 @@ each athlete's plan goes to out/<plan id>/<athlete>/ (-o DIR: DIR/<athlete>/).
 Files are named <date>-<slot>-<name>.<ext> inside week-NN-<monday>/ folders; manifest.json
 lists every session (date, time, sport, kind, external id, files, duration,
 distance, load).  Rebuilding with no change rewrites nothing, and costs little
-more than reading the plan (.planc-cache/ in the folder keeps what that takes);
-after an edit only the sessions that changed are compiled again.  A file from an
+more than reading the plan's bytes (.planc-cache/ in the folder keeps what that
+takes; with --for, each athlete's folder keeps its own and the squad folder one
+over all of them); after an edit only the sessions that changed are compiled
+and measured again.  A file from an
 earlier build is removed only if that build's manifest lists it; a file planc
 did not write is never replaced (--force replaces it), and nothing is written
 through a symbolic link.  Formats are chosen with --formats (default: all
