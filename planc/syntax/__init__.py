@@ -24,7 +24,7 @@ from planc.ast import Span, Workout
 from planc.diagnostics import Diagnostic, error, sort_key, warning
 from planc.sanitise import CONTROL_RE
 from planc.syntax.blocks import MAX_REPEAT_COUNT, BlockBuilder
-from planc.syntax.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, parser, split_front
+from planc.syntax.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, read_lines, split_front
 from planc.syntax.header import HEADER_KEYS, read_front_matter
 from planc.syntax.tokens import (
     default_pace_per,
@@ -147,7 +147,7 @@ def parse_tree(text: str, *, path: str = "<input>", sport: str | None = None,
         text = "- -" + text[3:]
     diags.extend(_control_characters(text))
     try:
-        records = parser().parse(text)
+        records = read_lines(text)
     except UnexpectedInput as exc:
         diags.append(_syntax_error(exc, text))
         return Parsed(None, sorted((d.with_path(path) for d in diags), key=sort_key))

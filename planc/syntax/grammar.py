@@ -100,3 +100,172 @@ def split_front(records: list) -> tuple[list[Line], list | None]:
     return records, None
 
 
+
+
+# ------------------------------------------------------- the fast line path --
+
+# The grammar is line oriented: every line is one of the rules below, and which one is
+# decided by its first token.  So a text can be read line by line with Lark's own
+# scanners (the per-state regular expressions of its contextual lexer, in its priority
+# order), without feeding each token through the LALR machinery and the tree builder's
+# callbacks.  Whatever that reading is not sure of (front matter, a character no scanner
+# takes, a token the parse table has no transition for) goes through the full Lark parse,
+# so every error is still Lark's.  Tests switch it off to prove both paths agree.
+USE_FAST_PATH = True
+
+_LINE_RULES = {  # rule -> (record kind, keeps its text, drops its first token)
+    "step_line": ("step", False, True),
+    "cue_line": ("cue", False, True),
+    "prose_line": ("prose", True, False),
+    "repeat_line": ("repeat", True, False),
+    "comment_line": ("comment", True, False),
+    "pool_line": ("pool", True, False),
+}
+
+
+def read_lines(text: str) -> list:
+    """The line records of a normalised text (one that ends in a newline), as
+    ``parser().parse(text)`` returns them; raises Lark's errors as it does."""
+    if USE_FAST_PATH:
+        fast = _fast_reader()
+        records = fast.read(text) if fast is not None else None
+        if records is not None:
+            return records
+    return parser().parse(text)
+
+
+_FAST: list = []  # [the reader, or None when the compiled grammar does not allow one]
+
+
+def _fast_reader():
+    if not _FAST:
+        _FAST.append(LineReader.build(parser()))
+    return _FAST[0]
+
+
+class LineReader:
+    """Reads a text line by line with the scanners of Lark's contextual lexer.
+
+    ``scanners[i]`` is the match function of the scanner for one set of terminals the
+    parser accepts; ``moves[i]`` says, for each terminal that scanner yields, which
+    scanner reads the next token (Lark's parser state after it, reduced to the terminal
+    set its lexer uses).  Both come from the compiled parser (:meth:`build`)."""
+
+    def __init__(self, scanners: list, moves: list[dict], first: int, starts: dict,
+                 ignore: frozenset, token_class):
+        self.scanners = scanners
+        self.moves = moves
+        self.first = first
+        self.starts = starts  # first terminal of a line -> its record (kind, text, drop)
+        self.ignore = ignore
+        self.token = token_class
+
+    @classmethod
+    def build(cls, lark) -> LineReader | None:
+        """The reader for a compiled parser, or None when its lexer is not one this
+        reader can drive exactly (callbacks, several regexes per scanner, ...)."""
+        from lark import Token
+
+        try:
+            return cls._build(lark, Token)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return None
+
+    @classmethod
+    def _build(cls, lark, token_class) -> LineReader | None:
+        lexer = lark.parser.lexer
+        starts = {}
+        for rule in lark.rules:
+            if rule.origin.name in _LINE_RULES:
+                starts[rule.expansion[0].name] = _LINE_RULES[rule.origin.name]
+        ids: dict[frozenset, int] = {}
+        scanners: list = []
+
+        def scanner_of(position: int) -> int | None:
+            basic = lexer.lexers[position]
+            names = frozenset(t.name for t in basic.terminals)
+            if names not in ids:
+                scanner = basic.scanner
+                if basic.callback or len(scanner._mres) != 1:
+                    return None
+                ids[names] = len(scanners)
+                scanners.append(scanner._mres[0].match)
+            return ids[names]
+
+        first = None
+        moves: list[dict] = []
+        for walk in _SAMPLE_LINES:
+            interactive = lark.parse_interactive("")
+            state = interactive.parser_state
+            first = scanner_of(state.position)
+            for kind in walk + walk:  # the line first in the text, then after a line
+                before = scanner_of(state.position)
+                interactive.feed_token(token_class(kind, "x"))
+                after = scanner_of(state.position)
+                if before is None or after is None:
+                    return None
+                while len(moves) < len(scanners):
+                    moves.append({})
+                if moves[before].setdefault(kind, after) != after:
+                    return None  # one scanner, one terminal, two next scanners
+        ignore = frozenset(lexer.root_lexer.ignore_types)
+        return cls(scanners, moves, first, starts, ignore, token_class)
+
+    def read(self, text: str) -> list | None:
+        """The records of ``text``, or None when Lark must read it."""
+        scanners, moves, ignore, token = self.scanners, self.moves, self.ignore, self.token
+        records: list = []
+        tokens: list = []
+        current = self.first
+        pos = line_start = 0
+        number = 1
+        end = len(text)
+        while pos < end:
+            m = scanners[current](text, pos)
+            if m is None:
+                return None
+            kind = m.lastgroup
+            after = m.end()
+            if kind in ignore:
+                pos = after
+                continue
+            nxt = moves[current].get(kind)
+            if nxt is None:
+                return None
+            if kind == "_NL":
+                records.append(self._record(tokens) if tokens else Line("blank", 0, 0))
+                tokens = []
+                number += 1
+                line_start = after
+            else:
+                tokens.append(token(kind, m.group(), pos, number, pos - line_start + 1,
+                                    number, after - line_start + 1, after))
+            current, pos = nxt, after
+        return None if tokens else records
+
+    def _record(self, tokens: list) -> Line:
+        first = tokens[0]
+        kind, text_line, drop_first = self.starts[first.type]
+        record = Line(kind, first.line, first.column, tokens[1:] if drop_first else tokens)
+        if text_line:
+            record.text = str(first).rstrip()
+        return record
+
+
+# One of each kind of line, fed to Lark's parser to learn which scanner follows which
+# token (a step line's items loop on one scanner).
+_SAMPLE_LINES = (
+    ("DASH", "DURATION", "DISTANCE", "POWER_PCT", "POWER_W", "POWER_ZONE", "HR_PCT", "HR_ZONE",
+     "HR_BPM", "PACE_PCT", "PACE_ZONE", "PACE_ABS", "PACE_NO_KEYWORD", "CADENCE", "PRESS_LAP",
+     "OPTION", "INLINE_REPEAT", "WORD", "PUNCT", "DURATION", "_NL"),
+    ("DASH", "_NL"),
+    ("CUE_MARK", "CUE_AT", "CUE_TEXT", "_NL"),
+    ("CUE_MARK", "CUE_TEXT", "_NL"),
+    ("CUE_MARK", "CUE_AT", "_NL"),
+    ("CUE_MARK", "_NL"),
+    ("COMMENT", "_NL"),
+    ("REPEAT_HEADER", "_NL"),
+    ("POOL_LENGTH", "_NL"),
+    ("PROSE", "_NL"),
+    ("_NL",),
+)
