@@ -8,6 +8,7 @@ from pathlib import Path
 
 from planc.ast import Span
 from planc.resources import resource_dir
+from planc.syntax.starts import FirstCharScanner
 
 GRAMMAR_PATH = resource_dir("grammars") / "workout.lark"
 
@@ -181,24 +182,38 @@ class LineReader:
         ids: dict[frozenset, int] = {}
         scanners: list = []
 
+        by_position: dict[int, int | None] = {}
+
         def scanner_of(position: int) -> int | None:
+            if position not in by_position:
+                by_position[position] = new_scanner(position)
+            return by_position[position]
+
+        def new_scanner(position: int) -> int | None:
             basic = lexer.lexers[position]
             names = frozenset(t.name for t in basic.terminals)
             if names not in ids:
                 scanner = basic.scanner
                 if basic.callback or len(scanner._mres) != 1:
                     return None
+                narrowed = FirstCharScanner(
+                    [(t.name, t.pattern.to_regexp()) for t in scanner.terminals],
+                    scanner.g_regex_flags, scanner._mres[0].match)
+                if narrowed.full_pattern() != scanner._mres[0].pattern:
+                    return None  # not Lark's alternation: narrowing it would not be exact
                 ids[names] = len(scanners)
-                scanners.append(scanner._mres[0].match)
+                scanners.append(narrowed.match)
             return ids[names]
 
-        first = None
+        root = lark.parse_interactive("")
+        first = scanner_of(root.parser_state.position)
         moves: list[dict] = []
-        for walk in _SAMPLE_LINES:
-            interactive = lark.parse_interactive("")
+        after_a_line = root.copy()
+        walks = [(root.copy(), walk) for walk in _SAMPLE_LINES]  # each the text's first line
+        walks += [(after_a_line, ("_NL", *walk)) for walk in _SAMPLE_LINES]
+        for interactive, walk in walks:
             state = interactive.parser_state
-            first = scanner_of(state.position)
-            for kind in walk + walk:  # the line first in the text, then after a line
+            for kind in walk:
                 before = scanner_of(state.position)
                 interactive.feed_token(token_class(kind, "x"))
                 after = scanner_of(state.position)
