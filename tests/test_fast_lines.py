@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 from planc.syntax import grammar, parse_tree
 from planc.syntax.grammar import LineReader, parser
 from planc.syntax.printer import write
+from planc.syntax.starts import FirstCharScanner, may_start_with
+from planc.syntax.starts import parse as parse_regexp
 
 # -- the vocabulary: what each token kind of grammars/workout.lark looks like, and near misses
 
@@ -128,6 +130,14 @@ def _prepared(text: str) -> str:
     if text.startswith("---\n") and not _FRONT_MATTER_START.match(text):
         text = "- -" + text[3:]
     return text
+
+
+@pytest.fixture(autouse=True)
+def _narrowing_from_the_first_match(monkeypatch):
+    """The reader these tests use narrows its scanners from the first match on (in use,
+    the first 400 matches of a process read with the full scanners)."""
+    monkeypatch.setattr(FirstCharScanner, "WARM_UP", 0)
+    monkeypatch.setattr(grammar, "_FAST", [LineReader.build(parser())])
 
 
 def _reader() -> LineReader:
@@ -235,3 +245,19 @@ def test_front_matter_and_errors_go_through_lark() -> None:
     assert reader.read("---\nname: x\n---\n- 10m 50%\n") is None
     assert reader.read("- 10m\x0c50%\n") is None
     assert reader.read("- 10m 50%\n") is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(
+    [*"0123456789 \t\n\r,;:%'\"-–/.=_()<>xXzZwWhHmMsSkKpPaAcCeErRbBlLtTyYdD",
+     "ä", "İ", "ſ", "K", "١", "\x0c", "\u2028"]), min_size=1, max_size=14))
+def test_a_terminal_said_not_to_start_with_a_character_never_matches_there(text: str) -> None:
+    """The narrowing's soundness: every terminal of the grammar, on any text."""
+    import re
+
+    lark = parser()
+    flags = lark.parser.lexer.root_lexer.g_regex_flags
+    for terminal in lark.terminals:
+        regexp = terminal.pattern.to_regexp()
+        if re.match(regexp, text, flags):
+            assert may_start_with(parse_regexp(regexp, flags), flags, text[0]), terminal.name
