@@ -257,8 +257,8 @@ class BlockBuilder:
         # pop nested repeats the step is not indented under
         while len(self.repeats) > 1 and line.column <= self.repeats[-1].indent:
             self._close_repeats(len(self.repeats) - 1)
-        step = self.steps.read(line)
         self.step_lines += 1
+        section = None
         if self.repeats:
             self.repeats[-1].lines += 1
             self._flush_pending()
@@ -267,9 +267,9 @@ class BlockBuilder:
             if self.block is None:
                 self.block = self._open_block(line)
             container = self.block.children
+            section = self.block.section
+        step = self.steps.read(line, section)
         if step is not None:
-            if self.block is not None and self.block.section and not self.repeats:
-                step = dataclasses.replace(step, section=self.block.section)
             container.append(step)
             self.kept_steps += 1
             self.last_step = (container, len(container) - 1)

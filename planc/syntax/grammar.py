@@ -224,7 +224,9 @@ class LineReader:
                 if moves[before].setdefault(kind, after) != after:
                     return None  # one scanner, one terminal, two next scanners
         ignore = frozenset(lexer.root_lexer.ignore_types)
-        return cls(scanners, moves, first, starts, ignore, token_class)
+        # Token(...) checks its arguments for a deprecated keyword, then calls this
+        make = getattr(token_class, "_future_new", token_class)
+        return cls(scanners, moves, first, starts, ignore, make)
 
     def read(self, text: str) -> list | None:
         """The records of ``text``, or None when Lark must read it."""

@@ -24,7 +24,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from planc.ast import CadenceTarget, Distance, Duration, Intensity, Range, Span, Step
+from planc.ast import CadenceTarget, Distance, Duration, Intensity, Range, Section, Span, Step
 from planc.diagnostics import Diagnostic, error, warning
 from planc.syntax import values
 from planc.syntax.grammar import Line, tok_span
@@ -104,6 +104,7 @@ class _Reading:
 
 
 _ZONE_KINDS = ("POWER_ZONE", "HR_ZONE", "PACE_ZONE")
+_SPACED_RE = re.compile(r"\d[ \t]")
 _SPACED_KINDS = ("CADENCE", "HR_BPM")  # '109 rpm' in a label is two words, neither a value
 _KEYWORDS = ("ramp", *KEYWORD_FLAGS)
 _DROPPED_HINT = ("add a duration such as '5m' or '30s', or a distance such as '400mtr'; a "
@@ -131,19 +132,20 @@ class StepReader:
             "INLINE_REPEAT": self._inline_repeat,
         }
 
-    def read(self, line: Line) -> Step | None:
-        """The step a line says, or None when it is dropped or has errors (reported)."""
+    def read(self, line: Line, section: Section | None = None) -> Step | None:
+        """The step a line says (marked with the Warmup/Cooldown ``section`` it is
+        under), or None when it is dropped or has errors (reported)."""
         r = _Reading(line)
         for tok in line.tokens:
             if not self._label_token(r, tok):
                 self._value_token(r, tok)
             r.previous = tok
         label = self._label(r)
-        step = self._complete(r, label)
+        step = self._complete(r, label, section)
         self._report(r, step)
         return step
 
-    def _complete(self, r: _Reading, label: str | None) -> Step | None:
+    def _complete(self, r: _Reading, label: str | None, section: Section | None) -> Step | None:
         if r.amount is None:
             if not r.bad:
                 self._no_amount(r)
@@ -152,7 +154,7 @@ class StepReader:
         self._check_amount(r)
         if r.bad or r.amount is None:
             return None
-        return self._step(r, label, ramp)
+        return self._step(r, label, ramp, section)
 
     def _report(self, r: _Reading, step: Step | None) -> None:
         """The line's diagnostics: all of them, or for a dropped line only why it is
@@ -178,7 +180,7 @@ class StepReader:
             r.flags["until_lap_press"] = True
             r.label_toks.append(tok)
             return True
-        if kind in _SPACED_KINDS and re.search(r"\d[ \t]", value):
+        if kind in _SPACED_KINDS and _SPACED_RE.search(value):
             r.label_toks.append(tok)
             return True
         if kind in ("WORD", "PUNCT") and value.lower() not in KEYWORD_FLAGS:
@@ -340,6 +342,8 @@ class StepReader:
             ))
 
     def _warn_targetish(self, r: _Reading) -> None:
+        if not r.trailing:
+            return
         unread = {str(t) for t in r.unread}
         if r.cut_at is not None:
             unread.add(str(r.closer))
@@ -391,7 +395,7 @@ class StepReader:
             ))
             return None
         self._warn_cut(r, label)
-        if label and any(c in label for c in "<>&"):
+        if label and ("<" in label or ">" in label or "&" in label):
             r.diags.append(warning(
                 "label-html",
                 "intervals.icu stores '<', '>' and '&' in labels HTML-escaped",
@@ -492,9 +496,14 @@ class StepReader:
         if amount_tok.type == "DURATION":
             values.minutes_or_metres(str(amount_tok), self.sport, tok_span(amount_tok), r.diags)
 
-    def _step(self, r: _Reading, label: str | None, ramp: bool) -> Step:
+    def _step(self, r: _Reading, label: str | None, ramp: bool, section: Section | None) -> Step:
         tokens, line = r.line.tokens, r.line
-        dash_span = Span.point(line.line, line.column)
+        if tokens:  # from the dash to the end of the last token
+            last = tokens[-1]
+            span = Span(line.line, line.column, last.end_line or last.line,
+                        last.end_column or last.column + 1)
+        else:
+            span = Span.point(line.line, line.column)
         intensity = r.options.get("intensity")
         return Step(
             amount=r.amount,
@@ -505,6 +514,7 @@ class StepReader:
             pace=r.targets.get("pace"),
             cadence=r.targets.get("cadence"),
             intensity=Intensity(intensity) if intensity else None,
+            section=section,
             until_lap_press=r.flags.get("until_lap_press", False),
             freeride=r.flags.get("freeride", False),
             maxeffort=r.flags.get("maxeffort", False),
@@ -512,7 +522,7 @@ class StepReader:
             power_window=r.options.get("power"),
             hr_window=r.options.get("hr"),
             trailing=" ".join(r.trailing) or None,
-            span=spans_cover(dash_span, tok_span(tokens[-1])) if tokens else dash_span,
+            span=span,
         )
 
     # -- targets
