@@ -147,8 +147,7 @@ def _fast_reader():
 class LineReader:
     """Reads a text line by line with the scanners of Lark's contextual lexer.
 
-    ``scanners[i]`` is the match function of the scanner for one set of terminals the
-    parser accepts; ``moves[i]`` says, for each terminal that scanner yields, which
+    ``scanners[i]`` is the scanner for one set of terminals the parser accepts; ``moves[i]`` says, for each terminal that scanner yields, which
     scanner reads the next token (Lark's parser state after it, reduced to the terminal
     set its lexer uses).  Both come from the compiled parser (:meth:`build`)."""
 
@@ -202,7 +201,7 @@ class LineReader:
                 if narrowed.full_pattern() != scanner._mres[0].pattern:
                     return None  # not Lark's alternation: narrowing it would not be exact
                 ids[names] = len(scanners)
-                scanners.append(narrowed.match)
+                scanners.append(narrowed)
             return ids[names]
 
         root = lark.parse_interactive("")
@@ -230,7 +229,9 @@ class LineReader:
 
     def read(self, text: str) -> list | None:
         """The records of ``text``, or None when Lark must read it."""
-        scanners, moves, ignore, token = self.scanners, self.moves, self.ignore, self.token
+        moves, ignore, token = self.moves, self.ignore, self.token
+        tables = [scanner.by_char for scanner in self.scanners]
+        narrow = [scanner.matcher for scanner in self.scanners]
         records: list = []
         tokens: list = []
         current = self.first
@@ -238,7 +239,8 @@ class LineReader:
         number = 1
         end = len(text)
         while pos < end:
-            m = scanners[current](text, pos)
+            ch = text[pos]
+            m = (tables[current].get(ch) or narrow[current](ch))(text, pos)
             if m is None:
                 return None
             kind = m.lastgroup

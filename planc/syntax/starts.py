@@ -122,7 +122,7 @@ class FirstCharScanner:
         self.full = full  # Lark's compiled scanner's match
         self._warm_up = self.WARM_UP
         self._parsed: list | None = None
-        self._by_char: dict[str, object] = {}
+        self.by_char: dict[str, object] = {}  # character -> narrowed match function
         self._by_names: dict[tuple[str, ...], object] = {}
 
     def full_pattern(self) -> str:
@@ -132,15 +132,13 @@ class FirstCharScanner:
     def match(self, text: str, pos: int):
         """Like the full scanner's ``match(text, pos)``: the same match, or None."""
         ch = text[pos]
-        matcher = self._by_char.get(ch)
-        if matcher is None:
-            if self._warm_up > 0:
-                self._warm_up -= 1
-                return self.full(text, pos)
-            matcher = self._narrowed(ch)
-        return matcher(text, pos)
+        return (self.by_char.get(ch) or self.matcher(ch))(text, pos)
 
-    def _narrowed(self, ch: str):
+    def matcher(self, ch: str):
+        """The match function for a text at ``ch`` (kept in ``by_char`` once narrowed)."""
+        if self._warm_up > 0:
+            self._warm_up -= 1
+            return self.full
         if self._parsed is None:
             self._parsed = [parse(regexp, self.flags) for _, regexp in self.terminals]
         names = tuple(name for (name, _), parsed in zip(self.terminals, self._parsed, strict=True)
@@ -150,5 +148,5 @@ class FirstCharScanner:
             chosen = [(n, r) for n, r in self.terminals if n in names] or [("_NONE", "(?!)")]
             pattern = "|".join(f"(?P<{n}>{r})" for n, r in chosen)
             matcher = self._by_names[names] = re.compile(pattern, self.flags).match
-        self._by_char[ch] = matcher
+        self.by_char[ch] = matcher
         return matcher

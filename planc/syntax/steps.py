@@ -104,6 +104,7 @@ class _Reading:
 
 
 _ZONE_KINDS = ("POWER_ZONE", "HR_ZONE", "PACE_ZONE")
+_NO_FLAGS = (False, False, False, False)  # until_lap_press, freeride, maxeffort, hidepower
 _SPACED_RE = re.compile(r"\d[ \t]")
 _SPACED_KINDS = ("CADENCE", "HR_BPM")  # '109 rpm' in a label is two words, neither a value
 _KEYWORDS = ("ramp", *KEYWORD_FLAGS)
@@ -494,7 +495,7 @@ class StepReader:
             r.amount = None
             return
         if amount_tok.type == "DURATION":
-            values.minutes_or_metres(str(amount_tok), self.sport, tok_span(amount_tok), r.diags)
+            values.minutes_or_metres(str(amount_tok), self.sport, amount.span, r.diags)
 
     def _step(self, r: _Reading, label: str | None, ramp: bool, section: Section | None) -> Step:
         tokens, line = r.line.tokens, r.line
@@ -504,25 +505,21 @@ class StepReader:
                         last.end_column or last.column + 1)
         else:
             span = Span.point(line.line, line.column)
-        intensity = r.options.get("intensity")
-        return Step(
-            amount=r.amount,
-            label=label,
-            ramp=ramp,
-            power=r.targets.get("power"),
-            hr=r.targets.get("hr"),
-            pace=r.targets.get("pace"),
-            cadence=r.targets.get("cadence"),
-            intensity=Intensity(intensity) if intensity else None,
-            section=section,
-            until_lap_press=r.flags.get("until_lap_press", False),
-            freeride=r.flags.get("freeride", False),
-            maxeffort=r.flags.get("maxeffort", False),
-            hidepower=r.flags.get("hidepower", False),
-            power_window=r.options.get("power"),
-            hr_window=r.options.get("hr"),
-            trailing=" ".join(r.trailing) or None,
-            span=span,
+        targets, flags, options = r.targets, r.flags, r.options
+        get = targets.get
+        intensity = options.get("intensity") if options else None
+        return Step(  # positional, in Step's field order: the hot path of every parse
+            r.amount, label, ramp, get("power"), get("hr"), get("pace"), get("cadence"),
+            Intensity(intensity) if intensity else None,
+            section,
+            *((flags.get("until_lap_press", False), flags.get("freeride", False),
+               flags.get("maxeffort", False), flags.get("hidepower", False))
+              if flags else _NO_FLAGS),
+            options.get("power") if options else None,
+            options.get("hr") if options else None,
+            (),
+            " ".join(r.trailing) or None,
+            span,
         )
 
     # -- targets

@@ -71,7 +71,7 @@ UNIT_HINTS = (
 
 def range_of(text: str, divisor: float = 1.0) -> Range:
     """The number or ``a-b`` range in a token; percentages are divided by 100."""
-    m = _RANGE_RE.search(text)
+    m = _RANGE_RE.search(text) if "-" in text or "–" in text else None  # it needs a dash
     if m:
         return Range(float(m.group(1)) / divisor, float(m.group(2)) / divisor)
     n = _NUMBER_RE.search(text)
@@ -94,8 +94,8 @@ def parse_duration_token(text: str) -> float:
         return float(int(m.group(1) or 0) * 60 + int(m.group(2) or 0))
     m = _DURATION_RE.match(text)
     assert m is not None
-    h, mi, s = (int(g) if g else 0 for g in m.groups())
-    return float(h * 3600 + mi * 60 + s)
+    h, mi, s = m.groups()
+    return float((int(h) * 3600 if h else 0) + (int(mi) * 60 if mi else 0) + (int(s) if s else 0))
 
 
 def pace_parts(text: str) -> list[tuple[str, str]]:
