@@ -33,6 +33,8 @@ from planc.units import METRES_PER_UNIT, DistanceUnit
 # ---------------------------------------------------------------- blocks --
 
 MAX_REPEAT_COUNT = 200
+_STEPS = (Step, Repeat)  # what a repeat repeats
+_GLUED_RE = re.compile(r"(?:\d+[.,]|(?<![^\s])-)$")
 
 
 @dataclass(slots=True)
@@ -74,7 +76,7 @@ class BlockBuilder:
         while len(self.repeats) > down_to:
             rep = self.repeats.pop()
             node: Node = Repeat(rep.count, tuple(rep.children), rep.title, rep.span)
-            if not any(isinstance(c, Step | Repeat) for c in rep.children):
+            if not any(isinstance(c, _STEPS) for c in rep.children):
                 if rep.lines:
                     # its step lines had errors or were dropped, each reported: a repeat of
                     # nothing is no news (and intervals.icu has nothing to repeat)
@@ -411,7 +413,7 @@ def _glued_count(text: str, start: int) -> str | None:
     """What is glued before a repeat count that makes it not a whole number: the
     '2.' of '2.5x', the '2,' of '2,5x', the '-' of '-2x'; None when nothing is."""
     before = text[:start]
-    m = re.search(r"(?:\d+[.,]|(?<![^\s])-)$", before)
+    m = _GLUED_RE.search(before)
     return m.group(0) if m else None
 
 

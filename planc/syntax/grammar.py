@@ -159,6 +159,7 @@ class LineReader:
         self.starts = starts  # first terminal of a line -> its record (kind, text, drop)
         self.ignore = ignore
         self.token = token_class
+        self.skips: dict[str, bool] = {}  # character -> whether :meth:`_skips` holds
 
     @classmethod
     def build(cls, lark) -> LineReader | None:
@@ -182,6 +183,8 @@ class LineReader:
         scanners: list = []
 
         by_position: dict[int, int | None] = {}
+        ignored = [t for t in lexer.root_lexer.terminals if t.name in lexer.root_lexer.ignore_types]
+        skip = ignored[0].pattern.to_regexp() if len(ignored) == 1 else None
 
         def scanner_of(position: int) -> int | None:
             if position not in by_position:
@@ -197,7 +200,7 @@ class LineReader:
                     return None
                 narrowed = FirstCharScanner(
                     [(t.name, t.pattern.to_regexp()) for t in scanner.terminals],
-                    scanner.g_regex_flags, scanner._mres[0].match)
+                    scanner.g_regex_flags, scanner._mres[0].match, skip)
                 if narrowed.full_pattern() != scanner._mres[0].pattern:
                     return None  # not Lark's alternation: narrowing it would not be exact
                 ids[names] = len(scanners)
@@ -229,7 +232,7 @@ class LineReader:
 
     def read(self, text: str) -> list | None:
         """The records of ``text``, or None when Lark must read it."""
-        moves, ignore, token = self.moves, self.ignore, self.token
+        moves, ignore, token, skips = self.moves, self.ignore, self.token, self.skips
         tables = [scanner.by_char for scanner in self.scanners]
         narrow = [scanner.matcher for scanner in self.scanners]
         records: list = []
@@ -244,23 +247,33 @@ class LineReader:
             if m is None:
                 return None
             kind = m.lastgroup
-            after = m.end()
             if kind in ignore:
-                pos = after
+                pos = m.end()
                 continue
             nxt = moves[current].get(kind)
             if nxt is None:
                 return None
+            stop = m.end(kind)
+            after = m.end()
+            if after != stop and not (skips.get(text[stop]) or self._skips(text[stop])):
+                after = stop  # white space no scanner can be sure of: lexed on its own
             if kind == "_NL":
                 records.append(self._record(tokens) if tokens else Line("blank", 0, 0))
                 tokens = []
                 number += 1
-                line_start = after
+                line_start = stop
             else:
-                tokens.append(token(kind, m.group(), pos, number, pos - line_start + 1,
-                                    number, after - line_start + 1, after))
+                tokens.append(token(kind, m.group(kind), pos, number, pos - line_start + 1,
+                                    number, stop - line_start + 1, stop))
             current, pos = nxt, after
         return None if tokens else records
+
+    def _skips(self, ch: str) -> bool:
+        """Whether white space starting with ``ch`` after a token can be skipped with it:
+        in every scanner only the ignored terminal can start with ``ch``."""
+        ignored = tuple(self.ignore)
+        self.skips[ch] = all(scanner.only(ch) == ignored for scanner in self.scanners)
+        return self.skips[ch]
 
     def _record(self, tokens: list) -> Line:
         first = tokens[0]

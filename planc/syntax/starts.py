@@ -110,16 +110,24 @@ class FirstCharScanner:
     """Lark's scanner for one parser state, narrowed to the terminals that can start at
     the character to be read.
 
+    A narrowed scanner may also take the white space after its token (``skip``, the
+    regexp of the grammar's ignored terminal, as an optional unnamed suffix: it always
+    matches, so it changes neither which terminal matches nor how much of the text that
+    terminal takes): ``m.end()`` is then past it, ``m.end(m.lastgroup)`` is the token's
+    end, and the caller decides whether the skip was safe (:meth:`only`).
+
     Narrowing a character costs a regex compile, which pays after some hundred tokens:
     the first ``WARM_UP`` matches use the full scanner, so a single cold ``planc check``
     does not pay for it."""
 
     WARM_UP = 400
 
-    def __init__(self, terminals: list[tuple[str, str]], flags: int, full):
+    def __init__(self, terminals: list[tuple[str, str]], flags: int, full,
+                 skip: str | None = None):
         self.terminals = terminals  # (name, regexp), in Lark's order
         self.flags = flags
         self.full = full  # Lark's compiled scanner's match
+        self.skip = f"(?:{skip})?" if skip is not None and "(" not in skip else ""
         self._warm_up = self.WARM_UP
         self._parsed: list | None = None
         self.by_char: dict[str, object] = {}  # character -> narrowed match function
@@ -134,19 +142,25 @@ class FirstCharScanner:
         ch = text[pos]
         return (self.by_char.get(ch) or self.matcher(ch))(text, pos)
 
+    def only(self, ch: str) -> tuple[str, ...]:
+        """The terminals that may start with ``ch``, in Lark's order."""
+        if self._parsed is None:
+            self._parsed = [parse(regexp, self.flags) for _, regexp in self.terminals]
+        return tuple(name for (name, _), parsed in zip(self.terminals, self._parsed, strict=True)
+                     if may_start_with(parsed, self.flags, ch))
+
     def matcher(self, ch: str):
         """The match function for a text at ``ch`` (kept in ``by_char`` once narrowed)."""
         if self._warm_up > 0:
             self._warm_up -= 1
             return self.full
-        if self._parsed is None:
-            self._parsed = [parse(regexp, self.flags) for _, regexp in self.terminals]
-        names = tuple(name for (name, _), parsed in zip(self.terminals, self._parsed, strict=True)
-                      if may_start_with(parsed, self.flags, ch))
+        names = self.only(ch)
         matcher = self._by_names.get(names)
         if matcher is None:
             chosen = [(n, r) for n, r in self.terminals if n in names] or [("_NONE", "(?!)")]
             pattern = "|".join(f"(?P<{n}>{r})" for n, r in chosen)
+            if len(chosen) > 1 or self.skip:
+                pattern = f"(?:{pattern}){self.skip}"
             matcher = self._by_names[names] = re.compile(pattern, self.flags).match
         self.by_char[ch] = matcher
         return matcher

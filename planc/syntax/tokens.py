@@ -12,6 +12,7 @@ from planc.units import DistanceUnit, PacePer, sport_family
 _NUM = r"\d+(?:\.\d+)?"
 _RANGE_RE = re.compile(rf"({_NUM})[^\d.]*[-–][^\d.]*({_NUM})")
 _NUMBER_RE = re.compile(_NUM)
+_DIGITS_RE = re.compile(r"\d+")
 _DURATION_RE = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
 _SHORT_DURATION_RE = re.compile(r"(?:(\d+)')?(?:(\d+)\")?$")
 _PACE_RE = re.compile(r"(\d+):(\d\d(?:\.\d+)?)")
@@ -80,7 +81,7 @@ def range_of(text: str, divisor: float = 1.0) -> Range:
 
 
 def zone_range(text: str) -> Range:
-    nums = re.findall(r"\d+", text)
+    nums = _DIGITS_RE.findall(text)
     a = float(nums[0])
     b = float(nums[1]) if len(nums) > 1 else a
     return Range(a, b)
