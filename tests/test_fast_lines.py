@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from planc.syntax import grammar, parse_tree
+from planc.syntax import grammar, linememo, parse_tree
 from planc.syntax.grammar import LineReader, parser
 from planc.syntax.printer import write
 from planc.syntax.starts import FirstCharScanner, may_start_with
@@ -262,3 +262,35 @@ def test_a_terminal_said_not_to_start_with_a_character_never_matches_there(text:
         regexp = terminal.pattern.to_regexp()
         if re.match(regexp, text, flags):
             assert may_start_with(parse_regexp(regexp, flags), flags, text[0]), terminal.name
+
+
+# -- the line memo (planc.syntax.linememo): a line read before reads the same again
+
+
+def _with_memo(text: str, on: bool) -> tuple:
+    saved = linememo.USE_MEMO
+    linememo.USE_MEMO = on
+    try:
+        return _pipeline(text, True)
+    finally:
+        linememo.USE_MEMO = saved
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workout_text(), st.integers(0, 3))
+@example("Warmup\n- 10m 50%\n\n- 10m 50%\n- 20min 10m\n- 20min 10m\n", 2)
+def test_lines_recalled_from_the_memo_read_as_if_read_anew(text: str, shift: int) -> None:
+    """Every line read once, then the text read again lower down (blank lines above
+    it): recalled steps and diagnostics carry the spans of where they are now."""
+    linememo.forget()
+    _with_memo(text, True)
+    moved = text if text.lstrip("\ufeff").startswith("---") else "\n" * shift + text
+    assert _with_memo(moved, True) == _with_memo(moved, False)
+    assert _with_memo(text, True) == _with_memo(text, False)
+
+
+def test_the_memo_is_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(linememo, "SIZE", 3)
+    linememo.forget()
+    _with_memo("".join(f"- {n}m 50%\n" for n in range(1, 8)), True)
+    assert len(linememo._MEMO) <= 3

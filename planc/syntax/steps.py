@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
 
 from planc.ast import CadenceTarget, Distance, Duration, Intensity, Range, Section, Span, Step
 from planc.diagnostics import Diagnostic, error, warning
-from planc.syntax import values
+from planc.syntax import linememo, values
 from planc.syntax.grammar import Line, tok_span
 from planc.syntax.tokens import (
     BARE_NUMBER_RE,
@@ -76,31 +75,58 @@ def _meant_amount(tokens: list) -> tuple[str, Span] | None:
     return None
 
 
-@dataclass(slots=True)
 class _Reading:
-    """What the tokens of one step line have said so far (one per line read)."""
+    """What the tokens of one step line have said so far (one per line read).
 
-    line: Line
-    diags: list[Diagnostic] = field(default_factory=list)  # this line's, kept or not
-    label_toks: list = field(default_factory=list)
-    label_open: bool = True
-    closer: object = None  # the token that ended the label
-    cut_at: int | None = None  # ... inside itself, at this offset ('<40%' -> 1)
-    label_dropped_by: object = None  # the zone token that came before the duration
-    words_after_zone: list[str] = field(default_factory=list)
-    words_before_amount: list = field(default_factory=list)  # after the closer
-    amount: Duration | Distance | None = None
-    amount_tok: object = None
-    ramp_tok: object = None
-    targets: dict[str, object] = field(default_factory=dict)
-    target_toks: dict[str, object] = field(default_factory=dict)
-    flags: dict[str, bool] = field(default_factory=dict)
-    options: dict[str, str] = field(default_factory=dict)
-    trailing: list[str] = field(default_factory=list)
-    trailing_spans: list[Span] = field(default_factory=list)
-    unread: list = field(default_factory=list)  # value-shaped words read as text
-    previous: object = None  # the token before the one being read
-    bad: bool = False  # a diagnostic error: the step is left out
+    A plain slotted class (not a dataclass with default factories): one is made per
+    step line, on the hot path of every parse."""
+
+    __slots__ = (
+        "amount",
+        "amount_tok",
+        "bad",
+        "closer",
+        "cut_at",
+        "diags",
+        "flags",
+        "label_dropped_by",
+        "label_open",
+        "label_toks",
+        "line",
+        "options",
+        "previous",
+        "ramp_tok",
+        "target_toks",
+        "targets",
+        "trailing",
+        "trailing_spans",
+        "unread",
+        "words_after_zone",
+        "words_before_amount",
+    )
+
+    def __init__(self, line: Line) -> None:
+        self.line = line
+        self.diags: list[Diagnostic] = []  # this line's, kept or not
+        self.label_toks: list = []
+        self.label_open = True
+        self.closer: object = None  # the token that ended the label
+        self.cut_at: int | None = None  # ... inside itself, at this offset ('<40%' -> 1)
+        self.label_dropped_by: object = None  # the zone token that came before the duration
+        self.words_after_zone: list = []
+        self.words_before_amount: list = []  # after the closer
+        self.amount: Duration | Distance | None = None
+        self.amount_tok: object = None
+        self.ramp_tok: object = None
+        self.targets: dict[str, object] = {}
+        self.target_toks: dict[str, object] = {}
+        self.flags: dict[str, bool] = {}
+        self.options: dict[str, str] = {}
+        self.trailing: list[str] = []
+        self.trailing_spans: list[Span] = []
+        self.unread: list = []  # value-shaped words read as text
+        self.previous: object = None  # the token before the one being read
+        self.bad = False  # a diagnostic error: the step is left out
 
 
 _ZONE_KINDS = ("POWER_ZONE", "HR_ZONE", "PACE_ZONE")
@@ -135,11 +161,23 @@ class StepReader:
 
     def read(self, line: Line, section: Section | None = None) -> Step | None:
         """The step a line says (marked with the Warmup/Cooldown ``section`` it is
-        under), or None when it is dropped or has errors (reported)."""
+        under), or None when it is dropped or has errors (reported).  A line read
+        before (in this workout or another) is recalled from :mod:`.linememo`."""
+        key = (self.source_lines[line.line - 1], self.sport, section)
+        known, step = linememo.recall(key, line.line, self.diags)
+        if known:
+            return step
+        before = len(self.diags)
+        step = self._read(line, section)
+        linememo.remember(key, line.line, step, self.diags[before:])
+        return step
+
+    def _read(self, line: Line, section: Section | None) -> Step | None:
         r = _Reading(line)
+        label_token, value_token = self._label_token, self._value_token
         for tok in line.tokens:
-            if not self._label_token(r, tok):
-                self._value_token(r, tok)
+            if not label_token(r, tok):
+                value_token(r, tok)
             r.previous = tok
         label = self._label(r)
         step = self._complete(r, label, section)
