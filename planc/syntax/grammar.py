@@ -160,6 +160,7 @@ class LineReader:
         self.ignore = ignore
         self.token = token_class
         self.skips: dict[str, bool] = {}  # character -> whether :meth:`_skips` holds
+        self._newline: str | None = None  # :meth:`_newline_suffix`, once known
 
     @classmethod
     def build(cls, lark) -> LineReader | None:
@@ -183,8 +184,12 @@ class LineReader:
         scanners: list = []
 
         by_position: dict[int, int | None] = {}
+        made: list[LineReader] = []
         ignored = [t for t in lexer.root_lexer.terminals if t.name in lexer.root_lexer.ignore_types]
         skip = ignored[0].pattern.to_regexp() if len(ignored) == 1 else None
+
+        def newline_suffix() -> str:  # asked once a scanner narrows (not at start-up)
+            return made[0]._newline_suffix(lexer.root_lexer) if made else ""
 
         def scanner_of(position: int) -> int | None:
             if position not in by_position:
@@ -200,7 +205,7 @@ class LineReader:
                     return None
                 narrowed = FirstCharScanner(
                     [(t.name, t.pattern.to_regexp()) for t in scanner.terminals],
-                    scanner.g_regex_flags, scanner._mres[0].match, skip)
+                    scanner.g_regex_flags, scanner._mres[0].match, skip, newline_suffix)
                 if narrowed.full_pattern() != scanner._mres[0].pattern:
                     return None  # not Lark's alternation: narrowing it would not be exact
                 ids[names] = len(scanners)
@@ -228,7 +233,8 @@ class LineReader:
         ignore = frozenset(lexer.root_lexer.ignore_types)
         # Token(...) checks its arguments for a deprecated keyword, then calls this
         make = getattr(token_class, "_future_new", token_class)
-        return cls(scanners, moves, first, starts, ignore, make)
+        made = [cls(scanners, moves, first, starts, ignore, make)]
+        return made[0]
 
     def read(self, text: str) -> list | None:
         """The records of ``text``, or None when Lark must read it."""
@@ -248,25 +254,63 @@ class LineReader:
                 return None
             kind = m.lastgroup
             if kind in ignore:
-                pos = m.end()
+                pos = m.end(kind)  # not what the match took after it: a newline is a token
                 continue
             nxt = moves[current].get(kind)
             if nxt is None:
                 return None
             stop = m.end(kind)
             after = m.end()
-            if after != stop and not (skips.get(text[stop]) or self._skips(text[stop])):
-                after = stop  # white space no scanner can be sure of: lexed on its own
             if kind == "_NL":
                 records.append(self._record(tokens) if tokens else Line("blank", 0, 0))
                 tokens = []
                 number += 1
                 line_start = stop
-            else:
-                tokens.append(token(kind, m.group(kind), pos, number, pos - line_start + 1,
-                                    number, stop - line_start + 1, stop))
+                if after != stop and not (skips.get(text[stop]) or self._skips(text[stop])):
+                    after = stop  # white space no scanner can be sure of: lexed on its own
+                current, pos = nxt, after
+                continue
+            tokens.append(token(kind, m.group(kind), pos, number, pos - line_start + 1,
+                                number, stop - line_start + 1, stop))
+            if after != stop:  # the match took the blanks after the token, and the newline
+                after, newline = self._taken(text, stop, after)
+                if newline:
+                    nxt = moves[nxt].get("_NL")
+                    if nxt is None:
+                        return None
+                    records.append(self._record(tokens))
+                    tokens = []
+                    number += 1
+                    line_start = after
             current, pos = nxt, after
         return None if tokens else records
+
+    def _taken(self, text: str, stop: int, after: int) -> tuple[int, bool]:
+        """Where reading goes on after a token that ends at ``stop`` and whose match
+        took the text up to ``after`` with it, and whether that ended the line; what
+        no scanner can be sure of is given back, to be lexed on its own."""
+        newline = text[after - 1] == "\n"
+        if newline and after - 1 == stop:
+            return after, True
+        ch = text[stop]
+        if self.skips.get(ch) or self._skips(ch):
+            return after, newline
+        return stop, False
+
+    def _newline_suffix(self, root) -> str:
+        """``\n?`` when a scanner may take the end of a line after its token: the line
+        ends in a ``_NL`` of one ``\n`` that, in every scanner, only ``_NL`` can start
+        with, and the ignored white space never holds a newline."""
+        if self._newline is not None:
+            return self._newline
+        self._newline = ""
+        nl = [t for t in root.terminals if t.name == "_NL"]
+        exact = len(nl) == 1 and nl[0].pattern.to_regexp() in ("\n", "\\n")
+        if (not exact or self.ignore & root.newline_types
+                or not all(s.only("\n") == ("_NL",) for s in self.scanners)):
+            return ""
+        self._newline = "\n?"
+        return self._newline
 
     def _skips(self, ch: str) -> bool:
         """Whether white space starting with ``ch`` after a token can be skipped with it:

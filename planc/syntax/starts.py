@@ -113,8 +113,9 @@ class FirstCharScanner:
     A narrowed scanner may also take the white space after its token (``skip``, the
     regexp of the grammar's ignored terminal, as an optional unnamed suffix: it always
     matches, so it changes neither which terminal matches nor how much of the text that
-    terminal takes): ``m.end()`` is then past it, ``m.end(m.lastgroup)`` is the token's
-    end, and the caller decides whether the skip was safe (:meth:`only`).
+    terminal takes), and the end of the line after that (``newline()``, an optional
+    ``\n``): ``m.end()`` is then past them, ``m.end(m.lastgroup)`` is the token's end,
+    and the caller decides whether taking them was safe (:meth:`only`).
 
     Narrowing a character costs a regex compile, which pays after some hundred tokens:
     the first ``WARM_UP`` matches use the full scanner, so a single cold ``planc check``
@@ -123,11 +124,13 @@ class FirstCharScanner:
     WARM_UP = 400
 
     def __init__(self, terminals: list[tuple[str, str]], flags: int, full,
-                 skip: str | None = None):
+                 skip: str | None = None, newline=None):
         self.terminals = terminals  # (name, regexp), in Lark's order
         self.flags = flags
         self.full = full  # Lark's compiled scanner's match
         self.skip = f"(?:{skip})?" if skip is not None and "(" not in skip else ""
+        # asked when narrowing: the suffix that also takes the line's end (or "")
+        self.newline = newline or (lambda: "")
         self._warm_up = self.WARM_UP
         self._parsed: list | None = None
         self.by_char: dict[str, object] = {}  # character -> narrowed match function
@@ -159,8 +162,9 @@ class FirstCharScanner:
         if matcher is None:
             chosen = [(n, r) for n, r in self.terminals if n in names] or [("_NONE", "(?!)")]
             pattern = "|".join(f"(?P<{n}>{r})" for n, r in chosen)
+            ends_line = self.newline() if self.skip and "_NL" not in names else ""
             if len(chosen) > 1 or self.skip:
-                pattern = f"(?:{pattern}){self.skip}"
+                pattern = f"(?:{pattern}){self.skip}{ends_line}"
             matcher = self._by_names[names] = re.compile(pattern, self.flags).match
         self.by_char[ch] = matcher
         return matcher
