@@ -201,9 +201,12 @@ class StepReader:
         if step is None and not r.bad:
             self.diags.extend(d for d in r.diags if d.code in ("dropped-by-icu", "divider"))
             return
-        self._warn_unread(r)
-        self._warn_targetish(r)
-        self.diags.extend(r.diags)
+        if r.unread:
+            self._warn_unread(r)
+        if r.trailing:
+            self._warn_targetish(r)
+        if r.diags:
+            self.diags.extend(r.diags)
 
     # -- the tokens, left to right
 
