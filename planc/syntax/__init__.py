@@ -12,7 +12,9 @@ Checks that need the whole workout are the next stage (:mod:`planc.check`,
 whose :func:`~planc.check.read_workout` runs both).
 
 The parser is built once per process (Lark's LALR tables are also cached on
-disk), and the Lark transformer runs inline, so no parse tree is built.
+disk).  A text is read line by line with the scanners of Lark's contextual lexer
+(``grammar.LineReader``); front matter and whatever Lark would refuse go through
+Lark's full parse, whose transformer runs inline, so no parse tree is built.
 """
 
 from __future__ import annotations

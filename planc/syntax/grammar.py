@@ -1,4 +1,6 @@
-"""Loading the Lark grammar once, and the inline transformer that yields line records."""
+"""Loading the Lark grammar once, and reading a text into line records: line by line
+with Lark's own scanners (:class:`LineReader`), or by Lark's full parse with the inline
+transformer for what the line reader declines."""
 
 from __future__ import annotations
 
@@ -147,9 +149,10 @@ def _fast_reader():
 class LineReader:
     """Reads a text line by line with the scanners of Lark's contextual lexer.
 
-    ``scanners[i]`` is the scanner for one set of terminals the parser accepts; ``moves[i]`` says, for each terminal that scanner yields, which
-    scanner reads the next token (Lark's parser state after it, reduced to the terminal
-    set its lexer uses).  Both come from the compiled parser (:meth:`build`)."""
+    ``scanners[i]`` is the scanner for one set of terminals the parser accepts;
+    ``moves[i]`` says, for each terminal that scanner yields, which scanner reads the
+    next token (Lark's parser state after it, reduced to the terminal set its lexer
+    uses).  Both come from the compiled parser (:meth:`build`)."""
 
     def __init__(self, scanners: list, moves: list[dict], first: int, starts: dict,
                  ignore: frozenset, token_class):
