@@ -294,3 +294,18 @@ def test_the_memo_is_bounded(monkeypatch) -> None:
     linememo.forget()
     _with_memo("".join(f"- {n}m 50%\n" for n in range(1, 8)), True)
     assert len(linememo._MEMO) <= 3
+
+
+def test_a_text_of_countless_characters_reads_with_the_full_scanner(monkeypatch) -> None:
+    monkeypatch.setattr(FirstCharScanner, "MAX_CHARS", 4)
+    reader = LineReader.build(parser())
+    text = "- " + " ".join(chr(c) + "x" for c in range(0x4E00, 0x4E40)) + " 10m\n"
+    records = reader.read(text)
+    assert records is not None and _records(records) == _records(parser().parse(text))
+    assert all(len(s.by_char) <= 4 for s in reader.scanners)
+
+
+def test_long_lines_are_not_kept() -> None:
+    linememo.forget()
+    _with_memo("- 10m " + "word " * 100 + "\n- 5m\n", True)
+    assert [key[0] for key in linememo._MEMO] == ["- 5m"]

@@ -8,7 +8,7 @@ So the memo keeps the first reading and hands out copies whose spans are moved t
 the line at hand (every span of a step line is on that line).
 
 Bounded: it forgets everything when it holds ``SIZE`` lines (a plan has far fewer
-distinct step lines).  ``USE_MEMO`` switches it off (tests compare both ways).
+distinct step lines), and keeps no line longer than ``LONGEST``.  ``USE_MEMO`` switches it off (tests compare both ways).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from planc.diagnostics import Diagnostic
 
 USE_MEMO = True
 SIZE = 4096
+LONGEST = 240  # characters: a longer line (no real step line is) is not kept
 
 _MEMO: dict[tuple, tuple] = {}  # (line text, sport, section) -> (step, diagnostics, line)
 _set = object.__setattr__  # how the frozen AST nodes assign (planc.ast does the same)
@@ -42,7 +43,7 @@ def recall(key: tuple, line: int, diags: list[Diagnostic]):
 
 
 def remember(key: tuple, line: int, step, said: list[Diagnostic]) -> None:
-    if not USE_MEMO:
+    if not USE_MEMO or len(key[0]) > LONGEST:
         return
     if len(_MEMO) >= SIZE:
         _MEMO.clear()

@@ -122,6 +122,7 @@ class FirstCharScanner:
     does not pay for it."""
 
     WARM_UP = 400
+    MAX_CHARS = 1024  # characters with a narrowed scanner of their own, at most
 
     def __init__(self, terminals: list[tuple[str, str]], flags: int, full,
                  skip: str | None = None, newline=None):
@@ -157,6 +158,8 @@ class FirstCharScanner:
         if self._warm_up > 0:
             self._warm_up -= 1
             return self.full
+        if len(self.by_char) >= self.MAX_CHARS:
+            return self.full  # a text of countless distinct characters: no table for each
         names = self.only(ch)
         matcher = self._by_names.get(names)
         if matcher is None:

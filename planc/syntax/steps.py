@@ -584,7 +584,7 @@ class StepReader:
                 f"intervals.icu reads '{tok}' as its first number only: an en dash is not a "
                 "range",
                 tok_span(tok), f"write '{text.replace('–', '-')}' for a range"))
-        elif "-" in text.split()[0] and value.value.is_single:
+        elif "-" in text and "-" in text.split()[0] and value.value.is_single:
             r.diags.append(warning(
                 "empty-range", f"range '{tok}' has the same start and end",
                 tok_span(tok), "write a single value"))
