@@ -293,7 +293,7 @@ def test_the_memo_is_bounded(monkeypatch) -> None:
     monkeypatch.setattr(linememo, "SIZE", 3)
     linememo.forget()
     _with_memo("".join(f"- {n}m 50%\n" for n in range(1, 8)), True)
-    assert len(linememo._MEMO) <= 3
+    assert len(linememo.MEMO) <= 3
 
 
 def test_a_text_of_countless_characters_reads_with_the_full_scanner(monkeypatch) -> None:
@@ -308,4 +308,4 @@ def test_a_text_of_countless_characters_reads_with_the_full_scanner(monkeypatch)
 def test_long_lines_are_not_kept() -> None:
     linememo.forget()
     _with_memo("- 10m " + "word " * 100 + "\n- 5m\n", True)
-    assert [key[0] for key in linememo._MEMO] == ["- 5m"]
+    assert [key[0] for key in linememo.MEMO] == ["- 5m"]

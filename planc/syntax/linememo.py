@@ -8,7 +8,8 @@ So the memo keeps the first reading and hands out copies whose spans are moved t
 the line at hand (every span of a step line is on that line).
 
 Bounded: it forgets everything when it holds ``SIZE`` lines (a plan has far fewer
-distinct step lines), and keeps no line longer than ``LONGEST``.  ``USE_MEMO`` switches it off (tests compare both ways).
+distinct step lines), and keeps no line longer than ``LONGEST``.  ``USE_MEMO``
+switches it off (tests compare both ways).
 """
 
 from __future__ import annotations
@@ -22,32 +23,34 @@ USE_MEMO = True
 SIZE = 4096
 LONGEST = 240  # characters: a longer line (no real step line is) is not kept
 
-_MEMO: dict[tuple, tuple] = {}  # (line text, sport, section) -> (step, diagnostics, line)
+MEMO: dict[tuple, tuple] = {}  # (line text, sport, section) -> (step, diagnostics, line)
 _set = object.__setattr__  # how the frozen AST nodes assign (planc.ast does the same)
 _NODE_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def recall(key: tuple, line: int, diags: list[Diagnostic]):
-    """The step remembered for ``key``, moved to ``line``, its diagnostics appended to
-    ``diags``; ``(False, None)`` when the memo has none."""
-    hit = _MEMO.get(key) if USE_MEMO else None
-    if hit is None:
-        return False, None
+def recall(key: tuple):
+    """What the memo holds for ``key`` (None when nothing, or when switched off)."""
+    return MEMO.get(key) if USE_MEMO else None
+
+
+def recalled(hit: tuple, line: int, diags: list[Diagnostic]):
+    """The step of a memo ``hit``, moved to ``line``, its diagnostics appended to
+    ``diags``."""
     step, said, at = hit
     lines = line - at
     if lines == 0:
         diags.extend(said)
-        return True, step
+        return step
     diags.extend(d.shifted(lines) for d in said)
-    return True, (moved(step, lines) if step is not None else None)
+    return moved(step, lines) if step is not None else None
 
 
 def remember(key: tuple, line: int, step, said: list[Diagnostic]) -> None:
     if not USE_MEMO or len(key[0]) > LONGEST:
         return
-    if len(_MEMO) >= SIZE:
-        _MEMO.clear()
-    _MEMO[key] = (step, tuple(said), line)
+    if len(MEMO) >= SIZE:
+        MEMO.clear()
+    MEMO[key] = (step, said, line)  # ``said`` is the caller's own slice, never changed
 
 
 def moved(node, lines: int):
@@ -83,4 +86,4 @@ def _spanned(kind: type) -> bool:
 
 
 def forget() -> None:
-    _MEMO.clear()
+    MEMO.clear()

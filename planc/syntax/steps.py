@@ -164,9 +164,9 @@ class StepReader:
         under), or None when it is dropped or has errors (reported).  A line read
         before (in this workout or another) is recalled from :mod:`.linememo`."""
         key = (self.source_lines[line.line - 1], self.sport, section)
-        known, step = linememo.recall(key, line.line, self.diags)
-        if known:
-            return step
+        hit = linememo.recall(key)
+        if hit is not None:
+            return linememo.recalled(hit, line.line, self.diags)
         before = len(self.diags)
         step = self._read(line, section)
         linememo.remember(key, line.line, step, self.diags[before:])
