@@ -38,6 +38,7 @@ binary encoder (:mod:`planc.emit.fit_encoder`).  The mapping:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import os
 from collections.abc import Mapping
@@ -69,7 +70,8 @@ from planc.emit.fit_encoder import (
     PreparedWorkout,
     fit_time,
     prepare_workout,
-    stable_serial,
+    serial_after,
+    serial_hash,
 )
 from planc.lower import lower
 from planc.lower.formats import EmitOptions
@@ -342,27 +344,30 @@ def write_fit(lowered: Workout, date: str | None = None) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class _Encoded:
-    """A workout's file but for its date: the encoded steps, and the text its serial
-    number is hashed from, less the date.
+    """A workout's file but for its date: the encoded steps, and the hash of the text its
+    serial number is hashed from, less the date.
 
     The serial is a hash of everything the file says (dataclass reprs are stable), so it
     changes with the content and never between two compiles of the same input: it is
     ``stable_serial`` of ``repr(sorted(fields))`` with ``time_created`` among the
-    fields, and ``time_created`` sorts last, so the date is appended to a prefix.
+    fields, and ``time_created`` sorts last, so the date is appended to a prefix, whose
+    hash is kept (``serial_after``).
     """
 
     prepared: PreparedWorkout
-    serial_prefix: str  # repr(sorted(fields.items())) without its closing bracket
+    serial_prefix: hashlib.blake2b  # of repr(sorted(fields.items())) without its ']'
 
     @staticmethod
     def of(fields: dict) -> _Encoded:
         if any(key >= "time_created" for key in fields):
             raise ValueError("time_created must sort after every other field")  # a planc bug
-        return _Encoded(prepare_workout(**fields), repr(sorted(fields.items()))[:-1])
+        prefix = repr(sorted(fields.items()))[:-1]
+        return _Encoded(prepare_workout(**fields, trusted=True),
+                        serial_hash(prefix.encode("utf-8")))
 
     def file(self, created: int) -> bytes:
-        text = f"{self.serial_prefix}, {('time_created', created)!r}]"
-        return self.prepared.file(stable_serial(text.encode("utf-8")), created)
+        tail = f", {('time_created', created)!r}]".encode()
+        return self.prepared.file(serial_after(self.serial_prefix, tail), created)
 
 
 @dataclass(slots=True)

@@ -54,7 +54,7 @@ def settle(fmt: str, diags: list[Diagnostic], options: EmitOptions) -> tuple[
     lower through :func:`lower`.
     """
     levels, strict = FORMATS[fmt].levels, options.strict
-    if not strict and levels.keys().isdisjoint(d.code for d in diags):
+    if not strict and (not levels or levels.keys().isdisjoint(d.code for d in diags)):
         return diags, any(d.is_error for d in diags)  # the common case: nothing to change
     out: list[Diagnostic] = []
     for d in diags:
