@@ -213,23 +213,17 @@ def _fit_step(step: Step) -> FitStep:
     else:
         duration_type, duration_value = _DISTANCE, _round(amount.metres * 100)
     targets = _targets(step)
-    fields: dict[str, int | str | None] = {
-        "duration_type": duration_type,
-        "duration_value": duration_value,
-        "intensity": INTENSITY[step.intensity or Intensity.ACTIVE],
-        "name": step.label,
-        "notes": step.trailing,
-    }
-    if targets:
-        kind, low, high = targets[0]
-        fields.update(target_type=kind, target_value=0, custom_low=low, custom_high=high)
-    else:
-        fields["target_type"] = _OPEN
-    if len(targets) > 1:
-        kind, low, high = targets[1]
-        fields.update(secondary_target_type=kind, secondary_target_value=0,
-                      secondary_custom_low=low, secondary_custom_high=high)
-    return FitStep(**fields)  # type: ignore[arg-type]
+    intensity = INTENSITY[step.intensity or Intensity.ACTIVE]
+    if not targets:
+        return FitStep(duration_type, duration_value, _OPEN, None, None, None, intensity,
+                       step.label, step.trailing)
+    kind, low, high = targets[0]
+    if len(targets) == 1:
+        return FitStep(duration_type, duration_value, kind, 0, low, high, intensity,
+                       step.label, step.trailing)
+    kind2, low2, high2 = targets[1]
+    return FitStep(duration_type, duration_value, kind, 0, low, high, intensity, step.label,
+                   step.trailing, kind2, 0, low2, high2)
 
 
 def _walk(nodes: tuple[Node, ...], out: list[FitStep]) -> None:

@@ -777,7 +777,8 @@ def _step_records(steps: Sequence[FitStep]) -> list[bytes]:
                                for i, values in enumerate(numeric))]
 
 
-_U32_FIELDS: Final = (1, 3, 4, 5, 8, 9, 10)  # positions of the uint32 values in a step's tuple
+_U32_FIELDS: Final = (1, 3, 4, 5, 8, 9, 10)
+_INT_ONLY: Final = {int}  # positions of the uint32 values in a step's tuple
 
 
 def _trusted_records(steps: Sequence[FitStep]) -> list[bytes] | None:
@@ -834,7 +835,7 @@ def _plausible(steps: Sequence[FitStep], numeric: list[tuple[int, ...]]) -> bool
     u32s = [v[i] for v in numeric for i in _U32_FIELDS]
     enums = [x for s in steps for x in (s.duration_type, s.target_type, s.intensity,
                                         s.secondary_target_type) if x is not None]
-    if any(type(x) is not int for x in u32s) or any(type(x) is not int for x in enums):
+    if set(map(type, u32s)) != _INT_ONLY or set(map(type, enums)) != _INT_ONLY:
         return False  # bool (an int), a float or a str: the checked path says so
     if min(u32s) < 0 or min(enums) < 0 or max(enums) > 0xFE:
         return False

@@ -88,6 +88,7 @@ from planc.lower.common import (
     header_span,
     label_text,
     missing_threshold,
+    replaced,
     said_once,
     start_cue,
     timed_step,
@@ -341,7 +342,7 @@ class _Lowerer:
                     gone.setdefault(pos, set()).add(i)
         out = list(body)
         for pos in {pos for pos, _ in joined} | gone.keys():
-            out[pos] = dataclasses.replace(body[pos], cues=tuple(
+            out[pos] = replaced(body[pos], cues=tuple(
                 self._joined(cue, joined.get((pos, i), []))
                 for i, cue in enumerate(body[pos].cues) if i not in gone.get(pos, ())))
         return out
