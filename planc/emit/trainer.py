@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 
 from planc.ast import Workout
-from planc.lower.trainer import cue_second, step_starts
+from planc.lower.trainer import cue_second
 from planc.names import slugify
 from planc.resources import resource_dir
 
@@ -69,29 +69,36 @@ def points_and_cues(workout: Workout, fmt: str):
     """(minutes, value) text pairs and (seconds, text, duration) cue triples.
 
     A repeated step is the same object each pass (the lowering unrolls by
-    reference), so its values are formatted once.
+    reference), so its values are formatted once.  Times are summed in riding order
+    (:func:`planc.lower.trainer.step_starts`, inlined: this runs for every point).
     """
     value = fmt_percent if fmt == "mrc" else fmt_watts
     points: list[tuple[str, str]] = []
     timed: list[tuple[int, str]] = []
     formatted: dict[int, tuple[str, str]] = {}
-    end = 0.0
-    for start, step in step_starts(workout.body):
+    start = end = 0.0
+    for step in workout.body:
         f = formatted.get(id(step))
         if f is None:
             r = step.power.value
             f = formatted[id(step)] = (value(r.start), value(r.end))
-        points.append((f"{start / 60:.6f}", f[0]))
-        timed.extend((cue_second(start, c.offset), c.text) for c in step.cues)
         end = start + step.amount.seconds
+        points.append((f"{start / 60:.6f}", f[0]))
         points.append((f"{end / 60:.6f}", f[1]))
-    timed.sort(key=lambda c: c[0])
+        for c in step.cues:
+            timed.append((cue_second(start, c.offset), c.text))
+        start = end
+    timed.sort(key=_first)
     finish = math.floor(end + 0.5)
     cues = []
     for i, (at, text) in enumerate(timed):
         until = timed[i + 1][0] if i + 1 < len(timed) else finish
         cues.append((str(at), text, str(max(1, min(CUE_SECONDS, until - at)))))
     return points, cues
+
+
+def _first(cue: tuple[int, str]) -> int:
+    return cue[0]
 
 
 def render_course(workout: Workout, fmt: str, ftp: float | None = None) -> bytes:
@@ -102,7 +109,7 @@ def render_course(workout: Workout, fmt: str, ftp: float | None = None) -> bytes
         description=workout.description,
         file_name=name,
         ftp=fmt_watts(ftp) if ftp else None,
-        points=points,
-        cues=cues,
+        points="\r\n".join([f"{minutes}\t{value}" for minutes, value in points]),
+        cues="\r\n".join(["\t".join(cue) for cue in cues]),
     )
     return text.encode("ascii")
