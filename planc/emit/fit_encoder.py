@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -248,10 +249,37 @@ def crc16(data: bytes, crc: int = 0) -> int:
     """
     if isinstance(crc, bool) or not isinstance(crc, int) or not 0 <= crc <= 0xFFFF:
         raise FitEncodeError(f"crc must be an int in 0..0xFFFF, got {crc!r}")
+    if len(data) > 64 and isinstance(data, bytes | bytearray) and _LITTLE_ENDIAN:
+        words = _word_table(len(data))
+        if words is not None:
+            even = len(data) & ~1
+            for word in memoryview(data)[:even].cast("H"):
+                crc = words[crc ^ word]
+            data = data[even:]
     table = _CRC_TABLE
     for byte in data:
         crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
     return crc
+
+
+# Two bytes at a time: a reflected 16-bit CRC run over two bytes from state ``c`` is
+# a table lookup of ``c ^ (the two bytes, little-endian)``, three times faster than two
+# byte steps.  The 65,536-entry table takes ~2 ms to build, so it is built once a
+# process has CRC'd enough bytes (a plan's build) to repay it, never for one file.
+_LITTLE_ENDIAN: Final = sys.byteorder == "little"
+_WORD_TABLE_AFTER: Final = 64 * 1024  # bytes CRC'd a byte at a time before it is built
+_word_state: list = [0, None]  # [bytes CRC'd so far, the table once built]
+
+
+def _word_table(size: int) -> list[int] | None:
+    table = _word_state[1]
+    if table is None:
+        _word_state[0] += size
+        if _word_state[0] < _WORD_TABLE_AFTER:
+            return None
+        low = [(t >> 8) ^ _CRC_TABLE[t & 0xFF] for t in _CRC_TABLE]  # then a zero byte
+        table = _word_state[1] = [lo ^ hi for hi in _CRC_TABLE for lo in low]
+    return table
 
 
 # The CRC is linear: run from a state ``s`` over ``n`` bytes it is (what those bytes give
