@@ -148,3 +148,13 @@ def test_the_two_byte_crc_table_gives_the_sdk_s_crc(data, start, built):
         expected = fit_encoder._crc_byte_by_nibbles(expected, byte)
     assert crc16(data, start) == expected
     assert crc16(bytearray(data), start) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(_valid_step())
+def test_a_step_s_repr_is_the_dataclass_repr(step):
+    """The serial number is hashed from it (the FIT goldens hold the serials)."""
+    import dataclasses
+
+    shown = ", ".join(f"{f.name}={getattr(step, f.name)!r}" for f in dataclasses.fields(step))
+    assert repr(step) == f"FitStep({shown})"

@@ -190,7 +190,7 @@ class FitEncodeError(ValueError):
 # --------------------------------------------------------------------------- data model
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class FitStep:
     """One ``workout_step`` message, in raw FIT units.
 
@@ -217,6 +217,20 @@ class FitStep:
     secondary_target_value: int | None = None
     secondary_custom_low: int | None = None
     secondary_custom_high: int | None = None
+
+    def __repr__(self) -> str:
+        """The dataclass repr, written out: the FIT serial number is hashed from it, once
+        per step of every workout, and the generated one guards against recursion a
+        step of ints and strings cannot have (tests/test_fit_trusted.py compares)."""
+        return (f"FitStep(duration_type={self.duration_type!r}, "
+                f"duration_value={self.duration_value!r}, target_type={self.target_type!r}, "
+                f"target_value={self.target_value!r}, custom_low={self.custom_low!r}, "
+                f"custom_high={self.custom_high!r}, intensity={self.intensity!r}, "
+                f"name={self.name!r}, notes={self.notes!r}, "
+                f"secondary_target_type={self.secondary_target_type!r}, "
+                f"secondary_target_value={self.secondary_target_value!r}, "
+                f"secondary_custom_low={self.secondary_custom_low!r}, "
+                f"secondary_custom_high={self.secondary_custom_high!r})")
 
 
 # --------------------------------------------------------------------------- helpers
