@@ -151,7 +151,9 @@ def _round(x: float) -> int:
 
 def _band(low: float, high: float, kind: str, ceiling: int | None) -> tuple[int, int]:
     """FIT custom low/high for a range in FIT units; a single value gets a band."""
-    lo, hi = _round(min(low, high)), _round(max(low, high))
+    if low > high:
+        low, high = high, low
+    lo, hi = math.floor(low + 0.5), math.floor(high + 0.5)  # _round, inlined: every target
     if lo == hi:
         width = max(1, _round(lo * SINGLE_VALUE_BAND[kind]))
         lo, hi = lo - width, hi + width
@@ -164,33 +166,34 @@ def _band(low: float, high: float, kind: str, ceiling: int | None) -> tuple[int,
 
 def _target(t: PowerTarget | HrTarget | PaceTarget | CadenceTarget,
             step: Step) -> tuple[int, int, int]:
-    """(target_type, custom_low, custom_high) for one lowered target."""
+    """(target_type, custom_low, custom_high) for one lowered target (``_band`` orders
+    the ends, so a range's start and end are passed as they are)."""
     r = t.value
     if isinstance(t, PowerTarget):
         kind = _POWER_WINDOWS.get(step.power_window, _POWER)
         if t.unit is PowerUnit.FTP:
-            lo, hi = _band(r.low * 100, r.high * 100, "power", 1000)
+            lo, hi = _band(r.start * 100, r.end * 100, "power", 1000)
             return kind, lo, hi
         if t.unit is PowerUnit.WATTS:
-            lo, hi = _band(r.low, r.high, "power", None)
+            lo, hi = _band(r.start, r.end, "power", None)
             return kind, lo + 1000, hi + 1000
     elif isinstance(t, HrTarget):
         kind = _HEART_RATE_LAP if step.hr_window == "lap" else _HEART_RATE
         if t.unit is HrUnit.MAX:
-            lo, hi = _band(r.low * 100, r.high * 100, "hr", 100)
+            lo, hi = _band(r.start * 100, r.end * 100, "hr", 100)
             return kind, lo, hi
         if t.unit is HrUnit.BPM:
-            lo, hi = _band(r.low, r.high, "hr", None)
+            lo, hi = _band(r.start, r.end, "hr", None)
             return kind, max(lo, 1) + 100, max(hi, 1) + 100
     elif isinstance(t, PaceTarget):
         if r.is_single:  # a band even in pace, so its middle pace is the pace written (a
             w = SINGLE_VALUE_BAND["pace"]  # pace band is timed at its middle pace)
             lo, hi = _band(r.low / (1 + w) * 1000, r.low / (1 - w) * 1000, "pace", None)
         else:
-            lo, hi = _band(r.low * 1000, r.high * 1000, "pace", None)
+            lo, hi = _band(r.start * 1000, r.end * 1000, "pace", None)
         return _SPEED, lo, hi
     elif isinstance(t, CadenceTarget):
-        lo, hi = _band(r.low, r.high, "cadence", None)
+        lo, hi = _band(r.start, r.end, "cadence", None)
         return _CADENCE, lo, hi
     raise ValueError(f"target {t!r} was not lowered for FIT")  # a lowering bug, not user input
 

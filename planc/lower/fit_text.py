@@ -82,17 +82,28 @@ class FitTexts:
 
     def __init__(self, diags: list[Diagnostic]):
         self.diags = diags
+        # (label, id(span), then) -> (name, cut, warning): a ramp's slices share a label
+        self._names: dict[tuple, tuple[str | None, bool, Diagnostic | None]] = {}
 
     def name(self, label: str | None, span: Span, then: str) -> tuple[str | None, bool]:
         """The visible name, whether it lost characters, and the warning if it did."""
+        key = (label, id(span), then)
+        known = self._names.get(key)
+        if known is not None:
+            if known[2] is not None:
+                self.diags.append(known[2])
+            return known[0], known[1]
         name, cut = short_name(plain_text(label) if label else label)
         if name is not None and too_long(name, LIMITS.label_bytes):
             name = cut_utf8(name, LIMITS.label_bytes or 0)
+        said = None
         if name is not None and name != " ".join(plain_text(label or "").split()):
-            self.diags.append(warning(
+            said = warning(
                 "label-shortened",
                 f"{TARGET} step names show about {LIMITS.label_chars} characters: "
-                f"{quoted(label or '')} is named {quoted(name)}{then}", span))
+                f"{quoted(label or '')} is named {quoted(name)}{then}", span)
+            self.diags.append(said)
+        self._names[key] = (name, cut, said)
         return name, cut
 
     def repeat_name(self, rep: Repeat) -> str:
