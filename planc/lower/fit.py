@@ -542,12 +542,21 @@ class _Lowerer:
             if abs(cue.offset - start) < 1e-6:
                 exact.append(cue)
         targets = [(name, getattr(step, name), values[name]) for name in ramping]
+        plain: dict[str, object] | None = None  # the texts of a slice without cues or press
         for i, part in enumerate(parts):
             piece = Duration(part / 1000, amount.span) if is_time \
                 else Distance(part / 100, amount.unit, amount.span)
             pressed = step.until_lap_press and i == count - 1  # the last slice waits
-            changes: dict[str, object] = {"amount": piece, "ramp": False, **self.texts.step_fields(
-                step, step.trailing, tuple(cues_by_slice[i]), amount=piece, pressed=pressed)}
+            if cues_by_slice[i] or pressed or plain is None:
+                # (the texts of a plain slice do not depend on its length: computed once,
+                # and what they warn about would be said again only to be deduplicated)
+                texts = self.texts.step_fields(step, step.trailing, tuple(cues_by_slice[i]),
+                                               amount=piece, pressed=pressed)
+                if not (cues_by_slice[i] or pressed):
+                    plain = texts
+            else:
+                texts = plain
+            changes: dict[str, object] = {"amount": piece, "ramp": False, **texts}
             for name, target, v in targets:  # a slice's target: the ramp's, one value
                 changes[name] = replaced(target, value=Range(v[i], v[i]))
             changes["until_lap_press"] = pressed
