@@ -1,6 +1,6 @@
 """Warm parse + every format, per 15-step workout, over 1,000 generated rides.
 
-    .venv/bin/python bench/bench_emit.py [--quick]
+    .venv/bin/python bench/bench_emit.py [--quick] [--baseline DIR [--rounds N]]
 
 Prints issue 14's row "warm parse + all five formats, 15-step workout" (target
 <= 0.7 ms): for each workout never seen before, parse + check and then emit
@@ -13,17 +13,28 @@ cooldown ramp).  Every format is emitted before the clock starts (imports, the
 jinja2 templates, lxml), and every memo is dropped before each workout
 (bench/_timing.forget_caches), so nothing is reused between workouts.  Figures
 are the best of 5 rounds of the mean, wall and CPU.
+
+``--baseline DIR`` (an unpacked older commit, e.g. ``git archive e6d4822 | tar -x -C
+/tmp/base``) times the same rows side by side: one worker process per tree, each
+with its workouts loaded and warm, asked for one round of a row in turn (the order
+alternating), and each row's figure is the median over ``--rounds`` of the per-round
+ratio of CPU times this tree / baseline, which a busy machine slows alike.
 """
 
 from __future__ import annotations
 
+import os
+import statistics
+import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# a side-by-side worker imports planc from the tree it is given (module doc)
+sys.path.insert(0, os.environ.get("PLANC_BENCH_TREE") or str(Path(__file__).resolve().parents[1]))
 from _gen import workout_text
-from _timing import forget_caches, per_item_us, row
+from _timing import forget_caches, per_item_us
+from _timing import row as row_line
 
 from planc.athlete import Athlete, SportThresholds
 from planc.check import read_workout
@@ -36,20 +47,20 @@ FORMATS = ("icu", "zwo", "mrc", "erg", "fit")
 TARGET_US = 700.0
 
 
-def main(argv: list[str]) -> int:
-    count = 200 if "--quick" in argv else 1000
+def rows(count: int) -> dict:
+    """Each row's name -> (function of one item, the items it runs over)."""
     texts = [workout_text(seed, 15) for seed in range(count)]
     workouts = [read_workout(t).workout for t in texts]
     for fmt in FORMATS:  # warm up, and never time a failing emitter
         for w in workouts[:20]:
             data, diags = emit(fmt, w, ATHLETE, OPTIONS)
             assert data and not any(d.is_error for d in diags), (fmt, diags)
-    print(f"warm, per 15-step workout, mean over {count} generated rides, best of 5:")
+    out: dict = {}
     for fmt in FORMATS:
         def one(w, fmt=fmt):
             forget_caches()
             return emit(fmt, w, ATHLETE, OPTIONS)
-        print(row(f"  {fmt} alone (lower + write)", *per_item_us(one, workouts), None))
+        out[f"  {fmt} alone (lower + write)"] = (one, workouts)
 
     dates = [EmitOptions(date=f"2026-{m:02d}-{d:02d}") for m in (2, 5, 9) for d in (3, 17)]
 
@@ -57,12 +68,12 @@ def main(argv: list[str]) -> int:
         for options in dates:
             emit("fit", w, ATHLETE, options)
 
-    forget_caches()
-    for w in workouts:
-        emit("fit", w, ATHLETE, OPTIONS)
-    wall, cpu = per_item_us(other_dates, workouts)
-    print(row("  fit, each further session date of a workout", wall / len(dates),
-              cpu / len(dates), None))
+    def dated_fit(w):  # each workout encoded once, for its first date
+        return emit("fit", w, ATHLETE, OPTIONS)
+
+    # over at most 256 workouts: planc.emit.fit keeps 512 prepared (a 52-week plan has 75
+    # distinct), and cycling through more would time the lowering again, not a date
+    out[DATES_ROW] = (other_dates, workouts[:256], dated_fit, len(dates))
 
     def parse_and_all(text):
         forget_caches()
@@ -70,8 +81,78 @@ def main(argv: list[str]) -> int:
         for fmt in FORMATS:
             emit(fmt, w, ATHLETE, OPTIONS)
 
-    print(row("parse + all five formats (issue 14 row)", *per_item_us(parse_and_all, texts),
-              TARGET_US))
+    out[ISSUE_ROW] = (parse_and_all, texts)
+    return out
+
+
+DATES_ROW = "  fit, each further session date of a workout"
+ISSUE_ROW = "parse + all five formats (issue 14 row)"
+
+
+def timed(row: tuple, rounds: int) -> tuple[float, float]:
+    if len(row) == 4:  # the dates row: every workout prepared first, per date figures
+        fn, items, first, per = row
+        forget_caches()
+        for item in items:
+            first(item)
+        wall, cpu = per_item_us(fn, items, rounds)
+        return wall / per, cpu / per
+    return per_item_us(row[0], row[1], rounds)
+
+
+def main(argv: list[str]) -> int:
+    count = 200 if "--quick" in argv else 1000
+    if "--worker" in argv:
+        return worker(count)
+    if "--baseline" in argv:
+        at = argv.index("--baseline")
+        rounds = int(argv[argv.index("--rounds") + 1]) if "--rounds" in argv else 7
+        return side_by_side(Path(argv[at + 1]), count, rounds)
+    table = rows(count)
+    print(f"warm, per 15-step workout, mean over {count} generated rides, best of 5:")
+    for name, row in table.items():
+        print(row_line(name, *timed(row, 5), TARGET_US if name == ISSUE_ROW else None))
+    return 0
+
+
+def worker(count: int) -> int:
+    """Side-by-side worker: one round of the row named on each line of stdin."""
+    table = rows(count)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        wall, cpu = timed(table[line.rstrip("\n")], 1)
+        print(f"{wall} {cpu}", flush=True)
+    return 0
+
+
+def side_by_side(baseline: Path, count: int, rounds: int) -> int:
+    here = str(Path(__file__).resolve().parents[1])
+    trees = {"this tree": here, "baseline": str(baseline.resolve())}
+    workers = {}
+    for label, tree in trees.items():
+        env = dict(os.environ, PLANC_BENCH_TREE=tree)
+        args = [sys.executable, __file__, "--worker"] + (["--quick"] if count == 200 else [])
+        workers[label] = subprocess.Popen(args, env=env, stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, text=True)
+    for w in workers.values():
+        assert w.stdout.readline().strip() == "ready"
+    print(f"side by side, {rounds} interleaved rounds over {count} rides; CPU us per item, "
+          "medians; ratio = median of per-round this tree / baseline")
+    for name in (*(f"  {f} alone (lower + write)" for f in FORMATS), DATES_ROW, ISSUE_ROW):
+        cpu: dict[str, list[float]] = {label: [] for label in workers}
+        for r in range(rounds):
+            for label in (list(workers) if r % 2 else list(workers)[::-1]):
+                w = workers[label]
+                w.stdin.write(name + "\n")
+                w.stdin.flush()
+                cpu[label].append(float(w.stdout.readline().split()[1]))
+        ratio = statistics.median(a / b for a, b in zip(cpu["this tree"], cpu["baseline"],
+                                                          strict=True))
+        print(f"{name:<48} {statistics.median(cpu['baseline']):8.1f} -> "
+              f"{statistics.median(cpu['this tree']):8.1f} us CPU  ratio {ratio:.2f}")
+    for w in workers.values():
+        w.stdin.close()
+        w.wait()
     return 0
 
 

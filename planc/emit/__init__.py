@@ -26,7 +26,15 @@ def emit(fmt: str, workout: Workout, athlete: Athlete | None = None,
     row, the picture and intervals.icu text included.
     """
     options = options or EmitOptions()
-    module = importlib.import_module(f"planc.emit.{FORMATS[fmt].module}")
+    module = _WRITERS.get(fmt) or _writer(fmt)
     data, diags = module.emit(workout, athlete or Athlete(), options)
     diags, failed = settle(fmt, diags, options)
     return (b"" if failed else data), diags
+
+
+_WRITERS: dict = {}  # format -> its writer module, imported on first use
+
+
+def _writer(fmt: str):
+    module = _WRITERS[fmt] = importlib.import_module(f"planc.emit.{FORMATS[fmt].module}")
+    return module

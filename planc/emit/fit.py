@@ -38,6 +38,7 @@ binary encoder (:mod:`planc.emit.fit_encoder`).  The mapping:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import os
 from collections.abc import Mapping
@@ -69,7 +70,8 @@ from planc.emit.fit_encoder import (
     PreparedWorkout,
     fit_time,
     prepare_workout,
-    stable_serial,
+    serial_after,
+    serial_hash,
 )
 from planc.lower import lower
 from planc.lower.formats import EmitOptions
@@ -149,7 +151,9 @@ def _round(x: float) -> int:
 
 def _band(low: float, high: float, kind: str, ceiling: int | None) -> tuple[int, int]:
     """FIT custom low/high for a range in FIT units; a single value gets a band."""
-    lo, hi = _round(min(low, high)), _round(max(low, high))
+    if low > high:
+        low, high = high, low
+    lo, hi = math.floor(low + 0.5), math.floor(high + 0.5)  # _round, inlined: every target
     if lo == hi:
         width = max(1, _round(lo * SINGLE_VALUE_BAND[kind]))
         lo, hi = lo - width, hi + width
@@ -162,33 +166,34 @@ def _band(low: float, high: float, kind: str, ceiling: int | None) -> tuple[int,
 
 def _target(t: PowerTarget | HrTarget | PaceTarget | CadenceTarget,
             step: Step) -> tuple[int, int, int]:
-    """(target_type, custom_low, custom_high) for one lowered target."""
+    """(target_type, custom_low, custom_high) for one lowered target (``_band`` orders
+    the ends, so a range's start and end are passed as they are)."""
     r = t.value
     if isinstance(t, PowerTarget):
         kind = _POWER_WINDOWS.get(step.power_window, _POWER)
         if t.unit is PowerUnit.FTP:
-            lo, hi = _band(r.low * 100, r.high * 100, "power", 1000)
+            lo, hi = _band(r.start * 100, r.end * 100, "power", 1000)
             return kind, lo, hi
         if t.unit is PowerUnit.WATTS:
-            lo, hi = _band(r.low, r.high, "power", None)
+            lo, hi = _band(r.start, r.end, "power", None)
             return kind, lo + 1000, hi + 1000
     elif isinstance(t, HrTarget):
         kind = _HEART_RATE_LAP if step.hr_window == "lap" else _HEART_RATE
         if t.unit is HrUnit.MAX:
-            lo, hi = _band(r.low * 100, r.high * 100, "hr", 100)
+            lo, hi = _band(r.start * 100, r.end * 100, "hr", 100)
             return kind, lo, hi
         if t.unit is HrUnit.BPM:
-            lo, hi = _band(r.low, r.high, "hr", None)
+            lo, hi = _band(r.start, r.end, "hr", None)
             return kind, max(lo, 1) + 100, max(hi, 1) + 100
     elif isinstance(t, PaceTarget):
         if r.is_single:  # a band even in pace, so its middle pace is the pace written (a
             w = SINGLE_VALUE_BAND["pace"]  # pace band is timed at its middle pace)
             lo, hi = _band(r.low / (1 + w) * 1000, r.low / (1 - w) * 1000, "pace", None)
         else:
-            lo, hi = _band(r.low * 1000, r.high * 1000, "pace", None)
+            lo, hi = _band(r.start * 1000, r.end * 1000, "pace", None)
         return _SPEED, lo, hi
     elif isinstance(t, CadenceTarget):
-        lo, hi = _band(r.low, r.high, "cadence", None)
+        lo, hi = _band(r.start, r.end, "cadence", None)
         return _CADENCE, lo, hi
     raise ValueError(f"target {t!r} was not lowered for FIT")  # a lowering bug, not user input
 
@@ -211,23 +216,17 @@ def _fit_step(step: Step) -> FitStep:
     else:
         duration_type, duration_value = _DISTANCE, _round(amount.metres * 100)
     targets = _targets(step)
-    fields: dict[str, int | str | None] = {
-        "duration_type": duration_type,
-        "duration_value": duration_value,
-        "intensity": INTENSITY[step.intensity or Intensity.ACTIVE],
-        "name": step.label,
-        "notes": step.trailing,
-    }
-    if targets:
-        kind, low, high = targets[0]
-        fields.update(target_type=kind, target_value=0, custom_low=low, custom_high=high)
-    else:
-        fields["target_type"] = _OPEN
-    if len(targets) > 1:
-        kind, low, high = targets[1]
-        fields.update(secondary_target_type=kind, secondary_target_value=0,
-                      secondary_custom_low=low, secondary_custom_high=high)
-    return FitStep(**fields)  # type: ignore[arg-type]
+    intensity = INTENSITY[step.intensity or Intensity.ACTIVE]
+    if not targets:
+        return FitStep(duration_type, duration_value, _OPEN, None, None, None, intensity,
+                       step.label, step.trailing)
+    kind, low, high = targets[0]
+    if len(targets) == 1:
+        return FitStep(duration_type, duration_value, kind, 0, low, high, intensity,
+                       step.label, step.trailing)
+    kind2, low2, high2 = targets[1]
+    return FitStep(duration_type, duration_value, kind, 0, low, high, intensity, step.label,
+                   step.trailing, kind2, 0, low2, high2)
 
 
 def _walk(nodes: tuple[Node, ...], out: list[FitStep]) -> None:
@@ -342,27 +341,30 @@ def write_fit(lowered: Workout, date: str | None = None) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class _Encoded:
-    """A workout's file but for its date: the encoded steps, and the text its serial
-    number is hashed from, less the date.
+    """A workout's file but for its date: the encoded steps, and the hash of the text its
+    serial number is hashed from, less the date.
 
     The serial is a hash of everything the file says (dataclass reprs are stable), so it
     changes with the content and never between two compiles of the same input: it is
     ``stable_serial`` of ``repr(sorted(fields))`` with ``time_created`` among the
-    fields, and ``time_created`` sorts last, so the date is appended to a prefix.
+    fields, and ``time_created`` sorts last, so the date is appended to a prefix, whose
+    hash is kept (``serial_after``).
     """
 
     prepared: PreparedWorkout
-    serial_prefix: str  # repr(sorted(fields.items())) without its closing bracket
+    serial_prefix: hashlib.blake2b  # of repr(sorted(fields.items())) without its ']'
 
     @staticmethod
     def of(fields: dict) -> _Encoded:
         if any(key >= "time_created" for key in fields):
             raise ValueError("time_created must sort after every other field")  # a planc bug
-        return _Encoded(prepare_workout(**fields), repr(sorted(fields.items()))[:-1])
+        prefix = repr(sorted(fields.items()))[:-1]
+        return _Encoded(prepare_workout(**fields, trusted=True),
+                        serial_hash(prefix.encode("utf-8")))
 
     def file(self, created: int) -> bytes:
-        text = f"{self.serial_prefix}, {('time_created', created)!r}]"
-        return self.prepared.file(stable_serial(text.encode("utf-8")), created)
+        tail = f", {('time_created', created)!r}]".encode()
+        return self.prepared.file(serial_after(self.serial_prefix, tail), created)
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 
 from planc.ast import Workout
-from planc.lower.trainer import cue_second, step_starts
+from planc.lower.trainer import cue_second
 from planc.names import slugify
 from planc.resources import resource_dir
 
@@ -65,33 +65,42 @@ def fmt_watts(watts: float) -> str:
     return _trim(f"{watts:.1f}")
 
 
-def points_and_cues(workout: Workout, fmt: str):
-    """(minutes, value) text pairs and (seconds, text, duration) cue triples.
+def points_and_cues(workout: Workout, fmt: str) -> tuple[str, str]:
+    """The [COURSE DATA] lines (``minutes<TAB>value``) and the [COURSE TEXT] lines
+    (``seconds<TAB>text<TAB>duration``), each joined by CRLF.
 
     A repeated step is the same object each pass (the lowering unrolls by
-    reference), so its values are formatted once.
+    reference), so its values are formatted once.  Times are summed in riding order
+    (:func:`planc.lower.trainer.step_starts`, inlined: this runs for every point), and
+    every point's minutes are formatted by one ``%`` over the whole column.
     """
     value = fmt_percent if fmt == "mrc" else fmt_watts
-    points: list[tuple[str, str]] = []
+    column: list[float | str] = []  # minutes, value, minutes, value, ...
     timed: list[tuple[int, str]] = []
     formatted: dict[int, tuple[str, str]] = {}
-    end = 0.0
-    for start, step in step_starts(workout.body):
+    start = end = 0.0
+    for step in workout.body:
         f = formatted.get(id(step))
         if f is None:
             r = step.power.value
             f = formatted[id(step)] = (value(r.start), value(r.end))
-        points.append((f"{start / 60:.6f}", f[0]))
-        timed.extend((cue_second(start, c.offset), c.text) for c in step.cues)
         end = start + step.amount.seconds
-        points.append((f"{end / 60:.6f}", f[1]))
-    timed.sort(key=lambda c: c[0])
+        column += (start / 60, f[0], end / 60, f[1])
+        for c in step.cues:
+            timed.append((cue_second(start, c.offset), c.text))
+        start = end
+    timed.sort(key=_first)
     finish = math.floor(end + 0.5)
     cues = []
     for i, (at, text) in enumerate(timed):
         until = timed[i + 1][0] if i + 1 < len(timed) else finish
-        cues.append((str(at), text, str(max(1, min(CUE_SECONDS, until - at)))))
-    return points, cues
+        cues.append(f"{at}\t{text}\t{max(1, min(CUE_SECONDS, until - at))}")
+    points = "\r\n".join(["%.6f\t%s"] * (len(column) // 2)) % tuple(column)
+    return points, "\r\n".join(cues)
+
+
+def _first(cue: tuple[int, str]) -> int:
+    return cue[0]
 
 
 def render_course(workout: Workout, fmt: str, ftp: float | None = None) -> bytes:

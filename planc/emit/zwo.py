@@ -26,8 +26,10 @@ and prints blocks (formats.md §1.9):
   binary floating point) still gets the intended percent: when it would not,
   the value gains 0.00001 (``1.15001``), which moves Zwift's watts by at most
   0.005 W per 500 W of FTP, nothing it shows (Zwift's own files carry values like
-  ``0.50449997`` for the same reason).  lxml does all escaping; the lowering
-  has already left out what XML 1.0 cannot hold (control characters).
+  ``0.50449997`` for the same reason).  The document is written as XML text
+  (each text escaped so that it parses back as written) and lxml parses, indents
+  and serialises it, so the bytes are lxml's; the lowering has already left out
+  what XML 1.0 cannot hold (control characters).
 """
 
 from __future__ import annotations
@@ -67,17 +69,34 @@ def _value(step: Step):
     return None if target is None else target.value
 
 
-def _cadence(el, step: Step, resting: bool = False) -> None:
+# The tree is written as XML text and parsed by lxml in one call, which costs a
+# seventh of building it element by element (each SubElement is a Python object);
+# lxml still indents and serialises it, so the bytes are lxml's either way.  Every
+# text goes through _attr / _text, which escape exactly what XML would otherwise read
+# differently (tests/test_zwo_text_tree.py reads each text back).
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                               "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _attr(text: str) -> str:
+    return text.translate(_ATTR_ESCAPES)
+
+
+def _text(text: str) -> str:
+    return text.translate(_TEXT_ESCAPES)
+
+
+def _cadence(step: Step, resting: bool = False) -> str:
     c = step.cadence
     if c is None:
-        return
+        return ""
     if resting:
-        el.set("CadenceResting", _int(c.value.mid))
-    elif c.value.is_single:
-        el.set("Cadence", _int(c.value.start))
-    else:
-        el.set("CadenceLow", _int(c.value.low))
-        el.set("CadenceHigh", _int(c.value.high))
+        return f' CadenceResting="{_int(c.value.mid)}"'
+    if c.value.is_single:
+        return f' Cadence="{_int(c.value.start)}"'
+    return f' CadenceLow="{_int(c.value.low)}" CadenceHigh="{_int(c.value.high)}"'
 
 
 class _Writer:
@@ -86,83 +105,83 @@ class _Writer:
         steps = [s for n in workout.body for s in (n.children if isinstance(n, Repeat) else (n,))]
         self.by_distance = any(isinstance(s.amount, Distance) for s in steps)
         self.offset_attr = "distoffset" if self.by_distance else "timeoffset"
+        self.pace = f' pace="{RUN_PACE_INDEX}"' if self.run else ""
+        self.out: list[str] = []
 
     @staticmethod
     def length(step: Step) -> float:
         a = step.amount
         return a.metres if isinstance(a, Distance) else a.seconds
 
-    def cues(self, el, step: Step, base: int = 0) -> None:
-        attr = self.offset_attr
-        for cue in step.cues:  # .set is measurably cheaper in lxml than an attribute dict
-            ev = etree.SubElement(el, "textevent")
-            ev.set(attr, str(int(base + cue.offset)))
-            ev.set("message", cue.text)
+    def cues(self, step: Step, base: int = 0) -> None:
+        attr, out = self.offset_attr, self.out
+        for cue in step.cues:
+            out.append(f'<textevent {attr}="{int(base + cue.offset)}" '
+                       f'message="{_attr(cue.text)}"/>')
 
-    def pace(self, el) -> None:
-        if self.run:
-            el.set("pace", str(RUN_PACE_INDEX))
+    def block(self, tag: str, attrs: str, cued: tuple[Step, ...] = (), period: int = 0,
+              on_len: int = 0, count: int = 1) -> None:
+        """``<tag attrs>`` with the text events of ``cued`` (an IntervalsT's per pass)."""
+        if not any(s.cues for s in cued):
+            self.out.append(f"<{tag}{attrs}/>")
+            return
+        self.out.append(f"<{tag}{attrs}>")
+        for i in range(count):
+            self.cues(cued[0], i * period)
+            if len(cued) > 1:
+                self.cues(cued[1], i * period + on_len)
+        self.out.append(f"</{tag}>")
 
-    def step(self, parent, step: Step) -> None:
+    def step(self, step: Step) -> None:
         duration = _int(self.length(step))
         value = _value(step)
         if step.maxeffort:
-            el = etree.SubElement(parent, "MaxEffort", Duration=duration)
+            self.block("MaxEffort", f' Duration="{duration}"', (step,))
         elif step.freeride or value is None:
-            el = etree.SubElement(parent, "FreeRide", Duration=duration)
-            _cadence(el, step)
+            self.block("FreeRide", f' Duration="{duration}"{_cadence(step)}', (step,))
         elif step.ramp:
             name = {Section.WARMUP: "Warmup", Section.COOLDOWN: "Cooldown"}.get(step.section,
                                                                                "Ramp")
-            el = etree.SubElement(parent, name, Duration=duration,
-                                  PowerLow=fmt_power(value.start),
-                                  PowerHigh=fmt_power(value.end))
-            self.pace(el)
-            _cadence(el, step)
+            self.block(name, f' Duration="{duration}" PowerLow="{fmt_power(value.start)}" '
+                       f'PowerHigh="{fmt_power(value.end)}"{self.pace}{_cadence(step)}', (step,))
         else:
-            el = etree.SubElement(parent, "SteadyState", Duration=duration,
-                                  Power=fmt_power(value.start))
-            self.pace(el)
-            _cadence(el, step)
-        self.cues(el, step)
+            self.block("SteadyState", f' Duration="{duration}" Power="{fmt_power(value.start)}"'
+                       f'{self.pace}{_cadence(step)}', (step,))
 
-    def intervals(self, parent, rep: Repeat) -> None:
+    def intervals(self, rep: Repeat) -> None:
         on, off = rep.children
         assert isinstance(on, Step) and isinstance(off, Step)
         on_len, off_len = int(round(self.length(on))), int(round(self.length(off)))
-        el = etree.SubElement(parent, "IntervalsT", Repeat=str(rep.count),
-                              OnDuration=str(on_len), OffDuration=str(off_len),
-                              OnPower=fmt_power(_value(on).start),
-                              OffPower=fmt_power(_value(off).start))
-        self.pace(el)
-        _cadence(el, on)
-        _cadence(el, off, resting=True)
-        period = on_len + off_len
-        for i in range(rep.count):
-            self.cues(el, on, i * period)
-            self.cues(el, off, i * period + on_len)
+        attrs = (f' Repeat="{rep.count}" OnDuration="{on_len}" OffDuration="{off_len}" '
+                 f'OnPower="{fmt_power(_value(on).start)}" '
+                 f'OffPower="{fmt_power(_value(off).start)}"'
+                 f'{self.pace}{_cadence(on)}{_cadence(off, resting=True)}')
+        self.block("IntervalsT", attrs, (on, off), on_len + off_len, on_len, rep.count)
 
 
 def render_zwo(workout: Workout) -> bytes:
     """The .zwo bytes of a workout already in ZWO normal form (see planc.lower.zwo)."""
     w = _Writer(workout)
-    root = etree.Element("workout_file")
-    etree.SubElement(root, "author").text = AUTHOR
-    etree.SubElement(root, "name").text = workout.name or "Workout"
-    etree.SubElement(root, "description").text = workout.description or ""
-    etree.SubElement(root, "sportType").text = "run" if w.run else "bike"
+    description = workout.description or ""
+    w.out.append(f"<workout_file><author>{AUTHOR}</author>"
+                 f"<name>{_text(workout.name or 'Workout')}</name>"
+                 f"<description>{_text(description)}</description>"
+                 f"<sportType>{'run' if w.run else 'bike'}</sportType>")
     if w.run:
-        etree.SubElement(root, "durationType").text = "distance" if w.by_distance else "time"
-    tags = etree.SubElement(root, "tags")
-    for tag in workout.tags:
-        etree.SubElement(tags, "tag", name=tag)
-    blocks = etree.SubElement(root, "workout")
+        w.out.append(f"<durationType>{'distance' if w.by_distance else 'time'}</durationType>")
+    w.out.append("<tags>")
+    w.out.extend(f'<tag name="{_attr(tag)}"/>' for tag in workout.tags)
+    w.out.append("</tags><workout>")
     for node in workout.body:
         if isinstance(node, Repeat):
-            w.intervals(blocks, node)
+            w.intervals(node)
         else:
             assert isinstance(node, Step)
-            w.step(blocks, node)
+            w.step(node)
+    w.out.append("</workout></workout_file>")
+    root = etree.fromstring("".join(w.out), _PARSER)
+    if not description:
+        root[2].text = ""  # an empty description is written <description></description>
     etree.indent(root, space="  ")
     return etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
 

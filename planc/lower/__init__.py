@@ -38,10 +38,18 @@ def lower(fmt: str, workout: Workout, athlete: Athlete | None = None,
     row = FORMATS[fmt]
     if row.lowering is None:
         raise ValueError(f"{fmt} has no lowering module")  # a caller bug, not user input
-    module = importlib.import_module(f"planc.lower.{row.lowering}")
+    module = _LOWERINGS.get(row.lowering) or _lowering(row.lowering)
     lowered = module.lower(fmt, workout, athlete or Athlete(), options)
     diags, failed = settle(fmt, lowered.diagnostics, options)
     return Lowered(None if failed else lowered.workout, diags)
+
+
+_LOWERINGS: dict = {}  # lowering module name -> the module, imported on first use
+
+
+def _lowering(name: str):
+    module = _LOWERINGS[name] = importlib.import_module(f"planc.lower.{name}")
+    return module
 
 
 def settle(fmt: str, diags: list[Diagnostic], options: EmitOptions) -> tuple[
@@ -54,7 +62,7 @@ def settle(fmt: str, diags: list[Diagnostic], options: EmitOptions) -> tuple[
     lower through :func:`lower`.
     """
     levels, strict = FORMATS[fmt].levels, options.strict
-    if not strict and levels.keys().isdisjoint(d.code for d in diags):
+    if not strict and (not levels or levels.keys().isdisjoint(d.code for d in diags)):
         return diags, any(d.is_error for d in diags)  # the common case: nothing to change
     out: list[Diagnostic] = []
     for d in diags:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from planc.ast import (
     NO_SPAN,
@@ -41,6 +42,31 @@ from planc.syntax.printer import (
     fmt_power,
 )
 from planc.units import ICU_PACE_UNITS, PACE_PER_METRES, PacePer
+
+_LAYOUTS: dict[type, tuple[attrgetter, dict[str, int]]] = {}
+
+
+def replaced(node, **changes):
+    """``dataclasses.replace(node, **changes)`` for the AST's classes, at a fraction of the
+    cost (the lowerings copy steps by the thousand: a ramp's slices, each pass of a repeat).
+
+    Every field is read at once (one ``attrgetter`` per class) and passed to ``__init__``
+    in field order, which is the order of each AST class's ``__init__``
+    (tests/test_lower_replaced.py checks it against ``dataclasses.replace``).
+    """
+    layout = _LAYOUTS.get(type(node)) or _layout(type(node))
+    values = list(layout[0](node))
+    index = layout[1]
+    for name, value in changes.items():
+        values[index[name]] = value
+    return type(node)(*values)
+
+
+def _layout(cls: type) -> tuple[attrgetter, dict[str, int]]:
+    names = [f.name for f in dataclasses.fields(cls)]
+    get = attrgetter(*names) if len(names) > 1 else (lambda node: (getattr(node, names[0]),))
+    layout = _LAYOUTS[cls] = (get, {n: i for i, n in enumerate(names)})
+    return layout
 
 
 def _has_nested(rep: Repeat) -> bool:

@@ -119,7 +119,7 @@ from planc.ast import (
 )
 from planc.athlete import Athlete, SportThresholds, ftp_for
 from planc.diagnostics import Diagnostic, error, warning
-from planc.lower.common import Lowered, dedupe, describe_targets, missing_threshold
+from planc.lower.common import Lowered, dedupe, describe_targets, missing_threshold, replaced
 from planc.lower.fit_text import FORMAT, TARGET, FitTexts, fmt_metres, fmt_seconds
 from planc.lower.formats import EmitOptions
 from planc.resolve.targets import (
@@ -367,8 +367,8 @@ class _Lowerer:
         if not ramping:
             self.cue_warnings(step.cues, ())
             changes.update(self.texts.step_fields(step, changes["trailing"], step.cues))
-            return [dataclasses.replace(step, ramp=False, **changes)]
-        return self.slice(step, dataclasses.replace(step, **changes), ramping)
+            return [replaced(step, ramp=False, **changes)]
+        return self.slice(step, replaced(step, **changes), ramping)
 
     # ------------------------------------------------------------------ targets
 
@@ -503,8 +503,8 @@ class _Lowerer:
     def steady(self, step: Step, ramping: list[str]) -> Step:
         """The ramp as one steady step at its midpoint."""
         mids = {n: getattr(step, n).value.mid for n in ramping}
-        return dataclasses.replace(step, ramp=False, **{
-            n: dataclasses.replace(getattr(step, n), value=Range(v, v))
+        return replaced(step, ramp=False, **{
+            n: replaced(getattr(step, n), value=Range(v, v))
             for n, v in mids.items()}, **self.texts.step_fields(step, step.trailing, step.cues))
 
     def slice(self, source: Step, step: Step, ramping: list[str]) -> list[Step]:
@@ -541,19 +541,26 @@ class _Lowerer:
             cues_by_slice[i].append(Cue(cue.offset - start, cue.text, cue.span))
             if abs(cue.offset - start) < 1e-6:
                 exact.append(cue)
+        targets = [(name, getattr(step, name), values[name]) for name in ramping]
+        plain: dict[str, object] | None = None  # the texts of a slice without cues or press
         for i, part in enumerate(parts):
             piece = Duration(part / 1000, amount.span) if is_time \
                 else Distance(part / 100, amount.unit, amount.span)
             pressed = step.until_lap_press and i == count - 1  # the last slice waits
-            base = dataclasses.replace(step, amount=piece, until_lap_press=pressed)
-            changes: dict[str, object] = {"amount": piece, "ramp": False, **self.texts.step_fields(
-                base, step.trailing, tuple(cues_by_slice[i]))}
-            for name in ramping:
-                target = getattr(step, name)
-                v = values[name][i]
-                changes[name] = dataclasses.replace(target, value=Range(v, v))
+            if cues_by_slice[i] or pressed or plain is None:
+                # (the texts of a plain slice do not depend on its length: computed once,
+                # and what they warn about would be said again only to be deduplicated)
+                texts = self.texts.step_fields(step, step.trailing, tuple(cues_by_slice[i]),
+                                               amount=piece, pressed=pressed)
+                if not (cues_by_slice[i] or pressed):
+                    plain = texts
+            else:
+                texts = plain
+            changes: dict[str, object] = {"amount": piece, "ramp": False, **texts}
+            for name, target, v in targets:  # a slice's target: the ramp's, one value
+                changes[name] = replaced(target, value=Range(v[i], v[i]))
             changes["until_lap_press"] = pressed
-            out.append(dataclasses.replace(step, **changes))
+            out.append(replaced(step, **changes))
         kinds = " and ".join(_KIND[n] for n in ramping)
         if count == 1:
             shape = "one steady step at its average"

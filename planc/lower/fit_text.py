@@ -27,7 +27,7 @@ import dataclasses
 import math
 from typing import Final
 
-from planc.ast import Cue, Duration, Node, Repeat, Span, Step, Workout
+from planc.ast import Amount, Cue, Duration, Node, Repeat, Span, Step, Workout
 from planc.diagnostics import Diagnostic, warning
 from planc.lower.common import header_span
 from planc.lower.formats import FORMATS
@@ -82,30 +82,45 @@ class FitTexts:
 
     def __init__(self, diags: list[Diagnostic]):
         self.diags = diags
+        # (label, id(span), then) -> (name, cut, warning): a ramp's slices share a label
+        self._names: dict[tuple, tuple[str | None, bool, Diagnostic | None]] = {}
 
     def name(self, label: str | None, span: Span, then: str) -> tuple[str | None, bool]:
         """The visible name, whether it lost characters, and the warning if it did."""
+        key = (label, id(span), then)
+        known = self._names.get(key)
+        if known is not None:
+            if known[2] is not None:
+                self.diags.append(known[2])
+            return known[0], known[1]
         name, cut = short_name(plain_text(label) if label else label)
         if name is not None and too_long(name, LIMITS.label_bytes):
             name = cut_utf8(name, LIMITS.label_bytes or 0)
+        said = None
         if name is not None and name != " ".join(plain_text(label or "").split()):
-            self.diags.append(warning(
+            said = warning(
                 "label-shortened",
                 f"{TARGET} step names show about {LIMITS.label_chars} characters: "
-                f"{quoted(label or '')} is named {quoted(name)}{then}", span))
+                f"{quoted(label or '')} is named {quoted(name)}{then}", span)
+            self.diags.append(said)
+        self._names[key] = (name, cut, said)
         return name, cut
 
     def repeat_name(self, rep: Repeat) -> str:
         name, _ = self.name(rep.title, rep.span, " (a repeat step has no notes for the rest)")
         return name or ""
 
-    def step_fields(self, step: Step, trailing: str | None,
-                    cues: tuple[Cue, ...]) -> dict[str, object]:
+    def step_fields(self, step: Step, trailing: str | None, cues: tuple[Cue, ...],
+                    amount: Amount | None = None, pressed: bool | None = None
+                    ) -> dict[str, object]:
         """``label``, ``trailing`` and ``cues`` of a lowered step: its name, its notes (with
-        ``trailing`` and ``cues`` in them) and no cues left."""
+        ``trailing`` and ``cues`` in them) and no cues left.  ``amount`` and ``pressed``
+        are a ramp slice's length and lap press, when they are not the step's."""
         name, cut = self.name(step.label, step.span,
                               ", and the full label goes into the step's notes")
-        notes = plain_text(_notes(step, cut, trailing, cues)) or None
+        notes = plain_text(_notes(step, cut, trailing, cues,
+                                  step.amount if amount is None else amount,
+                                  step.until_lap_press if pressed is None else pressed)) or None
         if too_long(notes, LIMITS.notes_bytes):
             self.diags.append(warning(
                 "text-truncated",
@@ -136,7 +151,7 @@ class FitTexts:
 
 
 def _notes(step: Step, name_was_cut: bool, trailing: str | None,
-           cues: tuple[Cue, ...]) -> str:
+           cues: tuple[Cue, ...], amount: Amount, pressed: bool) -> str:
     parts: list[str] = []
     if name_was_cut and step.label:
         parts.append(" ".join(step.label.split()))
@@ -147,10 +162,10 @@ def _notes(step: Step, name_was_cut: bool, trailing: str | None,
     if trailing:
         parts.append(trailing)
     for cue in cues:
-        at = clock(cue.offset) if isinstance(step.amount, Duration) else fmt_metres(cue.offset)
+        at = clock(cue.offset) if isinstance(amount, Duration) else fmt_metres(cue.offset)
         parts.append(f"({at}) {cue.text}")
-    if step.until_lap_press:
-        planned = (fmt_seconds(step.amount.seconds) if isinstance(step.amount, Duration)
-                   else planned_metres(step.amount.metres))
+    if pressed:
+        planned = (fmt_seconds(amount.seconds) if isinstance(amount, Duration)
+                   else planned_metres(amount.metres))
         parts.append(f"Press lap to move on (planned {planned})")
     return SEPARATOR.join(parts)

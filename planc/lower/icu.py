@@ -21,7 +21,7 @@ import dataclasses
 from planc.ast import Block, Duration, Node, Repeat, Step, Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, warning
-from planc.lower.common import Lowered, single_level
+from planc.lower.common import Lowered, replaced, single_level
 from planc.lower.formats import EmitOptions
 from planc.syntax.printer import fmt_duration
 
@@ -44,7 +44,7 @@ def _lower_node(node: Node, diags: list[Diagnostic]) -> Node:
                          for c in node.children)
         if all(new is old for new, old in zip(children, node.children, strict=True)):
             return node  # the usual case: nothing to rewrite, no copy
-        return dataclasses.replace(node, children=children)
+        return replaced(node, children=children)
     return node
 
 
@@ -66,7 +66,7 @@ def _lower_step(step: Step, diags: list[Diagnostic]) -> Step:
         amount = Duration(float(round(amount.seconds)), amount.span)
     if not step.cues and amount is step.amount:
         return step
-    return dataclasses.replace(step, cues=(), amount=amount)
+    return replaced(step, cues=(), amount=amount)
 
 
 def lower(fmt: str, workout: Workout, athlete: Athlete, options: EmitOptions) -> Lowered:

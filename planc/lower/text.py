@@ -21,6 +21,8 @@ def ascii_text(text: str) -> str:
     ``Тренировка`` -> ``Trenirovka``, ``午前`` -> ``WuQian``, ``–`` -> ``-``, ``½`` ->
     ``1/2``), whatever it cannot spell dropped, white space and control characters made
     single spaces."""
+    if text.isascii() and text.isprintable():  # the common case: nothing to spell or drop
+        return " ".join(text.split())
     text = transliterate(CONTROL_RE.sub(" ", text))
     text = "".join(c if " " <= c <= "~" else " " for c in text)
     return " ".join(text.split())

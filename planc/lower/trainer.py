@@ -88,6 +88,7 @@ from planc.lower.common import (
     header_span,
     label_text,
     missing_threshold,
+    replaced,
     said_once,
     start_cue,
     timed_step,
@@ -107,7 +108,7 @@ def golden_cheetah_safe(text: str) -> tuple[str, str | None]:
     """``text`` as a course file can show it to Golden Cheetah, and what Golden Cheetah
     would have read the original as (None: it reads it as written).  Module doc."""
     misread = None
-    if any(marker in text.upper() for marker in SECTION_MARKERS):
+    if "[" in text and _has_section_marker(text):
         text, misread = text.replace("[", "(").replace("]", ")"), "a section marker"
     if "=" in text:
         text, misread = _without_equals(text), "a setting"
@@ -117,6 +118,11 @@ def golden_cheetah_safe(text: str) -> tuple[str, str | None]:
     if bare[:3].lower() == "lap":
         return f'"{bare}"', "a lap marker"
     return text, misread
+
+
+def _has_section_marker(text: str) -> bool:
+    upper = text.upper()
+    return any(marker in upper for marker in SECTION_MARKERS)
 
 
 def course_ftp(thr: SportThresholds, indoor: bool) -> int | None:
@@ -341,7 +347,7 @@ class _Lowerer:
                     gone.setdefault(pos, set()).add(i)
         out = list(body)
         for pos in {pos for pos, _ in joined} | gone.keys():
-            out[pos] = dataclasses.replace(body[pos], cues=tuple(
+            out[pos] = replaced(body[pos], cues=tuple(
                 self._joined(cue, joined.get((pos, i), []))
                 for i, cue in enumerate(body[pos].cues) if i not in gone.get(pos, ())))
         return out
@@ -373,14 +379,14 @@ class _Lowerer:
                 self._warn("text-transliterated",
                            f"{self.target} DESCRIPTION cannot hold '=' (Golden Cheetah's reader "
                            "stops at it): it is written as ':'", span)
-            if any(marker in shown.upper() for marker in SECTION_MARKERS):
+            if _has_section_marker(shown):
                 self._warn("course-text-rewritten",
                            f"Golden Cheetah would read the {self.target} DESCRIPTION "
                            f"{quoted(shown)} as a section marker: its brackets are written as "
                            "parentheses", span)
         text = _without_equals(in_charset("\n\n".join(text for text, _ in sources),
                                           self.row.text.charset))
-        if any(marker in text.upper() for marker in SECTION_MARKERS):
+        if _has_section_marker(text):
             text = text.replace("[", "(").replace("]", ")")
         return text
 

@@ -51,7 +51,6 @@ Rules, each reported as a warning at the step or repeat (README repeats them):
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -87,6 +86,7 @@ from planc.lower.common import (
     header_span,
     label_text,
     missing_threshold,
+    replaced,
     said_once,
     start_cue,
     timed_step,
@@ -396,7 +396,7 @@ class _Lowerer:
                         f"{cadence.value.high:g} rpm is written as {_rnd(mid)} rpm",
                         cadence.span if cadence.span.line else node.span, None))
                     cadence = CadenceTarget(Range(mid, mid), cadence.span)
-                node = dataclasses.replace(node, section=section, cadence=cadence)
+                node = replaced(node, section=section, cadence=cadence)
             out.append(node)
         return out
 
