@@ -137,6 +137,9 @@ def read_lines(text: str) -> list:
     return parser().parse(text)
 
 
+_TOKEN_SLOTS = {"type", "start_pos", "value", "line", "column", "end_line", "end_column",
+                "end_pos"}
+
 _FAST: list = []  # [the reader, or None when the compiled grammar does not allow one]
 
 
@@ -161,7 +164,7 @@ class LineReader:
         self.first = first
         self.starts = starts  # first terminal of a line -> its record (kind, text, drop)
         self.ignore = ignore
-        self.token = token_class
+        self.token_class = token_class  # a str with Lark's token slots (:meth:`_build`)
         self.skips: dict[str, bool] = {}  # character -> whether :meth:`_skips` holds
         self._newline: str | None = None  # :meth:`_newline_suffix`, once known
 
@@ -234,14 +237,17 @@ class LineReader:
                 if moves[before].setdefault(kind, after) != after:
                     return None  # one scanner, one terminal, two next scanners
         ignore = frozenset(lexer.root_lexer.ignore_types)
-        # Token(...) checks its arguments for a deprecated keyword, then calls this
-        make = getattr(token_class, "_future_new", token_class)
-        made = [cls(scanners, moves, first, starts, ignore, make)]
+        # read() fills a token's slots itself (Token(...) checks its arguments for a
+        # deprecated keyword, then sets them): only for a token class with just those slots
+        if not issubclass(token_class, str) or set(token_class.__slots__) != _TOKEN_SLOTS:
+            return None
+        made = [cls(scanners, moves, first, starts, ignore, token_class)]
         return made[0]
 
     def read(self, text: str) -> list | None:
         """The records of ``text``, or None when Lark must read it."""
-        moves, ignore, token, skips = self.moves, self.ignore, self.token, self.skips
+        moves, ignore, skips = self.moves, self.ignore, self.skips
+        token_class, new_token = self.token_class, str.__new__
         tables = [scanner.by_char for scanner in self.scanners]
         narrow = [scanner.matcher for scanner in self.scanners]
         records: list = []
@@ -273,10 +279,21 @@ class LineReader:
                     after = stop  # white space no scanner can be sure of: lexed on its own
                 current, pos = nxt, after
                 continue
-            tokens.append(token(kind, m.group(kind), pos, number, pos - line_start + 1,
-                                number, stop - line_start + 1, stop))
+            value = m.group(kind)
+            tok = new_token(token_class, value)  # what Token(...) does, without its checks
+            tok.type, tok.value, tok.start_pos, tok.end_pos = kind, value, pos, stop
+            tok.line = tok.end_line = number
+            tok.column, tok.end_column = pos - line_start + 1, stop - line_start + 1
+            tokens.append(tok)
             if after != stop:  # the match took the blanks after the token, and the newline
-                after, newline = self._taken(text, stop, after)
+                # reading goes on after it when that ended the line right after the token,
+                # or when white space at ``stop`` is surely skipped; else what no scanner
+                # can be sure of is given back, to be lexed on its own
+                newline = text[after - 1] == "\n"
+                if not (newline and after - 1 == stop):
+                    ch = text[stop]
+                    if not (skips.get(ch) or self._skips(ch)):
+                        after, newline = stop, False
                 if newline:
                     nxt = moves[nxt].get("_NL")
                     if nxt is None:
@@ -287,18 +304,6 @@ class LineReader:
                     line_start = after
             current, pos = nxt, after
         return None if tokens else records
-
-    def _taken(self, text: str, stop: int, after: int) -> tuple[int, bool]:
-        """Where reading goes on after a token that ends at ``stop`` and whose match
-        took the text up to ``after`` with it, and whether that ended the line; what
-        no scanner can be sure of is given back, to be lexed on its own."""
-        newline = text[after - 1] == "\n"
-        if newline and after - 1 == stop:
-            return after, True
-        ch = text[stop]
-        if self.skips.get(ch) or self._skips(ch):
-            return after, newline
-        return stop, False
 
     def _newline_suffix(self, root) -> str:
         """``\n?`` when a scanner may take the end of a line after its token: the line

@@ -129,6 +129,13 @@ class _Reading:
         self.bad = False  # a diagnostic error: the step is left out
 
 
+def _after_label(r: _Reading, tok) -> None:
+    """A word after the label, before the duration: after a zone that dropped the label,
+    or cut off from the label by the value that ended it."""
+    (r.words_after_zone if r.label_dropped_by is not None
+     else r.words_before_amount).append(tok)
+
+
 _ZONE_KINDS = ("POWER_ZONE", "HR_ZONE", "PACE_ZONE")
 _NO_FLAGS = (False, False, False, False)  # until_lap_press, freeride, maxeffort, hidepower
 _SPACED_RE = re.compile(r"\d[ \t]")
@@ -145,19 +152,6 @@ class StepReader:
         self.source_lines = source.split("\n")
         self.sport = sport
         self.diags = diags
-        self._by_kind = {
-            "DURATION": self._amount_token, "DISTANCE": self._amount_token,
-            "POWER_PCT": self._power_token, "POWER_W": self._power_token,
-            "POWER_ZONE": self._power_token,
-            "HR_PCT": self._hr_token, "HR_ZONE": self._hr_token, "HR_BPM": self._hr_token,
-            "PACE_PCT": self._pace_token, "PACE_ZONE": self._pace_token,
-            "PACE_ABS": self._pace_token,
-            "PACE_NO_KEYWORD": self._pace_without_keyword,
-            "CADENCE": self._cadence_token,
-            "PRESS_LAP": self._press_lap,
-            "OPTION": self._option_token,
-            "INLINE_REPEAT": self._inline_repeat,
-        }
 
     def read(self, line: Line, section: Section | None = None) -> Step | None:
         """The step a line says (marked with the Warmup/Cooldown ``section`` it is
@@ -174,10 +168,17 @@ class StepReader:
 
     def _read(self, line: Line, section: Section | None) -> Step | None:
         r = _Reading(line)
-        label_token, value_token = self._label_token, self._value_token
+        label_token, by_kind, word_token = self._label_token, _HANDLERS, StepReader._word_token
         for tok in line.tokens:
-            if not label_token(r, tok):
-                value_token(r, tok)
+            kind = tok.type
+            if r.label_open:
+                if label_token(r, tok):
+                    r.previous = tok
+                    continue
+            elif kind == "WORD" and r.amount is None:
+                _after_label(r, tok)
+            handler = by_kind.get(kind)  # a value token's reader (unbound: self is passed)
+            (handler or word_token)(self, r, tok)
             r.previous = tok
         label = self._label(r)
         step = self._complete(r, label, section)
@@ -211,12 +212,8 @@ class StepReader:
     # -- the tokens, left to right
 
     def _label_token(self, r: _Reading, tok) -> bool:
-        """Take ``tok`` into the label while the label is open; True when it is used up."""
-        if not r.label_open:
-            if tok.type == "WORD" and r.amount is None:
-                (r.words_after_zone if r.label_dropped_by is not None
-                 else r.words_before_amount).append(tok)
-            return False
+        """Take ``tok`` into the open label; True when it is used up (the label is open:
+        the caller looks, then :func:`_after_label` takes a word after the label)."""
         kind, value = tok.type, str(tok)
         if kind == "PRESS_LAP":  # kept as the label's text as well (§1.5)
             r.flags["until_lap_press"] = True
@@ -237,13 +234,6 @@ class StepReader:
         if kind in _ZONE_KINDS and r.amount is None:
             r.label_dropped_by = tok
         return False
-
-    def _value_token(self, r: _Reading, tok) -> None:
-        handler = self._by_kind.get(tok.type)
-        if handler is not None:
-            handler(r, tok)
-        else:
-            self._word_token(r, tok)
 
     def _amount_token(self, r: _Reading, tok) -> None:
         value, span = str(tok), tok_span(tok)
@@ -590,3 +580,21 @@ class StepReader:
                 tok_span(tok), "write a single value"))
         r.targets[key] = value
         r.target_toks[key] = tok
+
+
+# The reader of each kind of value token; any other token is a word (``_word_token``).
+# Plain functions, so that a StepReader (one per workout) binds none of them.
+_HANDLERS = {
+    "DURATION": StepReader._amount_token, "DISTANCE": StepReader._amount_token,
+    "POWER_PCT": StepReader._power_token, "POWER_W": StepReader._power_token,
+    "POWER_ZONE": StepReader._power_token,
+    "HR_PCT": StepReader._hr_token, "HR_ZONE": StepReader._hr_token,
+    "HR_BPM": StepReader._hr_token,
+    "PACE_PCT": StepReader._pace_token, "PACE_ZONE": StepReader._pace_token,
+    "PACE_ABS": StepReader._pace_token,
+    "PACE_NO_KEYWORD": StepReader._pace_without_keyword,
+    "CADENCE": StepReader._cadence_token,
+    "PRESS_LAP": StepReader._press_lap,
+    "OPTION": StepReader._option_token,
+    "INLINE_REPEAT": StepReader._inline_repeat,
+}
