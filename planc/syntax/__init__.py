@@ -12,7 +12,8 @@ Checks that need the whole workout are the next stage (:mod:`planc.check`,
 whose :func:`~planc.check.read_workout` runs both).
 
 The parser is built once per process (Lark's LALR tables are also cached on
-disk).  A text is read line by line with the scanners of Lark's contextual lexer
+disk, and beside them what the line reader learns from them:
+:mod:`planc.syntax.learnt`).  A text is read line by line with the scanners of Lark's contextual lexer
 (``grammar.LineReader``); front matter and whatever Lark would refuse go through
 Lark's full parse, whose transformer runs inline, so no parse tree is built.
 """

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from planc.ast import Span
 from planc.resources import resource_dir
+from planc.syntax import learnt as learnt_table
 from planc.syntax.starts import FirstCharScanner
 
 GRAMMAR_PATH = resource_dir("grammars") / "workout.lark"
@@ -17,6 +18,18 @@ GRAMMAR_PATH = resource_dir("grammars") / "workout.lark"
 MAX_TEXT_BYTES = 1_000_000
 
 _PARSER = None
+_LARK_CACHE = "workout-grammar.lark-cache"  # Lark's tables, in planc's cache directory
+_LEARNT = "workout-grammar.reader"  # the line reader's (:mod:`planc.syntax.learnt`)
+_LARK_SIGNATURE: str | None = None  # of the Lark cache file the parser was loaded from
+
+
+def _cache_dir() -> Path | None:
+    cache_dir = Path.home() / ".cache" / "planc"
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return cache_dir
 
 
 def parser():
@@ -25,12 +38,10 @@ def parser():
     if _PARSER is None:
         from lark import Lark
 
-        cache_dir = Path.home() / ".cache" / "planc"
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            cache: str | bool = str(cache_dir / "workout-grammar.lark-cache")
-        except OSError:
-            cache = False
+        global _LARK_SIGNATURE
+        cache_dir = _cache_dir()
+        cache: str | bool = str(cache_dir / _LARK_CACHE) if cache_dir is not None else False
+        before = learnt_table.signature(cache_dir / _LARK_CACHE) if cache else None
         _PARSER = Lark(
             GRAMMAR_PATH.read_text(encoding="utf-8"),
             parser="lalr",
@@ -42,6 +53,11 @@ def parser():
             # ASCII only, so 'İ' is not an 'i' ('1mİ' is no distance) and '١٠m' no duration
             g_regex_flags=re.ASCII,
         )
+        # the cache file Lark loaded its tables from, when it was the same file before
+        # and after (another process may rewrite it meanwhile), and Lark did load it
+        after = learnt_table.signature(cache_dir / _LARK_CACHE) if cache else None
+        loaded = before == after and not hasattr(_PARSER, "grammar")
+        _LARK_SIGNATURE = before if loaded else None
     return _PARSER
 
 
@@ -145,7 +161,9 @@ _FAST: list = []  # [the reader, or None when the compiled grammar does not allo
 
 def _fast_reader():
     if not _FAST:
-        _FAST.append(LineReader.build(parser()))
+        lark = parser()
+        learnt = Path(lark.options.cache).with_name(_LEARNT) if _LARK_SIGNATURE else None
+        _FAST.append(LineReader.build(lark, learnt, _LARK_SIGNATURE))
     return _FAST[0]
 
 
@@ -169,79 +187,57 @@ class LineReader:
         self._newline: str | None = None  # :meth:`_newline_suffix`, once known
 
     @classmethod
-    def build(cls, lark) -> LineReader | None:
+    def build(cls, lark, learnt: Path | None = None,
+              lark_signature: str | None = None) -> LineReader | None:
         """The reader for a compiled parser, or None when its lexer is not one this
-        reader can drive exactly (callbacks, several regexes per scanner, ...)."""
+        reader can drive exactly (callbacks, several regexes per scanner, ...).
+
+        ``learnt``: the file of what a reader built before learnt from this parser
+        (:mod:`planc.syntax.learnt`), recalled when it is sound, else learnt again
+        and stored there, keyed by ``lark_signature`` (:func:`.learnt.signature` of the
+        Lark cache file the parser was loaded from; by default, of the one beside it)."""
         from lark import Token
 
         try:
-            return cls._build(lark, Token)
+            return cls._build(lark, Token, learnt, lark_signature)
         except (AttributeError, KeyError, TypeError, ValueError):
             return None
 
     @classmethod
-    def _build(cls, lark, token_class) -> LineReader | None:
+    def _build(cls, lark, token_class, learnt: Path | None,
+               lark_signature: str | None) -> LineReader | None:
+        # read() fills a token's slots itself (Token(...) checks its arguments for a
+        # deprecated keyword, then sets them): only for a token class with just those slots
+        if not issubclass(token_class, str) or set(token_class.__slots__) != _TOKEN_SLOTS:
+            return None
         lexer = lark.parser.lexer
         starts = {}
         for rule in lark.rules:
             if rule.origin.name in _LINE_RULES:
                 starts[rule.expansion[0].name] = _LINE_RULES[rule.origin.name]
-        ids: dict[frozenset, int] = {}
-        scanners: list = []
-
-        by_position: dict[int, int | None] = {}
         made: list[LineReader] = []
-        ignored = [t for t in lexer.root_lexer.terminals if t.name in lexer.root_lexer.ignore_types]
-        skip = ignored[0].pattern.to_regexp() if len(ignored) == 1 else None
 
         def newline_suffix() -> str:  # asked once a scanner narrows (not at start-up)
             return made[0]._newline_suffix(lexer.root_lexer) if made else ""
 
-        def scanner_of(position: int) -> int | None:
-            if position not in by_position:
-                by_position[position] = new_scanner(position)
-            return by_position[position]
-
-        def new_scanner(position: int) -> int | None:
-            basic = lexer.lexers[position]
-            names = frozenset(t.name for t in basic.terminals)
-            if names not in ids:
-                scanner = basic.scanner
-                if basic.callback or len(scanner._mres) != 1:
-                    return None
-                narrowed = FirstCharScanner(
-                    [(t.name, t.pattern.to_regexp()) for t in scanner.terminals],
-                    scanner.g_regex_flags, scanner._mres[0].match, skip, newline_suffix)
-                if narrowed.full_pattern() != scanner._mres[0].pattern:
-                    return None  # not Lark's alternation: narrowing it would not be exact
-                ids[names] = len(scanners)
-                scanners.append(narrowed)
-            return ids[names]
-
-        root = lark.parse_interactive("")
-        first = scanner_of(root.parser_state.position)
-        moves: list[dict] = []
-        after_a_line = root.copy()
-        walks = [(root.copy(), walk) for walk in _SAMPLE_LINES]  # each the text's first line
-        walks += [(after_a_line, ("_NL", *walk)) for walk in _SAMPLE_LINES]
-        for interactive, walk in walks:
-            state = interactive.parser_state
-            for kind in walk:
-                before = scanner_of(state.position)
-                interactive.feed_token(token_class(kind, "x"))
-                after = scanner_of(state.position)
-                if before is None or after is None:
-                    return None
-                while len(moves) < len(scanners):
-                    moves.append({})
-                if moves[before].setdefault(kind, after) != after:
-                    return None  # one scanner, one terminal, two next scanners
+        scanners = _Scanners(lexer, newline_suffix)
+        if learnt is not None and lark_signature is None:
+            lark_signature = learnt_table.signature(learnt.with_name(_LARK_CACHE))
+        table_key = learnt_table.key(lark_signature, _SAMPLE_LINES) \
+            if learnt is not None and lark_signature is not None else None
+        stored = learnt_table.load(learnt, table_key) if table_key is not None else None
+        table = scanners.recall(*stored) if stored is not None else None
+        if table is None:
+            scanners = _Scanners(lexer, newline_suffix)
+            table = _walk(lark, scanners, token_class)
+            if table is None:
+                return None
+            if table_key is not None:
+                learnt_table.save(learnt, table_key, scanners.positions,
+                                  [sorted(n) for n in scanners.names], *table)
+        first, moves = table
         ignore = frozenset(lexer.root_lexer.ignore_types)
-        # read() fills a token's slots itself (Token(...) checks its arguments for a
-        # deprecated keyword, then sets them): only for a token class with just those slots
-        if not issubclass(token_class, str) or set(token_class.__slots__) != _TOKEN_SLOTS:
-            return None
-        made = [cls(scanners, moves, first, starts, ignore, token_class)]
+        made.append(cls(scanners.scanners, moves, first, starts, ignore, token_class))
         return made[0]
 
     def read(self, text: str) -> list | None:
@@ -334,6 +330,83 @@ class LineReader:
         if text_line:
             record.text = str(first).rstrip()
         return record
+
+
+class _Scanners:
+    """The narrowed scanners of a compiled parser, one per set of terminals, made as
+    parser states are reached (``positions[i]``: the state that made scanner ``i``)."""
+
+    def __init__(self, lexer, newline_suffix):
+        self.lexer = lexer
+        ignored = [t for t in lexer.root_lexer.terminals
+                   if t.name in lexer.root_lexer.ignore_types]
+        self.skip = ignored[0].pattern.to_regexp() if len(ignored) == 1 else None
+        self.newline_suffix = newline_suffix
+        self.scanners: list[FirstCharScanner] = []
+        self.positions: list[int] = []
+        self.names: list[frozenset] = []
+        self._ids: dict[frozenset, int] = {}
+        self._by_position: dict[int, int | None] = {}
+
+    def of(self, position: int) -> int | None:
+        """The scanner for a parser state (None when it cannot be narrowed exactly)."""
+        if position not in self._by_position:
+            self._by_position[position] = self._new(position)
+        return self._by_position[position]
+
+    def _new(self, position: int) -> int | None:
+        basic = self.lexer.lexers[position]
+        names = frozenset(t.name for t in basic.terminals)
+        if names not in self._ids:
+            scanner = basic.scanner
+            if basic.callback or len(scanner._mres) != 1:
+                return None
+            narrowed = FirstCharScanner(
+                [(t.name, t.pattern.to_regexp()) for t in scanner.terminals],
+                scanner.g_regex_flags, scanner._mres[0].match, self.skip, self.newline_suffix)
+            if narrowed.full_pattern() != scanner._mres[0].pattern:
+                return None  # not Lark's alternation: narrowing it would not be exact
+            self._ids[names] = len(self.scanners)
+            self.scanners.append(narrowed)
+            self.positions.append(position)
+            self.names.append(names)
+        return self._ids[names]
+
+    def recall(self, positions: list, names: list, first: int,
+               moves: list) -> tuple[int, list[dict]] | None:
+        """A stored table, when every scanner it names is the live parser's: the state
+        it came from makes the next new scanner, of the same terminals."""
+        for index, (position, terminals) in enumerate(zip(positions, names, strict=True)):
+            if position not in self.lexer.lexers or self.of(position) != index:
+                return None
+            if self.names[index] != frozenset(terminals):
+                return None
+        return first, moves
+
+
+def _walk(lark, scanners: _Scanners, token_class) -> tuple[int, list[dict]] | None:
+    """(first scanner, moves) learnt by feeding one line of each kind to Lark's parser."""
+    root = lark.parse_interactive("")
+    first = scanners.of(root.parser_state.position)
+    if first is None:
+        return None
+    moves: list[dict] = []
+    after_a_line = root.copy()
+    walks = [(root.copy(), walk) for walk in _SAMPLE_LINES]  # each the text's first line
+    walks += [(after_a_line, ("_NL", *walk)) for walk in _SAMPLE_LINES]
+    for interactive, walk in walks:
+        state = interactive.parser_state
+        for kind in walk:
+            before = scanners.of(state.position)
+            interactive.feed_token(token_class(kind, "x"))
+            after = scanners.of(state.position)
+            if before is None or after is None:
+                return None
+            while len(moves) < len(scanners.scanners):
+                moves.append({})
+            if moves[before].setdefault(kind, after) != after:
+                return None  # one scanner, one terminal, two next scanners
+    return first, moves
 
 
 # One of each kind of line, fed to Lark's parser to learn which scanner follows which
