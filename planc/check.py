@@ -24,25 +24,8 @@ MAX_FTP_FRACTION = 10.0  # 1000 % FTP: FIT's ceiling, far above any sprint
 
 
 def expanded_step_count(nodes) -> int:
-    total = 0
-    for node in nodes:
-        if isinstance(node, Step):
-            total += 1
-        elif isinstance(node, Repeat):
-            total += node.count * expanded_step_count(node.children)
-        elif isinstance(node, Block):
-            total += expanded_step_count(node.children)
-    return total
-
-
-def _depth(nodes) -> int:
-    best = 0
-    for node in nodes:
-        if isinstance(node, Repeat):
-            best = max(best, 1 + _depth(node.children))
-        elif isinstance(node, Block):
-            best = max(best, _depth(node.children))
-    return best
+    """How many steps ``nodes`` play, repeats multiplied out (arithmetically)."""
+    return _survey(nodes, [])[1]
 
 
 _MEMO: dict[tuple, Parsed] = {}
@@ -79,14 +62,33 @@ def _read(text: str, *, path: str, sport: str | None, name: str | None) -> Parse
     return Parsed(None if any(d.is_error for d in diags) else workout, diags)
 
 
+def _survey(nodes, steps: list[Step]) -> tuple[int, int]:
+    """(repeat depth, expanded step count) of ``nodes``, in one walk that also
+    collects their steps, in document order, into ``steps``."""
+    depth = total = 0
+    for node in nodes:
+        if isinstance(node, Step):
+            total += 1
+            steps.append(node)
+        elif isinstance(node, Repeat):
+            inner, count = _survey(node.children, steps)
+            depth = max(depth, 1 + inner)
+            total += node.count * count
+        elif isinstance(node, Block):
+            inner, count = _survey(node.children, steps)
+            depth = max(depth, inner)
+            total += count
+    return depth, total
+
+
 def check_workout(workout: Workout) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
-    depth = _depth(workout.body)
+    steps: list[Step] = []
+    depth, expanded = _survey(workout.body, steps)
     if depth > MAX_DEPTH:
         diags.append(error("too-deep", f"repeats are nested {depth} deep (planc allows "
                            f"{MAX_DEPTH})", _first_repeat_span(workout.body),
                            "flatten the inner repeats"))
-    expanded = expanded_step_count(workout.body)
     if expanded > MAX_EXPANDED_STEPS:
         diags.append(error("too-many-steps", f"the workout expands to {expanded} steps (planc "
                            f"allows {MAX_EXPANDED_STEPS})", _first_repeat_span(workout.body),
@@ -96,7 +98,7 @@ def check_workout(workout: Workout) -> list[Diagnostic]:
                              "steps start with '-', e.g. '- 10m 60%'"))
     sport = workout.sport
     family = sport_family(sport)
-    for step in _steps(workout.body):
+    for step in steps:
         diags.extend(_check_step(step, sport, family))
     return diags
 
@@ -124,17 +126,6 @@ def _first_repeat_span(nodes):
             if inner is not None:
                 return inner
     return None
-
-
-_CONTAINERS = (Repeat, Block)
-
-
-def _steps(nodes):
-    for node in nodes:
-        if isinstance(node, Step):
-            yield node
-        elif isinstance(node, _CONTAINERS):
-            yield from _steps(node.children)
 
 
 def _check_zone(value, kind: str, span) -> Diagnostic | None:
