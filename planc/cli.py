@@ -145,7 +145,7 @@ def build_parser(selected: str | None) -> argparse.ArgumentParser:
                                formatter_class=argparse.RawDescriptionHelpFormatter)
             module.add_arguments(p)
             _add_verbosity(p)
-            p.set_defaults(_run=module.run)
+            p.set_defaults(_run=module.run, _cacheable=getattr(module, "cacheable", None))
         else:
             sub.add_parser(name, help=help_text, add_help=False)
     return parser
@@ -198,18 +198,99 @@ def _answered_at_once(argv: list[str]) -> int | None:
     return None
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one planc command line; the exit status (:class:`planc.commands.ExitCode`)."""
+def main(argv: list[str] | None = None, *, cache: bool | None = None) -> int:
+    """Run one planc command line; the exit status (:class:`planc.commands.ExitCode`).
+
+    ``cache`` (default: only for the process's own command line, not a call from a test
+    or a tool) lets check and compile answer from the result cache
+    (:mod:`planc.output.results`)."""
+    if cache is None:
+        cache = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     at_once = _answered_at_once(argv)
-    return _run(argv) if at_once is None else at_once
+    if at_once is not None:
+        return at_once
+    selected = _selected_command(argv)
+    if cache and selected in RESULTS:
+        return _run_with_results(selected, argv)
+    return _run(argv)[0]
 
 
-def _run(argv: list[str]) -> int:
-    """A command line the parser reads, run with planc's exit-status rules."""
+RESULTS = ("check", "compile")
+"""Commands whose run a text planc has seen answers from the result cache."""
+
+
+def _run_with_results(command: str, argv: list[str]) -> int:
+    """A stored run printed again, else the command run with what it prints recorded and
+    stored (planc.output.results says when a run may be)."""
+    from planc.inputs import failed_reads, record_reads
+    from planc.output import results  # lazy: only check and compile keep results
+
+    if not results.enabled(argv):
+        return _run(argv)[0]
+    hit = results.lookup(command, argv)
+    if hit is not None:
+        return _replay(hit.chunks, hit.code)
+    reads = record_reads()
+    chunks: list[tuple[int, str]] = []
+    out, err = _Recorder(sys.stdout, 1, chunks), _Recorder(sys.stderr, 2, chunks)
+    sys.stdout, sys.stderr = out, err
+    try:
+        code, args = _run(argv)
+    finally:
+        sys.stdout, sys.stderr = out.stream, err.stream
+    cacheable = getattr(args, "_cacheable", None)
+    if cacheable is not None and cacheable(args) and not (out.broken or err.broken) \
+            and not failed_reads():
+        results.store(command, argv, reads, chunks, code, getattr(args, "_written", None))
+    return code
+
+
+class _Recorder:
+    """A standard stream that also keeps what is written to it, in order with the other
+    stream's (``chunks``), so a cache hit prints the same bytes the same way."""
+
+    def __init__(self, stream, number: int, chunks: list[tuple[int, str]]):
+        self.stream = stream
+        self.number = number
+        self.chunks = chunks
+        self.broken = False  # a write failed (a closed pipe): the run is not stored
+
+    def write(self, text: str) -> int:
+        try:
+            written = self.stream.write(text)
+        except BaseException:
+            self.broken = True
+            raise
+        self.chunks.append((self.number, text))
+        return written
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):  # isatty, fileno, encoding, flush, buffer, ...
+        return getattr(self.stream, name)
+
+
+def _replay(chunks: list[tuple[int, str]], code: int) -> int:
+    """Print a stored run's output again, stream by stream in its order."""
+    try:
+        for number, text in chunks:
+            (sys.stdout if number == 1 else sys.stderr).write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _OK
+    return code
+
+
+def _run(argv: list[str]) -> tuple[int, argparse.Namespace | None]:
+    """A command line the parser reads, run with planc's exit-status rules; the exit
+    status and the parsed arguments (None if the parser stopped)."""
     from planc.commands import ExitCode  # lazy: see _answered_at_once
 
     selected = _selected_command(argv)
+    args = None
     try:
         if selected in CACHED and "--json" not in argv:  # a document is always printed
             # lazy, and before the parser: a no-change rebuild imports nothing more
@@ -218,27 +299,27 @@ def _run(argv: list[str]) -> int:
             fresh = up_to_date(selected, argv)
             if fresh is not None:
                 sys.stderr.write(fresh.transcript)
-                return ExitCode.OK
+                return ExitCode.OK, None
         parser = build_parser(selected)
         args = parser.parse_args(argv)
         if not getattr(args, "_run", None):
             parser.print_help(sys.stderr)
-            return ExitCode.USAGE
+            return ExitCode.USAGE, None
         from planc.commands.output import set_verbosity  # only once a command runs
 
         set_verbosity(getattr(args, "quiet", False), getattr(args, "verbose", False))
         args._argv = argv  # the command line as typed, which the build cache keys on
-        return int(args._run(args))
+        return int(args._run(args)), args
     except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
+        return (exc.code if isinstance(exc.code, int) else ExitCode.USAGE), None
     except UsageError as exc:
         print(f"planc {selected}: error: {exc}", file=sys.stderr)
-        return ExitCode.USAGE
+        return ExitCode.USAGE, None
     except KeyboardInterrupt:
         print("planc: interrupted", file=sys.stderr)
-        return ExitCode.INTERRUPTED
+        return ExitCode.INTERRUPTED, None
     except BrokenPipeError:
-        return ExitCode.OK
+        return ExitCode.OK, None
     except Exception:
         if os.environ.get("PLANC_DEBUG"):
             raise
@@ -247,7 +328,7 @@ def _run(argv: list[str]) -> int:
             "that caused it (set PLANC_DEBUG=1 to see the traceback)",
             file=sys.stderr,
         )
-        return ExitCode.INTERNAL
+        return ExitCode.INTERNAL, None
 
 
 if __name__ == "__main__":  # pragma: no cover

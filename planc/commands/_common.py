@@ -282,6 +282,19 @@ def add_fit_max_steps(p: argparse.ArgumentParser) -> None:
                    "steps and ramp slices count); ramps are sliced more coarsely to fit")
 
 
+def add_no_cache(p: argparse.ArgumentParser) -> None:
+    """``--no-cache``: run even when the result cache holds this run (README, 'The
+    result cache'); planc.cli looks for the flag before the parser runs."""
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not answer from (or store in) the result cache")
+
+
+def stored_paths_only(paths: Iterable[str]) -> bool:
+    """True if every path is a workout file named on its own: what the result cache can
+    vouch for (a directory's listing, standard input and a plan's includes it cannot)."""
+    return all(p != "-" and not is_plan(p) and os.path.isfile(p) for p in paths)
+
+
 def add_athlete_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("athlete thresholds (flags override --athlete)")
     g.add_argument("--athlete", metavar="FILE", help="athlete thresholds file (YAML)")

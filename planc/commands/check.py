@@ -21,12 +21,14 @@ from planc.commands._common import (
     CommandFailed,
     InputError,
     add_for_arguments,
+    add_no_cache,
     add_sport_arg,
     expand_paths,
     is_plan,
     read_source,
     report,
     squad_plans,
+    stored_paths_only,
 )
 
 
@@ -40,6 +42,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="print the diagnostics as one JSON document on standard output "
                    "(README, 'Machine-readable output')")
     add_for_arguments(p)
+    add_no_cache(p)
+
+
+def cacheable(args: argparse.Namespace) -> bool:
+    """Whether the result cache may replay this run (planc.output.results)."""
+    return not (args.squad or args.roster) and stored_paths_only(args.paths)
 
 
 def run(args: argparse.Namespace) -> int:
