@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None, *, cache: bool | None = None) -> int:
     if at_once is not None:
         return at_once
     selected = _selected_command(argv)
-    if cache and selected in RESULTS:
+    if cache and selected in RESULTS and results_wanted(argv):
         return _run_with_results(selected, argv)
     return _run(argv)[0]
 
@@ -220,14 +220,18 @@ RESULTS = ("check", "compile")
 """Commands whose run a text planc has seen answers from the result cache."""
 
 
+def results_wanted(argv: list[str]) -> bool:
+    """False with ``--no-cache`` on the command line or ``PLANC_NO_CACHE`` set (but to 0):
+    then the result cache is not even imported."""
+    return "--no-cache" not in argv and os.environ.get("PLANC_NO_CACHE", "") in ("", "0")
+
+
 def _run_with_results(command: str, argv: list[str]) -> int:
     """A stored run printed again, else the command run with what it prints recorded and
     stored (planc.output.results says when a run may be)."""
     from planc.inputs import failed_reads, record_reads
     from planc.output import results  # lazy: only check and compile keep results
 
-    if not results.enabled(argv):
-        return _run(argv)[0]
     hit = results.lookup(command, argv)
     if hit is not None:
         return _replay(hit.chunks, hit.code)

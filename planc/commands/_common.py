@@ -6,7 +6,6 @@ import argparse
 import os
 import re
 import sys
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -530,6 +529,8 @@ def today_in(zone: str | None) -> dt.date:
 
     if not zone:
         return dt.date.today()
+    import zoneinfo  # lazy: 4 ms of start-up (datetime, sysconfig) check and compile skip
+
     return dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()  # the roster checked the name
 
 
