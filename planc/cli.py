@@ -232,7 +232,10 @@ def _run_with_results(command: str, argv: list[str]) -> int:
     from planc.inputs import failed_reads, record_reads
     from planc.output import results  # lazy: only check and compile keep results
 
-    hit = results.lookup(command, argv)
+    place = results.probe(command, argv)
+    if place is None:
+        return _run(argv)[0]
+    hit = results.lookup(place)
     if hit is not None:
         return _replay(hit.chunks, hit.code)
     reads = record_reads()
@@ -246,7 +249,7 @@ def _run_with_results(command: str, argv: list[str]) -> int:
     cacheable = getattr(args, "_cacheable", None)
     if cacheable is not None and cacheable(args) and not (out.broken or err.broken) \
             and not failed_reads():
-        results.store(command, argv, reads, chunks, code, getattr(args, "_written", None))
+        results.store(place, reads, chunks, code, getattr(args, "_written", None))
     return code
 
 

@@ -125,18 +125,35 @@ class Hit:
         self.code = code
 
 
-def lookup(command: str, argv: Sequence[str]) -> Hit | None:
-    """The stored run of this command line, if nothing it depends on changed; else None
-    (also for any problem with the cache: the command then simply runs)."""
+class Probe:
+    """Where one run is kept: the cache folder and the entry name, found before the run
+    starts (so they describe the state it started in), for :func:`lookup` and
+    :func:`store`."""
+
+    __slots__ = ("name", "root")
+
+    def __init__(self, root: str, name: str):
+        self.root = root
+        self.name = name
+
+
+def probe(command: str, argv: Sequence[str]) -> Probe | None:
+    """The run's place in the cache, or None if there is no cache folder to use."""
     try:
         root = cache_root()
-        if root is None:
-            return None
-        name = entry_name(command, argv)
-        with Folder(root, create=False) as folder:
-            raw = folder.read(f"results/{name}.json", MAX_INPUT_BYTES)
+        return None if root is None else Probe(root, entry_name(command, argv))
+    except (OSError, ValueError):
+        return None
+
+
+def lookup(place: Probe) -> Hit | None:
+    """The stored run, if nothing it depends on changed; else None (also for any problem
+    with the cache: the command then simply runs)."""
+    try:
+        with Folder(place.root, create=False) as folder:
+            raw = folder.read(f"results/{place.name}.json", MAX_INPUT_BYTES)
         entry = json.loads(raw) if raw else None
-        return _valid(entry, name)
+        return _valid(entry, place.name)
     except (OSError, FolderProblem, ValueError, TypeError, KeyError, InputError):
         return None
 
@@ -166,8 +183,7 @@ def _output_unchanged(output: Any) -> bool:
 # ------------------------------------------------------------- storing --
 
 
-def store(command: str, argv: Sequence[str], reads: dict[str, str],
-          chunks: Sequence[tuple[int, str]], code: int,
+def store(place: Probe, reads: dict[str, str], chunks: Sequence[tuple[int, str]], code: int,
           written: tuple[str, Sequence[str]] | None = None) -> None:
     """Store a run that :func:`lookup` may replay (best effort: any problem, and the
     next run simply runs).  ``written`` is ``(folder, names)`` of compile -o DIR."""
@@ -176,19 +192,15 @@ def store(command: str, argv: Sequence[str], reads: dict[str, str],
     if sum(len(t) for _, t in chunks) > MAX_TRANSCRIPT:
         return
     try:
-        root = cache_root()
-        if root is None:
-            return
-        name = entry_name(command, argv)
         inputs = [[path, d] for path, d in sorted(reads.items())]
         outputs = _outputs(written) if written else []
         if outputs is None:
             return
-        data = json.dumps({"format": ENTRY_FORMAT, "key": _key(name, inputs),
+        data = json.dumps({"format": ENTRY_FORMAT, "key": _key(place.name, inputs),
                            "inputs": inputs, "outputs": outputs,
                            "chunks": [list(c) for c in chunks], "code": code},
                           ensure_ascii=False, separators=(",", ":")).encode()
-        _save(root, f"{name}.json", data)
+        _save(place.root, f"{place.name}.json", data)
     except (OSError, FolderProblem, ValueError, InputError):
         return
 
