@@ -235,7 +235,7 @@ def _run_with_results(command: str, argv: list[str]) -> int:
     place = results.probe(command, argv)
     if place is None:
         return _run(argv)[0]
-    hit = results.lookup(place)
+    hit = results.lookup(place, _listing)
     if hit is not None:
         return _replay(hit.chunks, hit.code)
     reads = record_reads()
@@ -247,10 +247,18 @@ def _run_with_results(command: str, argv: list[str]) -> int:
     finally:
         sys.stdout, sys.stderr = out.stream, err.stream
     cacheable = getattr(args, "_cacheable", None)
-    if cacheable is not None and cacheable(args) and not (out.broken or err.broken) \
+    if cacheable is not None and cacheable(args, code) and not (out.broken or err.broken) \
             and not failed_reads():
-        results.store(place, reads, chunks, code, getattr(args, "_written", None))
+        results.store(place, reads, chunks, code, getattr(args, "_written", None),
+                      getattr(args, "_listed", {}))
     return code
+
+
+def _listing(folder: str) -> list[str]:
+    """The files a folder argument stands for now (to compare with a stored run's)."""
+    from planc.commands._paths import expand_paths  # lazy: only a stored run over a folder
+
+    return expand_paths([folder])
 
 
 class _Recorder:

@@ -22,6 +22,17 @@ WORKOUT = "Warmup\n- 10m 55%\n\nMain set 3x\n- 4m 105%\n- 2m 50%\n"
 WARNED = "Main\n- 5m 400%\n- 3x\n"  # a warning and an error: exit 1
 ATHLETE = "ride: {ftp: 250}\n"
 MAIN = cli.main
+PLAN = """\
+id: cache-test
+name: Cache test
+start: 2027-01-04
+weeks: 2
+athlete: athlete.yaml
+include: [lib.yaml]
+calendar:
+  - tue: ride
+"""
+LIBRARY = "workouts:\n  ride:\n    sport: Ride\n    body: |\n      - 10m 75%\n      - 5m 200%\n"
 
 
 @pytest.fixture
@@ -31,6 +42,10 @@ def folder(tmp_path: Path, monkeypatch) -> Path:
     (work / "ride.workout").write_text(WORKOUT, encoding="utf-8")
     (work / "bad.workout").write_text(WARNED, encoding="utf-8")
     (work / "athlete.yaml").write_text(ATHLETE, encoding="utf-8")
+    (work / "lib.yaml").write_text(LIBRARY, encoding="utf-8")
+    (work / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    (work / "missing-athlete.yaml").write_text(PLAN.replace("athlete.yaml", "nobody.yaml"),
+                                               encoding="utf-8")
     monkeypatch.setenv("PLANC_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("PLANC_NO_CACHE", raising=False)
     return work
@@ -187,10 +202,11 @@ def test_no_cache_turns_it_off(folder, monkeypatch, ran, switch):
     assert ran.count == 2 and entries(folder) == []
 
 
-@pytest.mark.parametrize("args", [("check", "."), ("check", "-"), ("compile", "-"),
+@pytest.mark.parametrize("args", [("check", "-"), ("compile", "-"),
                                   ("check", "missing.workout"),
                                   ("compile", "ride.workout", "--athlete", "nope.yaml"),
-                                  ("compile", "ride.workout", "-o", "one.txt")],
+                                  ("compile", "ride.workout", "-o", "one.txt"),
+                                  ("check", "missing-athlete.yaml")],
                          ids=" ".join)
 def test_runs_the_cache_cannot_vouch_for_are_not_stored(folder, monkeypatch, args):
     planc_cached(folder, monkeypatch, *args)
@@ -248,9 +264,64 @@ def test_a_hit_imports_neither_the_parser_nor_the_writers(folder):
              "('lark', 'lxml', 'ruamel', 'jinja2', 'argparse') or m.startswith(("
              "'planc.emit', 'planc.lower', 'planc.syntax', 'planc.diagnostics', 'planc.ast')))\n"
              "print(status, heavy, file=sys.stderr)\n")
-    for args in (["check", "bad.workout"], ["compile", "ride.workout", "--to", "zwo", "-o", "o"]):
+    (folder / "missing-athlete.yaml").unlink()  # an error in a plan: never kept
+    for args in (["check", "bad.workout"], ["compile", "ride.workout", "--to", "zwo", "-o", "o"],
+                 ["check", "-q", "."]):
         runs = [subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
                                text=True, cwd=folder, env=env, timeout=60) for _ in range(2)]
         first, again = (run.stderr.strip().splitlines() for run in runs)
         assert first[-1] != again[-1] and again[-1].endswith(" []"), runs[1].stderr
         assert runs[0].stdout == runs[1].stdout and first[:-1] == again[:-1]
+
+
+def test_a_plan_that_had_no_error_is_replayed_until_it_or_a_file_it_reads_changes(
+        folder, monkeypatch, ran):
+    first = planc_cached(folder, monkeypatch, "check", "plan.yaml")
+    assert first.returncode == 0
+    assert planc_cached(folder, monkeypatch, "check", "plan.yaml") == first and ran.count == 1
+    (folder / "lib.yaml").write_text(LIBRARY.replace("- 5m 200%", "- 3x"), encoding="utf-8")
+    edited = planc_cached(folder, monkeypatch, "check", "plan.yaml")
+    assert edited.returncode == 1 and ran.count == 2
+    assert edited == run_in_process("check", "plan.yaml", cwd=folder)
+    (folder / "lib.yaml").write_text(LIBRARY, encoding="utf-8")
+    (folder / "athlete.yaml").write_text("ride: {ftp: 9999999}\n", encoding="utf-8")
+    assert planc_cached(folder, monkeypatch, "check", "plan.yaml").returncode == 1
+    assert ran.count == 4  # with the uncached run above
+
+
+def test_a_plan_whose_athlete_file_is_missing_is_not_kept_so_creating_it_counts(
+        folder, monkeypatch, ran):
+    assert planc_cached(folder, monkeypatch, "check", "missing-athlete.yaml").returncode == 1
+    (folder / "nobody.yaml").write_text(ATHLETE, encoding="utf-8")
+    assert planc_cached(folder, monkeypatch, "check", "missing-athlete.yaml").returncode == 0
+    assert ran.count == 2
+
+
+def _add_file(folder: Path) -> None:
+    (folder / "sub").mkdir()
+    (folder / "sub" / "new.workout").write_text(WORKOUT, encoding="utf-8")
+
+
+def _remove_file(folder: Path) -> None:
+    (folder / "bad.workout").unlink()
+
+
+def _manifest(folder: Path) -> None:  # a folder planc wrote is refused
+    (folder / "manifest.json").write_text('{"plan": "x"}', encoding="utf-8")
+
+
+def _git_ignored(folder: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    (folder / ".gitignore").write_text("bad.workout\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [_add_file, _remove_file, _manifest, _git_ignored],
+                         ids=lambda f: f.__name__.strip("_"))
+def test_a_folder_argument_is_listed_again_before_a_hit(folder, monkeypatch, ran, change):
+    (folder / "missing-athlete.yaml").unlink()  # an error in a plan: never kept
+    args = ("check", "-q", ".")
+    first = planc_cached(folder, monkeypatch, *args)
+    assert planc_cached(folder, monkeypatch, *args) == first and ran.count == 1
+    change(folder)
+    after = planc_cached(folder, monkeypatch, *args)
+    assert ran.count == 2 and after == run_in_process(*args, cwd=folder)

@@ -27,12 +27,11 @@ from planc.commands._common import (
     add_no_cache,
     add_sport_arg,
     athlete_from_args,
-    expand_paths,
     is_plan,
     read_source,
     report,
-    stored_paths_only,
 )
+from planc.commands._paths import expand_one
 from planc.units import is_indoor
 
 if TYPE_CHECKING:  # types only: the library is imported lazily, for start-up
@@ -69,10 +68,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_no_cache(p)
 
 
-def cacheable(args: argparse.Namespace) -> bool:
-    """Whether the result cache may replay this run (planc.output.results): to standard
-    output, or into -o DIR once written (``args._written``: the files it must find)."""
-    return stored_paths_only(args.paths) and (
+def cacheable(args: argparse.Namespace, code: int) -> bool:
+    """Whether the result cache may replay this run (planc.output.results): not standard
+    input; to standard output, or into -o DIR once written (``args._written``: the files
+    it must find there again).  (A plan is refused with exit 2, never stored.)"""
+    return "-" not in args.paths and (
         args.output is None or getattr(args, "_written", None) is not None)
 
 
@@ -111,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"planc compile: error: --to: {exc}", file=sys.stderr)
         return 2
     try:
-        paths = expand_paths(args.paths)
+        args._listed = {}  # a folder's files, for the result cache
+        paths = [f for given in args.paths for f in expand_one(given, args._listed)]
     except InputError as exc:
         print(f"planc compile: error: {exc}", file=sys.stderr)
         return 2

@@ -19,12 +19,18 @@ stream by stream in the order it was printed, and its exit code.
 folder's record (``.planc-cache/compile.json``); a hit needs every one of them
 byte for byte as written, so a deleted or edited output runs compile again.
 
-Correct first: a run is stored only when nothing escapes the key (the command says
-so, :func:`planc.commands.check.cacheable`): workout files named one by one (no
-directory, whose listing is no file read, no standard input, no plan), a read
-that failed, or an exit code other than 0 or 1 is never stored.  Any problem
-with the cache (unreadable, corrupt, a link, a full disk) is a miss and the run
-goes on as if there were no cache.
+A folder argument stands for the files below it (planc.commands._paths: what git
+does not ignore, not what planc wrote): the entry keeps that list, and a lookup
+lists the folder again (``git ls-files``) and needs the same list, so an added,
+removed or newly ignored file runs the command again.
+
+Correct first: a run is stored only when nothing escapes the key (each command
+says when, its ``cacheable(args, code)``): never one that read standard input, or
+had a read that failed (a missing file may appear), or ended with an exit code
+other than 0 or 1; a plan or roster only when it had no error (it names athlete
+and roster files that planc.plan looks for with ``os.path.isfile``, which the log
+of files read cannot see).  Any problem with the cache (unreadable, corrupt, a
+link, a full disk) is a miss and the run goes on as if there were no cache.
 
 Where it lives: ``$PLANC_CACHE_DIR``, else ``$XDG_CACHE_HOME/planc``, else
 ``~/.cache/planc``, in ``results/``; at most :data:`MAX_ENTRIES` entries and
@@ -49,10 +55,10 @@ from planc.output.folder import Folder, FolderProblem
 
 TYPE_CHECKING = False  # not typing's: its import is 2 ms of the cache hit
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2  # 2: folder arguments' listings
 MAX_ENTRIES = 512
 MAX_BYTES = 32_000_000
 MAX_TRANSCRIPT = 1_000_000  # a run that printed more is not stored
@@ -146,21 +152,24 @@ def probe(command: str, argv: Sequence[str]) -> Probe | None:
         return None
 
 
-def lookup(place: Probe) -> Hit | None:
+def lookup(place: Probe, listing: Callable[[str], list[str]]) -> Hit | None:
     """The stored run, if nothing it depends on changed; else None (also for any problem
-    with the cache: the command then simply runs)."""
+    with the cache: the command then simply runs).  ``listing`` gives the files a folder
+    argument stands for now (planc.commands._paths, which this layer cannot import)."""
     try:
         with Folder(place.root, create=False) as folder:
             raw = folder.read(f"results/{place.name}.json", MAX_INPUT_BYTES)
         entry = json.loads(raw) if raw else None
-        return _valid(entry, place.name)
+        return _valid(entry, place.name, listing)
     except (OSError, FolderProblem, ValueError, TypeError, KeyError, InputError):
         return None
 
 
-def _valid(entry: Any, name: str) -> Hit | None:
+def _valid(entry: Any, name: str, listing: Callable[[str], list[str]]) -> Hit | None:
     if not isinstance(entry, dict) or entry.get("format") != ENTRY_FORMAT:
         return None
+    if any(listing(str(folder)) != files for folder, files in entry["listed"]):
+        return None  # a file added to (or removed from, or ignored in) a folder argument
     inputs = [[path, digest(read_bytes(path))] for path, _ in entry["inputs"]]
     if entry["key"] != _key(name, inputs):
         return None
@@ -184,9 +193,11 @@ def _output_unchanged(output: Any) -> bool:
 
 
 def store(place: Probe, reads: dict[str, str], chunks: Sequence[tuple[int, str]], code: int,
-          written: tuple[str, Sequence[str]] | None = None) -> None:
+          written: tuple[str, Sequence[str]] | None = None,
+          listed: Mapping[str, list[str]] | None = None) -> None:
     """Store a run that :func:`lookup` may replay (best effort: any problem, and the
-    next run simply runs).  ``written`` is ``(folder, names)`` of compile -o DIR."""
+    next run simply runs).  ``written`` is ``(folder, names)`` of compile -o DIR;
+    ``listed`` each folder argument's files."""
     if code not in (0, 1) or any(d == UNREPEATABLE for d in reads.values()):
         return
     if sum(len(t) for _, t in chunks) > MAX_TRANSCRIPT:
@@ -198,6 +209,7 @@ def store(place: Probe, reads: dict[str, str], chunks: Sequence[tuple[int, str]]
             return
         data = json.dumps({"format": ENTRY_FORMAT, "key": _key(place.name, inputs),
                            "inputs": inputs, "outputs": outputs,
+                           "listed": sorted([k, list(v)] for k, v in (listed or {}).items()),
                            "chunks": [list(c) for c in chunks], "code": code},
                           ensure_ascii=False, separators=(",", ":")).encode()
         _save(place.root, f"{place.name}.json", data)
