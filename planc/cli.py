@@ -176,9 +176,9 @@ CACHED = ("build", "render")
 """Commands whose no-change run stops before the parser (planc.output.cache)."""
 
 
-# ExitCode.OK and ExitCode.USAGE, for the answers that import nothing (not even enum);
-# tests/test_cli.py checks they are the same
-_OK, _USAGE = 0, 2
+# ExitCode.OK, USAGE and INTERRUPTED, for the answers that import nothing (not even enum);
+# tests/test_cli.py and tests/test_result_cache.py check they are the same
+_OK, _USAGE, _INTERRUPTED = 0, 2, 130
 
 
 def _answered_at_once(argv: list[str]) -> int | None:
@@ -232,10 +232,13 @@ def _run_with_results(command: str, argv: list[str]) -> int:
     from planc.inputs import failed_reads, record_reads
     from planc.output import results  # lazy: only check and compile keep results
 
-    place = results.probe(command, argv)
+    try:
+        place = results.probe(command, argv)
+        hit = results.lookup(place, _listing) if place is not None else None
+    except KeyboardInterrupt:  # listing a folder runs git, which takes a moment
+        return _interrupted()
     if place is None:
         return _run(argv)[0]
-    hit = results.lookup(place, _listing)
     if hit is not None:
         return _replay(hit.chunks, hit.code)
     reads = record_reads()
@@ -299,6 +302,12 @@ def _replay(chunks: list[tuple[int, str]], code: int) -> int:
     return code
 
 
+def _interrupted() -> int:
+    """Ctrl-C: one line, exit 130 (ExitCode.INTERRUPTED)."""
+    print("planc: interrupted", file=sys.stderr)
+    return _INTERRUPTED
+
+
 def _run(argv: list[str]) -> tuple[int, argparse.Namespace | None]:
     """A command line the parser reads, run with planc's exit-status rules; the exit
     status and the parsed arguments (None if the parser stopped)."""
@@ -331,8 +340,7 @@ def _run(argv: list[str]) -> tuple[int, argparse.Namespace | None]:
         print(f"planc {selected}: error: {exc}", file=sys.stderr)
         return ExitCode.USAGE, None
     except KeyboardInterrupt:
-        print("planc: interrupted", file=sys.stderr)
-        return ExitCode.INTERRUPTED, None
+        return _interrupted(), None
     except BrokenPipeError:
         return ExitCode.OK, None
     except Exception:

@@ -172,7 +172,11 @@ def test_other_flags_and_another_folder_are_other_runs(folder, monkeypatch, ran)
 
 @pytest.mark.parametrize("garbage", [b"", b"{", b"[]", b'{"format": 1}', b"\xff\xfe",
                                      b'{"format":1,"key":"x","inputs":[],"outputs":[],'
-                                     b'"chunks":[[3,"x"]],"code":0}'])
+                                     b'"chunks":[[3,"x"]],"code":0}',
+                                     b'{"format":2,"key":"x","inputs":[[5,"x"]],"outputs":[],'
+                                     b'"listed":[],"chunks":[],"code":0}',
+                                     b'{"format":2,"key":"x","inputs":[],"outputs":[[1]],'
+                                     b'"listed":[[7,[]]],"chunks":[],"code":0}'])
 def test_a_corrupt_entry_is_ignored(folder, monkeypatch, ran, garbage):
     first = planc_cached(folder, monkeypatch, "check", "bad.workout")
     [entry] = entries(folder)
@@ -325,3 +329,18 @@ def test_a_folder_argument_is_listed_again_before_a_hit(folder, monkeypatch, ran
     change(folder)
     after = planc_cached(folder, monkeypatch, *args)
     assert ran.count == 2 and after == run_in_process(*args, cwd=folder)
+
+
+def test_ctrl_c_while_a_folder_is_listed_again_is_one_line_and_130(folder, monkeypatch):
+    from planc.commands import ExitCode
+
+    assert cli._INTERRUPTED == ExitCode.INTERRUPTED
+    (folder / "missing-athlete.yaml").unlink()
+    planc_cached(folder, monkeypatch, "check", "-q", ".")
+
+    def interrupted(folder: str) -> list[str]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_listing", interrupted)
+    done = planc_cached(folder, monkeypatch, "check", "-q", ".")
+    assert (done.returncode, done.stderr) == (130, b"planc: interrupted\n")

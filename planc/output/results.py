@@ -49,7 +49,7 @@ import json
 import os
 import sys
 
-from planc.inputs import MAX_INPUT_BYTES, UNREPEATABLE, InputError, digest, read_bytes
+from planc.inputs import MAX_INPUT_BYTES, UNREPEATABLE, digest, read_bytes
 from planc.output.cache import fingerprint, unchanged
 from planc.output.folder import Folder, FolderProblem
 
@@ -148,7 +148,7 @@ def probe(command: str, argv: Sequence[str]) -> Probe | None:
     try:
         root = cache_root()
         return None if root is None else Probe(root, entry_name(command, argv))
-    except (OSError, ValueError):
+    except Exception:  # no usable cache: the command simply runs
         return None
 
 
@@ -161,7 +161,7 @@ def lookup(place: Probe, listing: Callable[[str], list[str]]) -> Hit | None:
             raw = folder.read(f"results/{place.name}.json", MAX_INPUT_BYTES)
         entry = json.loads(raw) if raw else None
         return _valid(entry, place.name, listing)
-    except (OSError, FolderProblem, ValueError, TypeError, KeyError, InputError):
+    except Exception:  # any problem with a cache entry is a miss, silently
         return None
 
 
@@ -213,7 +213,7 @@ def store(place: Probe, reads: dict[str, str], chunks: Sequence[tuple[int, str]]
                            "chunks": [list(c) for c in chunks], "code": code},
                           ensure_ascii=False, separators=(",", ":")).encode()
         _save(place.root, f"{place.name}.json", data)
-    except (OSError, FolderProblem, ValueError, InputError):
+    except Exception:  # the cache is best effort: never fail the command
         return
 
 
