@@ -16,7 +16,7 @@ How an example is read depends on its stage:
 * ``syntax``, ``check``: workout text, read with :func:`planc.check.read_workout`
   (no header means a Ride).
 * ``check:plan``: the text of ``plan.yaml``, checked as ``planc check`` checks a plan
-  (:func:`planc.plan.check_plan`: also what its athlete leaves unknown).
+  (:func:`planc.plan.rejections.check_plan`: also what its athlete leaves unknown and what build would stop at).
 * ``lower:<format>``: workout text compiled with :func:`planc.emit.emit` for an
   athlete with ride FTP 250 W, LTHR 170 bpm, max HR 190 bpm and run threshold
   pace 4:00/km (no other thresholds), or for the ``athlete.yaml`` in ``files``.

@@ -46,8 +46,13 @@ class Limit:
 
 def as_float(value: object) -> float | None:
     """A number from text or a YAML/JSON number, or None: a huge integer (``1`` * 400)
-    is not a float Python can hold, and ``bool`` is not a number."""
+    is not a float Python can hold, and ``bool`` is not a number.  Text is read as
+    people and intervals.icu write numbers: Python's ``float`` would also take
+    ``1_000`` and other scripts' digits (``'١٠٠٠'``, ``'２５０'``), which no other tool
+    reads as a number."""
     if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and (not value.isascii() or "_" in value):
         return None
     try:
         return float(value)  # type: ignore[arg-type]

@@ -35,7 +35,8 @@ from planc.emit.fit_encoder import FitEncodeError, FitStep, crc16, encode_workou
 from planc.importers import common as import_common
 from planc.importers import import_file
 from planc.plan.athlete_file import load_athlete_file
-from planc.plan.load import check_plan, read_plan
+from planc.plan.load import read_plan
+from planc.plan.rejections import check_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "planc"

@@ -88,7 +88,11 @@ def test_deep_or_long_expressions_evaluate_or_are_expression_errors(text, value,
 @pytest.mark.parametrize(("flag", "value"), [("--ftp", "nan"), ("--ftp", "inf"),
                                              ("--lthr", "-5"), ("--threshold-pace", "99:99/km"),
                                              ("--threshold-pace", "nan"),
-                                             ("--threshold-pace", "270")])
+                                             ("--threshold-pace", "270"),
+                                             # Python's float() reads these; nobody else does
+                                             ("--ftp", "1_000"), ("--ftp", "\u0662\u0665\u0660"),
+                                             ("--ftp", "\uff12\uff15\uff10"),
+                                             ("--lthr", "1_6_0")])
 def test_impossible_threshold_flags_are_usage_errors(tmp_path, flag, value):
     proc = run_planc("compile", str(VO2), "--to", "erg", flag, value, "-o", str(tmp_path))
     assert proc.returncode == 2, proc.stderr_text

@@ -194,7 +194,7 @@ async def test_an_error_in_an_unopened_library_is_published_for_it(client: Langu
 
 def test_the_analysis_matches_planc_check_on_the_example_plans():
     """The editor shows exactly what 'planc check' reports (same codes, same spans)."""
-    from planc.plan import check_plan
+    from planc.plan.rejections import check_plan
 
     root = Path(__file__).resolve().parent.parent / "plans"
     for plan in sorted(root.glob("*.yaml")):
@@ -274,3 +274,17 @@ async def test_a_plan_reads_an_unsaved_library_and_the_disk_again_when_it_closes
     client.text_document_did_close(types.DidCloseTextDocumentParams(
         types.TextDocumentIdentifier(uri=lib_uri)))
     assert await diagnostics(client, uri, cleared=True) == []
+
+
+def test_a_plan_shows_what_build_would_stop_at(tmp_path: Path):
+    """A session in watts with no FTP: the editor marks what `planc check` (and build)
+    reports, not only the reading's own diagnostics."""
+    from planc.plan.rejections import check_plan
+
+    text = ("id: p\nname: P\nstart: 2027-01-04\nweeks: 1\n"
+            "workouts:\n  w: {sport: Ride, body: \"- 30m 200w\"}\ncalendar:\n  - mon: w\n")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text, encoding="utf-8")
+    got = analysis.analyse(str(plan), text).diagnostics
+    assert "missing-threshold" in {d.code for d in got}
+    assert [(d.code, d.span) for d in got] == [(d.code, d.span) for d in check_plan(plan)]

@@ -16,7 +16,8 @@ from support.plan_helpers import (
     write,
 )
 
-from planc.plan.load import check_plan, read_plan
+from planc.plan.load import read_plan
+from planc.plan.rejections import check_plan
 
 
 def test_valid_plan_has_no_diagnostics(tmp_path):

@@ -127,7 +127,7 @@ def test_folded_note_text_is_clean(tmp_path):
 def test_check_accepts_library_and_athlete_files():
     from conftest import ROOT
 
-    from planc.plan.load import check_plan
+    from planc.plan.rejections import check_plan
 
     for path in [*(ROOT / "plans" / "library").glob("*.yaml"),
                  ROOT / "plans" / "athletes" / "cyclist.yaml"]:

@@ -120,9 +120,8 @@ def _run(args: argparse.Namespace, paths: list[str]) -> int:
 def _check_yaml(args: argparse.Namespace, path: str, sources: dict[str, str]) -> bool:
     """A plan (and its athletes) or a roster, reported here; True if any error."""
     from planc.plan.load import read_plan
-    from planc.plan.rejections import build_errors
+    from planc.plan.rejections import check_findings
     from planc.plan.roster import check_roster, is_roster
-    from planc.plan.stats import threshold_warnings
     from planc.plan.yamlsrc import parse_yaml
 
     try:
@@ -136,12 +135,9 @@ def _check_yaml(args: argparse.Namespace, path: str, sources: dict[str, str]) ->
     result = read_plan(path)
     sources.update(result.sources)
     plan = result.plan
-    diagnostics = result.diagnostics
-    if plan is not None and result.ok:  # figures `stats` could not know, said before it runs
-        diagnostics = diagnostics + threshold_warnings(plan)
-        if not plan.roster:  # what build would stop at (a roster's athletes: squad_plans)
-            diagnostics = diagnostics + build_errors(plan)
-    failed = report(diagnostics, sources, strict=args.strict)
+    # what `stats` could not know and what build would stop at, said before they run
+    # (a roster's athletes: squad_plans)
+    failed = report(check_findings(result), sources, strict=args.strict)
     if plan is None or not (args.squad or plan.roster or args.roster):
         return failed
     squad_plans(args, path, plan, sources, result.diagnostics, strict=args.strict,

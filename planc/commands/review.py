@@ -78,19 +78,12 @@ def run(args: argparse.Namespace) -> int:
     return _run_one(args, result.plan)
 
 
-def _review_one(client, plan, selection, today: dt.date) -> dict[str, Any]:
-    """Fetch and review one athlete's plan (ServiceError passes through)."""
-    from planc.publish.review import fetch, review, review_window
-
-    first, last = review_window(plan, selection, today)
-    return review(plan, fetch(client, first, last, today), today, selection)
-
-
 def _run_one(args: argparse.Namespace, plan) -> int:
     from planc.commands._common import client_from_args, selection_from_args
     from planc.plan.weeks import SelectionError
     from planc.publish.client import ServiceError
     from planc.publish.connect import ConnectError
+    from planc.publish.review import review_online
     from planc.publish.review_table import format_review
 
     try:
@@ -102,7 +95,7 @@ def _run_one(args: argparse.Namespace, plan) -> int:
         return _fail(str(exc), ExitCode.USAGE)
     with client:
         try:
-            found = _review_one(client, plan, selection, args.today or dt.date.today())
+            found = review_online(client, plan, selection, args.today or dt.date.today())
         except ServiceError as exc:
             return _fail(str(exc), ExitCode.SERVICE)
     if args.json:
@@ -124,6 +117,7 @@ def _run_squad(args: argparse.Namespace, result, sources: dict[str, str]) -> int
     from planc.plan.weeks import SelectionError
     from planc.publish.client import ServiceError
     from planc.publish.connect import ConnectError
+    from planc.publish.review import review_online
 
     try:
         roster, plans = squad_plans(args, args.plan, result.plan, sources, result.diagnostics)
@@ -144,7 +138,7 @@ def _run_squad(args: argparse.Namespace, result, sources: dict[str, str]) -> int
             try:
                 if member.id is None:
                     raise ServiceError("no intervals.icu id in the roster")
-                entry["review"] = _review_one(client.for_athlete(member.id),
+                entry["review"] = review_online(client.for_athlete(member.id),
                                               mp.result.plan, selection, today)
             except ServiceError as exc:
                 entry["error"] = str(exc)

@@ -205,12 +205,6 @@ def render_svg(workout: Workout, athlete: Athlete | None = None, *, style: Style
     kx = plot_w / profile.total_s if profile.total_s > 0 else 0.0
     ky = style.plot_height / profile.vmax
 
-    def x(t: float) -> str:
-        return num(style.left + t * kx)
-
-    def y(v: float) -> str:
-        return num(baseline - v * ky)
-
     root = E.svg(
         E.title(title),
         *([E.desc(words.desc)] if describe else []),
@@ -224,6 +218,43 @@ def render_svg(workout: Workout, athlete: Athlete | None = None, *, style: Style
 
     if style.axes:
         _axes(E, root, profile, style, baseline, top, kx, ky)
+
+    _append_paths(E, root, _step_paths(profile, style.left, baseline, kx, ky))
+    root.append(_line(E, style.left, baseline, style.width - style.right, baseline, MUTED))
+
+    if style.brackets:
+        _brackets(E, root, profile, style, kx)
+    if style.step_labels:
+        _step_labels(E, root, profile, style, kx, ky, baseline)
+    if style.cues:
+        _cues(E, root, profile, style, kx, baseline, ky)
+    if style.hover:
+        _hover(E, root, profile, style, kx, top, baseline, athlete, workout)
+    if style.caption:
+        cap = E.text(words.caption, x=num(style.left), y=num(height - 6))
+        cap.set("fill", TEXT)
+        cap.set("font-size", "12")
+        root.append(cap)
+    return etree.tostring(root, encoding="unicode") + ("\n" if standalone else "")
+
+
+_PATH_LOOK = {
+    "s": (("fill", None),),
+    "b": (("fill", None), ("fill-opacity", ".4")),
+    "m": (("fill", "none"), ("stroke", None), ("stroke-width", "1.5")),
+    "u": (("fill", "none"), ("stroke", None), ("stroke-dasharray", "3 2")),
+}
+
+
+def _step_paths(profile: Profile, left: float, baseline: float, kx: float,
+                ky: float) -> _Paths:
+    """Each step's area (and band, mid line, estimate outline), grouped by class and colour."""
+
+    def x(t: float) -> str:
+        return num(left + t * kx)
+
+    def y(v: float) -> str:
+        return num(baseline - v * ky)
 
     paths = _Paths()
     base = num(baseline)
@@ -244,39 +275,17 @@ def render_svg(workout: Workout, athlete: Athlete | None = None, *, style: Style
                 paths.add(0, "s", zone_colour(zone), d)
         if s.estimated:
             paths.add(3, "u", MUTED, f"M{x(s.t0)} {base}V{y(s.top)}H{x(s.t1)}V{base}")
+    return paths
+
+
+def _append_paths(E, root, paths: _Paths) -> None:
+    """One <path> per group; the class says how it is painted (the colour fills or strokes)."""
     for (_order, cls, colour), ds in sorted(paths.groups.items()):
         el = E.path(d="".join(ds))
         el.set("class", cls)
-        if cls == "s":
-            el.set("fill", colour)
-        elif cls == "b":
-            el.set("fill", colour)
-            el.set("fill-opacity", ".4")
-        elif cls == "m":
-            el.set("fill", "none")
-            el.set("stroke", colour)
-            el.set("stroke-width", "1.5")
-        else:
-            el.set("fill", "none")
-            el.set("stroke", colour)
-            el.set("stroke-dasharray", "3 2")
+        for name, value in _PATH_LOOK[cls]:
+            el.set(name, colour if value is None else value)
         root.append(el)
-    root.append(_line(E, style.left, baseline, style.width - style.right, baseline, MUTED))
-
-    if style.brackets:
-        _brackets(E, root, profile, style, kx)
-    if style.step_labels:
-        _step_labels(E, root, profile, style, kx, ky, baseline)
-    if style.cues:
-        _cues(E, root, profile, style, kx, baseline, ky)
-    if style.hover:
-        _hover(E, root, profile, style, kx, top, baseline, athlete, workout)
-    if style.caption:
-        cap = E.text(words.caption, x=num(style.left), y=num(height - 6))
-        cap.set("fill", TEXT)
-        cap.set("font-size", "12")
-        root.append(cap)
-    return etree.tostring(root, encoding="unicode") + ("\n" if standalone else "")
 
 
 def _visible_pieces(s: StepShape, x) -> list[tuple[str, str, float, float, int | None]]:

@@ -86,12 +86,7 @@ class Validator:
 
     def _check(self, value: Any, schema: dict[str, Any], where: str, root: bool = False) -> None:
         if "$ref" in schema:
-            target, name = self._resolve(schema["$ref"])
-            self._check(value, target, where, root)
-            if name and name in self.strict and isinstance(value, dict):
-                for prop, extra in self.strict[name].items():
-                    if value.get(prop) is not None:
-                        self._check(value[prop], extra, f"{where}.{prop}")
+            self._reference(value, schema["$ref"], where, root)
             return
         if value is None:
             if root:
@@ -103,30 +98,34 @@ class Validator:
         if kind == "object" or (kind is None and "properties" in schema):
             self._object(value, schema, where)
         elif kind == "array":
-            if not isinstance(value, list):
-                raise SchemaError(f"{where}: expected an array, got {_describe(value)}")
-            items = schema.get("items", {})
-            for index, item in enumerate(value):
-                self._check(item, items, f"{where}[{index}]")
+            self._array(value, schema, where)
         elif kind == "string":
             if not isinstance(value, str):
                 raise SchemaError(f"{where}: expected a string, got {_describe(value)}")
             self._string(value, schema, where)
-        elif kind == "integer":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise SchemaError(f"{where}: expected an integer, got {_describe(value)}")
-            if schema.get("format") == "int32" and not _INT32[0] <= value <= _INT32[1]:
-                raise SchemaError(f"{where}: {value} is out of range for int32")
-        elif kind == "number":
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise SchemaError(f"{where}: expected a number, got {_describe(value)}")
-        elif kind == "boolean" and not isinstance(value, bool):
-            raise SchemaError(f"{where}: expected a boolean, got {_describe(value)}")
+        elif kind in ("integer", "number", "boolean"):
+            _scalar(value, kind, schema, where)
         if "enum" in schema and value not in schema["enum"]:
             allowed = ", ".join(str(v) for v in schema["enum"])
             raise SchemaError(
                 f"{where}: {json.dumps(value)} is not one of the accepted values [{allowed}]"
             )
+
+    def _reference(self, value: Any, ref: str, where: str, root: bool) -> None:
+        """A $ref, plus the stricter rules this stand-in adds to some named schemas."""
+        target, name = self._resolve(ref)
+        self._check(value, target, where, root)
+        if name and name in self.strict and isinstance(value, dict):
+            for prop, extra in self.strict[name].items():
+                if value.get(prop) is not None:
+                    self._check(value[prop], extra, f"{where}.{prop}")
+
+    def _array(self, value: Any, schema: dict[str, Any], where: str) -> None:
+        if not isinstance(value, list):
+            raise SchemaError(f"{where}: expected an array, got {_describe(value)}")
+        items = schema.get("items", {})
+        for index, item in enumerate(value):
+            self._check(item, items, f"{where}[{index}]")
 
     def _object(self, value: Any, schema: dict[str, Any], where: str) -> None:
         if not isinstance(value, dict):
@@ -163,3 +162,17 @@ _FORMAT_HINTS = {"local-date-time": "yyyy-MM-ddTHH:mm:ss (athlete-local, no offs
 def _describe(value: Any) -> str:
     text = json.dumps(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _scalar(value: Any, kind: str, schema: dict[str, Any], where: str) -> None:
+    """integer (int32 in range), number, boolean; bool is no number, as in Java."""
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SchemaError(f"{where}: expected an integer, got {_describe(value)}")
+        if schema.get("format") == "int32" and not _INT32[0] <= value <= _INT32[1]:
+            raise SchemaError(f"{where}: {value} is out of range for int32")
+    elif kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SchemaError(f"{where}: expected a number, got {_describe(value)}")
+    elif not isinstance(value, bool):
+        raise SchemaError(f"{where}: expected a boolean, got {_describe(value)}")

@@ -258,58 +258,75 @@ def _target(kind: int | None, value: int | None, low: int | None, high: int | No
         r.warn("fit-zone", "FIT target zones are the device's zones; planc reads them as the "
                "athlete's intervals.icu zones", once=True)
     if kind in _POWER_WINDOWS:
-        if into.power is not None:
-            return
-        into.power_window = _POWER_WINDOWS[kind]
-        if zone is not None:
-            into.power = PowerTarget(PowerUnit.ZONE, Range(float(zone), float(zone)))
-        elif hi <= 1000:
-            into.power = PowerTarget(PowerUnit.FTP, Range(fraction(lo / 100), fraction(hi / 100)))
-        elif lo > 1000:
-            if _plausible((lo - 1000, hi - 1000), WATTS, where, r):
-                into.power = PowerTarget(PowerUnit.WATTS,
-                                         Range(float(lo - 1000), float(hi - 1000)))
-        else:
-            r.warn("fit-target", f"{where}: the power range {lo}-{hi} mixes % FTP and watts; "
-                   "only its upper end is kept")
-            into.power = PowerTarget(PowerUnit.WATTS, Range(float(hi - 1000), float(hi - 1000)))
+        if into.power is None:
+            into.power_window = _POWER_WINDOWS[kind]
+            into.power = _power(zone, lo, hi, where, r)
     elif kind in (_HEART_RATE, _HEART_RATE_LAP):
-        if into.hr is not None:
-            return
-        into.hr_window = "lap" if kind == _HEART_RATE_LAP else None
-        if zone is not None:
-            into.hr = HrTarget(HrUnit.ZONE, Range(float(zone), float(zone)))
-        elif hi <= 100:
-            into.hr = HrTarget(HrUnit.MAX, Range(fraction(lo / 100), fraction(hi / 100)))
-        elif lo > 100:
-            if _plausible((lo - 100, hi - 100), HEART_RATE, where, r):
-                into.hr = HrTarget(HrUnit.BPM, Range(float(lo - 100), float(hi - 100)))
-        else:
-            r.warn("fit-target", f"{where}: the heart-rate range {lo}-{hi} mixes % max HR and "
-                   "bpm; only its upper end is kept")
-            into.hr = HrTarget(HrUnit.BPM, Range(float(hi - 100), float(hi - 100)))
+        if into.hr is None:
+            into.hr_window = "lap" if kind == _HEART_RATE_LAP else None
+            into.hr = _heart_rate(zone, lo, hi, where, r)
     elif kind in (_SPEED, _SPEED_LAP):
-        if into.pace is not None:
-            return
-        if zone is not None:
-            into.pace = PaceTarget(PaceUnit.ZONE, Range(float(zone), float(zone)))
-        elif lo > 0 and _plausible((lo / 1000, hi / 1000), SPEED, where, r):
-            into.pace = _speed_target(hi, lo, sport)  # faster first, as paces are written
-        elif lo > 0:
-            return
-        else:
-            r.warn("fit-target", f"{where}: a speed target of 0 has no pace; it is left out")
+        if into.pace is None:
+            into.pace = _pace(zone, lo, hi, sport, where, r)
     elif kind == _CADENCE:
-        if into.cadence is not None:
-            return
-        if zone is not None:
-            r.warn("fit-target", f"{where}: planc has no cadence zones; the cadence zone "
-                   f"{zone} is left out")
-        elif _plausible((lo, hi), CADENCE, where, r):
-            into.cadence = CadenceTarget(Range(float(lo), float(hi)))
+        if into.cadence is None:
+            into.cadence = _cadence(zone, lo, hi, where, r)
     else:
         name = _TARGET_NAMES.get(kind, f"type {kind}")
         r.warn("fit-target", f"{where}: planc has no {name} targets; it is left out")
+
+
+def _power(zone: int | None, lo: int, hi: int, where: str, r: Reader) -> PowerTarget | None:
+    """FIT power: a zone, % FTP up to 1000, watts + 1000 above."""
+    if zone is not None:
+        return PowerTarget(PowerUnit.ZONE, Range(float(zone), float(zone)))
+    if hi <= 1000:
+        return PowerTarget(PowerUnit.FTP, Range(fraction(lo / 100), fraction(hi / 100)))
+    if lo > 1000:
+        if _plausible((lo - 1000, hi - 1000), WATTS, where, r):
+            return PowerTarget(PowerUnit.WATTS, Range(float(lo - 1000), float(hi - 1000)))
+        return None
+    r.warn("fit-target", f"{where}: the power range {lo}-{hi} mixes % FTP and watts; "
+           "only its upper end is kept")
+    return PowerTarget(PowerUnit.WATTS, Range(float(hi - 1000), float(hi - 1000)))
+
+
+def _heart_rate(zone: int | None, lo: int, hi: int, where: str, r: Reader) -> HrTarget | None:
+    """FIT heart rate: a zone, % max HR up to 100, bpm + 100 above."""
+    if zone is not None:
+        return HrTarget(HrUnit.ZONE, Range(float(zone), float(zone)))
+    if hi <= 100:
+        return HrTarget(HrUnit.MAX, Range(fraction(lo / 100), fraction(hi / 100)))
+    if lo > 100:
+        if _plausible((lo - 100, hi - 100), HEART_RATE, where, r):
+            return HrTarget(HrUnit.BPM, Range(float(lo - 100), float(hi - 100)))
+        return None
+    r.warn("fit-target", f"{where}: the heart-rate range {lo}-{hi} mixes % max HR and "
+           "bpm; only its upper end is kept")
+    return HrTarget(HrUnit.BPM, Range(float(hi - 100), float(hi - 100)))
+
+
+def _pace(zone: int | None, lo: int, hi: int, sport: str, where: str,
+          r: Reader) -> PaceTarget | None:
+    """FIT speed (mm/s) as a pace, faster first as paces are written."""
+    if zone is not None:
+        return PaceTarget(PaceUnit.ZONE, Range(float(zone), float(zone)))
+    if lo > 0:
+        if _plausible((lo / 1000, hi / 1000), SPEED, where, r):
+            return _speed_target(hi, lo, sport)
+        return None
+    r.warn("fit-target", f"{where}: a speed target of 0 has no pace; it is left out")
+    return None
+
+
+def _cadence(zone: int | None, lo: int, hi: int, where: str, r: Reader) -> CadenceTarget | None:
+    if zone is not None:
+        r.warn("fit-target", f"{where}: planc has no cadence zones; the cadence zone "
+               f"{zone} is left out")
+        return None
+    if _plausible((lo, hi), CADENCE, where, r):
+        return CadenceTarget(Range(float(lo), float(hi)))
+    return None
 
 
 # --------------------------------------------------------------------------- notes
@@ -555,6 +572,76 @@ def _guess_sport(raws: list[_Raw], r: Reader) -> str:
     return sport
 
 
+def _is_workout_file(messages: dict, r: Reader) -> bool:
+    """file_id says workout; otherwise an error naming what the file is."""
+    if not messages["file_id"]:
+        r.error("fit-not-workout", "the FIT file has no file_id message, so it is not a "
+                "workout file")
+        return False
+    ftype = messages["file_id"][0].get(0)
+    if ftype != _WORKOUT:
+        what = _FILE_TYPES.get(ftype, f"type {ftype}") if isinstance(ftype, int) else "unknown"
+        article = "an" if what[:1] in "aeiou" else "a"
+        r.error("fit-not-workout", f"this FIT file is {article} {what} file (file_id.type = {what}), "
+                "not a workout", hint="planc imports FIT workout files (file_id.type = "
+                "workout), such as those exported by Garmin Connect or TrainerRoad")
+        return False
+    return True
+
+
+def _fold_repeat(raw, built: list[_Built], r: Reader) -> bool:
+    """A repeat step closes the steps since the one it points back to; False if malformed."""
+    back = raw.int(2)
+    if back is None or back >= raw.index or back < 0:
+        r.error("fit-repeat", f"step {raw.index} repeats from step {back}, which is "
+                "not an earlier step; the file is malformed")
+        return False
+    start = next((i for i, b in enumerate(built) if b.first_index == back), None)
+    if start is None:
+        r.error("fit-repeat", f"step {raw.index} repeats from step {back}, which is "
+                "inside another repeat; the file is malformed")
+        return False
+    body = built[start:]
+    del built[start:]
+    count, title = _repeat(raw, body, r)
+    if count <= 1:
+        built.extend(body)
+        if count < 1:
+            r.warn("fit-repeat", f"step {raw.index} repeats 0 times; its steps are kept once")
+        return True
+    children = tuple(dataclasses.replace(b.node, section=None)
+                     if isinstance(b.node, Step) else b.node for b in body)
+    built.append(_Built(body[0].first_index, Repeat(min(count, 200), children,
+                                                    one_line(title))))
+    if count > 200:
+        r.warn("fit-repeat", f"step {raw.index} repeats {count} times; planc allows at most 200")
+    return True
+
+
+def _build_steps(raws: list, reader: _FitReader, r: Reader) -> list[_Built] | None:
+    built: list[_Built] = []
+    for raw in raws:
+        if raw.int(1) in _REPEATS:
+            if not _fold_repeat(raw, built, r):
+                return None
+            continue
+        step, intensity = reader.step(raw)
+        built.append(_Built(raw.index, dataclasses.replace(step, intensity=intensity),
+                            intensity is Intensity.WARMUP, intensity is Intensity.COOLDOWN))
+    return built
+
+
+def _pool_length(wkt: dict, sport: str) -> PoolLength | None:
+    pool = _as_int(wkt.get(14))
+    if not pool or sport_family(sport) != "swim" or pool == 0xFFFF:
+        return None
+    metres = pool / 100
+    unit = DistanceUnit.YARD if wkt.get(15) == 1 else DistanceUnit.METRE
+    if unit is DistanceUnit.YARD:
+        metres = float(num(round(metres / YARD_M, 6))) * YARD_M
+    return PoolLength(metres, unit)
+
+
 def read_fit(data: bytes, path: str) -> ImportResult:
     r = Reader(path)
     if not data:
@@ -564,61 +651,19 @@ def read_fit(data: bytes, path: str) -> ImportResult:
     if decoded is None:
         return r.result(None, "fit", None)
     messages, raws = decoded
-    if not messages["file_id"]:
-        r.error("fit-not-workout", "the FIT file has no file_id message, so it is not a "
-                "workout file")
-        return r.result(None, "fit", None)
-    ftype = messages["file_id"][0].get(0)
-    if ftype != _WORKOUT:
-        what = _FILE_TYPES.get(ftype, f"type {ftype}") if isinstance(ftype, int) else "unknown"
-        article = "an" if what[:1] in "aeiou" else "a"
-        r.error("fit-not-workout", f"this FIT file is {article} {what} file (file_id.type = {what}), "
-                "not a workout", hint="planc imports FIT workout files (file_id.type = "
-                "workout), such as those exported by Garmin Connect or TrainerRoad")
+    if not _is_workout_file(messages, r):
         return r.result(None, "fit", None)
     wkt = messages["workout"][0] if messages["workout"] else {}
     sport = _sport(_as_int(wkt.get(4)), _as_int(wkt.get(11)))
     if not raws:
         r.error("fit-no-steps", "the FIT workout has no workout_step messages")
         return r.result(None, "fit", None)
-
     if sport in ("Other", "Workout") and (wkt.get(4) in (None, 0, 0xFF)):
         sport = _guess_sport(raws, r)
     reader = _FitReader(r, sport)
-    built: list[_Built] = []
-    for raw in raws:
-        kind = raw.int(1)
-        if kind in _REPEATS:
-            back = raw.int(2)
-            if back is None or back >= raw.index or back < 0:
-                r.error("fit-repeat", f"step {raw.index} repeats from step {back}, which is "
-                        "not an earlier step; the file is malformed")
-                return r.result(None, "fit", None)
-            start = next((i for i, b in enumerate(built) if b.first_index == back), None)
-            if start is None:
-                r.error("fit-repeat", f"step {raw.index} repeats from step {back}, which is "
-                        "inside another repeat; the file is malformed")
-                return r.result(None, "fit", None)
-            body = built[start:]
-            del built[start:]
-            count, title = _repeat(raw, body, r)
-            children = tuple(dataclasses.replace(b.node, section=None)
-                             if isinstance(b.node, Step) else b.node for b in body)
-            if count <= 1:
-                built.extend(body)
-                if count < 1:
-                    r.warn("fit-repeat", f"step {raw.index} repeats 0 times; its steps are "
-                           "kept once")
-                continue
-            built.append(_Built(body[0].first_index, Repeat(min(count, 200), children,
-                                                            one_line(title))))
-            if count > 200:
-                r.warn("fit-repeat", f"step {raw.index} repeats {count} times; planc allows "
-                       "at most 200")
-            continue
-        step, intensity = reader.step(raw)
-        built.append(_Built(raw.index, dataclasses.replace(step, intensity=intensity),
-                            intensity is Intensity.WARMUP, intensity is Intensity.COOLDOWN))
+    built = _build_steps(raws, reader, r)
+    if built is None:
+        return r.result(None, "fit", None)
     if reader.fractional:
         r.warn("fit-fractional", "step times with fractions of a second are rounded to whole "
                "seconds (each boundary to the nearest second, so the total does not drift)")
@@ -629,11 +674,7 @@ def read_fit(data: bytes, path: str) -> ImportResult:
     description = _text(wkt.get(17)) or _text(wkt.get("description"))
     workout = assemble(elements, sport=sport, name=_text(wkt.get(8)), description=description,
                        recover=False, warmup=lead, cooldown=trail)
-    pool = _as_int(wkt.get(14))
-    if pool and sport_family(sport) == "swim" and pool not in (0xFFFF,):
-        metres = pool / 100
-        unit = DistanceUnit.YARD if wkt.get(15) == 1 else DistanceUnit.METRE
-        if unit is DistanceUnit.YARD:
-            metres = float(num(round(metres / YARD_M, 6))) * YARD_M
-        workout = dataclasses.replace(workout, pool_length=PoolLength(metres, unit))
+    pool = _pool_length(wkt, sport)
+    if pool is not None:
+        workout = dataclasses.replace(workout, pool_length=pool)
     return r.result(workout, "fit", None)

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import dataclass, field
+from typing import Any
 
 from planc.ast import (
     CadenceTarget,
@@ -444,56 +446,61 @@ def read_zwo(data: bytes, path: str) -> ImportResult:
     return _read_workout_file(root, z, r, text)
 
 
-def _read_workout_file(root, z: _ZwoReader, r: Reader, text: str) -> ImportResult:
-    ns = _namespace(root.tag) if isinstance(root.tag, str) else None
-    name = author = description = None
-    sport_raw = None
-    duration_type = None
-    tags: list[str] = []
-    workout_el = None
+@dataclass
+class _Header:
+    """What a ZWO file says around its blocks (the children of the root)."""
+
+    name: str | None = None
+    description: str | None = None
+    sport: str | None = None
+    duration_type: str | None = None
+    tags: list[str] = field(default_factory=list)
+    workout: Any = None
+
+
+def _read_header(root, ns: str | None, z: _ZwoReader, r: Reader) -> _Header:
+    """The root's children in this namespace; ftpOverride goes to the reader."""
+    head = _Header()
     for child in root:
         if not isinstance(child.tag, str) or _namespace(child.tag) != ns:
             continue  # comments, and elements of a foreign namespace
         key = _local(child.tag).lower()
         if key in ("name", "n"):
-            name = _text(child) or name
-        elif key == "author":
-            author = _text(child)
+            head.name = _text(child) or head.name
         elif key == "description":
-            description = "\n".join(
+            head.description = "\n".join(
                 line.strip() for line in "".join(child.itertext()).splitlines()).strip()
         elif key in ("sporttype", "sport_type", "sport"):
-            sport_raw = _text(child)
+            head.sport = _text(child)
         elif key == "durationtype":
-            duration_type = _text(child).lower()
+            head.duration_type = _text(child).lower()
         elif key == "ftpoverride":
             value = finite(_text(child))
             if value and value > 0 and z.plausible(child, value, THRESHOLDS["ftp"]):
                 z.ftp_override = value
         elif key == "tags":
-            tags.extend(t.get("name", "").strip() for t in child
-                        if isinstance(t.tag, str) and _local(t.tag).lower() == "tag")
+            head.tags.extend(t.get("name", "").strip() for t in child
+                             if isinstance(t.tag, str) and _local(t.tag).lower() == "tag")
         elif key == "workout":
-            if workout_el is None:
-                workout_el = child
+            if head.workout is None:
+                head.workout = child
             else:
                 r.warn("zwo-two-workouts", "a second <workout> element is ignored", z.span(child))
-    del author  # not part of a planc header
-    if sport_raw:
-        sport = SPORTS.get(sport_raw.lower())
+    return head  # <author> is not part of a planc header
+
+
+def _set_sport(raw: str | None, z: _ZwoReader, r: Reader) -> None:
+    if raw:
+        sport = SPORTS.get(raw.lower())
         if sport is None:
-            r.warn("zwo-sport", f"unknown sportType '{sport_raw}'; read as a ride")
+            r.warn("zwo-sport", f"unknown sportType '{raw}'; read as a ride")
             sport = "Ride"
         z.sport = sport
-    if workout_el is None:
-        r.error("zwo-no-workout", "the file has no <workout> element (no steps)", z.span(root),
-                "a ZWO file lists its blocks inside <workout>...</workout>")
-        return r.result(None, "zwo", text)
-    blocks = [el for el in workout_el
-              if isinstance(el.tag, str) and _namespace(el.tag) == ns]
-    if sum(_local(el.tag).lower() in _BLOCKS for el in blocks) > MAX_EXPANDED_STEPS:
-        z.budget.take(MAX_EXPANDED_STEPS + 1, z.span(workout_el))  # each block is a step
-        return r.result(None, "zwo", text)
+
+
+def _set_distance_mode(blocks: list, duration_type: str | None, z: _ZwoReader,
+                       r: Reader) -> None:
+    """Durations are metres when the file says so, or (a run) when every cue is by distance."""
     if duration_type == "distance":
         z.distance_mode = True
     elif z.sport == "Run" and duration_type != "time":
@@ -504,19 +511,24 @@ def _read_workout_file(root, z: _ZwoReader, r: Reader, text: str) -> ImportResul
             r.warn("zwo-distance", "run workout without <durationType>: its cues use distoffset, "
                    "so durations are read as metres", hint="add <durationType>distance"
                    "</durationType> to say so")
-    if z.ftp_override:
-        r.warn("zwo-ftp-override", f"the file sets ftpOverride {z.ftp_override:g} W; its powers "
-               "are imported as watts")
 
-    rounder = TimeRounder()
-    elements: list[Step | Repeat] = []
-    warm: list[bool] = []
-    cool: list[bool] = []
-    workout_cues: list[tuple[float, str, Span]] = []
+
+@dataclass
+class _Blocks:
+    """The steps read from <workout>, which of them are warm-up/cool-down, and the cues."""
+
+    elements: list[Step | Repeat] = field(default_factory=list)
+    warm: list[bool] = field(default_factory=list)
+    cool: list[bool] = field(default_factory=list)
+    cues: list[tuple[float, str, Span]] = field(default_factory=list)
+
+
+def _read_blocks(blocks: list, z: _ZwoReader, r: Reader, rounder: TimeRounder) -> _Blocks:
+    read = _Blocks()
     for el in blocks:
         kind = _local(el.tag).lower()
         if kind == "textevent":
-            workout_cues.extend(z.workout_cue(el))
+            read.cues.extend(z.workout_cue(el))
             continue
         if kind not in _BLOCKS:
             if kind not in _IGNORED:
@@ -530,9 +542,13 @@ def _read_workout_file(root, z: _ZwoReader, r: Reader, text: str) -> ImportResul
         if node is None:
             continue
         nodes = node if isinstance(node, list) else [node]
-        elements.extend(nodes)
-        warm.extend([kind == "warmup"] * len(nodes))
-        cool.extend([kind == "cooldown"] * len(nodes))
+        read.elements.extend(nodes)
+        read.warm.extend([kind == "warmup"] * len(nodes))
+        read.cool.extend([kind == "cooldown"] * len(nodes))
+    return read
+
+
+def _warn_approximations(z: _ZwoReader, r: Reader, rounder: TimeRounder) -> None:
     if z.steady_averaged:
         n = z.steady_averaged
         r.warn("zwo-steady-range",
@@ -543,17 +559,40 @@ def _read_workout_file(root, z: _ZwoReader, r: Reader, text: str) -> ImportResul
     if rounder.fractional:
         r.warn("zwo-fractional", "durations with fractions of a second are rounded to whole "
                "seconds (each boundary to the nearest second, so the total does not drift)")
+
+
+def _read_workout_file(root, z: _ZwoReader, r: Reader, text: str) -> ImportResult:
+    ns = _namespace(root.tag) if isinstance(root.tag, str) else None
+    head = _read_header(root, ns, z, r)
+    _set_sport(head.sport, z, r)
+    if head.workout is None:
+        r.error("zwo-no-workout", "the file has no <workout> element (no steps)", z.span(root),
+                "a ZWO file lists its blocks inside <workout>...</workout>")
+        return r.result(None, "zwo", text)
+    blocks = [el for el in head.workout
+              if isinstance(el.tag, str) and _namespace(el.tag) == ns]
+    if sum(_local(el.tag).lower() in _BLOCKS for el in blocks) > MAX_EXPANDED_STEPS:
+        z.budget.take(MAX_EXPANDED_STEPS + 1, z.span(head.workout))  # each block is a step
+        return r.result(None, "zwo", text)
+    _set_distance_mode(blocks, head.duration_type, z, r)
+    if z.ftp_override:
+        r.warn("zwo-ftp-override", f"the file sets ftpOverride {z.ftp_override:g} W; its powers "
+               "are imported as watts")
+    rounder = TimeRounder()
+    read = _read_blocks(blocks, z, r, rounder)
+    _warn_approximations(z, r, rounder)
     if r.failed:
         return r.result(None, "zwo", text)
-    if not elements:
+    if not read.elements:
         r.error("zwo-no-steps", "the <workout> element has no blocks planc can read",
-                z.span(workout_el))
+                z.span(head.workout))
         return r.result(None, "zwo", text)
-    if workout_cues:
-        elements = place_cues(elements, [(o, m) for o, m, _ in workout_cues], r,
+    elements = read.elements
+    if read.cues:
+        elements = place_cues(elements, [(o, m) for o, m, _ in read.cues], r,
                               unit="metre" if z.distance_mode else "second")
-    lead, trail = edge_runs(elements, warm, cool)
-    workout = assemble(elements, sport=z.sport, name=name, description=description, tags=tags,
-                       warmup=lead, cooldown=trail)
+    lead, trail = edge_runs(elements, read.warm, read.cool)
+    workout = assemble(elements, sport=z.sport, name=head.name, description=head.description,
+                       tags=head.tags, warmup=lead, cooldown=trail)
     return r.result(workout, "zwo", text)
 

@@ -104,10 +104,11 @@ def _settings_athlete(settings: Settings) -> Athlete | None:
 
 def _analyse_plan(path: str, text: str, open_texts: dict[str, str]) -> Analysis:
     from planc.plan import read_plan
+    from planc.plan.rejections import check_findings
 
     result = read_plan(path, texts={**open_texts, path: text})
     plan = result.plan
-    return Analysis(path, PLAN, text, list(result.diagnostics),
+    return Analysis(path, PLAN, text, check_findings(result),
                     sessions=list(plan.sessions) if plan else [],
                     library=dict(result.library),
                     athlete=plan.athlete if plan else None,

@@ -24,7 +24,8 @@ planc checks and compiles training workouts written in intervals.icu workout tex
 `check` every workout or plan you write and fix each diagnostic (line, column, code,
 hint) before you show or publish it: intervals.icu silently misreads what planc
 reports ('400m' is 400 minutes). `publish` writes to the athlete's intervals.icu
-calendar only after a dry run of the same plan on this connection."""
+calendar only after a dry run of the same plan on this connection; `review` compares
+a plan with what the athlete did (read only)."""
 
 T = TypeVar("T")
 
@@ -96,6 +97,18 @@ def create_server() -> MCPServer:
         connection: call it with dry_run=true, show the actions, then dry_run=false."""
         return _serve(tools.publish, gate, path, weeks=weeks, dry_run=dry_run, prune=prune,
                       base_url=base_url)
+
+    @server.tool(name="review")
+    def review(path: Annotated[str, Field(description="the plan file")],
+               weeks: Weeks = None,
+               today: Annotated[str | None, Field(description="review as of this date "
+                                                  "(YYYY-MM-DD; default today)")] = None,
+               base_url: str | None = None) -> dict[str, Any]:
+        """Review plan weeks against what the athlete did, like 'planc review --json':
+        per session planned and done time, distance and load, compliance and a status
+        (done, partial, missed, moved, planned), extra activities, weekly totals and
+        actual CTL/ATL beside the plan's projection.  Reads intervals.icu; writes nothing."""
+        return _serve(tools.review, path, weeks=weeks, today=today, base_url=base_url)
 
     return server
 

@@ -70,7 +70,9 @@ def check(text: str | None = None, path: str | None = None,
     if text is None and path is None:
         raise ToolError("give the workout text, or the path of a workout or plan file")
     if _is_plan(path, text):
-        return _summary(_read_plan(path, text).diagnostics)
+        from planc.plan.rejections import check_findings
+
+        return _summary(check_findings(_read_plan(path, text)))
     from planc.check import read_workout
 
     text = _workout_text(text, path)
@@ -319,3 +321,45 @@ def _talk(plan, selection, events, prune: bool, base_url: str | None,
     problems = _summary(outcome.problems)
     return {**out, "published": True, "outcome": outcome.summary(),
             "problems": problems["diagnostics"]}
+
+
+# ----------------------------------------------------------------- review --
+
+
+def review(path: str, *, weeks: list[str] | None = None, today: str | None = None,
+           base_url: str | None = None) -> dict[str, Any]:
+    """``planc review PLAN [--week …] [--today DATE] --json``: the plan's diagnostics,
+    then the review (the documented ``--json`` shape) under ``review``."""
+    import datetime as dt
+
+    from planc.plan import read_plan
+    from planc.plan.weeks import SelectionError, select
+    from planc.publish.client import ServiceError
+    from planc.publish.connect import ConnectError, open_client
+    from planc.publish.review import review_online
+
+    plan_path = _plan_path(path)
+    if not os.path.isfile(plan_path):
+        raise ToolError(f"{path}: no such file")
+    try:
+        day = dt.date.fromisoformat(today) if today else dt.date.today()
+    except ValueError:
+        raise ToolError(f"today: '{today}' is not a date (YYYY-MM-DD)") from None
+    result = read_plan(plan_path, need_plan=True)
+    out = _summary(result.diagnostics)
+    if not result.ok or result.plan is None:
+        return out
+    if result.plan.roster:
+        raise ToolError(f"{path} has a roster: review each athlete with 'planc review "
+                        "--for NAME' on the command line")
+    try:
+        selection = select(result.plan, weeks)
+        client = open_client(base_url)
+    except (SelectionError, ConnectError) as exc:
+        raise ToolError(str(exc)) from None
+    with client:
+        try:
+            found = review_online(client, result.plan, selection, day)
+        except ServiceError as exc:
+            raise ToolError(str(exc)) from None
+    return {**out, "review": found}

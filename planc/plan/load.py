@@ -5,7 +5,8 @@ and ``render`` call):
 
 * ``load_plan(path, *, athlete=None) -> Plan`` raises ``PlanError`` (a
   DiagnosticError that also carries the source texts) if the plan has errors;
-* ``check_plan(path) -> list[Diagnostic]`` returns every diagnostic, sorted;
+* ``planc.plan.rejections.check_plan(path) -> list[Diagnostic]`` returns every
+  diagnostic ``planc check`` reports (it lowers, so it lives above this module);
 * ``read_plan(path, *, athlete=None) -> PlanResult`` never raises for bad input.
 
 Each takes ``variant``: the plan as one athlete of a roster does it
@@ -46,7 +47,6 @@ from planc.plan.schema import (
     RESERVED_PARAMS,
     WORKOUT_KEY_RE,
 )
-from planc.plan.stats import threshold_warnings
 from planc.plan.template import placeholders
 from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq, parse_yaml
 
@@ -82,15 +82,6 @@ def load_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
     if not result.ok or result.plan is None:
         raise PlanError([d for d in result.diagnostics], result.sources)
     return result.plan
-
-
-def check_plan(path: str | os.PathLike) -> list[Diagnostic]:
-    """Every diagnostic for a plan (or library) file, sorted by file and position, and
-    which figures its athlete's thresholds leave unknown (planc.plan.stats)."""
-    result = read_plan(path)
-    if result.plan is None or not result.ok:
-        return result.diagnostics
-    return result.diagnostics + threshold_warnings(result.plan)
 
 
 def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,

@@ -9,11 +9,15 @@ the errors, located in the plan as ``build`` locates them.
 
 from __future__ import annotations
 
+import os
+
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic
 from planc.emit import emit
 from planc.lower.formats import EmitOptions, formats_for, parse_formats
+from planc.plan.load import PlanResult, read_plan
 from planc.plan.model import Kind, Plan
+from planc.plan.stats import threshold_warnings
 
 
 def build_errors(plan: Plan, athlete: Athlete | None = None,
@@ -36,3 +40,23 @@ def build_errors(plan: Plan, athlete: Athlete | None = None,
                             EmitOptions(indoor=s.indoor, date=s.date.isoformat()))
             out.extend(s.locate(d) for d in diags if d.is_error)
     return out
+
+
+def check_findings(result: PlanResult) -> list[Diagnostic]:
+    """Everything ``planc check`` says of a read plan, in its order: the reading's
+    diagnostics, then (a plan that read cleanly) the figures ``stats`` could not
+    resolve and, unless a roster's athletes decide them, what ``build`` would stop
+    at.  The command line, the language server and the MCP tool all report this
+    list, so an editor or an assistant is told what a person is told."""
+    plan = result.plan
+    if plan is None or not result.ok:
+        return list(result.diagnostics)
+    found = list(result.diagnostics) + threshold_warnings(plan)
+    if not plan.roster:
+        found += build_errors(plan)
+    return found
+
+
+def check_plan(path: str | os.PathLike) -> list[Diagnostic]:
+    """:func:`check_findings` of the plan (or library) file at ``path``."""
+    return check_findings(read_plan(path))

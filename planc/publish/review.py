@@ -297,6 +297,15 @@ def review(plan: Plan, observed: Observed, today: dt.date,
     }
 
 
+def review_online(client: Any, plan: Plan, selection: Selection | None,
+                  today: dt.date) -> dict[str, Any]:
+    """Fetch what intervals.icu knows over the reviewed dates and review ``plan``: what
+    ``planc review`` and the assistant's ``review`` tool both do (ServiceError passes
+    through)."""
+    first, last = review_window(plan, selection, today)
+    return review(plan, fetch(client, first, last, today), today, selection)
+
+
 class NotAReview(ValueError):
     """A saved review that planc cannot use (not JSON, another version, another plan)."""
 
