@@ -22,7 +22,6 @@ from planc.inputs import (
     shown_name,
     source_text,
 )
-from planc.limits import THRESHOLDS, as_float
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -80,6 +79,7 @@ _PACE_FLAG = re.compile(r"^(\d+):(\d\d(?:\.\d+)?)\s*/\s*(km|mi|100m|100y|500m|40
 
 def parse_threshold_pace(text: str) -> float:
     """``4:15/km`` or m/s (``3.92``) -> m/s, for ``--threshold-pace``."""
+    from planc.limits import THRESHOLDS, as_float  # lazy: 1 ms check does not need
     from planc.units import PACE_PER_METRES, PacePer
 
     text = text.strip()
@@ -109,6 +109,8 @@ def parse_threshold_pace(text: str) -> float:
 def threshold_flag(name: str):
     """The argparse type of a threshold flag: a number inside its row of
     planc.limits.THRESHOLDS (``--lthr 1e308`` is a usage error, not an infinity)."""
+    from planc.limits import THRESHOLDS, as_float  # lazy: 1 ms check does not need
+
     limit = THRESHOLDS[name]
 
     def parse(text: str) -> float:
