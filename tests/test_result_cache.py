@@ -344,3 +344,8 @@ def test_ctrl_c_while_a_folder_is_listed_again_is_one_line_and_130(folder, monke
     monkeypatch.setattr(cli, "_listing", interrupted)
     done = planc_cached(folder, monkeypatch, "check", "-q", ".")
     assert (done.returncode, done.stderr) == (130, b"planc: interrupted\n")
+
+
+def test_the_results_folder_is_the_users_alone(folder, monkeypatch):
+    planc_cached(folder, monkeypatch, "check", "ride.workout")
+    assert (folder.parent / "cache" / "results").stat().st_mode & 0o077 == 0

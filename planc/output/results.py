@@ -235,6 +235,10 @@ def _save(root: str, name: str, data: bytes) -> None:
     """Write one entry atomically in ``root/results`` (:meth:`Folder.write`: a temporary
     file renamed into place, no link followed), then evict the oldest beyond the bounds."""
     os.makedirs(root, mode=0o700, exist_ok=True)
+    try:  # the transcripts quote the user's files: readable by the user alone
+        os.mkdir(os.path.join(root, "results"), 0o700)
+    except FileExistsError:
+        pass  # (a link there is refused by Folder below)
     with Folder(root, create=False) as folder:
         folder.write(f"results/{name}", data)
         _evict(folder, os.listdir(os.path.join(root, "results")))
