@@ -6,7 +6,12 @@ subcommand's module is imported, so no command pays for lark, lxml or httpx
 unless it uses them; ``planc --version`` and ``planc --help`` are answered before
 anything is imported at all (not even argparse: an editor or a pre-commit hook
 asks for them often, and bare Python start-up is the floor they are held to;
-bench/bench_startup.py measures it).
+bench/bench_startup.py measures it).  ``planc NAME ...`` is read by NAME's parser
+alone (:func:`command_parser`).  ``check`` and ``compile`` of inputs planc has
+seen answer from the result cache before any of that (:mod:`planc.output.results`:
+what they printed, printed again, without importing Lark); ``build`` and
+``render`` that would change nothing stop before the parser
+(:mod:`planc.output.cache`).
 
 Exit codes are :class:`planc.commands.ExitCode`.  No traceback reaches the user:
 an unexpected exception prints one line asking for a bug report
