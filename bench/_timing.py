@@ -46,6 +46,7 @@ def forget_caches() -> None:
 
 _MEMOS: Iterable[tuple[str, tuple[str, ...]]] = (
     ("planc.check", ("_MEMO",)),
+    ("planc.syntax.linememo", ("MEMO",)),
     ("planc.emit.fit", ("_PREPARED",)),
 )
 

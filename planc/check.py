@@ -126,11 +126,14 @@ def _first_repeat_span(nodes):
     return None
 
 
+_CONTAINERS = (Repeat, Block)
+
+
 def _steps(nodes):
     for node in nodes:
         if isinstance(node, Step):
             yield node
-        elif isinstance(node, Repeat | Block):
+        elif isinstance(node, _CONTAINERS):
             yield from _steps(node.children)
 
 
@@ -148,12 +151,13 @@ def _check_step(step: Step, sport: str, family: str) -> list[Diagnostic]:
     length = _step_length(step)
     if length is not None:
         out.append(length)
-    if step.power is not None:
-        out.extend(_check_power(step.power, sport, family))
-    if step.hr is not None:
-        out.extend(_check_hr(step.hr))
-    if step.pace is not None:
-        out.extend(_check_pace(step.pace, sport, family))
+    power, hr, pace = step.power, step.hr, step.pace
+    if power is not None:
+        out.extend(_check_power(power, sport, family))
+    if hr is not None:
+        out.extend(_check_hr(hr))
+    if pace is not None:
+        out.extend(_check_pace(pace, sport, family))
     c = step.cadence
     if c is not None and (c.value.high > 200 or c.value.low < 20):
         out.append(warning("absurd-target", "cadence outside 20-200 rpm", c.span,

@@ -384,13 +384,18 @@ _ATHLETE_FLAGS = ("athlete", "ftp", "lthr", "max_hr", "threshold_pace")
 
 def cache_stamp(command: str, args: argparse.Namespace) -> Stamp | None:
     """The build cache's key for this run of ``command`` (build, render): the command line
-    as typed and the files it reads.  None when one cache state cannot vouch for the run:
-    coach mode writes several folders, and --json must print its document every time."""
+    as typed and the files it reads.  None when no cache state can vouch for the run:
+    --json must print its document every time, and ``render --for`` writes a squad page
+    over several folders.  ``build --for`` has a state of its own (``SQUAD_BUILD``)."""
     argv = getattr(args, "_argv", None)
-    if argv is None or getattr(args, "squad", None) or getattr(args, "json", False):
+    if argv is None or getattr(args, "json", False):
         return None
-    from planc.output.cache import Stamp  # lazy: only build and render keep a cache
+    from planc.output.cache import SQUAD_BUILD, Stamp  # lazy: only build and render cache
 
+    if getattr(args, "squad", None):
+        if command != "build":
+            return None
+        command = SQUAD_BUILD
     return Stamp(command, argv, record_reads())
 
 

@@ -8,8 +8,10 @@ each athlete's plan goes to out/<plan id>/<athlete>/ (-o DIR: DIR/<athlete>/).
 Files are named <date>-<slot>-<name>.<ext> inside week-NN-<monday>/ folders; manifest.json
 lists every session (date, time, sport, kind, external id, files, duration,
 distance, load).  Rebuilding with no change rewrites nothing, and costs little
-more than reading the plan (.planc-cache/ in the folder keeps what that takes);
-after an edit only the sessions that changed are compiled again.  A file from an
+more than reading the plan's bytes (.planc-cache/ in the folder keeps what that
+takes; with --for, each athlete's folder keeps its own and the squad folder one
+over all of them); after an edit only the sessions that changed are compiled
+and measured again.  A file from an
 earlier build is removed only if that build's manifest lists it; a file planc
 did not write is never replaced (--force replaces it), and nothing is written
 through a symbolic link.  Formats are chosen with --formats (default: all
@@ -23,8 +25,13 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import sys
 from pathlib import Path
+from typing import TextIO
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+"""Colour codes: printed on a terminal, left out of what a no-change rebuild prints."""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -76,13 +83,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from planc.commands._common import (
-        CommandFailed,
         athlete_from_args,
         cache_stamp,
         plan_path_problem,
         report,
         roster_without_for,
-        squad_plans,
     )
     from planc.lower.formats import parse_formats
     from planc.output.cache import default_folder
@@ -115,27 +120,99 @@ def _run(args: argparse.Namespace) -> int:
     out_dir = Path(args.output or default_folder("build", plan.id))
     args.output_dir = out_dir
     if not args.squad:
-        return _build_one(args, plan, athlete, out_dir, formats, diags, sources, stamp=stamp)
-    # --for: each athlete's plan into <out>/<athlete>/ (their thresholds, dates, days)
-    try:
-        _, plans = squad_plans(args, args.plan, plan, sources, diags, strict=args.strict)
-    except CommandFailed as exc:
-        return exc.exit("build")
-    approximations: list = []  # summarised once for the squad, not once per athlete
-    codes = [_build_one(args, mp.result.plan, None, out_dir / mp.member.name, formats,
-                        diags if n == 0 else [], sources, approximations, mp.member.label)
-             for n, mp in enumerate(plans)]
-    if approximations:
-        _summarise(approximations, sys.stderr)
-    return max(codes)
+        return _build_one(args, plan, athlete, out_dir, formats, diags, sources,
+                          stamp=stamp)[0]
+    return _build_squad(args, plan, out_dir, formats, diags, sources, stamp)
+
+
+def _build_squad(args: argparse.Namespace, plan, out_dir: Path, formats: list[str],
+                 diags: list, sources: dict[str, str], stamp) -> int:
+    """--for: each athlete's plan into <out>/<athlete>/ (their thresholds, dates, days).
+
+    Each athlete's folder keeps its own cache state (an edit re-emits only the sessions
+    it changes); once every one is written, one state over all of them and the text
+    printed make a no-change rebuild of the squad as cheap as a plain one's."""
+    from planc.commands._common import CommandFailed, squad_plans
+    from planc.output.cache import Stamp, forget, save_transcript
+    from planc.output.tree import store_squad_state
+
+    with _Recorder() as recorder:
+        try:
+            _, plans = squad_plans(args, args.plan, plan, sources, diags, strict=args.strict)
+        except CommandFailed as exc:
+            return exc.exit("build")
+        if stamp is not None:
+            forget(str(out_dir), stamp.command)
+        own = Stamp("build", stamp.argv, stamp.reads) if stamp is not None else None
+        approximations: list = []  # summarised once for the squad, not once per athlete
+        built = [_build_one(args, mp.result.plan, None, out_dir / mp.member.name, formats,
+                            diags if n == 0 else [], sources, approximations,
+                            mp.member.label, stamp=own, recorder=recorder)
+                 for n, mp in enumerate(plans)]
+        if approximations:
+            _summarise(approximations, sys.stderr)
+    code = max(c for c, _ in built)
+    keys = {mp.member.name: key for mp, (_, key) in zip(plans, built, strict=True)}
+    if stamp is not None and code == 0 and not recorder.spoiled \
+            and all(k is not None for k in keys.values()):
+        key = store_squad_state(out_dir, stamp, keys)
+        if key is not None:
+            save_transcript(str(out_dir), stamp, key, recorder.again())
+    return code
+
+
+class _Recorder:
+    """Standard error while a squad builds, and what a no-change rebuild prints again:
+    the same text (without colour), each athlete's closing line as nothing changed."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr
+        self._again = io.StringIO()
+        self.spoiled = False  # something was printed that a rebuild would not print
+
+    def __enter__(self) -> _Recorder:
+        sys.stderr = self  # type: ignore[assignment]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sys.stderr = self.live
+
+    def write(self, text: str) -> int:
+        self._again.write(_ANSI.sub("", text))
+        return self.live.write(text)
+
+    def flush(self) -> None:
+        self.live.flush()
+
+    def isatty(self) -> bool:
+        return self.live.isatty()
+
+    def differently(self, now: str, again: str) -> None:
+        """Print ``now``; a no-change rebuild prints ``again`` in its place."""
+        self.live.write(now)
+        self._again.write(again)
+
+    def only_now(self) -> TextIO:
+        """Where to print what a no-change rebuild would not print (nor be answered for)."""
+        self.spoiled = True
+        return self.live
+
+    def again(self) -> str:
+        return self._again.getvalue()
+
+    def __getattr__(self, name: str) -> object:  # encoding, errors, …: the real stream's
+        return getattr(self.live, name)
 
 
 def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: list[str],
                diags: list, sources: dict[str, str], approximations: list | None = None,
-               who: str | None = None, stamp=None) -> int:
-    """Build one plan (the plan as written, or one athlete's) into ``out_dir``; the
-    formats' approximations go to ``approximations`` when given (else summarised here).
-    With ``stamp``, what is printed is stored for a no-change rebuild to print again."""
+               who: str | None = None, stamp=None,
+               recorder: _Recorder | None = None) -> tuple[int, str | None]:
+    """Build one plan (the plan as written, or one athlete's) into ``out_dir``: the exit
+    status and the cache key stored with the files.  The formats' approximations go to
+    ``approximations`` when given (else summarised here).  With ``stamp``, the folder
+    keeps a cache state; without ``recorder`` (one plan), what is printed is stored
+    beside it for a no-change rebuild to print again."""
     from planc.commands._common import report, selection_from_args
     from planc.output.cache import save_transcript
     from planc.output.tree import OutputRefused
@@ -146,17 +223,17 @@ def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: 
         selection = selection_from_args(args, plan)
     except SelectionError as exc:
         print(f"planc build: error: {exc}", file=sys.stderr)
-        return 2
+        return 2, None
     try:
         built = build_plan(plan, out_dir, formats, selection, athlete, strict=args.strict,
                            fit_max_steps=args.fit_max_steps, force=args.force, stamp=stamp)
     except OutputRefused as exc:
         report(diags + exc.diagnostics, sources, strict=args.strict)
-        return 1
+        return 1, None
     except OSError as exc:
         print(f"planc build: error: cannot write {exc.filename or out_dir}: "
               f"{exc.strerror or exc}", file=sys.stderr)
-        return 2
+        return 2, None
     # the build's own warnings (about manifest.json) are shown in full and not kept for a
     # no-change rebuild; the formats' approximations repeat week after week and are
     # summarised unless -v
@@ -169,14 +246,15 @@ def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: 
         else:
             approximations.extend(lowering)
         lowering = []
+    now = recorder.only_now() if recorder is not None and own else sys.stderr
     if who and (own or lowering):
-        print(f"for {who}:", file=sys.stderr)
+        print(f"for {who}:", file=now)
     if own:
-        report(own, sources)
+        report(own, sources, stream=now)
     failed = report(diags + lowering, sources, stream=shown, strict=args.strict)
     sys.stderr.write(shown.getvalue())
     if failed:
-        return 1
+        return 1, built.files.key
     weeks = len({s.week for s in selection.sessions(plan.sessions)})
 
     def closing(files) -> str:
@@ -184,11 +262,14 @@ def _build_one(args: argparse.Namespace, plan, athlete, out_dir: Path, formats: 
             f"built {built.sessions} session{'s' * (built.sessions != 1)} in {weeks} "
             f"week{'s' * (weeks != 1)} to {out_dir}: {files.summary()}\n")
 
-    sys.stderr.write(closing(built.files))
-    if stamp is not None and built.files.key is not None:
+    if recorder is not None:
+        recorder.differently(closing(built.files), closing(built.files.no_change()))
+    else:
+        sys.stderr.write(closing(built.files))
+    if stamp is not None and recorder is None and built.files.key is not None:
         save_transcript(str(out_dir), stamp, built.files.key,
                         shown.getvalue() + closing(built.files.no_change()))
-    return 0
+    return 0, built.files.key
 
 
 def _summarise(diagnostics, stream) -> None:

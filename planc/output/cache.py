@@ -16,7 +16,9 @@ it re-reads the listed inputs, recomputes the key, compares every output's
 again (warnings included, as the first build printed them).  An output whose size
 matches but whose mtime does not (a fresh ``git checkout`` gives every file a new
 one) is read and its digest compared with the one stored: same bytes, still
-unchanged, so a checkout costs reading the outputs, not a rebuild.
+unchanged, so a checkout costs reading the outputs, not a rebuild, and only once:
+the state then records the new mtimes (:func:`_refresh`, under the folder's lock,
+only mtimes at least :data:`SETTLED_NS` old).
 
 Correct first: anything not proven unchanged is rebuilt.  A state is removed
 before a write set starts, so an interrupted build leaves none; it is written
@@ -43,7 +45,7 @@ import re
 
 import planc
 from planc.inputs import MAX_INPUT_BYTES, UNREPEATABLE, InputError, digest, read_bytes
-from planc.output.folder import Folder, FolderProblem
+from planc.output.folder import Busy, Folder, FolderProblem
 from planc.resources import resource_path
 
 TYPE_CHECKING = False  # not typing's: its import is 2 ms of the no-change path
@@ -52,8 +54,13 @@ if TYPE_CHECKING:
     from typing import Any
 
 CACHE_DIR = ".planc-cache"
+LOCK = f"{CACHE_DIR}/lock"
+"""Held by whoever writes the folder (:class:`planc.output.tree.OutputTree`)."""
 STATE_FORMAT = 2  # 2: outputs are [size, mtime, digest]
-DEFAULT_FOLDERS = {"build": "out/{id}", "render": "out/{id}-site"}
+SQUAD_BUILD = "build-squad"
+"""The state of ``build --for`` (coach mode), kept apart from a plain build's in the same
+folder: it lists the files of every athlete's folder below it."""
+DEFAULT_FOLDERS = {"build": "out/{id}", "render": "out/{id}-site", SQUAD_BUILD: "out/{id}"}
 """Where each cached command writes when ``-o`` is not given (the commands use this too)."""
 
 _ID_LINE = re.compile(r"""^id:[ \t]*(["']?)([A-Za-z0-9][A-Za-z0-9_.-]*)\1[ \t]*(?:#.*)?$""",
@@ -145,12 +152,15 @@ def transcript_name(command: str) -> str:
     return f"{CACHE_DIR}/{command}.txt"
 
 
-def read_state(folder: Folder, command: str) -> tuple[dict[str, Any], int] | None:
-    """The stored state of ``command`` in ``folder`` and the state file's mtime, or None
-    if there is none or it is not one planc could have written."""
+def read_state(folder: Folder, command: str,
+               under: str = "") -> tuple[dict[str, Any], int] | None:
+    """The stored state of ``command`` in ``folder`` (or in its sub-folder ``under``) and
+    the state file's mtime, or None if there is none or it is not one planc could have
+    written."""
+    name = f"{under}/{state_name(command)}" if under else state_name(command)
     try:
-        st = folder.regular(state_name(command))
-        data = folder.read(state_name(command), MAX_INPUT_BYTES) if st else None
+        st = folder.regular(name)
+        data = folder.read(name, MAX_INPUT_BYTES) if st else None
         state = json.loads(data) if data else None
     except (FolderProblem, OSError, ValueError):
         return None
@@ -163,26 +173,77 @@ def read_state(folder: Folder, command: str) -> tuple[dict[str, Any], int] | Non
 
 def output_stat(st: os.stat_result, digested: str) -> list[int | str]:
     """What the state keeps of an output: size, mtime (ns) and the digest of its bytes."""
-    return [st.st_size, st.st_mtime_ns, digested]
+    return output_record(st.st_size, st.st_mtime_ns, digested)
+
+
+def output_record(size: int, mtime: int, digested: str) -> list[int | str]:
+    return [size, mtime, digested]
 
 
 def unchanged(folder: Folder, rel: str, recorded: object, state_mtime: int) -> bool:
     """True if ``rel`` is the regular file the state recorded: same size and mtime, that
     mtime older than the state file; or else (a checkout's new mtime, or one "racily"
     within the state's clock tick) same size and the same digest of its bytes."""
+    return verified(folder, rel, recorded, state_mtime) is not None
+
+
+def verified(folder: Folder, rel: str, recorded: object, state_mtime: int) -> int | None:
+    """:func:`unchanged`'s answer: None if not, else the file's mtime now (the recorded
+    one, or a new one under which its bytes were found the same)."""
     if not (isinstance(recorded, list) and len(recorded) == 3):
-        return False
+        return None
     size, mtime, digested = recorded
     try:
         st = folder.regular(rel)
         if st is None or st.st_size != size:
-            return False
+            return None
         if st.st_mtime_ns == mtime and isinstance(mtime, int) and mtime < state_mtime:
-            return True
+            return mtime
         data = folder.read(rel, st.st_size)
     except (FolderProblem, OSError):
-        return False
-    return data is not None and len(data) == size and digest(data) == digested
+        return None
+    same = data is not None and len(data) == size and digest(data) == digested
+    return st.st_mtime_ns if same else None
+
+
+SETTLED_NS = 2_000_000_000
+"""How old an mtime must be before a state records it for a file whose bytes were compared:
+a change within the clock tick of the mtime seen could otherwise keep it."""
+
+
+def _refresh(folder: Folder, command: str, state: dict[str, Any], state_mtime: int,
+             newer: dict[str, int]) -> None:
+    """After a checkout (new mtimes, same bytes): record the new mtimes, so that the next
+    run compares sizes and mtimes again instead of reading every output.
+
+    Best effort and only under the folder's lock, for a state that is still the one
+    checked; only mtimes older than :data:`SETTLED_NS` are recorded (git's "racily
+    clean" rule), the others are compared by bytes again next time."""
+    import time  # lazy: only a run after a checkout gets here
+
+    limit = time.time_ns() - SETTLED_NS
+    settled = {rel: m for rel, m in newer.items() if m < limit}
+    if not settled:
+        return
+    try:
+        lock = folder.lock(LOCK)
+    except (Busy, FolderProblem, OSError):
+        return  # another planc is writing here: it stores its own state
+    try:
+        again = read_state(folder, command)
+        if again is None or again != (state, state_mtime):
+            return
+        outputs = dict(state["outputs"])
+        for rel, mtime in settled.items():
+            outputs[rel] = [outputs[rel][0], mtime, outputs[rel][2]]
+        name = state_name(command)
+        folder.write(name, _state_bytes(state["key"], state["argv"], state["inputs"], outputs))
+        folder.stamp_after(name, max(int(r[1]) for r in outputs.values()))
+    except (FolderProblem, OSError):
+        pass  # the next run compares bytes again
+    finally:
+        if lock is not None:
+            os.close(lock)
 
 
 # -------------------------------------------------------- the fast path --
@@ -198,6 +259,16 @@ class Fresh:
         self.transcript = transcript
 
 
+def cached_command(command: str, argv: Sequence[str]) -> str:
+    """The name of the state that may answer ``argv``: ``build --for`` has its own.
+
+    Read from the command line as typed, before it is parsed: a spelling this misses
+    (an abbreviated ``--fo``) only finds no state, and the command runs as usual."""
+    if command == "build" and any(a == "--for" or a.startswith("--for=") for a in argv):
+        return SQUAD_BUILD
+    return command
+
+
 def up_to_date(command: str, argv: Sequence[str]) -> Fresh | None:
     """The no-change path of ``build`` and ``render``: Fresh if ``argv`` would rewrite
     nothing (see the module doc), else None and the command runs as usual.
@@ -205,6 +276,7 @@ def up_to_date(command: str, argv: Sequence[str]) -> Fresh | None:
     The output folder is ``-o``'s, or the default one of the plan id found on an
     ``id:`` line of a ``.yaml`` argument: a guess, which the stored state's command
     line and input digests then confirm or refute."""
+    command = cached_command(command, argv)
     for root in _candidate_folders(command, argv):
         try:
             with Folder(root, create=False) as folder:
@@ -237,9 +309,15 @@ def _check(folder: Folder, command: str, argv: Sequence[str]) -> str | None:
     text = _transcript(folder, command, key)
     if text is None:
         return None
+    newer: dict[str, int] = {}
     for rel, recorded in state["outputs"].items():
-        if not unchanged(folder, rel, recorded, state_mtime):
+        mtime = verified(folder, rel, recorded, state_mtime)
+        if mtime is None:
             return None
+        if mtime != recorded[1]:
+            newer[rel] = mtime
+    if newer:
+        _refresh(folder, command, state, state_mtime, newer)
     return text
 
 
@@ -277,6 +355,16 @@ def _candidate_folders(command: str, argv: Sequence[str]) -> list[str]:
     return folders
 
 
+def forget(root: str, command: str) -> None:
+    """Remove ``command``'s state in ``root`` (if any) before a write set that it does not
+    cover starts: an interrupted run then leaves no state to trust."""
+    try:
+        with Folder(root, create=False) as folder:
+            folder.remove(state_name(command))
+    except (FileNotFoundError, FolderProblem):
+        pass  # no folder yet, or no state planc could read through a link
+
+
 def save_transcript(root: str, stamp: Stamp, key: str, text: str) -> None:
     """Store what the command printed for the state whose key is ``key`` (best effort:
     without it, the next run is simply not a no-change run)."""
@@ -293,7 +381,12 @@ def save_transcript(root: str, stamp: Stamp, key: str, text: str) -> None:
 def state_record(stamp: Stamp, key: str, inputs: list[list[str]],
                  outputs: Mapping[str, list[int]]) -> bytes:
     """The bytes of a state file."""
-    return json.dumps({"format": STATE_FORMAT, "key": key, "argv": stamp.argv,
+    return _state_bytes(key, stamp.argv, inputs, outputs)
+
+
+def _state_bytes(key: str, argv: Sequence[str], inputs: Sequence[Sequence[str]],
+                 outputs: Mapping[str, Sequence[int | str]]) -> bytes:
+    return json.dumps({"format": STATE_FORMAT, "key": key, "argv": list(argv),
                        "inputs": inputs, "outputs": dict(outputs)},
                       ensure_ascii=False, separators=(",", ":")).encode()
 

@@ -51,8 +51,9 @@ from planc.inputs import MAX_INPUT_BYTES, digest
 from planc.output import cache
 from planc.output.files import safe_relative
 from planc.output.folder import Busy, Folder, FolderProblem
+from planc.output.jsonfmt import dumps_pretty
 
-LOCK = f"{cache.CACHE_DIR}/lock"
+LOCK = cache.LOCK
 COMPILE_RECORD = f"{cache.CACHE_DIR}/compile.json"
 CACHE_FILES = frozenset({"lock", ".gitignore", "compile.json", *(
     f"{c}.{ext}" for c in cache.DEFAULT_FOLDERS for ext in ("json", "txt", "data.json"))})
@@ -81,8 +82,9 @@ KEEP = Keep()
 
 
 def dumps_manifest(manifest: Mapping[str, Any]) -> bytes:
-    """Sorted keys, 2-space indent, trailing newline: diff-friendly and byte-stable."""
-    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    """Sorted keys, 2-space indent, trailing newline: diff-friendly and byte-stable
+    (:mod:`planc.output.jsonfmt`: the standard library's text, without its cost)."""
+    return (dumps_pretty(dict(manifest)) + "\n").encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +154,7 @@ class OutputTree:
     _lock: int | None = None
     _state: tuple[dict[str, Any], int] | None = None
     _record: dict[str, str] = field(default_factory=dict)
+    _kept: dict[str, list[Any]] = field(default_factory=dict)  # what unchanged() saw
 
     @classmethod
     def open(cls, root: Path, kind: ManifestKind | None = None, owner: str = "", *,
@@ -215,8 +218,15 @@ class OutputTree:
         mtime as recorded), so it may be passed as :data:`KEEP`."""
         if self._state is None or self._folder is None or not self.previous.owns(rel):
             return False
-        state, mtime = self._state
-        return cache.unchanged(self._folder, rel, state["outputs"].get(rel), mtime)
+        state, state_mtime = self._state
+        recorded = state["outputs"].get(rel)
+        mtime = cache.verified(self._folder, rel, recorded, state_mtime)
+        if mtime is None:
+            return False
+        # what the new state records of a kept file: as seen now (a change after this
+        # look shows as another mtime), not as a later stat would find it
+        self._kept[rel] = cache.output_record(recorded[0], mtime, recorded[2])
+        return True
 
     # -------------------------------------------------------------- writing --
 
@@ -248,11 +258,12 @@ class OutputTree:
             self._write_one(folder, rel, files[rel], result)
         owned = self._owned(files)
         folders = {rel.rpartition("/")[0] for rel in files} | {"", cache.CACHE_DIR}
+        manifest_bytes = dumps_manifest(manifest) if manifest is not None else b""
         if self.kind is not None and manifest is not None:
             listed = set(self.kind.files(manifest)) | set(files)
             self._remove(folder, sorted(self.previous.files - listed), owned, result)
             self._sweep(folder, folders, owned, result)
-            self._write_one(folder, self.kind.name, dumps_manifest(manifest), result)
+            self._write_one(folder, self.kind.name, manifest_bytes, result)
         else:
             self._sweep(folder, folders, owned, result)
             self._save_record(folder, files)
@@ -261,7 +272,7 @@ class OutputTree:
         if self.kind is not None and self.stamp is not None:
             owned = set(self.kind.files(manifest)) | set(files)
             digests = {rel: self._digest(rel, body) for rel, body in files.items()}
-            digests[self.kind.name] = digest(dumps_manifest(manifest))
+            digests[self.kind.name] = digest(manifest_bytes)
             result.key = self._save_state(folder, digests, data or {}, owned)
         return result
 
@@ -280,6 +291,8 @@ class OutputTree:
         if self.kind is not None:
             targets[self.kind.name] = KEEP  # the manifest's ownership was settled at open
         for rel in sorted(targets):
+            if rel in self._kept and isinstance(targets[rel], Keep):
+                continue  # unchanged() found it a regular file reached without links
             try:
                 st = folder.regular(rel)
             except FolderProblem as exc:
@@ -376,6 +389,10 @@ class OutputTree:
             return None
         stats = {}
         for rel, digested in digests.items():
+            seen = self._kept.get(rel)
+            if seen is not None and seen[2] == digested:
+                stats[rel] = seen
+                continue
             st = folder.regular(rel)
             if st is None:
                 return None
@@ -400,6 +417,38 @@ class OutputTree:
             _ensure_cache_dir(folder)
             folder.write(COMPILE_RECORD, json.dumps(
                 {"format": 1, "files": record}, sort_keys=True, indent=0).encode())
+
+
+def store_squad_state(root: Path, stamp: cache.Stamp, members: Mapping[str, str]) -> str | None:
+    """``build --for``: store in ``root`` one cache state over the athletes' folders below it
+    (folder name -> the key of the state this run stored there), so that a no-change
+    rebuild of the squad is answered by :func:`planc.output.cache.up_to_date` alone.
+    Each output is listed as its athlete's state recorded it (those states were stored
+    after their folder's sync); the key, or None if one of them is not this run's."""
+    inputs = stamp.inputs()
+    if inputs is None:
+        return None
+    outputs: dict[str, Any] = {}
+    try:
+        with Folder(str(root), create=False) as folder:
+            for name, key in sorted(members.items()):
+                read = cache.read_state(folder, "build", under=name) \
+                    if safe_relative(name) and "/" not in name else None
+                if read is None or read[0]["key"] != key:
+                    return None
+                outputs.update((f"{name}/{rel}", recorded)
+                               for rel, recorded in read[0]["outputs"].items())
+            key = stamp.key(inputs)
+            _ensure_cache_dir(folder)
+            name = cache.state_name(stamp.command)
+            folder.write(name, cache.state_record(stamp, key, inputs, outputs))
+            newest = max((int(r[1]) for r in outputs.values()
+                          if isinstance(r, list) and len(r) == 3 and isinstance(r[1], int)),
+                         default=0)
+            folder.stamp_after(name, newest)
+    except (OSError, FolderProblem, OutputRefused):
+        return None  # without a state the next run is simply not a no-change run
+    return key
 
 
 def write_file(path: Path, data: bytes) -> TreeResult:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planc.ast import Span
+from planc.ast import Span, Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, Severity
 from planc.emit import emit
@@ -88,7 +88,9 @@ def _round(x: float | None, digits: int = 1) -> float | int | None:
     return int(y) if y == int(y) else y
 
 
-def _manifest_row(plan: Plan, s: Session, files: dict[str, str], metrics: Any) -> dict[str, Any]:
+def _manifest_row(plan: Plan, s: Session, files: dict[str, str],
+                  measured: list[Any] | None) -> dict[str, Any]:
+    """A session's row; ``measured`` is :func:`measures` of its workout (None without)."""
     row: dict[str, Any] = {
         "date": s.date.isoformat(), "time": s.time, "slot": s.slot, "week": s.week,
         "sport": s.sport, "name": s.name, "kind": str(s.kind), "external_id": s.external_id,
@@ -96,16 +98,31 @@ def _manifest_row(plan: Plan, s: Session, files: dict[str, str], metrics: Any) -
         "duration_s": None, "distance_m": _round(s.distance_m), "load": None,
         "intensity": None,
     }
-    if metrics is not None:
-        row["duration_s"] = _round(metrics.duration_s)
-        row["distance_m"] = _round(metrics.distance_m)
-        row["load"] = _round(metrics.load)
-        row["intensity"] = _round(metrics.intensity, 3)
+    if measured is not None:
+        duration, distance, load, intensity = measured
+        row["duration_s"] = _round(duration)
+        row["distance_m"] = _round(distance)
+        row["load"] = _round(load)
+        row["intensity"] = _round(intensity, 3)
     if s.kind is not Kind.WORKOUT:
         row["description"] = s.description
     if s.ref:
         row["workout"] = s.ref
     return row
+
+
+def measures(metrics: Any) -> list[Any]:
+    """What a manifest row shows of a workout's metrics (stored per session in the cache,
+    so that a kept session is not measured again)."""
+    return [metrics.duration_s, metrics.distance_m, metrics.load, metrics.intensity]
+
+
+def _stored_measures(value: Any) -> list[Any] | None:
+    """``value`` if it is measures a cache state could hold, else None."""
+    if isinstance(value, list) and len(value) == 4 and all(
+            v is None or (type(v) in (int, float)) for v in value):
+        return value
+    return None
 
 
 def _previous_rows(tree: OutputTree) -> list[dict[str, Any]]:
@@ -157,13 +174,73 @@ def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selecti
         for s in selection.sessions(plan.sessions):
             result.sessions += 1
             files = compiler.files(s, result.diagnostics)
-            rows.append(_manifest_row(plan, s, files, compiler.metrics.get(s)))
+            rows.append(_manifest_row(plan, s, files, compiler.measured(s)))
         if any(d.is_error for d in result.diagnostics):
             return result
         result.files = tree.write(compiler.outputs,
                                   _manifest(plan, selection, _previous_rows(tree), rows),
-                                  {"sessions": compiler.records(selection)})
+                                  compiler.records(selection))
     return result
+
+
+class _Warnings:
+    """The formats' warnings, each stored once: a session's record holds indices into one
+    table (the 2,067 warnings of a 52-week plan's sessions are 65 distinct ones, so the
+    cache is 7 times smaller to write and read), and each is made a Diagnostic once."""
+
+    def __init__(self, before: Any):
+        self.before: list[Any] = before if isinstance(before, list) else []
+        self.rows: list[list[Any]] = []  # the table stored with this build
+        self._index: dict[tuple[Any, ...], int] = {}
+        self._moved: dict[int, int | None] = {}  # earlier table's index -> this one's
+        self._emitted: dict[Diagnostic, int] = {}
+        self._made: dict[int, Diagnostic] = {}
+
+    def earlier(self, indices: Any) -> list[int] | None:
+        """This table's indices of an earlier record's warnings; None if the record is not
+        one planc wrote (the session is then emitted again)."""
+        if not isinstance(indices, list):
+            return None
+        found = []
+        for i in indices:
+            if type(i) is not int or not 0 <= i < len(self.before):
+                return None
+            if i not in self._moved:
+                self._moved[i] = self._add(self.before[i])
+            moved = self._moved[i]
+            if moved is None:
+                return None
+            found.append(moved)
+        return found
+
+    def emitted(self, diags: list[Diagnostic]) -> list[int]:
+        """The indices of warnings a writer just gave."""
+        found = []
+        for d in diags:
+            if d not in self._emitted:
+                added = self._add(_stored(d))
+                assert added is not None
+                self._emitted[d] = added
+            found.append(self._emitted[d])
+        return found
+
+    def diagnostic(self, index: int) -> Diagnostic:
+        """The warning as reported: made from its stored row, kept or just emitted alike."""
+        if index not in self._made:
+            self._made[index] = _diagnostic(self.rows[index])
+        return self._made[index]
+
+    def _add(self, row: Any) -> int | None:
+        try:
+            _diagnostic(row)
+            key = (*row[:3], tuple(row[3]), *row[4:])
+            hash(key)
+        except (TypeError, ValueError):
+            return None  # not a row planc wrote
+        if key not in self._index:
+            self._index[key] = len(self.rows)
+            self.rows.append(row)
+        return self._index[key]
 
 
 class _Sessions:
@@ -177,11 +254,12 @@ class _Sessions:
         self.metrics = MetricsCache(athlete)
         self.outputs: dict[str, bytes | Keep] = {}
         self.emitted: dict[tuple[int, str, bool, str], tuple[bytes, list[Diagnostic]]] = {}
-        previous = tree.cached.get("sessions")
+        cached = tree.cached
+        previous = cached.get("sessions")
         self.previous: dict[str, Any] = previous if isinstance(previous, dict) else {}
+        self.warnings = _Warnings(cached.get("warnings"))
         self.now: dict[str, Any] = {}
         self._common = json.dumps([fingerprint(), strict])
-        self._reprs: dict[int, str] = {}
         self._thresholds: dict[str, str] = {}
 
     def files(self, s: Session, diagnostics: list[Diagnostic]) -> dict[str, str]:
@@ -193,19 +271,25 @@ class _Sessions:
         chosen = formats_for(s.workout.sport, self.formats)  # no .erg of a swim
         files = {fmt: f"{folder}/{stem}{FORMATS[fmt].extension}" for fmt in chosen}
         key = self.key(s, files)
-        raw = self._kept(session_id(s), key, files)
-        if raw is None:  # (an empty list is a kept session without warnings)
-            raw = self._emit(s, files)
-        self.now[session_id(s)] = {"key": key, "diagnostics": raw}
-        diagnostics.extend(s.locate(d) for d in (_diagnostic(r) for r in raw))
+        kept = self._kept(session_id(s), key, files)
+        if kept is None:
+            warned, measured = self._emit(s, files), measures(self.metrics.get(s))
+        else:  # (an empty list is a kept session without warnings)
+            warned, measured = kept
+        self.now[session_id(s)] = {"key": key, "diagnostics": warned, "measures": measured}
+        diagnostics.extend(s.locate(self.warnings.diagnostic(i)) for i in warned)
         return files
+
+    def measured(self, s: Session) -> list[Any] | None:
+        """The manifest's measures of session ``s`` (kept ones from the cache)."""
+        if s.kind is not Kind.WORKOUT or s.workout is None:
+            return None
+        return self.now[session_id(s)]["measures"]
 
     def key(self, s: Session, files: dict[str, str]) -> str:
         """:func:`session_key`, with the reprs made once per distinct workout and sport."""
         assert s.workout is not None
-        text = self._reprs.get(id(s.workout))
-        if text is None:
-            text = self._reprs[id(s.workout)] = repr(s.workout)
+        text = workout_text(s.workout)
         sport = s.workout.sport
         if sport not in self._thresholds:
             athlete = self.athlete or Athlete()
@@ -218,25 +302,26 @@ class _Sessions:
         return EmitOptions(strict=self.strict, indoor=s.indoor, date=s.date.isoformat(),
                            fit_max_steps=self.fit_max_steps)
 
-    def _kept(self, sid: str, key: str, files: dict[str, str]) -> list[list[Any]] | None:
-        """The stored warnings if the session's key and files are unchanged (its files
-        are then kept); None if it must be emitted."""
+    def _kept(self, sid: str, key: str,
+              files: dict[str, str]) -> tuple[list[int], list[Any]] | None:
+        """The stored warnings and measures if the session's key and files are unchanged
+        (its files are then kept); None if it must be emitted."""
         before = self.previous.get(sid)
-        if not isinstance(before, dict) or before.get("key") != key \
-                or not isinstance(before.get("diagnostics"), list):
+        if not isinstance(before, dict) or before.get("key") != key:
+            return None
+        measured = _stored_measures(before.get("measures"))
+        if measured is None:
             return None
         if not all(self.tree.unchanged(rel) for rel in files.values()):
             return None
-        try:
-            for row in before["diagnostics"]:
-                _diagnostic(row)
-        except (TypeError, ValueError):
+        warned = self.warnings.earlier(before.get("diagnostics"))
+        if warned is None:
             return None  # not a state planc wrote: emit again
         for rel in files.values():
             self.outputs[rel] = KEEP
-        return before["diagnostics"]
+        return warned, measured
 
-    def _emit(self, s: Session, files: dict[str, str]) -> list[list[Any]]:
+    def _emit(self, s: Session, files: dict[str, str]) -> list[int]:
         assert s.workout is not None
         raw: list[Diagnostic] = []
         for fmt, rel in files.items():
@@ -247,14 +332,40 @@ class _Sessions:
             data, diags = self.emitted[key]
             raw.extend(diags)
             self.outputs[rel] = data
-        return [_stored(d) for d in raw]
+        return self.warnings.emitted(raw)
 
     def records(self, selection: Selection) -> dict[str, Any]:
-        """The sessions' keys and warnings to store: this build's, and the earlier ones
-        outside the selection (a partial build keeps the other weeks' files)."""
-        kept = {sid: r for sid, r in self.previous.items()
-                if (d := _id_date(sid)) is not None and not selection.contains(d)}
-        return {**kept, **self.now}
+        """The sessions' keys, warnings and measures to store: this build's, and the
+        earlier ones outside the selection (a partial build keeps the other weeks'
+        files), with the table of their warnings."""
+        sessions: dict[str, Any] = {}
+        for sid, r in self.previous.items():
+            if (d := _id_date(sid)) is None or selection.contains(d) or not isinstance(r, dict):
+                continue
+            warned = self.warnings.earlier(r.get("diagnostics"))
+            if warned is not None:  # (else it is emitted again when next selected)
+                sessions[sid] = {**r, "diagnostics": warned}
+        sessions.update(self.now)
+        return {"sessions": sessions, "warnings": self.warnings.rows}
+
+
+_REPRS: dict[int, tuple[Workout, str]] = {}
+_REPRS_SIZE = 4096
+
+
+def workout_text(workout: Workout) -> str:
+    """``repr(workout)`` (the tree, in a session's key), made once per workout object in
+    this process: the athletes of a squad share the parsed workouts, and a 52-week
+    plan uses a few dozen in every week.  The object is kept with its text, so an id
+    is never reused for another while it is remembered."""
+    found = _REPRS.get(id(workout))
+    if found is not None and found[0] is workout:
+        return found[1]
+    if len(_REPRS) >= _REPRS_SIZE:
+        _REPRS.clear()
+    text = repr(workout)
+    _REPRS[id(workout)] = (workout, text)
+    return text
 
 
 def session_key(common: str, thresholds: str, options: str, text: str, workout: str,

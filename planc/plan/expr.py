@@ -101,6 +101,40 @@ def parse_quantity(text: str) -> Quantity | None:
     return None
 
 
+_TOKENS: dict[str, tuple[tuple[str, str, int], ...]] = {}
+_TOKENS_SIZE = 1024
+
+
+def _tokens(text: str) -> tuple[tuple[str, str, int], ...]:
+    """The tokens of an expression, (kind, text, offset) each; ExprError at a character
+    that starts none.  Remembered per text: a plan evaluates the same few expressions
+    for every week (a text that fails is scanned, and fails, every time)."""
+    found = _TOKENS.get(text)
+    if found is not None:
+        return found
+    tokens = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN_RE.match(text, pos)
+        if not m or m.end() == pos:
+            start = len(text) - len(text[pos:].lstrip())
+            word = text[start:].split()[0]
+            bad = word if word[0].isalnum() else word[0]
+            raise ExprError(f"unexpected '{bad}' in expression", start, len(bad),
+                            "use numbers, durations (10m), distances (2km), week, n, "
+                            "+ - * / // %, min, max, round")
+        kind = m.lastgroup or ""
+        start = m.start(kind)
+        tokens.append((kind, m.group(kind), start))
+        pos = m.end()
+    if len(_TOKENS) >= _TOKENS_SIZE:
+        _TOKENS.clear()
+    found = _TOKENS[text] = tuple(tokens)
+    return found
+
+
 class _Parser:
     """expr := term (('+'|'-') term)* ; term := unary (('*'|'/'|'//'|'%') unary)* ;
     unary := '-' unary | atom ; atom := qty | num | name | name '(' args ')' | '(' expr ')'."""
@@ -108,23 +142,7 @@ class _Parser:
     def __init__(self, text: str, variables: Mapping[str, float | Quantity]):
         self.text = text
         self.vars = variables
-        self.tokens: list[tuple[str, str, int]] = []
-        pos = 0
-        while pos < len(text):
-            if text[pos:].strip() == "":
-                break
-            m = _TOKEN_RE.match(text, pos)
-            if not m or m.end() == pos:
-                start = len(text) - len(text[pos:].lstrip())
-                word = text[start:].split()[0]
-                bad = word if word[0].isalnum() else word[0]
-                raise ExprError(f"unexpected '{bad}' in expression", start, len(bad),
-                                "use numbers, durations (10m), distances (2km), week, n, "
-                                "+ - * / // %, min, max, round")
-            kind = m.lastgroup or ""
-            start = m.start(kind)
-            self.tokens.append((kind, m.group(kind), start))
-            pos = m.end()
+        self.tokens = _tokens(text)
         self.i = 0
 
     def peek(self) -> tuple[str, str, int] | None:

@@ -86,10 +86,15 @@ def placeholders(template: str) -> list[Unknown]:
 
 def fill(template: str, values: dict[str, tuple[str, Origin | None]]) -> tuple[Filled, list[Unknown]]:
     """Substitute ``values`` (name -> (text, origin)); return the result and unknown names."""
+    if "{" not in template and "}" not in template:  # most names, many bodies: as is
+        return Filled(template), []
     out_lines: list[str] = []
     filled = Filled("")
     unknown: list[Unknown] = []
     for lineno, line in enumerate(template.split("\n"), 1):
+        if "{" not in line and "}" not in line:
+            out_lines.append(line)
+            continue
         parts: list[str] = []
         pos = 0
         out_col = 1

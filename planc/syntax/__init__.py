@@ -12,7 +12,9 @@ Checks that need the whole workout are the next stage (:mod:`planc.check`,
 whose :func:`~planc.check.read_workout` runs both).
 
 The parser is built once per process (Lark's LALR tables are also cached on
-disk), and the Lark transformer runs inline, so no parse tree is built.
+disk).  A text is read line by line with the scanners of Lark's contextual lexer
+(``grammar.LineReader``); front matter and whatever Lark would refuse go through
+Lark's full parse, whose transformer runs inline, so no parse tree is built.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from planc.ast import Span, Workout
 from planc.diagnostics import Diagnostic, error, sort_key, warning
 from planc.sanitise import CONTROL_RE
 from planc.syntax.blocks import MAX_REPEAT_COUNT, BlockBuilder
-from planc.syntax.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, parser, split_front
+from planc.syntax.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, read_lines, split_front
 from planc.syntax.header import HEADER_KEYS, read_front_matter
 from planc.syntax.tokens import (
     default_pace_per,
@@ -147,7 +149,7 @@ def parse_tree(text: str, *, path: str = "<input>", sport: str | None = None,
         text = "- -" + text[3:]
     diags.extend(_control_characters(text))
     try:
-        records = parser().parse(text)
+        records = read_lines(text)
     except UnexpectedInput as exc:
         diags.append(_syntax_error(exc, text))
         return Parsed(None, sorted((d.with_path(path) for d in diags), key=sort_key))

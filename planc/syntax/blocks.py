@@ -33,6 +33,8 @@ from planc.units import METRES_PER_UNIT, DistanceUnit
 # ---------------------------------------------------------------- blocks --
 
 MAX_REPEAT_COUNT = 200
+_STEPS = (Step, Repeat)  # what a repeat repeats
+_GLUED_RE = re.compile(r"(?:\d+[.,]|(?<![^\s])-)$")
 
 
 @dataclass(slots=True)
@@ -74,7 +76,7 @@ class BlockBuilder:
         while len(self.repeats) > down_to:
             rep = self.repeats.pop()
             node: Node = Repeat(rep.count, tuple(rep.children), rep.title, rep.span)
-            if not any(isinstance(c, Step | Repeat) for c in rep.children):
+            if not any(isinstance(c, _STEPS) for c in rep.children):
                 if rep.lines:
                     # its step lines had errors or were dropped, each reported: a repeat of
                     # nothing is no news (and intervals.icu has nothing to repeat)
@@ -257,8 +259,8 @@ class BlockBuilder:
         # pop nested repeats the step is not indented under
         while len(self.repeats) > 1 and line.column <= self.repeats[-1].indent:
             self._close_repeats(len(self.repeats) - 1)
-        step = self.steps.read(line)
         self.step_lines += 1
+        section = None
         if self.repeats:
             self.repeats[-1].lines += 1
             self._flush_pending()
@@ -267,9 +269,9 @@ class BlockBuilder:
             if self.block is None:
                 self.block = self._open_block(line)
             container = self.block.children
+            section = self.block.section
+        step = self.steps.read(line, section)
         if step is not None:
-            if self.block is not None and self.block.section and not self.repeats:
-                step = dataclasses.replace(step, section=self.block.section)
             container.append(step)
             self.kept_steps += 1
             self.last_step = (container, len(container) - 1)
@@ -411,7 +413,7 @@ def _glued_count(text: str, start: int) -> str | None:
     """What is glued before a repeat count that makes it not a whole number: the
     '2.' of '2.5x', the '2,' of '2,5x', the '-' of '-2x'; None when nothing is."""
     before = text[:start]
-    m = re.search(r"(?:\d+[.,]|(?<![^\s])-)$", before)
+    m = _GLUED_RE.search(before)
     return m.group(0) if m else None
 
 

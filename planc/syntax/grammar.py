@@ -1,4 +1,6 @@
-"""Loading the Lark grammar once, and the inline transformer that yields line records."""
+"""Loading the Lark grammar once, and reading a text into line records: line by line
+with Lark's own scanners (:class:`LineReader`), or by Lark's full parse with the inline
+transformer for what the line reader declines."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 
 from planc.ast import Span
 from planc.resources import resource_dir
+from planc.syntax.starts import FirstCharScanner
 
 GRAMMAR_PATH = resource_dir("grammars") / "workout.lark"
 
@@ -100,3 +103,248 @@ def split_front(records: list) -> tuple[list[Line], list | None]:
     return records, None
 
 
+
+
+# ------------------------------------------------------- the fast line path --
+
+# The grammar is line oriented: every line is one of the rules below, and which one is
+# decided by its first token.  So a text can be read line by line with Lark's own
+# scanners (the per-state regular expressions of its contextual lexer, in its priority
+# order), without feeding each token through the LALR machinery and the tree builder's
+# callbacks.  Whatever that reading is not sure of (front matter, a character no scanner
+# takes, a token the parse table has no transition for) goes through the full Lark parse,
+# so every error is still Lark's.  Tests switch it off to prove both paths agree.
+USE_FAST_PATH = True
+
+_LINE_RULES = {  # rule -> (record kind, keeps its text, drops its first token)
+    "step_line": ("step", False, True),
+    "cue_line": ("cue", False, True),
+    "prose_line": ("prose", True, False),
+    "repeat_line": ("repeat", True, False),
+    "comment_line": ("comment", True, False),
+    "pool_line": ("pool", True, False),
+}
+
+
+def read_lines(text: str) -> list:
+    """The line records of a normalised text (one that ends in a newline), as
+    ``parser().parse(text)`` returns them; raises Lark's errors as it does."""
+    if USE_FAST_PATH:
+        fast = _fast_reader()
+        records = fast.read(text) if fast is not None else None
+        if records is not None:
+            return records
+    return parser().parse(text)
+
+
+_FAST: list = []  # [the reader, or None when the compiled grammar does not allow one]
+
+
+def _fast_reader():
+    if not _FAST:
+        _FAST.append(LineReader.build(parser()))
+    return _FAST[0]
+
+
+class LineReader:
+    """Reads a text line by line with the scanners of Lark's contextual lexer.
+
+    ``scanners[i]`` is the scanner for one set of terminals the parser accepts;
+    ``moves[i]`` says, for each terminal that scanner yields, which scanner reads the
+    next token (Lark's parser state after it, reduced to the terminal set its lexer
+    uses).  Both come from the compiled parser (:meth:`build`)."""
+
+    def __init__(self, scanners: list, moves: list[dict], first: int, starts: dict,
+                 ignore: frozenset, token_class):
+        self.scanners = scanners
+        self.moves = moves
+        self.first = first
+        self.starts = starts  # first terminal of a line -> its record (kind, text, drop)
+        self.ignore = ignore
+        self.token = token_class
+        self.skips: dict[str, bool] = {}  # character -> whether :meth:`_skips` holds
+        self._newline: str | None = None  # :meth:`_newline_suffix`, once known
+
+    @classmethod
+    def build(cls, lark) -> LineReader | None:
+        """The reader for a compiled parser, or None when its lexer is not one this
+        reader can drive exactly (callbacks, several regexes per scanner, ...)."""
+        from lark import Token
+
+        try:
+            return cls._build(lark, Token)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return None
+
+    @classmethod
+    def _build(cls, lark, token_class) -> LineReader | None:
+        lexer = lark.parser.lexer
+        starts = {}
+        for rule in lark.rules:
+            if rule.origin.name in _LINE_RULES:
+                starts[rule.expansion[0].name] = _LINE_RULES[rule.origin.name]
+        ids: dict[frozenset, int] = {}
+        scanners: list = []
+
+        by_position: dict[int, int | None] = {}
+        made: list[LineReader] = []
+        ignored = [t for t in lexer.root_lexer.terminals if t.name in lexer.root_lexer.ignore_types]
+        skip = ignored[0].pattern.to_regexp() if len(ignored) == 1 else None
+
+        def newline_suffix() -> str:  # asked once a scanner narrows (not at start-up)
+            return made[0]._newline_suffix(lexer.root_lexer) if made else ""
+
+        def scanner_of(position: int) -> int | None:
+            if position not in by_position:
+                by_position[position] = new_scanner(position)
+            return by_position[position]
+
+        def new_scanner(position: int) -> int | None:
+            basic = lexer.lexers[position]
+            names = frozenset(t.name for t in basic.terminals)
+            if names not in ids:
+                scanner = basic.scanner
+                if basic.callback or len(scanner._mres) != 1:
+                    return None
+                narrowed = FirstCharScanner(
+                    [(t.name, t.pattern.to_regexp()) for t in scanner.terminals],
+                    scanner.g_regex_flags, scanner._mres[0].match, skip, newline_suffix)
+                if narrowed.full_pattern() != scanner._mres[0].pattern:
+                    return None  # not Lark's alternation: narrowing it would not be exact
+                ids[names] = len(scanners)
+                scanners.append(narrowed)
+            return ids[names]
+
+        root = lark.parse_interactive("")
+        first = scanner_of(root.parser_state.position)
+        moves: list[dict] = []
+        after_a_line = root.copy()
+        walks = [(root.copy(), walk) for walk in _SAMPLE_LINES]  # each the text's first line
+        walks += [(after_a_line, ("_NL", *walk)) for walk in _SAMPLE_LINES]
+        for interactive, walk in walks:
+            state = interactive.parser_state
+            for kind in walk:
+                before = scanner_of(state.position)
+                interactive.feed_token(token_class(kind, "x"))
+                after = scanner_of(state.position)
+                if before is None or after is None:
+                    return None
+                while len(moves) < len(scanners):
+                    moves.append({})
+                if moves[before].setdefault(kind, after) != after:
+                    return None  # one scanner, one terminal, two next scanners
+        ignore = frozenset(lexer.root_lexer.ignore_types)
+        # Token(...) checks its arguments for a deprecated keyword, then calls this
+        make = getattr(token_class, "_future_new", token_class)
+        made = [cls(scanners, moves, first, starts, ignore, make)]
+        return made[0]
+
+    def read(self, text: str) -> list | None:
+        """The records of ``text``, or None when Lark must read it."""
+        moves, ignore, token, skips = self.moves, self.ignore, self.token, self.skips
+        tables = [scanner.by_char for scanner in self.scanners]
+        narrow = [scanner.matcher for scanner in self.scanners]
+        records: list = []
+        tokens: list = []
+        current = self.first
+        pos = line_start = 0
+        number = 1
+        end = len(text)
+        while pos < end:
+            ch = text[pos]
+            m = (tables[current].get(ch) or narrow[current](ch))(text, pos)
+            if m is None:
+                return None
+            kind = m.lastgroup
+            if kind in ignore:
+                pos = m.end(kind)  # not what the match took after it: a newline is a token
+                continue
+            nxt = moves[current].get(kind)
+            if nxt is None:
+                return None
+            stop = m.end(kind)
+            after = m.end()
+            if kind == "_NL":
+                records.append(self._record(tokens) if tokens else Line("blank", 0, 0))
+                tokens = []
+                number += 1
+                line_start = stop
+                if after != stop and not (skips.get(text[stop]) or self._skips(text[stop])):
+                    after = stop  # white space no scanner can be sure of: lexed on its own
+                current, pos = nxt, after
+                continue
+            tokens.append(token(kind, m.group(kind), pos, number, pos - line_start + 1,
+                                number, stop - line_start + 1, stop))
+            if after != stop:  # the match took the blanks after the token, and the newline
+                after, newline = self._taken(text, stop, after)
+                if newline:
+                    nxt = moves[nxt].get("_NL")
+                    if nxt is None:
+                        return None
+                    records.append(self._record(tokens))
+                    tokens = []
+                    number += 1
+                    line_start = after
+            current, pos = nxt, after
+        return None if tokens else records
+
+    def _taken(self, text: str, stop: int, after: int) -> tuple[int, bool]:
+        """Where reading goes on after a token that ends at ``stop`` and whose match
+        took the text up to ``after`` with it, and whether that ended the line; what
+        no scanner can be sure of is given back, to be lexed on its own."""
+        newline = text[after - 1] == "\n"
+        if newline and after - 1 == stop:
+            return after, True
+        ch = text[stop]
+        if self.skips.get(ch) or self._skips(ch):
+            return after, newline
+        return stop, False
+
+    def _newline_suffix(self, root) -> str:
+        """``\n?`` when a scanner may take the end of a line after its token: the line
+        ends in a ``_NL`` of one ``\n`` that, in every scanner, only ``_NL`` can start
+        with, and the ignored white space never holds a newline."""
+        if self._newline is not None:
+            return self._newline
+        self._newline = ""
+        nl = [t for t in root.terminals if t.name == "_NL"]
+        exact = len(nl) == 1 and nl[0].pattern.to_regexp() in ("\n", "\\n")
+        if (not exact or self.ignore & root.newline_types
+                or not all(s.only("\n") == ("_NL",) for s in self.scanners)):
+            return ""
+        self._newline = "\n?"
+        return self._newline
+
+    def _skips(self, ch: str) -> bool:
+        """Whether white space starting with ``ch`` after a token can be skipped with it:
+        in every scanner only the ignored terminal can start with ``ch``."""
+        ignored = tuple(self.ignore)
+        self.skips[ch] = all(scanner.only(ch) == ignored for scanner in self.scanners)
+        return self.skips[ch]
+
+    def _record(self, tokens: list) -> Line:
+        first = tokens[0]
+        kind, text_line, drop_first = self.starts[first.type]
+        record = Line(kind, first.line, first.column, tokens[1:] if drop_first else tokens)
+        if text_line:
+            record.text = str(first).rstrip()
+        return record
+
+
+# One of each kind of line, fed to Lark's parser to learn which scanner follows which
+# token (a step line's items loop on one scanner).
+_SAMPLE_LINES = (
+    ("DASH", "DURATION", "DISTANCE", "POWER_PCT", "POWER_W", "POWER_ZONE", "HR_PCT", "HR_ZONE",
+     "HR_BPM", "PACE_PCT", "PACE_ZONE", "PACE_ABS", "PACE_NO_KEYWORD", "CADENCE", "PRESS_LAP",
+     "OPTION", "INLINE_REPEAT", "WORD", "PUNCT", "DURATION", "_NL"),
+    ("DASH", "_NL"),
+    ("CUE_MARK", "CUE_AT", "CUE_TEXT", "_NL"),
+    ("CUE_MARK", "CUE_TEXT", "_NL"),
+    ("CUE_MARK", "CUE_AT", "_NL"),
+    ("CUE_MARK", "_NL"),
+    ("COMMENT", "_NL"),
+    ("REPEAT_HEADER", "_NL"),
+    ("POOL_LENGTH", "_NL"),
+    ("PROSE", "_NL"),
+    ("_NL",),
+)

@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
 
-from planc.ast import CadenceTarget, Distance, Duration, Intensity, Range, Span, Step
+from planc.ast import CadenceTarget, Distance, Duration, Intensity, Range, Section, Span, Step
 from planc.diagnostics import Diagnostic, error, warning
-from planc.syntax import values
+from planc.syntax import linememo, values
 from planc.syntax.grammar import Line, tok_span
 from planc.syntax.tokens import (
     BARE_NUMBER_RE,
@@ -76,34 +75,63 @@ def _meant_amount(tokens: list) -> tuple[str, Span] | None:
     return None
 
 
-@dataclass(slots=True)
 class _Reading:
-    """What the tokens of one step line have said so far (one per line read)."""
+    """What the tokens of one step line have said so far (one per line read).
 
-    line: Line
-    diags: list[Diagnostic] = field(default_factory=list)  # this line's, kept or not
-    label_toks: list = field(default_factory=list)
-    label_open: bool = True
-    closer: object = None  # the token that ended the label
-    cut_at: int | None = None  # ... inside itself, at this offset ('<40%' -> 1)
-    label_dropped_by: object = None  # the zone token that came before the duration
-    words_after_zone: list[str] = field(default_factory=list)
-    words_before_amount: list = field(default_factory=list)  # after the closer
-    amount: Duration | Distance | None = None
-    amount_tok: object = None
-    ramp_tok: object = None
-    targets: dict[str, object] = field(default_factory=dict)
-    target_toks: dict[str, object] = field(default_factory=dict)
-    flags: dict[str, bool] = field(default_factory=dict)
-    options: dict[str, str] = field(default_factory=dict)
-    trailing: list[str] = field(default_factory=list)
-    trailing_spans: list[Span] = field(default_factory=list)
-    unread: list = field(default_factory=list)  # value-shaped words read as text
-    previous: object = None  # the token before the one being read
-    bad: bool = False  # a diagnostic error: the step is left out
+    A plain slotted class (not a dataclass with default factories): one is made per
+    step line, on the hot path of every parse."""
+
+    __slots__ = (
+        "amount",
+        "amount_tok",
+        "bad",
+        "closer",
+        "cut_at",
+        "diags",
+        "flags",
+        "label_dropped_by",
+        "label_open",
+        "label_toks",
+        "line",
+        "options",
+        "previous",
+        "ramp_tok",
+        "target_toks",
+        "targets",
+        "trailing",
+        "trailing_spans",
+        "unread",
+        "words_after_zone",
+        "words_before_amount",
+    )
+
+    def __init__(self, line: Line) -> None:
+        self.line = line
+        self.diags: list[Diagnostic] = []  # this line's, kept or not
+        self.label_toks: list = []
+        self.label_open = True
+        self.closer: object = None  # the token that ended the label
+        self.cut_at: int | None = None  # ... inside itself, at this offset ('<40%' -> 1)
+        self.label_dropped_by: object = None  # the zone token that came before the duration
+        self.words_after_zone: list = []
+        self.words_before_amount: list = []  # after the closer
+        self.amount: Duration | Distance | None = None
+        self.amount_tok: object = None
+        self.ramp_tok: object = None
+        self.targets: dict[str, object] = {}
+        self.target_toks: dict[str, object] = {}
+        self.flags: dict[str, bool] = {}
+        self.options: dict[str, str] = {}
+        self.trailing: list[str] = []
+        self.trailing_spans: list[Span] = []
+        self.unread: list = []  # value-shaped words read as text
+        self.previous: object = None  # the token before the one being read
+        self.bad = False  # a diagnostic error: the step is left out
 
 
 _ZONE_KINDS = ("POWER_ZONE", "HR_ZONE", "PACE_ZONE")
+_NO_FLAGS = (False, False, False, False)  # until_lap_press, freeride, maxeffort, hidepower
+_SPACED_RE = re.compile(r"\d[ \t]")
 _SPACED_KINDS = ("CADENCE", "HR_BPM")  # '109 rpm' in a label is two words, neither a value
 _KEYWORDS = ("ramp", *KEYWORD_FLAGS)
 _DROPPED_HINT = ("add a duration such as '5m' or '30s', or a distance such as '400mtr'; a "
@@ -131,19 +159,32 @@ class StepReader:
             "INLINE_REPEAT": self._inline_repeat,
         }
 
-    def read(self, line: Line) -> Step | None:
-        """The step a line says, or None when it is dropped or has errors (reported)."""
+    def read(self, line: Line, section: Section | None = None) -> Step | None:
+        """The step a line says (marked with the Warmup/Cooldown ``section`` it is
+        under), or None when it is dropped or has errors (reported).  A line read
+        before (in this workout or another) is recalled from :mod:`.linememo`."""
+        key = (self.source_lines[line.line - 1], self.sport, section)
+        hit = linememo.recall(key)
+        if hit is not None:
+            return linememo.recalled(hit, line.line, self.diags)
+        before = len(self.diags)
+        step = self._read(line, section)
+        linememo.remember(key, line.line, step, self.diags[before:])
+        return step
+
+    def _read(self, line: Line, section: Section | None) -> Step | None:
         r = _Reading(line)
+        label_token, value_token = self._label_token, self._value_token
         for tok in line.tokens:
-            if not self._label_token(r, tok):
-                self._value_token(r, tok)
+            if not label_token(r, tok):
+                value_token(r, tok)
             r.previous = tok
         label = self._label(r)
-        step = self._complete(r, label)
+        step = self._complete(r, label, section)
         self._report(r, step)
         return step
 
-    def _complete(self, r: _Reading, label: str | None) -> Step | None:
+    def _complete(self, r: _Reading, label: str | None, section: Section | None) -> Step | None:
         if r.amount is None:
             if not r.bad:
                 self._no_amount(r)
@@ -152,7 +193,7 @@ class StepReader:
         self._check_amount(r)
         if r.bad or r.amount is None:
             return None
-        return self._step(r, label, ramp)
+        return self._step(r, label, ramp, section)
 
     def _report(self, r: _Reading, step: Step | None) -> None:
         """The line's diagnostics: all of them, or for a dropped line only why it is
@@ -160,9 +201,12 @@ class StepReader:
         if step is None and not r.bad:
             self.diags.extend(d for d in r.diags if d.code in ("dropped-by-icu", "divider"))
             return
-        self._warn_unread(r)
-        self._warn_targetish(r)
-        self.diags.extend(r.diags)
+        if r.unread:
+            self._warn_unread(r)
+        if r.trailing:
+            self._warn_targetish(r)
+        if r.diags:
+            self.diags.extend(r.diags)
 
     # -- the tokens, left to right
 
@@ -178,7 +222,7 @@ class StepReader:
             r.flags["until_lap_press"] = True
             r.label_toks.append(tok)
             return True
-        if kind in _SPACED_KINDS and re.search(r"\d[ \t]", value):
+        if kind in _SPACED_KINDS and _SPACED_RE.search(value):
             r.label_toks.append(tok)
             return True
         if kind in ("WORD", "PUNCT") and value.lower() not in KEYWORD_FLAGS:
@@ -340,6 +384,8 @@ class StepReader:
             ))
 
     def _warn_targetish(self, r: _Reading) -> None:
+        if not r.trailing:
+            return
         unread = {str(t) for t in r.unread}
         if r.cut_at is not None:
             unread.add(str(r.closer))
@@ -391,7 +437,7 @@ class StepReader:
             ))
             return None
         self._warn_cut(r, label)
-        if label and any(c in label for c in "<>&"):
+        if label and ("<" in label or ">" in label or "&" in label):
             r.diags.append(warning(
                 "label-html",
                 "intervals.icu stores '<', '>' and '&' in labels HTML-escaped",
@@ -490,29 +536,31 @@ class StepReader:
             r.amount = None
             return
         if amount_tok.type == "DURATION":
-            values.minutes_or_metres(str(amount_tok), self.sport, tok_span(amount_tok), r.diags)
+            values.minutes_or_metres(str(amount_tok), self.sport, amount.span, r.diags)
 
-    def _step(self, r: _Reading, label: str | None, ramp: bool) -> Step:
+    def _step(self, r: _Reading, label: str | None, ramp: bool, section: Section | None) -> Step:
         tokens, line = r.line.tokens, r.line
-        dash_span = Span.point(line.line, line.column)
-        intensity = r.options.get("intensity")
-        return Step(
-            amount=r.amount,
-            label=label,
-            ramp=ramp,
-            power=r.targets.get("power"),
-            hr=r.targets.get("hr"),
-            pace=r.targets.get("pace"),
-            cadence=r.targets.get("cadence"),
-            intensity=Intensity(intensity) if intensity else None,
-            until_lap_press=r.flags.get("until_lap_press", False),
-            freeride=r.flags.get("freeride", False),
-            maxeffort=r.flags.get("maxeffort", False),
-            hidepower=r.flags.get("hidepower", False),
-            power_window=r.options.get("power"),
-            hr_window=r.options.get("hr"),
-            trailing=" ".join(r.trailing) or None,
-            span=spans_cover(dash_span, tok_span(tokens[-1])) if tokens else dash_span,
+        if tokens:  # from the dash to the end of the last token
+            last = tokens[-1]
+            span = Span(line.line, line.column, last.end_line or last.line,
+                        last.end_column or last.column + 1)
+        else:
+            span = Span.point(line.line, line.column)
+        targets, flags, options = r.targets, r.flags, r.options
+        get = targets.get
+        intensity = options.get("intensity") if options else None
+        return Step(  # positional, in Step's field order: the hot path of every parse
+            r.amount, label, ramp, get("power"), get("hr"), get("pace"), get("cadence"),
+            Intensity(intensity) if intensity else None,
+            section,
+            *((flags.get("until_lap_press", False), flags.get("freeride", False),
+               flags.get("maxeffort", False), flags.get("hidepower", False))
+              if flags else _NO_FLAGS),
+            options.get("power") if options else None,
+            options.get("hr") if options else None,
+            (),
+            " ".join(r.trailing) or None,
+            span,
         )
 
     # -- targets
@@ -536,7 +584,7 @@ class StepReader:
                 f"intervals.icu reads '{tok}' as its first number only: an en dash is not a "
                 "range",
                 tok_span(tok), f"write '{text.replace('–', '-')}' for a range"))
-        elif "-" in text.split()[0] and value.value.is_single:
+        elif "-" in text and "-" in text.split()[0] and value.value.is_single:
             r.diags.append(warning(
                 "empty-range", f"range '{tok}' has the same start and end",
                 tok_span(tok), "write a single value"))

@@ -12,6 +12,7 @@ from planc.units import DistanceUnit, PacePer, sport_family
 _NUM = r"\d+(?:\.\d+)?"
 _RANGE_RE = re.compile(rf"({_NUM})[^\d.]*[-–][^\d.]*({_NUM})")
 _NUMBER_RE = re.compile(_NUM)
+_DIGITS_RE = re.compile(r"\d+")
 _DURATION_RE = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
 _SHORT_DURATION_RE = re.compile(r"(?:(\d+)')?(?:(\d+)\")?$")
 _PACE_RE = re.compile(r"(\d+):(\d\d(?:\.\d+)?)")
@@ -71,7 +72,7 @@ UNIT_HINTS = (
 
 def range_of(text: str, divisor: float = 1.0) -> Range:
     """The number or ``a-b`` range in a token; percentages are divided by 100."""
-    m = _RANGE_RE.search(text)
+    m = _RANGE_RE.search(text) if "-" in text or "–" in text else None  # it needs a dash
     if m:
         return Range(float(m.group(1)) / divisor, float(m.group(2)) / divisor)
     n = _NUMBER_RE.search(text)
@@ -80,7 +81,7 @@ def range_of(text: str, divisor: float = 1.0) -> Range:
 
 
 def zone_range(text: str) -> Range:
-    nums = re.findall(r"\d+", text)
+    nums = _DIGITS_RE.findall(text)
     a = float(nums[0])
     b = float(nums[1]) if len(nums) > 1 else a
     return Range(a, b)
@@ -94,8 +95,8 @@ def parse_duration_token(text: str) -> float:
         return float(int(m.group(1) or 0) * 60 + int(m.group(2) or 0))
     m = _DURATION_RE.match(text)
     assert m is not None
-    h, mi, s = (int(g) if g else 0 for g in m.groups())
-    return float(h * 3600 + mi * 60 + s)
+    h, mi, s = m.groups()
+    return float((int(h) * 3600 if h else 0) + (int(mi) * 60 if mi else 0) + (int(s) if s else 0))
 
 
 def pace_parts(text: str) -> list[tuple[str, str]]:

@@ -55,7 +55,7 @@ def amount(kind: str, value: str, span: Span) -> Duration | Distance:
 
 def minutes_or_metres(text: str, sport: str, span: Span, diags: list[Diagnostic]) -> None:
     """Warn when ``400m`` (400 minutes) was probably meant as metres."""
-    m = MINUTES_ONLY_RE.match(text)
+    m = MINUTES_ONLY_RE.match(text) if text[-1:] == "m" else None  # its pattern ends in m
     if not m:
         return
     n = int(m.group(1))
