@@ -29,6 +29,7 @@ other stages use them to show one in a message or a cue.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Literal
 
 from planc.ast import (
@@ -195,7 +196,7 @@ def _unglue(word: str) -> str:
     if len(pieces) == 1:
         return word
     out = pieces[0]
-    for before, piece in zip(pieces, pieces[1:]):
+    for before, piece in pairwise(pieces):
         # "0%;0" is the value "0%" and a word: the piece before the mark counts too
         apart = not is_label_word(piece) or not is_label_word(before)
         out += (" " if apart else "") + piece
