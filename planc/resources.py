@@ -36,3 +36,16 @@ def resource_dir(name: str) -> Path:
     from pathlib import Path  # lazy: see the module doc
 
     return Path(resource_path(name))
+
+
+def cache_root(environ: dict[str, str] | os._Environ | None = None) -> str | None:
+    """planc's cache folder, for every cache it keeps (the parser's tables, the result
+    cache): ``$PLANC_CACHE_DIR``, else ``$XDG_CACHE_HOME/planc``, else
+    ``~/.cache/planc``; None when there is no home folder."""
+    env = os.environ if environ is None else environ
+    if env.get("PLANC_CACHE_DIR"):
+        return env["PLANC_CACHE_DIR"]
+    if env.get("XDG_CACHE_HOME"):
+        return os.path.join(env["XDG_CACHE_HOME"], "planc")
+    home = os.path.expanduser("~")
+    return None if home == "~" else os.path.join(home, ".cache", "planc")

@@ -17,6 +17,7 @@ from support.cli import CliResult, run_in_process
 import planc
 from planc import cli
 from planc.output import results
+from planc.resources import cache_root
 
 WORKOUT = "Warmup\n- 10m 55%\n\nMain set 3x\n- 4m 105%\n- 2m 50%\n"
 WARNED = "Main\n- 5m 400%\n- 3x\n"  # a warning and an error: exit 1
@@ -255,9 +256,9 @@ def test_a_link_in_place_of_the_results_folder_is_not_written_through(folder, mo
 
 
 def test_the_cache_folder_follows_planc_cache_dir_then_xdg_then_home():
-    assert results.cache_root({"PLANC_CACHE_DIR": "/c", "XDG_CACHE_HOME": "/x"}) == "/c"
-    assert results.cache_root({"XDG_CACHE_HOME": "/x"}) == os.path.join("/x", "planc")
-    assert results.cache_root({}).endswith(os.path.join(".cache", "planc"))
+    assert cache_root({"PLANC_CACHE_DIR": "/c", "XDG_CACHE_HOME": "/x"}) == "/c"
+    assert cache_root({"XDG_CACHE_HOME": "/x"}) == os.path.join("/x", "planc")
+    assert cache_root({}).endswith(os.path.join(".cache", "planc"))
 
 
 def test_a_hit_imports_neither_the_parser_nor_the_writers(folder):

@@ -52,6 +52,7 @@ import sys
 from planc.inputs import MAX_INPUT_BYTES, UNREPEATABLE, digest, read_bytes
 from planc.output.cache import fingerprint, unchanged
 from planc.output.folder import Folder, FolderProblem
+from planc.resources import cache_root
 
 TYPE_CHECKING = False  # not typing's: its import is 2 ms of the cache hit
 if TYPE_CHECKING:
@@ -68,17 +69,6 @@ ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS", "SOURCE_DATE_EPOCH"
                "PYTHONIOENCODING", "PYTHONUTF8", "LC_ALL", "LC_CTYPE", "LANG")
 """The variables that can change what check or compile prints or writes."""
 SECRET = "PLANC_API_KEY"  # never part of a key, not even digested
-
-
-def cache_root(environ: dict[str, str] | os._Environ | None = None) -> str | None:
-    """``$PLANC_CACHE_DIR``, else ``$XDG_CACHE_HOME/planc``, else ``~/.cache/planc``."""
-    env = os.environ if environ is None else environ
-    if env.get("PLANC_CACHE_DIR"):
-        return env["PLANC_CACHE_DIR"]
-    if env.get("XDG_CACHE_HOME"):
-        return os.path.join(env["XDG_CACHE_HOME"], "planc")
-    home = os.path.expanduser("~")
-    return None if home == "~" else os.path.join(home, ".cache", "planc")
 
 
 def _is_tty(stream: Any) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planc.ast import Span
-from planc.resources import resource_dir
+from planc.resources import cache_root, resource_dir
 from planc.syntax import learnt as learnt_table
 from planc.syntax.starts import FirstCharScanner
 
@@ -24,7 +24,10 @@ _LARK_SIGNATURE: str | None = None  # of the Lark cache file the parser was load
 
 
 def _cache_dir() -> Path | None:
-    cache_dir = Path.home() / ".cache" / "planc"
+    root = cache_root()
+    if root is None:
+        return None
+    cache_dir = Path(root)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
     except OSError:
