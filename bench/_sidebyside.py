@@ -19,6 +19,7 @@ import resource
 import statistics
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 WARMUP = 3
@@ -63,12 +64,20 @@ class Pair:
     cpu_ratio: float
 
 
-def side_by_side(a: list[str], b: list[str], pairs: int, env: dict[str, str]) -> Pair:
-    """Run A, B, A, B, ... ``pairs`` times each (after a warm-up) and compare."""
+def side_by_side(a: list[str], b: list[str], pairs: int, env: dict[str, str],
+                 before_a: Callable[[], None] | None = None) -> Pair:
+    """Run A, B, A, B, ... ``pairs`` times each (after a warm-up) and compare;
+    ``before_a`` runs (untimed) before each run of A, e.g. to give it a text it has not
+    seen."""
+    def a_once() -> Sample:
+        if before_a is not None:
+            before_a()
+        return run_once(a, env)
+
     for _ in range(WARMUP):
-        run_once(a, env)
+        a_once()
         run_once(b, env)
-    samples = [(run_once(a, env), run_once(b, env)) for _ in range(pairs)]
+    samples = [(a_once(), run_once(b, env)) for _ in range(pairs)]
     med = statistics.median
     return Pair(
         a_ms=med(s.wall_ms for s, _ in samples),

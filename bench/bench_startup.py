@@ -11,6 +11,12 @@ see bench/_sidebyside.py), wall and CPU:
 * cold ``planc check W`` / ``python -c pass`` (target <= 5)
 * cold ``planc compile W --to zwo -o DIR`` / ``zwog -i W -o W.zwo`` (target <= 0.5)
 
+check and compile each have two rows: "new text" (before every run W gets a step
+of a length it has not had, so the result cache misses: the parser, the
+lowering and the writers run, and the run is stored) and "unchanged" (the same W
+every time: the result cache answers, planc.output.results).  The planc runs
+keep their result cache in a temporary folder (PLANC_CACHE_DIR).
+
 planc runs as a user installs it, from a wheel: the checkout is installed
 (``pip install --no-deps --force-reinstall``) into a virtual environment under
 /tmp (``--venv``; created with planc's dependencies on first use).  "Bare
@@ -66,6 +72,25 @@ def interpreter_of(script: str) -> str:
     return first[2:].strip() if first.startswith("#!") else sys.executable
 
 
+class NewText:
+    """Calling it gives the workout file a text no run has seen (one more step, of a
+    length never used before), so planc's result cache misses; ``restore`` puts the
+    original text back (it stays the same from then on: the cache answers)."""
+
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.text = text
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+        self.path.write_text(f"{self.text}\n- {self.count}s 50%\n", encoding="utf-8")
+
+    def restore(self) -> None:
+        if self.path.read_text(encoding="utf-8") != self.text:
+            self.path.write_text(self.text, encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pairs", type=int, default=21)
@@ -80,29 +105,37 @@ def main(argv: list[str]) -> int:
     planc = args.planc or installed_planc(Path(args.venv))
     bare = [interpreter_of(planc), "-c", "pass"]
     with tempfile.TemporaryDirectory() as tmp:
+        env["PLANC_CACHE_DIR"] = f"{tmp}/cache"
         check_file = Path(tmp) / "check.workout"
-        check_file.write_text(workout_text(1, 15), encoding="utf-8")
+        check_text = workout_text(1, 15)
+        check_file.write_text(check_text, encoding="utf-8")
         ride, zwog_ride = same_ride_two_ways(1, 15)
-        (Path(tmp) / "ride.workout").write_text(ride, encoding="utf-8")
+        ride_file = Path(tmp) / "ride.workout"
+        ride_file.write_text(ride, encoding="utf-8")
         (Path(tmp) / "ride.zwog").write_text(zwog_ride, encoding="utf-8")
         print(f"side by side, median of {args.pairs} interleaved pairs; planc: {planc}")
+        new_check = NewText(check_file, check_text)
+        new_ride = NewText(ride_file, ride)
+        check = [planc, "check", "-q", str(check_file)]
         rows = [
-            ("planc --version / python -c pass", [planc, "--version"], bare, 1.3),
-            ("planc --help / python -c pass", [planc, "--help"], bare, None),
-            ("cold planc check W / python -c pass", [planc, "check", "-q", str(check_file)],
-             bare, 5.0),
+            ("planc --version / python -c pass", [planc, "--version"], bare, 1.3, None),
+            ("planc --help / python -c pass", [planc, "--help"], bare, None, None),
+            ("cold check W, new text / python", check, bare, 5.0, new_check),
+            ("cold check W, unchanged / python", check, bare, 5.0, new_check.restore),
         ]
         if Path(args.zwog).is_file():
-            rows.append(("cold planc compile W --to zwo / zwog",
-                         [planc, "compile", f"{tmp}/ride.workout", "--to", "zwo",
-                          "-o", f"{tmp}/planc-out"],
-                         [args.zwog, "-i", f"{tmp}/ride.zwog", "-o", f"{tmp}/zwog.zwo"], 0.5))
-        for figure, a, b, target in rows:
-            print(report_line(figure, side_by_side(a, b, args.pairs, env), target), flush=True)
+            compile_ = [planc, "compile", str(ride_file), "--to", "zwo", "-o", f"{tmp}/planc-out"]
+            zwog = [args.zwog, "-i", f"{tmp}/ride.zwog", "-o", f"{tmp}/zwog.zwo"]
+            rows += [("cold compile --to zwo, new text / zwog", compile_, zwog, 0.5, new_ride),
+                     ("cold compile --to zwo, unchanged / zwog", compile_, zwog, 0.5,
+                      new_ride.restore)]
+        for figure, a, b, target, before_a in rows:
+            pair = side_by_side(a, b, args.pairs, env, before_a)
+            print(report_line(figure, pair, target), flush=True)
             if args.before:
                 a = [args.before, *a[1:]]
-                print(report_line("  (before)", side_by_side(a, b, args.pairs, env), target),
-                      flush=True)
+                pair = side_by_side(a, b, args.pairs, env, before_a)
+                print(report_line("  (before)", pair, target), flush=True)
         if not Path(args.zwog).is_file():
             print(f"cold planc compile W --to zwo / zwog: skipped, no zwog at {args.zwog} "
                   "(python3 -m venv /tmp/zwog-venv && /tmp/zwog-venv/bin/pip install zwog)")

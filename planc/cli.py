@@ -6,7 +6,12 @@ subcommand's module is imported, so no command pays for lark, lxml or httpx
 unless it uses them; ``planc --version`` and ``planc --help`` are answered before
 anything is imported at all (not even argparse: an editor or a pre-commit hook
 asks for them often, and bare Python start-up is the floor they are held to;
-bench/bench_startup.py measures it).
+bench/bench_startup.py measures it).  ``planc NAME ...`` is read by NAME's parser
+alone (:func:`command_parser`).  ``check`` and ``compile`` of inputs planc has
+seen answer from the result cache before any of that (:mod:`planc.output.results`:
+what they printed, printed again, without importing Lark); ``build`` and
+``render`` that would change nothing stop before the parser
+(:mod:`planc.output.cache`).
 
 Exit codes are :class:`planc.commands.ExitCode`.  No traceback reaches the user:
 an unexpected exception prints one line asking for a bug report
@@ -116,6 +121,47 @@ def _wrap(text: str, width: int) -> list[str]:
 
 def build_parser(selected: str | None) -> argparse.ArgumentParser:
     """The argparse tree: every command listed, only ``selected`` built in full."""
+    parser = _parser_class()(prog="planc", description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument("--version", action="version", version=f"planc {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_parser_class())
+    for name, help_text in COMMANDS.items():
+        if name == selected:
+            module = _command_module(name)
+            _fill(sub.add_parser(name, help=help_text, **_command_options(module)), module)
+        else:
+            sub.add_parser(name, help=help_text, add_help=False)
+    return parser
+
+
+def command_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of one command alone, as :func:`build_parser` makes it for the tree
+    (prog ``planc NAME``): reading ``planc NAME ...`` with it skips building the
+    twelve other commands' parsers (1 ms) and gives the same answers (see _parse)."""
+    module = _command_module(name)
+    parser = _parser_class()(prog=f"planc {name}", **_command_options(module))
+    _fill(parser, module)
+    return parser
+
+
+def _parse(selected: str | None, argv: list[str]) -> argparse.Namespace:
+    """``argv`` parsed.  A command line that starts with its command is read by that
+    command's parser alone; what that parser leaves over is the tree's to refuse (its
+    usage line and 'planc: error: unrecognized arguments'), so it reads it again."""
+    if selected is not None and argv[0] == selected:
+        args, rest = command_parser(selected).parse_known_args(argv[1:])
+        if not rest:
+            args.command = selected
+            return args
+    return build_parser(selected).parse_args(argv)
+
+
+_PARSER_CLASS: list[type[argparse.ArgumentParser]] = []  # made once, on first use
+
+
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """planc's ArgumentParser: help at a fixed width, errors exit 2 with a short text."""
+    if _PARSER_CLASS:
+        return _PARSER_CLASS[0]
     import argparse  # lazy: --version and --help never need it (see the module docstring)
 
     from planc.commands import ExitCode  # lazy, with argparse (enum: 2.5 ms)
@@ -133,22 +179,28 @@ def build_parser(selected: str | None) -> argparse.ArgumentParser:
             print(f"{self.prog}: error: {message}", file=sys.stderr)
             raise SystemExit(ExitCode.USAGE)
 
-    parser = Parser(prog="planc", description=DESCRIPTION, epilog=EPILOG)
-    parser.add_argument("--version", action="version", version=f"planc {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name, help_text in COMMANDS.items():
-        if name == selected:
-            from importlib import import_module  # lazy, with argparse
+    _PARSER_CLASS.append(Parser)
+    return Parser
 
-            module = import_module(f"planc.commands.{name}")
-            p = sub.add_parser(name, help=help_text, description=module.__doc__,
-                               formatter_class=argparse.RawDescriptionHelpFormatter)
-            module.add_arguments(p)
-            _add_verbosity(p)
-            p.set_defaults(_run=module.run)
-        else:
-            sub.add_parser(name, help=help_text, add_help=False)
-    return parser
+
+def _command_module(name: str):
+    from importlib import import_module  # lazy, with argparse
+
+    return import_module(f"planc.commands.{name}")
+
+
+def _command_options(module) -> dict:
+    import argparse  # lazy, as in _parser_class
+
+    return {"description": module.__doc__,
+            "formatter_class": argparse.RawDescriptionHelpFormatter}
+
+
+def _fill(p: argparse.ArgumentParser, module) -> None:
+    """A command's own arguments, -q and -v, and what runs it."""
+    module.add_arguments(p)
+    _add_verbosity(p)
+    p.set_defaults(_run=module.run, _cacheable=getattr(module, "cacheable", None))
 
 
 def _add_verbosity(p: argparse.ArgumentParser) -> None:
@@ -176,9 +228,9 @@ CACHED = ("build", "render")
 """Commands whose no-change run stops before the parser (planc.output.cache)."""
 
 
-# ExitCode.OK and ExitCode.USAGE, for the answers that import nothing (not even enum);
-# tests/test_cli.py checks they are the same
-_OK, _USAGE = 0, 2
+# ExitCode.OK, USAGE and INTERRUPTED, for the answers that import nothing (not even enum);
+# tests/test_cli.py and tests/test_result_cache.py check they are the same
+_OK, _USAGE, _INTERRUPTED = 0, 2, 130
 
 
 def _answered_at_once(argv: list[str]) -> int | None:
@@ -198,18 +250,123 @@ def _answered_at_once(argv: list[str]) -> int | None:
     return None
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one planc command line; the exit status (:class:`planc.commands.ExitCode`)."""
+def main(argv: list[str] | None = None, *, cache: bool | None = None) -> int:
+    """Run one planc command line; the exit status (:class:`planc.commands.ExitCode`).
+
+    ``cache`` (default: only for the process's own command line, not a call from a test
+    or a tool) lets check and compile answer from the result cache
+    (:mod:`planc.output.results`)."""
+    if cache is None:
+        cache = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     at_once = _answered_at_once(argv)
-    return _run(argv) if at_once is None else at_once
+    if at_once is not None:
+        return at_once
+    selected = _selected_command(argv)
+    if cache and selected in RESULTS and results_wanted(argv):
+        return _run_with_results(selected, argv)
+    return _run(argv)[0]
 
 
-def _run(argv: list[str]) -> int:
-    """A command line the parser reads, run with planc's exit-status rules."""
+RESULTS = ("check", "compile")
+"""Commands whose run a text planc has seen answers from the result cache."""
+
+
+def results_wanted(argv: list[str]) -> bool:
+    """False with ``--no-cache`` on the command line or ``PLANC_NO_CACHE`` set (but to 0):
+    then the result cache is not even imported."""
+    return "--no-cache" not in argv and os.environ.get("PLANC_NO_CACHE", "") in ("", "0")
+
+
+def _run_with_results(command: str, argv: list[str]) -> int:
+    """A stored run printed again, else the command run with what it prints recorded and
+    stored (planc.output.results says when a run may be)."""
+    from planc.inputs import failed_reads, record_reads
+    from planc.output import results  # lazy: only check and compile keep results
+
+    try:
+        place = results.probe(command, argv)
+        hit = results.lookup(place, _listing) if place is not None else None
+    except KeyboardInterrupt:  # listing a folder runs git, which takes a moment
+        return _interrupted()
+    if place is None:
+        return _run(argv)[0]
+    if hit is not None:
+        return _replay(hit.chunks, hit.code)
+    reads = record_reads()
+    chunks: list[tuple[int, str]] = []
+    out, err = _Recorder(sys.stdout, 1, chunks), _Recorder(sys.stderr, 2, chunks)
+    sys.stdout, sys.stderr = out, err
+    try:
+        code, args = _run(argv)
+    finally:
+        sys.stdout, sys.stderr = out.stream, err.stream
+    cacheable = getattr(args, "_cacheable", None)
+    if cacheable is not None and cacheable(args, code) and not (out.broken or err.broken) \
+            and not failed_reads():
+        results.store(place, reads, chunks, code, getattr(args, "_written", None),
+                      getattr(args, "_listed", {}))
+    return code
+
+
+def _listing(folder: str) -> list[str]:
+    """The files a folder argument stands for now (to compare with a stored run's)."""
+    from planc.commands._paths import expand_paths  # lazy: only a stored run over a folder
+
+    return expand_paths([folder])
+
+
+class _Recorder:
+    """A standard stream that also keeps what is written to it, in order with the other
+    stream's (``chunks``), so a cache hit prints the same bytes the same way."""
+
+    def __init__(self, stream, number: int, chunks: list[tuple[int, str]]):
+        self.stream = stream
+        self.number = number
+        self.chunks = chunks
+        self.broken = False  # a write failed (a closed pipe): the run is not stored
+
+    def write(self, text: str) -> int:
+        try:
+            written = self.stream.write(text)
+        except BaseException:
+            self.broken = True
+            raise
+        self.chunks.append((self.number, text))
+        return written
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):  # isatty, fileno, encoding, flush, buffer, ...
+        return getattr(self.stream, name)
+
+
+def _replay(chunks: list[tuple[int, str]], code: int) -> int:
+    """Print a stored run's output again, stream by stream in its order."""
+    try:
+        for number, text in chunks:
+            (sys.stdout if number == 1 else sys.stderr).write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _OK
+    return code
+
+
+def _interrupted() -> int:
+    """Ctrl-C: one line, exit 130 (ExitCode.INTERRUPTED)."""
+    print("planc: interrupted", file=sys.stderr)
+    return _INTERRUPTED
+
+
+def _run(argv: list[str]) -> tuple[int, argparse.Namespace | None]:
+    """A command line the parser reads, run with planc's exit-status rules; the exit
+    status and the parsed arguments (None if the parser stopped)."""
     from planc.commands import ExitCode  # lazy: see _answered_at_once
 
     selected = _selected_command(argv)
+    args = None
     try:
         if selected in CACHED and "--json" not in argv:  # a document is always printed
             # lazy, and before the parser: a no-change rebuild imports nothing more
@@ -218,27 +375,25 @@ def _run(argv: list[str]) -> int:
             fresh = up_to_date(selected, argv)
             if fresh is not None:
                 sys.stderr.write(fresh.transcript)
-                return ExitCode.OK
-        parser = build_parser(selected)
-        args = parser.parse_args(argv)
+                return ExitCode.OK, None
+        args = _parse(selected, argv)
         if not getattr(args, "_run", None):
-            parser.print_help(sys.stderr)
-            return ExitCode.USAGE
+            build_parser(selected).print_help(sys.stderr)
+            return ExitCode.USAGE, None
         from planc.commands.output import set_verbosity  # only once a command runs
 
         set_verbosity(getattr(args, "quiet", False), getattr(args, "verbose", False))
         args._argv = argv  # the command line as typed, which the build cache keys on
-        return int(args._run(args))
+        return int(args._run(args)), args
     except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
+        return (exc.code if isinstance(exc.code, int) else ExitCode.USAGE), None
     except UsageError as exc:
         print(f"planc {selected}: error: {exc}", file=sys.stderr)
-        return ExitCode.USAGE
+        return ExitCode.USAGE, None
     except KeyboardInterrupt:
-        print("planc: interrupted", file=sys.stderr)
-        return ExitCode.INTERRUPTED
+        return _interrupted(), None
     except BrokenPipeError:
-        return ExitCode.OK
+        return ExitCode.OK, None
     except Exception:
         if os.environ.get("PLANC_DEBUG"):
             raise
@@ -247,7 +402,7 @@ def _run(argv: list[str]) -> int:
             "that caused it (set PLANC_DEBUG=1 to see the traceback)",
             file=sys.stderr,
         )
-        return ExitCode.INTERNAL
+        return ExitCode.INTERNAL, None
 
 
 if __name__ == "__main__":  # pragma: no cover

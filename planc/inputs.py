@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, BinaryIO
 
+TYPE_CHECKING = False  # typing costs 2-8 ms of start-up (with re); this is how it reads
 if TYPE_CHECKING:
+    from typing import BinaryIO
+
     from planc.diagnostics import Diagnostic
 
 MAX_INPUT_BYTES = 4_000_000
@@ -105,8 +107,10 @@ def read_bytes(source: str | os.PathLike | BinaryIO, limit: int = MAX_INPUT_BYTE
         else:
             data = source.read(limit + 1)
     except IsADirectoryError:
+        _record_failure(source)
         raise InputError("is a directory") from None
     except OSError as exc:
+        _record_failure(source)
         raise InputError(exc.strerror or str(exc)) from None
     if _READS is not None:
         _record(source, data)
@@ -117,6 +121,7 @@ def read_bytes(source: str | os.PathLike | BinaryIO, limit: int = MAX_INPUT_BYTE
 
 
 _READS: dict[str, str] | None = None
+_FAILED: list[str] = []
 UNREPEATABLE = "-"
 """The digest logged for an input that cannot be read again (standard input, a stream)."""
 
@@ -126,14 +131,28 @@ def record_reads() -> dict[str, str]:
     (:func:`digest`), or :data:`UNREPEATABLE` for standard input and streams."""
     global _READS
     _READS = {}
+    _FAILED.clear()
     return _READS
+
+
+def failed_reads() -> list[str]:
+    """The inputs that could not be read since :func:`record_reads` (a missing file
+    may appear later: a run that looked for one cannot be replayed from a cache)."""
+    return list(_FAILED)
+
+
+def _record_failure(source: str | os.PathLike | BinaryIO) -> None:
+    if _READS is not None:
+        _FAILED.append(shown_name(source) if isinstance(source, str) else "<stream>")
 
 
 def digest(data: bytes) -> str:
     """The digest the read log and the build cache compare (SHA-256, hex)."""
-    import hashlib  # lazy: only a build that caches (or checks its cache) hashes
-
-    return hashlib.sha256(data).hexdigest()
+    try:  # the built-in module: hashlib would import OpenSSL's (2.5 ms of start-up)
+        from _sha256 import sha256
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import sha256
+    return sha256(data).hexdigest()
 
 
 def _record(source: str | os.PathLike | BinaryIO, data: bytes) -> None:

@@ -3,7 +3,10 @@ one switch that rewrites goldens (``--regen``)."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,12 @@ CORPUS = Path(os.environ.get("PLANC_CORPUS", ROOT.parent / "shared" / "corpus"))
 # .ci/run sets this: a landing compares goldens, it never rewrites them
 NO_REGEN_ENV = "PLANC_NO_REGEN"
 OLD_REGEN_ENV = "PLANC_REGEN"  # the switch --regen replaced; refused so it is not ignored
+
+# The installed planc keeps check and compile results (planc.output.results): the
+# suite's runs keep theirs in a folder of its own, removed at the end, not the user's.
+if not os.environ.get("PLANC_CACHE_DIR"):
+    os.environ["PLANC_CACHE_DIR"] = tempfile.mkdtemp(prefix="planc-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["PLANC_CACHE_DIR"], True)
 
 __all__ = ["CORPUS", "ROOT", "CliResult", "planc_command", "run_installed", "run_planc"]
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planc.commands._paths import WORKOUT_SUFFIXES
+from planc.commands._paths import expand_paths as expand_paths  # re-exported: the commands'
+from planc.commands._paths import is_plan as is_plan  # one import of what they share
 from planc.diagnostics import Diagnostic, render, sort_key
 from planc.inputs import (
     InputError,
@@ -21,7 +22,6 @@ from planc.inputs import (
     shown_name,
     source_text,
 )
-from planc.limits import THRESHOLDS, as_float
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -31,18 +31,12 @@ if TYPE_CHECKING:
     from planc.plan.model import Plan
     from planc.plan.weeks import Selection
 
-PLAN_SUFFIXES = (".yaml", ".yml")
-WORKOUT_SUFFIXES = (".workout", ".txt", ".icu")
 
 
 @dataclass(slots=True)
 class Source:
     path: str  # as the user wrote it ("-" reads stdin, shown as <stdin>)
     text: str
-
-
-def is_plan(path: str) -> bool:
-    return path.lower().endswith(PLAN_SUFFIXES)
 
 
 def plan_path_problem(path: str) -> str | None:
@@ -54,119 +48,6 @@ def plan_path_problem(path: str) -> str | None:
     if path.lower().endswith(WORKOUT_SUFFIXES):
         return f"{path} is a workout, not a plan; compile it with 'planc compile'"
     return None
-
-
-def expand_paths(paths: Iterable[str]) -> list[str]:
-    """Files as given; a directory stands for the workout and plan files below it.
-
-    Below a directory, planc skips what is not the author's: files git ignores (inside a
-    git work tree, ``git ls-files`` lists the files that are not ignored, so
-    ``.gitignore``, ``.git/info/exclude`` and the global excludes all count; outside
-    one, nothing is ignored), folders whose name starts with a dot, and folders that
-    carry a planc manifest (what ``build`` and ``render`` write).  A file named
-    explicitly is always read."""
-    out: list[str] = []
-    for p in paths:
-        if p != "-" and Path(p).is_dir():
-            root = Path(p)
-            if (manifest := planc_manifest(root)) is not None:
-                raise InputError(f"{p}: planc wrote this folder (it has {manifest.name}); "
-                                 "check the plan or the workouts it came from instead")
-            found = sorted(str(f) for f in files_below(root) if _is_input(f))
-            if not found and any(_is_input(f) for f in _walk(root)):
-                raise InputError(f"{p}: git ignores every workout and plan file in this "
-                                 "directory (.gitignore); name the files to check them")
-            if not found:
-                raise InputError(f"{p}: no .workout or plan files in this directory")
-            out.extend(found)
-        else:
-            out.append(p)
-    return out
-
-
-MANIFEST_NAMES = ("manifest.json", "site-manifest.json")  # planc build, planc render
-
-
-def planc_manifest(folder: Path) -> Path | None:
-    """The manifest ``build`` or ``render`` left in ``folder``, or None: a manifest file
-    name holding a JSON object with the plan it was written for."""
-    import json
-
-    from planc.inputs import read_bytes
-
-    for name in MANIFEST_NAMES:
-        path = folder / name
-        if not path.is_file():
-            continue
-        try:
-            data = json.loads(read_bytes(path))
-        except (InputError, ValueError):
-            continue
-        if isinstance(data, dict) and "plan" in data:
-            return path
-    return None
-
-
-def _is_input(f: Path) -> bool:
-    suffix = f.suffix.lower()
-    return suffix in WORKOUT_SUFFIXES or (suffix in PLAN_SUFFIXES and _looks_like_plan(f))
-
-
-def files_below(root: Path) -> list[Path]:
-    """Every file below ``root`` that is the author's (see :func:`expand_paths`)."""
-    listed = _git_files(root)
-    if listed is None:
-        return _walk(root)
-    folders: dict[Path, bool] = {}  # folder -> carries a manifest (or is hidden)
-
-    def skipped(folder: Path) -> bool:
-        if folder not in folders:
-            folders[folder] = folder != root and (
-                folder.name.startswith(".") or planc_manifest(folder) is not None
-                or skipped(folder.parent))
-        return folders[folder]
-
-    return [f for f in listed if not skipped(f.parent) and f.is_file()]
-
-
-def _git_files(root: Path) -> list[Path] | None:
-    """The files below ``root`` git does not ignore (tracked or not), or None when
-    ``root`` is not in a git work tree (or git is not installed)."""
-    import subprocess
-
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
-             "--exclude-standard", "--deduplicate", "--", "."],
-            capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if proc.returncode != 0:
-        return None
-    names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return [root / n for n in names if n]
-
-
-def _walk(root: Path) -> list[Path]:
-    out: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        here = Path(folder)
-        dirs[:] = [d for d in dirs
-                   if not d.startswith(".") and planc_manifest(here / d) is None]
-        out.extend(here / f for f in files)
-    return out
-
-
-_PLAN_KEY = re.compile(r"^calendar\s*:", re.MULTILINE)
-
-
-def _looks_like_plan(path: Path) -> bool:
-    """In a directory, a YAML file is a plan if it has a calendar (libraries and athlete
-    files are checked through the plans that include them)."""
-    try:
-        return bool(_PLAN_KEY.search(path.read_text(encoding="utf-8", errors="replace")))
-    except OSError:
-        return False
 
 
 class BadEncoding(InputError):
@@ -198,6 +79,7 @@ _PACE_FLAG = re.compile(r"^(\d+):(\d\d(?:\.\d+)?)\s*/\s*(km|mi|100m|100y|500m|40
 
 def parse_threshold_pace(text: str) -> float:
     """``4:15/km`` or m/s (``3.92``) -> m/s, for ``--threshold-pace``."""
+    from planc.limits import THRESHOLDS, as_float  # lazy: 1 ms check does not need
     from planc.units import PACE_PER_METRES, PacePer
 
     text = text.strip()
@@ -227,6 +109,8 @@ def parse_threshold_pace(text: str) -> float:
 def threshold_flag(name: str):
     """The argparse type of a threshold flag: a number inside its row of
     planc.limits.THRESHOLDS (``--lthr 1e308`` is a usage error, not an infinity)."""
+    from planc.limits import THRESHOLDS, as_float  # lazy: 1 ms check does not need
+
     limit = THRESHOLDS[name]
 
     def parse(text: str) -> float:
@@ -280,6 +164,13 @@ def add_fit_max_steps(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fit-max-steps", type=_fit_steps, metavar="N",
                    help="steps the FIT device takes (default 50, Garmin's limit; repeat "
                    "steps and ramp slices count); ramps are sliced more coarsely to fit")
+
+
+def add_no_cache(p: argparse.ArgumentParser) -> None:
+    """``--no-cache``: run even when the result cache holds this run (README, 'The
+    result cache'); planc.cli looks for the flag before the parser runs."""
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not answer from (or store in) the result cache")
 
 
 def add_athlete_args(p: argparse.ArgumentParser) -> None:
@@ -522,6 +413,8 @@ def today_in(zone: str | None) -> dt.date:
 
     if not zone:
         return dt.date.today()
+    import zoneinfo  # lazy: 4 ms of start-up (datetime, sysconfig) check and compile skip
+
     return dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()  # the roster checked the name
 
 

@@ -21,13 +21,14 @@ from planc.commands._common import (
     CommandFailed,
     InputError,
     add_for_arguments,
+    add_no_cache,
     add_sport_arg,
-    expand_paths,
     is_plan,
     read_source,
     report,
     squad_plans,
 )
+from planc.commands._paths import expand_one
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -40,6 +41,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="print the diagnostics as one JSON document on standard output "
                    "(README, 'Machine-readable output')")
     add_for_arguments(p)
+    add_no_cache(p)
+
+
+def cacheable(args: argparse.Namespace, code: int) -> bool:
+    """Whether the result cache may replay this run (planc.output.results): not standard
+    input, not coach mode, and no plan (or roster) with an error: a plan names athlete and
+    roster files by path, and a missing one is an error the log of files read cannot see
+    (planc.plan.load asks os.path.isfile)."""
+    if args.squad or args.roster or "-" in args.paths:
+        return False
+    return not getattr(args, "_plan_failed", True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,9 +75,10 @@ def _run(args: argparse.Namespace, paths: list[str]) -> int:
     sources: dict[str, str] = {}
     unreadable = 0  # files that cannot be read: reported, and the others still checked
     failed = False
+    args._listed, args._plan_failed = {}, False  # for cacheable() and the result cache
     for given in args.paths:
         try:
-            paths.extend(expand_paths([given]))
+            paths.extend(expand_one(given, args._listed))
         except InputError as exc:
             print(f"planc check: error: {exc}", file=sys.stderr)
             unreadable += 1
@@ -76,11 +89,13 @@ def _run(args: argparse.Namespace, paths: list[str]) -> int:
             continue
         if is_plan(path):
             try:
-                failed = _check_yaml(args, path, sources) or failed
+                plan_failed = _check_yaml(args, path, sources)
             except CommandFailed as exc:
                 if exc.code != ExitCode.DIAGNOSTICS:
                     return exc.exit("check")
-                failed = True
+                plan_failed = True
+            failed = failed or plan_failed
+            args._plan_failed = args._plan_failed or plan_failed  # for cacheable()
             continue
         try:
             src = read_source(path)

@@ -24,13 +24,14 @@ from planc.commands._common import (
     InputError,
     add_athlete_args,
     add_fit_max_steps,
+    add_no_cache,
     add_sport_arg,
     athlete_from_args,
-    expand_paths,
     is_plan,
     read_source,
     report,
 )
+from planc.commands._paths import expand_one
 from planc.units import is_indoor
 
 if TYPE_CHECKING:  # types only: the library is imported lazily, for start-up
@@ -64,6 +65,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    default="max-effort",
                    help=".zwo max efforts: MaxEffort blocks (Zwift), or FreeRide blocks with a "
                         "'Max effort' cue for apps that drop MaxEffort (Golden Cheetah)")
+    add_no_cache(p)
+
+
+def cacheable(args: argparse.Namespace, code: int) -> bool:
+    """Whether the result cache may replay this run (planc.output.results): not standard
+    input; to standard output, or into -o DIR once written (``args._written``: the files
+    it must find there again).  (A plan is refused with exit 2, never stored.)"""
+    return "-" not in args.paths and (
+        args.output is None or getattr(args, "_written", None) is not None)
 
 
 @dataclasses.dataclass
@@ -101,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"planc compile: error: --to: {exc}", file=sys.stderr)
         return 2
     try:
-        paths = expand_paths(args.paths)
+        args._listed = {}  # a folder's files, for the result cache
+        paths = [f for given in args.paths for f in expand_one(given, args._listed)]
     except InputError as exc:
         print(f"planc compile: error: {exc}", file=sys.stderr)
         return 2
@@ -153,6 +164,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     # each workout x format that compiled is written, even when another failed
     written = _write(done.files, done.texts, out_dir, out_file, args.force) if done.files or done.texts else 0
+    if out_dir is not None and done.files and not written and not failed:
+        args._written = (str(out_dir), sorted(done.files))  # for the result cache
     return 1 if failed and not written else written
 
 

@@ -195,8 +195,10 @@ def _unglue(word: str) -> str:
     if len(pieces) == 1:
         return word
     out = pieces[0]
-    for piece in pieces[1:]:
-        out += (" " if not is_label_word(piece) else "") + piece
+    for before, piece in zip(pieces, pieces[1:]):
+        # "0%;0" is the value "0%" and a word: the piece before the mark counts too
+        apart = not is_label_word(piece) or not is_label_word(before)
+        out += (" " if apart else "") + piece
     return out
 
 
