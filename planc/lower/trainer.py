@@ -286,7 +286,8 @@ class _Lowerer:
             return None
         start, end = values
         self.cadence_and_lap(step, timed.length, shown.cadence)
-        self.rewrites(shown.rewrites)
+        if shown.rewrites:  # rare: a cue the file shows otherwise
+            self.rewrites(shown.rewrites)
         return Step(Duration(timed.length), power=PowerTarget(self.unit, Range(start, end)),
                     ramp=start != end, cues=shown.cues, span=step.span)
 
