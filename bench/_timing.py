@@ -48,6 +48,7 @@ _MEMOS: Iterable[tuple[str, tuple[str, ...]]] = (
     ("planc.check", ("_MEMO",)),
     ("planc.syntax.linememo", ("MEMO",)),
     ("planc.emit.fit", ("_PREPARED",)),
+    ("planc.lower.trainer", ("_SHOWN",)),
 )
 
 

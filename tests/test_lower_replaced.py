@@ -14,7 +14,7 @@ from conftest import ROOT
 
 from planc import ast
 from planc.check import read_workout
-from planc.lower.common import replaced
+from planc.lower.common import copies, replaced
 
 
 def _nodes():
@@ -52,3 +52,17 @@ def test_a_copy_with_each_field_changed_is_dataclasses_replace():
 def test_an_unknown_field_is_refused():
     with pytest.raises(KeyError):
         replaced(ast.Duration(60.0), minutes=1)
+
+
+def test_a_maker_of_copies_is_dataclasses_replace():
+    for node in _nodes():
+        names = [f.name for f in dataclasses.fields(node)]
+        for some in (names[:1], names[-2:], names):
+            values = [None if getattr(node, n) is not None else 1 for n in some]
+            made = copies(node, *some)
+            for _ in range(2):  # the maker's fields are not changed by a copy it made
+                mine = made(*values)
+                theirs = dataclasses.replace(node, **dict(zip(some, values, strict=True)))
+                assert [getattr(mine, n) for n in names] == [getattr(theirs, n) for n in names]
+    with pytest.raises(ValueError):
+        copies(ast.Duration(60.0), "seconds")()  # one value for each field named

@@ -62,6 +62,25 @@ def replaced(node, **changes):
     return type(node)(*values)
 
 
+def copies(node, *names: str):
+    """A maker of copies of ``node`` that differ from it in the fields ``names`` only:
+    ``copies(step, "amount")(piece)`` is ``replaced(step, amount=piece)``, with the
+    node's fields read once for all the copies (a ramp's slices, by the dozen).
+    tests/test_lower_replaced.py checks it against ``dataclasses.replace``."""
+    cls = type(node)
+    get, index = _LAYOUTS.get(cls) or _layout(cls)
+    base = list(get(node))
+    at = [index[name] for name in names]
+
+    def make(*values):
+        fields = base.copy()
+        for i, value in zip(at, values, strict=True):
+            fields[i] = value
+        return cls(*fields)
+
+    return make
+
+
 def _layout(cls: type) -> tuple[attrgetter, dict[str, int]]:
     names = [f.name for f in dataclasses.fields(cls)]
     get = attrgetter(*names) if len(names) > 1 else (lambda node: (getattr(node, names[0]),))

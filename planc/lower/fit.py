@@ -119,7 +119,14 @@ from planc.ast import (
 )
 from planc.athlete import Athlete, SportThresholds, ftp_for
 from planc.diagnostics import Diagnostic, error, warning
-from planc.lower.common import Lowered, dedupe, describe_targets, missing_threshold, replaced
+from planc.lower.common import (
+    Lowered,
+    copies,
+    dedupe,
+    describe_targets,
+    missing_threshold,
+    replaced,
+)
 from planc.lower.fit_text import FORMAT, TARGET, FitTexts, fmt_metres, fmt_seconds
 from planc.lower.formats import EmitOptions
 from planc.resolve.targets import (
@@ -541,7 +548,10 @@ class _Lowerer:
             cues_by_slice[i].append(Cue(cue.offset - start, cue.text, cue.span))
             if abs(cue.offset - start) < 1e-6:
                 exact.append(cue)
-        targets = [(name, getattr(step, name), values[name]) for name in ramping]
+        # each slice a copy of the step, and of each ramping target, made by one maker each
+        make = copies(step, "amount", "ramp", "label", "trailing", "cues", "until_lap_press",
+                      *ramping)
+        targets = [(copies(getattr(step, name), "value"), values[name]) for name in ramping]
         plain: dict[str, object] | None = None  # the texts of a slice without cues or press
         for i, part in enumerate(parts):
             piece = Duration(part / 1000, amount.span) if is_time \
@@ -556,11 +566,8 @@ class _Lowerer:
                     plain = texts
             else:
                 texts = plain
-            changes: dict[str, object] = {"amount": piece, "ramp": False, **texts}
-            for name, target, v in targets:  # a slice's target: the ramp's, one value
-                changes[name] = replaced(target, value=Range(v[i], v[i]))
-            changes["until_lap_press"] = pressed
-            out.append(replaced(step, **changes))
+            out.append(make(piece, False, texts["label"], texts["trailing"], texts["cues"],
+                            pressed, *[target(Range(v[i], v[i])) for target, v in targets]))
         kinds = " and ".join(_KIND[n] for n in ramping)
         if count == 1:
             shape = "one steady step at its average"

@@ -62,6 +62,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from planc.ast import (
     Block,
@@ -150,8 +151,75 @@ def step_starts(body: tuple[Step, ...] | list[Step]) -> Iterator[tuple[float, St
         t += step.amount.seconds  # type: ignore[union-attr]
 
 
+class _Shown(NamedTuple):
+    """What a step shows in either course file, whatever its unit: the part of its lowering
+    .mrc and .erg share (computed for the first of them, :func:`_shared_course`).
+
+    ``others`` is the text of its heart-rate and pace targets, ``cadence`` of its
+    cadence target, ``cues`` its cues as the
+    file shows them (start cue first), and ``rewrites`` each cue whose text the file
+    shows otherwise: (written, shown, safe, what it would be misread as, span), from
+    which each format phrases its own warnings.
+    """
+    others: str
+    cadence: str
+    cues: tuple[Cue, ...]
+    rewrites: tuple[tuple[str, str, str, str | None, Span], ...]
+
+
+class _Course:
+    """The part of a workout's lowering .mrc and .erg share, filled by the first of them
+    to need each piece (:func:`_shared_course`): what each step shows (id of the step ->
+    :class:`_Shown`), the distinct steps in riding order and the pattern that unrolls
+    them (indexes into ``steps``), whether every cue falls on a second of its own, and
+    the DESCRIPTION line (its sources, each as shown, and the line)."""
+
+    __slots__ = ("description", "distinct_seconds", "pattern", "shown", "steps")
+
+    def __init__(self, workout: Workout):
+        self.shown: dict[int, _Shown] = {}
+        seen: dict[int, int] = {}
+        self.steps: list[Step] = []
+        self.pattern: list[int] = []
+        for step in unrolled_steps(workout.body):
+            at = seen.get(id(step))
+            if at is None:
+                at = seen[id(step)] = len(self.steps)
+                self.steps.append(step)
+            self.pattern.append(at)
+        self.distinct_seconds: bool | None = None
+        self.description: tuple[list[tuple[str, Span, str]], str] | None = None
+
+
+_SHOWN: dict[tuple, tuple[Workout, _Course]] = {}  # see _shared_course
+_SHOWN_KEPT = 64
+
+
+def _shared_course(workout: Workout, thr: SportThresholds, indoor: bool,
+                   charset: object) -> _Course:
+    """The :class:`_Course` of one (workout, athlete, indoor, character set), that the
+    .mrc and the .erg lowering both fill and read: ``compile --to all`` lowers a workout
+    for both, and only the power (and the wording of the warnings) differs.
+
+    Bounded (the oldest goes first); the workout is kept beside its table, so an id is
+    never taken for another workout's.  ``thr`` is the athlete's as given: what is shared
+    never reads the FTP (only the heart-rate and pace thresholds, for the text cues and a
+    distance step's time).
+    """
+    key = (id(workout), thr, indoor, charset)
+    entry = _SHOWN.get(key)
+    if entry is not None and entry[0] is workout:
+        return entry[1]
+    if len(_SHOWN) >= _SHOWN_KEPT:
+        del _SHOWN[next(iter(_SHOWN))]
+    course = _Course(workout)
+    _SHOWN[key] = (workout, course)
+    return course
+
+
 class _Lowerer:
-    def __init__(self, row: Format, thr: SportThresholds, indoor: bool):
+    def __init__(self, row: Format, thr: SportThresholds, indoor: bool,
+                 course: _Course):
         self.row = row
         self.target = row.extension
         self.unit = row.power_unit
@@ -159,6 +227,8 @@ class _Lowerer:
         self.indoor = indoor
         self.diags: list[Diagnostic] = []
         self.failed = False
+        self.course = course
+        self.shown = course.shown
 
     def _fail(self, d: Diagnostic) -> None:
         self.diags.append(d)
@@ -209,18 +279,41 @@ class _Lowerer:
         if timed is None:
             self.failed = True
             return None
-        head = [label_text(step)]
-        values = self.powered(step, head) if step.power is not None else self.unpowered(step, head)
+        shown = self.shown.get(id(step)) or self.share(step, timed.per_offset)
+        values = (self.powered(step, shown.others) if step.power is not None
+                  else self.unpowered(step, shown.others))
         if values is None:
             return None
         start, end = values
-        self.cadence_and_lap(step, timed.length, head)
-        cues = self.cues(step, head, timed.per_offset)
+        self.cadence_and_lap(step, timed.length, shown.cadence)
+        if shown.rewrites:  # rare: a cue the file shows otherwise
+            self.rewrites(shown.rewrites)
         return Step(Duration(timed.length), power=PowerTarget(self.unit, Range(start, end)),
-                    ramp=start != end, cues=cues, span=step.span)
+                    ramp=start != end, cues=shown.cues, span=step.span)
 
-    def powered(self, step: Step, head: list[str]) -> tuple[float, float] | None:
-        """(start, end) of a step with a power target; its other targets join ``head``."""
+    def share(self, step: Step, per_offset: float) -> _Shown:
+        """The step's :class:`_Shown`, worked out once for both course files."""
+        head = [label_text(step)]
+        free = step.freeride or step.maxeffort
+        others = describe_targets(step, self.thr, omit="power", indoor=self.indoor)
+        if step.power is not None:
+            if free:
+                head.append("Max effort" if step.maxeffort else "Free ride")
+            if others:
+                head.append(others)
+        else:
+            if free:
+                head.append("Max effort (ERG off)" if step.maxeffort else "Free ride (ERG off)")
+            if step.hr is not None or step.pace is not None:
+                head.append(others)
+        cadence = cadence_text(step)
+        if cadence:
+            head.append(cadence)
+        shown = self.shown[id(step)] = self.cues(step, head, per_offset, others, cadence)
+        return shown
+
+    def powered(self, step: Step, others: str) -> tuple[float, float] | None:
+        """(start, end) of a step with a power target (``others``: its other targets)."""
         t = self.target
         r = self.power(step)
         if r is None:
@@ -236,19 +329,16 @@ class _Lowerer:
                            step.power.span if step.power.span.line else step.span)
         if step.freeride or step.maxeffort:
             word = "maxeffort" if step.maxeffort else "freeride"
-            head.append("Max effort" if step.maxeffort else "Free ride")
             self._warn("free-step",
                        f"{t} has no free riding: the '{word}' step holds its target, "
                        f"{self.value_text(start)}"
                        f"{f' to {self.value_text(end)}' if start != end else ''}", step.span)
-        others = describe_targets(step, self.thr, omit="power", indoor=self.indoor)
         if others:
-            head.append(others)
             self._warn("target-as-text",
                        f"{t} carries only power: '{others}' is shown as a text cue", step.span)
         return start, end
 
-    def unpowered(self, step: Step, head: list[str]) -> tuple[float, float] | None:
+    def unpowered(self, step: Step, text: str) -> tuple[float, float] | None:
         """(value, value) of the fallback power a step without a power target holds."""
         t = self.target
         v = self.open_value(step)
@@ -258,13 +348,10 @@ class _Lowerer:
                     else f"{self.value_text(v)} ({OPEN_FRACTION:.0%} FTP, planc's fallback)")
         if step.freeride or step.maxeffort:
             word = "maxeffort" if step.maxeffort else "freeride"
-            head.append("Max effort (ERG off)" if step.maxeffort else "Free ride (ERG off)")
             self._warn("free-step",
                        f"{t} has no free riding: the '{word}' step holds {fallback} with a text "
                        "cue to switch ERG off", step.span)
         if step.hr is not None or step.pace is not None:
-            text = describe_targets(step, self.thr, omit="power", indoor=self.indoor)
-            head.append(text)
             self._warn("no-power-target",
                        f"{t} carries only power, and '{text}' has no honest power: the step "
                        f"holds {fallback} with its target as a text cue", step.span)
@@ -274,11 +361,9 @@ class _Lowerer:
                        f"{fallback}", step.span)
         return v, v
 
-    def cadence_and_lap(self, step: Step, seconds: float, head: list[str]) -> None:
+    def cadence_and_lap(self, step: Step, seconds: float, text: str) -> None:
         t = self.target
         if step.cadence is not None:
-            text = cadence_text(step)
-            head.append(text)
             self._warn("target-as-text", f"{t} has no cadence: '{text}' is shown as a text cue",
                        step.cadence.span if step.cadence.span.line else step.span)
         if step.until_lap_press:
@@ -286,28 +371,37 @@ class _Lowerer:
                        f"{t} has no lap button: the 'Press lap' step ends after its "
                        f"{fmt_duration(seconds)}", step.span)
 
-    def cues(self, step: Step, head: list[str], per_offset: float) -> tuple[Cue, ...]:
-        """The step's cues in seconds, the start cue first, each in the file's characters."""
+    def cues(self, step: Step, head: list[str], per_offset: float, others: str,
+             cadence: str) -> _Shown:
+        """The step's cues in seconds, the start cue first, each in the file's characters,
+        and the texts shown otherwise (phrased as warnings by :meth:`rewrites`)."""
         written = [Cue(0.0, text, step.span)] if (text := start_cue(head)) else []
         written.extend(c if per_offset == 1.0 else Cue(c.offset * per_offset, c.text, c.span)
                        for c in step.cues)
         charset = self.row.text.charset
         out: list[Cue] = []
+        rewrites = []
         for cue in written:
-            span = cue.span if cue.span.line else step.span
             shown = in_charset(cue.text, charset)
+            safe, misread = golden_cheetah_safe(shown) if shown else (shown, None)
+            if shown != cue.text or misread:
+                rewrites.append((cue.text, shown, safe, misread,
+                                 cue.span if cue.span.line else step.span))
+            if shown:
+                out.append(cue if safe == cue.text else Cue(cue.offset, safe, cue.span))
+        return _Shown(others, cadence, tuple(out), tuple(rewrites))
+
+    def rewrites(self, rewrites: tuple[tuple[str, str, str, str | None, Span], ...]) -> None:
+        """The warnings for the cue texts the file shows otherwise, in this file's name."""
+        charset = self.row.text.charset
+        for written, shown, safe, misread, span in rewrites:
             # ASCII text keeps what it says (spacing and control characters aside)
-            if shown != cue.text and not cue.text.isascii() and changed(cue.text, shown):
-                self.diags.append(transliterated(self.target, charset, cue.text, shown, span))
-            if not shown:
-                continue
-            safe, misread = golden_cheetah_safe(shown)
+            if shown != written and not written.isascii() and changed(written, shown):
+                self.diags.append(transliterated(self.target, charset, written, shown, span))
             if misread:
                 self._warn("course-text-rewritten",
                            f"Golden Cheetah would read the {self.target} text {quoted(shown)} "
                            f"as {misread}: it is written as {quoted(safe)}", span)
-            out.append(cue if safe == cue.text else Cue(cue.offset, safe, cue.span))
-        return tuple(out)
 
     # -------------------------------------------------------- structure --
 
@@ -331,8 +425,11 @@ class _Lowerer:
         A repeated step is one object in every pass; only a step whose cues
         change in a pass gets a copy for that pass.
         """
-        flat = [cue_second(start, c.offset) for start, step in step_starts(body) for c in step.cues]
-        if len(flat) == len(set(flat)):
+        if self.course.distinct_seconds is None:  # the same seconds in .mrc and .erg
+            flat = [cue_second(start, c.offset)
+                    for start, step in step_starts(body) for c in step.cues]
+            self.course.distinct_seconds = len(flat) == len(set(flat))
+        if self.course.distinct_seconds:
             return body  # the common case: every cue on a second of its own
         seconds = [[cue_second(start, c.offset) for c in step.cues]
                    for start, step in step_starts(body)]
@@ -367,13 +464,12 @@ class _Lowerer:
 
     def description(self, workout: Workout) -> str:
         """The DESCRIPTION line: the description and notes, else the name, in ASCII."""
-        sources = description_sources(workout)
-        if not sources:
-            sources = [(workout.name or FALLBACK_DESCRIPTION, header_span(workout))]
-        for text, span in sources:
-            shown = in_charset(text, self.row.text.charset)
-            if changed(text, shown):
-                self.diags.append(transliterated(self.target, self.row.text.charset, text,
+        if self.course.description is None:
+            self.course.description = _description(workout, self.row.text.charset)
+        shown_sources, text = self.course.description
+        for written, span, shown in shown_sources:
+            if changed(written, shown):
+                self.diags.append(transliterated(self.target, self.row.text.charset, written,
                                                  shown, span))
             elif "=" in shown:
                 self._warn("text-transliterated",
@@ -384,11 +480,19 @@ class _Lowerer:
                            f"Golden Cheetah would read the {self.target} DESCRIPTION "
                            f"{quoted(shown)} as a section marker: its brackets are written as "
                            "parentheses", span)
-        text = _without_equals(in_charset("\n\n".join(text for text, _ in sources),
-                                          self.row.text.charset))
-        if _has_section_marker(text):
-            text = text.replace("[", "(").replace("]", ")")
         return text
+
+
+def _description(workout: Workout, charset) -> tuple[list[tuple[str, Span, str]], str]:
+    """The DESCRIPTION line's sources (text, span, text as shown) and the line itself."""
+    sources = description_sources(workout)
+    if not sources:
+        sources = [(workout.name or FALLBACK_DESCRIPTION, header_span(workout))]
+    shown = [(text, span, in_charset(text, charset)) for text, span in sources]
+    text = _without_equals(in_charset("\n\n".join(text for text, _ in sources), charset))
+    if _has_section_marker(text):
+        text = text.replace("[", "(").replace("]", ")")
+    return shown, text
 
 
 def _without_equals(text: str) -> str:
@@ -414,7 +518,7 @@ def lower_trainer(workout: Workout, athlete: Athlete | None, fmt: str,
             f"{target} is an indoor-trainer (cycling) format; a {workout.sport} workout has no "
             f"{target} form", workout.span,
             "compile runs to zwo or fit, and other sports to fit or icu")])
-    thr = (athlete or Athlete()).for_sport(workout.sport)
+    thr = given = (athlete or Athlete()).for_sport(workout.sport)
     ftp = ftp_for(thr, indoor)
     rounded: list[Diagnostic] = []
     if row.power_unit is PowerUnit.WATTS and ftp and ftp != course_ftp(thr, indoor):
@@ -423,19 +527,13 @@ def lower_trainer(workout: Workout, athlete: Athlete | None, fmt: str,
             "ftp-rounded", f"{target} writes its FTP as a whole number (Golden Cheetah reads "
             f"no other): FTP {ftp:g} W is written as {course_ftp(thr, indoor)} W and the "
             "watts are worked out from it", header_span(workout)))
-    lw = _Lowerer(row, thr, indoor)
+    course = _shared_course(workout, given, indoor, row.text.charset)
+    lw = _Lowerer(row, thr, indoor, course)
     lw.diags.extend(rounded)
-    done: dict[int, Step | None] = {}
-    body: list[Step] = []
-    for step in unrolled_steps(workout.body):
-        key = id(step)
-        if key not in done:
-            done[key] = lw.step(step)
-        lowered = done[key]
-        if lowered is not None:
-            body.append(lowered)
+    distinct = [lw.step(step) for step in course.steps]  # each once, in riding order
     if lw.failed:
         return Lowered(None, dedupe([d for d in lw.diags if d.is_error]))
+    body: list[Step] = [distinct[i] for i in course.pattern]  # type: ignore[misc]
     if not body:
         return Lowered(None, [error("empty-workout", f"{target} needs at least one step",
                                     workout.span, "add a step such as '- 10m 60%'")])
