@@ -260,11 +260,11 @@ def _target(kind: int | None, value: int | None, low: int | None, high: int | No
     if kind in _POWER_WINDOWS:
         if into.power is None:
             into.power_window = _POWER_WINDOWS[kind]
-            into.power = _power(zone, lo, hi, where, r)
+            into.power = _offset_target(_POWER_SCALE, zone, lo, hi, where, r)
     elif kind in (_HEART_RATE, _HEART_RATE_LAP):
         if into.hr is None:
             into.hr_window = "lap" if kind == _HEART_RATE_LAP else None
-            into.hr = _heart_rate(zone, lo, hi, where, r)
+            into.hr = _offset_target(_HR_SCALE, zone, lo, hi, where, r)
     elif kind in (_SPEED, _SPEED_LAP):
         if into.pace is None:
             into.pace = _pace(zone, lo, hi, sport, where, r)
@@ -276,34 +276,41 @@ def _target(kind: int | None, value: int | None, low: int | None, high: int | No
         r.warn("fit-target", f"{where}: planc has no {name} targets; it is left out")
 
 
-def _power(zone: int | None, lo: int, hi: int, where: str, r: Reader) -> PowerTarget | None:
-    """FIT power: a zone, % FTP up to 1000, watts + 1000 above."""
-    if zone is not None:
-        return PowerTarget(PowerUnit.ZONE, Range(float(zone), float(zone)))
-    if hi <= 1000:
-        return PowerTarget(PowerUnit.FTP, Range(fraction(lo / 100), fraction(hi / 100)))
-    if lo > 1000:
-        if _plausible((lo - 1000, hi - 1000), WATTS, where, r):
-            return PowerTarget(PowerUnit.WATTS, Range(float(lo - 1000), float(hi - 1000)))
-        return None
-    r.warn("fit-target", f"{where}: the power range {lo}-{hi} mixes % FTP and watts; "
-           "only its upper end is kept")
-    return PowerTarget(PowerUnit.WATTS, Range(float(hi - 1000), float(hi - 1000)))
+@dataclass(frozen=True, slots=True)
+class _OffsetScale:
+    """FIT's power and heart-rate values: a percentage up to ``offset``, absolute units
+    plus ``offset`` above it (the profile's "custom" value encoding)."""
+
+    target: type  # PowerTarget or HrTarget
+    zone: PowerUnit | HrUnit
+    percent: PowerUnit | HrUnit
+    absolute: PowerUnit | HrUnit
+    offset: int
+    limit: Limit  # the plausible range of the absolute unit
+    what: str  # for the warning: "power range ... mixes % FTP and watts"
 
 
-def _heart_rate(zone: int | None, lo: int, hi: int, where: str, r: Reader) -> HrTarget | None:
-    """FIT heart rate: a zone, % max HR up to 100, bpm + 100 above."""
+_POWER_SCALE = _OffsetScale(PowerTarget, PowerUnit.ZONE, PowerUnit.FTP, PowerUnit.WATTS, 1000,
+                            WATTS, "power range {lo}-{hi} mixes % FTP and watts")
+_HR_SCALE = _OffsetScale(HrTarget, HrUnit.ZONE, HrUnit.MAX, HrUnit.BPM, 100, HEART_RATE,
+                         "heart-rate range {lo}-{hi} mixes % max HR and bpm")
+
+
+def _offset_target(scale: _OffsetScale, zone: int | None, lo: int, hi: int, where: str,
+                   r: Reader):
+    """A zone, a percentage, or absolute units; a range across the offset keeps its top."""
     if zone is not None:
-        return HrTarget(HrUnit.ZONE, Range(float(zone), float(zone)))
-    if hi <= 100:
-        return HrTarget(HrUnit.MAX, Range(fraction(lo / 100), fraction(hi / 100)))
-    if lo > 100:
-        if _plausible((lo - 100, hi - 100), HEART_RATE, where, r):
-            return HrTarget(HrUnit.BPM, Range(float(lo - 100), float(hi - 100)))
+        return scale.target(scale.zone, Range(float(zone), float(zone)))
+    if hi <= scale.offset:
+        return scale.target(scale.percent, Range(fraction(lo / 100), fraction(hi / 100)))
+    top = float(hi - scale.offset)
+    if lo > scale.offset:
+        if _plausible((lo - scale.offset, hi - scale.offset), scale.limit, where, r):
+            return scale.target(scale.absolute, Range(float(lo - scale.offset), top))
         return None
-    r.warn("fit-target", f"{where}: the heart-rate range {lo}-{hi} mixes % max HR and "
-           "bpm; only its upper end is kept")
-    return HrTarget(HrUnit.BPM, Range(float(hi - 100), float(hi - 100)))
+    r.warn("fit-target", f"{where}: the {scale.what.format(lo=lo, hi=hi)}; only its upper "
+           "end is kept")
+    return scale.target(scale.absolute, Range(top, top))
 
 
 def _pace(zone: int | None, lo: int, hi: int, sport: str, where: str,
