@@ -165,6 +165,24 @@ def test_custom_targets_and_offsets():
     assert (s[6].hr.value, s[6].hr_window) == (Range(140.0, 150.0), "lap")
 
 
+def test_a_range_across_the_offset_keeps_its_top_and_an_implausible_one_is_left_out():
+    res = imp(fit(
+        timed(60, POWER, 90, 1250),   # 90 % FTP to 250 W
+        timed(60, HR, 80, 250),       # 80 % max HR to 150 bpm
+        timed(60, POWER, 60000, 61000),  # 59-60 kW: no power anyone rides
+    ))
+    s = flat(res)
+    assert s[0].power == PowerTarget(PowerUnit.WATTS, Range(250.0, 250.0))
+    assert s[1].hr == HrTarget(HrUnit.BPM, Range(150.0, 150.0))
+    assert s[2].power is None
+    messages = [d.message for d in res.diagnostics]
+    assert any("the power range 90-1250 mixes % FTP and watts; only its upper end is kept"
+               in m for m in messages), messages
+    assert any("the heart-rate range 80-250 mixes % max HR and bpm; only its upper end"
+               in m for m in messages), messages
+    assert "implausible-value" in codes(res)
+
+
 def test_speed_is_an_absolute_pace_that_the_text_keeps():
     res = ok(fit(timed(600, SPEED, 3922, 4000), sport=1))
     (step,) = flat(res)
