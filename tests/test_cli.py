@@ -361,3 +361,18 @@ def test_in_process_runs_leave_the_process_as_they_found_it(tmp_path):
     assert {k: v for k, v in after[5].items() if k in before[5]} == before[5]
     assert all(v == ([], logging.NOTSET, True) for k, v in after[5].items()
                if k not in before[5])
+
+
+def test_several_workouts_to_standard_output_are_refused(tmp_path):
+    """One after another on standard output, two workouts would read back as one (the
+    second's steps joined to the first) or as broken XML: -o DIR is asked for."""
+    for name, body in (("a", "- 10m 50%\n"), ("b", "- 20m 60%\n")):
+        (tmp_path / f"{name}.workout").write_text(body, encoding="utf-8")
+    for fmt in ("icu", "zwo"):
+        proc = run_planc("compile", str(tmp_path), "--to", fmt)
+        assert proc.returncode == 2 and proc.stdout == b""
+        assert "2 workouts need -o DIR: standard output takes one" in proc.stderr_text
+    one = run_planc("compile", str(tmp_path / "a.workout"), "--to", "icu")
+    assert one.returncode == 0 and one.stdout_text == "- 10m 50%\n"
+    assert run_planc("compile", str(tmp_path), "--to", "icu", "-o",
+                     str(tmp_path / "out")).returncode == 0

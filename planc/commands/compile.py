@@ -1,6 +1,7 @@
 """Compile workout files to intervals.icu text and device files.
 
-With one text format and no -o, the result goes to standard output.  With -o
+One workout in one text format and no -o goes to standard output (several would
+read back as one, so they need -o DIR).  With -o
 DIR every workout gets one file per format, named from a safe slug of its name
 (or of the input file name), written atomically; unchanged files are not
 rewritten.  A file in DIR that planc did not write there (or that was edited
@@ -227,6 +228,8 @@ def _destination(output: str | None, inputs: int,
     if output is None:
         if len(formats) > 1 or FORMATS[formats[0]].binary:
             raise ValueError("binary or several formats need -o DIR")
+        if inputs > 1:  # one after another they would read as one workout (or bad XML)
+            raise ValueError(f"{inputs} workouts need -o DIR: standard output takes one")
         return None, None
     target = Path(output)
     single = inputs == 1 and len(formats) == 1
