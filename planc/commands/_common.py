@@ -109,9 +109,14 @@ def parse_threshold_pace(text: str) -> float:
 def threshold_flag(name: str):
     """The argparse type of a threshold flag: a number inside its row of
     planc.limits.THRESHOLDS (``--lthr 1e308`` is a usage error, not an infinity)."""
-    from planc.limits import THRESHOLDS, as_float  # lazy: 1 ms check does not need
+    from planc.limits import THRESHOLDS  # lazy: 1 ms check does not need
 
-    limit = THRESHOLDS[name]
+    return limited_number(THRESHOLDS[name], name)
+
+
+def limited_number(limit, name: str):
+    """The argparse type of a number flag inside ``limit`` (a planc.limits.Limit)."""
+    from planc.limits import as_float  # lazy: see threshold_flag
 
     def parse(text: str) -> float:
         value = as_float(text)

@@ -23,6 +23,7 @@ from planc.commands._common import (
     athlete_from_args,
     expand_paths,
     is_plan,
+    limited_number,
     plan_path_problem,
     read_source,
     report,
@@ -30,18 +31,10 @@ from planc.commands._common import (
     selection_from_args,
     squad_plans,
 )
-from planc.limits import TRAINING_LOAD, as_float
+from planc.limits import TRAINING_LOAD
 
-
-def load_value(text: str) -> float:
-    """A CTL or ATL: a number in planc.limits.TRAINING_LOAD (the highest ever seen are ~200)."""
-    value = as_float(text)
-    if value is None:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number")
-    problem = TRAINING_LOAD.problem(value, f"'{text}'")
-    if problem:
-        raise argparse.ArgumentTypeError(problem)
-    return value
+# a CTL or ATL: a number in planc.limits.TRAINING_LOAD (the highest ever seen are ~200)
+load_value = limited_number(TRAINING_LOAD, "load_value")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
