@@ -45,17 +45,11 @@ def squad(folder: Path) -> Path:
 
 
 def fresh(args: list[str] = SQUAD) -> dict[str, bytes]:
-    clean = [*args]
-    clean[clean.index("-o") + 1] = "fresh"
-    status, err = planc_run(*clean)
-    assert status == 0, err
-    tree = outputs(Path("fresh"))
-    subprocess.run(["rm", "-rf", "fresh"], check=True)
-    return tree
+    """What the squad command builds into an empty folder: the oracle."""
+    return cached.fresh_build(args)
 
 
-def mtimes(out: Path) -> dict[str, int]:
-    return {rel: (out / rel).stat().st_mtime_ns for rel in outputs(out)}
+mtimes = cached.stats  # each output's mtime
 
 
 def test_a_no_change_squad_rebuild_reads_no_plan_emits_nothing_and_prints_the_same(
