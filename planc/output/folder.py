@@ -41,6 +41,34 @@ TEMP_RE = re.compile(r"^\.(?P<name>.+)\.[A-Za-z0-9_]{8}\.tmp$")
 """planc's temporary files: ``.NAME.`` + 8 letters, digits or ``_`` + ``.tmp``."""
 
 _TEMP_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+_ENTROPY: list[bytes] = []  # random bytes for temporary names, drawn 2 kB at a time
+
+
+def _temp_token() -> str:
+    """8 random letters of :data:`_TEMP_LETTERS` (one ``getrandom`` per 256 names, not one
+    per file: a build writes a thousand)."""
+    if not _ENTROPY or len(_ENTROPY[0]) < 8:
+        _ENTROPY[:] = [os.urandom(2048)]
+    pool = _ENTROPY[0]
+    _ENTROPY[0] = pool[8:]
+    return "".join(_TEMP_LETTERS[b % len(_TEMP_LETTERS)] for b in pool[:8])
+
+
+def _needs_chmod() -> bool:
+    """True unless files created with mode 0o644 are known to keep it (the umask takes
+    nothing from it), so that :meth:`Folder.write` must set the mode itself.  The umask
+    is read from ``/proc/self/status`` (Linux), never by setting it, which would change
+    it for a moment for every thread; where it cannot be read, the mode is always set."""
+    if not hasattr(os, "fchmod"):
+        return False
+    try:
+        with open("/proc/self/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Umask:"):
+                    return bool(int(line.split()[1], 8) & 0o644)
+    except (OSError, ValueError, IndexError):
+        pass
+    return True
 
 
 class FolderProblem(Exception):
@@ -78,6 +106,7 @@ class Folder:
         elif not os.path.isdir(self.root):
             raise FileNotFoundError(errno.ENOENT, "no such folder", self.root)
         self.touched: set[str] = set()  # folders written to, for the sync and the temp sweep
+        self._chmod: bool | None = None  # whether writes set their mode (the umask, read once)
 
     def __enter__(self) -> Folder:
         return self
@@ -220,31 +249,44 @@ class Folder:
             data = fh.read(limit + 1)
         return data if len(data) <= limit else None
 
-    def write(self, rel: str, data: bytes) -> None:
+    def write(self, rel: str, data: bytes) -> tuple[int, int]:
         """Replace ``rel`` with ``data``: a temporary file beside it, renamed over it.
-        Folders on the way are made; the caller has checked ``rel`` is not a link."""
+        Folders on the way are made; the caller has checked ``rel`` is not a link.
+
+        The size and mtime (ns) of the file written, from its own descriptor: a rename
+        changes neither, so they are what an ``lstat`` of ``rel`` finds until someone
+        else changes it (and then the cache state no longer matches, as it must).
+        Five calls per file (create, write, fstat, close, rename); the mode is set
+        apart only where the umask would take something from 0o644."""
         folder_rel, _, name = rel.rpartition("/")
         place = self.folder(folder_rel, create=True)
         assert place is not None
         self.touched.add(folder_rel)
         tmp, fd = self._create_temp(place, name)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                if hasattr(os, "fchmod"):
-                    os.fchmod(fh.fileno(), 0o644)  # as before: readable, whatever the umask
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                if self._chmod is None:
+                    self._chmod = _needs_chmod()
+                if self._chmod:
+                    os.fchmod(fd, 0o644)  # as before: readable, whatever the umask
+                st = os.fstat(fd)
+            finally:
+                os.close(fd)
             src, src_fd = self._at(place, tmp)
             dst, dst_fd = self._at(place, name)
             os.replace(src, dst, src_dir_fd=src_fd, dst_dir_fd=dst_fd)
         except BaseException:
             self._unlink_quietly(place, tmp)
             raise
+        return st.st_size, st.st_mtime_ns
 
     def _create_temp(self, place: int | str, name: str) -> tuple[str, int]:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
         for _ in range(100):
-            token = "".join(_TEMP_LETTERS[b % len(_TEMP_LETTERS)] for b in os.urandom(8))
-            tmp = f".{name}.{token}.tmp"
+            tmp = f".{name}.{_temp_token()}.tmp"
             target, dir_fd = self._at(place, tmp)
             try:
                 return tmp, os.open(target, flags, 0o644, dir_fd=dir_fd)
