@@ -215,3 +215,24 @@ def test_after_any_edits_a_squad_rebuild_equals_a_fresh_one(squad, edits, extra)
     # a renamed athlete's old folder is the earlier build's, which planc never removes
     assert {k: v for k, v in built.items() if not k.startswith("ben/") or "ben/" in
             "".join(expected)} == expected
+
+
+def test_a_squad_build_is_refused_while_another_planc_holds_the_squad_folder(squad):
+    """The squad folder's lock is held for the whole squad build (its state lists every
+    athlete's files): a second squad build, or a plain one, into it is refused, and
+    writes nothing in any athlete's folder."""
+    import fcntl
+
+    lock = Path("out") / ".planc-cache" / "lock"
+    lock.parent.mkdir(parents=True)
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write("4242\n")
+        held.flush()
+        status, err = planc_run(*SQUAD)
+        assert status == 1, err
+        assert "error[output-busy]: another planc (process 4242) is writing to out" in err
+        assert sorted(os.listdir("out")) == [".planc-cache"]
+    status, err = planc_run(*SQUAD)
+    assert status == 0, err
+    assert outputs(Path("out")) == fresh()

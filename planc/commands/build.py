@@ -132,25 +132,43 @@ def _build_squad(args: argparse.Namespace, plan, out_dir: Path, formats: list[st
     Each athlete's folder keeps its own cache state (an edit re-emits only the sessions
     it changes); once every one is written, one state over all of them and the text
     printed make a no-change rebuild of the squad as cheap as a plain one's."""
-    from planc.commands._common import CommandFailed, squad_plans
-    from planc.output.cache import Stamp, forget, save_transcript
-    from planc.output.tree import store_squad_state
+    from planc.commands._common import CommandFailed, report, squad_plans
+    from planc.output.tree import OutputRefused, held
 
     with _Recorder() as recorder:
         try:
             _, plans = squad_plans(args, args.plan, plan, sources, diags, strict=args.strict)
         except CommandFailed as exc:
             return exc.exit("build")
-        if stamp is not None:
-            forget(str(out_dir), stamp.command)
-        own = Stamp("build", stamp.argv, stamp.reads) if stamp is not None else None
-        approximations: list = []  # summarised once for the squad, not once per athlete
-        built = [_build_one(args, mp.result.plan, None, out_dir / mp.member.name, formats,
-                            diags if n == 0 else [], sources, approximations,
-                            mp.member.label, stamp=own, recorder=recorder)
-                 for n, mp in enumerate(plans)]
-        if approximations:
-            _summarise(approximations, sys.stderr)
+        try:
+            with held(out_dir):  # the squad folder and its state: one squad build at a time
+                return _build_members(args, plans, out_dir, formats, diags, sources, stamp,
+                                      recorder)
+        except OutputRefused as exc:
+            report(diags + exc.diagnostics, sources, strict=args.strict)
+            return 1
+        except OSError as exc:
+            print(f"planc build: error: cannot write {exc.filename or out_dir}: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
+            return 2
+
+
+def _build_members(args: argparse.Namespace, plans: list, out_dir: Path, formats: list[str],
+                   diags: list, sources: dict[str, str], stamp, recorder: _Recorder) -> int:
+    """Each athlete's folder, then (all built) the squad's cache state and transcript."""
+    from planc.output.cache import Stamp, forget, save_transcript
+    from planc.output.tree import store_squad_state
+
+    if stamp is not None:
+        forget(str(out_dir), stamp.command)
+    own = Stamp("build", stamp.argv, stamp.reads) if stamp is not None else None
+    approximations: list = []  # summarised once for the squad, not once per athlete
+    built = [_build_one(args, mp.result.plan, None, out_dir / mp.member.name, formats,
+                        diags if n == 0 else [], sources, approximations,
+                        mp.member.label, stamp=own, recorder=recorder)
+             for n, mp in enumerate(plans)]
+    if approximations:
+        _summarise(approximations, sys.stderr)
     code = max(c for c, _ in built)
     keys = {mp.member.name: key for mp, (_, key) in zip(plans, built, strict=True)}
     if stamp is not None and code == 0 and not recorder.spoiled \

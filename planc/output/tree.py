@@ -37,11 +37,12 @@ when it is a warning and the manifest is replaced; either way nothing is removed
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -428,6 +429,27 @@ class OutputTree:
             _ensure_cache_dir(folder)
             folder.write(COMPILE_RECORD, json.dumps(
                 {"format": 1, "files": record}, sort_keys=True, indent=0).encode())
+
+
+@contextlib.contextmanager
+def held(root: Path) -> Iterator[None]:
+    """The folder ``root`` (made if missing) locked for the whole of a run that writes
+    folders below it (``build --for``: each athlete's folder has a lock of its own,
+    and this one keeps a second squad build, or a plain build, out of the squad
+    folder and its state until the run ends).  OutputRefused if another planc holds it."""
+    try:
+        folder = Folder(str(root), create=True)
+    except OSError as exc:
+        raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc), str(root)) from exc
+    try:
+        lock = _take_lock(folder, Path(root))
+        try:
+            yield
+        finally:
+            if lock is not None:
+                os.close(lock)
+    finally:
+        folder.close()
 
 
 def store_squad_state(root: Path, stamp: cache.Stamp, members: Mapping[str, str]) -> str | None:
