@@ -105,7 +105,7 @@ def _run(args: argparse.Namespace) -> int:
     if (problem := plan_path_problem(args.plan)) is not None:
         print(f"planc build: error: {problem}", file=sys.stderr)
         return 2
-    result = read_plan(args.plan, need_plan=True)
+    result = read_plan(args.plan, need_plan=True, known=_known_parses(args))
     sources = dict(result.sources)
     found = athlete_from_args(args, result.plan.athlete if result.plan else None)
     athlete, athlete_diags = found.athlete, found.diagnostics
@@ -123,6 +123,19 @@ def _run(args: argparse.Namespace) -> int:
         return _build_one(args, plan, athlete, out_dir, formats, diags, sources,
                           stamp=stamp)[0]
     return _build_squad(args, plan, out_dir, formats, diags, sources, stamp)
+
+
+def _known_parses(args: argparse.Namespace) -> dict | None:
+    """What the last build into the output folder learnt parsing workout texts, so that
+    the texts it saw are not parsed again (none for --for: each athlete's plan is read
+    apart, with parsed workouts)."""
+    if args.squad:
+        return None
+    from planc.output.cache import candidate_folders
+    from planc.plan.build import known_parses
+
+    folders = [args.output] if args.output else candidate_folders("build", [args.plan])
+    return known_parses(folders[0]) if folders else None
 
 
 def _build_squad(args: argparse.Namespace, plan, out_dir: Path, formats: list[str],

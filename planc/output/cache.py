@@ -332,6 +332,11 @@ def _transcript(folder: Folder, command: str, key: str) -> str | None:
     return rest if first == key else None
 
 
+def candidate_folders(command: str, argv: Sequence[str]) -> list[str]:
+    """Where ``command ARGV`` writes: ``-o DIR``, else each plan argument's default folder."""
+    return _candidate_folders(command, argv)
+
+
 def _candidate_folders(command: str, argv: Sequence[str]) -> list[str]:
     """``-o DIR`` if given, else the default folder of each ``.yaml`` argument's id."""
     for i, arg in enumerate(argv):
@@ -413,6 +418,21 @@ def read_owned(folder: Folder, command: str, owner: str) -> frozenset[str]:
             or found.get("owner") != owner or not isinstance(found.get("owned"), list):
         return frozenset()
     return frozenset(f for f in found["owned"] if isinstance(f, str))
+
+
+def read_any_data(root: str, command: str) -> dict[str, Any]:
+    """The data the last state of ``command`` in the folder ``root`` stored, whatever its
+    key (else empty): for records that hold their own proof of validity (a build's
+    parse records name the planc they were made by), read before the plan is."""
+    try:
+        with Folder(root, create=False) as folder:
+            raw = folder.read(data_name(command), MAX_INPUT_BYTES)
+        found = json.loads(raw) if raw else None
+    except (FolderProblem, OSError, ValueError):
+        return {}
+    if not isinstance(found, dict) or not isinstance(found.get("data"), dict):
+        return {}
+    return found["data"]
 
 
 def read_data(folder: Folder, command: str, key: str) -> dict[str, Any]:

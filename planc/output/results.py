@@ -92,6 +92,12 @@ def _libraries() -> list[str]:
     return sorted(found)
 
 
+def libraries() -> list[str]:
+    """:func:`_libraries`, for the build's keys: what planc's output depends on beside
+    planc itself (an upgraded Lark or lxml may parse or write differently)."""
+    return _libraries()
+
+
 def entry_name(command: str, argv: Sequence[str]) -> str:
     """The digest of everything but the files read: which entry a run looks up."""
     env = {k: os.environ.get(k) for k in ENVIRONMENT}

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,10 @@ from planc.emit import emit
 from planc.inputs import digest
 from planc.lower.formats import FORMATS, EmitOptions, formats_for
 from planc.names import slugify
-from planc.output.cache import Stamp, fingerprint
+from planc.output.cache import Stamp, fingerprint, read_any_data
+from planc.output.results import libraries
 from planc.output.tree import KEEP, Keep, ManifestKind, OutputTree, TreeResult
+from planc.plan.instantiate import ParseRecord
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
 from planc.resolve.metrics import workout_metrics
@@ -140,10 +143,13 @@ def _row_date(row: dict[str, Any]) -> dt.date | None:
 
 
 class MetricsCache:
-    """Metrics per distinct Workout object (the compiler shares them between weeks)."""
+    """Metrics per distinct Workout object (the compiler shares them between weeks);
+    ``realise`` turns a placeholder workout into the parsed one (``build``'s plans)."""
 
-    def __init__(self, athlete: Athlete | None):
+    def __init__(self, athlete: Athlete | None,
+                 realise: Callable[[Workout], Workout] | None = None):
         self.athlete = athlete
+        self.realise = realise or _itself
         self._cache: dict[tuple[int, bool], Any] = {}
 
     def get(self, s: Session) -> Any:
@@ -151,8 +157,59 @@ class MetricsCache:
             return None
         key = (id(s.workout), s.indoor)
         if key not in self._cache:
-            self._cache[key] = workout_metrics(s.workout, self.athlete, indoor=s.indoor)
+            self._cache[key] = workout_metrics(self.realise(s.workout), self.athlete,
+                                               indoor=s.indoor)
         return self._cache[key]
+
+
+def _itself(workout: Workout) -> Workout:
+    return workout
+
+
+def realiser(plan: Plan) -> Callable[[Workout], Workout]:
+    """What turns the plan's placeholder workouts into parsed ones (see
+    :func:`planc.plan.load.read_plan`'s ``known``); for any other plan, the identity."""
+    return getattr(plan.parses, "realise", None) or _itself
+
+
+def parse_stamp() -> str:
+    """What a parse record depends on beside its text and sport: planc itself and the
+    libraries installed with it (Lark parses)."""
+    return digest(json.dumps([fingerprint(), libraries()]).encode())
+
+
+def known_parses(root: str) -> dict[str, ParseRecord]:
+    """The parse records the last build into ``root`` stored, if this planc made them
+    (:func:`parse_stamp`); records of any other shape are left out (parsed again)."""
+    data = read_any_data(root, "build")
+    records = data.get("parsed")
+    if data.get("parsed_with") != parse_stamp() or not isinstance(records, dict):
+        return {}
+    found: dict[str, ParseRecord] = {}
+    for name, record in records.items():
+        try:
+            sport, rows = record
+            if not isinstance(sport, str) or not isinstance(rows, list):
+                continue
+            found[name] = (sport, tuple(_diagnostic(row) for row in rows))
+        except (TypeError, ValueError):
+            continue
+    return found
+
+
+def _parse_rows(records: Mapping[str, ParseRecord]) -> dict[str, Any]:
+    """The records to store: only those whose diagnostics come back the same from JSON
+    (a diagnostic with more to it than :func:`_stored` keeps is parsed again)."""
+    rows: dict[str, Any] = {}
+    for name, (sport, diags) in records.items():
+        stored = [_stored(d) for d in diags]
+        try:
+            if tuple(_diagnostic(row) for row in stored) != diags:
+                continue
+        except (TypeError, ValueError):
+            continue
+        rows[name] = [sport, stored]
+    return rows
 
 
 def build_plan(plan: Plan, out_dir: Path, formats: list[str], selection: Selection,
@@ -251,7 +308,8 @@ class _Sessions:
         self.tree, self.athlete, self.formats, self.strict, self.plan = \
             tree, athlete, formats, strict, plan
         self.fit_max_steps = fit_max_steps
-        self.metrics = MetricsCache(athlete)
+        self.realise = realiser(plan)
+        self.metrics = MetricsCache(athlete, self.realise)
         self.outputs: dict[str, bytes | Keep] = {}
         self.emitted: dict[tuple[int, str, bool, str], tuple[bytes, list[Diagnostic]]] = {}
         cached = tree.cached
@@ -259,7 +317,7 @@ class _Sessions:
         self.previous: dict[str, Any] = previous if isinstance(previous, dict) else {}
         self.warnings = _Warnings(cached.get("warnings"))
         self.now: dict[str, Any] = {}
-        self._common = json.dumps([fingerprint(), strict])
+        self._common = json.dumps([fingerprint(), libraries(), strict])
         self._thresholds: dict[str, str] = {}
 
     def files(self, s: Session, diagnostics: list[Diagnostic]) -> dict[str, str]:
@@ -287,15 +345,14 @@ class _Sessions:
         return self.now[session_id(s)]["measures"]
 
     def key(self, s: Session, files: dict[str, str]) -> str:
-        """:func:`session_key`, with the reprs made once per distinct workout and sport."""
+        """:func:`session_key`, with the thresholds' repr made once per sport."""
         assert s.workout is not None
-        text = workout_text(s.workout)
         sport = s.workout.sport
         if sport not in self._thresholds:
             athlete = self.athlete or Athlete()
             self._thresholds[sport] = repr((athlete.for_sport(sport), athlete.timezone))
         return session_key(self._common, self._thresholds[sport], repr(self.options(s)),
-                           s.text or "", text, files)
+                           s.text or "", workout_source(s), files)
 
     def options(self, s: Session) -> EmitOptions:
         """What the writers are told about session ``s`` (part of its key)."""
@@ -328,7 +385,8 @@ class _Sessions:
             spec = FORMATS[fmt]
             key = (id(s.workout), fmt, s.indoor, s.date.isoformat() if spec.binary else "")
             if key not in self.emitted:
-                self.emitted[key] = emit(fmt, s.workout, self.athlete, self.options(s))
+                self.emitted[key] = emit(fmt, self.realise(s.workout), self.athlete,
+                                         self.options(s))
             data, diags = self.emitted[key]
             raw.extend(diags)
             self.outputs[rel] = data
@@ -346,34 +404,28 @@ class _Sessions:
             if warned is not None:  # (else it is emitted again when next selected)
                 sessions[sid] = {**r, "diagnostics": warned}
         sessions.update(self.now)
-        return {"sessions": sessions, "warnings": self.warnings.rows}
+        return {"sessions": sessions, "warnings": self.warnings.rows,
+                "parsed": _parse_rows(getattr(self.plan.parses, "records", {})),
+                "parsed_with": parse_stamp()}
 
 
-_REPRS: dict[int, tuple[Workout, str]] = {}
-_REPRS_SIZE = 4096
-
-
-def workout_text(workout: Workout) -> str:
-    """``repr(workout)`` (the tree, in a session's key), made once per workout object in
-    this process: the athletes of a squad share the parsed workouts, and a 52-week
-    plan uses a few dozen in every week.  The object is kept with its text, so an id
-    is never reused for another while it is remembered."""
-    found = _REPRS.get(id(workout))
-    if found is not None and found[0] is workout:
-        return found[1]
-    if len(_REPRS) >= _REPRS_SIZE:
-        _REPRS.clear()
-    text = repr(workout)
-    _REPRS[id(workout)] = (workout, text)
-    return text
+def workout_source(s: Session) -> str:
+    """What a session's workout is made of besides its text (``Session.text``, the parsed
+    text): the sport and name it was parsed with and the name, description and tags it
+    is dressed in (``planc.plan.expand``).  With planc's fingerprint in the key, these
+    decide the tree, so a session's key needs no parse: a rebuild after an edit parses
+    only the texts it has not seen."""
+    return json.dumps([s.sport, s.workout.sport if s.workout else None, s.name,
+                       s.description, list(s.tags), s.kind.value])
 
 
 def session_key(common: str, thresholds: str, options: str, text: str, workout: str,
                 files: dict[str, str]) -> str:
     """What a session's files and warnings depend on: planc itself and --strict
-    (``common``), the athlete's thresholds for the workout's sport (every writer reads
-    only those: ``Athlete.for_sport``), the emit options, the workout text (where its
-    warnings point) and tree, and the files' names."""
+    (``common``: with the libraries installed beside it), the athlete's thresholds for
+    the workout's sport (every writer reads only those: ``Athlete.for_sport``), the emit
+    options, the workout text (what is parsed, and where its warnings point), what
+    else makes its tree (:func:`workout_source`), and the files' names."""
     return digest(json.dumps([common, thresholds, options, text, workout,
                               sorted(files.items())]).encode())
 

@@ -16,11 +16,13 @@ few workouts, and each distinct text is parsed once.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from planc.ast import NO_SPAN, Span, Workout
 from planc.check import read_workout
 from planc.diagnostics import Diagnostic, did_you_mean
+from planc.inputs import digest
 from planc.plan.expr import ExprError, evaluate, format_number
 from planc.plan.reader import Reader, value_span
 from planc.plan.template import Filled, Origin, Unknown, fill
@@ -156,30 +158,75 @@ class SourceMap:
         return map_diagnostic(d, self.filled, self.pos)
 
 
-class Compiler:
-    """Parses filled workout texts once each and maps their diagnostics back."""
+ParseKey = tuple[str, str]
+"""(filled text, sport): what a workout body's parse depends on, planc aside."""
+ParseRecord = tuple[str, tuple[Diagnostic, ...]]
+"""What a build keeps of a parse for the next run: the workout's sport and the
+diagnostics on its text (``planc.plan.build`` stores them with planc's fingerprint)."""
 
-    def __init__(self) -> None:
+
+def parse_digest(key: ParseKey) -> str:
+    """The name of a parse record: a digest of the text and the sport (records hold no
+    text, and a text never read this run is never looked up)."""
+    return digest(f"{key[1]}\n{key[0]}".encode())
+
+
+class Compiler:
+    """Parses filled workout texts once each and maps their diagnostics back.
+
+    ``known`` holds what earlier runs of this planc learnt parsing texts (a build's
+    cache: :data:`ParseRecord`).  A text found there is not parsed: its diagnostics are
+    reported from the record and its sessions get a *placeholder* workout (no steps,
+    the right sport) that :meth:`realise` turns into the parsed, named and dressed
+    workout when a session must be emitted after all.  Only ``build`` passes
+    ``known``, and it realises every workout it lowers; every other caller gets
+    parsed workouts as before."""
+
+    def __init__(self, known: Mapping[str, ParseRecord] | None = None) -> None:
         self._cache: dict[tuple[str, str], tuple[Workout | None, list]] = {}
         self._named: dict[tuple[tuple[str, str], str], Workout] = {}
         self.used: set[str] = set()  # library workouts compiled for a session
         self._dressed: dict[tuple, tuple[Workout, Workout]] = {}
+        self.known = known or {}
+        self.records: dict[str, ParseRecord] = {}  # parse_digest -> record, for this run's texts
+        self._placeholders: dict[tuple, Workout] = {}  # recipe -> its placeholder
+        self._recipes: dict[int, tuple[Workout, tuple]] = {}  # id(placeholder) -> recipe
+        self._real: dict[tuple, Workout] = {}  # recipe -> the realised workout
 
     def parse(self, text: str, sport: str, name: str | None) -> tuple[Workout | None, list]:
         """Parse once per (text, sport); the name only labels the result."""
         key = (text, sport)
         hit = self._cache.get(key)
         if hit is None:
-            parsed = read_workout(text, path="<body>", sport=sport)
-            hit = (parsed.workout, list(parsed.diagnostics))
+            digested = parse_digest(key)
+            record = self.known.get(digested) if self.known else None
+            if record is not None:
+                hit = (self._placeholder(("parsed", key), record[0]), list(record[1]))
+                self.records[digested] = record
+            else:
+                hit = self._parsed(key)
+                if hit[0] is not None:
+                    self.records[digested] = (hit[0].sport, tuple(hit[1]))
             self._cache[key] = hit
         workout, diags = hit
-        if workout is not None and name is not None and workout.name != name:
-            named = self._named.get((key, name))
-            if named is None:
-                named = self._named[(key, name)] = dataclasses.replace(workout, name=name)
-            workout = named
+        if workout is not None and name is not None:
+            workout = self._name(workout, key, name)
         return workout, diags
+
+    @staticmethod
+    def _parsed(key: ParseKey) -> tuple[Workout | None, list]:
+        parsed = read_workout(key[0], path="<body>", sport=key[1])
+        return parsed.workout, list(parsed.diagnostics)
+
+    def _name(self, workout: Workout, key: ParseKey, name: str) -> Workout:
+        if (recipe := self._recipe(workout)) is not None:
+            return self._placeholder(("named", recipe, key, name), workout.sport)
+        if workout.name == name:
+            return workout
+        named = self._named.get((key, name))
+        if named is None:
+            named = self._named[(key, name)] = dataclasses.replace(workout, name=name)
+        return named
 
     def dressed(self, workout: Workout, name: str, description: str | None,
                 tags: tuple[str, ...]) -> Workout:
@@ -188,6 +235,9 @@ class Compiler:
 
         One object per distinct combination, so sessions that repeat a workout still
         share it (builds compile each distinct workout object once)."""
+        if (recipe := self._recipe(workout)) is not None:
+            return self._placeholder(("dressed", recipe, name, description, tags),
+                                     workout.sport)
         description = description if description is not None else workout.description
         tags = tags or workout.tags
         if (workout.name, workout.description, workout.tags) == (name, description, tags):
@@ -198,6 +248,41 @@ class Compiler:
             hit = self._dressed[key] = (workout, dataclasses.replace(
                 workout, name=name, description=description, tags=tags))
         return hit[1]
+
+    # ------------------------------------------------------- placeholders --
+
+    def _placeholder(self, recipe: tuple, sport: str) -> Workout:
+        found = self._placeholders.get(recipe)
+        if found is None:
+            found = self._placeholders[recipe] = Workout((), sport)
+            self._recipes[id(found)] = (found, recipe)
+        return found
+
+    def _recipe(self, workout: Workout) -> tuple | None:
+        entry = self._recipes.get(id(workout))
+        return entry[1] if entry is not None and entry[0] is workout else None
+
+    def realise(self, workout: Workout) -> Workout:
+        """``workout`` itself, or for a placeholder the workout the same calls would
+        have given had its text been parsed (parsed now, once)."""
+        recipe = self._recipe(workout)
+        return workout if recipe is None else self._made(recipe)
+
+    def _made(self, recipe: tuple) -> Workout:
+        found = self._real.get(recipe)
+        if found is not None:
+            return found
+        kind = recipe[0]
+        if kind == "parsed":
+            made = self._parsed(recipe[1])[0]
+            if made is None:  # a record planc did not write (its text does not parse)
+                raise ValueError("a stored parse record does not match its text")
+        elif kind == "named":
+            made = self._name(self._made(recipe[1]), recipe[2], recipe[3])
+        else:
+            made = self.dressed(self._made(recipe[1]), *recipe[2:])
+        self._real[recipe] = made
+        return made
 
     def compile(self, r: Reader, body: YScalar, values: dict[str, tuple[str, Origin | None]],
                 sport: str, name: str | None) -> tuple[Workout | None, SourceMap | None]:
@@ -242,5 +327,16 @@ def fill_text(node: YScalar, values: dict[str, tuple[str, Origin | None]]) -> st
     return fill(node.value, values)[0].text
 
 
-__all__ = ["Compiler", "SourceMap", "TextPos", "Week", "fill_text", "map_diagnostic", "report_unknown",
-           "resolve_arg"]
+__all__ = [
+    "Compiler",
+    "ParseKey",
+    "ParseRecord",
+    "SourceMap",
+    "TextPos",
+    "Week",
+    "fill_text",
+    "map_diagnostic",
+    "parse_digest",
+    "report_unknown",
+    "resolve_arg",
+]

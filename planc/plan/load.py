@@ -35,7 +35,7 @@ from planc.inputs import InputError, NotText, read_text, source_text
 from planc.limits import TRAINING_LOAD
 from planc.plan.athlete_file import athlete_from_node, read_athlete_file, read_athlete_node
 from planc.plan.expand import expand_calendar, workout_values
-from planc.plan.instantiate import Compiler, TextPos, Week, report_unknown
+from planc.plan.instantiate import Compiler, ParseRecord, TextPos, Week, report_unknown
 from planc.plan.model import Fitness, LibraryWorkout, Param, Plan, Variant, plan_end
 from planc.plan.params import apply_variant, plan_parameters
 from planc.plan.reader import Reader, value_span
@@ -86,14 +86,19 @@ def load_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
 
 def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
               need_plan: bool = False, variant: Variant | None = None,
-              texts: Mapping[str, str] | None = None) -> PlanResult:
+              texts: Mapping[str, str] | None = None,
+              known: Mapping[str, ParseRecord] | None = None) -> PlanResult:
     """``need_plan``: the caller builds, renders or publishes, so a library or athlete
     file (fine for ``check``) is an error that says what the file is.
 
     ``texts`` maps absolute paths to texts that replace those files' contents on disk:
     an editor's unsaved buffers (``planc lsp``) or a plan handed over as text
-    (``planc mcp``); included files not in it are read from disk as usual."""
-    loader = _Loader(variant, {overlay_key(k): v for k, v in (texts or {}).items()})
+    (``planc mcp``); included files not in it are read from disk as usual.
+
+    ``known``: parse records of an earlier build (``planc.plan.instantiate.Compiler``):
+    the texts found there are not parsed, and their sessions hold placeholders that
+    ``plan.parses.realise`` turns into workouts.  Only ``build`` passes it."""
+    loader = _Loader(variant, {overlay_key(k): v for k, v in (texts or {}).items()}, known)
     plan = loader.run(str(path), athlete)
     if need_plan and plan is None and loader.kind and not any(
             d.is_error for d in loader.r.diagnostics):
@@ -107,6 +112,7 @@ def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
     if plan is not None:
         plan.diagnostics = [d for d in diags if not d.is_error]
         plan.sources = loader.sources
+        plan.parses = loader.compiler
     return PlanResult(plan, diags, loader.sources, loader.library)
 
 
@@ -139,7 +145,8 @@ def overlay_key(path: str | os.PathLike) -> str:
 
 class _Loader:
     def __init__(self, variant: Variant | None = None,
-                 texts: Mapping[str, str] | None = None) -> None:
+                 texts: Mapping[str, str] | None = None,
+                 known: Mapping[str, ParseRecord] | None = None) -> None:
         self.variant = variant
         self.variables: tuple[tuple[str, object], ...] = ()  # plan parameters, for defaults
         self.texts = texts or {}
@@ -148,7 +155,7 @@ class _Loader:
         self.sources: dict[str, str] = {}
         self.library: dict[str, LibraryWorkout] = {}
         self.loaded: set[str] = set()
-        self.compiler = Compiler()
+        self.compiler = Compiler(known)
 
     # ------------------------------------------------------------ files --
 
