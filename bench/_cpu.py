@@ -54,8 +54,10 @@ def scratch_root(tmpfs: bool) -> str | None:
     return None
 
 
-def run_cpu(tree: Tree, args: list[str], cwd: Path, expect: int = 0) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (user + system) of one ``planc ARGS`` process."""
+def run_cpu(tree: Tree, args: list[str], cwd: Path,
+            expect: int = 0) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (user + system) and standard error of one ``planc ARGS``
+    process."""
     cmd = [sys.executable, "-m", "planc", *args]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
@@ -66,7 +68,7 @@ def run_cpu(tree: Tree, args: list[str], cwd: Path, expect: int = 0) -> tuple[fl
         sys.exit(f"[{tree.label}] planc {' '.join(args)} exited {proc.returncode}:\n"
                  f"{proc.stderr}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+    return wall, cpu, proc.stderr
 
 
 def warm(chosen: list[Tree], args: list[str], cwd: Path) -> None:

@@ -94,7 +94,7 @@ def one_round(tree: Tree, plan: Path, out: Path, figures: dict) -> None:
     args = ["build", str(plan), "-o", str(out), "--formats", "all", "-q"]
 
     def timed(name: str) -> None:
-        wall, cpu = run_cpu(tree, args, plan.parent)
+        wall, cpu, _ = run_cpu(tree, args, plan.parent)
         figures[name][tree.label].append(wall)
         figures[f"{name} (CPU)"][tree.label].append(cpu)
 

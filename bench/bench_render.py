@@ -7,7 +7,9 @@ and ``--baseline DIR``, e.g. an older commit unpacked with ``git archive``): a
 cold render into an empty folder, a re-render with nothing changed (which must
 write nothing), and a re-render after every file's mtime changed (a checkout:
 nothing may be written); and bare ``python -c pass``.  Prints medians and
-medians of per-round ratios (bench/_side.py).  Then reports the size of the
+medians of per-round ratios (bench/_side.py), of the wall time and (rows marked
+CPU) of the processes' CPU time; the trees run with their bytecode cached outside
+them, as an installed planc has it (bench/_cpu.py).  Then reports the size of the
 site: files, bytes, and the parts (pages, inline profiles, compiled files),
 plus the in-process time of the SVG drawing alone.
 Targets: cold < 2 s, no-change re-render <= 100 ms (issue 14), plan page < 250 kB.
@@ -24,25 +26,34 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _side import ROOT, Tree, bare_python, run, table, trees
+from _cpu import cached, run_cpu, warm
+from _side import ROOT, Tree, bare_python, table, trees
 
 PLAN = ROOT / "plans" / "half-marathon-12w.yaml"
 TARGETS = {"cold render": "< 2000 ms", "no-change render": "<= 100 ms"}
 NAMES = ["cold render", "no-change render", "outputs touched"]
 
 
+def run(tree: Tree, args: list[str], cwd: Path, figures: dict, name: str) -> str:
+    """Time ``planc ARGS`` into ``figures[name]`` (wall) and ``figures[name + " (CPU)"]``;
+    what it printed."""
+    wall, cpu, err = run_cpu(tree, args, cwd)
+    figures[name][tree.label].append(wall)
+    figures[f"{name} (CPU)"][tree.label].append(cpu)
+    return err
+
+
 def one_round(tree: Tree, plan: Path, out: Path, figures: dict) -> None:
     args = ["render", str(plan), "-o", str(out)]
     shutil.rmtree(out, ignore_errors=True)
-    figures["cold render"][tree.label].append(run(tree, args, plan.parent)[0])
-    elapsed, err = run(tree, args, plan.parent)
+    run(tree, args, plan.parent, figures, "cold render")
+    err = run(tree, args, plan.parent, figures, "no-change render")
     if " 0 written" not in err:
         sys.exit(f"[{tree.label}] a re-render with nothing changed wrote files: {err}")
-    figures["no-change render"][tree.label].append(elapsed)
     for path in out.rglob("*"):
         if path.is_file() and ".planc-cache" not in path.parts:
             os.utime(path)
-    figures["outputs touched"][tree.label].append(run(tree, args, plan.parent)[0])
+    run(tree, args, plan.parent, figures, "outputs touched")
 
 
 def site_size(out: Path) -> dict[str, tuple[int, int]]:
@@ -81,12 +92,14 @@ def main() -> int:
     ap.add_argument("--baseline", metavar="DIR",
                     help="another planc source tree to run side by side")
     args = ap.parse_args()
-    chosen = trees(args.baseline)
-    figures: dict[str, dict[str, list[float]]] = {n: {t.label: [] for t in chosen}
-                                                  for n in NAMES}
+    labels = [t.label for t in trees(args.baseline)]
+    figures: dict[str, dict[str, list[float]]] = {
+        n: {label: [] for label in labels} for n in [*NAMES, *(f"{m} (CPU)" for m in NAMES)]}
     figures["python"] = {"python": []}
     plan = args.plan.resolve()
     with tempfile.TemporaryDirectory() as tmp:
+        chosen = cached(trees(args.baseline), Path(tmp))
+        warm(chosen, ["render", str(plan), "-o", str(Path(tmp) / "warm")], plan.parent)
         for i in range(args.runs):
             for tree in (chosen if i % 2 == 0 else chosen[::-1]):
                 one_round(tree, plan, Path(tmp) / f"site-{tree.label}", figures)
@@ -97,7 +110,7 @@ def main() -> int:
     n, draw = drawing_time(plan)
     print(f"plan: {plan.relative_to(ROOT) if plan.is_relative_to(ROOT) else plan}; "
           f"{args.runs} rounds, interleaved")
-    print(table(figures, [t.label for t in chosen], TARGETS))
+    print(table(figures, labels, TARGETS))
     print(f"site: {files} files, {total / 1024:.0f} kB")
     for kind, (count, size) in sorted(groups.items()):
         print(f"  {kind:<10} {count:>4} files {size / 1024:>8.1f} kB")

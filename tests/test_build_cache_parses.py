@@ -1,5 +1,5 @@
-"""The build's parse records (issue 14 point 4): a rebuild after an edit parses only the
-workout texts the last build did not see; the others' diagnostics are reported from
+"""The build's parse records (issue 14 point 4): a rebuild after an edit composes only the
+YAML files that changed and parses only the workout texts the last build did not see; the others' diagnostics are reported from
 the records, exactly as a parse reports them, and their sessions are emitted from a
 parse made then only if a file must be written.  Records of another planc (version,
 sources, libraries) or of a shape planc does not write are not used.  The oracle: a
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 import test_build_cache as cached
-from hypothesis import HealthCheck, given, settings
+from conftest import ROOT
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_build_cache import (
     ATHLETE,
@@ -32,7 +33,9 @@ from test_build_cache import (
 )
 
 import planc.plan.instantiate
+import planc.plan.load
 from planc.output import results
+from planc.plan import yamlsrc
 
 folder, spy = cached.folder, cached.spy  # the fixtures of the build cache's tests
 DATA = Path("out") / ".planc-cache" / "build.data.json"
@@ -170,3 +173,106 @@ def test_after_any_edits_a_rebuild_warns_and_writes_as_a_fresh_build(folder, edi
         assert outputs(folder / "out") == outputs(folder / "fresh")
         subprocess.run(["rm", "-rf", "fresh"], check=True)
         assert _diagnostic_lines(err) == _diagnostic_lines(fresh)
+
+
+# ------------------------------------------------------------ YAML trees --
+
+
+class Composed:
+    """The files a run composed with ruamel (the rest came from the stored trees)."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+
+
+@pytest.fixture
+def composed(monkeypatch: pytest.MonkeyPatch) -> Composed:
+    found = Composed()
+    real = yamlsrc._parse_yaml
+
+    def parse(text, path):
+        found.paths.append(Path(path).name)
+        return real(text, path)
+
+    monkeypatch.setattr(yamlsrc, "_parse_yaml", parse)
+    planc.plan.load._parsed.cache_clear()
+    yamlsrc._MEMO.clear()
+    yield found
+    planc.plan.load._parsed.cache_clear()
+    yamlsrc._MEMO.clear()
+
+
+def _composed(composed: Composed, *args: str) -> list[str]:
+    composed.paths = []
+    planc.plan.load._parsed.cache_clear()
+    yamlsrc._MEMO.clear()
+    status, err = planc_run(*args)
+    assert status == 0, err
+    return sorted(composed.paths)
+
+
+def test_an_edit_composes_only_the_yaml_files_that_changed(folder, spy, composed):
+    """The plan and its libraries (the athlete file is read apart, and composed each time:
+    it is a few lines)."""
+    assert _composed(composed, *BUILD) == ["athlete.yaml", "lib.yaml", "plan.yaml"]
+    _edit_plan_comment(folder)
+    assert _composed(composed, *BUILD) == ["athlete.yaml", "plan.yaml"]
+    _edit_library(folder)
+    assert _composed(composed, *BUILD) == ["athlete.yaml", "lib.yaml"]
+    assert outputs(folder / "out") == fresh_build()
+
+
+def test_damaged_stored_trees_are_composed_again(folder, spy, composed):
+    _composed(composed, *BUILD)
+    raw = json.loads(DATA.read_text())
+    raw["data"]["trees"] = {k: ["s", 1] for k in raw["data"]["trees"]}
+    DATA.write_text(json.dumps(raw))
+    _edit_plan_comment(folder)
+    assert _composed(composed, *BUILD) == ["athlete.yaml", "lib.yaml", "plan.yaml"]
+    assert outputs(folder / "out") == fresh_build()
+
+
+YAML_FILES = sorted(str(p) for p in (ROOT / "plans").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: Path(p).name)
+def test_a_stored_tree_is_the_tree_composed(path):
+    text = Path(path).read_text(encoding="utf-8")
+    tree, diags = yamlsrc.parse_yaml(text, path)
+    assert tree is not None and not diags
+    stored = json.loads(json.dumps(yamlsrc.tree_to_data(tree)))
+    assert yamlsrc.tree_from_data(stored, path) == tree
+
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),
+                    st.floats(allow_nan=False))
+yaml_values = st.recursive(
+    scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                     st.dictionaries(st.text("abc", min_size=1, max_size=3),
+                                                     inner, max_size=4)), max_leaves=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(yaml_values)
+def test_any_composed_tree_comes_back_from_json_the_same(value):
+    text = json.dumps({"v": value})  # JSON is YAML: flow mappings, lists, quoted text
+    tree, diags = yamlsrc.parse_yaml(text, "x.yaml")
+    assume(tree is not None and not diags)
+    stored = planc.plan.load._storable(tree)
+    if stored is None:  # a lone surrogate: not stored (composed again next time)
+        assert "\\ud" in text
+        return
+    assert yamlsrc.tree_from_data(json.loads(json.dumps(stored)), "x.yaml") == tree
+
+
+def test_a_workout_text_with_a_lone_surrogate_builds_and_rebuilds(folder, spy):
+    """A quoted body's "\\ud800" escape makes text UTF-8 cannot hold: its records are
+    not kept (it is parsed again), and nothing fails."""
+    lib = folder / "lib.yaml"
+    lib.write_text(LIBRARY.replace("    body: |\n      - 20m 75% Pace\n      - 10m Z2 HR\n",
+                                   '    body: "- 20m 75% Pace \\ud800\\n- 10m Z2 HR\\n"\n'))
+    first = planc_run(*BUILD)
+    _edit_plan_comment(folder)
+    again = planc_run(*BUILD)
+    assert again[0] == first[0]
+    assert _diagnostic_lines(again[1]) == _diagnostic_lines(first[1])

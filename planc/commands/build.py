@@ -105,7 +105,7 @@ def _run(args: argparse.Namespace) -> int:
     if (problem := plan_path_problem(args.plan)) is not None:
         print(f"planc build: error: {problem}", file=sys.stderr)
         return 2
-    result = read_plan(args.plan, need_plan=True, known=_known_parses(args))
+    result = read_plan(args.plan, need_plan=True, known=_recalled(args))
     sources = dict(result.sources)
     found = athlete_from_args(args, result.plan.athlete if result.plan else None)
     athlete, athlete_diags = found.athlete, found.diagnostics
@@ -125,17 +125,18 @@ def _run(args: argparse.Namespace) -> int:
     return _build_squad(args, plan, out_dir, formats, diags, sources, stamp)
 
 
-def _known_parses(args: argparse.Namespace) -> dict | None:
-    """What the last build into the output folder learnt parsing workout texts, so that
-    the texts it saw are not parsed again (none for --for: each athlete's plan is read
-    apart, with parsed workouts)."""
+def _recalled(args: argparse.Namespace):
+    """What the last build into the output folder learnt reading its plan (YAML trees,
+    workout parses), so that what it saw is not composed or parsed again (None for
+    --for: each athlete's plan is read apart, as before)."""
     if args.squad:
         return None
     from planc.output.cache import candidate_folders
-    from planc.plan.build import known_parses
+    from planc.plan.build import recalled
+    from planc.plan.load import Recall
 
     folders = [args.output] if args.output else candidate_folders("build", [args.plan])
-    return known_parses(folders[0]) if folders else None
+    return recalled(folders[0]) if folders else Recall()
 
 
 def _build_squad(args: argparse.Namespace, plan, out_dir: Path, formats: list[str],

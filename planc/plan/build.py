@@ -45,6 +45,7 @@ from planc.output.cache import Stamp, fingerprint, read_any_data
 from planc.output.results import libraries
 from planc.output.tree import KEEP, Keep, ManifestKind, OutputTree, TreeResult
 from planc.plan.instantiate import ParseRecord
+from planc.plan.load import Recall
 from planc.plan.model import Kind, Plan, Session
 from planc.plan.weeks import Selection
 from planc.resolve.metrics import workout_metrics
@@ -178,12 +179,19 @@ def parse_stamp() -> str:
     return digest(json.dumps([fingerprint(), libraries()]).encode())
 
 
-def known_parses(root: str) -> dict[str, ParseRecord]:
-    """The parse records the last build into ``root`` stored, if this planc made them
-    (:func:`parse_stamp`); records of any other shape are left out (parsed again)."""
+def recalled(root: str) -> Recall:
+    """What the last build into ``root`` learnt reading its plan, if this planc made it
+    (:func:`parse_stamp`); records of any other shape are left out (made again)."""
     data = read_any_data(root, "build")
-    records = data.get("parsed")
-    if data.get("parsed_with") != parse_stamp() or not isinstance(records, dict):
+    if data.get("parsed_with") != parse_stamp():
+        return Recall()
+    trees = data.get("trees")
+    return Recall(_parse_records(data.get("parsed")),
+                  trees if isinstance(trees, dict) else {})
+
+
+def _parse_records(records: Any) -> dict[str, ParseRecord]:
+    if not isinstance(records, dict):
         return {}
     found: dict[str, ParseRecord] = {}
     for name, record in records.items():
@@ -197,6 +205,15 @@ def known_parses(root: str) -> dict[str, ParseRecord]:
     return found
 
 
+def _learnt(plan: Plan) -> dict[str, Any]:
+    """What reading the plan learnt, to store for the next build (:func:`recalled`)."""
+    learnt = getattr(plan.parses, "learnt", None)
+    if learnt is None:
+        return {}
+    found = learnt()
+    return {"parsed": _parse_rows(found.parses), "trees": dict(found.trees)}
+
+
 def _parse_rows(records: Mapping[str, ParseRecord]) -> dict[str, Any]:
     """The records to store: only those whose diagnostics come back the same from JSON
     (a diagnostic with more to it than :func:`_stored` keeps is parsed again)."""
@@ -206,7 +223,8 @@ def _parse_rows(records: Mapping[str, ParseRecord]) -> dict[str, Any]:
         try:
             if tuple(_diagnostic(row) for row in stored) != diags:
                 continue
-        except (TypeError, ValueError):
+            json.dumps(stored, ensure_ascii=False).encode()  # no lone surrogate
+        except (TypeError, ValueError):  # (UnicodeEncodeError is a ValueError)
             continue
         rows[name] = [sport, stored]
     return rows
@@ -405,8 +423,7 @@ class _Sessions:
                 sessions[sid] = {**r, "diagnostics": warned}
         sessions.update(self.now)
         return {"sessions": sessions, "warnings": self.warnings.rows,
-                "parsed": _parse_rows(getattr(self.plan.parses, "records", {})),
-                "parsed_with": parse_stamp()}
+                **_learnt(self.plan), "parsed_with": parse_stamp()}
 
 
 def workout_source(s: Session) -> str:

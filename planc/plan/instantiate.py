@@ -168,7 +168,7 @@ diagnostics on its text (``planc.plan.build`` stores them with planc's fingerpri
 def parse_digest(key: ParseKey) -> str:
     """The name of a parse record: a digest of the text and the sport (records hold no
     text, and a text never read this run is never looked up)."""
-    return digest(f"{key[1]}\n{key[0]}".encode())
+    return digest(f"{key[1]}\n{key[0]}".encode("utf-8", "surrogatepass"))
 
 
 class Compiler:

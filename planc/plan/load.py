@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from planc.ast import Span
+from planc.ast import Span, Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, DiagnosticError, error, sort_key
-from planc.inputs import InputError, NotText, read_text, source_text
+from planc.inputs import InputError, NotText, digest, read_text, source_text
 from planc.limits import TRAINING_LOAD
 from planc.plan.athlete_file import athlete_from_node, read_athlete_file, read_athlete_node
 from planc.plan.expand import expand_calendar, workout_values
@@ -48,7 +50,15 @@ from planc.plan.schema import (
     WORKOUT_KEY_RE,
 )
 from planc.plan.template import placeholders
-from planc.plan.yamlsrc import YMap, YNode, YScalar, YSeq, parse_yaml
+from planc.plan.yamlsrc import (
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+    parse_yaml,
+    tree_from_data,
+    tree_to_data,
+)
 
 RESERVED_WORKOUTS = ("rest",)
 
@@ -87,7 +97,7 @@ def load_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
 def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
               need_plan: bool = False, variant: Variant | None = None,
               texts: Mapping[str, str] | None = None,
-              known: Mapping[str, ParseRecord] | None = None) -> PlanResult:
+              known: Recall | None = None) -> PlanResult:
     """``need_plan``: the caller builds, renders or publishes, so a library or athlete
     file (fine for ``check``) is an error that says what the file is.
 
@@ -95,9 +105,10 @@ def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
     an editor's unsaved buffers (``planc lsp``) or a plan handed over as text
     (``planc mcp``); included files not in it are read from disk as usual.
 
-    ``known``: parse records of an earlier build (``planc.plan.instantiate.Compiler``):
-    the texts found there are not parsed, and their sessions hold placeholders that
-    ``plan.parses.realise`` turns into workouts.  Only ``build`` passes it."""
+    ``known``: what an earlier build learnt (:class:`Recall`): the files whose YAML
+    tree it has are not composed, the workout texts it has records of are not parsed,
+    and their sessions hold placeholders that ``plan.parses.realise`` turns into
+    workouts (``planc.plan.instantiate.Compiler``).  Only ``build`` passes it."""
     loader = _Loader(variant, {overlay_key(k): v for k, v in (texts or {}).items()}, known)
     plan = loader.run(str(path), athlete)
     if need_plan and plan is None and loader.kind and not any(
@@ -112,7 +123,7 @@ def read_plan(path: str | os.PathLike, *, athlete: Athlete | None = None,
     if plan is not None:
         plan.diagnostics = [d for d in diags if not d.is_error]
         plan.sources = loader.sources
-        plan.parses = loader.compiler
+        plan.parses = loader
     return PlanResult(plan, diags, loader.sources, loader.library)
 
 
@@ -143,10 +154,39 @@ def overlay_key(path: str | os.PathLike) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
+@dataclass(slots=True)
+class Recall:
+    """What an earlier build learnt reading its plan, for the next one (``build`` keeps it
+    in its cache, stamped with the planc and libraries that made it): each workout
+    text's parse record (``planc.plan.instantiate.Compiler``), and the YAML tree of each
+    file read without a diagnostic (:func:`planc.plan.yamlsrc.tree_to_data`), both by
+    digest of what they were made from."""
+
+    parses: Mapping[str, ParseRecord] = field(default_factory=dict)
+    trees: Mapping[str, Any] = field(default_factory=dict)
+
+
+def tree_name(text: str, path: str) -> str:
+    """The name of a stored YAML tree: a digest of the file's path (in every node) and text."""
+    return digest(f"{path}\n{text}".encode("utf-8", "surrogatepass"))
+
+
+def _storable(tree: YNode) -> list[Any] | None:
+    """The tree as stored, if JSON gives it back the same: not a tree holding a lone
+    surrogate (``"\\ud800"`` in a quoted scalar), which UTF-8 cannot hold and JSON would
+    pair with its neighbour."""
+    data = tree_to_data(tree)
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return None
+    return data
+
+
 class _Loader:
     def __init__(self, variant: Variant | None = None,
                  texts: Mapping[str, str] | None = None,
-                 known: Mapping[str, ParseRecord] | None = None) -> None:
+                 known: Recall | None = None) -> None:
         self.variant = variant
         self.variables: tuple[tuple[str, object], ...] = ()  # plan parameters, for defaults
         self.texts = texts or {}
@@ -155,7 +195,38 @@ class _Loader:
         self.sources: dict[str, str] = {}
         self.library: dict[str, LibraryWorkout] = {}
         self.loaded: set[str] = set()
-        self.compiler = Compiler(known)
+        self.keeping = known is not None  # a build: keep what is learnt for the next one
+        self.known = known or Recall()
+        self.compiler = Compiler(self.known.parses)
+        self.trees: dict[str, Any] = {}  # tree_name -> stored tree, of the files read here
+
+    def _tree(self, text: str, path: str) -> tuple[YNode | None, tuple[Diagnostic, ...]]:
+        """The file's YAML tree: from an earlier build's (``known``) if it has it, else
+        composed; a tree without diagnostics is kept for the next build."""
+        if not self.keeping:
+            return _parsed(text, path)
+        name = tree_name(text, path)
+        stored = self.known.trees.get(name)
+        if stored is not None:
+            try:
+                tree = tree_from_data(stored, path)
+            except (ValueError, TypeError, IndexError, KeyError):
+                pass  # not a tree planc stored: composed again below
+            else:
+                self.trees[name] = stored
+                return tree, ()
+        tree, diags = _parsed(text, path)
+        if tree is not None and not diags and (data := _storable(tree)) is not None:
+            self.trees[name] = data
+        return tree, diags
+
+    def realise(self, workout: Workout) -> Workout:
+        """The parsed workout of a placeholder (``Compiler.realise``)."""
+        return self.compiler.realise(workout)
+
+    def learnt(self) -> Recall:
+        """What this read learnt, for the next build (:class:`Recall`)."""
+        return Recall(self.compiler.records, self.trees)
 
     # ------------------------------------------------------------ files --
 
@@ -177,7 +248,7 @@ class _Loader:
                 self.r.diagnostics.append(error("file", f"cannot read plan: {reason}", path=path))
             return None
         self.sources[path] = text
-        tree, diags = _parsed(text, path)
+        tree, diags = self._tree(text, path)
         self.r.diagnostics.extend(diags)
         if tree is None and not diags:
             self.r.diagnostics.append(error("empty-file", "the file is empty", path=path,

@@ -179,8 +179,8 @@ class Plan:
     shift_days: int = 0  # a roster start: how far dated entries move
     moves: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)  # weekday -> the weekday it is done on
     measured: Fitness | None = None  # CTL/ATL intervals.icu measured (athlete file)
-    # planc.plan.instantiate.Compiler that expanded the sessions: its realise() turns a
-    # build's placeholder workouts into parsed ones, its records are kept for the next build
+    # what read the plan (planc.plan.load): its realise() turns a build's placeholder
+    # workouts into parsed ones, and what it learnt() is kept for the next build
     parses: object | None = field(default=None, compare=False, repr=False)
 
     @property

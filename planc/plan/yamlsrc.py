@@ -311,3 +311,58 @@ def describe(node: YNode | None) -> str:
     if isinstance(v, int | float):
         return f"the number {node.text}"
     return f"the text '{node.text}'" if len(node.text) < 40 else "a text"
+
+
+# ------------------------------------------------------------ stored trees --
+# A build keeps the trees of the files it read (planc.plan.load.Recall), so that the
+# next one, after an edit, composes only the files that changed: ruamel's pure-Python
+# composer is most of reading a plan.  Compact lists, one per node; spans as 4 numbers.
+
+
+def tree_to_data(node: YNode) -> list[Any]:
+    """``node`` as JSON-ready lists (the path is the file's, not stored per node)."""
+    if isinstance(node, YMap):
+        return ["m", _span_data(node.span),
+                [[tree_to_data(k), tree_to_data(v)] for k, v in node.items.values()]]
+    if isinstance(node, YSeq):
+        return ["q", _span_data(node.span), [tree_to_data(v) for v in node.items]]
+    return ["s", node.value, node.text, _span_data(node.span), node.style,
+            node.content_line_shift, node.content_col_shift, node.verbatim]
+
+
+def tree_from_data(data: Any, path: str) -> YNode:
+    """The tree :func:`tree_to_data` stored; ValueError (or TypeError) for anything else."""
+    kind = data[0]
+    if kind == "m":
+        items: dict[str, tuple[YScalar, YNode]] = {}
+        for kdata, vdata in data[2]:
+            key = tree_from_data(kdata, path)
+            if not isinstance(key, YScalar) or key.text in items:
+                raise ValueError("not a stored mapping")
+            items[key.text] = (key, tree_from_data(vdata, path))
+        return YMap(items, _stored_span(data[1]), path)
+    if kind == "q":
+        return YSeq([tree_from_data(v, path) for v in data[2]], _stored_span(data[1]), path)
+    if kind != "s" or len(data) != 8:
+        raise ValueError("not a stored node")
+    _, value, text, span, style, line_shift, col_shift, verbatim = data
+    if not (isinstance(text, str) and (value is None or type(value) in _SCALARS)
+            and style in _STYLES and type(line_shift) is int and type(col_shift) is int
+            and type(verbatim) is bool):
+        raise ValueError("not a stored scalar")
+    return YScalar(value, text, _stored_span(span), path, style, line_shift, col_shift,
+                   verbatim)
+
+
+_SCALARS = (str, int, float, bool)
+_STYLES = (None, "'", '"', "|", ">")
+
+
+def _span_data(span: Span) -> list[int]:
+    return [span.line, span.column, span.end_line, span.end_column]
+
+
+def _stored_span(data: Any) -> Span:
+    if not (isinstance(data, list) and len(data) == 4 and all(type(n) is int for n in data)):
+        raise ValueError("not a stored span")
+    return Span(*data)
