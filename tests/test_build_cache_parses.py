@@ -276,3 +276,30 @@ def test_a_workout_text_with_a_lone_surrogate_builds_and_rebuilds(folder, spy):
     again = planc_run(*BUILD)
     assert again[0] == first[0]
     assert _diagnostic_lines(again[1]) == _diagnostic_lines(first[1])
+
+
+# ------------------------------------------------- warnings moved once per place --
+
+
+@pytest.mark.parametrize("name", ["cycling-base-build-8w.yaml", "half-marathon-12w.yaml"])
+def test_sessions_of_one_place_move_every_warning_alike(name):
+    """planc.plan.build moves a format's warning once per (filled text, regions, place in
+    the file), not once per session: sessions that share that key must move any
+    diagnostic on their text to the same place."""
+    from planc.diagnostics import warning
+    from planc.plan.build import _place
+    from planc.plan.load import read_plan
+
+    plan = read_plan(ROOT / "plans" / name, need_plan=True).plan
+    groups: dict = {}
+    for s in plan.sessions:
+        if s.text is not None:
+            groups.setdefault(_place(s), []).append(s)
+    assert any(len(g) > 1 for g in groups.values())
+    for sessions in groups.values():
+        text = sessions[0].text
+        probes = [warning("x", "probe", yamlsrc.Span(line + 1, col + 1, line + 1, col + 2))
+                  for line, row in enumerate(text.split("\n")) for col in range(len(row) + 1)]
+        first = [sessions[0].locate(d) for d in probes]
+        for other in sessions[1:]:
+            assert [other.locate(d) for d in probes] == first

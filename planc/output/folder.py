@@ -51,7 +51,11 @@ def _temp_token() -> str:
         _ENTROPY[:] = [os.urandom(2048)]
     pool = _ENTROPY[0]
     _ENTROPY[0] = pool[8:]
-    return "".join(_TEMP_LETTERS[b % len(_TEMP_LETTERS)] for b in pool[:8])
+    return pool[:8].translate(_TEMP_TABLE).decode("ascii")
+
+
+_TEMP_TABLE = bytes(ord(_TEMP_LETTERS[b % len(_TEMP_LETTERS)]) for b in range(256))
+"""Byte -> letter, as ``_TEMP_LETTERS[b % 37]`` (one ``translate`` per name)."""
 
 
 def _needs_chmod() -> bool:

@@ -337,6 +337,7 @@ class _Sessions:
         self.now: dict[str, Any] = {}
         self._common = json.dumps([fingerprint(), libraries(), strict])
         self._thresholds: dict[str, str] = {}
+        self._located: dict[tuple[Any, int], Diagnostic] = {}  # (_place, warning) -> moved
 
     def files(self, s: Session, diagnostics: list[Diagnostic]) -> dict[str, str]:
         """Format -> file of session ``s`` (none for a note or a rest day); its formats'
@@ -353,7 +354,12 @@ class _Sessions:
         else:  # (an empty list is a kept session without warnings)
             warned, measured = kept
         self.now[session_id(s)] = {"key": key, "diagnostics": warned, "measures": measured}
-        diagnostics.extend(s.locate(self.warnings.diagnostic(i)) for i in warned)
+        place = _place(s)
+        for i in warned:
+            located = self._located.get((place, i))
+            if located is None:
+                located = self._located[(place, i)] = s.locate(self.warnings.diagnostic(i))
+            diagnostics.append(located)
         return files
 
     def measured(self, s: Session) -> list[Any] | None:
@@ -424,6 +430,18 @@ class _Sessions:
         sessions.update(self.now)
         return {"sessions": sessions, "warnings": self.warnings.rows,
                 **_learnt(self.plan), "parsed_with": parse_stamp()}
+
+
+def _place(s: Session) -> tuple[Any, ...]:
+    """What ``s.locate`` reads of a session (``planc.plan.instantiate.map_diagnostic``: the
+    filled text, its regions and where the text sits), so that a warning the sessions of
+    one workout share is moved once per place, not once per session (2,067 warnings of
+    a 52-week plan, at ~80 places)."""
+    smap = s.source_map
+    filled, pos = getattr(smap, "filled", None), getattr(smap, "pos", None)
+    if filled is None or pos is None:
+        return (None, s.path, id(smap))
+    return (filled.text, tuple(filled.regions), pos)
 
 
 def workout_source(s: Session) -> str:
