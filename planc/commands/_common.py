@@ -390,17 +390,15 @@ _ATHLETE_FLAGS = ("athlete", "ftp", "lthr", "max_hr", "threshold_pace")
 def cache_stamp(command: str, args: argparse.Namespace) -> Stamp | None:
     """The build cache's key for this run of ``command`` (build, render): the command line
     as typed and the files it reads.  None when no cache state can vouch for the run:
-    --json must print its document every time, and ``render --for`` writes a squad page
-    over several folders.  ``build --for`` has a state of its own (``SQUAD_BUILD``)."""
+    --json must print its document every time.  ``build --for`` and ``render --for``
+    have states of their own (``SQUADS``)."""
     argv = getattr(args, "_argv", None)
     if argv is None or getattr(args, "json", False):
         return None
-    from planc.output.cache import SQUAD_BUILD, Stamp  # lazy: only build and render cache
+    from planc.output.cache import SQUADS, Stamp  # lazy: only build and render cache
 
     if getattr(args, "squad", None):
-        if command != "build":
-            return None
-        command = SQUAD_BUILD
+        command = SQUADS[command]
     return Stamp(command, argv, record_reads())
 
 

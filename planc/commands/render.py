@@ -99,8 +99,8 @@ def run(args: argparse.Namespace) -> int:
         _, plans = squad_plans(args, args.plan, plan, sources, diags)
     except CommandFailed as exc:
         return exc.exit("render")
-    return _render(args, out_dir, lambda: _squad(args, plan, plans, out_dir, review), diags,
-                   sources)
+    return _render(args, out_dir, lambda: _squad(args, plan, plans, out_dir, review, stamp),
+                   diags, sources, stamp)
 
 
 def _saved_review(args: argparse.Namespace, plan_id: str):
@@ -130,29 +130,51 @@ def _site(args: argparse.Namespace, plan, out_dir: Path, athlete, stamp, review=
                        force=args.force, stamp=stamp)
 
 
-def _squad(args: argparse.Namespace, plan, plans, out_dir: Path, review=None):
-    """Every athlete's site, then the squad page: one result for the report."""
+def _squad(args: argparse.Namespace, plan, plans, out_dir: Path, review=None, stamp=None):
+    """Every athlete's site, then the squad page: one result for the report.
+
+    With ``stamp``, each athlete's folder keeps a cache state of its own, the squad
+    page's folder one over all of them (its key is the result's), so that a no-change
+    render of the squad is answered as a plain one's is."""
     from planc.commands._common import selection_from_args
+    from planc.output.cache import Stamp, forget
     from planc.plan.stats import plan_report
     from planc.render.site import render_site
     from planc.render.squad import SquadEntry, render_squad
 
+    if stamp is not None:
+        forget(str(out_dir), stamp.command)
+    own = Stamp("render", stamp.argv, stamp.reads) if stamp is not None else None
     entries, sites = [], []
     reviews = {a.get("athlete"): a.get("review") for a in (review or {}).get("athletes", [])}
     for mp in plans:
-        own = mp.result.plan
-        selection = selection_from_args(args, own)
-        sites.append(render_site(own, out_dir / mp.member.name, selection,
-                                 review=reviews.get(mp.member.name), force=args.force))
-        entries.append(SquadEntry(mp.member.name, mp.member.full_name, own,
-                                  plan_report(own, selection)))
-    squad = render_squad(plan, entries, out_dir, force=args.force)
+        mine = mp.result.plan
+        selection = selection_from_args(args, mine)
+        sites.append(render_site(mine, out_dir / mp.member.name, selection,
+                                 review=reviews.get(mp.member.name), force=args.force,
+                                 stamp=own))
+        entries.append(SquadEntry(mp.member.name, mp.member.full_name, mine,
+                                  plan_report(mine, selection)))
+    squad = render_squad(plan, entries, out_dir, force=args.force, stamp=stamp)
     for site in sites:
         squad.pages += site.pages
         squad.diagnostics.extend(site.diagnostics)
         for name in ("written", "unchanged", "removed", "temporaries"):
             getattr(squad.files, name).extend(getattr(site.files, name))
+    squad.files.key = _squad_key(out_dir, stamp, squad, plans, sites)
     return squad
+
+
+def _squad_key(out_dir: Path, stamp, squad, plans, sites) -> str | None:
+    """The key of the state over the whole squad, stored once every site is (else None:
+    the next run is not a no-change run)."""
+    from planc.output.tree import store_squad_state
+
+    keys = {mp.member.name: site.files.key for mp, site in zip(plans, sites, strict=True)}
+    if stamp is None or squad.files.key is None or any(k is None for k in keys.values()) \
+            or any(d.is_error for d in squad.diagnostics):
+        return None
+    return store_squad_state(out_dir, stamp, keys, "render", own=squad.files.key)
 
 
 def _render(args: argparse.Namespace, out_dir: Path, render, diags, sources,

@@ -60,7 +60,11 @@ STATE_FORMAT = 2  # 2: outputs are [size, mtime, digest]
 SQUAD_BUILD = "build-squad"
 """The state of ``build --for`` (coach mode), kept apart from a plain build's in the same
 folder: it lists the files of every athlete's folder below it."""
-DEFAULT_FOLDERS = {"build": "out/{id}", "render": "out/{id}-site", SQUAD_BUILD: "out/{id}"}
+SQUAD_RENDER = "render-squad"
+"""The state of ``render --for``: the squad page and every athlete's site below it."""
+SQUADS = {"build": SQUAD_BUILD, "render": SQUAD_RENDER}
+DEFAULT_FOLDERS = {"build": "out/{id}", "render": "out/{id}-site", SQUAD_BUILD: "out/{id}",
+                   SQUAD_RENDER: "out/{id}-site"}
 """Where each cached command writes when ``-o`` is not given (the commands use this too)."""
 
 _ID_LINE = re.compile(r"""^id:[ \t]*(["']?)([A-Za-z0-9][A-Za-z0-9_.-]*)\1[ \t]*(?:#.*)?$""",
@@ -260,12 +264,13 @@ class Fresh:
 
 
 def cached_command(command: str, argv: Sequence[str]) -> str:
-    """The name of the state that may answer ``argv``: ``build --for`` has its own.
+    """The name of the state that may answer ``argv``: ``build --for`` and ``render --for``
+    have their own.
 
     Read from the command line as typed, before it is parsed: a spelling this misses
     (an abbreviated ``--fo``) only finds no state, and the command runs as usual."""
-    if command == "build" and any(a == "--for" or a.startswith("--for=") for a in argv):
-        return SQUAD_BUILD
+    if command in SQUADS and any(a == "--for" or a.startswith("--for=") for a in argv):
+        return SQUADS[command]
     return command
 
 

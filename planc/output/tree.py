@@ -452,20 +452,28 @@ def held(root: Path) -> Iterator[None]:
         folder.close()
 
 
-def store_squad_state(root: Path, stamp: cache.Stamp, members: Mapping[str, str]) -> str | None:
-    """``build --for``: store in ``root`` one cache state over the athletes' folders below it
-    (folder name -> the key of the state this run stored there), so that a no-change
-    rebuild of the squad is answered by :func:`planc.output.cache.up_to_date` alone.
-    Each output is listed as its athlete's state recorded it (those states were stored
-    after their folder's sync); the key, or None if one of them is not this run's."""
+def store_squad_state(root: Path, stamp: cache.Stamp, members: Mapping[str, str],
+                      member_command: str = "build", own: str | None = None) -> str | None:
+    """``build --for`` / ``render --for``: store in ``root`` one cache state over the
+    athletes' folders below it (folder name -> the key of the state this run stored
+    there, as ``member_command``), so that a no-change rerun of the squad is answered by
+    :func:`planc.output.cache.up_to_date` alone.  Each output is listed as its athlete's
+    state recorded it (those states were stored after their folder's sync); with
+    ``own`` (the key of the state the squad's own files stored in ``root``: the squad
+    page), those files are listed too.  The key, or None if a state is not this run's."""
     inputs = stamp.inputs()
     if inputs is None:
         return None
     outputs: dict[str, Any] = {}
     try:
         with Folder(str(root), create=False) as folder:
+            if own is not None:
+                read = cache.read_state(folder, stamp.command)
+                if read is None or read[0]["key"] != own:
+                    return None
+                outputs.update(read[0]["outputs"])
             for name, key in sorted(members.items()):
-                read = cache.read_state(folder, "build", under=name) \
+                read = cache.read_state(folder, member_command, under=name) \
                     if safe_relative(name) and "/" not in name else None
                 if read is None or read[0]["key"] != key:
                     return None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from planc.output.cache import Stamp
 from planc.output.tree import ManifestKind, OutputTree
 from planc.plan.model import Plan
 from planc.render.site import TEMPLATES, RenderResult, environment
@@ -68,9 +69,11 @@ def _weeks(entries: list[SquadEntry]) -> list[dict[str, Any]]:
 
 
 def render_squad(plan: Plan, entries: list[SquadEntry], out_dir: Path, *,
-                 force: bool = False) -> RenderResult:
+                 force: bool = False, stamp: Stamp | None = None) -> RenderResult:
     """Write the squad page into ``out_dir`` (next to the athletes' folders); ``force``
-    replaces files planc did not write.  Raises OutputRefused as render_site does."""
+    replaces files planc did not write; ``stamp`` lets the tree store the cache state of
+    the squad page (``planc.output.tree.store_squad_state`` then adds the athletes').
+    Raises OutputRefused as render_site does."""
     athletes = [{"name": e.name, "full_name": e.full_name, "href": e.href, "report": e.report,
                  "start": e.plan.start, "end": e.plan.end} for e in entries]
     page = environment().get_template("squad.html.j2").render(
@@ -78,7 +81,8 @@ def render_squad(plan: Plan, entries: list[SquadEntry], out_dir: Path, *,
         weeks=_weeks(entries))
     outputs = {"index.html": page.encode("utf-8"),
                "style.css": (TEMPLATES / "site.css").read_bytes()}
-    with OutputTree.open(out_dir, SQUAD_MANIFEST, plan.id, force=force) as tree:  # the lock
+    with OutputTree.open(out_dir, SQUAD_MANIFEST, plan.id, force=force,
+                         stamp=stamp) as tree:  # the lock
         result = RenderResult(pages=1, diagnostics=list(tree.diagnostics))
         result.files = tree.write(outputs, {"plan": plan.id, "files": sorted(outputs),
                                             "athletes": [e.name for e in entries]})
