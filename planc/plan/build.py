@@ -208,8 +208,8 @@ def _parse_records(records: Any) -> dict[str, ParseRecord]:
 def _learnt(plan: Plan) -> dict[str, Any]:
     """What reading the plan learnt, to store for the next build (:func:`recalled`)."""
     learnt = getattr(plan.parses, "learnt", None)
-    if learnt is None:
-        return {}
+    if learnt is None or not getattr(plan.parses, "keeping", False):
+        return {}  # (a plan read without records, as each athlete's of a squad)
     found = learnt()
     return {"parsed": _parse_rows(found.parses), "trees": dict(found.trees)}
 
