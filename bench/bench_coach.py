@@ -171,6 +171,20 @@ def build(plan: Path, folder: Path, repeat: int) -> None:
     print(f"  one athlete's pace edited {ms(edited)}")
 
 
+def render(plan: Path, folder: Path, repeat: int) -> None:
+    cold: list[float] = []
+    warm: list[float] = []
+    args = ("render", str(plan), "--roster", "squad.yaml", "--for", "all", "-o", "site", "-q")
+    with IcuServer(api_key=KEY) as server:  # render makes no request; run() wants a server
+        for _ in range(repeat):
+            shutil.rmtree(folder / "site", ignore_errors=True)
+            cold.append(run(server, *args, cwd=folder))
+            warm.append(run(server, *args, cwd=folder))
+    print(f"planc render --for all (best / median of {repeat})")
+    print(f"  cold             {ms(cold)}")
+    print(f"  no change        {ms(warm)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan", default=str(ROOT / "plans" / "half-marathon-12w.yaml"))
@@ -187,6 +201,7 @@ def main() -> int:
         if args.only != "build":
             publish(plan, folder, ids, args.repeat)
         build(plan, folder, args.repeat)
+        render(plan, folder, args.repeat)
     return 0
 
 
