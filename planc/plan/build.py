@@ -173,10 +173,16 @@ def realiser(plan: Plan) -> Callable[[Workout], Workout]:
     return getattr(plan.parses, "realise", None) or _itself
 
 
-def parse_stamp() -> str:
+def parse_stamp(planc_itself: list[Any] | None = None) -> str:
     """What a parse record depends on beside its text and sport: planc itself and the
-    libraries installed with it (Lark parses)."""
-    return digest(json.dumps([fingerprint(), libraries()]).encode())
+    libraries installed with it (Lark parses): ``planc_itself`` if given (as
+    :func:`_planc_itself` made it), else made now."""
+    return digest(json.dumps(planc_itself or _planc_itself()).encode())
+
+
+def _planc_itself() -> list[Any]:
+    """planc's fingerprint and the libraries beside it (each a look at many files)."""
+    return [fingerprint(), libraries()]
 
 
 def recalled(root: str) -> Recall:
@@ -335,9 +341,12 @@ class _Sessions:
         self.previous: dict[str, Any] = previous if isinstance(previous, dict) else {}
         self.warnings = _Warnings(cached.get("warnings"))
         self.now: dict[str, Any] = {}
-        self._common = json.dumps([fingerprint(), libraries(), strict])
+        itself = _planc_itself()
+        self._common = json.dumps([*itself, strict])
+        self._parse_stamp = parse_stamp(itself)
         self._thresholds: dict[str, str] = {}
-        self._located: dict[tuple[Any, int], Diagnostic] = {}  # (_place, warning) -> moved
+        self._places: dict[tuple[Any, ...], int] = {}  # _place -> its number
+        self._located: dict[tuple[int, int], Diagnostic] = {}  # (place, warning) -> moved
 
     def files(self, s: Session, diagnostics: list[Diagnostic]) -> dict[str, str]:
         """Format -> file of session ``s`` (none for a note or a rest day); its formats'
@@ -354,12 +363,13 @@ class _Sessions:
         else:  # (an empty list is a kept session without warnings)
             warned, measured = kept
         self.now[session_id(s)] = {"key": key, "diagnostics": warned, "measures": measured}
-        place = _place(s)
-        for i in warned:
-            located = self._located.get((place, i))
-            if located is None:
-                located = self._located[(place, i)] = s.locate(self.warnings.diagnostic(i))
-            diagnostics.append(located)
+        if warned:  # (a place is hashed once per session: its regions' spans are dataclasses)
+            place = self._places.setdefault(_place(s), len(self._places))
+            for i in warned:
+                located = self._located.get((place, i))
+                if located is None:
+                    located = self._located[(place, i)] = s.locate(self.warnings.diagnostic(i))
+                diagnostics.append(located)
         return files
 
     def measured(self, s: Session) -> list[Any] | None:
@@ -429,7 +439,7 @@ class _Sessions:
                 sessions[sid] = {**r, "diagnostics": warned}
         sessions.update(self.now)
         return {"sessions": sessions, "warnings": self.warnings.rows,
-                **_learnt(self.plan), "parsed_with": parse_stamp()}
+                **_learnt(self.plan), "parsed_with": self._parse_stamp}
 
 
 def _place(s: Session) -> tuple[Any, ...]:
@@ -444,17 +454,17 @@ def _place(s: Session) -> tuple[Any, ...]:
     return (filled.text, tuple(filled.regions), pos)
 
 
-def workout_source(s: Session) -> str:
+def workout_source(s: Session) -> list[Any]:
     """What a session's workout is made of besides its text (``Session.text``, the parsed
     text): the sport and name it was parsed with and the name, description and tags it
     is dressed in (``planc.plan.expand``).  With planc's fingerprint in the key, these
     decide the tree, so a session's key needs no parse: a rebuild after an edit parses
     only the texts it has not seen."""
-    return json.dumps([s.sport, s.workout.sport if s.workout else None, s.name,
-                       s.description, list(s.tags), s.kind.value])
+    return [s.sport, s.workout.sport if s.workout else None, s.name, s.description,
+            list(s.tags), s.kind.value]
 
 
-def session_key(common: str, thresholds: str, options: str, text: str, workout: str,
+def session_key(common: str, thresholds: str, options: str, text: str, workout: list[Any],
                 files: dict[str, str]) -> str:
     """What a session's files and warnings depend on: planc itself and --strict
     (``common``: with the libraries installed beside it), the athlete's thresholds for
