@@ -811,6 +811,7 @@ def _step_records(steps: Sequence[FitStep]) -> list[bytes]:
 
 
 _U32_FIELDS: Final = (1, 3, 4, 5, 8, 9, 10)
+_STEP_U32_FIELDS: Final = (1, 3, 4, 5, 10, 11, 12)  # the same fields' places in a FitStep
 _INT_ONLY: Final = {int}  # positions of the uint32 values in a step's tuple
 
 
@@ -872,9 +873,9 @@ def _plausible(steps: Sequence[FitStep], numeric: list[tuple[int, ...]]) -> bool
         return False  # bool (an int), a float or a str: the checked path says so
     if min(u32s) < 0 or min(enums) < 0 or max(enums) > 0xFE:
         return False
-    if max(u32s) == _UINT32_INVALID and any(
-            v[i] == _UINT32_INVALID and getattr(s, _FIELD_NAMES[i]) is not None
-            for s, v in zip(steps, numeric, strict=True) for i in _U32_FIELDS):
+    # a set field holding the invalid value: more invalid values than unset fields
+    if max(u32s) == _UINT32_INVALID and u32s.count(_UINT32_INVALID) != [
+            s[i] for s in steps for i in _STEP_U32_FIELDS].count(None):
         return False
     for j, v in enumerate(numeric):
         if v[0] in _REPEAT_DURATIONS:
@@ -891,9 +892,3 @@ def _plausible(steps: Sequence[FitStep], numeric: list[tuple[int, ...]]) -> bool
     except FitEncodeError:
         return False
     return True
-
-
-_FIELD_NAMES: Final = ("duration_type", "duration_value", "target_type", "target_value",
-                       "custom_low", "custom_high", "intensity", "secondary_target_type",
-                       "secondary_target_value", "secondary_custom_low",
-                       "secondary_custom_high")
