@@ -396,7 +396,8 @@ class _Lowerer:
                         f"{cadence.value.high:g} rpm is written as {_rnd(mid)} rpm",
                         cadence.span if cadence.span.line else node.span, None))
                     cadence = CadenceTarget(Range(mid, mid), cadence.span)
-                node = replaced(node, section=section, cadence=cadence)
+                if section is not None or cadence is not node.cadence:  # else as placed
+                    node = replaced(node, section=section, cadence=cadence)
             out.append(node)
         return out
 
