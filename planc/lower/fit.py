@@ -553,9 +553,12 @@ class _Lowerer:
                       *ramping)
         targets = [(copies(getattr(step, name), "value"), values[name]) for name in ramping]
         plain: dict[str, object] | None = None  # the texts of a slice without cues or press
+        lengths: dict[int, Duration | Distance] = {}  # slices of one length share it
         for i, part in enumerate(parts):
-            piece = Duration(part / 1000, amount.span) if is_time \
-                else Distance(part / 100, amount.unit, amount.span)
+            piece = lengths.get(part)
+            if piece is None:
+                piece = lengths[part] = (Duration(part / 1000, amount.span) if is_time
+                                         else Distance(part / 100, amount.unit, amount.span))
             pressed = step.until_lap_press and i == count - 1  # the last slice waits
             if cues_by_slice[i] or pressed or plain is None:
                 # (the texts of a plain slice do not depend on its length: computed once,
