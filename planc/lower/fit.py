@@ -225,17 +225,21 @@ def _messages(nodes: tuple[Node, ...]) -> Iterator[Step | Repeat]:
 
 def _fraction(step: Step, thr: SportThresholds, indoor: bool) -> float | None:
     """The step's intensity as a fraction of threshold (power > pace > HR), or None."""
-    for target, fn in (
-        (step.power, lambda t: power_fraction(t, thr, indoor)),
-        (step.pace, lambda t: pace_fraction(t, thr)),
-        (step.hr, lambda t: hr_fraction_lthr(t, thr)),
-    ):
-        if target is None:
-            continue
+    if step.power is not None:
         try:
-            return fn(target).mid
+            return power_fraction(step.power, thr, indoor).mid
         except MissingThreshold:
-            continue
+            pass
+    if step.pace is not None:
+        try:
+            return pace_fraction(step.pace, thr).mid
+        except MissingThreshold:
+            pass
+    if step.hr is not None:
+        try:
+            return hr_fraction_lthr(step.hr, thr).mid
+        except MissingThreshold:
+            pass
     return None
 
 
@@ -294,6 +298,7 @@ class _Lowerer:
         self.texts = FitTexts(self.diags)
         self.prose: list[str] = []
         self.seen_step = False
+        self.fractions: dict[int, float | None] = {}  # id(step) -> fraction (see fraction)
 
     # ------------------------------------------------------------------ tree
 
@@ -304,11 +309,8 @@ class _Lowerer:
                 self.seen_step = True
                 out.extend(self.step(node, hardest))
             elif isinstance(node, Repeat):
-                fractions = [
-                    f
-                    for s in _steps_under(node.children)
-                    if (f := _fraction(s, self.thr, self.indoor)) is not None
-                ]
+                fractions = [f for s in _steps_under(node.children)
+                             if (f := self.fraction(s)) is not None]
                 inner = self.nodes(node.children, max(fractions) if fractions else None)
                 if inner:  # a repeat of nothing (only prose) has no FIT form
                     out.append(Repeat(node.count, tuple(inner), self.texts.repeat_name(node),
@@ -332,6 +334,14 @@ class _Lowerer:
 
     # ------------------------------------------------------------------ steps
 
+    def fraction(self, step: Step) -> float | None:
+        """:func:`_fraction` of the step, worked out once per lowering (a step inside a
+        repeat is asked for by each repeat around it, then for its own intensity)."""
+        key = id(step)  # the workout, which holds the step, outlives the lowering
+        if key not in self.fractions:
+            self.fractions[key] = _fraction(step, self.thr, self.indoor)
+        return self.fractions[key]
+
     def intensity(self, step: Step, hardest: float | None) -> Intensity:
         if _says_rest(step):
             return Intensity.REST
@@ -340,7 +350,7 @@ class _Lowerer:
         if step.section is not None:
             return _SECTION_INTENSITY[step.section]
         if hardest is not None:
-            mine = _fraction(step, self.thr, self.indoor)
+            mine = self.fraction(step)
             if mine is not None and mine <= RECOVERY_MAX + 1e-9 \
                     and hardest - mine >= RECOVERY_GAP - 1e-9:
                 return Intensity.RECOVERY
