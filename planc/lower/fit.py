@@ -363,9 +363,8 @@ class _Lowerer:
         changes["intensity"] = self.intensity(step, hardest)
         ramping = [
             name for name in ("power", "hr", "pace")
-            if step.ramp and not FORMAT.ramps
-            and (t := changes[name]) is not None and not t.value.is_single
-        ]
+            if (t := changes[name]) is not None and not t.value.is_single
+        ] if step.ramp and not FORMAT.ramps else []
         if step.hidepower:
             self.diags.append(warning(
                 "hidepower-ignored",
@@ -443,9 +442,15 @@ class _Lowerer:
         Decided on the targets as written, before resolution, so a target that is not
         written (and its missing threshold) never stops the compile.
         """
-        notes = [step.trailing] if step.trailing else []
         power = step.power
-        if power is not None and (step.freeride or step.maxeffort):
+        free = power is not None and (step.freeride or step.maxeffort)
+        held = (power is not None) + (step.pace is not None) + (step.hr is not None)
+        if not free and held <= TARGETS_PER_STEP - (step.cadence is not None):
+            # the common case: every target written has its place, nothing goes to notes
+            return {"power": power, "pace": step.pace, "hr": step.hr,
+                    "trailing": step.trailing or None}
+        notes = [step.trailing] if step.trailing else []
+        if free:
             word = "maxeffort" if step.maxeffort else "freeride"
             text = self.describe(step, power=power)
             notes.append(f"suggested {text}")
