@@ -442,10 +442,11 @@ def _length_text(length: float, unit: str) -> str:
 
 def _counts_distance(workout: Workout) -> bool:
     """Zwift counts distance only in runs, and only when every step does."""
+    if not (FORMAT.distance is DistanceSteps.ALL_OR_NONE
+            and "pace" in FORMAT.targets_for(workout.sport)):
+        return False  # a ride: its steps need not be looked at
     steps = list(iter_steps(workout.body))
-    return (FORMAT.distance is DistanceSteps.ALL_OR_NONE
-            and "pace" in FORMAT.targets_for(workout.sport)
-            and bool(steps) and all(isinstance(s.amount, Distance) for s in steps))
+    return bool(steps) and all(isinstance(s.amount, Distance) for s in steps)
 
 
 def lower(fmt: str, workout: Workout, athlete: Athlete, options: EmitOptions) -> Lowered:
