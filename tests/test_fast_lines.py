@@ -19,11 +19,13 @@ parser (issue 14, "warm parse").  What proves it is the same parse:
 
 from __future__ import annotations
 
+import marshal
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from planc.syntax import grammar, linememo, parse_tree
+from planc.syntax import grammar, learnt, linememo, parse_tree
 from planc.syntax.grammar import LineReader, parser
 from planc.syntax.printer import write
 from planc.syntax.starts import FirstCharScanner, may_start_with
@@ -116,8 +118,8 @@ def _records(records: list) -> list:
         if isinstance(rec, tuple):
             out.append(rec)
             continue
-        toks = [(t.type, str(t), t.start_pos, t.line, t.column, t.end_line, t.end_column,
-                 t.end_pos, type(t)) for t in rec.tokens]
+        toks = [(t.type, str(t), t.value, type(t.value), t.start_pos, t.line, t.column,
+                 t.end_line, t.end_column, t.end_pos, repr(t)) for t in rec.tokens]
         out.append((rec.kind, rec.line, rec.column, rec.text, toks))
     return out
 
@@ -138,6 +140,14 @@ def _narrowing_from_the_first_match(monkeypatch):
     the first 400 matches of a process read with the full scanners)."""
     monkeypatch.setattr(FirstCharScanner, "WARM_UP", 0)
     monkeypatch.setattr(grammar, "_FAST", [LineReader.build(parser())])
+
+
+def _stored_reader() -> LineReader:
+    """A reader made as a process makes it without Lark: from the table a reader built
+    from Lark's parser gives, stored and loaded again (planc.syntax.learnt)."""
+    table = marshal.loads(marshal.dumps(LineReader.build(parser()).table()))
+    assert learnt.shaped(table)
+    return LineReader.from_table(table)
 
 
 def _reader() -> LineReader:
@@ -203,6 +213,9 @@ def test_reader_yields_the_records_lark_yields(text: str) -> None:
 
     prepared = _prepared(text)
     fast = _reader().read(prepared)
+    stored = _stored_reader().read(prepared)
+    assert (_records(stored) if stored is not None else None) == (
+        _records(fast) if fast is not None else None), "the stored table reads otherwise"
     try:
         slow = parser().parse(prepared)
     except UnexpectedInput:
@@ -309,3 +322,13 @@ def test_long_lines_are_not_kept() -> None:
     linememo.forget()
     _with_memo("- 10m " + "word " * 100 + "\n- 5m\n", True)
     assert [key[0] for key in linememo.MEMO] == ["- 5m"]
+
+
+@pytest.mark.parametrize("text", PINNED)
+def test_a_reader_from_the_stored_table_reads_as_lark_does(text: str, monkeypatch) -> None:
+    """The whole pipeline with the reader a process makes from the stored table (its
+    scanners compiled on first use, read with the full scanners as in use), against
+    the pipeline with no line reader at all."""
+    monkeypatch.setattr(FirstCharScanner, "WARM_UP", 400)
+    monkeypatch.setattr(grammar, "_FAST", [_stored_reader()])
+    assert _pipeline(text, True) == _pipeline(text, False)

@@ -11,11 +11,12 @@ repeat header indented under an open repeat nests), ``header`` (front matter),
 Checks that need the whole workout are the next stage (:mod:`planc.check`,
 whose :func:`~planc.check.read_workout` runs both).
 
-The parser is built once per process (Lark's LALR tables are also cached on
-disk, and beside them what the line reader learns from them:
-:mod:`planc.syntax.learnt`).  A text is read line by line with the scanners of Lark's contextual lexer
-(``grammar.LineReader``); front matter and whatever Lark would refuse go through
-Lark's full parse, whose transformer runs inline, so no parse tree is built.
+A text is read line by line with the scanners of Lark's contextual lexer
+(``grammar.LineReader``), made from a table stored in planc's cache folder
+(:mod:`planc.syntax.learnt`), so a common workout is read without importing Lark.
+Front matter and whatever the line reader is not sure of (every error among them)
+go through Lark's full parse, whose transformer runs inline, so no parse tree is
+built; the parser is built once per process, its LALR tables cached on disk.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from planc.ast import Span, Workout
 from planc.diagnostics import Diagnostic, error, sort_key, warning
 from planc.sanitise import CONTROL_RE
 from planc.syntax.blocks import MAX_REPEAT_COUNT, BlockBuilder
-from planc.syntax.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, read_lines, split_front
+from planc.syntax.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, fast_records, parser, split_front
 from planc.syntax.header import HEADER_KEYS, read_front_matter
 from planc.syntax.tokens import (
     default_pace_per,
@@ -136,8 +137,6 @@ def parse_tree(text: str, *, path: str = "<input>", sport: str | None = None,
                name: str | None = None) -> Parsed:
     """Like :func:`parse_workout`, but the workout is kept even when some lines had
     errors (the lines with errors are left out), so the checks can still run on it."""
-    from lark.exceptions import UnexpectedInput  # lark is imported only to parse
-
     diags: list[Diagnostic] = []
     if len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
         diags.append(error("too-large", f"workout text is larger than {MAX_TEXT_BYTES} bytes",
@@ -149,11 +148,15 @@ def parse_tree(text: str, *, path: str = "<input>", sport: str | None = None,
         # intervals.icu (same length, so every position stays put)
         text = "- -" + text[3:]
     diags.extend(_control_characters(text))
-    try:
-        records = read_lines(text)
-    except UnexpectedInput as exc:
-        diags.append(_syntax_error(exc, text))
-        return Parsed(None, sorted((d.with_path(path) for d in diags), key=sort_key))
+    records = fast_records(text)
+    if records is None:  # front matter, or a line the line reader is not sure of
+        from lark.exceptions import UnexpectedInput  # lazy: only Lark's parse needs it
+
+        try:
+            records = parser().parse(text)
+        except UnexpectedInput as exc:
+            diags.append(_syntax_error(exc, text))
+            return Parsed(None, sorted((d.with_path(path) for d in diags), key=sort_key))
     lines, front = split_front(records)
     header = read_front_matter(front, diags) if front is not None else {}
     effective_sport = sport or header.get("sport") or "Ride"

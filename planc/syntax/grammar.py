@@ -4,6 +4,7 @@ transformer for what the line reader declines."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from planc.ast import Span
 from planc.resources import cache_root, resource_dir
 from planc.syntax import learnt as learnt_table
+from planc.syntax.linetoken import LineToken
 from planc.syntax.starts import FirstCharScanner
 
 GRAMMAR_PATH = resource_dir("grammars") / "workout.lark"
@@ -20,7 +22,12 @@ MAX_TEXT_BYTES = 1_000_000
 _PARSER = None
 _LARK_CACHE = "workout-grammar.lark-cache"  # Lark's tables, in planc's cache directory
 _LEARNT = "workout-grammar.reader"  # the line reader's (:mod:`planc.syntax.learnt`)
-_LARK_SIGNATURE: str | None = None  # of the Lark cache file the parser was loaded from
+# what planc asks of Lark besides the grammar, its cache and the transformer: part of
+# the key of the line reader's stored table.  Digits, letter case and white space as
+# intervals.icu (Java) reads them: ASCII only, so 'İ' is not an 'i' ('1mİ' is no
+# distance) and '١٠m' no duration
+_LARK_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False,
+                 "g_regex_flags": re.ASCII}
 
 
 def _cache_dir() -> Path | None:
@@ -39,28 +46,15 @@ def parser():
     """The LALR parser, built on first use and reused for the life of the process."""
     global _PARSER
     if _PARSER is None:
-        from lark import Lark
+        from lark import Lark  # lazy: a common workout is read without Lark
 
-        global _LARK_SIGNATURE
         cache_dir = _cache_dir()
-        cache: str | bool = str(cache_dir / _LARK_CACHE) if cache_dir is not None else False
-        before = learnt_table.signature(cache_dir / _LARK_CACHE) if cache else None
         _PARSER = Lark(
             GRAMMAR_PATH.read_text(encoding="utf-8"),
-            parser="lalr",
-            lexer="contextual",
-            maybe_placeholders=False,
-            cache=cache,
+            cache=str(cache_dir / _LARK_CACHE) if cache_dir is not None else False,
             transformer=_make_transformer(),
-            # digits, letter case and white space as intervals.icu (Java) reads them:
-            # ASCII only, so 'İ' is not an 'i' ('1mİ' is no distance) and '١٠m' no duration
-            g_regex_flags=re.ASCII,
+            **_LARK_OPTIONS,
         )
-        # the cache file Lark loaded its tables from, when it was the same file before
-        # and after (another process may rewrite it meanwhile), and Lark did load it
-        after = learnt_table.signature(cache_dir / _LARK_CACHE) if cache else None
-        loaded = before == after and not hasattr(_PARSER, "grammar")
-        _LARK_SIGNATURE = before if loaded else None
     return _PARSER
 
 
@@ -145,28 +139,35 @@ _LINE_RULES = {  # rule -> (record kind, keeps its text, drops its first token)
 }
 
 
-def read_lines(text: str) -> list:
-    """The line records of a normalised text (one that ends in a newline), as
-    ``parser().parse(text)`` returns them; raises Lark's errors as it does."""
-    if USE_FAST_PATH:
-        fast = _fast_reader()
-        records = fast.read(text) if fast is not None else None
-        if records is not None:
-            return records
-    return parser().parse(text)
+def fast_records(text: str) -> list | None:
+    """The line records of a normalised text read without Lark's parse, or None when
+    Lark must read it (front matter, anything the line reader is not sure of, every
+    error): then ``parser().parse(text)`` gives them, or raises Lark's error."""
+    if not USE_FAST_PATH:
+        return None
+    fast = _fast_reader()
+    return fast.read(text) if fast is not None else None
 
-
-_TOKEN_SLOTS = {"type", "start_pos", "value", "line", "column", "end_line", "end_column",
-                "end_pos"}
 
 _FAST: list = []  # [the reader, or None when the compiled grammar does not allow one]
 
 
 def _fast_reader():
+    """The process's line reader: from the stored table when it is sound (no Lark),
+    else built from Lark's parser and its table stored for the next process."""
     if not _FAST:
-        lark = parser()
-        learnt = Path(lark.options.cache).with_name(_LEARNT) if _LARK_SIGNATURE else None
-        _FAST.append(LineReader.build(lark, learnt, _LARK_SIGNATURE))
+        root = cache_root()
+        path = os.path.join(root, _LEARNT) if root is not None else None
+        table_key = learnt_table.key(GRAMMAR_PATH.read_text(encoding="utf-8"),
+                                     _LARK_OPTIONS, (_SAMPLE_LINES, _LINE_RULES)) \
+            if path is not None else None
+        stored = learnt_table.load(path, table_key) if table_key is not None else None
+        reader = LineReader.from_table(stored) if stored is not None else None
+        if reader is None:
+            reader = LineReader.build(parser())
+            if reader is not None and table_key is not None and _cache_dir() is not None:
+                learnt_table.save(path, table_key, reader.table())
+        _FAST.append(reader)
     return _FAST[0]
 
 
@@ -176,72 +177,63 @@ class LineReader:
     ``scanners[i]`` is the scanner for one set of terminals the parser accepts;
     ``moves[i]`` says, for each terminal that scanner yields, which scanner reads the
     next token (Lark's parser state after it, reduced to the terminal set its lexer
-    uses).  Both come from the compiled parser (:meth:`build`)."""
+    uses).  Both come from the compiled parser (:meth:`build`), or from the table a
+    reader built so gave (:meth:`table`, :meth:`from_table`)."""
 
     def __init__(self, scanners: list, moves: list[dict], first: int, starts: dict,
-                 ignore: frozenset, token_class):
+                 ignore: frozenset, newline: str):
         self.scanners = scanners
         self.moves = moves
         self.first = first
         self.starts = starts  # first terminal of a line -> its record (kind, text, drop)
         self.ignore = ignore
-        self.token_class = token_class  # a str with Lark's token slots (:meth:`_build`)
+        self.newline = newline  # :func:`_newline_suffix`
+        self.token_class = LineToken
         self.skips: dict[str, bool] = {}  # character -> whether :meth:`_skips` holds
-        self._newline: str | None = None  # :meth:`_newline_suffix`, once known
 
     @classmethod
-    def build(cls, lark, learnt: Path | None = None,
-              lark_signature: str | None = None) -> LineReader | None:
+    def build(cls, lark) -> LineReader | None:
         """The reader for a compiled parser, or None when its lexer is not one this
-        reader can drive exactly (callbacks, several regexes per scanner, ...).
-
-        ``learnt``: the file of what a reader built before learnt from this parser
-        (:mod:`planc.syntax.learnt`), recalled when it is sound, else learnt again
-        and stored there, keyed by ``lark_signature`` (:func:`.learnt.signature` of the
-        Lark cache file the parser was loaded from; by default, of the one beside it)."""
-        from lark import Token
-
+        reader can drive exactly (callbacks, several regexes per scanner, ...)."""
         try:
-            return cls._build(lark, Token, learnt, lark_signature)
+            return cls._build(lark)
         except (AttributeError, KeyError, TypeError, ValueError):
             return None
 
     @classmethod
-    def _build(cls, lark, token_class, learnt: Path | None,
-               lark_signature: str | None) -> LineReader | None:
-        # read() fills a token's slots itself (Token(...) checks its arguments for a
-        # deprecated keyword, then sets them): only for a token class with just those slots
-        if not issubclass(token_class, str) or set(token_class.__slots__) != _TOKEN_SLOTS:
-            return None
+    def _build(cls, lark) -> LineReader | None:
+        from lark import Token  # lark is loaded: this reads its compiled parser
+
         lexer = lark.parser.lexer
         starts = {}
         for rule in lark.rules:
             if rule.origin.name in _LINE_RULES:
                 starts[rule.expansion[0].name] = _LINE_RULES[rule.origin.name]
-        made: list[LineReader] = []
-
-        def newline_suffix() -> str:  # asked once a scanner narrows (not at start-up)
-            return made[0]._newline_suffix(lexer.root_lexer) if made else ""
-
-        scanners = _Scanners(lexer, newline_suffix)
-        if learnt is not None and lark_signature is None:
-            lark_signature = learnt_table.signature(learnt.with_name(_LARK_CACHE))
-        table_key = learnt_table.key(lark_signature, _SAMPLE_LINES) \
-            if learnt is not None and lark_signature is not None else None
-        stored = learnt_table.load(learnt, table_key) if table_key is not None else None
-        table = scanners.recall(*stored) if stored is not None else None
+        scanners = _Scanners(lexer)
+        table = _walk(lark, scanners, Token)
         if table is None:
-            scanners = _Scanners(lexer, newline_suffix)
-            table = _walk(lark, scanners, token_class)
-            if table is None:
-                return None
-            if table_key is not None:
-                learnt_table.save(learnt, table_key, scanners.positions,
-                                  [sorted(n) for n in scanners.names], *table)
+            return None
         first, moves = table
         ignore = frozenset(lexer.root_lexer.ignore_types)
-        made.append(cls(scanners.scanners, moves, first, starts, ignore, token_class))
-        return made[0]
+        newline = _newline_suffix(lexer.root_lexer, ignore, scanners.scanners)
+        for scanner in scanners.scanners:
+            scanner.newline = newline
+        return cls(scanners.scanners, moves, first, starts, ignore, newline)
+
+    def table(self) -> tuple:
+        """What :meth:`from_table` makes this reader again from (plain data, for
+        :mod:`planc.syntax.learnt`)."""
+        skip = self.scanners[0].skip_regexp
+        return ([(list(s.terminals), int(s.flags)) for s in self.scanners], skip, self.newline,
+                self.first, self.moves, self.starts, sorted(self.ignore))
+
+    @classmethod
+    def from_table(cls, table: tuple) -> LineReader:
+        """The reader a :meth:`table` describes; its scanners compile when first used."""
+        scanners, skip, newline, first, moves, starts, ignore = table
+        made = [FirstCharScanner(terminals, flags, None, skip, newline)
+                for terminals, flags in scanners]
+        return cls(made, moves, first, starts, frozenset(ignore), newline)
 
     def read(self, text: str) -> list | None:
         """The records of ``text``, or None when Lark must read it."""
@@ -304,21 +296,6 @@ class LineReader:
             current, pos = nxt, after
         return None if tokens else records
 
-    def _newline_suffix(self, root) -> str:
-        """``\n?`` when a scanner may take the end of a line after its token: the line
-        ends in a ``_NL`` of one ``\n`` that, in every scanner, only ``_NL`` can start
-        with, and the ignored white space never holds a newline."""
-        if self._newline is not None:
-            return self._newline
-        self._newline = ""
-        nl = [t for t in root.terminals if t.name == "_NL"]
-        exact = len(nl) == 1 and nl[0].pattern.to_regexp() in ("\n", "\\n")
-        if (not exact or self.ignore & root.newline_types
-                or not all(s.only("\n") == ("_NL",) for s in self.scanners)):
-            return ""
-        self._newline = "\n?"
-        return self._newline
-
     def _skips(self, ch: str) -> bool:
         """Whether white space starting with ``ch`` after a token can be skipped with it:
         in every scanner only the ignored terminal can start with ``ch``."""
@@ -337,17 +314,14 @@ class LineReader:
 
 class _Scanners:
     """The narrowed scanners of a compiled parser, one per set of terminals, made as
-    parser states are reached (``positions[i]``: the state that made scanner ``i``)."""
+    parser states are reached."""
 
-    def __init__(self, lexer, newline_suffix):
+    def __init__(self, lexer):
         self.lexer = lexer
         ignored = [t for t in lexer.root_lexer.terminals
                    if t.name in lexer.root_lexer.ignore_types]
         self.skip = ignored[0].pattern.to_regexp() if len(ignored) == 1 else None
-        self.newline_suffix = newline_suffix
         self.scanners: list[FirstCharScanner] = []
-        self.positions: list[int] = []
-        self.names: list[frozenset] = []
         self._ids: dict[frozenset, int] = {}
         self._by_position: dict[int, int | None] = {}
 
@@ -364,27 +338,28 @@ class _Scanners:
             scanner = basic.scanner
             if basic.callback or len(scanner._mres) != 1:
                 return None
+            full = scanner._mres[0]
             narrowed = FirstCharScanner(
                 [(t.name, t.pattern.to_regexp()) for t in scanner.terminals],
-                scanner.g_regex_flags, scanner._mres[0].match, self.skip, self.newline_suffix)
-            if narrowed.full_pattern() != scanner._mres[0].pattern:
+                scanner.g_regex_flags, full.match, self.skip)
+            if narrowed.full_pattern() != full.pattern or full.flags != re.compile(
+                    "", scanner.g_regex_flags).flags:
                 return None  # not Lark's alternation: narrowing it would not be exact
             self._ids[names] = len(self.scanners)
             self.scanners.append(narrowed)
-            self.positions.append(position)
-            self.names.append(names)
         return self._ids[names]
 
-    def recall(self, positions: list, names: list, first: int,
-               moves: list) -> tuple[int, list[dict]] | None:
-        """A stored table, when every scanner it names is the live parser's: the state
-        it came from makes the next new scanner, of the same terminals."""
-        for index, (position, terminals) in enumerate(zip(positions, names, strict=True)):
-            if position not in self.lexer.lexers or self.of(position) != index:
-                return None
-            if self.names[index] != frozenset(terminals):
-                return None
-        return first, moves
+
+def _newline_suffix(root, ignore: frozenset, scanners: list[FirstCharScanner]) -> str:
+    """``\n?`` when a scanner may take the end of a line after its token: the line
+    ends in a ``_NL`` of one ``\n`` that, in every scanner, only ``_NL`` can start
+    with, and the ignored white space never holds a newline."""
+    nl = [t for t in root.terminals if t.name == "_NL"]
+    exact = len(nl) == 1 and nl[0].pattern.to_regexp() in ("\n", "\\n")
+    if (not exact or ignore & root.newline_types
+            or not all(s.only("\n") == ("_NL",) for s in scanners)):
+        return ""
+    return "\n?"
 
 
 def _walk(lark, scanners: _Scanners, token_class) -> tuple[int, list[dict]] | None:
