@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from planc.ast import Span, Workout
 from planc.diagnostics import Diagnostic, error, sort_key, warning
 from planc.sanitise import CONTROL_RE
+from planc.syntax import grammar
 from planc.syntax.blocks import MAX_REPEAT_COUNT, BlockBuilder
-from planc.syntax.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, fast_records, parser, split_front
+from planc.syntax.grammar import MAX_TEXT_BYTES, fast_records, parser, split_front
 from planc.syntax.header import HEADER_KEYS, read_front_matter
 from planc.syntax.tokens import (
     default_pace_per,
@@ -49,6 +50,21 @@ __all__ = [
     "parse_pace_seconds",
     "parse_workout",
 ]
+
+TYPE_CHECKING = False  # not typing's: start-up
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    GRAMMAR_PATH: Path
+
+
+def __getattr__(name: str):
+    """``GRAMMAR_PATH`` (:mod:`planc.syntax.grammar`'s), made when asked: reading a
+    workout does not import pathlib."""
+    if name == "GRAMMAR_PATH":
+        return grammar.GRAMMAR_PATH
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # ------------------------------------------------------------------ entry --
 

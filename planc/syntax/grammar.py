@@ -7,15 +7,35 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from planc.ast import Span
-from planc.resources import cache_root, resource_dir
+from planc.resources import cache_root, resource_path
 from planc.syntax import learnt as learnt_table
 from planc.syntax.linetoken import LineToken
 from planc.syntax.starts import FirstCharScanner
 
-GRAMMAR_PATH = resource_dir("grammars") / "workout.lark"
+GRAMMAR_FILE = os.path.join(resource_path("grammars"), "workout.lark")
+
+TYPE_CHECKING = False  # not typing's: start-up
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    GRAMMAR_PATH: Path
+
+
+def __getattr__(name: str):
+    """``GRAMMAR_PATH``, :data:`GRAMMAR_FILE` as a Path, made when asked (reading a
+    workout does not import pathlib)."""
+    if name == "GRAMMAR_PATH":
+        from pathlib import Path
+
+        return Path(GRAMMAR_FILE)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _grammar_text() -> str:
+    with open(GRAMMAR_FILE, encoding="utf-8") as fh:
+        return fh.read()
 
 MAX_TEXT_BYTES = 1_000_000
 
@@ -30,16 +50,16 @@ _LARK_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": 
                  "g_regex_flags": re.ASCII}
 
 
-def _cache_dir() -> Path | None:
+def _cache_dir() -> str | None:
+    """planc's cache folder, made if need be (None when there is none, or it cannot be)."""
     root = cache_root()
     if root is None:
         return None
-    cache_dir = Path(root)
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        os.makedirs(root, exist_ok=True)
     except OSError:
         return None
-    return cache_dir
+    return root
 
 
 def parser():
@@ -50,8 +70,8 @@ def parser():
 
         cache_dir = _cache_dir()
         _PARSER = Lark(
-            GRAMMAR_PATH.read_text(encoding="utf-8"),
-            cache=str(cache_dir / _LARK_CACHE) if cache_dir is not None else False,
+            _grammar_text(),
+            cache=os.path.join(cache_dir, _LARK_CACHE) if cache_dir is not None else False,
             transformer=_make_transformer(),
             **_LARK_OPTIONS,
         )
@@ -158,7 +178,7 @@ def _fast_reader():
     if not _FAST:
         root = cache_root()
         path = os.path.join(root, _LEARNT) if root is not None else None
-        table_key = learnt_table.key(GRAMMAR_PATH.read_text(encoding="utf-8"),
+        table_key = learnt_table.key(_grammar_text(),
                                      _LARK_OPTIONS, (_SAMPLE_LINES, _LINE_RULES)) \
             if path is not None else None
         stored = learnt_table.load(path, table_key) if table_key is not None else None
