@@ -7,8 +7,8 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
+from planc.ast import Record
 from planc.commands._paths import WORKOUT_SUFFIXES
 from planc.commands._paths import expand_paths as expand_paths  # re-exported: the commands'
 from planc.commands._paths import is_plan as is_plan  # one import of what they share
@@ -33,10 +33,15 @@ if TYPE_CHECKING:
 
 
 
-@dataclass(slots=True)
-class Source:
-    path: str  # as the user wrote it ("-" reads stdin, shown as <stdin>)
-    text: str
+class Source(Record):
+    """A text a command read, and the path the user wrote for it."""
+
+    _fields = ("path", "text")  # in order (repr, ==)
+    __slots__ = _fields
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path  # as the user wrote it ("-" reads stdin, shown as <stdin>)
+        self.text = text
 
 
 def plan_path_problem(path: str) -> str | None:
@@ -191,11 +196,17 @@ def add_athlete_args(p: argparse.ArgumentParser) -> None:
                    help="threshold pace: 4:15/km, 1:45/100m, or m/s")
 
 
-@dataclass(slots=True)
-class AthleteResult:
-    athlete: Athlete | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)
+class AthleteResult(Record):
+    """The athlete the flags and files describe, with what reading them said."""
+
+    _fields = ("athlete", "diagnostics", "sources")  # in order (repr, ==)
+    __slots__ = _fields
+
+    def __init__(self, athlete: Athlete | None, diagnostics: list[Diagnostic] | None = None,
+                 sources: dict[str, str] | None = None) -> None:
+        self.athlete = athlete
+        self.diagnostics = [] if diagnostics is None else diagnostics
+        self.sources = {} if sources is None else sources
 
 
 def athlete_from_args(args: argparse.Namespace, base: Athlete | None = None) -> AthleteResult:

@@ -22,9 +22,8 @@ built; the parser is built once per process, its LALR tables cached on disk.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from planc.ast import Span, Workout
+from planc.ast import Record, Span, Workout
 from planc.diagnostics import Diagnostic, error, sort_key, warning
 from planc.sanitise import CONTROL_RE
 from planc.syntax import grammar
@@ -68,10 +67,15 @@ def __getattr__(name: str):
 
 # ------------------------------------------------------------------ entry --
 
-@dataclass(slots=True)
-class Parsed:
-    workout: Workout | None
-    diagnostics: list[Diagnostic]
+class Parsed(Record):
+    """A workout read (None when it has errors) and the diagnostics of reading it."""
+
+    _fields = ("workout", "diagnostics")  # in order (repr, ==)
+    __slots__ = _fields
+
+    def __init__(self, workout: Workout | None, diagnostics: list[Diagnostic]) -> None:
+        self.workout = workout
+        self.diagnostics = diagnostics
 
     @property
     def ok(self) -> bool:

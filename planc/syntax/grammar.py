@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 
-from planc.ast import Span
+from planc.ast import Record, Span
 from planc.resources import cache_root, resource_path
 from planc.syntax import learnt as learnt_table
 from planc.syntax.linetoken import LineToken
@@ -81,13 +80,19 @@ def parser():
 # ------------------------------------------------------------ line records --
 
 
-@dataclass(slots=True)
-class Line:
-    kind: str  # step | cue | comment | repeat | pool | prose | blank | front
-    line: int
-    column: int  # 1-based column of the first token: the indentation
-    tokens: list = field(default_factory=list)
-    text: str = ""
+class Line(Record):
+    """One line of a workout, as the grammar classifies it."""
+
+    _fields = ("kind", "line", "column", "tokens", "text")  # in order (repr, ==)
+    __slots__ = _fields
+
+    def __init__(self, kind: str, line: int, column: int, tokens: list | None = None,
+                 text: str = "") -> None:
+        self.kind = kind  # step | cue | comment | repeat | pool | prose | blank | front
+        self.line = line
+        self.column = column  # 1-based column of the first token: the indentation
+        self.tokens = [] if tokens is None else tokens
+        self.text = text
 
 
 def tok_span(tok) -> Span:
