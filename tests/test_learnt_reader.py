@@ -193,3 +193,20 @@ def test_a_common_workout_is_checked_without_importing_lark(tmp_path: Path) -> N
     workout.write_text("---\nname: Hills\n---\n" + TEXT)
     code, modules = _check_in_a_fresh_process(workout, cache)
     assert code == "0" and "'lark'" in modules
+
+
+def test_a_reader_from_the_table_parses_no_regexp(table, monkeypatch) -> None:
+    """What white space the scanners surely skip is stored too: reading a common
+    workout with a reader made from the table asks re's parser nothing more (the
+    scanners' own compiles aside)."""
+    from planc.syntax import starts
+
+    walked = LineReader.build(parser())
+    _fresh_reader(monkeypatch)
+
+    def refused(*args):
+        raise AssertionError("a regexp was parsed to decide a narrowing")
+
+    monkeypatch.setattr(starts, "parse", refused)
+    recalled = _fresh_reader(monkeypatch)
+    assert _reads(recalled) == _reads(walked)

@@ -174,6 +174,8 @@ def fast_records(text: str) -> list | None:
     return fast.read(text) if fast is not None else None
 
 
+_BLANKS = " \t\r\f\v"  # what white space after a token may start with (:meth:`_skips`)
+
 _FAST: list = []  # [the reader, or None when the compiled grammar does not allow one]
 
 
@@ -243,22 +245,27 @@ class LineReader:
         newline = _newline_suffix(lexer.root_lexer, ignore, scanners.scanners)
         for scanner in scanners.scanners:
             scanner.newline = newline
-        return cls(scanners.scanners, moves, first, starts, ignore, newline)
+        reader = cls(scanners.scanners, moves, first, starts, ignore, newline)
+        for ch in _BLANKS:  # known now, so a reader made from the table never parses
+            reader._skips(ch)  # a regexp to learn them (re._parser: ~1 ms)
+        return reader
 
     def table(self) -> tuple:
         """What :meth:`from_table` makes this reader again from (plain data, for
         :mod:`planc.syntax.learnt`)."""
         skip = self.scanners[0].skip_regexp
         return ([(list(s.terminals), int(s.flags)) for s in self.scanners], skip, self.newline,
-                self.first, self.moves, self.starts, sorted(self.ignore))
+                self.first, self.moves, self.starts, sorted(self.ignore), dict(self.skips))
 
     @classmethod
     def from_table(cls, table: tuple) -> LineReader:
         """The reader a :meth:`table` describes; its scanners compile when first used."""
-        scanners, skip, newline, first, moves, starts, ignore = table
+        scanners, skip, newline, first, moves, starts, ignore, skips = table
         made = [FirstCharScanner(terminals, flags, None, skip, newline)
                 for terminals, flags in scanners]
-        return cls(made, moves, first, starts, frozenset(ignore), newline)
+        reader = cls(made, moves, first, starts, frozenset(ignore), newline)
+        reader.skips.update(skips)
+        return reader
 
     def read(self, text: str) -> list | None:
         """The records of ``text``, or None when Lark must read it."""

@@ -30,7 +30,7 @@ import zlib
 
 from planc import __version__ as PLANC_VERSION
 
-FORMAT = 2
+FORMAT = 3
 
 _VERSION = re.compile(r"""^__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""", re.M)
 
@@ -85,14 +85,18 @@ def load(path: str, expected_key: str) -> tuple | None:
 
 
 def shaped(table: object) -> bool:
-    """Whether a table is ``(scanners, skip, newline, first, moves, starts, ignore)``
-    with the types and bounds a reader needs: ``scanners`` a list of
+    """Whether a table is ``(scanners, skip, newline, first, moves, starts, ignore,
+    skips)`` with the types and bounds a reader needs: ``scanners`` a list of
     ``(terminals, flags)``, each terminal a ``(name, regexp)`` pair; ``moves[i]`` the
     next scanner for each terminal of scanner ``i``; ``starts`` the record each first
-    terminal of a line makes, ``(kind, keeps its text, drops its first token)``."""
-    if not (isinstance(table, tuple) and len(table) == 7):
+    terminal of a line makes, ``(kind, keeps its text, drops its first token)``;
+    ``skips`` whether white space starting with a character is surely skipped."""
+    if not (isinstance(table, tuple) and len(table) == 8):
         return False
-    scanners, skip, newline, first, moves, starts, ignore = table
+    scanners, skip, newline, first, moves, starts, ignore, skips = table
+    if not (isinstance(skips, dict) and all(
+            isinstance(k, str) and len(k) == 1 and isinstance(v, bool) for k, v in skips.items())):
+        return False
     count = len(scanners) if isinstance(scanners, list) else -1
     if count < 1 or not isinstance(moves, list) or len(moves) != count:
         return False
