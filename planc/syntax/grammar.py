@@ -1,6 +1,11 @@
 """Loading the Lark grammar once, and reading a text into line records: line by line
 with Lark's own scanners (:class:`LineReader`), or by Lark's full parse with the inline
-transformer for what the line reader declines."""
+transformer for what the line reader declines.
+
+The line reader is made from a table stored in planc's cache folder
+(:mod:`planc.syntax.learnt`) when it is sound, so a process reading a common workout
+never imports Lark; the first process (or one after Lark, the grammar or planc
+changed) builds it from Lark's compiled parser and stores the table."""
 
 from __future__ import annotations
 
