@@ -60,73 +60,86 @@ def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
     return out, problems
 
 
-def run(args: argparse.Namespace) -> int:
+def _usage_problem(args: argparse.Namespace, paths: list[str]) -> str | None:
+    """What makes this command line unusable once the files are known (exit 2)."""
+    out_dir = Path(args.output) if args.output else None
+    if out_dir is None and len(paths) > 1:
+        return "several files need -o DIR (one .workout file each)"
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        return f"-o {out_dir}: not a directory"
+    if paths.count("-") > 1:
+        return "standard input can be read once"
+    return None
+
+
+class _Outcome:
+    """What one file's import came to: imported, failed (exit 1), unreadable (exit 2),
+    or a write problem that stops the command."""
+
+    OK, FAILED, UNREADABLE, STOP = range(4)
+
+
+def _import_one(args: argparse.Namespace, path: str, used: set[str]) -> int:
+    """Import one file: print it, or write it into -o DIR under a name not yet ``used``."""
     from planc.commands._common import report
-    from planc.commands.import_icu import files_usage_problem, run_from_icu, write_file
-    from planc.commands.output import VERBOSITY, say
+    from planc.commands.import_icu import write_file
+    from planc.commands.output import say
     from planc.importers import import_file
     from planc.names import slugify
     from planc.output.files import inside
+
+    cue_minutes = {"auto": None, "seconds": False, "minutes": True}[args.cue_times]
+    result = import_file(path, path="<stdin>" if path == "-" else None, name=args.name,
+                         ftp=args.ftp, sport=args.sport, cue_minutes=cue_minutes)
+    sources = {result.path: result.source} if result.source is not None else {}
+    report(result.diagnostics, sources)
+    if not result.ok:
+        unreadable = any(d.code == "unreadable" for d in result.diagnostics)
+        return _Outcome.UNREADABLE if unreadable else _Outcome.FAILED
+    if not args.output:
+        sys.stdout.write(result.text)
+        return _Outcome.OK
+    out_dir = Path(args.output)
+    stem = slugify(result.workout.name or Path(path).stem)
+    base, n = stem, 2
+    while base in used:
+        base, n = f"{stem}-{n}", n + 1
+    used.add(base)
+    dest = out_dir / f"{base}.workout"
+    if not inside(out_dir, dest):  # slugify already forbids this; belt and braces
+        print(f"planc import: error: refusing to write outside {out_dir}", file=sys.stderr)
+        return _Outcome.STOP
+    if (problem := write_file(dest, result.text.encode("utf-8"), args.force)) is not None:
+        print(f"planc import: error: {problem}", file=sys.stderr)
+        return _Outcome.STOP if problem.startswith("cannot write") else _Outcome.FAILED
+    say(f"{result.path} -> {dest}")
+    return _Outcome.OK
+
+
+def run(args: argparse.Namespace) -> int:
+    from planc.commands.import_icu import files_usage_problem, run_from_icu
+    from planc.commands.output import VERBOSITY
 
     if args.from_icu:
         return run_from_icu(args)
     if (problem := files_usage_problem(args)) is not None:
         print(f"planc import: error: {problem}", file=sys.stderr)
         return 2
-    sport = args.sport
     paths, problems = _expand(args.paths)
+    if not problems and (problem := _usage_problem(args, paths)) is not None:
+        problems = [problem]
     for problem in problems:
         print(f"planc import: error: {problem}", file=sys.stderr)
     if problems:
         return ExitCode.USAGE
-    out_dir = Path(args.output) if args.output else None
-    if out_dir is None and len(paths) > 1:
-        print("planc import: error: several files need -o DIR (one .workout file each)",
-              file=sys.stderr)
-        return ExitCode.USAGE
-    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        print(f"planc import: error: -o {out_dir}: not a directory", file=sys.stderr)
-        return ExitCode.USAGE
-    if paths.count("-") > 1:
-        print("planc import: error: standard input can be read once", file=sys.stderr)
-        return ExitCode.USAGE
-    cue_minutes = {"auto": None, "seconds": False, "minutes": True}[args.cue_times]
-
     failed = unreadable = 0
     used: set[str] = set()
     for path in paths:
-        if path == "-":
-            result = import_file("-", path="<stdin>", name=args.name,
-                                 ftp=args.ftp, sport=sport, cue_minutes=cue_minutes)
-        else:
-            result = import_file(path, name=args.name, ftp=args.ftp, sport=sport,
-                                 cue_minutes=cue_minutes)
-        sources = {result.path: result.source} if result.source is not None else {}
-        report(result.diagnostics, sources)
-        if not result.ok:
-            failed += 1
-            unreadable += any(d.code == "unreadable" for d in result.diagnostics)
-            continue
-        text = result.text
-        if out_dir is None:
-            sys.stdout.write(text)
-            continue
-        stem = slugify(result.workout.name or Path(path).stem)
-        base, n = stem, 2
-        while base in used:
-            base, n = f"{stem}-{n}", n + 1
-        used.add(base)
-        dest = out_dir / f"{base}.workout"
-        if not inside(out_dir, dest):  # slugify already forbids this; belt and braces
-            print(f"planc import: error: refusing to write outside {out_dir}", file=sys.stderr)
+        outcome = _import_one(args, path, used)
+        if outcome == _Outcome.STOP:
             return ExitCode.USAGE
-        if (problem := write_file(dest, text.encode("utf-8"), args.force)) is not None:
-            print(f"planc import: error: {problem}", file=sys.stderr)
-            if problem.startswith("cannot write"):
-                return ExitCode.USAGE
-            failed += 1
-            continue
-        say(f"{result.path} -> {dest}")
+        failed += outcome != _Outcome.OK
+        unreadable += outcome == _Outcome.UNREADABLE
     if len(paths) > 1 and (failed or not VERBOSITY.quiet):
         print(f"{len(paths) - failed} of {len(paths)} files imported"
               + (f"; {failed} failed (above)" if failed else ""), file=sys.stderr)
