@@ -179,8 +179,9 @@ class Record:
     __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq
 
     def __eq__(self, other: object):
-        if other.__class__ is self.__class__:
-            return all(getattr(self, n) == getattr(other, n) for n in self._fields)
+        if other.__class__ is self.__class__:  # tuples, as a dataclass compares (``is`` first)
+            return tuple(getattr(self, n) for n in self._fields) == tuple(
+                getattr(other, n) for n in other._fields)
         return NotImplemented
 
     def __repr__(self) -> str:

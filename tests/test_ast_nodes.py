@@ -160,3 +160,21 @@ def test_other_records_behave_as_frozen_dataclasses(record):
         record.__setattr__(dataclasses.fields(record)[0].name, None)
     assert pickle.loads(pickle.dumps(record)) == record
     assert dataclasses.replace(record) == record
+
+
+def test_mutable_records_compare_and_show_as_dataclasses():
+    """planc.ast.Record (line records, parse results, sources): a dataclass's == (field
+    tuples, so a NaN field equals itself), no hash, and its repr."""
+    from planc.commands._common import Source
+    from planc.syntax import Parsed
+    from planc.syntax.grammar import Line
+
+    ref = dataclasses.make_dataclass("Source", [("path", str), ("text", str)], slots=True)
+    nan = float("nan")
+    assert (Source("a", nan) == Source("a", nan)) == (ref("a", nan) == ref("a", nan))
+    assert (Source("a", "x") == Source("a", "y")) is False and Source("a", "x") != 1
+    assert repr(Source("w", "- 5m")) == repr(ref("w", "- 5m"))
+    assert Parsed(None, []) == Parsed(None, []) and Line("blank", 0, 0).tokens == []
+    assert repr(Line("step", 1, 1)) == "Line(kind='step', line=1, column=1, tokens=[], text='')"
+    with pytest.raises(TypeError):
+        hash(Parsed(None, []))
