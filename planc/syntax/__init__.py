@@ -13,9 +13,9 @@ whose :func:`~planc.check.read_workout` runs both).
 
 A text is read line by line with the scanners of Lark's contextual lexer
 (``grammar.LineReader``), made from a table stored in planc's cache folder
-(:mod:`planc.syntax.learnt`), so a common workout is read without importing Lark.
-Front matter and whatever the line reader is not sure of (every error among them)
-go through Lark's full parse, whose transformer runs inline, so no parse tree is
+(:mod:`planc.syntax.learnt`), so a workout is read without importing Lark (front
+matter included).  Whatever the line reader is not sure of (every error among them)
+goes through Lark's full parse, whose transformer runs inline, so no parse tree is
 built; the parser is built once per process, its LALR tables cached on disk.
 """
 
@@ -169,7 +169,7 @@ def parse_tree(text: str, *, path: str = "<input>", sport: str | None = None,
         text = "- -" + text[3:]
     diags.extend(_control_characters(text))
     records = fast_records(text)
-    if records is None:  # front matter, or a line the line reader is not sure of
+    if records is None:  # a line the line reader is not sure of (every error)
         from lark.exceptions import UnexpectedInput  # lazy: only Lark's parse needs it
 
         try:

@@ -154,7 +154,7 @@ def split_front(records: list) -> tuple[list[Line], list | None]:
 # decided by its first token.  So a text can be read line by line with Lark's own
 # scanners (the per-state regular expressions of its contextual lexer, in its priority
 # order), without feeding each token through the LALR machinery and the tree builder's
-# callbacks.  Whatever that reading is not sure of (front matter, a character no scanner
+# callbacks.  Whatever that reading is not sure of (a header never closed, a character no scanner
 # takes, a token the parse table has no transition for) goes through the full Lark parse,
 # so every error is still Lark's.  Tests switch it off to prove both paths agree.
 USE_FAST_PATH = True
@@ -166,12 +166,14 @@ _LINE_RULES = {  # rule -> (record kind, keeps its text, drops its first token)
     "repeat_line": ("repeat", True, False),
     "comment_line": ("comment", True, False),
     "pool_line": ("pool", True, False),
+    "front_matter": ("front", False, False),  # its '---' lines (see LineReader._front)
+    "fm_entry": ("fm_entry", False, False),
 }
 
 
 def fast_records(text: str) -> list | None:
     """The line records of a normalised text read without Lark's parse, or None when
-    Lark must read it (front matter, anything the line reader is not sure of, every
+    Lark must read it (anything the line reader is not sure of, every
     error): then ``parser().parse(text)`` gives them, or raises Lark's error."""
     if not USE_FAST_PATH:
         return None
@@ -191,7 +193,7 @@ def _fast_reader():
         root = cache_root()
         path = os.path.join(root, _LEARNT) if root is not None else None
         table_key = learnt_table.key(_grammar_text(),
-                                     _LARK_OPTIONS, (_SAMPLE_LINES, _LINE_RULES)) \
+                                     _LARK_OPTIONS, (_SAMPLE_LINES, _SAMPLE_HEADERS, _LINE_RULES)) \
             if path is not None else None
         stored = learnt_table.load(path, table_key) if table_key is not None else None
         reader = LineReader.from_table(stored) if stored is not None else None
@@ -331,7 +333,13 @@ class LineReader:
                     number += 1
                     line_start = after
             current, pos = nxt, after
-        return None if tokens else records
+        return None if tokens else self._front(records)
+
+    @staticmethod
+    def _front(records: list) -> list | None:
+        if records and records[0] is _DELIMITER:
+            return _front_records(records)
+        return records
 
     def _skips(self, ch: str) -> bool:
         """Whether white space starting with ``ch`` after a token can be skipped with it:
@@ -340,13 +348,32 @@ class LineReader:
         self.skips[ch] = all(scanner.only(ch) == ignored for scanner in self.scanners)
         return self.skips[ch]
 
-    def _record(self, tokens: list) -> Line:
+    def _record(self, tokens: list):
         first = tokens[0]
         kind, text_line, drop_first = self.starts[first.type]
+        if kind == "fm_entry":  # what Lark's transformer makes of a header line
+            return ("fm_entry", tokens)
+        if kind == "front":
+            return _DELIMITER
         record = Line(kind, first.line, first.column, tokens[1:] if drop_first else tokens)
         if text_line:
             record.text = str(first).rstrip()
         return record
+
+
+_DELIMITER = ("front", None)  # a front matter's '---' line, until :meth:`LineReader._front`
+
+
+def _front_records(records: list) -> list | None:
+    """The records of a text whose first line opens front matter: the header's entries
+    as one ``("front", entries)`` record (Lark's transformer's), its blank lines left
+    out, then the body's; None when the header is never closed (Lark says so)."""
+    try:
+        end = records.index(_DELIMITER, 1)
+    except ValueError:
+        return None
+    entries = [r for r in records[1:end] if r.__class__ is tuple]
+    return [("front", entries), *records[end + 1:]]
 
 
 class _Scanners:
@@ -359,19 +386,20 @@ class _Scanners:
                    if t.name in lexer.root_lexer.ignore_types]
         self.skip = ignored[0].pattern.to_regexp() if len(ignored) == 1 else None
         self.scanners: list[FirstCharScanner] = []
-        self._ids: dict[frozenset, int] = {}
-        self._by_position: dict[int, int | None] = {}
+        self._ids: dict[tuple[frozenset, bool], int] = {}
+        self._by_position: dict[tuple[int, bool], int | None] = {}
 
-    def of(self, position: int) -> int | None:
-        """The scanner for a parser state (None when it cannot be narrowed exactly)."""
-        if position not in self._by_position:
-            self._by_position[position] = self._new(position)
-        return self._by_position[position]
+    def of(self, position: int, header: bool = False) -> int | None:
+        """The scanner for a parser state, in the front matter or not (None when it
+        cannot be narrowed exactly)."""
+        if (position, header) not in self._by_position:
+            self._by_position[position, header] = self._new(position, header)
+        return self._by_position[position, header]
 
-    def _new(self, position: int) -> int | None:
+    def _new(self, position: int, header: bool) -> int | None:
         basic = self.lexer.lexers[position]
         names = frozenset(t.name for t in basic.terminals)
-        if names not in self._ids:
+        if (names, header) not in self._ids:
             scanner = basic.scanner
             if basic.callback or len(scanner._mres) != 1:
                 return None
@@ -382,9 +410,9 @@ class _Scanners:
             if narrowed.full_pattern() != full.pattern or full.flags != re.compile(
                     "", scanner.g_regex_flags).flags:
                 return None  # not Lark's alternation: narrowing it would not be exact
-            self._ids[names] = len(self.scanners)
+            self._ids[names, header] = len(self.scanners)
             self.scanners.append(narrowed)
-        return self._ids[names]
+        return self._ids[names, header]
 
 
 def _newline_suffix(root, ignore: frozenset, scanners: list[FirstCharScanner]) -> str:
@@ -407,14 +435,16 @@ def _walk(lark, scanners: _Scanners, token_class) -> tuple[int, list[dict]] | No
         return None
     moves: list[dict] = []
     after_a_line = root.copy()
-    walks = [(root.copy(), walk) for walk in _SAMPLE_LINES]  # each the text's first line
+    walks = [(root.copy(), walk) for walk in (*_SAMPLE_LINES, *_SAMPLE_HEADERS)]
     walks += [(after_a_line, ("_NL", *walk)) for walk in _SAMPLE_LINES]
     for interactive, walk in walks:
         state = interactive.parser_state
+        header = False  # inside front matter: from its first '---' to its last
         for kind in walk:
-            before = scanners.of(state.position)
+            before = scanners.of(state.position, header)
             interactive.feed_token(token_class(kind, "x"))
-            after = scanners.of(state.position)
+            header = header != (kind == "FM_DELIM")
+            after = scanners.of(state.position, header)
             if before is None or after is None:
                 return None
             while len(moves) < len(scanners.scanners):
@@ -423,6 +453,15 @@ def _walk(lark, scanners: _Scanners, token_class) -> tuple[int, list[dict]] | No
                 return None  # one scanner, one terminal, two next scanners
     return first, moves
 
+
+# Front matter, fed from the start of a text: its scanners are told apart from the
+# body's of the same terminals (after its first '---' a newline leads into the header,
+# after its last one into the body).
+_SAMPLE_HEADERS = (
+    ("FM_DELIM", "_NL", "FM_KEY", "FM_VALUE", "_NL", "_NL", "FM_KEY", "_NL", "FM_DELIM", "_NL",
+     "DASH", "_NL"),
+    ("FM_DELIM", "_NL", "FM_DELIM", "_NL", "_NL"),
+)
 
 # One of each kind of line, fed to Lark's parser to learn which scanner follows which
 # token (a step line's items loop on one scanner).

@@ -30,7 +30,7 @@ import zlib
 
 from planc import __version__ as PLANC_VERSION
 
-FORMAT = 3
+FORMAT = 4
 
 _VERSION = re.compile(r"""^__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""", re.M)
 
