@@ -198,16 +198,28 @@ def _target(t: PowerTarget | HrTarget | PaceTarget | CadenceTarget,
     raise ValueError(f"target {t!r} was not lowered for FIT")  # a lowering bug, not user input
 
 
-def _targets(step: Step) -> list[tuple[int, int, int]]:
-    """Primary then secondary: power > pace > heart rate > cadence (the lowering keeps two)."""
-    found = [t for t in (step.power, step.pace, step.hr, step.cadence) if t is not None]
-    return [_target(t, step) for t in found]
+def _targets(step: Step, known: dict) -> list[tuple[int, int, int]]:
+    """Primary then secondary: power > pace > heart rate > cadence (the lowering keeps two).
+
+    ``known`` keeps each target's numbers for the other steps of one file that hold the
+    same target object (the slices of a ramp share every target but the one that ramps):
+    by identity, with the step's windows, which are all of the step ``_target`` reads.
+    """
+    out = []
+    for t in (step.power, step.pace, step.hr, step.cadence):
+        if t is not None:
+            key = (id(t), step.power_window, step.hr_window)
+            numbers = known.get(key)
+            if numbers is None:
+                numbers = known[key] = _target(t, step)
+            out.append(numbers)
+    return out
 
 
 # --------------------------------------------------------------------------- steps
 
 
-def _fit_step(step: Step) -> FitStep:
+def _fit_step(step: Step, known: dict) -> FitStep:
     amount = step.amount
     if step.until_lap_press:  # open: the watch moves on at a lap press
         duration_type, duration_value = _LAP_BUTTON, None
@@ -215,7 +227,7 @@ def _fit_step(step: Step) -> FitStep:
         duration_type, duration_value = _TIME, _round(amount.seconds * 1000)
     else:
         duration_type, duration_value = _DISTANCE, _round(amount.metres * 100)
-    targets = _targets(step)
+    targets = _targets(step, known)
     intensity = INTENSITY[step.intensity or Intensity.ACTIVE]
     if not targets:
         return FitStep(duration_type, duration_value, _OPEN, None, None, None, intensity,
@@ -229,24 +241,24 @@ def _fit_step(step: Step) -> FitStep:
                    step.trailing, kind2, 0, low2, high2)
 
 
-def _walk(nodes: tuple[Node, ...], out: list[FitStep]) -> None:
+def _walk(nodes: tuple[Node, ...], out: list[FitStep], known: dict) -> None:
     for node in nodes:
         if isinstance(node, Step):
-            out.append(_fit_step(node))
+            out.append(_fit_step(node, known))
         elif isinstance(node, Repeat):
             first = len(out)
-            _walk(node.children, out)
+            _walk(node.children, out, known)
             if len(out) == first:
                 continue  # nothing to repeat (the lowering drops these already)
             out.append(FitStep(_REPEAT, first, _OPEN, node.count, name=node.title or None))
         elif isinstance(node, Block):
-            _walk(node.children, out)
+            _walk(node.children, out, known)
 
 
 def fit_steps(lowered: Workout) -> list[FitStep]:
     """The ``workout_step`` messages of a workout already lowered by ``lower_fit``."""
     out: list[FitStep] = []
-    _walk(lowered.body, out)
+    _walk(lowered.body, out, {})  # the lowered tree lives while the ids are used
     return out
 
 

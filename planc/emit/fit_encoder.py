@@ -316,13 +316,45 @@ def _zero_run(k: int) -> tuple[int, ...]:
     return _ZERO_RUNS[k]
 
 
+# A plan writes each workout for many dates: once a run of zero bytes has been crossed
+# often enough, its matrix becomes two tables (the images of every low and every high
+# byte of a state), so crossing it is two look-ups instead of a product bit by bit.
+_TABLES_AFTER: Final = 16  # crossings of one run before its tables are built (~30 us)
+_RUN_TABLES: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+_RUN_CROSSINGS: dict[int, int] = {}
+
+
+def _across_run(k: int, state: int) -> int:
+    """``state`` carried through 2**k zero bytes."""
+    tables = _RUN_TABLES.get(k)
+    if tables is None:
+        crossings = _RUN_CROSSINGS[k] = _RUN_CROSSINGS.get(k, 0) + 1
+        if crossings < _TABLES_AFTER:
+            return _carried(_zero_run(k), state)
+        tables = _RUN_TABLES[k] = _byte_tables(_zero_run(k))
+    return tables[0][state & 0xFF] ^ tables[1][state >> 8]
+
+
+def _byte_tables(matrix: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The matrix's image of every low byte and of every high byte of a state: linear,
+    so a byte's image is its lowest bit's column XOR the image of the rest."""
+    out = []
+    for first in (0, 8):
+        table = [0] * 256
+        for byte in range(1, 256):
+            lowest = byte & -byte
+            table[byte] = table[byte ^ lowest] ^ matrix[first + lowest.bit_length() - 1]
+        out.append(tuple(table))
+    return out[0], out[1]
+
+
 def crc16_combine(crc_before: int, crc_after: int, after_length: int) -> int:
     """``crc16(a + b)`` from ``crc16(a)``, ``crc16(b)`` and ``len(b)``, without reading
     ``b`` again (as zlib's ``crc32_combine``)."""
     state, k = crc_before, 0
     while after_length and state:
         if after_length & 1:
-            state = _carried(_zero_run(k), state)
+            state = _across_run(k, state)
         after_length >>= 1
         k += 1
     return state ^ crc_after
@@ -811,6 +843,7 @@ def _step_records(steps: Sequence[FitStep]) -> list[bytes]:
 
 
 _U32_FIELDS: Final = (1, 3, 4, 5, 8, 9, 10)
+_STEP_U32_FIELDS: Final = (1, 3, 4, 5, 10, 11, 12)  # the same fields' places in a FitStep
 _INT_ONLY: Final = {int}  # positions of the uint32 values in a step's tuple
 
 
@@ -872,9 +905,9 @@ def _plausible(steps: Sequence[FitStep], numeric: list[tuple[int, ...]]) -> bool
         return False  # bool (an int), a float or a str: the checked path says so
     if min(u32s) < 0 or min(enums) < 0 or max(enums) > 0xFE:
         return False
-    if max(u32s) == _UINT32_INVALID and any(
-            v[i] == _UINT32_INVALID and getattr(s, _FIELD_NAMES[i]) is not None
-            for s, v in zip(steps, numeric, strict=True) for i in _U32_FIELDS):
+    # a set field holding the invalid value: more invalid values than unset fields
+    if max(u32s) == _UINT32_INVALID and u32s.count(_UINT32_INVALID) != [
+            s[i] for s in steps for i in _STEP_U32_FIELDS].count(None):
         return False
     for j, v in enumerate(numeric):
         if v[0] in _REPEAT_DURATIONS:
@@ -891,9 +924,3 @@ def _plausible(steps: Sequence[FitStep], numeric: list[tuple[int, ...]]) -> bool
     except FitEncodeError:
         return False
     return True
-
-
-_FIELD_NAMES: Final = ("duration_type", "duration_value", "target_type", "target_value",
-                       "custom_low", "custom_high", "intensity", "secondary_target_type",
-                       "secondary_target_value", "secondary_custom_low",
-                       "secondary_custom_high")

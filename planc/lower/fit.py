@@ -225,17 +225,21 @@ def _messages(nodes: tuple[Node, ...]) -> Iterator[Step | Repeat]:
 
 def _fraction(step: Step, thr: SportThresholds, indoor: bool) -> float | None:
     """The step's intensity as a fraction of threshold (power > pace > HR), or None."""
-    for target, fn in (
-        (step.power, lambda t: power_fraction(t, thr, indoor)),
-        (step.pace, lambda t: pace_fraction(t, thr)),
-        (step.hr, lambda t: hr_fraction_lthr(t, thr)),
-    ):
-        if target is None:
-            continue
+    if step.power is not None:
         try:
-            return fn(target).mid
+            return power_fraction(step.power, thr, indoor).mid
         except MissingThreshold:
-            continue
+            pass
+    if step.pace is not None:
+        try:
+            return pace_fraction(step.pace, thr).mid
+        except MissingThreshold:
+            pass
+    if step.hr is not None:
+        try:
+            return hr_fraction_lthr(step.hr, thr).mid
+        except MissingThreshold:
+            pass
     return None
 
 
@@ -294,6 +298,7 @@ class _Lowerer:
         self.texts = FitTexts(self.diags)
         self.prose: list[str] = []
         self.seen_step = False
+        self.fractions: dict[int, float | None] = {}  # id(step) -> fraction (see fraction)
 
     # ------------------------------------------------------------------ tree
 
@@ -304,11 +309,8 @@ class _Lowerer:
                 self.seen_step = True
                 out.extend(self.step(node, hardest))
             elif isinstance(node, Repeat):
-                fractions = [
-                    f
-                    for s in _steps_under(node.children)
-                    if (f := _fraction(s, self.thr, self.indoor)) is not None
-                ]
+                fractions = [f for s in _steps_under(node.children)
+                             if (f := self.fraction(s)) is not None]
                 inner = self.nodes(node.children, max(fractions) if fractions else None)
                 if inner:  # a repeat of nothing (only prose) has no FIT form
                     out.append(Repeat(node.count, tuple(inner), self.texts.repeat_name(node),
@@ -332,6 +334,14 @@ class _Lowerer:
 
     # ------------------------------------------------------------------ steps
 
+    def fraction(self, step: Step) -> float | None:
+        """:func:`_fraction` of the step, worked out once per lowering (a step inside a
+        repeat is asked for by each repeat around it, then for its own intensity)."""
+        key = id(step)  # the workout, which holds the step, outlives the lowering
+        if key not in self.fractions:
+            self.fractions[key] = _fraction(step, self.thr, self.indoor)
+        return self.fractions[key]
+
     def intensity(self, step: Step, hardest: float | None) -> Intensity:
         if _says_rest(step):
             return Intensity.REST
@@ -340,7 +350,7 @@ class _Lowerer:
         if step.section is not None:
             return _SECTION_INTENSITY[step.section]
         if hardest is not None:
-            mine = _fraction(step, self.thr, self.indoor)
+            mine = self.fraction(step)
             if mine is not None and mine <= RECOVERY_MAX + 1e-9 \
                     and hardest - mine >= RECOVERY_GAP - 1e-9:
                 return Intensity.RECOVERY
@@ -353,9 +363,8 @@ class _Lowerer:
         changes["intensity"] = self.intensity(step, hardest)
         ramping = [
             name for name in ("power", "hr", "pace")
-            if step.ramp and not FORMAT.ramps
-            and (t := changes[name]) is not None and not t.value.is_single
-        ]
+            if (t := changes[name]) is not None and not t.value.is_single
+        ] if step.ramp and not FORMAT.ramps else []
         if step.hidepower:
             self.diags.append(warning(
                 "hidepower-ignored",
@@ -433,9 +442,15 @@ class _Lowerer:
         Decided on the targets as written, before resolution, so a target that is not
         written (and its missing threshold) never stops the compile.
         """
-        notes = [step.trailing] if step.trailing else []
         power = step.power
-        if power is not None and (step.freeride or step.maxeffort):
+        free = power is not None and (step.freeride or step.maxeffort)
+        held = (power is not None) + (step.pace is not None) + (step.hr is not None)
+        if not free and held <= TARGETS_PER_STEP - (step.cadence is not None):
+            # the common case: every target written has its place, nothing goes to notes
+            return {"power": power, "pace": step.pace, "hr": step.hr,
+                    "trailing": step.trailing or None}
+        notes = [step.trailing] if step.trailing else []
+        if free:
             word = "maxeffort" if step.maxeffort else "freeride"
             text = self.describe(step, power=power)
             notes.append(f"suggested {text}")
@@ -553,9 +568,12 @@ class _Lowerer:
                       *ramping)
         targets = [(copies(getattr(step, name), "value"), values[name]) for name in ramping]
         plain: dict[str, object] | None = None  # the texts of a slice without cues or press
+        lengths: dict[int, Duration | Distance] = {}  # slices of one length share it
         for i, part in enumerate(parts):
-            piece = Duration(part / 1000, amount.span) if is_time \
-                else Distance(part / 100, amount.unit, amount.span)
+            piece = lengths.get(part)
+            if piece is None:
+                piece = lengths[part] = (Duration(part / 1000, amount.span) if is_time
+                                         else Distance(part / 100, amount.unit, amount.span))
             pressed = step.until_lap_press and i == count - 1  # the last slice waits
             if cues_by_slice[i] or pressed or plain is None:
                 # (the texts of a plain slice do not depend on its length: computed once,

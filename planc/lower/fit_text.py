@@ -94,10 +94,11 @@ class FitTexts:
                 self.diags.append(known[2])
             return known[0], known[1]
         name, cut = short_name(plain_text(label) if label else label)
+        changed = cut  # the name is not the label as written (on one line)
         if name is not None and too_long(name, LIMITS.label_bytes):
-            name = cut_utf8(name, LIMITS.label_bytes or 0)
+            name, changed = cut_utf8(name, LIMITS.label_bytes or 0), True
         said = None
-        if name is not None and name != " ".join(plain_text(label or "").split()):
+        if name is not None and changed:
             said = warning(
                 "label-shortened",
                 f"{TARGET} step names show about {LIMITS.label_chars} characters: "

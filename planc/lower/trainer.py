@@ -76,7 +76,6 @@ from planc.ast import (
     Span,
     Step,
     Workout,
-    unrolled_steps,
 )
 from planc.athlete import Athlete, SportThresholds, ftp_for
 from planc.diagnostics import Diagnostic, error, warning
@@ -178,17 +177,30 @@ class _Course:
 
     def __init__(self, workout: Workout):
         self.shown: dict[int, _Shown] = {}
-        seen: dict[int, int] = {}
         self.steps: list[Step] = []
-        self.pattern: list[int] = []
-        for step in unrolled_steps(workout.body):
-            at = seen.get(id(step))
-            if at is None:
-                at = seen[id(step)] = len(self.steps)
-                self.steps.append(step)
-            self.pattern.append(at)
+        self.pattern: list[int] = _pattern(workout.body, self.steps, {})
         self.distinct_seconds: bool | None = None
         self.description: tuple[list[tuple[str, Span, str]], str] | None = None
+
+
+def _pattern(nodes: tuple[Node, ...], steps: list[Step], seen: dict[int, int]) -> list[int]:
+    """The riding order of ``nodes`` as indexes into ``steps``, which it fills with each
+    distinct step once, in the order first ridden (:func:`planc.ast.unrolled_steps`,
+    with a repeat's pass worked out once and multiplied)."""
+    out: list[int] = []
+    for node in nodes:
+        if isinstance(node, Step):
+            at = seen.get(id(node))
+            if at is None:
+                at = seen[id(node)] = len(steps)
+                steps.append(node)
+            out.append(at)
+        elif isinstance(node, Repeat):
+            if node.count > 0:
+                out.extend(_pattern(node.children, steps, seen) * node.count)
+        elif isinstance(node, Block):
+            out.extend(_pattern(node.children, steps, seen))
+    return out
 
 
 _SHOWN: dict[tuple, tuple[Workout, _Course]] = {}  # see _shared_course

@@ -396,7 +396,8 @@ class _Lowerer:
                         f"{cadence.value.high:g} rpm is written as {_rnd(mid)} rpm",
                         cadence.span if cadence.span.line else node.span, None))
                     cadence = CadenceTarget(Range(mid, mid), cadence.span)
-                node = replaced(node, section=section, cadence=cadence)
+                if section is not None or cadence is not node.cadence:  # else as placed
+                    node = replaced(node, section=section, cadence=cadence)
             out.append(node)
         return out
 
@@ -441,10 +442,11 @@ def _length_text(length: float, unit: str) -> str:
 
 def _counts_distance(workout: Workout) -> bool:
     """Zwift counts distance only in runs, and only when every step does."""
+    if not (FORMAT.distance is DistanceSteps.ALL_OR_NONE
+            and "pace" in FORMAT.targets_for(workout.sport)):
+        return False  # a ride: its steps need not be looked at
     steps = list(iter_steps(workout.body))
-    return (FORMAT.distance is DistanceSteps.ALL_OR_NONE
-            and "pace" in FORMAT.targets_for(workout.sport)
-            and bool(steps) and all(isinstance(s.amount, Distance) for s in steps))
+    return bool(steps) and all(isinstance(s.amount, Distance) for s in steps)
 
 
 def lower(fmt: str, workout: Workout, athlete: Athlete, options: EmitOptions) -> Lowered:
