@@ -47,8 +47,11 @@ def _in_set(items, ch: str, fold: bool) -> bool:
         elif op is sre.LITERAL:
             found = found or _same_char(av, ch, fold)
         elif op is sre.RANGE:
+            # a case form may be two characters ('ß'.upper() is 'SS'): re folds one
+            # character to one, so such a form is no candidate
             found = found or any(av[0] <= ord(c) <= av[1]
-                                 for c in {ch, ch.lower(), ch.upper()} if fold or c == ch)
+                                 for c in {ch, ch.lower(), ch.upper()}
+                                 if len(c) == 1 and (fold or c == ch))
         elif op is sre.CATEGORY:
             known = _category(av, ch)
             found = found or known is None or known
