@@ -15,25 +15,56 @@ Spans are compared as ``compare=False`` fields, so two ASTs parsed from texts
 that differ only in layout compare equal; that is what the round-trip tests
 rely on.
 
-Nodes are real slotted dataclasses (``dataclasses.fields`` and
-``dataclasses.replace`` work on them) whose ``__init__`` is written out and
-whose equality, hash, repr and immutability come from one base class,
-:class:`_Frozen`: ``@dataclass(frozen=True)`` would generate and compile six
-methods per class at every start of planc (0.4 ms a class, 6 ms for this module
-on a 13 ms interpreter start), where a written-out ``__init__`` is compiled once
-into the bytecode cache.  Behaviour is the same as the generated methods'.
+Nodes behave as slotted frozen dataclasses (``dataclasses.fields``,
+``dataclasses.replace`` and ``dataclasses.is_dataclass`` work on them), but are
+made without the dataclasses module, whose import (it imports inspect) and code
+generation were ~10 ms of every start of planc: each class writes its
+``__init__`` out, :class:`_Frozen` gives equality, hash, repr and immutability,
+:func:`_frozen` the slots, and the ``__dataclass_fields__`` that dataclasses'
+functions read is made on first use (:class:`_DataclassFields`).  Behaviour is
+the generated methods' (tests/test_ast_nodes.py holds every node to a real
+frozen dataclass).  :class:`Record` is the same for a mutable record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import FrozenInstanceError, dataclass, field, fields
 from enum import StrEnum
 from operator import attrgetter
 
 from planc.units import DistanceUnit, PacePer
 
 _set = object.__setattr__  # how a frozen node's __init__ assigns (as dataclasses does)
+
+
+class _DataclassFields:
+    """A node class's ``__dataclass_fields__``, made on first use: the fields of a
+    dataclass of the same annotations, defaults (its ``__init__``'s) and hidden fields,
+    then kept on the class."""
+
+    def __get__(self, obj, cls):
+        if "_field_names" not in cls.__dict__:
+            raise AttributeError("__dataclass_fields__")  # not a node class
+        import dataclasses  # lazy: dataclasses.fields/replace on a node (lowering, tests)
+
+        defaults = _init_defaults(cls)
+        namespace: dict = {"__annotations__": dict(cls._annotations),
+                           "__module__": cls.__module__, "__qualname__": cls.__qualname__}
+        for name in cls._field_names:
+            options: dict = {"default": defaults[name]} if name in defaults else {}
+            if name in cls._hidden:
+                options.update(compare=False, repr=False)
+            namespace[name] = dataclasses.field(**options)
+        made = dataclasses.dataclass(init=False, repr=False, eq=False)(
+            type(cls.__name__, (), namespace)).__dataclass_fields__
+        cls.__dataclass_fields__ = made
+        return made
+
+
+def _frozen_error(message: str) -> Exception:
+    from dataclasses import FrozenInstanceError  # lazy: only a mistake raises it
+
+    return FrozenInstanceError(message)
 
 
 class _Frozen:
@@ -45,8 +76,10 @@ class _Frozen:
     """
 
     __slots__ = ()
+    __dataclass_fields__ = _DataclassFields()
     _compared: attrgetter  # -> tuple of the fields ``==`` and ``hash`` look at
     _shown: tuple[str, ...]  # the fields the repr lists
+    _field_names: tuple[str, ...]  # every field, in order
 
     def __eq__(self, other: object):
         if other.__class__ is self.__class__:
@@ -61,46 +94,99 @@ class _Frozen:
         return f"{self.__class__.__qualname__}({shown})"
 
     def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        raise _frozen_error(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
+        raise _frozen_error(f"cannot delete field {name!r}")
+
+    def but(self, **changes: object):
+        """A copy with ``changes``: ``dataclasses.replace(self, **changes)``."""
+        values = {name: getattr(self, name) for name in self._field_names}
+        values.update(changes)
+        return self.__class__(**values)
 
     def __getstate__(self) -> list:  # pickle and copy (slots, no __dict__)
-        return [getattr(self, f.name) for f in fields(self)]
+        return [getattr(self, name) for name in self._field_names]
 
     def __setstate__(self, state: list) -> None:
-        for f, value in zip(fields(self), state, strict=True):
-            _set(self, f.name, value)
+        for name, value in zip(self._field_names, state, strict=True):
+            _set(self, name, value)
+
+
+class _Hidden:
+    """The default of a field that is never compared nor shown (the spans)."""
+
+
+_HIDDEN = _Hidden()
+
+
+def _slotted(cls: type) -> type:
+    """``cls`` made again with its annotated fields as slots (what dataclasses does for
+    ``slots=True``); the field names kept as ``_field_names``, the hidden ones (those
+    whose class attribute is :data:`_HIDDEN`) as ``_hidden``."""
+    annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 (no inspect)
+    names = tuple(annotations)
+    namespace = dict(cls.__dict__)
+    hidden = frozenset(n for n in names if namespace.get(n) is _HIDDEN)
+    for name in (*names, "__dict__", "__weakref__"):
+        namespace.pop(name, None)
+    namespace.update(__slots__=names, __match_args__=names, _field_names=names,
+                     _hidden=hidden, _annotations=annotations)
+    made = type(cls)(cls.__name__, cls.__bases__, namespace)
+    made.__qualname__ = cls.__qualname__
+    return made
 
 
 def _frozen(cls: type) -> type:
-    """A slotted dataclass with :class:`_Frozen`'s methods (the class's own ``__init__``)."""
-    cls = dataclass(slots=True, init=False, repr=False, eq=False)(cls)
-    _defaults_from_init(cls)
-    compared = tuple(f.name for f in fields(cls) if f.compare)
+    """A slotted frozen node class with :class:`_Frozen`'s methods (its own ``__init__``)."""
+    cls = _slotted(cls)
+    params = _init_params(cls)
+    if params != cls._field_names:
+        raise TypeError(f"{cls.__name__}.__init__ takes {params}, the fields are "
+                        f"{cls._field_names}")
+    compared = tuple(n for n in cls._field_names if n not in cls._hidden)
     getter = attrgetter(*compared) if len(compared) > 1 else _one_tuple(compared[0])
     cls._compared = staticmethod(getter)
-    cls._shown = tuple(f.name for f in fields(cls) if f.repr)
+    cls._shown = compared
     return cls
 
 
-def _defaults_from_init(cls: type) -> None:
-    """Give the fields the defaults ``__init__`` declares (where they are written,
-    once), so ``dataclasses.fields`` reports them as a generated class would."""
-    code, defaults = cls.__init__.__code__, cls.__init__.__defaults__ or ()
-    params = code.co_varnames[1:code.co_argcount]
-    names = tuple(f.name for f in fields(cls))
-    if params != names:
-        raise TypeError(f"{cls.__name__}.__init__ takes {params}, the fields are {names}")
-    for f, default in zip(fields(cls)[len(names) - len(defaults):], defaults, strict=True):
-        f.default = default
+def _init_params(cls: type) -> tuple[str, ...]:
+    code = cls.__init__.__code__
+    return code.co_varnames[1:code.co_argcount]
+
+
+def _init_defaults(cls: type) -> dict[str, object]:
+    """The defaults ``__init__`` declares (where they are written, once), by field."""
+    params, defaults = _init_params(cls), cls.__init__.__defaults__ or ()
+    return dict(zip(params[len(params) - len(defaults):], defaults, strict=True))
 
 
 def _one_tuple(name: str):
     """``attrgetter`` of one name returns the value, not a 1-tuple: keep the hash the same."""
     get = attrgetter(name)
     return lambda node: (get(node),)
+
+
+class Record:
+    """What ``@dataclass(slots=True)`` gives a mutable record: ``==`` between records of
+    the same class with equal fields, a repr of every field, no hash.  Subclasses
+    name their fields in order as ``_fields``, use them as ``__slots__`` and write
+    their ``__init__``."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq
+
+    def __eq__(self, other: object):
+        if other.__class__ is self.__class__:  # tuples, as a dataclass compares (``is`` first)
+            return tuple(getattr(self, n) for n in self._fields) == tuple(
+                getattr(other, n) for n in other._fields)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{self.__class__.__qualname__}({shown})"
 
 
 @_frozen
@@ -126,9 +212,9 @@ class Span(_Frozen):
 NO_SPAN = Span(0, 0, 0, 0)
 
 
-def _span() -> Span:
+def _span() -> _Hidden:
     """The span field: never compared, never shown (its default, NO_SPAN, is in __init__)."""
-    return field(compare=False, repr=False)
+    return _HIDDEN
 
 
 # ---------------------------------------------------------------- amounts --

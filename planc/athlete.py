@@ -14,8 +14,7 @@ Friel's %LTHR zones for heart rate).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-
+from planc.ast import _Frozen, _frozen, _set
 from planc.units import FAMILIES, FAMILY_SPORT, sport_family
 
 DEFAULT_POWER_ZONES: tuple[float, ...] = (55, 75, 90, 105, 120, 150, 999)
@@ -24,17 +23,37 @@ DEFAULT_PACE_ZONES: tuple[float, ...] = (77.5, 87.7, 94.3, 100, 103.4, 111.5, 99
 DEFAULT_HR_ZONES_LTHR: tuple[float, ...] = (81, 89, 93, 99, 102, 106, 999)
 
 
-@dataclass(frozen=True, slots=True)
-class SportThresholds:
-    ftp: float | None = None
-    indoor_ftp: float | None = None
-    lthr: float | None = None
-    max_hr: float | None = None
-    threshold_pace: float | None = None  # m/s
-    power_zones: tuple[float, ...] | None = None
-    hr_zones: tuple[float, ...] | None = None  # bpm upper bounds
-    pace_zones: tuple[float, ...] | None = None
-    pace_units: str | None = None  # MINS_KM, SECS_100M, ... (intervals.icu enum)
+@_frozen
+class SportThresholds(_Frozen):
+    """One sport family's thresholds and zones (a frozen dataclass in behaviour, made
+    as the AST's nodes are: :mod:`planc.ast`)."""
+
+    ftp: float | None
+    indoor_ftp: float | None
+    lthr: float | None
+    max_hr: float | None
+    threshold_pace: float | None  # m/s
+    power_zones: tuple[float, ...] | None
+    hr_zones: tuple[float, ...] | None  # bpm upper bounds
+    pace_zones: tuple[float, ...] | None
+    pace_units: str | None  # MINS_KM, SECS_100M, ... (intervals.icu enum)
+
+    def __init__(self, ftp: float | None = None, indoor_ftp: float | None = None,
+                 lthr: float | None = None, max_hr: float | None = None,
+                 threshold_pace: float | None = None,
+                 power_zones: tuple[float, ...] | None = None,
+                 hr_zones: tuple[float, ...] | None = None,
+                 pace_zones: tuple[float, ...] | None = None,
+                 pace_units: str | None = None) -> None:
+        _set(self, "ftp", ftp)
+        _set(self, "indoor_ftp", indoor_ftp)
+        _set(self, "lthr", lthr)
+        _set(self, "max_hr", max_hr)
+        _set(self, "threshold_pace", threshold_pace)
+        _set(self, "power_zones", power_zones)
+        _set(self, "hr_zones", hr_zones)
+        _set(self, "pace_zones", pace_zones)
+        _set(self, "pace_units", pace_units)
 
     def merged(self, override: SportThresholds) -> SportThresholds:
         """``override``'s set fields win (command-line flags over a file)."""
@@ -43,17 +62,23 @@ class SportThresholds:
             for name in self.__slots__
             if getattr(override, name) is not None
         }
-        return replace(self, **changes)
+        return self.but(**changes)
 
 
-@dataclass(frozen=True, slots=True)
-class Athlete:
+@_frozen
+class Athlete(_Frozen):
     """Thresholds per sport family (``ride``, ``run``, ``swim``, ``other``)."""
 
-    sports: dict[str, SportThresholds] = field(default_factory=dict)
-    timezone: str | None = None
+    sports: dict[str, SportThresholds]
+    timezone: str | None
     # the steps the athlete's FIT device takes (None: Garmin's 50; --fit-max-steps wins)
-    fit_max_steps: int | None = None
+    fit_max_steps: int | None
+
+    def __init__(self, sports: dict[str, SportThresholds] | None = None,
+                 timezone: str | None = None, fit_max_steps: int | None = None) -> None:
+        _set(self, "sports", {} if sports is None else sports)  # a new dict each, as a factory
+        _set(self, "timezone", timezone)
+        _set(self, "fit_max_steps", fit_max_steps)
 
     def for_sport(self, sport: str) -> SportThresholds:
         family = sport_family(sport)

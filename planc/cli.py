@@ -20,6 +20,7 @@ an unexpected exception prints one line asking for a bug report
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -258,6 +259,8 @@ def main(argv: list[str] | None = None, *, cache: bool | None = None) -> int:
     (:mod:`planc.output.results`)."""
     if cache is None:
         cache = argv is None
+    if argv is None:
+        _pause_collector()
     argv = list(sys.argv[1:] if argv is None else argv)
     at_once = _answered_at_once(argv)
     if at_once is not None:
@@ -266,6 +269,29 @@ def main(argv: list[str] | None = None, *, cache: bool | None = None) -> int:
     if cache and selected in RESULTS and results_wanted(argv):
         return _run_with_results(selected, argv)
     return _run(argv)[0]
+
+
+_PAUSED: list[bool] = []  # [True] while main() keeps the cyclic collector paused
+
+
+def _pause_collector() -> None:
+    """Pause the cyclic garbage collector while the process starts (until
+    :func:`_resume_collector`).  Start-up makes thousands of objects that live as long
+    as the process (modules, classes, functions, the argument parser) and next to no
+    cycles, and the collector's passes over them were ~4 ms of a cold ``planc check``
+    (reference counting still frees everything else at once)."""
+    if gc.isenabled():
+        gc.disable()
+        _PAUSED.append(True)
+
+
+def _resume_collector() -> None:
+    """The collector on again, once the command's modules are loaded: what exists now
+    is frozen (left out of every later pass, as it lives on anyway)."""
+    if _PAUSED:
+        _PAUSED.clear()
+        gc.freeze()
+        gc.enable()
 
 
 RESULTS = ("check", "compile")
@@ -377,6 +403,7 @@ def _run(argv: list[str]) -> tuple[int, argparse.Namespace | None]:
                 sys.stderr.write(fresh.transcript)
                 return ExitCode.OK, None
         args = _parse(selected, argv)
+        _resume_collector()
         if not getattr(args, "_run", None):
             build_parser(selected).print_help(sys.stderr)
             return ExitCode.USAGE, None

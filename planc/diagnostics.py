@@ -14,13 +14,11 @@ Python traceback.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 
-from planc.ast import NO_SPAN, Span
+from planc.ast import NO_SPAN, Span, _Frozen, _frozen, _set
 from planc.sanitise import for_terminal
 
 
@@ -30,33 +28,45 @@ class Severity(StrEnum):
     NOTE = "note"
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+@_frozen
+class Diagnostic(_Frozen):
+    """One finding: a frozen dataclass in behaviour, made as the AST's nodes are
+    (:mod:`planc.ast`: no dataclasses import at start-up)."""
+
     severity: Severity
     code: str
     message: str
-    span: Span = NO_SPAN
-    path: str = "<input>"
-    hint: str | None = None
+    span: Span
+    path: str
+    hint: str | None
+
+    def __init__(self, severity: Severity, code: str, message: str, span: Span = NO_SPAN,
+                 path: str = "<input>", hint: str | None = None) -> None:
+        _set(self, "severity", severity)
+        _set(self, "code", code)
+        _set(self, "message", message)
+        _set(self, "span", span)
+        _set(self, "path", path)
+        _set(self, "hint", hint)
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
     def with_path(self, path: str) -> Diagnostic:
-        return dataclasses.replace(self, path=path)
+        return self.but(path=path)
 
     def shifted(self, lines: int, columns: int = 0, path: str | None = None) -> Diagnostic:
         """Move the span by a fixed offset (a workout body embedded in a plan file)."""
         s = self.span
         if s == NO_SPAN:
-            return dataclasses.replace(self, path=path or self.path)
+            return self.but(path=path or self.path)
         span = Span(s.line + lines, s.column + columns, s.end_line + lines, s.end_column + columns)
-        return dataclasses.replace(self, span=span, path=path or self.path)
+        return self.but(span=span, path=path or self.path)
 
     def promoted(self) -> Diagnostic:
         """A warning turned into an error (``--strict``)."""
-        return dataclasses.replace(self, severity=Severity.ERROR)
+        return self.but(severity=Severity.ERROR)
 
 
 def error(code: str, message: str, span: Span = NO_SPAN, hint: str | None = None,

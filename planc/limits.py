@@ -15,17 +15,24 @@ itself (step length, nesting, expanded steps) belong to planc.check.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from planc.ast import _Frozen, _frozen, _set
 
 
-@dataclass(frozen=True, slots=True)
-class Limit:
+@_frozen
+class Limit(_Frozen):
     """The range ``[low, high]`` of one kind of number, in ``unit``."""
 
     what: str  # "an FTP": how a message names the value
     low: float
     high: float
     unit: str  # "W"; "" for a plain number
+
+    def __init__(self, what: str, low: float, high: float, unit: str) -> None:
+        _set(self, "what", what)
+        _set(self, "low", low)
+        _set(self, "high", high)
+        _set(self, "unit", unit)
 
     def contains(self, value: float) -> bool:
         """Inside the range (and finite: nan and infinities never are)."""

@@ -119,3 +119,62 @@ def test_nodes_are_immutable_and_survive_pickle_copy_and_replace():
 
 def test_the_corpus_is_not_empty():
     assert len(NODES) > 500 and Path(ROOT / "plans").is_dir()
+
+
+# -- the other frozen records made the same way (planc.ast._frozen)
+
+from planc.athlete import Athlete, SportThresholds  # noqa: E402
+from planc.diagnostics import Diagnostic, Severity, error, warning  # noqa: E402
+from planc.limits import Limit  # noqa: E402
+
+_THR = SportThresholds(ftp=250, lthr=170, power_zones=(55, 75, 999), pace_units="MINS_KM")
+OTHER_RECORDS = [
+    _THR, SportThresholds(), SportThresholds(ftp=250),
+    Athlete({"ride": _THR}, "Europe/Paris", 30), Athlete(),
+    Diagnostic(Severity.ERROR, "syntax", "unexpected text", ast.Span(1, 2, 1, 3), "w", "hint"),
+    error("no-steps", "x"), warning("control-character", "y", ast.Span.point(2, 1)),
+    Limit("an FTP", 10, 3000, "W"),
+]
+
+
+@pytest.mark.parametrize("record", OTHER_RECORDS, ids=repr)
+def test_other_records_behave_as_frozen_dataclasses(record):
+    cls = type(record)
+    ref_cls = reference(cls)
+    ref = ref_cls(**{f.name: getattr(record, f.name) for f in dataclasses.fields(record)})
+    assert repr(record) == repr(ref)
+    assert [f.name for f in dataclasses.fields(cls)] == [f.name for f in dataclasses.fields(ref)]
+    assert cls.__slots__ == ref_cls.__slots__ and cls.__match_args__ == ref_cls.__match_args__
+    for other in OTHER_RECORDS:
+        if type(other) is cls:
+            twin = ref_cls(**{f.name: getattr(other, f.name) for f in dataclasses.fields(other)})
+            assert (record == other) == (ref == twin)
+    try:
+        expected = hash(ref)
+    except TypeError:
+        with pytest.raises(TypeError):
+            hash(record)
+    else:
+        assert hash(record) == expected
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.__setattr__(dataclasses.fields(record)[0].name, None)
+    assert pickle.loads(pickle.dumps(record)) == record
+    assert dataclasses.replace(record) == record
+
+
+def test_mutable_records_compare_and_show_as_dataclasses():
+    """planc.ast.Record (line records, parse results, sources): a dataclass's == (field
+    tuples, so a NaN field equals itself), no hash, and its repr."""
+    from planc.commands._common import Source
+    from planc.syntax import Parsed
+    from planc.syntax.grammar import Line
+
+    ref = dataclasses.make_dataclass("Source", [("path", str), ("text", str)], slots=True)
+    nan = float("nan")
+    assert (Source("a", nan) == Source("a", nan)) == (ref("a", nan) == ref("a", nan))
+    assert (Source("a", "x") == Source("a", "y")) is False and Source("a", "x") != 1
+    assert repr(Source("w", "- 5m")) == repr(ref("w", "- 5m"))
+    assert Parsed(None, []) == Parsed(None, []) and Line("blank", 0, 0).tokens == []
+    assert repr(Line("step", 1, 1)) == "Line(kind='step', line=1, column=1, tokens=[], text='')"
+    with pytest.raises(TypeError):
+        hash(Parsed(None, []))

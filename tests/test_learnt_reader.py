@@ -1,12 +1,15 @@
-"""The line reader's learnt table, kept beside Lark's cache (planc.syntax.learnt): a
-sound file is recalled (no walk of Lark's parser), and a missing, stale, damaged or
-wrong one is never trusted: the table is learnt again and the file rewritten."""
+"""The line reader's stored table (planc.syntax.learnt): a sound one makes the reader
+without Lark, and a missing, stale, damaged or wrong one is never trusted: the reader
+is built from Lark's parser again and the file rewritten.  In a fresh process, a
+common workout is then read without importing Lark at all."""
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
+import subprocess
+import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -19,42 +22,47 @@ TEXT = ("Warmup\n- 10m ramp 50-75% 90rpm\n\nMain set 3x\n- Hard 5m 105% 95rpm\n"
 
 
 @pytest.fixture
-def table(tmp_path: Path) -> Path:
-    """Where the table goes, beside a file standing for Lark's cache (the key is its
-    size and modification time)."""
-    (tmp_path / grammar._LARK_CACHE).write_bytes(b"lark tables")
+def table(tmp_path: Path, monkeypatch) -> Path:
+    """A cache folder of this test's own, and no reader made yet in this process."""
+    monkeypatch.setenv("PLANC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(grammar, "_FAST", [])
     return tmp_path / grammar._LEARNT
 
 
-def _walks(monkeypatch) -> list:
+def _builds(monkeypatch) -> list:
+    """Counts the readers built from Lark's parser (not from the stored table)."""
     calls: list = []
-    real = grammar._walk
+    real = LineReader.build.__func__
 
-    def counting(*args):
+    def counting(cls, lark):
         calls.append(1)
-        return real(*args)
+        return real(cls, lark)
 
-    monkeypatch.setattr(grammar, "_walk", counting)
+    monkeypatch.setattr(LineReader, "build", classmethod(counting))
     return calls
 
 
-def _same_reader(a: LineReader, b: LineReader) -> None:
-    assert (a.first, a.moves) == (b.first, b.moves)
-    assert [s.terminals for s in a.scanners] == [s.terminals for s in b.scanners]
-    assert [(r.kind, r.line, r.column, [(t.type, str(t)) for t in r.tokens]) for r in
-            a.read(TEXT)] == [(r.kind, r.line, r.column, [(t.type, str(t)) for t in r.tokens])
-                              for r in b.read(TEXT)]
+def _fresh_reader(monkeypatch) -> LineReader:
+    monkeypatch.setattr(grammar, "_FAST", [])
+    reader = grammar._fast_reader()
+    assert reader is not None
+    return reader
 
 
-def test_a_sound_table_is_recalled_and_reads_as_a_walked_one(table, monkeypatch) -> None:
+def _reads(reader: LineReader) -> list:
+    return [(r.kind, r.line, r.column, r.text, [(t.type, str(t), t.start_pos, t.end_pos)
+                                                 for t in r.tokens]) for r in reader.read(TEXT)]
+
+
+def test_a_sound_table_makes_the_reader_without_lark_s_parser(table, monkeypatch) -> None:
     walked = LineReader.build(parser())
-    first = LineReader.build(parser(), table)
+    _fresh_reader(monkeypatch)
     assert table.exists()
-    calls = _walks(monkeypatch)
-    recalled = LineReader.build(parser(), table)
-    assert calls == []  # recalled, not learnt again
-    assert walked is not None and first is not None and recalled is not None
-    _same_reader(walked, recalled)
+    calls = _builds(monkeypatch)
+    recalled = _fresh_reader(monkeypatch)
+    assert calls == []  # from the table, not built again
+    assert recalled.table() == walked.table()
+    assert _reads(recalled) == _reads(walked)
 
 
 def _damage(path: Path) -> None:
@@ -64,28 +72,34 @@ def _damage(path: Path) -> None:
 
 
 def _rewrite(path: Path, change) -> None:
-    """A payload changed by ``change``, under a digest that matches it (what a
-    damaged digest check cannot catch: the reader's own checks must)."""
+    """A payload changed by ``change``, under a checksum that matches it (what a
+    damaged checksum cannot catch: the key and the shape checks must)."""
     stored = list(marshal.loads(path.read_bytes().partition(b"\n")[2]))
     change(stored)
     payload = marshal.dumps(tuple(stored))
-    path.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
-
-
-def _swap_positions(stored: list) -> None:
-    stored[1] = [stored[1][1], stored[1][0], *stored[1][2:]]
-
-
-def _other_names(stored: list) -> None:
-    stored[2] = [["WORD"], *stored[2][1:]]
+    path.write_bytes(b"%08x" % zlib.crc32(payload) + b"\n" + payload)
 
 
 def _move_out_of_range(stored: list) -> None:
-    stored[4] = [{**stored[4][0], "DASH": 99}, *stored[4][1:]]
+    table = list(stored[1])
+    table[4] = [{**table[4][0], "DASH": 99}, *table[4][1:]]
+    stored[1] = tuple(table)
+
+
+def _no_scanners(stored: list) -> None:
+    stored[1] = ([], *stored[1][1:])
+
+
+def _odd_newline(stored: list) -> None:
+    stored[1] = (*stored[1][:2], "\n+", *stored[1][3:])
 
 
 def _older_format(stored: list) -> None:
-    stored[0] = stored[0].replace(f"{learnt.FORMAT}:", "0:", 1)
+    stored[0] = stored[0].replace(f"{learnt.FORMAT}|", "1|", 1)
+
+
+def _other_grammar(stored: list) -> None:
+    stored[0] = stored[0] + "\n// an edit"
 
 
 @pytest.mark.parametrize("spoil", [
@@ -93,41 +107,109 @@ def _older_format(stored: list) -> None:
     lambda p: p.write_bytes(p.read_bytes()[:40]),
     lambda p: p.write_bytes(b""),
     lambda p: p.write_bytes(b"not a table\n\x00\x01"),
-    lambda p: _rewrite(p, _swap_positions),
-    lambda p: _rewrite(p, _other_names),
     lambda p: _rewrite(p, _move_out_of_range),
+    lambda p: _rewrite(p, _no_scanners),
+    lambda p: _rewrite(p, _odd_newline),
     lambda p: _rewrite(p, _older_format),
+    lambda p: _rewrite(p, _other_grammar),
     lambda p: p.unlink(),
-], ids=["flipped-bit", "truncated", "empty", "garbage", "positions-swapped",
-        "other-terminals", "move-out-of-range", "older-format", "missing"])
-def test_a_spoilt_table_is_learnt_again_and_rewritten(table, monkeypatch, spoil) -> None:
-    LineReader.build(parser(), table)
+], ids=["flipped-bit", "truncated", "empty", "garbage", "move-out-of-range", "no-scanners",
+        "odd-newline", "older-format", "other-grammar", "missing"])
+def test_a_spoilt_table_is_built_again_and_rewritten(table, monkeypatch, spoil) -> None:
+    _fresh_reader(monkeypatch)
     spoil(table)
-    calls = _walks(monkeypatch)
-    rebuilt = LineReader.build(parser(), table)
+    calls = _builds(monkeypatch)
+    rebuilt = _fresh_reader(monkeypatch)
     assert calls == [1]
-    again = LineReader.build(parser(), table)  # the rewritten file is sound
-    assert calls == [1] and rebuilt is not None and again is not None
-    _same_reader(LineReader.build(parser()), rebuilt)
+    again = _fresh_reader(monkeypatch)  # the rewritten file is sound
+    assert calls == [1]
+    assert again.table() == rebuilt.table() == LineReader.build(parser()).table()
 
 
-def test_a_table_of_another_lark_cache_is_stale(table, monkeypatch) -> None:
-    LineReader.build(parser(), table)
-    lark_cache = table.with_name(grammar._LARK_CACHE)
-    stat = lark_cache.stat()
-    os.utime(lark_cache, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    calls = _walks(monkeypatch)
-    assert LineReader.build(parser(), table) is not None
+def test_another_lark_makes_the_table_stale(table, monkeypatch) -> None:
+    _fresh_reader(monkeypatch)
+    monkeypatch.setattr(learnt, "lark_version", lambda: "9.9.9@elsewhere")
+    calls = _builds(monkeypatch)
+    _fresh_reader(monkeypatch)
     assert calls == [1]
 
 
-def test_without_lark_s_cache_nothing_is_stored(tmp_path: Path) -> None:
-    path = tmp_path / grammar._LEARNT  # no Lark cache beside it: no key
-    assert LineReader.build(parser(), path) is not None
-    assert not path.exists()
+def test_lark_s_version_is_read_without_importing_it() -> None:
+    import lark
+
+    found = learnt.lark_version()
+    assert found is not None and found.startswith(f"{lark.__version__}@")
+    assert os.path.samefile(found.split("@", 1)[1].rsplit(":", 2)[0], lark.__file__)
 
 
-def test_an_unwritable_place_only_costs_the_walk(table) -> None:
+def test_without_a_cache_folder_nothing_is_stored(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PLANC_CACHE_DIR", str(tmp_path / "file"))
+    (tmp_path / "file").write_text("a file where the folder should be")
+    monkeypatch.setattr(grammar, "_FAST", [])
+    assert grammar._fast_reader() is not None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_an_unwritable_place_only_costs_the_build(table, monkeypatch) -> None:
     table.mkdir()  # a directory where the file should be: writing it fails
-    assert LineReader.build(parser(), table) is not None
+    _fresh_reader(monkeypatch)
+    calls = _builds(monkeypatch)
+    _fresh_reader(monkeypatch)
+    assert calls == [1]
     assert not list(table.parent.glob("*.tmp"))
+
+
+_HEAVY = ("lark", "dataclasses", "inspect", "typing")  # none needed to check a common workout
+_CHECK = """
+import sys
+from planc.cli import main
+code = main(["check", "-q", sys.argv[1]])
+print(code, sorted(m for m in sys.modules if m in sys.argv[2:] or m.startswith("lark.")))
+"""
+
+
+def _check_in_a_fresh_process(path: Path, cache: Path) -> tuple[str, str]:
+    env = {**os.environ, "PLANC_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", _CHECK, str(path), *_HEAVY], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    code, _, modules = done.stdout.strip().partition(" ")
+    assert done.stderr == "" or code != "0", done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    return code, modules
+
+
+def test_a_common_workout_is_checked_without_importing_lark(tmp_path: Path) -> None:
+    """The first run ever (an empty cache folder) reads with Lark and stores the
+    table; every later run, even of a text never seen, with front matter or not, reads
+    without Lark (nor dataclasses, inspect or typing); a text with an error still goes
+    through Lark, whose errors the diagnostics are made from."""
+    cache = tmp_path / "cache"
+    workout = tmp_path / "w.workout"
+    workout.write_text(TEXT)
+    code, modules = _check_in_a_fresh_process(workout, cache)
+    assert code == "0" and "'lark'" in modules
+    assert (cache / grammar._LEARNT).exists()
+    workout.write_text(TEXT + "- 7m 55%\n")  # new to the result cache: parsed again
+    assert _check_in_a_fresh_process(workout, cache) == ("0", "[]")
+    workout.write_text("---\nname: Hills\nsport: Ride\n---\n" + TEXT)  # front matter too
+    assert _check_in_a_fresh_process(workout, cache) == ("0", "[]")
+    workout.write_text("---\nname: Hills\n" + TEXT)  # a header never closed: Lark's error
+    code, modules = _check_in_a_fresh_process(workout, cache)
+    assert code == "1" and "'lark'" in modules
+
+
+def test_a_reader_from_the_table_parses_no_regexp(table, monkeypatch) -> None:
+    """What white space the scanners surely skip is stored too: reading a common
+    workout with a reader made from the table asks re's parser nothing more (the
+    scanners' own compiles aside)."""
+    from planc.syntax import starts
+
+    walked = LineReader.build(parser())
+    _fresh_reader(monkeypatch)
+
+    def refused(*args):
+        raise AssertionError("a regexp was parsed to decide a narrowing")
+
+    monkeypatch.setattr(starts, "parse", refused)
+    recalled = _fresh_reader(monkeypatch)
+    assert _reads(recalled) == _reads(walked)

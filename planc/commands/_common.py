@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
+from planc.ast import Record
 from planc.commands._paths import WORKOUT_SUFFIXES
 from planc.commands._paths import expand_paths as expand_paths  # re-exported: the commands'
 from planc.commands._paths import is_plan as is_plan  # one import of what they share
@@ -23,6 +22,7 @@ from planc.inputs import (
     source_text,
 )
 
+TYPE_CHECKING = False  # not typing's: its import is 2 ms of start-up
 if TYPE_CHECKING:
     import datetime as dt
 
@@ -33,17 +33,22 @@ if TYPE_CHECKING:
 
 
 
-@dataclass(slots=True)
-class Source:
-    path: str  # as the user wrote it ("-" reads stdin, shown as <stdin>)
-    text: str
+class Source(Record):
+    """A text a command read, and the path the user wrote for it."""
+
+    _fields = ("path", "text")  # in order (repr, ==)
+    __slots__ = _fields
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path  # as the user wrote it ("-" reads stdin, shown as <stdin>)
+        self.text = text
 
 
 def plan_path_problem(path: str) -> str | None:
     """Why ``path`` cannot be the plan of build, render, stats or publish, or None."""
     if path == "-":
         return "plans are read from files (they include other files by relative path)"
-    if not Path(path).is_file():
+    if not os.path.isfile(path):  # as Path(path).is_file(): pathlib is not loaded
         return f"{path}: no such file"
     if path.lower().endswith(WORKOUT_SUFFIXES):
         return f"{path} is a workout, not a plan; compile it with 'planc compile'"
@@ -191,11 +196,17 @@ def add_athlete_args(p: argparse.ArgumentParser) -> None:
                    help="threshold pace: 4:15/km, 1:45/100m, or m/s")
 
 
-@dataclass(slots=True)
-class AthleteResult:
-    athlete: Athlete | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)
+class AthleteResult(Record):
+    """The athlete the flags and files describe, with what reading them said."""
+
+    _fields = ("athlete", "diagnostics", "sources")  # in order (repr, ==)
+    __slots__ = _fields
+
+    def __init__(self, athlete: Athlete | None, diagnostics: list[Diagnostic] | None = None,
+                 sources: dict[str, str] | None = None) -> None:
+        self.athlete = athlete
+        self.diagnostics = [] if diagnostics is None else diagnostics
+        self.sources = {} if sources is None else sources
 
 
 def athlete_from_args(args: argparse.Namespace, base: Athlete | None = None) -> AthleteResult:
@@ -438,7 +449,7 @@ def squad_from_args(args: argparse.Namespace, roster_path: str | None,
     if not path:
         raise CommandFailed(ExitCode.USAGE, "--for needs a roster: add 'roster: FILE' to the "
                             "plan or pass --roster FILE")
-    if not Path(path).is_file():
+    if not os.path.isfile(path):  # as Path(path).is_file(): pathlib is not loaded
         raise CommandFailed(ExitCode.USAGE, f"{path}: no such roster file")
     found = read_roster(path)
     sources.update(found.sources)

@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 from planc.inputs import InputError
+
+TYPE_CHECKING = False  # not typing's, and pathlib only where a folder is walked: start-up
+if TYPE_CHECKING:
+    from pathlib import Path
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 WORKOUT_SUFFIXES = (".workout", ".txt", ".icu")
@@ -34,7 +37,9 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     explicitly is always read."""
     out: list[str] = []
     for p in paths:
-        if p != "-" and Path(p).is_dir():
+        if p != "-" and os.path.isdir(p or "."):  # as Path(p).is_dir(): '' is '.'
+            from pathlib import Path  # lazy: a folder argument only (start-up of the rest)
+
             root = Path(p)
             if (manifest := planc_manifest(root)) is not None:
                 raise InputError(f"{p}: planc wrote this folder (it has {manifest.name}); "
@@ -124,6 +129,8 @@ def _git_files(root: Path) -> list[Path] | None:
 
 
 def _walk(root: Path) -> list[Path]:
+    from pathlib import Path  # lazy: see expand_paths
+
     out: list[Path] = []
     for folder, dirs, files in os.walk(root):
         here = Path(folder)

@@ -12,8 +12,8 @@ Exit status: 0 when there is no error (warnings are printed to stderr),
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from pathlib import Path
 
 from planc.commands import ExitCode
 from planc.commands._common import (
@@ -83,7 +83,7 @@ def _run(args: argparse.Namespace, paths: list[str]) -> int:
             print(f"planc check: error: {exc}", file=sys.stderr)
             unreadable += 1
     for path in paths:
-        if is_plan(path) and not Path(path).is_file():
+        if is_plan(path) and not os.path.isfile(path):  # pathlib is not loaded
             print(f"planc check: error: {path}: no such file", file=sys.stderr)
             unreadable += 1
             continue

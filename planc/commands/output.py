@@ -16,19 +16,26 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, TextIO
 
+from planc.ast import Record
 from planc.diagnostics import Diagnostic, as_json, sort_key
 
+TYPE_CHECKING = False  # not typing's: its import is 2 ms of every command's start-up
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
-@dataclass(slots=True)
-class Verbosity:
+
+class Verbosity(Record):
     """How much this run says: set once per command line by :func:`planc.cli.main`."""
 
-    quiet: bool = False
-    verbose: bool = False
-    sink: list[Diagnostic] | None = None  # --json: diagnostics gathered, not printed
+    _fields = ("quiet", "verbose", "sink")  # in order (repr, ==)
+    __slots__ = _fields
+
+    def __init__(self, quiet: bool = False, verbose: bool = False,
+                 sink: list[Diagnostic] | None = None) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+        self.sink = sink  # --json: diagnostics gathered, not printed
 
 
 VERBOSITY = Verbosity()

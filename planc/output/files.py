@@ -8,7 +8,6 @@ file: we write a temporary file beside the target and rename it over.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -18,6 +17,8 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> bool:
     if same_content(target, data):
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # lazy: 4 ms of start-up (shutil, random) that writing into -o DIR skips
+
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

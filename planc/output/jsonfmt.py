@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's (2 ms of start-up): Any is for annotations only
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class _Unusual(Exception):

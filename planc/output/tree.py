@@ -45,7 +45,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from planc.diagnostics import Diagnostic, DiagnosticError, error, warning
 from planc.inputs import MAX_INPUT_BYTES, digest
@@ -53,6 +52,10 @@ from planc.output import cache
 from planc.output.files import safe_relative
 from planc.output.folder import Busy, Folder, FolderProblem
 from planc.output.jsonfmt import dumps_pretty
+
+TYPE_CHECKING = False  # not typing's (2 ms of start-up): Any is for annotations only
+if TYPE_CHECKING:
+    from typing import Any
 
 LOCK = cache.LOCK
 COMPILE_RECORD = f"{cache.CACHE_DIR}/compile.json"

@@ -11,23 +11,24 @@ repeat header indented under an open repeat nests), ``header`` (front matter),
 Checks that need the whole workout are the next stage (:mod:`planc.check`,
 whose :func:`~planc.check.read_workout` runs both).
 
-The parser is built once per process (Lark's LALR tables are also cached on
-disk, and beside them what the line reader learns from them:
-:mod:`planc.syntax.learnt`).  A text is read line by line with the scanners of Lark's contextual lexer
-(``grammar.LineReader``); front matter and whatever Lark would refuse go through
-Lark's full parse, whose transformer runs inline, so no parse tree is built.
+A text is read line by line with the scanners of Lark's contextual lexer
+(``grammar.LineReader``), made from a table stored in planc's cache folder
+(:mod:`planc.syntax.learnt`), so a workout is read without importing Lark (front
+matter included).  Whatever the line reader is not sure of (every error among them)
+goes through Lark's full parse, whose transformer runs inline, so no parse tree is
+built; the parser is built once per process, its LALR tables cached on disk.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from planc.ast import Span, Workout
+from planc.ast import Record, Span, Workout
 from planc.diagnostics import Diagnostic, error, sort_key, warning
 from planc.sanitise import CONTROL_RE
+from planc.syntax import grammar
 from planc.syntax.blocks import MAX_REPEAT_COUNT, BlockBuilder
-from planc.syntax.grammar import GRAMMAR_PATH, MAX_TEXT_BYTES, read_lines, split_front
+from planc.syntax.grammar import MAX_TEXT_BYTES, fast_records, parser, split_front
 from planc.syntax.header import HEADER_KEYS, read_front_matter
 from planc.syntax.tokens import (
     default_pace_per,
@@ -49,12 +50,32 @@ __all__ = [
     "parse_workout",
 ]
 
+TYPE_CHECKING = False  # not typing's: start-up
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    GRAMMAR_PATH: Path
+
+
+def __getattr__(name: str):
+    """``GRAMMAR_PATH`` (:mod:`planc.syntax.grammar`'s), made when asked: reading a
+    workout does not import pathlib."""
+    if name == "GRAMMAR_PATH":
+        return grammar.GRAMMAR_PATH
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # ------------------------------------------------------------------ entry --
 
-@dataclass(slots=True)
-class Parsed:
-    workout: Workout | None
-    diagnostics: list[Diagnostic]
+class Parsed(Record):
+    """A workout read (None when it has errors) and the diagnostics of reading it."""
+
+    _fields = ("workout", "diagnostics")  # in order (repr, ==)
+    __slots__ = _fields
+
+    def __init__(self, workout: Workout | None, diagnostics: list[Diagnostic]) -> None:
+        self.workout = workout
+        self.diagnostics = diagnostics
 
     @property
     def ok(self) -> bool:
@@ -136,8 +157,6 @@ def parse_tree(text: str, *, path: str = "<input>", sport: str | None = None,
                name: str | None = None) -> Parsed:
     """Like :func:`parse_workout`, but the workout is kept even when some lines had
     errors (the lines with errors are left out), so the checks can still run on it."""
-    from lark.exceptions import UnexpectedInput  # lark is imported only to parse
-
     diags: list[Diagnostic] = []
     if len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
         diags.append(error("too-large", f"workout text is larger than {MAX_TEXT_BYTES} bytes",
@@ -149,11 +168,15 @@ def parse_tree(text: str, *, path: str = "<input>", sport: str | None = None,
         # intervals.icu (same length, so every position stays put)
         text = "- -" + text[3:]
     diags.extend(_control_characters(text))
-    try:
-        records = read_lines(text)
-    except UnexpectedInput as exc:
-        diags.append(_syntax_error(exc, text))
-        return Parsed(None, sorted((d.with_path(path) for d in diags), key=sort_key))
+    records = fast_records(text)
+    if records is None:  # a line the line reader is not sure of (every error)
+        from lark.exceptions import UnexpectedInput  # lazy: only Lark's parse needs it
+
+        try:
+            records = parser().parse(text)
+        except UnexpectedInput as exc:
+            diags.append(_syntax_error(exc, text))
+            return Parsed(None, sorted((d.with_path(path) for d in diags), key=sort_key))
     lines, front = split_front(records)
     header = read_front_matter(front, diags) if front is not None else {}
     effective_sport = sport or header.get("sport") or "Ride"

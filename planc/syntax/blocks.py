@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass, field
 
 from planc.ast import (
     Block,
@@ -14,6 +12,7 @@ from planc.ast import (
     Node,
     Note,
     PoolLength,
+    Record,
     Repeat,
     Section,
     Span,
@@ -37,22 +36,28 @@ _STEPS = (Step, Repeat)  # what a repeat repeats
 _GLUED_RE = re.compile(r"(?:\d+[.,]|(?<![^\s])-)$")
 
 
-@dataclass(slots=True)
-class _OpenRepeat:
-    count: int
-    title: str
-    indent: int
-    span: Span
-    children: list = field(default_factory=list)
-    lines: int = 0  # step lines read under it, kept or not (an error left one out)
+class _OpenRepeat(Record):
+    _fields = ("count", "title", "indent", "span", "children", "lines")  # in order (repr, ==)
+    __slots__ = _fields
+
+    def __init__(self, count: int, title: str, indent: int, span: Span) -> None:
+        self.count = count
+        self.title = title
+        self.indent = indent
+        self.span = span
+        self.children: list = []
+        self.lines = 0  # step lines read under it, kept or not (an error left one out)
 
 
-@dataclass(slots=True)
-class _OpenBlock:
-    title: str | None
-    section: Section | None
-    span: Span
-    children: list = field(default_factory=list)
+class _OpenBlock(Record):
+    _fields = ("title", "section", "span", "children")  # in order (repr, ==)
+    __slots__ = _fields
+
+    def __init__(self, title: str | None, section: Section | None, span: Span) -> None:
+        self.title = title
+        self.section = section
+        self.span = span
+        self.children: list = []
 
 
 class BlockBuilder:
@@ -393,7 +398,7 @@ def _header(rep: _OpenRepeat) -> str:
 
 
 def _with_cues(step: Step, cues: tuple[Cue, ...]) -> Step:
-    return dataclasses.replace(step, cues=cues)
+    return step.but(cues=cues)
 
 
 def _unescape(text: str) -> str:

@@ -1,79 +1,103 @@
 """Loading the Lark grammar once, and reading a text into line records: line by line
 with Lark's own scanners (:class:`LineReader`), or by Lark's full parse with the inline
-transformer for what the line reader declines."""
+transformer for what the line reader declines.
+
+The line reader is made from a table stored in planc's cache folder
+(:mod:`planc.syntax.learnt`) when it is sound, so a process reading a common workout
+never imports Lark; the first process (or one after Lark, the grammar or planc
+changed) builds it from Lark's compiled parser and stores the table."""
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from planc.ast import Span
-from planc.resources import cache_root, resource_dir
+from planc.ast import Record, Span
+from planc.resources import cache_root, resource_path
 from planc.syntax import learnt as learnt_table
+from planc.syntax.linetoken import LineToken
 from planc.syntax.starts import FirstCharScanner
 
-GRAMMAR_PATH = resource_dir("grammars") / "workout.lark"
+GRAMMAR_FILE = os.path.join(resource_path("grammars"), "workout.lark")
+
+TYPE_CHECKING = False  # not typing's: start-up
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    GRAMMAR_PATH: Path
+
+
+def __getattr__(name: str):
+    """``GRAMMAR_PATH``, :data:`GRAMMAR_FILE` as a Path, made when asked (reading a
+    workout does not import pathlib)."""
+    if name == "GRAMMAR_PATH":
+        from pathlib import Path
+
+        return Path(GRAMMAR_FILE)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _grammar_text() -> str:
+    with open(GRAMMAR_FILE, encoding="utf-8") as fh:
+        return fh.read()
 
 MAX_TEXT_BYTES = 1_000_000
 
 _PARSER = None
 _LARK_CACHE = "workout-grammar.lark-cache"  # Lark's tables, in planc's cache directory
 _LEARNT = "workout-grammar.reader"  # the line reader's (:mod:`planc.syntax.learnt`)
-_LARK_SIGNATURE: str | None = None  # of the Lark cache file the parser was loaded from
+# what planc asks of Lark besides the grammar, its cache and the transformer: part of
+# the key of the line reader's stored table.  Digits, letter case and white space as
+# intervals.icu (Java) reads them: ASCII only, so 'İ' is not an 'i' ('1mİ' is no
+# distance) and '١٠m' no duration
+_LARK_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False,
+                 "g_regex_flags": re.ASCII}
 
 
-def _cache_dir() -> Path | None:
+def _cache_dir() -> str | None:
+    """planc's cache folder, made if need be (None when there is none, or it cannot be)."""
     root = cache_root()
     if root is None:
         return None
-    cache_dir = Path(root)
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        os.makedirs(root, exist_ok=True)
     except OSError:
         return None
-    return cache_dir
+    return root
 
 
 def parser():
     """The LALR parser, built on first use and reused for the life of the process."""
     global _PARSER
     if _PARSER is None:
-        from lark import Lark
+        from lark import Lark  # lazy: a common workout is read without Lark
 
-        global _LARK_SIGNATURE
         cache_dir = _cache_dir()
-        cache: str | bool = str(cache_dir / _LARK_CACHE) if cache_dir is not None else False
-        before = learnt_table.signature(cache_dir / _LARK_CACHE) if cache else None
         _PARSER = Lark(
-            GRAMMAR_PATH.read_text(encoding="utf-8"),
-            parser="lalr",
-            lexer="contextual",
-            maybe_placeholders=False,
-            cache=cache,
+            _grammar_text(),
+            cache=os.path.join(cache_dir, _LARK_CACHE) if cache_dir is not None else False,
             transformer=_make_transformer(),
-            # digits, letter case and white space as intervals.icu (Java) reads them:
-            # ASCII only, so 'İ' is not an 'i' ('1mİ' is no distance) and '١٠m' no duration
-            g_regex_flags=re.ASCII,
+            **_LARK_OPTIONS,
         )
-        # the cache file Lark loaded its tables from, when it was the same file before
-        # and after (another process may rewrite it meanwhile), and Lark did load it
-        after = learnt_table.signature(cache_dir / _LARK_CACHE) if cache else None
-        loaded = before == after and not hasattr(_PARSER, "grammar")
-        _LARK_SIGNATURE = before if loaded else None
     return _PARSER
 
 
 # ------------------------------------------------------------ line records --
 
 
-@dataclass(slots=True)
-class Line:
-    kind: str  # step | cue | comment | repeat | pool | prose | blank | front
-    line: int
-    column: int  # 1-based column of the first token: the indentation
-    tokens: list = field(default_factory=list)
-    text: str = ""
+class Line(Record):
+    """One line of a workout, as the grammar classifies it."""
+
+    _fields = ("kind", "line", "column", "tokens", "text")  # in order (repr, ==)
+    __slots__ = _fields
+
+    def __init__(self, kind: str, line: int, column: int, tokens: list | None = None,
+                 text: str = "") -> None:
+        self.kind = kind  # step | cue | comment | repeat | pool | prose | blank | front
+        self.line = line
+        self.column = column  # 1-based column of the first token: the indentation
+        self.tokens = [] if tokens is None else tokens
+        self.text = text
 
 
 def tok_span(tok) -> Span:
@@ -130,7 +154,7 @@ def split_front(records: list) -> tuple[list[Line], list | None]:
 # decided by its first token.  So a text can be read line by line with Lark's own
 # scanners (the per-state regular expressions of its contextual lexer, in its priority
 # order), without feeding each token through the LALR machinery and the tree builder's
-# callbacks.  Whatever that reading is not sure of (front matter, a character no scanner
+# callbacks.  Whatever that reading is not sure of (a header never closed, a character no scanner
 # takes, a token the parse table has no transition for) goes through the full Lark parse,
 # so every error is still Lark's.  Tests switch it off to prove both paths agree.
 USE_FAST_PATH = True
@@ -142,31 +166,42 @@ _LINE_RULES = {  # rule -> (record kind, keeps its text, drops its first token)
     "repeat_line": ("repeat", True, False),
     "comment_line": ("comment", True, False),
     "pool_line": ("pool", True, False),
+    "front_matter": ("front", False, False),  # its '---' lines (see LineReader._front)
+    "fm_entry": ("fm_entry", False, False),
 }
 
 
-def read_lines(text: str) -> list:
-    """The line records of a normalised text (one that ends in a newline), as
-    ``parser().parse(text)`` returns them; raises Lark's errors as it does."""
-    if USE_FAST_PATH:
-        fast = _fast_reader()
-        records = fast.read(text) if fast is not None else None
-        if records is not None:
-            return records
-    return parser().parse(text)
+def fast_records(text: str) -> list | None:
+    """The line records of a normalised text read without Lark's parse, or None when
+    Lark must read it (anything the line reader is not sure of, every
+    error): then ``parser().parse(text)`` gives them, or raises Lark's error."""
+    if not USE_FAST_PATH:
+        return None
+    fast = _fast_reader()
+    return fast.read(text) if fast is not None else None
 
 
-_TOKEN_SLOTS = {"type", "start_pos", "value", "line", "column", "end_line", "end_column",
-                "end_pos"}
+_BLANKS = " \t\r\f\v"  # what white space after a token may start with (:meth:`_skips`)
 
 _FAST: list = []  # [the reader, or None when the compiled grammar does not allow one]
 
 
 def _fast_reader():
+    """The process's line reader: from the stored table when it is sound (no Lark),
+    else built from Lark's parser and its table stored for the next process."""
     if not _FAST:
-        lark = parser()
-        learnt = Path(lark.options.cache).with_name(_LEARNT) if _LARK_SIGNATURE else None
-        _FAST.append(LineReader.build(lark, learnt, _LARK_SIGNATURE))
+        root = cache_root()
+        path = os.path.join(root, _LEARNT) if root is not None else None
+        table_key = learnt_table.key(_grammar_text(),
+                                     _LARK_OPTIONS, (_SAMPLE_LINES, _SAMPLE_HEADERS, _LINE_RULES)) \
+            if path is not None else None
+        stored = learnt_table.load(path, table_key) if table_key is not None else None
+        reader = LineReader.from_table(stored) if stored is not None else None
+        if reader is None:
+            reader = LineReader.build(parser())
+            if reader is not None and table_key is not None and _cache_dir() is not None:
+                learnt_table.save(path, table_key, reader.table())
+        _FAST.append(reader)
     return _FAST[0]
 
 
@@ -176,72 +211,68 @@ class LineReader:
     ``scanners[i]`` is the scanner for one set of terminals the parser accepts;
     ``moves[i]`` says, for each terminal that scanner yields, which scanner reads the
     next token (Lark's parser state after it, reduced to the terminal set its lexer
-    uses).  Both come from the compiled parser (:meth:`build`)."""
+    uses).  Both come from the compiled parser (:meth:`build`), or from the table a
+    reader built so gave (:meth:`table`, :meth:`from_table`)."""
 
     def __init__(self, scanners: list, moves: list[dict], first: int, starts: dict,
-                 ignore: frozenset, token_class):
+                 ignore: frozenset, newline: str):
         self.scanners = scanners
         self.moves = moves
         self.first = first
         self.starts = starts  # first terminal of a line -> its record (kind, text, drop)
         self.ignore = ignore
-        self.token_class = token_class  # a str with Lark's token slots (:meth:`_build`)
+        self.newline = newline  # :func:`_newline_suffix`
+        self.token_class = LineToken
         self.skips: dict[str, bool] = {}  # character -> whether :meth:`_skips` holds
-        self._newline: str | None = None  # :meth:`_newline_suffix`, once known
 
     @classmethod
-    def build(cls, lark, learnt: Path | None = None,
-              lark_signature: str | None = None) -> LineReader | None:
+    def build(cls, lark) -> LineReader | None:
         """The reader for a compiled parser, or None when its lexer is not one this
-        reader can drive exactly (callbacks, several regexes per scanner, ...).
-
-        ``learnt``: the file of what a reader built before learnt from this parser
-        (:mod:`planc.syntax.learnt`), recalled when it is sound, else learnt again
-        and stored there, keyed by ``lark_signature`` (:func:`.learnt.signature` of the
-        Lark cache file the parser was loaded from; by default, of the one beside it)."""
-        from lark import Token
-
+        reader can drive exactly (callbacks, several regexes per scanner, ...)."""
         try:
-            return cls._build(lark, Token, learnt, lark_signature)
+            return cls._build(lark)
         except (AttributeError, KeyError, TypeError, ValueError):
             return None
 
     @classmethod
-    def _build(cls, lark, token_class, learnt: Path | None,
-               lark_signature: str | None) -> LineReader | None:
-        # read() fills a token's slots itself (Token(...) checks its arguments for a
-        # deprecated keyword, then sets them): only for a token class with just those slots
-        if not issubclass(token_class, str) or set(token_class.__slots__) != _TOKEN_SLOTS:
-            return None
+    def _build(cls, lark) -> LineReader | None:
+        from lark import Token  # lark is loaded: this reads its compiled parser
+
         lexer = lark.parser.lexer
         starts = {}
         for rule in lark.rules:
             if rule.origin.name in _LINE_RULES:
                 starts[rule.expansion[0].name] = _LINE_RULES[rule.origin.name]
-        made: list[LineReader] = []
-
-        def newline_suffix() -> str:  # asked once a scanner narrows (not at start-up)
-            return made[0]._newline_suffix(lexer.root_lexer) if made else ""
-
-        scanners = _Scanners(lexer, newline_suffix)
-        if learnt is not None and lark_signature is None:
-            lark_signature = learnt_table.signature(learnt.with_name(_LARK_CACHE))
-        table_key = learnt_table.key(lark_signature, _SAMPLE_LINES) \
-            if learnt is not None and lark_signature is not None else None
-        stored = learnt_table.load(learnt, table_key) if table_key is not None else None
-        table = scanners.recall(*stored) if stored is not None else None
+        scanners = _Scanners(lexer)
+        table = _walk(lark, scanners, Token)
         if table is None:
-            scanners = _Scanners(lexer, newline_suffix)
-            table = _walk(lark, scanners, token_class)
-            if table is None:
-                return None
-            if table_key is not None:
-                learnt_table.save(learnt, table_key, scanners.positions,
-                                  [sorted(n) for n in scanners.names], *table)
+            return None
         first, moves = table
         ignore = frozenset(lexer.root_lexer.ignore_types)
-        made.append(cls(scanners.scanners, moves, first, starts, ignore, token_class))
-        return made[0]
+        newline = _newline_suffix(lexer.root_lexer, ignore, scanners.scanners)
+        for scanner in scanners.scanners:
+            scanner.newline = newline
+        reader = cls(scanners.scanners, moves, first, starts, ignore, newline)
+        for ch in _BLANKS:  # known now, so a reader made from the table never parses
+            reader._skips(ch)  # a regexp to learn them (re._parser: ~1 ms)
+        return reader
+
+    def table(self) -> tuple:
+        """What :meth:`from_table` makes this reader again from (plain data, for
+        :mod:`planc.syntax.learnt`)."""
+        skip = self.scanners[0].skip_regexp
+        return ([(list(s.terminals), int(s.flags)) for s in self.scanners], skip, self.newline,
+                self.first, self.moves, self.starts, sorted(self.ignore), dict(self.skips))
+
+    @classmethod
+    def from_table(cls, table: tuple) -> LineReader:
+        """The reader a :meth:`table` describes; its scanners compile when first used."""
+        scanners, skip, newline, first, moves, starts, ignore, skips = table
+        made = [FirstCharScanner(terminals, flags, None, skip, newline)
+                for terminals, flags in scanners]
+        reader = cls(made, moves, first, starts, frozenset(ignore), newline)
+        reader.skips.update(skips)
+        return reader
 
     def read(self, text: str) -> list | None:
         """The records of ``text``, or None when Lark must read it."""
@@ -302,22 +333,13 @@ class LineReader:
                     number += 1
                     line_start = after
             current, pos = nxt, after
-        return None if tokens else records
+        return None if tokens else self._front(records)
 
-    def _newline_suffix(self, root) -> str:
-        """``\n?`` when a scanner may take the end of a line after its token: the line
-        ends in a ``_NL`` of one ``\n`` that, in every scanner, only ``_NL`` can start
-        with, and the ignored white space never holds a newline."""
-        if self._newline is not None:
-            return self._newline
-        self._newline = ""
-        nl = [t for t in root.terminals if t.name == "_NL"]
-        exact = len(nl) == 1 and nl[0].pattern.to_regexp() in ("\n", "\\n")
-        if (not exact or self.ignore & root.newline_types
-                or not all(s.only("\n") == ("_NL",) for s in self.scanners)):
-            return ""
-        self._newline = "\n?"
-        return self._newline
+    @staticmethod
+    def _front(records: list) -> list | None:
+        if records and records[0] is _DELIMITER:
+            return _front_records(records)
+        return records
 
     def _skips(self, ch: str) -> bool:
         """Whether white space starting with ``ch`` after a token can be skipped with it:
@@ -326,65 +348,83 @@ class LineReader:
         self.skips[ch] = all(scanner.only(ch) == ignored for scanner in self.scanners)
         return self.skips[ch]
 
-    def _record(self, tokens: list) -> Line:
+    def _record(self, tokens: list):
         first = tokens[0]
         kind, text_line, drop_first = self.starts[first.type]
+        if kind == "fm_entry":  # what Lark's transformer makes of a header line
+            return ("fm_entry", tokens)
+        if kind == "front":
+            return _DELIMITER
         record = Line(kind, first.line, first.column, tokens[1:] if drop_first else tokens)
         if text_line:
             record.text = str(first).rstrip()
         return record
 
 
+_DELIMITER = ("front", None)  # a front matter's '---' line, until :meth:`LineReader._front`
+
+
+def _front_records(records: list) -> list | None:
+    """The records of a text whose first line opens front matter: the header's entries
+    as one ``("front", entries)`` record (Lark's transformer's), its blank lines left
+    out, then the body's; None when the header is never closed (Lark says so)."""
+    try:
+        end = records.index(_DELIMITER, 1)
+    except ValueError:
+        return None
+    entries = [r for r in records[1:end] if r.__class__ is tuple]
+    return [("front", entries), *records[end + 1:]]
+
+
 class _Scanners:
     """The narrowed scanners of a compiled parser, one per set of terminals, made as
-    parser states are reached (``positions[i]``: the state that made scanner ``i``)."""
+    parser states are reached."""
 
-    def __init__(self, lexer, newline_suffix):
+    def __init__(self, lexer):
         self.lexer = lexer
         ignored = [t for t in lexer.root_lexer.terminals
                    if t.name in lexer.root_lexer.ignore_types]
         self.skip = ignored[0].pattern.to_regexp() if len(ignored) == 1 else None
-        self.newline_suffix = newline_suffix
         self.scanners: list[FirstCharScanner] = []
-        self.positions: list[int] = []
-        self.names: list[frozenset] = []
-        self._ids: dict[frozenset, int] = {}
-        self._by_position: dict[int, int | None] = {}
+        self._ids: dict[tuple[frozenset, bool], int] = {}
+        self._by_position: dict[tuple[int, bool], int | None] = {}
 
-    def of(self, position: int) -> int | None:
-        """The scanner for a parser state (None when it cannot be narrowed exactly)."""
-        if position not in self._by_position:
-            self._by_position[position] = self._new(position)
-        return self._by_position[position]
+    def of(self, position: int, header: bool = False) -> int | None:
+        """The scanner for a parser state, in the front matter or not (None when it
+        cannot be narrowed exactly)."""
+        if (position, header) not in self._by_position:
+            self._by_position[position, header] = self._new(position, header)
+        return self._by_position[position, header]
 
-    def _new(self, position: int) -> int | None:
+    def _new(self, position: int, header: bool) -> int | None:
         basic = self.lexer.lexers[position]
         names = frozenset(t.name for t in basic.terminals)
-        if names not in self._ids:
+        if (names, header) not in self._ids:
             scanner = basic.scanner
             if basic.callback or len(scanner._mres) != 1:
                 return None
+            full = scanner._mres[0]
             narrowed = FirstCharScanner(
                 [(t.name, t.pattern.to_regexp()) for t in scanner.terminals],
-                scanner.g_regex_flags, scanner._mres[0].match, self.skip, self.newline_suffix)
-            if narrowed.full_pattern() != scanner._mres[0].pattern:
+                scanner.g_regex_flags, full.match, self.skip)
+            if narrowed.full_pattern() != full.pattern or full.flags != re.compile(
+                    "", scanner.g_regex_flags).flags:
                 return None  # not Lark's alternation: narrowing it would not be exact
-            self._ids[names] = len(self.scanners)
+            self._ids[names, header] = len(self.scanners)
             self.scanners.append(narrowed)
-            self.positions.append(position)
-            self.names.append(names)
-        return self._ids[names]
+        return self._ids[names, header]
 
-    def recall(self, positions: list, names: list, first: int,
-               moves: list) -> tuple[int, list[dict]] | None:
-        """A stored table, when every scanner it names is the live parser's: the state
-        it came from makes the next new scanner, of the same terminals."""
-        for index, (position, terminals) in enumerate(zip(positions, names, strict=True)):
-            if position not in self.lexer.lexers or self.of(position) != index:
-                return None
-            if self.names[index] != frozenset(terminals):
-                return None
-        return first, moves
+
+def _newline_suffix(root, ignore: frozenset, scanners: list[FirstCharScanner]) -> str:
+    """``\n?`` when a scanner may take the end of a line after its token: the line
+    ends in a ``_NL`` of one ``\n`` that, in every scanner, only ``_NL`` can start
+    with, and the ignored white space never holds a newline."""
+    nl = [t for t in root.terminals if t.name == "_NL"]
+    exact = len(nl) == 1 and nl[0].pattern.to_regexp() in ("\n", "\\n")
+    if (not exact or ignore & root.newline_types
+            or not all(s.only("\n") == ("_NL",) for s in scanners)):
+        return ""
+    return "\n?"
 
 
 def _walk(lark, scanners: _Scanners, token_class) -> tuple[int, list[dict]] | None:
@@ -395,14 +435,16 @@ def _walk(lark, scanners: _Scanners, token_class) -> tuple[int, list[dict]] | No
         return None
     moves: list[dict] = []
     after_a_line = root.copy()
-    walks = [(root.copy(), walk) for walk in _SAMPLE_LINES]  # each the text's first line
+    walks = [(root.copy(), walk) for walk in (*_SAMPLE_LINES, *_SAMPLE_HEADERS)]
     walks += [(after_a_line, ("_NL", *walk)) for walk in _SAMPLE_LINES]
     for interactive, walk in walks:
         state = interactive.parser_state
+        header = False  # inside front matter: from its first '---' to its last
         for kind in walk:
-            before = scanners.of(state.position)
+            before = scanners.of(state.position, header)
             interactive.feed_token(token_class(kind, "x"))
-            after = scanners.of(state.position)
+            header = header != (kind == "FM_DELIM")
+            after = scanners.of(state.position, header)
             if before is None or after is None:
                 return None
             while len(moves) < len(scanners.scanners):
@@ -411,6 +453,15 @@ def _walk(lark, scanners: _Scanners, token_class) -> tuple[int, list[dict]] | No
                 return None  # one scanner, one terminal, two next scanners
     return first, moves
 
+
+# Front matter, fed from the start of a text: its scanners are told apart from the
+# body's of the same terminals (after its first '---' a newline leads into the header,
+# after its last one into the body).
+_SAMPLE_HEADERS = (
+    ("FM_DELIM", "_NL", "FM_KEY", "FM_VALUE", "_NL", "_NL", "FM_KEY", "_NL", "FM_DELIM", "_NL",
+     "DASH", "_NL"),
+    ("FM_DELIM", "_NL", "FM_DELIM", "_NL", "_NL"),
+)
 
 # One of each kind of line, fed to Lark's parser to learn which scanner follows which
 # token (a step line's items loop on one scanner).

@@ -1,88 +1,141 @@
-"""What the line reader learnt from Lark's parser, kept beside Lark's grammar cache.
+"""What the line reader learnt from Lark's parser, stored so that a process can read
+a common workout without importing Lark.
 
-Building :class:`planc.syntax.grammar.LineReader` walks Lark's interactive parser
-over one line of each kind to learn which scanner follows which token (0.6 ms of
-a process's first parse).  The answer depends only on Lark's compiled tables, so
-it is stored next to Lark's cache file and keyed by that file (its size and
-modification time: Lark rewrites it whenever the grammar, Lark or Python change)
-and by what the walk is made of (its sample lines, this file's format).
+Building :class:`planc.syntax.grammar.LineReader` needs Lark's compiled grammar (its
+contextual lexer's scanners, and a walk of its parser over one line of each kind to
+learn which scanner follows which token): importing Lark and loading its tables is
+most of a cold ``planc check``.  What the reader takes from them is a small table
+(each scanner's terminals and regex flags, the moves, the first scanner, which
+terminal starts which kind of line, the ignored terminals, the newline facts), so it
+is stored in planc's cache folder and a later process builds its reader from it.
 
-Never trusted: the file holds a SHA-256 of its payload, the payload must have the
-shape :func:`load` expects, and the reader checks every scanner it names against
-the live parser; anything else (missing, stale, damaged) is learnt again and the
-file rewritten (atomically: a temporary file, then a rename).
+The table depends only on what decides Lark's compiled grammar and the walk: the
+grammar's text, Lark's version (read from its ``__init__.py``, without importing it),
+the options planc gives Lark, planc's and Python's versions and this file's format.
+They are the table's key, stored in it and compared whole.
+
+Never trusted blindly: the file holds a CRC-32 of its payload (damage), the key must
+be the live one (staleness), and the payload must have the shape :func:`load`
+expects; anything else falls back to Lark, which learns the table again and rewrites
+the file (atomically: a temporary file, then a rename).
 """
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
-from pathlib import Path
+import re
+import sys
+import zlib
 
-FORMAT = 1
+from planc import __version__ as PLANC_VERSION
+
+FORMAT = 4
+
+_VERSION = re.compile(r"""^__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""", re.M)
 
 
-def signature(lark_cache: Path) -> str | None:
-    """What identifies one version of Lark's cache file (None when it cannot be read)."""
+def lark_version() -> str | None:
+    """Lark's version and where it is installed, as the import system would find it,
+    without importing it (None when it cannot be told)."""
+    from importlib.machinery import PathFinder  # already loaded: the import system's
+
     try:
-        stat = os.stat(lark_cache)
-    except OSError:
+        spec = PathFinder.find_spec("lark")
+        origin = spec.origin if spec is not None else None
+        if origin is None:
+            return None
+        with open(origin, encoding="utf-8") as fh:
+            found = _VERSION.search(fh.read(65536))
+        stat = os.stat(origin)
+    except (OSError, ValueError, ImportError):
         return None
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
+    if found is None:
+        return None
+    return f"{found.group(1)}@{origin}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def key(lark_signature: str, walk: object) -> str:
-    """The key of a table learnt from the parser Lark loaded from the cache file of
-    ``lark_signature``, by the walk ``walk``."""
-    return f"{FORMAT}:{lark_signature}:{walk!r}"
+def key(grammar_text: str, options: object, walk: object) -> str | None:
+    """The key of the table learnt from the parser of ``grammar_text`` built with
+    ``options``, by the walk ``walk`` (None when Lark's version cannot be told)."""
+    lark = lark_version()
+    if lark is None:
+        return None
+    return (f"{FORMAT}|{sys.version}|lark {lark}|planc {PLANC_VERSION}|{options!r}|"
+            f"{walk!r}|{grammar_text}")
 
 
-def load(path: Path, expected_key: str) -> tuple | None:
-    """(positions, names, first, moves) stored under ``expected_key``, or None."""
+def load(path: str, expected_key: str) -> tuple | None:
+    """The table stored under ``expected_key`` (see :func:`shaped`), or None."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read()
     except OSError:
         return None
     digest, _, payload = data.partition(b"\n")
-    if hashlib.sha256(payload).hexdigest().encode() != digest:
+    if digest != b"%08x" % zlib.crc32(payload):
         return None  # damaged (or written by something else): not read further
     try:
         stored = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
-    if not (isinstance(stored, tuple) and len(stored) == 5 and stored[0] == expected_key):
+    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == expected_key):
         return None
-    _, positions, names, first, moves = stored
-    return (positions, names, first, moves) if _shaped(positions, names, first, moves) else None
+    return stored[1] if shaped(stored[1]) else None
 
 
-def _shaped(positions, names, first, moves) -> bool:
-    """Whether a loaded table has the types and bounds a reader needs."""
-    count = len(positions) if isinstance(positions, list) else -1
-    if count < 1 or not (isinstance(names, list) and isinstance(moves, list)):
+def shaped(table: object) -> bool:
+    """Whether a table is ``(scanners, skip, newline, first, moves, starts, ignore,
+    skips)`` with the types and bounds a reader needs: ``scanners`` a list of
+    ``(terminals, flags)``, each terminal a ``(name, regexp)`` pair; ``moves[i]`` the
+    next scanner for each terminal of scanner ``i``; ``starts`` the record each first
+    terminal of a line makes, ``(kind, keeps its text, drops its first token)``;
+    ``skips`` whether white space starting with a character is surely skipped."""
+    if not (isinstance(table, tuple) and len(table) == 8):
         return False
-    if len(names) != count or len(moves) != count or first not in range(count):
+    scanners, skip, newline, first, moves, starts, ignore, skips = table
+    if not (isinstance(skips, dict) and all(
+            isinstance(k, str) and len(k) == 1 and isinstance(v, bool) for k, v in skips.items())):
         return False
-    if not all(isinstance(p, int) for p in positions):
+    count = len(scanners) if isinstance(scanners, list) else -1
+    if count < 1 or not isinstance(moves, list) or len(moves) != count:
         return False
-    if not all(isinstance(n, list) and all(isinstance(t, str) for t in n) for n in names):
+    if first not in range(count) or not (skip is None or isinstance(skip, str)):
+        return False
+    if newline not in ("", "\n?") or not isinstance(ignore, list):
+        return False
+    if not all(_scanner_shaped(s) for s in scanners) or not all(
+            isinstance(name, str) for name in ignore):
+        return False
+    if not (isinstance(starts, dict) and all(
+            isinstance(k, str) and isinstance(v, tuple) and len(v) == 3 and isinstance(
+                v[0], str) and isinstance(v[1], bool) and isinstance(v[2], bool)
+            for k, v in starts.items())):
         return False
     return all(isinstance(m, dict) and all(
         isinstance(k, str) and v in range(count) for k, v in m.items()) for m in moves)
 
 
-def save(path: Path, table_key: str, positions: list[int], names: list[list[str]],
-         first: int, moves: list[dict]) -> None:
+def _scanner_shaped(scanner: object) -> bool:
+    if not (isinstance(scanner, tuple) and len(scanner) == 2 and isinstance(scanner[1], int)):
+        return False
+    terminals = scanner[0]
+    return isinstance(terminals, list) and bool(terminals) and all(
+        isinstance(t, tuple) and len(t) == 2 and isinstance(t[0], str) and isinstance(t[1], str)
+        for t in terminals)
+
+
+def save(path: str, table_key: str, table: tuple) -> None:
     """Store a table (best effort: a cache that cannot be written is only slower)."""
-    payload = marshal.dumps((table_key, positions, names, first, moves))
-    data = hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    payload = marshal.dumps((table_key, table))
+    data = b"%08x" % zlib.crc32(payload) + b"\n" + payload
+    temporary = f"{path}.{os.getpid()}.tmp"
     try:
-        temporary.write_bytes(data)
+        with open(temporary, "wb") as fh:
+            fh.write(data)
         os.replace(temporary, path)
     except OSError:
         try:
-            temporary.unlink()
+            os.unlink(temporary)
         except OSError:
             pass

@@ -14,8 +14,6 @@ switches it off (tests compare both ways).
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 from planc.ast import Span
 from planc.diagnostics import Diagnostic
 
@@ -25,7 +23,6 @@ LONGEST = 240  # characters: a longer line (no real step line is) is not kept
 
 MEMO: dict[tuple, tuple] = {}  # (line text, sport, section) -> (step, diagnostics, line)
 _set = object.__setattr__  # how the frozen AST nodes assign (planc.ast does the same)
-_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def recall(key: tuple):
@@ -56,11 +53,8 @@ def remember(key: tuple, line: int, step, said: list[Diagnostic]) -> None:
 def moved(node, lines: int):
     """A copy of an AST node with every span in it ``lines`` further down."""
     cls = node.__class__
-    names = _NODE_FIELDS.get(cls)
-    if names is None:
-        names = _NODE_FIELDS[cls] = tuple(f.name for f in fields(cls))
     copy = object.__new__(cls)
-    for name in names:
+    for name in cls._field_names:
         value = getattr(node, name)
         kind = value.__class__
         if kind is Span:
@@ -81,7 +75,7 @@ def _spanned(kind: type) -> bool:
     """Whether a value of this class is an AST node with a span (so it moves)."""
     known = _SPANNED.get(kind)
     if known is None:
-        known = _SPANNED[kind] = "span" in getattr(kind, "__dataclass_fields__", ())
+        known = _SPANNED[kind] = "span" in kind.__dict__.get("_field_names", ())
     return known
 
 

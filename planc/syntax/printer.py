@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
-from typing import Literal
 
 from planc.ast import (
     Block,
@@ -53,7 +52,13 @@ from planc.ast import (
 from planc.syntax.tokens import is_label_word
 from planc.units import METRES_PER_UNIT, PACE_PER_METRES, YARD_M, DistanceUnit
 
-Dialect = Literal["planc", "icu"]
+TYPE_CHECKING = False  # not typing's: its import is 2 ms of compile's start-up
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Dialect = Literal["planc", "icu"]
+else:
+    Dialect = str  # what a Dialect is at run time (annotations are strings)
 DIALECTS: tuple[Dialect, ...] = ("planc", "icu")
 INDENT = "  "
 

@@ -47,8 +47,11 @@ def _in_set(items, ch: str, fold: bool) -> bool:
         elif op is sre.LITERAL:
             found = found or _same_char(av, ch, fold)
         elif op is sre.RANGE:
+            # a case form may be two characters ('ß'.upper() is 'SS'): re folds one
+            # character to one, so such a form is no candidate
             found = found or any(av[0] <= ord(c) <= av[1]
-                                 for c in {ch, ch.lower(), ch.upper()} if fold or c == ch)
+                                 for c in {ch, ch.lower(), ch.upper()}
+                                 if len(c) == 1 and (fold or c == ch))
         elif op is sre.CATEGORY:
             known = _category(av, ch)
             found = found or known is None or known
@@ -113,7 +116,7 @@ class FirstCharScanner:
     A narrowed scanner may also take the white space after its token (``skip``, the
     regexp of the grammar's ignored terminal, as an optional unnamed suffix: it always
     matches, so it changes neither which terminal matches nor how much of the text that
-    terminal takes), and the end of the line after that (``newline()``, an optional
+    terminal takes), and the end of the line after that (``newline``, an optional
     ``\n``): ``m.end()`` is then past them, ``m.end(m.lastgroup)`` is the token's end,
     and the caller decides whether taking them was safe (:meth:`only`).
 
@@ -124,18 +127,24 @@ class FirstCharScanner:
     WARM_UP = 400
     MAX_CHARS = 1024  # characters with a narrowed scanner of their own, at most
 
-    def __init__(self, terminals: list[tuple[str, str]], flags: int, full,
-                 skip: str | None = None, newline=None):
+    def __init__(self, terminals: list[tuple[str, str]], flags: int, full=None,
+                 skip: str | None = None, newline: str = ""):
         self.terminals = terminals  # (name, regexp), in Lark's order
         self.flags = flags
-        self.full = full  # Lark's compiled scanner's match
+        # Lark's compiled scanner's match; None: compiled from the terminals on first use
+        # (a reader made from a stored table: a scanner no line needs costs nothing)
+        self.full = full if full is not None else self._first_full
+        self.skip_regexp = skip
         self.skip = f"(?:{skip})?" if skip is not None and "(" not in skip else ""
-        # asked when narrowing: the suffix that also takes the line's end (or "")
-        self.newline = newline or (lambda: "")
+        self.newline = newline  # the suffix that also takes the line's end (or "")
         self._warm_up = self.WARM_UP
         self._parsed: list | None = None
         self.by_char: dict[str, object] = {}  # character -> narrowed match function
         self._by_names: dict[tuple[str, ...], object] = {}
+
+    def _first_full(self, text: str, pos: int):
+        self.full = re.compile(self.full_pattern(), self.flags).match
+        return self.full(text, pos)
 
     def full_pattern(self) -> str:
         """The alternation of every terminal, written as Lark writes its scanner's."""
@@ -165,7 +174,7 @@ class FirstCharScanner:
         if matcher is None:
             chosen = [(n, r) for n, r in self.terminals if n in names] or [("_NONE", "(?!)")]
             pattern = "|".join(f"(?P<{n}>{r})" for n, r in chosen)
-            ends_line = self.newline() if self.skip and "_NL" not in names else ""
+            ends_line = self.newline if self.skip and "_NL" not in names else ""
             if len(chosen) > 1 or self.skip:
                 pattern = f"(?:{pattern}){self.skip}{ends_line}"
             matcher = self._by_names[names] = re.compile(pattern, self.flags).match

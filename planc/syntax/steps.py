@@ -20,7 +20,6 @@ What the rules are (README "The workout language"; ../shared/ref/intervals.md
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from planc.ast import CadenceTarget, Distance, Duration, Intensity, Range, Section, Span, Step
@@ -568,7 +567,7 @@ class StepReader:
             ))
         if "–" in text:
             first = value.value.start
-            value = dataclasses.replace(value, value=Range(first, first))
+            value = value.but(value=Range(first, first))
             r.diags.append(warning(
                 "non-ascii-dash",
                 f"intervals.icu reads '{tok}' as its first number only: an en dash is not a "
