@@ -144,6 +144,23 @@ def test_aliases_within_reason_still_work(tmp_path):
     assert not diags and len(tree.get("b").items) == 2
 
 
+def test_a_lone_surrogate_escape_is_a_positioned_error_not_an_internal_error(tmp_path):
+    """'\\udc80' in a quoted plan string made every build an internal error (no UTF-8 file,
+    manifest or cache can hold it); a whole pair reads as its character, as JSON's."""
+    plan = (ROOT / "plans" / "cycling-base-build-8w.yaml").read_text(encoding="utf-8")
+    plan = plan.replace("name: Cycling base to build, 8 weeks", 'name: "Cycling \\udc80 base"')
+    plan = plan.replace('"Aerobic volume.', '"\\ud83d\\ude00 Aerobic volume.')
+    path = tmp_path / "plan.yaml"
+    path.write_text(plan, encoding="utf-8")
+    for name in ("athletes", "library"):
+        (tmp_path / name).symlink_to(ROOT / "plans" / name)
+    for command in (("check", str(path)), ("build", str(path), "-o", str(tmp_path / "out"))):
+        proc = run_planc(*command)
+        assert proc.returncode == 1, proc.stderr_text
+        assert f"{path}:8:7: error[yaml-surrogate]: '\\udc80' is half" in proc.stderr_text
+        assert proc.stderr_text.count("error[") == 1 and "internal error" not in proc.stderr_text
+
+
 @pytest.mark.parametrize(("args", "status", "said"), [
     (("check", "/dev/zero"), 2, f"planc check: error: /dev/zero: {TOO_LARGE}"),
     (("import", "/dev/zero"), 2, f"/dev/zero: error[unreadable]: cannot read the file: {TOO_LARGE}"),
@@ -425,3 +442,11 @@ def test_a_ramp_that_cannot_fit_is_counted_not_sliced(tmp_path):
         in got.stderr_text
     assert got.cpu_s < CPU_BOUND_S and got.peak_bytes < MEMORY_BOUND, got
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.fit"))
+
+
+def test_an_escaped_surrogate_pair_reads_as_its_character():
+    from planc.plan.yamlsrc import parse_yaml
+
+    tree, diags = parse_yaml('a: "x\\ud83d\\ude00"\nb: "\\ud83d"\n', "x.yaml")
+    assert tree.get("a").value == "x\U0001F600" and tree.get("b").value == "\ufffd"
+    assert [(d.code, d.span.line, d.span.column) for d in diags] == [("yaml-surrogate", 2, 4)]

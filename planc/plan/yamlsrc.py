@@ -23,6 +23,8 @@ from planc.plan.yaml_errors import explain
 
 Scalar = str | int | float | bool | None
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 @dataclass(slots=True)
 class YScalar:
@@ -131,6 +133,8 @@ class _Converter:
         tag = str(getattr(node.tag, "value", node.tag))
         style = node.style
         text = node.value
+        if style == '"' and _SURROGATE.search(text):  # only a '\u' escape makes one
+            text = self._whole_characters(text, node)
         value: Scalar = _typed(tag, text) if style is None else text
         scalar = YScalar(value, text, _span(node), self.path, style)
         if style == "|":
@@ -142,6 +146,19 @@ class _Converter:
                 raw = raw[1:-1]
             scalar.verbatim = start.line == end.line and raw == text
         return scalar
+
+    def _whole_characters(self, text: str, node: Any) -> str:
+        """A double-quoted scalar's escaped UTF-16 pairs (``"\\ud83d\\ude00"``) joined into
+        their character, as JSON (a subset of YAML 1.2) reads them; a lone half of a pair is
+        no character, which no file planc writes could hold: an error, read as U+FFFD."""
+        joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        if "\ufffd" in joined and joined.count("\ufffd") > text.count("\ufffd"):
+            lone = _first_lone_half(text)
+            self.diagnostics.append(error(
+                "yaml-surrogate", f"'\\u{ord(lone):04x}' is half of a UTF-16 surrogate pair, "
+                "not a character", _span(node), path=self.path,
+                hint="write the character itself, or its '\\U' escape (e.g. '\\U0001F600')"))
+        return joined
 
     def _block_position(self, scalar: YScalar, node: Any) -> None:
         """Find where a literal block's content lines sit: the indicator's next line,
@@ -178,6 +195,20 @@ class _Converter:
 
 _MEMO: dict[tuple[str, str], tuple[YNode | None, tuple[Diagnostic, ...]]] = {}
 _MEMO_SIZE = 64
+
+
+def _first_lone_half(text: str) -> str:
+    """The first surrogate of ``text`` that is not in a high-low pair."""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if "\ud800" <= ch <= "\udbff" and i + 1 < len(text) and "\udc00" <= text[i + 1] <= "\udfff":
+            i += 2
+            continue
+        if "\ud800" <= ch <= "\udfff":
+            return ch
+        i += 1
+    return "\ufffd"
 
 
 def parse_yaml(text: str, path: str) -> tuple[YNode | None, list[Diagnostic]]:
