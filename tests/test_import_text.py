@@ -63,6 +63,7 @@ def test_a_workout_without_steps_is_its_front_matter():
 @given(st.text(max_size=30))
 @example("0%;0")  # the lexer ends '0%' at ';': a value, not the start of a word
 @example("0';0")  # the same with a duration: read back as a second duration
+@example("ß")  # its upper case is two letters ('SS'): the narrowing once crashed on it
 def test_clean_labels_read_back_whole(raw):
     label = clean_label(raw)
     if label is None:

@@ -15,10 +15,10 @@ forces (nested repeats, dropped cues, …) are warnings naming the source line;
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 
+from planc.ast import Record
 from planc.commands._common import (
     BadEncoding,
     InputError,
@@ -77,15 +77,18 @@ def cacheable(args: argparse.Namespace, code: int) -> bool:
         args.output is None or getattr(args, "_written", None) is not None)
 
 
-@dataclasses.dataclass
-class _Compiled:
-    """What a compile run has made so far: the files, the texts, and what it must say."""
+class _Compiled(Record):
+    """What a compile run has made so far: the files, the texts, and what it must say.
+    (A Record, not a dataclass: no dataclasses module on a compile's start-up.)"""
 
-    files: dict[str, bytes] = dataclasses.field(default_factory=dict)  # -o DIR: name -> bytes
-    texts: list[bytes] = dataclasses.field(default_factory=list)  # stdout, or the one -o FILE
-    notes: list[str] = dataclasses.field(default_factory=list)  # skipped / not written
-    used_names: set[str] = dataclasses.field(default_factory=set)
-    failed: bool = False
+    _fields = __slots__ = ("files", "texts", "notes", "used_names", "failed")
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}  # -o DIR: name -> bytes
+        self.texts: list[bytes] = []  # stdout, or the one -o FILE
+        self.notes: list[str] = []  # skipped / not written
+        self.used_names: set[str] = set()
+        self.failed = False
 
     def file_stem(self, name: str | None, path: str) -> str:
         """The workout's slug, else (nothing to spell in it) the input file's, else
@@ -187,7 +190,7 @@ def _compile_workout(done: _Compiled, workout: Workout, path: str, formats: list
     if skipped := [FORMATS[f].extension for f in formats if f not in chosen]:
         done.notes.append(f"{path}: {' '.join(skipped)} skipped: no form for {workout.sport}")
     # a virtual sport is indoors (indoor_ftp), as in plan builds; --indoor forces it
-    options = dataclasses.replace(options, indoor=is_indoor(workout.sport, options.indoor))
+    options = options.but(indoor=is_indoor(workout.sport, options.indoor))
     diags: list[Diagnostic] = []
     not_written: list[str] = []
     for fmt in chosen:

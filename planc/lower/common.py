@@ -4,8 +4,6 @@ a format cannot carry, the missing-threshold error)."""
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
 from operator import attrgetter
 
 from planc.ast import (
@@ -22,6 +20,9 @@ from planc.ast import (
     Span,
     Step,
     Workout,
+    _Frozen,
+    _frozen,
+    _set,
 )
 from planc.athlete import SportThresholds
 from planc.diagnostics import Diagnostic, error, warning
@@ -82,7 +83,7 @@ def copies(node, *names: str):
 
 
 def _layout(cls: type) -> tuple[attrgetter, dict[str, int]]:
-    names = [f.name for f in dataclasses.fields(cls)]
+    names = cls._field_names  # every AST class's fields, in order (planc.ast._slotted)
     get = attrgetter(*names) if len(names) > 1 else (lambda node: (getattr(node, names[0]),))
     layout = _LAYOUTS[cls] = (get, {n: i for i, n in enumerate(names)})
     return layout
@@ -181,8 +182,8 @@ _THRESHOLD_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Lowered:
+@_frozen
+class Lowered(_Frozen):
     """A workout rewritten into what one format can express, and what that cost.
 
     ``workout`` is a plain :class:`~planc.ast.Workout` in the target's normal
@@ -192,7 +193,12 @@ class Lowered:
     """
 
     workout: Workout | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    diagnostics: list[Diagnostic]
+
+    def __init__(self, workout: Workout | None,
+                 diagnostics: list[Diagnostic] | None = None) -> None:
+        _set(self, "workout", workout)
+        _set(self, "diagnostics", [] if diagnostics is None else diagnostics)  # a new list
 
 
 def missing_threshold(target: str, missing: Missing, purpose: str, span) -> Diagnostic:
@@ -210,8 +216,7 @@ def said_once(diags: list[Diagnostic], code: str, what: str) -> list[Diagnostic]
         return diags
     lines = sorted({d.span.line for d in same[1:] if d.span.line})
     where = f" (lines {', '.join(map(str, lines))})" if lines else ""
-    first = dataclasses.replace(
-        same[0], message=f"{same[0].message}; so do the {len(same) - 1} other {what}{where}")
+    first = same[0].but(message=f"{same[0].message}; so do the {len(same) - 1} other {what}{where}")
     return [first if d is same[0] else d for d in diags if d is same[0] or d not in same]
 
 
@@ -331,8 +336,8 @@ def _pace_clock(slow: float, fast: float, thr: SportThresholds) -> str:
     return f"{a}/{per}" if a == b else f"{a}-{b}/{per}"
 
 
-@dataclass(frozen=True, slots=True)
-class Timed:
+@_frozen
+class Timed(_Frozen):
     """A step's length in the unit a target counts in, and how to place its cues.
 
     ``length`` is seconds (or metres for a distance-counted .zwo); ``per_offset``
@@ -341,7 +346,11 @@ class Timed:
     """
 
     length: float
-    per_offset: float = 1.0
+    per_offset: float
+
+    def __init__(self, length: float, per_offset: float = 1.0) -> None:
+        _set(self, "length", length)
+        _set(self, "per_offset", per_offset)
 
 
 def timed_step(step: Step, thr: SportThresholds, target: str,

@@ -24,11 +24,11 @@ intervals.icu text never loads lxml.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from planc.ast import PowerUnit
+from planc.ast import PowerUnit, _Frozen, _set
+from planc.ast import _frozen as _record
 from planc.diagnostics import did_you_mean
 from planc.units import sport_family
 
@@ -65,44 +65,83 @@ class Charset(StrEnum):
     ASCII = "ascii"  # ASCII look-alikes on one line (course files declare no encoding)
 
 
-@dataclass(frozen=True, slots=True)
-class TextLimits:
-    """Character set and lengths (None: no limit) of the texts a format holds."""
+@_record
+class TextLimits(_Frozen):
+    """Character set and lengths (None: no limit) of the texts a format holds.
 
-    charset: Charset = Charset.UNICODE
-    name_bytes: int | None = None  # the workout name
-    label_chars: int | None = None  # what a screen shows of a step name; cut at a word
-    label_bytes: int | None = None  # step names and repeat titles
-    notes_bytes: int | None = None  # a step's notes
-    description_bytes: int | None = None
+    (This module's records are planc.ast's frozen slotted classes, not dataclasses:
+    the dataclasses module and its class making were ~5 ms of a cold compile.)"""
 
+    charset: Charset
+    name_bytes: int | None  # the workout name
+    label_chars: int | None  # what a screen shows of a step name; cut at a word
+    label_bytes: int | None  # step names and repeat titles
+    notes_bytes: int | None  # a step's notes
+    description_bytes: int | None
+
+    def __init__(self, charset: Charset = Charset.UNICODE, name_bytes: int | None = None,
+                 label_chars: int | None = None, label_bytes: int | None = None,
+                 notes_bytes: int | None = None, description_bytes: int | None = None) -> None:
+        _set(self, "charset", charset)
+        _set(self, "name_bytes", name_bytes)
+        _set(self, "label_chars", label_chars)
+        _set(self, "label_bytes", label_bytes)
+        _set(self, "notes_bytes", notes_bytes)
+        _set(self, "description_bytes", description_bytes)
+
+
+_NO_LIMITS = TextLimits()  # the dataclass's default instance, shared as it was
 
 ALL_TARGETS: frozenset[str] = frozenset({"power", "hr", "pace", "cadence"})
 
 
-@dataclass(frozen=True, slots=True)
-class Format:
+@_record
+class Format(_Frozen):
     name: str
     extension: str
     binary: bool
     module: str  # planc.emit.<module>.emit(workout, athlete, options) -> (bytes, diagnostics)
     title: str
-    families: frozenset[str] | None = None  # sport families it can express; None = every sport
-    lowering: str | None = None  # planc.lower.<lowering>.lower(fmt, workout, athlete, options)
-    reader: str | None = None  # "module:function" of the importer that reads it back
-    nesting: int | None = None  # levels of repeats it holds (0 = none); None = as the language
-    ramps: bool = True
-    cues: Cues = Cues.TIMED
-    distance: DistanceSteps = DistanceSteps.KEPT
-    lap_press: bool = False  # can a step end on a lap press
-    targets: Mapping[str, frozenset[str]] = field(default_factory=dict)  # family -> kinds
-    targets_per_step: int | None = None
-    power_unit: PowerUnit | None = None  # the one unit power is written in; None = as written
-    max_steps: int | None = None  # file steps (repeat steps and ramp slices included)
-    device_steps: int | None = None  # steps the devices that read it take, by default
-    ramp_tolerance: float | None = None  # how far (fraction of threshold) a ramp slice may be
-    text: TextLimits = TextLimits()
-    levels: Mapping[str, Level] = field(default_factory=dict)  # code -> level (default warn)
+    families: frozenset[str] | None  # sport families it can express; None = every sport
+    lowering: str | None  # planc.lower.<lowering>.lower(fmt, workout, athlete, options)
+    reader: str | None  # "module:function" of the importer that reads it back
+    nesting: int | None  # levels of repeats it holds (0 = none); None = as the language
+    ramps: bool
+    cues: Cues
+    distance: DistanceSteps
+    lap_press: bool  # can a step end on a lap press
+    targets: Mapping[str, frozenset[str]]  # family -> kinds (default: an empty dict)
+    targets_per_step: int | None
+    power_unit: PowerUnit | None  # the one unit power is written in; None = as written
+    max_steps: int | None  # file steps (repeat steps and ramp slices included)
+    device_steps: int | None  # steps the devices that read it take, by default
+    ramp_tolerance: float | None  # how far (fraction of threshold) a ramp slice may be
+    text: TextLimits
+    levels: Mapping[str, Level]  # code -> level (default warn; default: an empty dict)
+
+    def __init__(self, name: str, extension: str, binary: bool, module: str, title: str,
+                 families: frozenset[str] | None = None, lowering: str | None = None,
+                 reader: str | None = None, nesting: int | None = None, ramps: bool = True,
+                 cues: Cues = Cues.TIMED, distance: DistanceSteps = DistanceSteps.KEPT,
+                 lap_press: bool = False, targets: Mapping[str, frozenset[str]] | None = None,
+                 targets_per_step: int | None = None, power_unit: PowerUnit | None = None,
+                 max_steps: int | None = None, device_steps: int | None = None,
+                 ramp_tolerance: float | None = None, text: TextLimits | None = None,
+                 levels: Mapping[str, Level] | None = None) -> None:
+        # a new dict for an unset mapping, and a new TextLimits(), as the dataclass's
+        # default_factory / default gave
+        for field_name, value in (
+                ("name", name), ("extension", extension), ("binary", binary),
+                ("module", module), ("title", title), ("families", families),
+                ("lowering", lowering), ("reader", reader), ("nesting", nesting),
+                ("ramps", ramps), ("cues", cues), ("distance", distance),
+                ("lap_press", lap_press), ("targets", {} if targets is None else targets),
+                ("targets_per_step", targets_per_step), ("power_unit", power_unit),
+                ("max_steps", max_steps), ("device_steps", device_steps),
+                ("ramp_tolerance", ramp_tolerance),
+                ("text", _NO_LIMITS if text is None else text),
+                ("levels", {} if levels is None else levels)):
+            _set(self, field_name, value)
 
     def applies_to(self, sport: str) -> bool:
         return self.families is None or sport_family(sport) in self.families
@@ -186,11 +225,22 @@ def parse_formats(text: str) -> list[str]:
     return names
 
 
-@dataclass(frozen=True, slots=True)
-class EmitOptions:
-    strict: bool = False  # every rewrite at level warn is an error: no file
-    indoor: bool = False
-    date: str | None = None  # ISO date of the session, for deterministic FIT timestamps
-    fit_max_steps: int | None = None  # steps the FIT device takes (None: the row's, 50)
+@_record
+class EmitOptions(_Frozen):
+    """How a run lowers and writes (``--strict``, ``--indoor``, the session's date, ...)."""
+
+    strict: bool  # every rewrite at level warn is an error: no file
+    indoor: bool
+    date: str | None  # ISO date of the session, for deterministic FIT timestamps
+    fit_max_steps: int | None  # steps the FIT device takes (None: the row's, 50)
     # .zwo MaxEffort as a FreeRide (Golden Cheetah and zwo-editor drop MaxEffort blocks)
-    zwo_max_effort_as_free_ride: bool = False
+    zwo_max_effort_as_free_ride: bool
+
+    def __init__(self, strict: bool = False, indoor: bool = False, date: str | None = None,
+                 fit_max_steps: int | None = None,
+                 zwo_max_effort_as_free_ride: bool = False) -> None:
+        _set(self, "strict", strict)
+        _set(self, "indoor", indoor)
+        _set(self, "date", date)
+        _set(self, "fit_max_steps", fit_max_steps)
+        _set(self, "zwo_max_effort_as_free_ride", zwo_max_effort_as_free_ride)

@@ -16,8 +16,6 @@ dialect; the printer itself never approximates.
 
 from __future__ import annotations
 
-import dataclasses
-
 from planc.ast import Block, Duration, Node, Repeat, Step, Workout
 from planc.athlete import Athlete
 from planc.diagnostics import Diagnostic, warning
@@ -32,7 +30,7 @@ def lower_icu(workout: Workout) -> Lowered:
     """The workout in intervals.icu's form: one level of repeats, no cues, whole seconds."""
     body, diags = single_level(workout.body, TARGET)
     lowered = tuple(_lower_node(node, diags) for node in body)
-    return Lowered(dataclasses.replace(workout, body=lowered), diags)
+    return Lowered(replaced(workout, body=lowered), diags)
 
 
 def _lower_node(node: Node, diags: list[Diagnostic]) -> Node:

@@ -52,7 +52,6 @@ Rules, each reported as a warning at the step or repeat (README repeats them):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from planc.ast import (
     Block,
@@ -72,6 +71,9 @@ from planc.ast import (
     Span,
     Step,
     Workout,
+    _Frozen,
+    _frozen,
+    _set,
     iter_steps,
 )
 from planc.athlete import Athlete, SportThresholds
@@ -102,8 +104,8 @@ RUN_PACE_INDEX = 2  # Zwift's reference paces: 0 mile, 1 5 km, 2 10 km, 3 half, 
 _EPS = 1e-6
 
 
-@dataclass(frozen=True, slots=True)
-class _Piece:
+@_frozen
+class _Piece(_Frozen):
     """One source step, lowered but not yet rounded to whole seconds."""
 
     source: Step
@@ -113,6 +115,16 @@ class _Piece:
     end: float
     cadence: CadenceTarget | None
     cues: tuple[tuple[float, str], ...]  # (offset in length units, text)
+
+    def __init__(self, source: Step, length: float, kind: str, start: float, end: float,
+                 cadence: CadenceTarget | None, cues: tuple[tuple[float, str], ...]) -> None:
+        _set(self, "source", source)
+        _set(self, "length", length)
+        _set(self, "kind", kind)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "cadence", cadence)
+        _set(self, "cues", cues)
 
 
 def _rnd(x: float) -> int:

@@ -25,9 +25,19 @@ watts in a .zwo, an .erg, a .fit and the load figure.  The rules (README
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
-from planc.ast import HrTarget, HrUnit, PaceTarget, PaceUnit, PowerTarget, PowerUnit, Range
+from planc.ast import (
+    HrTarget,
+    HrUnit,
+    PaceTarget,
+    PaceUnit,
+    PowerTarget,
+    PowerUnit,
+    Range,
+    _Frozen,
+    _frozen,
+    _set,
+)
 from planc.athlete import (
     DEFAULT_HR_ZONES_LTHR,
     DEFAULT_PACE_ZONES,
@@ -84,12 +94,16 @@ def power_zone_watts(bounds: tuple[float, ...], value: Range, ftp: float) -> Ran
 PACE_ZONE_STEP = 1.0  # a pace zone starts one percentage point above the one below
 
 
-@dataclass(frozen=True, slots=True)
-class Missing:
+@_frozen
+class Missing(_Frozen):
     """What threshold is needed and which flag provides it (for the error message)."""
 
     what: str
     flag: str
+
+    def __init__(self, what: str, flag: str) -> None:
+        _set(self, "what", what)
+        _set(self, "flag", flag)
 
 
 class MissingThreshold(Exception):

@@ -38,6 +38,17 @@ def _category(cat, ch: str) -> bool | None:
             sre.CATEGORY_WORD: word, sre.CATEGORY_NOT_WORD: not word}.get(cat)
 
 
+def _in_range(bounds: tuple[int, int], ch: str, fold: bool) -> bool:
+    """Whether ``ch`` (ignoring case: one of its cases) is in ``bounds``; True when a
+    case of ``ch`` is no single character (``'ß'.upper()`` is ``'SS'``): re's case
+    folding is then not str's, so this cannot be sure."""
+    low, high = bounds
+    if not fold:
+        return low <= ord(ch) <= high
+    cases = {ch, ch.lower(), ch.upper()}
+    return any(len(c) != 1 or low <= ord(c) <= high for c in cases)
+
+
 def _in_set(items, ch: str, fold: bool) -> bool:
     """Whether ``ch`` is in a character class (True when unsure)."""
     negate, found = False, False
@@ -47,11 +58,7 @@ def _in_set(items, ch: str, fold: bool) -> bool:
         elif op is sre.LITERAL:
             found = found or _same_char(av, ch, fold)
         elif op is sre.RANGE:
-            # a case form may be two characters ('ß'.upper() is 'SS'): re folds one
-            # character to one, so such a form is no candidate
-            found = found or any(av[0] <= ord(c) <= av[1]
-                                 for c in {ch, ch.lower(), ch.upper()}
-                                 if len(c) == 1 and (fold or c == ch))
+            found = found or _in_range(av, ch, fold)
         elif op is sre.CATEGORY:
             known = _category(av, ch)
             found = found or known is None or known
