@@ -425,3 +425,17 @@ def test_a_ramp_that_cannot_fit_is_counted_not_sliced(tmp_path):
         in got.stderr_text
     assert got.cpu_s < CPU_BOUND_S and got.peak_bytes < MEMORY_BOUND, got
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.fit"))
+
+
+def test_a_prose_line_of_many_digits_is_read_in_linear_time():
+    """Found by timing the grammar's terminals: REPEAT_HEADER's lazy '[^\\n]*?' before
+    '\\d+' tried every digit of a line of digits from every place, so 32,000 digits took
+    30 s (a 1 MB text, hours); the terminal now looks ahead and takes one greedy run."""
+    from planc.syntax import parse_tree
+
+    with within(2, "reading a prose line of 200,000 digits"):
+        for text in ("1" * 200_000, "Main set " + "1" * 200_000 + " no count"):
+            assert parse_tree(text).workout is not None
+    parsed = parse_tree("Main set 3x\n- 1m 50%\n\n2 x \n- 1m 50%\n\n- 1x\n")
+    assert [getattr(n, "count", None) for n in parsed.workout.body] == [3, 2]
+
