@@ -303,6 +303,38 @@ def test_a_character_whose_case_is_two_letters_may_start_a_folded_range() -> Non
     assert not may_start_with(parse_regexp("[a-z]+", 0), 0, "ß")
 
 
+LOOK_AHEADS = ["(?=[^\\s\\->])[^\\n]*\\d[xX]", "a?(?=b)[a-z]+", "(?=a|)[^\\n]+",
+               "(?!a)[^\\n]+", "(?<=a)b|c", "(?=[0-9])\\w+|-", "x*(?=\\d)y*\\d"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(LOOK_AHEADS), st.text(alphabet=st.sampled_from([*"ab1 -x\ty\n", "ä"]),
+                                             min_size=1, max_size=6))
+def test_a_look_ahead_narrows_soundly(regexp: str, text: str) -> None:
+    """A look-ahead the character at hand fails is no match there (REPEAT_HEADER starts
+    with one); one it may pass, or one that may match nothing, narrows nothing.  (A
+    terminal is never empty: Lark refuses one, so patterns that may match nothing at
+    all are left out.)"""
+    import re
+
+    for flags in (re.ASCII, re.ASCII | re.IGNORECASE):
+        if re.match(regexp, text, flags):
+            assert may_start_with(parse_regexp(regexp, flags), flags, text[0]), regexp
+
+
+def test_white_space_after_a_token_is_taken_with_it() -> None:
+    """In no scanner can a terminal but the ignored white space start with a blank, so
+    the reader takes the blanks after a token in the same match: REPEAT_HEADER's
+    look-ahead for its first character counts (without it, every blank was 'maybe a
+    repeat header' and each was lexed on its own)."""
+    reader = LineReader.build(parser())
+    assert {ch: reader.skips[ch] for ch in " \t\r"} == {" ": True, "\t": True, "\r": True}
+    flags = parser().parser.lexer.root_lexer.g_regex_flags
+    repeat = next(t for t in parser().terminals if t.name == "REPEAT_HEADER")
+    parsed = parse_regexp(repeat.pattern.to_regexp(), flags)
+    assert [may_start_with(parsed, flags, ch) for ch in " -1M"] == [False, False, True, True]
+
+
 # -- the line memo (planc.syntax.linememo): a line read before reads the same again
 
 

@@ -450,3 +450,55 @@ def test_an_escaped_surrogate_pair_reads_as_its_character():
     tree, diags = parse_yaml('a: "x\\ud83d\\ude00"\nb: "\\ud83d"\n', "x.yaml")
     assert tree.get("a").value == "x\U0001F600" and tree.get("b").value == "\ufffd"
     assert [(d.code, d.span.line, d.span.column) for d in diags] == [("yaml-surrogate", 2, 4)]
+
+
+def test_a_prose_line_of_many_digits_is_read_in_linear_time():
+    """Found by timing the grammar's terminals: REPEAT_HEADER's lazy '[^\\n]*?' before
+    '\\d+' tried every digit of a line of digits from every place, so 32,000 digits took
+    30 s (a 1 MB text, hours); the terminal now looks ahead and takes one greedy run."""
+    from planc.syntax import parse_tree
+
+    with within(2, "reading a prose line of 200,000 digits"):
+        for text in ("1" * 200_000, "Main set " + "1" * 200_000 + " no count"):
+            assert parse_tree(text).workout is not None
+    parsed = parse_tree("Main set 3x\n- 1m 50%\n\n2 x \n- 1m 50%\n\n- 1x\n")
+    assert [getattr(n, "count", None) for n in parsed.workout.body] == [3, 2]
+
+
+HUGE_NUMBER_LINES = [
+    "- {}m", "- {}s", "- {}h", "- 1h{}m", "- {}'", "- {}'30\"", "{}x\n- 1m 50%",
+    "Main set {}x\n- 1m 50%", "- 1m {}:00/km Pace", "- 1m {}:00/km", "- 1m\n  > {}m x",
+    "- 1m {}.30/km Pace", "- {}km", "- 1m {}%",
+]
+
+
+@pytest.mark.parametrize("digits", [310, 5000])
+@pytest.mark.parametrize("shape", HUGE_NUMBER_LINES)
+def test_a_number_of_hundreds_or_thousands_of_digits_is_a_diagnostic_not_a_crash(
+        shape, digits, tmp_path):
+    """Found by fuzzing the reader: a duration, pace, cue offset or repeat count of more
+    than 308 digits overflowed a float (OverflowError), one of more than 4300 digits
+    broke int() (ValueError), and a pace so slow its speed is 0 divided by zero in the
+    printer: each an internal error of planc check."""
+    from planc.check import read_workout
+    from planc.syntax.printer import write
+
+    text = shape.replace("{}", "9" * digits)
+    for sport in ("Ride", "Run", "Swim"):
+        parsed = read_workout(text, path="x.workout", sport=sport)
+        if parsed.workout is not None:
+            write(parsed.workout)
+    path = tmp_path / "huge.workout"
+    path.write_text(text + "\n", encoding="utf-8")
+    assert run_planc("check", str(path)).returncode in (0, 1)
+    assert run_planc("compile", str(path), "--to", "icu,zwo,fit", "--sport", "Run",
+                     "--threshold-pace", "4:00/km", "-o", str(tmp_path / "o")
+                     ).returncode in (0, 1)
+
+
+def test_leading_zeros_do_not_count_towards_a_number_s_digits():
+    from planc.check import read_workout
+
+    parsed = read_workout("0" * 5000 + "3x\n- " + "0" * 5000 + "90s 50%\n", path="x")
+    repeat = parsed.workout.body[0]
+    assert (repeat.count, repeat.children[0].amount.seconds) == (3, 90.0)

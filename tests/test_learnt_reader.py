@@ -134,6 +134,25 @@ def test_another_lark_makes_the_table_stale(table, monkeypatch) -> None:
     assert calls == [1]
 
 
+def test_an_edit_of_the_reader_s_code_makes_the_table_stale(table, monkeypatch) -> None:
+    """A development copy edited (or checked out at another commit) under the same
+    version: the table learnt by the old code of starts.py is not trusted."""
+    _fresh_reader(monkeypatch)
+    starts = os.path.join(os.path.dirname(grammar.__file__), "starts.py")
+    real_stat = os.stat
+
+    def edited(path, *args, **kwargs):
+        found = real_stat(path, *args, **kwargs)
+        if isinstance(path, str) and os.path.abspath(path) == os.path.abspath(starts):
+            return os.stat_result(tuple(found), {"st_mtime_ns": found.st_mtime_ns + 1000})
+        return found
+
+    monkeypatch.setattr(os, "stat", edited)
+    calls = _builds(monkeypatch)
+    _fresh_reader(monkeypatch)
+    assert calls == [1]
+
+
 def test_lark_s_version_is_read_without_importing_it() -> None:
     import lark
 

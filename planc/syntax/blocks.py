@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 
 from planc.ast import (
     Block,
@@ -58,6 +60,17 @@ class _OpenBlock(Record):
         self.section = section
         self.span = span
         self.children: list = []
+
+
+def _count(digits: str) -> int:
+    """The repeat count a run of ASCII digits writes: ``int(digits)``, or for more
+    digits than Python converts to and from text (``sys.get_int_max_str_digits``,
+    4300) the largest count it does convert (absurd all the same)."""
+    significant = digits.lstrip("0") or "0"
+    limit = sys.get_int_max_str_digits()
+    if limit and len(significant) > limit:
+        return 10 ** limit - 1
+    return int(significant)
 
 
 class BlockBuilder:
@@ -198,7 +211,7 @@ class BlockBuilder:
     def _repeat(self, line: Line, after_step) -> None:
         m = INLINE_REPEAT_RE.search(line.text)
         assert m is not None
-        count = int(m.group(1))
+        count = _count(m.group(1))
         title = line.text[: m.start()].strip()
         span = Span(line.line, line.column, line.line, line.column + len(line.text))
         above = self._title_above(line) if not title else None
@@ -427,6 +440,8 @@ def _amount(value: float, like: object) -> str:
     ``1.5km`` (a message that says 360 makes the reader do the sums)."""
     if isinstance(like, Distance):
         return f"{value / 1000:g}km" if value >= 1000 else f"{value:g}mtr"
+    if value == math.inf:  # an offset of hundreds of digits (tokens.whole)
+        return "inf"
     whole = round(value)
     h, rem = divmod(whole, 3600)
     m, sec = divmod(rem, 60)

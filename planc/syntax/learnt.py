@@ -11,8 +11,10 @@ is stored in planc's cache folder and a later process builds its reader from it.
 
 The table depends only on what decides Lark's compiled grammar and the walk: the
 grammar's text, Lark's version (read from its ``__init__.py``, without importing it),
-the options planc gives Lark, planc's and Python's versions and this file's format.
-They are the table's key, stored in it and compared whole.
+the options planc gives Lark, planc's and Python's versions, this file's format and
+the code that learns the table (the size and time of :data:`CODE`'s files: a
+development copy edited, or checked out at another commit, under the same version,
+learns it again).  They are the table's key, stored in it and compared whole.
 
 Never trusted blindly: the file holds a CRC-32 of its payload (damage), the key must
 be the live one (staleness), and the payload must have the shape :func:`load`
@@ -55,13 +57,31 @@ def lark_version() -> str | None:
     return f"{found.group(1)}@{origin}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
+_HERE = os.path.dirname(os.path.abspath(__file__))
+CODE = tuple(os.path.join(_HERE, name) for name in ("grammar.py", "starts.py", "learnt.py"))
+"""The files whose code learns the table (the walk, the scanners' narrowing, the
+skips and the newline facts) or reads it back."""
+
+
+def code_version() -> str | None:
+    """The size and modification time of each of :data:`CODE`'s files (None when one
+    cannot be told)."""
+    try:
+        stats = [os.stat(path) for path in CODE]
+    except OSError:
+        return None
+    return ",".join(f"{st.st_size}:{st.st_mtime_ns}" for st in stats)
+
+
 def key(grammar_text: str, options: object, walk: object) -> str | None:
     """The key of the table learnt from the parser of ``grammar_text`` built with
-    ``options``, by the walk ``walk`` (None when Lark's version cannot be told)."""
+    ``options``, by the walk ``walk`` (None when Lark's version or the code's cannot be
+    told)."""
     lark = lark_version()
-    if lark is None:
+    code = code_version()
+    if lark is None or code is None:
         return None
-    return (f"{FORMAT}|{sys.version}|lark {lark}|planc {PLANC_VERSION}|{options!r}|"
+    return (f"{FORMAT}|{sys.version}|lark {lark}|planc {PLANC_VERSION} {code}|{options!r}|"
             f"{walk!r}|{grammar_text}")
 
 

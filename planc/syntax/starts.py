@@ -87,12 +87,18 @@ def _atom(op, av, ch: str, fold: bool) -> tuple[bool, bool]:
         return may, empty or low == 0
     if op in _ZERO_WIDTH:
         return False, True  # a look-around only narrows what follows: ignoring it is safe
+        # (but a look-ahead the character at hand fails is no match: :func:`_sequence`)
     return True, True  # anything else: assume it may
 
 
 def _sequence(items, ch: str, fold: bool) -> tuple[bool, bool]:
     may = False
     for op, av in items:
+        if op is sre.ASSERT and av[0] == 1:  # a look-ahead, here where the text is at ``ch``
+            ahead, nothing = _sequence(av[1], ch, fold)
+            if not (ahead or nothing):
+                return may, False  # it fails at ``ch``: nothing from here on matches
+            continue
         first, empty = _atom(op, av, ch, fold)
         may = may or first
         if not empty:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from planc.ast import Range, Span
@@ -92,11 +93,34 @@ def parse_duration_token(text: str) -> float:
     if "'" in text or '"' in text:
         m = _SHORT_DURATION_RE.match(text)
         assert m is not None
-        return float(int(m.group(1) or 0) * 60 + int(m.group(2) or 0))
+        return _float(whole(m.group(1) or "0") * 60 + whole(m.group(2) or "0"))
     m = _DURATION_RE.match(text)
     assert m is not None
     h, mi, s = m.groups()
-    return float((int(h) * 3600 if h else 0) + (int(mi) * 60 if mi else 0) + (int(s) if s else 0))
+    return _float((whole(h) * 3600 if h else 0) + (whole(mi) * 60 if mi else 0)
+                  + (whole(s) if s else 0))
+
+
+FLOAT_DIGITS = 309
+"""The most significant digits of a whole number a float may hold (``float`` tops out
+at 1.8e308)."""
+
+
+def whole(digits: str) -> int | float:
+    """The number a run of ASCII digits writes: the int ``int(digits)`` is, or ``inf``
+    for one of more significant digits than :data:`FLOAT_DIGITS` (a duration or pace of
+    that many digits is absurd; ``int()`` refuses more than 4300 digits, and no float
+    holds the result)."""
+    significant = digits.lstrip("0")
+    return int(significant or "0") if len(significant) <= FLOAT_DIGITS else math.inf
+
+
+def _float(value: int | float) -> float:
+    """``float(value)``, ``inf`` for an int past any float (a product of :func:`whole`)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
 
 
 def pace_parts(text: str) -> list[tuple[str, str]]:
@@ -106,7 +130,7 @@ def pace_parts(text: str) -> list[tuple[str, str]]:
 
 def parse_pace_seconds(text: str) -> list[float]:
     """Seconds per pace unit for each ``m:ss`` in the token."""
-    return [int(a) * 60 + float(b) for a, b in _PACE_RE.findall(text)]
+    return [_float(whole(a) * 60) + float(b) for a, b in _PACE_RE.findall(text)]
 
 
 def default_pace_per(sport: str) -> PacePer:

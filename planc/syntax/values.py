@@ -9,6 +9,7 @@ diagnostics to ``diags``.
 
 from __future__ import annotations
 
+import math
 import re
 
 from planc.ast import (
@@ -36,6 +37,7 @@ from planc.syntax.tokens import (
     parse_duration_token,
     parse_pace_seconds,
     range_of,
+    whole,
     zone_range,
 )
 from planc.units import METRES_PER_UNIT, PACE_PER_METRES, sport_family
@@ -58,7 +60,9 @@ def minutes_or_metres(text: str, sport: str, span: Span, diags: list[Diagnostic]
     m = MINUTES_ONLY_RE.match(text) if text[-1:] == "m" else None  # its pattern ends in m
     if not m:
         return
-    n = int(m.group(1))
+    n = whole(m.group(1))
+    if n == math.inf:
+        return  # hundreds of digits: no one meant metres (the step is too long)
     family = sport_family(sport)
     plausible_metres = (
         (family == "swim" and n >= 25 and n % 25 == 0)
@@ -139,6 +143,10 @@ def _absolute_pace(value: str, span: Span, sport: str,
         diags.append(error("zero-pace", f"pace '{body}' is zero", span,
                            "write minutes:seconds, e.g. 5:00/km"))
         return None
+    if math.inf in secs:  # hundreds of digits of minutes: no speed (0 m/s) is a pace
+        diags.append(error("bad-pace", f"pace '{body}' is slower than any pace", span,
+                           "write minutes:seconds, e.g. 5:00/km"))
+        return None
     metres = PACE_PER_METRES[per]
     speeds = [metres / s for s in secs]
     start = speeds[0]
@@ -159,7 +167,7 @@ def pace_fix(word: str) -> str:
     seconds = (seconds or "0").ljust(2, "0")[:2]
     per = (per or "km").lower()
     per = per if per in PACE_PERS else "km"
-    return f"{int(minutes)}:{seconds}/{per}"
+    return f"{minutes.lstrip('0') or '0'}:{seconds}/{per}"  # int(minutes), for any length
 
 
 def option(value: str, span: Span, options: dict[str, str], diags: list[Diagnostic]) -> bool:
