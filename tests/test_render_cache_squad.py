@@ -5,27 +5,18 @@ athlete's) is rewritten.  The oracle: a fresh squad render into an empty folder.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 import test_build_cache as cached
 import test_build_cache_squad as squads
-from test_build_cache import ATHLETE, _edit_library, counted, outputs, planc_run
+from test_build_cache import ATHLETE, _edit_library, counted, fresh_build, outputs, planc_run
 
 folder, spy, squad = cached.folder, cached.spy, squads.squad  # fixtures
 RENDER = ["render", "plan.yaml", "--roster", "squad.yaml", "--for", "all", "-o", "site"]
 STATE = Path("site") / ".planc-cache" / "render-squad.json"
 
 
-def fresh(args: list[str] = RENDER) -> dict[str, bytes]:
-    clean = [*args]
-    clean[clean.index("-o") + 1] = "fresh"
-    status, err = planc_run(*clean)
-    assert status == 0, err
-    tree = outputs(Path("fresh"))
-    subprocess.run(["rm", "-rf", "fresh"], check=True)
-    return tree
 
 
 def test_a_no_change_squad_render_reads_no_plan_and_prints_the_same(squad, spy):
@@ -68,7 +59,7 @@ def test_any_input_change_renders_again_as_a_fresh_render(squad, spy, change):
     with counted(spy):
         status, err = planc_run(*RENDER)
     assert status == 0 and spy.reads == 1, err
-    assert outputs(squad / "site") == fresh()
+    assert outputs(squad / "site") == fresh_build(RENDER)
 
 
 @pytest.mark.parametrize("other", [["--for", "anna"], ["-q"], ["--week", "2"]])
@@ -89,7 +80,7 @@ def test_a_plain_render_into_an_athlete_s_folder_is_noticed(squad, spy):
     with counted(spy):
         assert planc_run(*RENDER)[0] == 0
     assert spy.reads == 1
-    assert outputs(squad / "site") == fresh()
+    assert outputs(squad / "site") == fresh_build(RENDER)
     with counted(spy):
         assert planc_run(*RENDER)[0] == 0
     assert spy.reads == 0
