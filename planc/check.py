@@ -12,6 +12,15 @@ from __future__ import annotations
 
 from planc.ast import Block, Distance, Duration, HrUnit, PaceUnit, PowerUnit, Repeat, Step, Workout
 from planc.diagnostics import Diagnostic, error, sort_key, warning
+from planc.limits import (
+    CADENCE,
+    HEART_RATE,
+    HR_FRACTION,
+    PACE_FRACTION,
+    POWER_FRACTION,
+    WATTS,
+    Limit,
+)
 from planc.syntax import Parsed, parse_tree
 from planc.units import POWER_SPORTS, sport_family
 
@@ -20,7 +29,7 @@ MAX_EXPANDED_STEPS = 10_000
 MAX_ZONE = 7
 MAX_STEP_SECONDS = 24 * 3600  # a 24-hour race is one step; longer is a typo
 MAX_STEP_METRES = 1_000_000  # 1,000 km
-MAX_FTP_FRACTION = 10.0  # 1000 % FTP: FIT's ceiling, far above any sprint
+MAX_FTP_FRACTION = POWER_FRACTION.high  # 1000 % FTP: FIT's ceiling, far above any sprint
 
 
 def expanded_step_count(nodes) -> int:
@@ -150,10 +159,28 @@ def _check_step(step: Step, sport: str, family: str) -> list[Diagnostic]:
     if pace is not None:
         out.extend(_check_pace(pace, sport, family))
     c = step.cadence
-    if c is not None and (c.value.high > 200 or c.value.low < 20):
-        out.append(warning("absurd-target", "cadence outside 20-200 rpm", c.span,
-                           "check the number"))
+    if c is not None:
+        if c.value.high > CADENCE.high:
+            out.append(_not_a_target("cadence", c.value.high, "rpm", CADENCE, c.span))
+        elif c.value.high > 200 or c.value.low < 20:
+            out.append(warning("absurd-target", "cadence outside 20-200 rpm", c.span,
+                               "check the number"))
     return out
+
+
+def _not_a_target(kind: str, value: float, unit: str, limit: Limit, span,
+                  hint: str = "check the number") -> Diagnostic:
+    """The error for a number past what any device or athlete means (planc.limits), which
+    would otherwise reach a writer as an overflow: ``- 10m 99999999w``.  ``unit`` is
+    ``"%"`` (or ``"% of FTP"``) for a fraction, ``value`` and the limit then in hundredths."""
+    percent = unit.startswith("%")
+
+    def shown(x: float) -> str:
+        return f"{_g(x * 100)}%" if percent else f"{_g(x)} {unit}"
+    of = unit[1:] if percent else ""
+    what = f"{kind} of hundreds of digits" if value == float("inf") else f"{kind} {shown(value)}"
+    return error("absurd-target", f"{what}{of} is not a target (planc allows up to "
+                 f"{shown(limit.high)})", span, hint)
 
 
 def _check_power(p, sport: str, family: str) -> list[Diagnostic]:
@@ -186,13 +213,14 @@ def _check_power(p, sport: str, family: str) -> list[Diagnostic]:
                 "give an explicit target instead, e.g. '150-200%' or 'maxeffort'",
             ))
     elif p.unit is PowerUnit.FTP:
-        if p.value.high > MAX_FTP_FRACTION:
-            out.append(error("absurd-target", f"power {_fmt_power(p)} of FTP is not a "
-                             f"target (planc allows up to {MAX_FTP_FRACTION * 100:g}%)",
-                             p.span, "check the number, or use 'maxeffort'"))
+        if p.value.high > POWER_FRACTION.high:
+            out.append(_not_a_target("power", p.value.high, "% of FTP", POWER_FRACTION,
+                                     p.span, "check the number, or use 'maxeffort'"))
         elif p.value.high > 3.0 or p.value.low <= 0:
             out.append(warning("absurd-target", f"power {_fmt_power(p)} of FTP is unusual",
                                p.span, "check the number"))
+    elif p.unit is PowerUnit.WATTS and p.value.high > WATTS.high:
+        out.append(_not_a_target("power", p.value.high, "W", WATTS, p.span))
     elif p.unit is PowerUnit.WATTS and (p.value.high > 2500 or p.value.low <= 0):
         out.append(warning("absurd-target", f"power {_fmt_power(p)} is unusual", p.span,
                            "check the number"))
@@ -203,6 +231,10 @@ def _check_hr(h) -> list[Diagnostic]:
     if h.unit is HrUnit.ZONE:
         d = _check_zone(h.value, "heart-rate", h.span)
         return [d] if d else []
+    if h.unit in (HrUnit.MAX, HrUnit.LTHR) and h.value.high > HR_FRACTION.high:
+        return [_not_a_target("heart rate", h.value.high, "%", HR_FRACTION, h.span)]
+    if h.unit is HrUnit.BPM and h.value.high > HEART_RATE.high:
+        return [_not_a_target("heart rate", h.value.high, "bpm", HEART_RATE, h.span)]
     if h.unit in (HrUnit.MAX, HrUnit.LTHR) and (h.value.high > 1.2 or h.value.low < 0.3):
         return [warning("absurd-target", f"heart rate {h.value.low * 100:g}-"
                         f"{h.value.high * 100:g}% is unusual", h.span, "check the number")]
@@ -221,6 +253,8 @@ def _check_pace(pc, sport: str, family: str) -> list[Diagnostic]:
         d = _check_zone(pc.value, "pace", pc.span)
         if d:
             out.append(d)
+    elif pc.unit is PaceUnit.THRESHOLD and pc.value.high > PACE_FRACTION.high:
+        out.append(_not_a_target("pace", pc.value.high, "%", PACE_FRACTION, pc.span))
     elif pc.unit is PaceUnit.THRESHOLD and (pc.value.high > 2.0 or pc.value.low < 0.2):
         out.append(warning("absurd-target", "pace outside 20-200% of threshold", pc.span,
                            "check the number"))
@@ -228,6 +262,9 @@ def _check_pace(pc, sport: str, family: str) -> list[Diagnostic]:
 
 
 def _g(x: float) -> str:
+    """A number for a message: ``1,000,000``, but ``1e+40`` rather than forty digits."""
+    if not abs(x) < 1e15:
+        return f"{x:.3g}"
     return f"{x:g}" if abs(x) < 1e6 else f"{x:,.0f}"
 
 

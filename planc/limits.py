@@ -99,6 +99,9 @@ HEART_RATE = Limit("a heart-rate target", 20, 260, "bpm")
 
 HR_FRACTION = Limit("a heart-rate target", 0, 2, "of the threshold")
 
+PACE_FRACTION = Limit("a pace target", 0, 10, "of the threshold")
+"""A pace target as a fraction of threshold pace (speed): 1000 %, as for power."""
+
 SPEED = Limit("a speed target", 0.1, 100, "m/s")
 """An absolute pace target as a speed: 0.1 m/s (2:46:40/km) to 100 m/s (0:01/100m)."""
 

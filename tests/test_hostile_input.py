@@ -321,13 +321,21 @@ def test_ten_thousand_zwo_blocks_import_in_linear_time(tmp_path):
     assert got.cpu_s < CPU_BOUND_S and got.peak_bytes < MEMORY_BOUND, got
 
 
-def test_a_cadence_planc_wrote_to_a_zwo_imports_back_without_a_bug(tmp_path):
-    """``90-75219707177rpm`` is only a warning in a workout, so planc writes it to a .zwo;
-    reading that file back was 'a bug in planc'.  Now the absurd cadence is left out."""
+def test_a_cadence_no_device_holds_is_refused_and_a_zwo_with_one_imports_without_a_bug(tmp_path):
+    """``90-75219707177rpm`` was only a warning in a workout, so planc wrote it to a .zwo,
+    and reading that file back was 'a bug in planc'.  Now the workout is refused where
+    it is written (FIT holds a cadence in one byte: planc.limits.CADENCE), and a .zwo
+    that has such a cadence (from another tool) imports with the cadence left out."""
     (tmp_path / "cad.workout").write_text("- 10m 50% 90-75219707177rpm\n", encoding="utf-8")
-    assert run_planc("compile", str(tmp_path / "cad.workout"), "--to", "zwo", "-o",
-                     str(tmp_path / "zwo")).returncode == 0
-    proc = run_planc("import", str(tmp_path / "zwo" / "cad.zwo"), "-o", str(tmp_path / "back"))
+    proc = run_planc("compile", str(tmp_path / "cad.workout"), "--to", "zwo", "-o",
+                     str(tmp_path / "zwo"))
+    assert proc.returncode == 1
+    assert "1:11: error[absurd-target]: cadence 75,219,707,177 rpm is not a target (planc " \
+           "allows up to 255 rpm)" in proc.stderr_text
+    (tmp_path / "cad.zwo").write_text(
+        '<workout_file><sportType>bike</sportType><workout><SteadyState Duration="600" '
+        'Power="0.5" Cadence="75219707177"/></workout></workout_file>', encoding="utf-8")
+    proc = run_planc("import", str(tmp_path / "cad.zwo"), "-o", str(tmp_path / "back"))
     assert proc.returncode == 0, proc.stderr_text
     assert "warning[implausible-value]" in proc.stderr_text
     assert "is not a cadence (1 to 255 rpm)" in proc.stderr_text
@@ -465,6 +473,62 @@ def test_a_prose_line_of_many_digits_is_read_in_linear_time():
     assert [getattr(n, "count", None) for n in parsed.workout.body] == [3, 2]
 
 
+@pytest.mark.parametrize("shape", [
+    "- 1m 50%\n\nMain set{}9\n- 1m 50%",  # a title of digits, then prose of digits
+    "Main set {}x\n- 1m 50%",              # a repeat count of 20,000 digits
+    "Main set {} 1.5x\n- 1m 50%",          # digits before a glued count
+    "Pool length: {} m\n- 100mtr Z2",       # a pool length of digits and spaces
+    "- 1m 50%\n- 1m {}",                    # a step ending in digits (printed as prose)
+])
+def test_lines_of_many_digits_are_checked_and_formatted_in_linear_time(shape):
+    """Found by fuzzing the CLI: searches anchored at the end of a line (``\\d+\\s*[xX]
+    \\s*$`` for a repeat count, in the reader and in the printer's prose escaping; the
+    glued-count and pool-length searches) tried every digit of a run as a start, so a
+    workout of 8,700 characters took 4 s to check or format.  Each now starts only where
+    the digits start.  20,000 digits: linear is milliseconds, the old way minutes."""
+    from planc.fmt import format_text
+
+    text = shape.replace("{}", "9" * 20_000) + "\n"
+    with within(2, f"checking and formatting {shape!r} with 20,000 digits"):
+        format_text(text, "x.workout")
+        format_text(text, "x.workout", sport="Swim")
+
+
+def test_fmt_adds_many_missing_blank_lines_with_a_bounded_number_of_parses(monkeypatch):
+    """fmt proves each layout by parsing it again, and tried each missing blank line on
+    its own: a parse per line, so a 500-line workout with 56 of them took 1.4 s.  All
+    at once is tried first; the output is the same."""
+    import planc.check
+    from planc.fmt import format_text
+
+    text = "".join(f"- 1m 50%\nSet {i}\n3x\n- 30s 100%\n" for i in range(60))
+    parses = []
+    real = planc.check.read_workout
+    monkeypatch.setattr(planc.check, "read_workout",
+                        lambda *a, **k: parses.append(1) or real(*a, **k))
+    result = format_text(text, "x.workout")
+    assert result.text is not None and len(parses) <= 9, len(parses)  # 3 passes of 3
+    assert real(result.text).workout == real(text).workout
+
+
+@pytest.mark.parametrize("text", [
+    "- 1m 50%\nSet 0\n3x\n- 30s 100%\n",
+    "".join(f"- 1m 50%\nSet {i}\n3x\n- 30s 100%\n" for i in range(3)),
+    "Main set\n3x\n- 1m 50%\n",
+])
+def test_fmt_prints_a_title_above_its_count_once_and_is_stable(text):
+    """Found by fuzzing the CLI (exit 70): a repeat whose title is on the line above its
+    count ('Set 0' + '3x') was printed 'Set 0 3x' with the source's '3x' line kept as
+    well, which reads as another repeat, so fmt refused its own layout as 'a bug in
+    planc'.  The count's line now goes, and fmt of fmt's output changes nothing."""
+    from planc.check import read_workout
+    from planc.fmt import format_text
+
+    once = format_text(text, "x.workout").text
+    assert once is not None and read_workout(once).workout == read_workout(text).workout
+    assert format_text(once, "x.workout").text == once
+
+
 HUGE_NUMBER_LINES = [
     "- {}m", "- {}s", "- {}h", "- 1h{}m", "- {}'", "- {}'30\"", "{}x\n- 1m 50%",
     "Main set {}x\n- 1m 50%", "- 1m {}:00/km Pace", "- 1m {}:00/km", "- 1m\n  > {}m x",
@@ -502,3 +566,42 @@ def test_leading_zeros_do_not_count_towards_a_number_s_digits():
     parsed = read_workout("0" * 5000 + "3x\n- " + "0" * 5000 + "90s 50%\n", path="x")
     repeat = parsed.workout.body[0]
     assert (repeat.count, repeat.children[0].amount.seconds) == (3, 90.0)
+
+
+# ------------------------------------------------- numbers past any target
+
+HUNDREDS_OF_DIGITS = "9" * 400  # read as inf, past any float (planc.syntax.tokens.whole)
+
+
+@pytest.mark.parametrize("target", [
+    "Nw", "200w-Nw", "ramp 100w-Nw", "N%", "Nbpm", "N% HR", "N% LTHR", "N% Pace",
+    "200w Nrpm", "99999999w", "300bpm", "250% HR", "256rpm 200w", "2000% Pace",
+])
+def test_a_target_past_any_device_is_an_error_and_no_format_overflows(target):
+    """The fuzzer's finding: ``- 10m <400 nines>w`` was a warning ('power infw is
+    unusual') and then an OverflowError in the .zwo and FIT writers.  Every kind of
+    target past its row in planc.limits is now an error, positioned on the target, and
+    no writer is reached; what stays below the ceiling still compiles in every format."""
+    from planc.check import read_workout
+
+    text = f"Run\n- 10m {target.replace('N', HUNDREDS_OF_DIGITS)}\n"
+    parsed = read_workout(text)
+    errors = [d for d in parsed.diagnostics if d.is_error]
+    assert [d.code for d in errors] == ["absurd-target"], parsed.diagnostics
+    assert errors[0].span.line == 2 and errors[0].span.column >= 7
+    assert "is not a target (planc allows up to " in errors[0].message
+    assert "inf" not in errors[0].message
+
+
+@pytest.mark.parametrize("target", ["10000w", "260bpm", "200% HR", "255rpm 200w", "1000% Pace"])
+def test_a_target_at_its_ceiling_compiles_in_every_format(target):
+    from planc.athlete import Athlete, SportThresholds
+    from planc.check import read_workout
+    from planc.emit import emit
+
+    athlete = Athlete(sports={"run": SportThresholds(ftp=250, lthr=170, max_hr=190,
+                                                      threshold_pace=4.0)})
+    parsed = read_workout(f"Run\n- 10m {target}\n")
+    assert not any(d.is_error for d in parsed.diagnostics), parsed.diagnostics
+    for fmt in ("icu", "zwo", "mrc", "erg", "fit"):
+        emit(fmt, parsed.workout, athlete)

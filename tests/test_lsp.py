@@ -238,6 +238,39 @@ def test_the_vscode_grammar_reads_the_example_workouts():
                 assert any(a.search(line) for a in amounts), (path.name, line)
 
 
+def _tm_patterns(rule: dict, name: str) -> list[tuple[str, str]]:
+    found = [(f"{name}.{key}", rule[key]) for key in ("match", "begin", "end") if key in rule]
+    for i, inner in enumerate(rule.get("patterns", [])):
+        found += _tm_patterns(inner, f"{name}[{i}]")
+    return found
+
+
+def test_the_vscode_grammar_reads_a_long_line_in_linear_time():
+    """The editor runs these patterns on every line the user types: the repeat pattern's
+    lazy title before '\\d+' tried every digit of a line of digits as the count's
+    start (a 4,000-digit line took 1.6 s here), as the reader's REPEAT_HEADER once did;
+    the pool-length pattern's runs of '\\s*' split trailing spaces every way.  Each
+    shape below, 20,000 characters long, must take milliseconds, not minutes."""
+    import json
+    import re
+    import time
+
+    root = Path(__file__).resolve().parent.parent
+    grammar = json.loads((root / "editors" / "vscode" / "syntaxes" / "planc.tmLanguage.json")
+                         .read_text(encoding="utf-8"))
+    patterns = [p for name, rule in grammar["repository"].items()
+                for p in _tm_patterns(rule, name)]
+    for name, pattern in patterns:
+        rx = re.compile(pattern)
+        for prefix in ("", "- ", "pool length ", "Main set ", "> ", "- 1m "):
+            for piece in ("9", " ", "9 ", "x", "9.", " 9x", "9:"):
+                line = prefix + piece * (20_000 // len(piece)) + "é"
+                start = time.process_time()
+                rx.search(line)
+                took = time.process_time() - start
+                assert took < 0.5, f"{name} took {took:.2f} s on {prefix!r} + {piece!r}..."
+
+
 def test_yaml_that_is_not_plancs_gets_no_diagnostics(tmp_path: Path):
     ci = str(tmp_path / "ci.yaml")
     assert analysis.analyse(ci, "jobs:\n  test:\n    runs-on: x\n").diagnostics == []

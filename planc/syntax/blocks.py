@@ -35,7 +35,7 @@ from planc.units import METRES_PER_UNIT, DistanceUnit
 
 MAX_REPEAT_COUNT = 200
 _STEPS = (Step, Repeat)  # what a repeat repeats
-_GLUED_RE = re.compile(r"(?:\d+[.,]|(?<![^\s])-)$")
+_GLUED_RE = re.compile(r"(?:(?<!\d)\d+[.,]|(?<![^\s])-)$")  # (?<!\d): linear (INLINE_REPEAT_RE)
 
 
 class _OpenRepeat(Record):
@@ -185,7 +185,7 @@ class BlockBuilder:
             self._step(line)
 
     def _pool(self, line: Line) -> None:
-        m = re.search(r"(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", line.text, re.I)
+        m = re.search(r"(?<!\d)(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", line.text, re.I)
         assert m is not None
         unit_text = m.group(2).lower() or "m"
         span = Span(line.line, line.column, line.line, line.column + len(line.text))

@@ -263,7 +263,15 @@ def cue_offset(step: Step, offset: float) -> str:
 
 # ------------------------------------------------------------------ prose --
 
-_REPEAT_TAIL = re.compile(r"\d+\s*[xX]\s*$")
+def _ends_like_a_repeat(line: str) -> bool:
+    r"""Whether ``line`` ends as a repeat header does (``... 3x``): a digit, maybe spaces,
+    an x.  Plain string steps, not a search for ``\d+\s*[xX]\s*$``: that search tries
+    every start in a run of digits and took seconds on a long one (fuzzing)."""
+    tail = line.rstrip()
+    if tail[-1:] not in ("x", "X"):
+        return False
+    tail = tail[:-1].rstrip()
+    return tail[-1:].isdecimal()  # what re's \d is on text: Unicode category Nd
 
 
 def one_line(text: str) -> str:
@@ -278,7 +286,7 @@ def prose_line(line: str) -> str:
         line = "`" + line
     if re.match(r"pool\s+length", line, re.IGNORECASE):
         line = "`" + line
-    if _REPEAT_TAIL.search(line):
+    if _ends_like_a_repeat(line):
         line += "."
     return line
 

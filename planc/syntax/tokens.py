@@ -32,7 +32,9 @@ SPACED_UNIT_RE = re.compile(r"^(?:h|hrs?|hours?|min|mins|minutes?|s|secs?|second
 LABEL_CUT_RE = re.compile(r"(?<![\d.])\d+(?:%|w|h|s|min|mtr|mi|km|rpm|m)$",
                           re.IGNORECASE | re.ASCII)
 MINUTES_ONLY_RE = re.compile(r"^(\d+)m$")
-INLINE_REPEAT_RE = re.compile(r"(\d+)\s*[xX]\s*$")
+INLINE_REPEAT_RE = re.compile(r"(?<!\d)(\d+)\s*[xX]\s*$")
+"""``Main set 3x``; searched, so a count may only start where its digits do: without
+the look-behind every digit of a long run was a start, and the search took seconds."""
 SECTION_RE = re.compile(r"^(warm[\s-]?up|cool[\s-]?down)$", re.IGNORECASE)
 
 DISTANCE_UNITS = {
