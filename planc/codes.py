@@ -261,7 +261,8 @@ CODES: tuple[Code, ...] = (
          err(CHECK, "- 10m Z9")),
     code("absurd-zone", "power Z7 is an absurd target on intervals.icu",
          "give a target instead, e.g. '150-200%' or 'maxeffort'", warn(CHECK, "- 10m Z7")),
-    code("absurd-target", "a target over 1000 % FTP (error), or an unusual one (warning)",
+    code("absurd-target", "a target past any device or athlete (error: over 1000 % FTP, "
+         "10,000 W, 260 bpm, 255 rpm), or an unusual one (warning)",
          "check the number, or use 'maxeffort'", err(CHECK, "- 10m 2000%"),
          warn(CHECK, "- 10m 500%")),
     code("power-on-sport", "a power target on a sport without power (swim, ...)",
