@@ -26,7 +26,7 @@ then, in this order:
    (``.NAME.XXXXXXXX.tmp`` where NAME is one of its files there);
 4. writes the manifest last, so that until the new one is in place the old one
    still lists every file planc may later have to clean up;
-5. syncs the file system once (not once per file), then stores the build-cache
+5. makes the write set durable (:meth:`planc.output.folder.Folder.sync`), then stores the build-cache
    state (:mod:`planc.output.cache`), which so never vouches for a file that a
    power cut could still take back.
 
@@ -38,14 +38,13 @@ when it is a warning and the manifest is replaced; either way nothing is removed
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from planc.ast import Record, _Frozen, _frozen, _set
 from planc.diagnostics import Diagnostic, DiagnosticError, error, warning
 from planc.inputs import MAX_INPUT_BYTES, digest
 from planc.output import cache
@@ -91,12 +90,14 @@ def dumps_manifest(manifest: Mapping[str, Any]) -> bytes:
     return (dumps_pretty(dict(manifest)) + "\n").encode()
 
 
-@dataclass(frozen=True, slots=True)
-class ManifestKind:
+@_frozen
+class ManifestKind(_Frozen):
     """One command's manifest: its file name, and how to read an earlier one back.
 
     ``owner`` and ``files`` may raise ``KeyError``, ``TypeError`` or ``ValueError``
-    on a manifest of the wrong shape: it is then treated as unreadable."""
+    on a manifest of the wrong shape: it is then treated as unreadable.
+    (Records here are :mod:`planc.ast`'s, not dataclasses: that import is 2 ms of
+    every ``compile -o DIR``.)"""
 
     name: str
     product: str  # what the folder holds, for messages: "build", "rendering"
@@ -104,30 +105,47 @@ class ManifestKind:
     owner: Callable[[Any], object]  # the plan id a manifest was written for
     files: Callable[[Any], Iterable[str]]  # the files a manifest lists
 
+    def __init__(self, name: str, product: str, hint: str, owner: Callable[[Any], object],
+                 files: Callable[[Any], Iterable[str]]) -> None:
+        _set(self, "name", name)
+        _set(self, "product", product)
+        _set(self, "hint", hint)
+        _set(self, "owner", owner)
+        _set(self, "files", files)
 
-@dataclass(frozen=True, slots=True)
-class Previous:
+
+@_frozen
+class Previous(_Frozen):
     """The manifest an earlier run left, if it is usable (else no data, no files).
 
     ``files`` also holds the files the cache knows the last write listed (should the
     manifest have been deleted, or edited by hand): they are planc's all the same."""
 
-    data: Any = None
-    files: frozenset[str] = frozenset()
+    data: Any
+    files: frozenset[str]
+
+    def __init__(self, data: Any = None, files: frozenset[str] = frozenset()) -> None:
+        _set(self, "data", data)
+        _set(self, "files", files)
 
     def owns(self, rel: str) -> bool:
         return rel in self.files
 
 
-@dataclass(slots=True)
-class TreeResult:
+class TreeResult(Record):
     """What a write did, so that commands can report it (the manifest is counted)."""
 
-    written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
-    removed: list[Path] = field(default_factory=list)
-    temporaries: list[Path] = field(default_factory=list)  # stale ones, from a killed run
-    key: str | None = None  # the build-cache key stored with this write, if any
+    _fields = ("written", "unchanged", "removed", "temporaries", "key")
+    __slots__ = _fields
+
+    def __init__(self, written: list[Path] | None = None, unchanged: list[Path] | None = None,
+                 removed: list[Path] | None = None, temporaries: list[Path] | None = None,
+                 key: str | None = None) -> None:
+        self.written: list[Path] = [] if written is None else written
+        self.unchanged: list[Path] = [] if unchanged is None else unchanged
+        self.removed: list[Path] = [] if removed is None else removed
+        self.temporaries: list[Path] = [] if temporaries is None else temporaries  # a killed run's
+        self.key = key  # the build-cache key stored with this write, if any
 
     def summary(self) -> str:
         """``3 written, 40 unchanged, 1 removed``: the words build and render print."""
@@ -143,24 +161,28 @@ class TreeResult:
         return TreeResult(unchanged=[*self.written, *self.unchanged], key=self.key)
 
 
-@dataclass(slots=True)
 class OutputTree:
     """An output folder opened for one write (see the module doc for the order)."""
 
-    root: Path
-    kind: ManifestKind | None = None
-    force: bool = False
-    stamp: cache.Stamp | None = None
-    previous: Previous = field(default_factory=Previous)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    _owner: str = ""
-    _folder: Folder | None = None
-    _lock: int | None = None
-    _state: tuple[dict[str, Any], int] | None = None
-    _record: dict[str, str] = field(default_factory=dict)
-    _kept: dict[str, list[Any]] = field(default_factory=dict)  # what unchanged() saw
-    _absent: set[str] = field(default_factory=set)  # targets _refusals() found missing
-    _written: dict[str, tuple[int, int]] = field(default_factory=dict)  # size, mtime written
+    __slots__ = ("_absent", "_folder", "_kept", "_lock", "_owner", "_record", "_state",
+                 "_written", "diagnostics", "force", "kind", "previous", "root", "stamp")
+
+    def __init__(self, root: Path, kind: ManifestKind | None = None, force: bool = False,
+                 stamp: cache.Stamp | None = None, *, _owner: str = "") -> None:
+        self.root = root
+        self.kind = kind
+        self.force = force
+        self.stamp = stamp
+        self.previous = Previous()
+        self.diagnostics: list[Diagnostic] = []
+        self._owner = _owner
+        self._folder: Folder | None = None
+        self._lock: int | None = None
+        self._state: tuple[dict[str, Any], int] | None = None
+        self._record: dict[str, str] = {}
+        self._kept: dict[str, list[Any]] = {}  # what unchanged() saw
+        self._absent: set[str] = set()  # targets _refusals() found missing
+        self._written: dict[str, tuple[int, int]] = {}  # size, mtime written
 
     @classmethod
     def open(cls, root: Path, kind: ManifestKind | None = None, owner: str = "", *,
@@ -203,8 +225,7 @@ class OutputTree:
             ours = self.previous.data is not None or _missing(folder, self.kind.name)
             if self.stamp is not None and ours:  # what the manifest may no longer list
                 owned = cache.read_owned(folder, self.stamp.command, self._owner)
-                self.previous = dataclasses.replace(self.previous,
-                                                    files=self.previous.files | owned)
+                self.previous = Previous(self.previous.data, self.previous.files | owned)
         else:
             self._record = _read_record(folder)
         if self.stamp is not None:
@@ -320,7 +341,7 @@ class OutputTree:
             last = found[MAX_REFUSALS - 1]
             more = len(found) - MAX_REFUSALS
             found = [*found[:MAX_REFUSALS - 1],
-                     dataclasses.replace(last, message=f"{last.message} (and {more} more)")]
+                     last.but(message=f"{last.message} (and {more} more)")]
         return found
 
     def _owns(self, folder: Folder, rel: str, data: bytes, size: int) -> bool:
