@@ -74,3 +74,44 @@ def test_a_link_where_a_week_folder_goes_is_still_refused(tmp_path: Path):
         tree.write({"w/new.txt": b"1"})
     assert [d.code for d in refused.value.diagnostics] == ["output-link"]
     assert os.listdir(elsewhere) == []
+
+
+def _syncs(monkeypatch) -> tuple[list[int], list[int]]:
+    """Record the descriptors fsynced and the file-system syncs asked for."""
+    fsynced: list[int] = []
+    syncfs: list[int] = []
+    monkeypatch.setattr(folder_mod.os, "fsync", fsynced.append)
+    monkeypatch.setattr(folder_mod, "_syncfs", lambda fd: syncfs.append(fd) or True)
+    return fsynced, syncfs
+
+
+@pytest.mark.skipif(not folder_mod.AT, reason="per-file sync needs folder descriptors")
+def test_a_few_files_into_existing_folders_are_fsynced_one_by_one(tmp_path: Path, monkeypatch):
+    """compile -o DIR's case: no ctypes (syncfs), each file and each changed folder fsynced."""
+    (tmp_path / "week").mkdir()
+    fsynced, syncfs = _syncs(monkeypatch)
+    with Folder(str(tmp_path), create=True) as f:
+        f.write("a.zwo", b"x")
+        f.write("week/b.zwo", b"y")
+        f.sync()
+        folders = {f._fds[""], f._fds["week"]}
+    assert syncfs == [] and len(fsynced) == 4 and folders <= set(fsynced)
+
+
+@pytest.mark.parametrize("case", ["many files", "new folder", "new root", "folder removed"])
+def test_other_write_sets_sync_the_file_system_once(tmp_path: Path, monkeypatch, case: str):
+    """Too many files, or a folder made or removed (its parent changed too): one syncfs."""
+    root = tmp_path / "out"
+    if case != "new root":
+        (root / "old").mkdir(parents=True)
+        (root / "old" / "f").write_bytes(b"f")
+    fsynced, syncfs = _syncs(monkeypatch)
+    with Folder(str(root), create=True) as f:
+        count = folder_mod.FSYNC_EACH_MOST + 1 if case == "many files" else 1
+        for i in range(count):
+            f.write(f"{'new/' * (case == 'new folder')}f{i}.zwo", b"x")
+        if case == "folder removed":
+            f.remove("old/f")
+            f.remove_empty("old")
+        f.sync()
+    assert fsynced == [] and len(syncfs) == 1

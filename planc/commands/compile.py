@@ -15,8 +15,8 @@ forces (nested repeats, dropped cues, …) are warnings naming the source line;
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from pathlib import Path
 
 from planc.ast import Record
 from planc.commands._common import (
@@ -32,6 +32,7 @@ from planc.commands._common import (
     report,
 )
 from planc.commands._paths import expand_one
+from planc.output.files import path_text, stem, suffix
 from planc.units import is_indoor
 
 TYPE_CHECKING = False  # not typing's: its import is 2 ms of start-up
@@ -95,11 +96,11 @@ class _Compiled(Record):
         'workout'; a second workout of the same name gets '-2'."""
         from planc.names import slugify
 
-        stem = (slugify(name or "", default="")
-                or slugify(Path(path).stem if path != "-" else "", default="") or "workout")
-        base, n = stem, 2
+        slug = (slugify(name or "", default="")
+                or slugify(stem(path) if path != "-" else "", default="") or "workout")
+        base, n = slug, 2
         while base in self.used_names:
-            base, n = f"{stem}-{n}", n + 1
+            base, n = f"{slug}-{n}", n + 1
         self.used_names.add(base)
         return base
 
@@ -223,9 +224,10 @@ def _grouped(diags: list, lowered: list, args: argparse.Namespace) -> list:
 
 
 def _destination(output: str | None, inputs: int,
-                 formats: list[str]) -> tuple[Path | None, Path | None]:
+                 formats: list[str]) -> tuple[str | None, str | None]:
     """Where ``-o`` sends the files: ``(folder, None)``, ``(None, file)`` for one input in
-    one format, or ``(None, None)`` for standard output; ValueError says why not."""
+    one format, or ``(None, None)`` for standard output; ValueError says why not.
+    The paths are text as ``str(Path(output))`` spells it (no pathlib: 4 ms of start-up)."""
     from planc.lower.formats import FORMATS  # lazy, like run's: start-up of other commands
 
     if output is None:
@@ -234,18 +236,19 @@ def _destination(output: str | None, inputs: int,
         if inputs > 1:  # one after another they would read as one workout (or bad XML)
             raise ValueError(f"{inputs} workouts need -o DIR: standard output takes one")
         return None, None
-    target = Path(output)
+    target = path_text(output)
     single = inputs == 1 and len(formats) == 1
-    if single and not target.is_dir() and not output.endswith(("/", "\\")) and target.suffix:
+    if single and not os.path.isdir(target) and not output.endswith(("/", "\\")) \
+            and suffix(target):
         return None, target
-    if target.exists() and not target.is_dir():
+    if os.path.exists(target) and not os.path.isdir(target):
         raise ValueError(f"-o {output} is a file, not a directory "
                          "(several files are written into a directory)")
     return target, None
 
 
-def _write(files: dict[str, bytes], texts: list[bytes], out_dir: Path | None,
-           out_file: Path | None, force: bool) -> int:
+def _write(files: dict[str, bytes], texts: list[bytes], out_dir: str | None,
+           out_file: str | None, force: bool) -> int:
     """Write the compiled files: into -o DIR (no manifest: the folder may hold the coach's
     own files, and each compile writes only what it was given), to -o FILE, or to stdout."""
     # imported here, not at the top: json and tempfile cost ~15 ms of start-up that

@@ -26,7 +26,7 @@ then, in this order:
    (``.NAME.XXXXXXXX.tmp`` where NAME is one of its files there);
 4. writes the manifest last, so that until the new one is in place the old one
    still lists every file planc may later have to clean up;
-5. syncs the file system once (not once per file), then stores the build-cache
+5. makes the write set durable (:meth:`planc.output.folder.Folder.sync`), then stores the build-cache
    state (:mod:`planc.output.cache`), which so never vouches for a file that a
    power cut could still take back.
 
@@ -38,23 +38,22 @@ when it is a warning and the manifest is replaced; either way nothing is removed
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
 
+from planc.ast import Record, _Frozen, _frozen, _set
 from planc.diagnostics import Diagnostic, DiagnosticError, error, warning
 from planc.inputs import MAX_INPUT_BYTES, digest
 from planc.output import cache
-from planc.output.files import safe_relative
+from planc.output.files import joined, path_text, safe_relative
 from planc.output.folder import Busy, Folder, FolderProblem
 from planc.output.jsonfmt import dumps_pretty
 
 TYPE_CHECKING = False  # not typing's (2 ms of start-up): Any is for annotations only
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # and pathlib only where a caller asks for a Path (4 ms of compile -o DIR)
+    from pathlib import Path
     from typing import Any
 
 LOCK = cache.LOCK
@@ -91,12 +90,14 @@ def dumps_manifest(manifest: Mapping[str, Any]) -> bytes:
     return (dumps_pretty(dict(manifest)) + "\n").encode()
 
 
-@dataclass(frozen=True, slots=True)
-class ManifestKind:
+@_frozen
+class ManifestKind(_Frozen):
     """One command's manifest: its file name, and how to read an earlier one back.
 
     ``owner`` and ``files`` may raise ``KeyError``, ``TypeError`` or ``ValueError``
-    on a manifest of the wrong shape: it is then treated as unreadable."""
+    on a manifest of the wrong shape: it is then treated as unreadable.
+    (Records here are :mod:`planc.ast`'s, not dataclasses: that import is 2 ms of
+    every ``compile -o DIR``.)"""
 
     name: str
     product: str  # what the folder holds, for messages: "build", "rendering"
@@ -104,74 +105,126 @@ class ManifestKind:
     owner: Callable[[Any], object]  # the plan id a manifest was written for
     files: Callable[[Any], Iterable[str]]  # the files a manifest lists
 
+    def __init__(self, name: str, product: str, hint: str, owner: Callable[[Any], object],
+                 files: Callable[[Any], Iterable[str]]) -> None:
+        _set(self, "name", name)
+        _set(self, "product", product)
+        _set(self, "hint", hint)
+        _set(self, "owner", owner)
+        _set(self, "files", files)
 
-@dataclass(frozen=True, slots=True)
-class Previous:
+
+@_frozen
+class Previous(_Frozen):
     """The manifest an earlier run left, if it is usable (else no data, no files).
 
     ``files`` also holds the files the cache knows the last write listed (should the
     manifest have been deleted, or edited by hand): they are planc's all the same."""
 
-    data: Any = None
-    files: frozenset[str] = frozenset()
+    data: Any
+    files: frozenset[str]
+
+    def __init__(self, data: Any = None, files: frozenset[str] = frozenset()) -> None:
+        _set(self, "data", data)
+        _set(self, "files", files)
 
     def owns(self, rel: str) -> bool:
         return rel in self.files
 
 
-@dataclass(slots=True)
-class TreeResult:
-    """What a write did, so that commands can report it (the manifest is counted)."""
+class TreeResult(Record):
+    """What a write did, so that commands can report it (the manifest is counted).
 
-    written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
-    removed: list[Path] = field(default_factory=list)
-    temporaries: list[Path] = field(default_factory=list)  # stale ones, from a killed run
-    key: str | None = None  # the build-cache key stored with this write, if any
+    The paths are kept as text and made Paths when read (pathlib is not imported by
+    a run that does not ask): read-only lists, as a dataclass's were in practice."""
+
+    _fields = ("written", "unchanged", "removed", "temporaries", "key")
+    __slots__ = ("_removed", "_temporaries", "_unchanged", "_written", "key")
+
+    def __init__(self, written: Iterable[Path | str] = (), unchanged: Iterable[Path | str] = (),
+                 removed: Iterable[Path | str] = (), temporaries: Iterable[Path | str] = (),
+                 key: str | None = None) -> None:
+        self._written = [str(p) for p in written]
+        self._unchanged = [str(p) for p in unchanged]
+        self._removed = [str(p) for p in removed]
+        self._temporaries = [str(p) for p in temporaries]  # stale ones, from a killed run
+        self.key = key  # the build-cache key stored with this write, if any
+
+    @property
+    def written(self) -> list[Path]:
+        return _paths(self._written)
+
+    @property
+    def unchanged(self) -> list[Path]:
+        return _paths(self._unchanged)
+
+    @property
+    def removed(self) -> list[Path]:
+        return _paths(self._removed)
+
+    @property
+    def temporaries(self) -> list[Path]:
+        return _paths(self._temporaries)
 
     def summary(self) -> str:
         """``3 written, 40 unchanged, 1 removed``: the words build and render print."""
-        text = (f"{len(self.written)} written, {len(self.unchanged)} unchanged, "
-                f"{len(self.removed)} removed")
-        if self.temporaries:
-            n = len(self.temporaries)
+        text = (f"{len(self._written)} written, {len(self._unchanged)} unchanged, "
+                f"{len(self._removed)} removed")
+        if self._temporaries:
+            n = len(self._temporaries)
             text += f", {n} temporary file{'s' * (n != 1)} of an interrupted run cleaned"
         return text
 
     def no_change(self) -> TreeResult:
         """What the same write reports when run again with nothing changed."""
-        return TreeResult(unchanged=[*self.written, *self.unchanged], key=self.key)
+        return TreeResult(unchanged=[*self._written, *self._unchanged], key=self.key)
 
 
-@dataclass(slots=True)
+def _paths(texts: list[str]) -> list[Path]:
+    from pathlib import Path  # lazy: see TreeResult
+
+    return [Path(t) for t in texts]
+
+
 class OutputTree:
     """An output folder opened for one write (see the module doc for the order)."""
 
-    root: Path
-    kind: ManifestKind | None = None
-    force: bool = False
-    stamp: cache.Stamp | None = None
-    previous: Previous = field(default_factory=Previous)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    _owner: str = ""
-    _folder: Folder | None = None
-    _lock: int | None = None
-    _state: tuple[dict[str, Any], int] | None = None
-    _record: dict[str, str] = field(default_factory=dict)
-    _kept: dict[str, list[Any]] = field(default_factory=dict)  # what unchanged() saw
-    _absent: set[str] = field(default_factory=set)  # targets _refusals() found missing
-    _written: dict[str, tuple[int, int]] = field(default_factory=dict)  # size, mtime written
+    __slots__ = ("_absent", "_folder", "_kept", "_lock", "_owner", "_record", "_state",
+                 "_text", "_written", "diagnostics", "force", "kind", "previous", "stamp")
+
+    def __init__(self, root: str | Path, kind: ManifestKind | None = None, force: bool = False,
+                 stamp: cache.Stamp | None = None, *, _owner: str = "") -> None:
+        self._text = path_text(root)  # the folder as str(Path(root)) names it
+        self.kind = kind
+        self.force = force
+        self.stamp = stamp
+        self.previous = Previous()
+        self.diagnostics: list[Diagnostic] = []
+        self._owner = _owner
+        self._folder: Folder | None = None
+        self._lock: int | None = None
+        self._state: tuple[dict[str, Any], int] | None = None
+        self._record: dict[str, str] = {}
+        self._kept: dict[str, list[Any]] = {}  # what unchanged() saw
+        self._absent: set[str] = set()  # targets _refusals() found missing
+        self._written: dict[str, tuple[int, int]] = {}  # size, mtime written
+
+    @property
+    def root(self) -> Path:
+        from pathlib import Path  # lazy: see TreeResult
+
+        return Path(self._text)
 
     @classmethod
-    def open(cls, root: Path, kind: ManifestKind | None = None, owner: str = "", *,
+    def open(cls, root: str | Path, kind: ManifestKind | None = None, owner: str = "", *,
              force: bool = False, stamp: cache.Stamp | None = None) -> OutputTree:
         """The folder ``root``, locked if it exists; with ``kind``, its previous
         manifest (if ``owner``'s).  OutputRefused if another planc is writing there,
         or (without ``force``) its manifest is unreadable or another plan's."""
-        tree = cls(Path(root), kind, force, stamp, _owner=owner)
-        if os.path.isdir(tree.root):
+        tree = cls(root, kind, force, stamp, _owner=owner)
+        if os.path.isdir(tree._text):
             try:
-                tree._attach(Folder(str(tree.root), create=False))
+                tree._attach(Folder(tree._text, create=False))
             except BaseException:
                 tree.close()
                 raise
@@ -196,15 +249,14 @@ class OutputTree:
     def _attach(self, folder: Folder) -> None:
         """Lock ``folder``, then read what an earlier run left there."""
         self._folder = folder
-        self._lock = _take_lock(folder, self.root)
+        self._lock = _take_lock(folder, self._text)
         if self.kind is not None:
-            self.previous = _read_previous(folder, self.root, self.kind, self._owner,
+            self.previous = _read_previous(folder, self._text, self.kind, self._owner,
                                            self.force, self.diagnostics)
             ours = self.previous.data is not None or _missing(folder, self.kind.name)
             if self.stamp is not None and ours:  # what the manifest may no longer list
                 owned = cache.read_owned(folder, self.stamp.command, self._owner)
-                self.previous = dataclasses.replace(self.previous,
-                                                    files=self.previous.files | owned)
+                self.previous = Previous(self.previous.data, self.previous.files | owned)
         else:
             self._record = _read_record(folder)
         if self.stamp is not None:
@@ -245,13 +297,13 @@ class OutputTree:
         takes none (``compile -o`` writes files only and never removes any)."""
         if (self.kind is None) != (manifest is None):
             raise ValueError("a manifest is written exactly when the tree has a manifest kind")
-        _check_names(self.root, files, self.kind)
+        _check_names(self._text, files, self.kind)
         if self._folder is None:  # a new folder: make it, lock it, and look again
             try:
-                made = Folder(str(self.root), create=True)
+                made = Folder(self._text, create=True)
             except OSError as exc:
                 raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc),
-                              str(self.root)) from exc
+                              self._text) from exc
             self._attach(made)
         folder = self._folder
         assert folder is not None
@@ -273,7 +325,7 @@ class OutputTree:
         else:
             self._sweep(folder, folders, owned, result)
             self._save_record(folder, files)
-        if result.written or result.removed or (self.stamp is not None and self._state is None):
+        if result._written or result._removed or (self.stamp is not None and self._state is None):
             folder.sync()
         if self.kind is not None and self.stamp is not None:
             owned = set(self.kind.files(manifest)) | set(files)
@@ -308,19 +360,19 @@ class OutputTree:
             try:
                 st = folder.regular(rel)
             except FolderProblem as exc:
-                problems.setdefault(exc.rel, _folder_problem(self.root, exc))
+                problems.setdefault(exc.rel, _folder_problem(self._text, exc))
                 continue
             data = targets[rel]
             if st is None or isinstance(data, Keep) or self._owns(folder, rel, data, st.st_size):
                 continue
             if not self.force:
-                problems[rel] = _not_planc(self.root, rel, self.kind)
+                problems[rel] = _not_planc(self._text, rel, self.kind)
         found = [problems[k] for k in sorted(problems)]
         if len(found) > MAX_REFUSALS:
             last = found[MAX_REFUSALS - 1]
             more = len(found) - MAX_REFUSALS
             found = [*found[:MAX_REFUSALS - 1],
-                     dataclasses.replace(last, message=f"{last.message} (and {more} more)")]
+                     last.but(message=f"{last.message} (and {more} more)")]
         return found
 
     def _owns(self, folder: Folder, rel: str, data: bytes, size: int) -> bool:
@@ -335,20 +387,20 @@ class OutputTree:
     def _write_one(self, folder: Folder, rel: str, data: bytes | Keep,
                    result: TreeResult) -> None:
         """Write one file unless it already holds ``data``; an OSError names the file."""
-        dest = self.root / rel
+        dest = joined(self._text, rel)
         if isinstance(data, Keep):
-            result.unchanged.append(dest)
+            result._unchanged.append(dest)
             return
         try:
             st = None if rel in self._absent else folder.regular(rel)
             if st is not None and st.st_size == len(data) \
                     and folder.read(rel, len(data)) == data:
-                result.unchanged.append(dest)
+                result._unchanged.append(dest)
                 return
             self._written[rel] = folder.write(rel, data)
         except OSError as exc:
-            raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc), str(dest)) from exc
-        result.written.append(dest)
+            raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc), dest) from exc
+        result._written.append(dest)
 
     def _remove(self, folder: Folder, stale: list[str], owned: dict[str, set[str]],
                 result: TreeResult) -> None:
@@ -358,7 +410,7 @@ class OutputTree:
         for rel in stale:
             if not safe_relative(rel) or not folder.remove(rel):
                 continue
-            result.removed.append(self.root / rel)
+            result._removed.append(joined(self._text, rel))
             folders.add(rel.rpartition("/")[0])
         self._sweep(folder, folders, owned, result)
         for rel in sorted(folders, key=lambda r: (-r.count("/"), r)):
@@ -387,7 +439,7 @@ class OutputTree:
                 swept = folder.sweep_temps(where, owned[where])
             except FolderProblem:
                 continue
-            result.temporaries.extend(self.root / rel for rel in swept)
+            result._temporaries.extend(joined(self._text, rel) for rel in swept)
 
     # ---------------------------------------------------------------- records --
 
@@ -445,7 +497,7 @@ def held(root: Path) -> Iterator[None]:
     except OSError as exc:
         raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc), str(root)) from exc
     try:
-        lock = _take_lock(folder, Path(root))
+        lock = _take_lock(folder, path_text(root))
         try:
             yield
         finally:
@@ -499,6 +551,8 @@ def write_file(path: Path, data: bytes) -> TreeResult:
     """One file whose path the user gave (``compile -o FILE``): atomic, left alone when
     unchanged, never written through or in place of a link.  The user chose the name,
     so it is neither checked as a planc-made one nor refused as someone else's."""
+    from pathlib import Path  # lazy: see TreeResult (-o FILE splits the user's path)
+
     path = Path(path)
     result = TreeResult()
     parent, name = str(path.parent), path.name
@@ -507,19 +561,19 @@ def write_file(path: Path, data: bytes) -> TreeResult:
             try:
                 st = folder.regular(name)
             except FolderProblem as exc:
-                raise OutputRefused([_folder_problem(path.parent, exc)]) from None
+                raise OutputRefused([_folder_problem(parent, exc)]) from None
             if st is not None and st.st_size == len(data) and folder.read(name, len(data)) == data:
-                result.unchanged.append(path)
+                result._unchanged.append(str(path))
                 return result
             folder.write(name, data)
             folder.sync()
     except OSError as exc:
         raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc), str(path)) from exc
-    result.written.append(path)
+    result._written.append(str(path))
     return result
 
 
-def _check_names(root: Path, files: Iterable[str], kind: ManifestKind | None) -> None:
+def _check_names(root: str, files: Iterable[str], kind: ManifestKind | None) -> None:
     """Refuse the whole write set if any path could leave ``root`` or is planc's own."""
     for rel in files:
         if not safe_relative(rel):  # names are slugs; belt and braces
@@ -530,7 +584,7 @@ def _check_names(root: Path, files: Iterable[str], kind: ManifestKind | None) ->
             raise UnsafePath(f"{rel} is in planc's cache folder, not an output file")
 
 
-def _take_lock(folder: Folder, root: Path) -> int | None:
+def _take_lock(folder: Folder, root: str) -> int | None:
     _ensure_cache_dir(folder)
     try:
         return folder.lock(LOCK)
@@ -538,7 +592,7 @@ def _take_lock(folder: Folder, root: Path) -> int | None:
         who = f"process {exc.holder}" if exc.holder.isdigit() else "another process"
         raise OutputRefused([error(
             "output-busy", f"another planc ({who}) is writing to {root}",
-            path=str(root / LOCK),
+            path=joined(root, LOCK),
             hint="wait for it to finish and run again (a killed run leaves no lock behind)")]) \
             from None
     except FolderProblem as exc:
@@ -551,7 +605,7 @@ def _ensure_cache_dir(folder: Folder) -> None:
         if folder.regular(f"{cache.CACHE_DIR}/.gitignore") is not None:
             return
     except FolderProblem as exc:
-        raise OutputRefused([_folder_problem(Path(folder.root), exc)]) from None
+        raise OutputRefused([_folder_problem(path_text(folder.root), exc)]) from None
     folder.write(f"{cache.CACHE_DIR}/.gitignore", b"# planc's build cache: never commit it\n*\n")
 
 
@@ -585,8 +639,8 @@ def _exists(folder: Folder, rel: str) -> bool:
         return False
 
 
-def _folder_problem(root: Path, exc: FolderProblem) -> Diagnostic:
-    path = str(root / exc.rel)
+def _folder_problem(root: str, exc: FolderProblem) -> Diagnostic:
+    path = joined(root, exc.rel)
     if exc.what == "link":
         return error("output-link", f"{path} is a symbolic link; planc never writes through "
                      "or over a link", path=path,
@@ -598,8 +652,8 @@ def _folder_problem(root: Path, exc: FolderProblem) -> Diagnostic:
                  hint="move it away, or write somewhere else with -o")
 
 
-def _not_planc(root: Path, rel: str, kind: ManifestKind | None) -> Diagnostic:
-    path = str(root / rel)
+def _not_planc(root: str, rel: str, kind: ManifestKind | None) -> Diagnostic:
+    path = joined(root, rel)
     why = f"{kind.name} does not list it" if kind is not None else \
         "planc has no record of writing it here"
     return error("output-not-planc", f"{path} exists and was not written by planc ({why}); "
@@ -607,12 +661,12 @@ def _not_planc(root: Path, rel: str, kind: ManifestKind | None) -> Diagnostic:
                  hint="move it away, or pass --force to replace it")
 
 
-def _read_previous(folder: Folder, root: Path, kind: ManifestKind, owner: str, force: bool,
+def _read_previous(folder: Folder, root: str, kind: ManifestKind, owner: str, force: bool,
                    diagnostics: list[Diagnostic]) -> Previous:
     """The previous manifest in ``root`` if it is readable and ``owner``'s.  Otherwise an
     error (planc would lose track of which files are its own) or, with ``force``, a
     warning, and nothing counts as planc's."""
-    path = str(root / kind.name)
+    path = joined(root, kind.name)
     try:
         st = folder.regular(kind.name)
         raw = folder.read(kind.name, MAX_INPUT_BYTES) if st is not None else None
