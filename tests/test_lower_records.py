@@ -9,7 +9,8 @@ fields, slots, replace), their defaults to the dataclass's, and a fresh process
 shows that a cold ``planc compile --to zwo -o DIR`` of a new text needs no Lark,
 and that the command, the lowering and the writers' dispatch import no
 dataclasses, inspect or typing (lxml, loaded only to write a .zwo, imports
-inspect and typing itself; the output tree's records are still dataclasses).
+inspect and typing itself; the output tree's records are held to theirs in
+tests/test_output_records.py).
 """
 
 from __future__ import annotations

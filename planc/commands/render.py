@@ -159,8 +159,7 @@ def _squad(args: argparse.Namespace, plan, plans, out_dir: Path, review=None, st
     for site in sites:
         squad.pages += site.pages
         squad.diagnostics.extend(site.diagnostics)
-        for name in ("written", "unchanged", "removed", "temporaries"):
-            getattr(squad.files, name).extend(getattr(site.files, name))
+        squad.files.add(site.files)
     squad.files.key = _squad_key(out_dir, stamp, squad, plans, sites)
     return squad
 

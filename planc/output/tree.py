@@ -175,6 +175,15 @@ class TreeResult(Record):
             text += f", {n} temporary file{'s' * (n != 1)} of an interrupted run cleaned"
         return text
 
+    def add(self, other: TreeResult) -> None:
+        """Count ``other``'s files as this write's too (a squad's render: the squad page
+        and each athlete's site).  The lists read above are copies, so this is the one
+        way to add to them."""
+        self._written += other._written
+        self._unchanged += other._unchanged
+        self._removed += other._removed
+        self._temporaries += other._temporaries
+
     def no_change(self) -> TreeResult:
         """What the same write reports when run again with nothing changed."""
         return TreeResult(unchanged=[*self._written, *self._unchanged], key=self.key)
