@@ -29,7 +29,6 @@ MAX_EXPANDED_STEPS = 10_000
 MAX_ZONE = 7
 MAX_STEP_SECONDS = 24 * 3600  # a 24-hour race is one step; longer is a typo
 MAX_STEP_METRES = 1_000_000  # 1,000 km
-MAX_FTP_FRACTION = POWER_FRACTION.high  # 1000 % FTP: FIT's ceiling, far above any sprint
 
 
 def expanded_step_count(nodes) -> int:

@@ -119,6 +119,7 @@ from planc.ast import (
 )
 from planc.athlete import Athlete, SportThresholds, ftp_for
 from planc.diagnostics import Diagnostic, error, warning
+from planc.limits import POWER_FRACTION
 from planc.lower.common import (
     Lowered,
     copies,
@@ -162,8 +163,9 @@ RECOVERY_MAX: Final = 0.75
 RECOVERY_GAP: Final = 0.15
 """... when the hardest step of its repeat is at least this much harder."""
 
-MAX_FTP_FRACTION: Final = 10.0
-"""FIT custom power 0-1000 means % FTP; above that it means watts + 1000."""
+MAX_FTP_FRACTION: Final = POWER_FRACTION.high
+"""FIT custom power 0-1000 means % FTP; above that it means watts + 1000 (the same
+ceiling planc.check holds a workout to: planc.limits.POWER_FRACTION)."""
 
 # Resolution of each FIT unit, in the AST's unit (fraction of FTP, W, fraction of max
 # HR, bpm, m/s): ramp slices are rounded to these.
