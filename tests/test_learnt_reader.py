@@ -9,6 +9,7 @@ import marshal
 import os
 import subprocess
 import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def table(tmp_path: Path, monkeypatch) -> Path:
     """A cache folder of this test's own, and no reader made yet in this process."""
     monkeypatch.setenv("PLANC_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(grammar, "_FAST", [])
-    return tmp_path / grammar._LEARNT
+    return Path(grammar.learnt_file(str(tmp_path))[0])
 
 
 def _builds(monkeypatch) -> list:
@@ -181,6 +182,7 @@ def test_an_unwritable_place_only_costs_the_build(table, monkeypatch) -> None:
 _HEAVY = ("lark", "dataclasses", "inspect", "typing")  # none needed to check a common workout
 _CHECK = """
 import sys
+import time
 from planc.cli import main
 code = main(["check", "-q", sys.argv[1]])
 print(code, sorted(m for m in sys.modules if m in sys.argv[2:] or m.startswith("lark.")))
@@ -207,7 +209,7 @@ def test_a_common_workout_is_checked_without_importing_lark(tmp_path: Path) -> N
     workout.write_text(TEXT)
     code, modules = _check_in_a_fresh_process(workout, cache)
     assert code == "0" and "'lark'" in modules
-    assert (cache / grammar._LEARNT).exists()
+    assert Path(grammar.learnt_file(str(cache))[0]).exists()
     workout.write_text(TEXT + "- 7m 55%\n")  # new to the result cache: parsed again
     assert _check_in_a_fresh_process(workout, cache) == ("0", "[]")
     workout.write_text("---\nname: Hills\nsport: Ride\n---\n" + TEXT)  # front matter too
@@ -232,3 +234,25 @@ def test_a_reader_from_the_table_parses_no_regexp(table, monkeypatch) -> None:
     monkeypatch.setattr(starts, "parse", refused)
     recalled = _fresh_reader(monkeypatch)
     assert _reads(recalled) == _reads(walked)
+
+
+def test_each_key_has_a_file_of_its_own_and_old_ones_are_removed(table, monkeypatch) -> None:
+    """Two plancs sharing a cache folder (an upgrade, a development checkout beside an
+    installed one) must not rewrite each other's table on every run: the file is named
+    after its key.  A table stored under another key and not rewritten for
+    OLD_TABLE_DAYS is removed when a new one is stored; a recent one is kept."""
+    folder = table.parent
+    other = folder / "workout-grammar-0badc0de.reader"
+    other.write_bytes(b"another planc's table")
+    old = folder / "workout-grammar-00000000.lark-cache"
+    old.write_bytes(b"an old Lark cache")
+    long_ago = time.time() - (grammar.OLD_TABLE_DAYS + 1) * 86400
+    os.utime(old, (long_ago, long_ago))
+    _fresh_reader(monkeypatch)
+    assert table.exists() and table.name != other.name
+    assert other.read_bytes() == b"another planc's table"
+    assert not old.exists()
+    names = {grammar.learnt_file(str(folder))[0]}
+    monkeypatch.setattr(learnt, "code_version", lambda: "another checkout")
+    names.add(grammar.learnt_file(str(folder))[0])
+    assert len(names) == 2

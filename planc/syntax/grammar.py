@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import re
+import time
+import zlib
 
 from planc.ast import Record, Span
 from planc.resources import cache_root, resource_path
@@ -38,14 +40,22 @@ def __getattr__(name: str):
 
 
 def _grammar_text() -> str:
-    with open(GRAMMAR_FILE, encoding="utf-8") as fh:
-        return fh.read()
+    if not _GRAMMAR:
+        with open(GRAMMAR_FILE, encoding="utf-8") as fh:
+            _GRAMMAR.append(fh.read())
+    return _GRAMMAR[0]
+
+
+_GRAMMAR: list[str] = []  # the grammar's text, read once
 
 MAX_TEXT_BYTES = 1_000_000
 
 _PARSER = None
-_LARK_CACHE = "workout-grammar.lark-cache"  # Lark's tables, in planc's cache directory
-_LEARNT = "workout-grammar.reader"  # the line reader's (:mod:`planc.syntax.learnt`)
+# Lark's tables and the line reader's (:mod:`planc.syntax.learnt`), in planc's cache
+# folder.  Each file is named after its key (see :func:`cache_file`), so two planc
+# versions or checkouts sharing the folder keep a file each instead of rewriting one
+_LARK_CACHE = "workout-grammar-{key}.lark-cache"
+_LEARNT = "workout-grammar-{key}.reader"
 # what planc asks of Lark besides the grammar, its cache and the transformer: part of
 # the key of the line reader's stored table.  Digits, letter case and white space as
 # intervals.icu (Java) reads them: ASCII only, so 'İ' is not an 'i' ('1mİ' is no
@@ -75,11 +85,56 @@ def parser():
         cache_dir = _cache_dir()
         _PARSER = Lark(
             _grammar_text(),
-            cache=os.path.join(cache_dir, _LARK_CACHE) if cache_dir is not None else False,
+            cache=_lark_cache_file(cache_dir) if cache_dir is not None else False,
             transformer=_make_transformer(),
             **_LARK_OPTIONS,
         )
     return _PARSER
+
+
+def cache_file(root: str, pattern: str, key: str) -> str:
+    """The file in ``root`` named by ``pattern`` for ``key``: a CRC-32 of the key names
+    it.  The key is still stored in the file and compared whole (a CRC names, it does
+    not prove), so a clash costs one rebuild, never a wrong table."""
+    return os.path.join(root, pattern.format(key=f"{zlib.crc32(key.encode()):08x}"))
+
+
+def _lark_cache_file(root: str) -> str:
+    """Where Lark keeps its tables: keyed by what they are built from (Lark checks the
+    same again inside the file)."""
+    key = f"lark {learnt_table.lark_version()}|{_LARK_OPTIONS!r}|{_grammar_text()}"
+    return cache_file(root, _LARK_CACHE, key)
+
+
+def learnt_file(root: str) -> tuple[str, str | None]:
+    """The line reader's stored table in ``root``, and its key (None when it cannot be
+    told: then nothing is read or stored)."""
+    table_key = learnt_table.key(_grammar_text(), _LARK_OPTIONS,
+                                 (_SAMPLE_LINES, _SAMPLE_HEADERS, _LINE_RULES))
+    return cache_file(root, _LEARNT, table_key or ""), table_key
+
+
+OLD_TABLE_DAYS = 30
+"""A stored table or Lark cache not rewritten for this long is removed when a new table
+is stored (another planc that still uses it only learns it again)."""
+
+
+def _forget_old_tables(root: str) -> None:
+    """Remove the parser files other keys left behind, best effort: each version or
+    checkout of planc leaves its own, and the folder must not grow for ever."""
+    too_old = time.time() - OLD_TABLE_DAYS * 86400
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith("workout-grammar") and name.endswith((".reader", ".lark-cache")):
+            path = os.path.join(root, name)
+            try:
+                if os.lstat(path).st_mtime < too_old:
+                    os.unlink(path)
+            except OSError:
+                pass
 
 
 # ------------------------------------------------------------ line records --
@@ -191,16 +246,14 @@ def _fast_reader():
     else built from Lark's parser and its table stored for the next process."""
     if not _FAST:
         root = cache_root()
-        path = os.path.join(root, _LEARNT) if root is not None else None
-        table_key = learnt_table.key(_grammar_text(),
-                                     _LARK_OPTIONS, (_SAMPLE_LINES, _SAMPLE_HEADERS, _LINE_RULES)) \
-            if path is not None else None
+        path, table_key = learnt_file(root) if root is not None else (None, None)
         stored = learnt_table.load(path, table_key) if table_key is not None else None
         reader = LineReader.from_table(stored) if stored is not None else None
         if reader is None:
             reader = LineReader.build(parser())
             if reader is not None and table_key is not None and _cache_dir() is not None:
                 learnt_table.save(path, table_key, reader.table())
+                _forget_old_tables(root)
         _FAST.append(reader)
     return _FAST[0]
 
