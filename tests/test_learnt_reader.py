@@ -256,3 +256,18 @@ def test_each_key_has_a_file_of_its_own_and_old_ones_are_removed(table, monkeypa
     monkeypatch.setattr(learnt, "code_version", lambda: "another checkout")
     names.add(grammar.learnt_file(str(folder))[0])
     assert len(names) == 2
+
+
+def test_the_terminals_from_the_stored_table_are_lark_s(table, monkeypatch) -> None:
+    """The printer asks what a label word would read as (tokens.is_label_word) through
+    the line reader's scanners, so that writing intervals.icu text needs no Lark: each
+    terminal it names must be in the table, with Lark's own regexp."""
+    from planc.syntax.tokens import _STEP_VALUE_TERMINALS
+
+    _fresh_reader(monkeypatch)  # learnt from Lark and stored
+    _fresh_reader(monkeypatch)  # made from the stored table
+    monkeypatch.setattr(grammar, "parser", lambda: pytest.fail("Lark was asked"))
+    found = grammar.terminal_regexps(_STEP_VALUE_TERMINALS)
+    lark = {t.name: t.pattern.to_regexp() for t in parser().terminals}
+    assert {n: found[n] for n in _STEP_VALUE_TERMINALS} == {
+        n: lark[n] for n in _STEP_VALUE_TERMINALS}

@@ -258,6 +258,22 @@ def _fast_reader():
     return _FAST[0]
 
 
+def terminal_regexps(names: tuple[str, ...]) -> dict[str, str]:
+    """The regular expressions of the grammar's terminals ``names`` (at least), as Lark
+    compiles them: from the line reader's scanners when they hold every one of them, so
+    that a printer asking what a word would read as does not import Lark; else from
+    Lark's compiled grammar."""
+    reader = _fast_reader() if USE_FAST_PATH else None
+    if reader is not None:
+        found: dict[str, str] = {}
+        for scanner in reader.scanners:
+            for name, regexp in scanner.terminals:
+                found.setdefault(name, regexp)
+        if all(name in found for name in names):
+            return found
+    return {t.name: t.pattern.to_regexp() for t in parser().terminals}
+
+
 class LineReader:
     """Reads a text line by line with the scanners of Lark's contextual lexer.
 

@@ -160,9 +160,9 @@ def is_label_word(word: str) -> bool:
     """Would this whitespace-free word stay part of a label?  (Same terminals as the grammar.)"""
     global _VALUE_WORD_RE
     if _VALUE_WORD_RE is None:
-        from planc.syntax.grammar import parser
+        from planc.syntax.grammar import terminal_regexps
 
-        defs = {t.name: t.pattern.to_regexp() for t in parser().terminals}
+        defs = terminal_regexps(_STEP_VALUE_TERMINALS)
         _VALUE_WORD_RE = re.compile(
             "|".join(f"(?:{defs[name]})" for name in _STEP_VALUE_TERMINALS))
     core = word.rstrip(",;)")
