@@ -153,3 +153,34 @@ def test_an_absurdly_long_workout_is_measured_in_bounded_memory():
     assert m.duration_s == 200 * 24 * 3600
     assert m.intensity == pytest.approx((23 / 24 + 0.5 ** 4 / 24) ** 0.25, rel=1e-3)
     assert m.load == pytest.approx(200 * 24 * m.intensity ** 2 * 100, rel=1e-6)
+
+
+def _rolled_np(samples: list[float], w: int) -> float:
+    """The definition, window by window (the oracle of the counted flat runs)."""
+    if len(samples) < w:
+        return sum(samples) / len(samples)
+    rolled = [sum(samples[i:i + w]) / w for i in range(len(samples) + 1 - w)]
+    return (sum(r ** 4 for r in rolled) / len(rolled)) ** 0.25
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.0, 3.0), st.floats(0.0, 3.0), st.integers(0, 90),
+                          st.booleans()), min_size=1, max_size=12),
+       st.integers(1, 40))
+def test_flat_runs_counted_at_once_give_the_rolled_average(pieces, window):
+    """Windows inside a steady run are counted at once (normalized's ``flat``); the
+    figure must be the window-by-window one, steady runs next to each other, shorter
+    than a window, or between ramps included."""
+    samples: list[float] = []
+    flat = []
+    for a, b, n, steady in pieces:
+        if steady and n:
+            flat.append((len(samples), n))
+            samples.extend([a] * n)
+        else:
+            samples.extend(a + (b - a) * (i + 0.5) / n for i in range(n))
+    if not samples:
+        return
+    got = normalized(samples, window, tuple(flat))
+    assert got == pytest.approx(_rolled_np(samples, window), rel=1e-9, abs=1e-12)
+    assert got == pytest.approx(normalized(samples, window), rel=1e-9, abs=1e-12)

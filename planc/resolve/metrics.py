@@ -92,22 +92,43 @@ def _needed(flag: str) -> str:
     return f"{THRESHOLD_NAMES.get(flag, flag)} ({flag})"
 
 
-def normalized(samples: list[float], window: int = ROLLING_WINDOW_S) -> float | None:
+def normalized(samples: list[float], window: int = ROLLING_WINDOW_S,
+               flat: tuple[tuple[int, int], ...] = ()) -> float | None:
     """NP-style normalisation of ``samples`` (fractions): the 4th root of the mean 4th
-    power of their ``window``-sample rolling average; the plain mean when shorter."""
+    power of their ``window``-sample rolling average; the plain mean when shorter.
+
+    ``flat`` lists runs ``(first, count)`` of equal samples, in order and apart: every
+    window lying inside one averages that sample, so those windows are counted at once
+    instead of one by one (a steady step of an hour is 3,571 such windows, and a plan
+    build measures hundreds of workouts).  Only the windows across a change, or inside
+    a ramp, are summed from the running totals."""
     if not samples:
         return None
     n = len(samples)
-    if n < window:
-        mean = sum(samples) / n
-        return mean
-    cum = list(accumulate(samples, initial=0.0))
     w = window
-    # sums over each 30 s window, pairwise (a plan build measures hundreds of workouts)
-    fourth = sum([d * d * d * d for d in map(sub, cum[w:], cum)])
+    if n < w:
+        return sum(samples) / n
+    cum = list(accumulate(samples, initial=0.0))
+    fourth = 0.0
+    start = 0  # the first window not yet counted
+    for first, count in flat:
+        inside = first + count - w  # the last window start inside the run
+        if inside < max(first, start):
+            continue
+        fourth += _fourth_powers(cum, w, start, max(first, start))
+        mean = samples[first] * w
+        fourth += (inside + 1 - max(first, start)) * (mean * mean * mean * mean)
+        start = inside + 1
+    fourth += _fourth_powers(cum, w, start, n + 1 - w)
     return (fourth / (n + 1 - w)) ** 0.25 / w
 
 
+def _fourth_powers(cum: list[float], w: int, first: int, stop: int) -> float:
+    """The sum of the 4th powers of the ``w``-sample sums starting at ``first`` up to
+    ``stop`` (exclusive), from the running totals ``cum``."""
+    if stop <= first:
+        return 0.0
+    return sum([d * d * d * d for d in map(sub, cum[first + w:stop + w], cum[first:stop])])
 
 
 def zone_key(domain: str, zone: int) -> str:
@@ -115,8 +136,9 @@ def zone_key(domain: str, zone: int) -> str:
     return f"Z{zone}" if domain == "power" else f"{domain.upper()} Z{zone}"
 
 
-def _intensity_samples(tl: Timeline) -> tuple[list[float], int]:
-    """The targeted steps' samples, and how many seconds each sample stands for.
+def _intensity_samples(tl: Timeline) -> tuple[list[float], int, tuple[tuple[int, int], ...]]:
+    """The targeted steps' samples, how many seconds each sample stands for, and the
+    runs of equal samples (steady steps: see :func:`normalized`).
 
     One sample per second, or per ``every`` seconds when a workout is absurdly long, so
     memory stays bounded whatever the text says (the checks limit a step to 24 h, not
@@ -124,10 +146,13 @@ def _intensity_samples(tl: Timeline) -> tuple[list[float], int]:
     timed = sum(s.seconds for s in tl.steps if s.domain is not None and s.seconds)
     every = max(1, math.ceil(timed / MAX_SAMPLES))
     samples: list[float] = []
+    flat: list[tuple[int, int]] = []
     for s, n in sample_counts(tl.steps, every):
         if s.domain is not None and s.seconds:
+            if s.start is not None and s.start == s.end and n:
+                flat.append((len(samples), n))
             samples.extend(s.values(n))
-    return samples, every
+    return samples, every, tuple(flat)
 
 
 def _zone_seconds(tl: Timeline) -> dict[str, float]:
@@ -161,8 +186,8 @@ def _unknowns(tl: Timeline) -> tuple[int, int, int, tuple[str, ...]]:
 
 def measure(tl: Timeline) -> Metrics:
     """The metrics of a resolved timeline (module doc has the formulas)."""
-    samples, every = _intensity_samples(tl)
-    np_fraction = normalized(samples, max(1, round(ROLLING_WINDOW_S / every)))
+    samples, every, flat = _intensity_samples(tl)
+    np_fraction = normalized(samples, max(1, round(ROLLING_WINDOW_S / every)), flat)
     load = None
     if np_fraction is not None:
         load = len(samples) * every / 3600 * np_fraction * np_fraction * 100
