@@ -49,6 +49,7 @@ _MEMOS: Iterable[tuple[str, tuple[str, ...]]] = (
     ("planc.syntax.linememo", ("MEMO",)),
     ("planc.emit.fit", ("_PREPARED",)),
     ("planc.lower.trainer", ("_SHOWN",)),
+    ("planc.syntax.printer", ("LABEL_MEMO",)),
 )
 
 

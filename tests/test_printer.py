@@ -229,3 +229,18 @@ def test_icu_dialect_refuses_what_intervals_icu_cannot_read(workout):
 def test_unknown_dialect_is_an_error():
     with pytest.raises(ValueError, match="dialect"):
         write(Workout(()), "zwo")  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(imported_labels, min_size=1, max_size=6))
+def test_the_label_memo_gives_what_cleaning_gives(labels):
+    """safe_label is memoised: asked again, in any order, it must answer what cleaning
+    the label afresh answers; a label longer than the memo keeps is not stored."""
+    from planc.syntax import printer
+
+    for label in labels + labels[::-1]:
+        assert printer.safe_label(label) == printer._safe_label(label)
+    long_label = "Work " * (printer.LABEL_MEMO_CHARS // 5 + 1)
+    assert printer.safe_label(long_label) == printer._safe_label(long_label)
+    assert long_label not in printer.LABEL_MEMO
+    assert len(printer.LABEL_MEMO) <= printer.LABEL_MEMO_SIZE

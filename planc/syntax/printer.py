@@ -166,7 +166,26 @@ def _defuse(word: str) -> str:
 
 
 def safe_label(label: str) -> str:
-    """A label intervals.icu reads back whole: no value-like word, no ``<>&``, no 'Press lap'."""
+    """A label intervals.icu reads back whole: no value-like word, no ``<>&``, no 'Press lap'.
+
+    Memoised (labels of up to :data:`LABEL_MEMO_CHARS`, :data:`LABEL_MEMO_SIZE` of them):
+    a workout repeats its 'Work' and 'Easy' in every set, and each format's text asks."""
+    hit = LABEL_MEMO.get(label)
+    if hit is None:
+        hit = _safe_label(label)
+        if len(label) <= LABEL_MEMO_CHARS:
+            if len(LABEL_MEMO) >= LABEL_MEMO_SIZE:
+                LABEL_MEMO.clear()
+            LABEL_MEMO[label] = hit
+    return hit
+
+
+LABEL_MEMO: dict[str, str] = {}
+LABEL_MEMO_SIZE = 4096
+LABEL_MEMO_CHARS = 200
+
+
+def _safe_label(label: str) -> str:
     # the lexer ends a value at ')' ("Z5)5" reads as zone 5), and breaking one word can
     # uncover another ("5z5" -> "5 z5"): repeat until nothing changes
     text = re.sub(r"\)(?=\S)", ") ", label)
