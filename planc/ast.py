@@ -151,6 +151,13 @@ def _frozen(cls: type) -> type:
     return cls
 
 
+def _setters(cls: type) -> tuple:
+    """Each field's slot setter, in field order.  The classes made by the thousand (a
+    span per token, a step per line) call them in ``__init__``: a slot's own setter
+    costs half what ``object.__setattr__`` does, which finds the slot by name each time."""
+    return tuple(cls.__dict__[name].__set__ for name in cls._field_names)
+
+
 def _init_params(cls: type) -> tuple[str, ...]:
     code = cls.__init__.__code__
     return code.co_varnames[1:code.co_argcount]
@@ -199,16 +206,18 @@ class Span(_Frozen):
     end_column: int
 
     def __init__(self, line: int, column: int, end_line: int, end_column: int) -> None:
-        _set(self, "line", line)
-        _set(self, "column", column)
-        _set(self, "end_line", end_line)
-        _set(self, "end_column", end_column)
+        set_line, set_column, set_end_line, set_end_column = _SPAN_SETTERS
+        set_line(self, line)
+        set_column(self, column)
+        set_end_line(self, end_line)
+        set_end_column(self, end_column)
 
     @staticmethod
     def point(line: int, column: int, length: int = 1) -> Span:
         return Span(line, column, line, column + max(length, 1))
 
 
+_SPAN_SETTERS = _setters(Span)
 NO_SPAN = Span(0, 0, 0, 0)
 
 
@@ -452,28 +461,35 @@ class Step(_Frozen):
         trailing: str | None = None,
         span: Span = NO_SPAN,
     ) -> None:
-        _set(self, "amount", amount)
-        _set(self, "label", label)
-        _set(self, "ramp", ramp)
-        _set(self, "power", power)
-        _set(self, "hr", hr)
-        _set(self, "pace", pace)
-        _set(self, "cadence", cadence)
-        _set(self, "intensity", intensity)
-        _set(self, "section", section)
-        _set(self, "until_lap_press", until_lap_press)
-        _set(self, "freeride", freeride)
-        _set(self, "maxeffort", maxeffort)
-        _set(self, "hidepower", hidepower)
-        _set(self, "power_window", power_window)
-        _set(self, "hr_window", hr_window)
-        _set(self, "cues", cues)
-        _set(self, "trailing", trailing)
-        _set(self, "span", span)
+        (set_amount, set_label, set_ramp, set_power, set_hr, set_pace, set_cadence,
+         set_intensity, set_section, set_until_lap_press, set_freeride, set_maxeffort,
+         set_hidepower, set_power_window, set_hr_window, set_cues, set_trailing,
+         set_span) = _STEP_SETTERS
+        set_amount(self, amount)
+        set_label(self, label)
+        set_ramp(self, ramp)
+        set_power(self, power)
+        set_hr(self, hr)
+        set_pace(self, pace)
+        set_cadence(self, cadence)
+        set_intensity(self, intensity)
+        set_section(self, section)
+        set_until_lap_press(self, until_lap_press)
+        set_freeride(self, freeride)
+        set_maxeffort(self, maxeffort)
+        set_hidepower(self, hidepower)
+        set_power_window(self, power_window)
+        set_hr_window(self, hr_window)
+        set_cues(self, cues)
+        set_trailing(self, trailing)
+        set_span(self, span)
 
     @property
     def has_target(self) -> bool:
         return any(t is not None for t in (self.power, self.hr, self.pace))
+
+
+_STEP_SETTERS = _setters(Step)
 
 
 @_frozen
