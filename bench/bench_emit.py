@@ -24,17 +24,16 @@ ratio of CPU times this tree / baseline, which a busy machine slows alike.
 from __future__ import annotations
 
 import os
-import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-# a side-by-side worker imports planc from the tree it is given (module doc)
+# a side-by-side worker imports planc from the tree it is given (bench/_workers.py)
 sys.path.insert(0, os.environ.get("PLANC_BENCH_TREE") or str(Path(__file__).resolve().parents[1]))
 from _gen import workout_text
 from _timing import forget_caches, per_item_us
 from _timing import row as row_line
+from _workers import baseline_args, side_by_side, worker
 
 from planc.athlete import Athlete, SportThresholds
 from planc.check import read_workout
@@ -102,57 +101,18 @@ def timed(row: tuple, rounds: int) -> tuple[float, float]:
 
 def main(argv: list[str]) -> int:
     count = 200 if "--quick" in argv else 1000
+    extra = ["--quick"] if count == 200 else []
     if "--worker" in argv:
-        return worker(count)
-    if "--baseline" in argv:
-        at = argv.index("--baseline")
-        rounds = int(argv[argv.index("--rounds") + 1]) if "--rounds" in argv else 7
-        return side_by_side(Path(argv[at + 1]), count, rounds)
+        table = rows(count)
+        return worker({name: (lambda r=r: timed(r, 1)) for name, r in table.items()})
+    if (side := baseline_args(argv)) is not None:
+        names = [*(f"  {f} alone (lower + write)" for f in FORMATS), DATES_ROW, ISSUE_ROW]
+        side_by_side(__file__, extra, side[0], names, side[1])
+        return 0
     table = rows(count)
     print(f"warm, per 15-step workout, mean over {count} generated rides, best of 5:")
     for name, row in table.items():
         print(row_line(name, *timed(row, 5), TARGET_US if name == ISSUE_ROW else None))
-    return 0
-
-
-def worker(count: int) -> int:
-    """Side-by-side worker: one round of the row named on each line of stdin."""
-    table = rows(count)
-    print("ready", flush=True)
-    for line in sys.stdin:
-        wall, cpu = timed(table[line.rstrip("\n")], 1)
-        print(f"{wall} {cpu}", flush=True)
-    return 0
-
-
-def side_by_side(baseline: Path, count: int, rounds: int) -> int:
-    here = str(Path(__file__).resolve().parents[1])
-    trees = {"this tree": here, "baseline": str(baseline.resolve())}
-    workers = {}
-    for label, tree in trees.items():
-        env = dict(os.environ, PLANC_BENCH_TREE=tree)
-        args = [sys.executable, __file__, "--worker"] + (["--quick"] if count == 200 else [])
-        workers[label] = subprocess.Popen(args, env=env, stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, text=True)
-    for w in workers.values():
-        assert w.stdout.readline().strip() == "ready"
-    print(f"side by side, {rounds} interleaved rounds over {count} rides; CPU us per item, "
-          "medians; ratio = median of per-round this tree / baseline")
-    for name in (*(f"  {f} alone (lower + write)" for f in FORMATS), DATES_ROW, ISSUE_ROW):
-        cpu: dict[str, list[float]] = {label: [] for label in workers}
-        for r in range(rounds):
-            for label in (list(workers) if r % 2 else list(workers)[::-1]):
-                w = workers[label]
-                w.stdin.write(name + "\n")
-                w.stdin.flush()
-                cpu[label].append(float(w.stdout.readline().split()[1]))
-        ratio = statistics.median(a / b for a, b in zip(cpu["this tree"], cpu["baseline"],
-                                                          strict=True))
-        print(f"{name:<48} {statistics.median(cpu['baseline']):8.1f} -> "
-              f"{statistics.median(cpu['this tree']):8.1f} us CPU  ratio {ratio:.2f}")
-    for w in workers.values():
-        w.stdin.close()
-        w.wait()
     return 0
 
 
